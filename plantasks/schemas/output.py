@@ -1,0 +1,117 @@
+"""The output contract: one `DocumentResult` per input document (field meanings: GOLD_SPEC)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from plantasks import SCHEMA_VERSION
+
+Level = Literal["national", "ministry", "province", "district", "commune"]
+Area = Literal[
+    "direction", "institutions", "procedures", "organization",
+    "civil_service", "public_finance", "digital_government", "other",
+]
+DeadlineKind = Literal[
+    "date", "month", "quarter", "half_year", "year", "period",
+    "recurring", "continuous", "event", "reference", "unspecified",
+]
+Recurrence = Literal["monthly", "quarterly", "half_yearly", "nine_months", "yearly", "ad_hoc"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Agency(_Model):
+    text: str = Field(description="the mention as printed")
+    name: str = Field(description="canonical name (GOLD_SPEC); the printed text when unmatched")
+    id: str | None = Field(default=None, description="registry id, null when unmatched")
+    kind: Literal["agency", "group", "unknown"] = "unknown"
+    match: Literal["exact", "alias", "fuzzy", "none"] = "none"
+    score: float = Field(default=0.0, ge=0, le=100)
+    successor: str | None = Field(default=None, description="canonical name of the body holding the function today")
+
+
+class DeadlineItem(_Model):
+    label: str | None = None
+    kind: DeadlineKind = "unspecified"
+    start: date | None = None
+    due: date | None = None
+    recurrence: list[Recurrence] = Field(default_factory=list)
+    raw: str = ""
+    rule: str | None = Field(default=None, description="name of the rule that produced the item")
+    confidence: float = Field(default=1.0, ge=0, le=1)
+
+
+class Deadline(_Model):
+    raw: str = ""
+    items: list[DeadlineItem] = Field(default_factory=list)
+
+
+class TaskSource(_Model):
+    file: str | None = None
+    page: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    bbox: list[float] | None = Field(default=None, description="x0, top, x1, bottom in PDF points")
+
+
+class Task(_Model):
+    id: str
+    table: str
+    section: str = ""
+    area: Area = "other"
+    stt: str = ""
+    content: str
+    outputs: list[str] = Field(default_factory=list)
+    lead: list[Agency] = Field(default_factory=list)
+    support: list[Agency] = Field(default_factory=list)
+    deadline: Deadline = Field(default_factory=Deadline)
+    funding: str | None = None
+    source: TaskSource = Field(default_factory=TaskSource)
+    confidence: float = Field(default=1.0, ge=0, le=1)
+    flags: list[str] = Field(default_factory=list)
+    corrected: list[str] = Field(default_factory=list, description="fields a person corrected")
+
+
+class DocumentMeta(_Model):
+    id: str = Field(description="sha256 prefix of the source bytes")
+    source_file: str
+    sha256: str
+    doc_type: Literal["decision", "plan"] | None = None
+    issuer: str | None = None
+    level: Level | None = None
+    province: str | None = None
+    district: str | None = None
+    decision_number: str | None = None
+    decision_date: date | None = None
+    plan_number: str | None = None
+    plan_date: date | None = None
+    title: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    signer: str | None = None
+    truncated: bool = False
+    status: Literal["success", "partial", "failed"] = "success"
+    format: str | None = Field(default=None, description="detected input format: text, docx, pdf, scanned_pdf, image, html")
+    page_count: int | None = None
+
+
+class Warning(_Model):
+    code: str
+    message: str
+    source: TaskSource | None = None
+
+
+class DocumentResult(_Model):
+    schema_version: str = SCHEMA_VERSION
+    document: DocumentMeta
+    tasks: list[Task] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+
+
+def json_schema() -> dict:
+    return DocumentResult.model_json_schema()
