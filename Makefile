@@ -1,0 +1,32 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench setup system-deps schema clean
+
+run: $(STAMP) system-deps
+	$(BIN)/plantasks extract data/raw --out data/out
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) system-deps
+	$(BIN)/python bench/run.py
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+schema: $(STAMP)
+	$(BIN)/plantasks schema > plantasks/schemas/document.schema.json
+
+clean:
+	rm -rf $(VENV) data/out

@@ -1,0 +1,215 @@
+"""OCR'd or exported plan text -> blocks.
+
+Table layouts recognised, each by the shape of its lines:
+- cells: one cell per TAB-prefixed line, continuation lines without TAB, blank lines between rows;
+- tsv: one row per line, cells separated by TABs (a row may start with TABs for empty cells);
+- pipe: markdown/pipe tables, with or without |---| rules, rows broken over several lines.
+Everything else is a TextLine. A form feed starts a new page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderIssue, TableRow, TextLine
+from plantasks.parsers.columns import header_map
+
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_BULLET = re.compile(r"^\s*[-+•–]\s+")
+
+
+def decode_text(data: bytes) -> tuple[str, list[ReaderIssue]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), []
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace"), []
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= max(3, len(text) // 2000):
+            return text, [ReaderIssue("encoding_damage", f"{bad} byte(s) are not valid UTF-8 and were replaced")]
+        return data.decode("cp1258", errors="replace"), [
+            ReaderIssue("encoding_guess", "the text is not UTF-8; read as Windows-1258 (Vietnamese)")
+        ]
+
+
+@dataclass
+class _Line:
+    number: int
+    page: int
+    text: str
+
+    @property
+    def prov(self) -> Provenance:
+        return Provenance(page=self.page, line_start=self.number, line_end=self.number)
+
+
+def _lines(text: str) -> list[_Line]:
+    out, page = [], 1
+    for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        page += raw.count("\f")
+        out.append(_Line(i, page, unicodedata.normalize("NFC", raw.replace("\f", "")).rstrip()))
+    return out
+
+
+def _kind(line: str, tsv_mode: bool) -> str:
+    if not line.strip():
+        return "blank"
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        return "pipe"
+    tabs = line.count("\t")
+    if tabs == 0:
+        return "text"
+    if line.startswith("\t") and tabs == 1 and not tsv_mode:
+        return "cell"
+    return "tsv"
+
+
+@dataclass
+class _CellRow:
+    """A row of the one-cell-per-line layout being collected."""
+
+    cells: list[list[_Line]] = field(default_factory=list)
+    blank_since_cell: bool = False
+
+    def add_cell(self, line: _Line) -> None:
+        self.cells.append([_Line(line.number, line.page, line.text[1:])])
+        self.blank_since_cell = False
+
+    def extend(self, line: _Line) -> None:
+        self.cells[-1].append(line)
+
+    def to_row(self) -> TableRow:
+        cells = tuple(
+            Cell("\n".join(l.text.strip() for l in c if l.text.strip()), _span(c)) for c in self.cells
+        )
+        return TableRow(cells, _span([l for c in self.cells for l in c]))
+
+
+def _span(lines: list[_Line]) -> Provenance:
+    return Provenance(page=lines[0].page, line_start=lines[0].number, line_end=lines[-1].number)
+
+
+class _TextReader:
+    def __init__(self, lines: list[_Line]):
+        self.lines = lines
+        self.blocks: list[Block] = []
+        self.width: int | None = None  # columns of the current table, from its header
+        self.mode: str | None = None  # layout of the current table: cells / tsv / pipe
+        self.row: _CellRow | None = None
+
+    def run(self) -> list[Block]:
+        i = 0
+        while i < len(self.lines):
+            i = self._step(i)
+        self._flush_cells()
+        return self.blocks
+
+    def _step(self, i: int) -> int:
+        line = self.lines[i]
+        kind = _kind(line.text, self.mode == "tsv")
+        if kind == "cell":
+            self._cell_line(line)
+            return i + 1
+        if kind == "blank":
+            if self.row:
+                self.row.blank_since_cell = True
+                if self.width is None or len(self.row.cells) >= self.width:
+                    self._flush_cells()
+            return i + 1
+        if kind == "text" and self.row:
+            if self._continues_cell(i):
+                self.row.extend(line)
+                return i + 1
+        self._flush_cells()
+        if kind == "tsv":
+            return self._tsv_row(i)
+        if kind == "pipe":
+            return self._pipe_row(i)
+        self.blocks.append(TextLine(line.text.strip(), line.prov))
+        return i + 1
+
+    # -- one cell per line ------------------------------------------------------------
+    def _cell_line(self, line: _Line) -> None:
+        if self.row and self.width and len(self.row.cells) >= self.width:
+            self._flush_cells()
+        if self.row is None:
+            self.row = _CellRow()
+        self.row.add_cell(line)
+
+    def _continues_cell(self, i: int) -> bool:
+        row = self.row
+        if not row.blank_since_cell or (self.width and len(row.cells) < self.width):
+            return True
+        # after a blank line the row looked complete; a bullet line leading to the next row still belongs to it
+        if not _BULLET.match(self.lines[i].text):
+            return False
+        for nxt in self.lines[i + 1:]:
+            k = _kind(nxt.text, False)
+            if k == "blank" or (k == "text" and _BULLET.match(nxt.text)):
+                continue
+            return k == "cell"
+        return False
+
+    def _flush_cells(self) -> None:
+        if not self.row:
+            return
+        row = self.row.to_row()
+        self.row = None
+        self._emit_row(row, "cells")
+
+    # -- TSV -------------------------------------------------------------------------------
+    def _tsv_row(self, i: int) -> int:
+        line = self.lines[i]
+        cells = line.text.split("\t")
+        while cells and not cells[-1].strip() and self.width and len(cells) > self.width:
+            cells.pop()
+        row = TableRow(tuple(Cell(c.strip(), line.prov) for c in cells), line.prov)
+        self._emit_row(row, "tsv")
+        return i + 1
+
+    # -- pipe tables ---------------------------------------------------------------------
+    def _pipe_row(self, i: int) -> int:
+        first = self.lines[i]
+        if _PIPE_RULE.match(first.text.strip()):
+            return i + 1
+        text, end = first.text.strip(), i
+        want = (self.width or 0) + 1
+        while (not text.endswith("|") or (self.width and text.count("|") < want)) and end + 1 < len(self.lines):
+            nxt = self.lines[end + 1]
+            if not nxt.text.strip() or (nxt.text.strip().startswith("|") and text.endswith("|")):
+                break
+            text += "\n" + nxt.text.strip()
+            end += 1
+        inner = text.strip()
+        inner = inner[1:] if inner.startswith("|") else inner
+        inner = inner[:-1] if inner.endswith("|") else inner
+        prov = Provenance(page=first.page, line_start=first.number, line_end=self.lines[end].number)
+        cells = tuple(Cell(c.strip(), prov) for c in inner.split("|"))
+        self._emit_row(TableRow(cells, prov), "pipe")
+        return end + 1
+
+    def _emit_row(self, row: TableRow, mode: str) -> None:
+        found = header_map(row.texts)
+        if found:
+            self.width = found[0].width
+            self.mode = mode
+        elif self.mode != mode and mode != "tsv":
+            self.mode = mode
+        self.blocks.append(row)
+
+
+def read_text(data: bytes | str) -> ParsedDocument:
+    if isinstance(data, bytes):
+        text, issues = decode_text(data)
+    else:
+        text, issues = data, []
+    lines = _lines(text)
+    blocks = _TextReader(lines).run()
+    pages = lines[-1].page if lines else 0
+    return ParsedDocument(format="text", blocks=blocks, page_count=pages, issues=issues)

@@ -1,0 +1,275 @@
+"""Blocks -> appendix tables of logical task rows.
+
+Works on the block stream of any reader: finds appendix labels and titles, header rows (mapped by
+what they say), repeated headers at page breaks, section rows, and rows continued across a page
+break, so one task printed over two pages becomes one row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from plantasks.parsers.blocks import Block, Provenance, TableRow, TextLine
+from plantasks.parsers.columns import ColumnMap, header_map
+from plantasks.normalizers.text import clean_cell, collapse, sentence_case
+
+_APPENDIX = re.compile(
+    r"^\s*(PH[ỤU]\s*L[ỤU]C)(?:\s+(S[ỐO])\s*[:.]?)?(?:\s*([0-9]{1,3}[a-z]?|[IVXLC]{1,6}|[A-Z])\b)?\s*[:.\-–]?\s*(.*)$",
+    re.I,
+)
+_ANNEX_NOTE = re.compile(r"^\(?\s*(ban hành )?kèm theo", re.I)
+_ROMAN = re.compile(r"^[IVXLC]{1,6}$")
+_LETTER = re.compile(r"^[A-ZĐ]$")
+_INLINE_SECTION = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+(\S.*)$")
+_SENTENCE_END = re.compile(r"[.;:!?…)\"”]$")
+_BULLET_START = re.compile(r"^\s*([-+•–]|\d{1,2}[.)])\s")
+ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
+
+
+@dataclass
+class TaskRow:
+    """One logical task row: cell text by column role, with where it came from."""
+
+    table: str
+    appendix_title: str
+    section: str
+    stt: str
+    cells: dict[str, str]
+    prov: Provenance
+    position: int
+    confidence: float = 1.0
+    flags: list[str] = field(default_factory=list)
+
+    def join(self, role: str, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        before = self.cells.get(role, "")
+        if not before:
+            self.cells[role] = text
+            return
+        glue = " " if role == "content" or not (_BULLET_START.match(text) or before.endswith(";")) else "\n"
+        self.cells[role] = before + glue + text
+
+
+@dataclass
+class AppendixTable:
+    label: str
+    title: str
+    columns: ColumnMap
+    rows: list[TaskRow] = field(default_factory=list)
+    has_sections: bool = False
+
+
+@dataclass(frozen=True)
+class Leftover:
+    code: str
+    message: str
+    prov: Provenance | None
+
+
+@dataclass
+class Assembly:
+    tables: list[AppendixTable]
+    body_lines: list[TextLine]
+    leftovers: list[Leftover]
+    truncated: bool
+
+
+def appendix_label(line: str) -> tuple[str, str] | None:
+    m = _APPENDIX.match(line)
+    if not m:
+        return None
+    head, so, number, rest = m.groups()
+    if rest and not number and not re.match(r"^[A-ZĐ\s:]", rest):
+        return None  # "Phụ lục đính kèm…" style prose, not a heading
+    parts = ["PHỤ LỤC"] + (["SỐ"] if so else []) + ([number.upper()] if number else [])
+    return " ".join(parts), rest.strip(" :.-–")
+
+
+class _Assembler:
+    def __init__(self) -> None:
+        self.tables: list[AppendixTable] = []
+        self.body: list[TextLine] = []
+        self.leftovers: list[Leftover] = []
+        self.label = "PHỤ LỤC"
+        self.title_lines: list[str] = []
+        self.collect_title = False
+        self.label_since_table = False
+        self.current: AppendixTable | None = None
+        self.section = ""
+        self.after_break = False
+        self.last_row_block: TableRow | None = None
+
+    # -- text lines -----------------------------------------------------------------------
+    def text_line(self, line: TextLine) -> None:
+        self.body.append(line)
+        found = appendix_label(line.text)
+        if found:
+            self.label, rest = found
+            self.title_lines = [rest] if rest else []
+            self.collect_title = True
+            self.label_since_table = True
+            self.current = None
+            return
+        if self.collect_title and not _ANNEX_NOTE.match(line.text) and len(self.title_lines) < 3:
+            if not self.title_lines or line.text.isupper() == self.title_lines[-1].isupper():
+                self.title_lines.append(line.text)
+            return
+        if self.current is not None:
+            self.after_break = True
+
+    # -- table rows -------------------------------------------------------------------------
+    def table_row(self, row: TableRow) -> None:
+        texts = row.texts
+        found = header_map(texts)
+        if found:
+            self._header(found[0], found[1], row)
+            return
+        if self.current is None and not self._reopen(row):
+            self.body.append(TextLine(" ".join(t for t in texts if t.strip()), row.prov))
+            return
+        self.last_row_block = row
+        self._data_row(row)
+
+    def _header(self, columns: ColumnMap, leftovers: list[str], row: TableRow) -> None:
+        last = self.tables[-1] if self.tables else None
+        if last and not self.label_since_table and last.columns == columns:
+            self.current = last
+            self.after_break = True
+            if last.rows and any(leftovers):
+                for role, extra in zip(columns.roles, leftovers):
+                    if role and extra:
+                        last.rows[-1].join(role, extra)
+                last.rows[-1].flags.append("continuation_in_header_row")
+            return
+        title = " ".join(collapse(t) for t in self.title_lines if t.strip())
+        self.current = AppendixTable(self.label, title, columns)
+        self.tables.append(self.current)
+        self.label_since_table = False
+        self.collect_title = False
+        self.section = ""
+        self.after_break = False
+
+    def _reopen(self, row: TableRow) -> bool:
+        last = self.tables[-1] if self.tables else None
+        if last is None or self.label_since_table:
+            return False
+        filled = [t for t in row.texts if t.strip()]
+        if len(row.cells) != last.columns.width or len(filled) < 2:
+            return False
+        self.current = last
+        self.after_break = True
+        return True
+
+    def _data_row(self, row: TableRow) -> None:
+        table = self.current
+        cells = self._cells_by_role(row, table.columns)
+        if not any(cells.values()):
+            return
+        stt = collapse(cells.pop("stt", "")).rstrip(".):").strip()
+        content = collapse(cells.get("content", ""))
+        attributes = any(collapse(cells.get(r, "")) for r in ATTRIBUTE_ROLES)
+        section_title = self._section_title(stt, content, attributes, row)
+        if section_title is not None:
+            self.section = section_title
+            table.has_sections = True
+            self.after_break = False
+            return
+        prev = table.rows[-1] if table.rows else None
+        if prev and not stt and self._continues(prev, content):
+            for role, text in cells.items():
+                prev.join(role, text)
+            prev.prov = prev.prov.span(row.prov)
+            prev.confidence = min(prev.confidence, _row_confidence(row))
+            if "continued_over_page_break" not in prev.flags:
+                prev.flags.append("continued_over_page_break")
+            self.after_break = False
+            return
+        if stt and _ROMAN.match(stt) and attributes:
+            self.section = sentence_case_keep(content)
+            table.has_sections = True
+        flags = ["column_count_mismatch"] if len(row.cells) != table.columns.width else []
+        table.rows.append(TaskRow(
+            table=table.label, appendix_title=table.title, section=self.section, stt=stt, cells=cells,
+            prov=row.prov, position=len(table.rows), confidence=_row_confidence(row), flags=flags,
+        ))
+        self.after_break = False
+
+    def _section_title(self, stt: str, content: str, attributes: bool, row: TableRow) -> str | None:
+        if attributes:
+            return None
+        if stt and (_ROMAN.match(stt) or _LETTER.match(stt)) and content:
+            return sentence_case_keep(content)
+        if not stt and content:
+            m = _INLINE_SECTION.match(content)
+            if m and (_ROMAN.match(m.group(1)) or content.isupper()):
+                return sentence_case_keep(m.group(2))
+        if not content and stt:
+            m = _INLINE_SECTION.match(stt + " ")
+            joined = " ".join(t for t in row.texts if t.strip())
+            m = _INLINE_SECTION.match(joined)
+            if m:
+                return sentence_case_keep(m.group(2))
+        return None
+
+    def _continues(self, prev: TaskRow, content: str) -> bool:
+        if not content or content[0].islower() or content[0] in ",;)":
+            return True
+        return self.after_break and not _SENTENCE_END.search(prev.cells.get("content", "").strip())
+
+    def _cells_by_role(self, row: TableRow, columns: ColumnMap) -> dict[str, str]:
+        texts = list(row.texts)
+        width = columns.width
+        if len(texts) > width:
+            extra = [t for t in texts[width:] if t.strip()]
+            texts = texts[:width]
+            if extra:
+                texts[-1] = "\n".join([texts[-1], *extra]).strip()
+                self.leftovers.append(Leftover(
+                    "extra_cells", f"row has {len(row.cells)} cells for {width} columns; extra text joined to the last column", row.prov))
+        texts += [""] * (width - len(texts))
+        cells: dict[str, str] = {}
+        for role, text in zip(columns.roles, texts):
+            if role is None:
+                if text.strip():
+                    cells["note"] = (cells.get("note", "") + "\n" + text).strip()
+                continue
+            cells[role] = clean_cell(text)
+        return cells
+
+
+def sentence_case_keep(title: str) -> str:
+    """Section titles: single spaces, sentence case when printed all upper case, else first letter up."""
+    text = collapse(title).rstrip(" :")
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        return sentence_case(text)
+    return text[:1].upper() + text[1:]
+
+
+def _row_confidence(row: TableRow) -> float:
+    return min((c.confidence for c in row.cells), default=1.0)
+
+
+def assemble_tables(blocks: list[Block]) -> Assembly:
+    asm = _Assembler()
+    for block in blocks:
+        if isinstance(block, TableRow):
+            asm.table_row(block)
+        else:
+            asm.text_line(block)
+    truncated = _ends_mid_table(blocks, asm)
+    return Assembly(asm.tables, asm.body, asm.leftovers, truncated)
+
+
+def _ends_mid_table(blocks: list[Block], asm: _Assembler) -> bool:
+    """The text stops inside a table: its last block is a task row missing cells."""
+    tail = [b for b in blocks if not (isinstance(b, TextLine) and not b.text.strip())]
+    if not tail or not isinstance(tail[-1], TableRow) or not asm.tables:
+        return False
+    last = tail[-1]
+    width = asm.tables[-1].columns.width
+    filled = sum(1 for t in last.texts if t.strip())
+    return len(last.cells) < width or filled <= width // 2 and filled < len(last.cells)
