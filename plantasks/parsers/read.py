@@ -1,4 +1,16 @@
-"""Bytes -> ParsedDocument: pick the reader by looking at the content, not the file name."""
+"""Bytes -> ParsedDocument: pick the reader by looking at the content, not the file name.
+
+Readers per format (each returns ParsedDocument with blocks in reading order):
+
+| format | reader | notes |
+|---|---|---|
+| text  | text_reader.read_text | bytes re-encoded as UTF-8 first; a guessed encoding is an issue |
+| docx  | docx_reader.read_docx | zip-bomb guard before parsing |
+| doc   | docx_reader.read_doc  | converted with LibreOffice (`soffice`) when installed |
+| pdf   | pdf_reader.read_pdf   | pages without a text layer go to OCR (ocr.ocr_pdf_pages) |
+| html  | html_reader.read_html | saved web pages, incl. MHTML |
+| image | ocr.read_image        | needs the OCR module |
+"""
 
 from __future__ import annotations
 
@@ -14,13 +26,82 @@ class ReadOptions:
     max_unpacked_bytes: int = 500 * 1024 * 1024  # DOCX/zip members, against zip bombs
     ocr: bool = True
     ocr_workers: int | None = None  # None: one per core
+    max_zip_ratio: float = 200.0  # uncompressed/compressed size of one zip member, against zip bombs
+    pdf_text_tables: bool = True  # find borderless tables by text alignment on pages without rules
+    convert_timeout_s: float = 120.0  # LibreOffice .doc -> .docx conversion
 
 
 def read_document(data: bytes, name: str = "", options: ReadOptions = ReadOptions()) -> ParsedDocument:
     if not data.strip():
-        raise ReaderError("empty", "the file is empty")
+        raise ReaderError("empty", "the file is empty: check that the download or copy finished")
     if len(data) > options.max_bytes:
         raise ReaderError("too_large", f"the file is {len(data)} bytes; raise --max-bytes to read it")
+    from plantasks.parsers.detect import detect_format
+
+    fmt = detect_format(data, name)
+    reader = _READERS.get(fmt)
+    if reader is None:
+        raise ReaderError(
+            "not_supported",
+            "this is not a document plantasks can read (supported: PDF, DOCX, DOC, HTML, text, images)"
+            + (f": {name}" if name else ""),
+        )
+    return reader(data, options)
+
+
+def _read_text(data: bytes, options: ReadOptions) -> ParsedDocument:
+    from plantasks.parsers.detect import decode_text
     from plantasks.parsers.text_reader import read_text
 
-    return read_text(data)
+    text, issues = decode_text(data)
+    if text is None:
+        raise ReaderError("corrupt", "the file is neither text nor a known document format")
+    doc = read_text(text.encode("utf-8"))
+    doc.issues[:0] = issues
+    return doc
+
+
+def _read_docx(data: bytes, options: ReadOptions) -> ParsedDocument:
+    from plantasks.parsers.docx_reader import read_docx
+
+    return read_docx(data, options)
+
+
+def _read_doc(data: bytes, options: ReadOptions) -> ParsedDocument:
+    from plantasks.parsers.docx_reader import read_doc
+
+    return read_doc(data, options)
+
+
+def _read_pdf(data: bytes, options: ReadOptions) -> ParsedDocument:
+    from plantasks.parsers.pdf_reader import read_pdf
+
+    return read_pdf(data, options)
+
+
+def _read_html(data: bytes, options: ReadOptions) -> ParsedDocument:
+    from plantasks.parsers.html_reader import read_html
+
+    return read_html(data, options)
+
+
+def _read_image(data: bytes, options: ReadOptions) -> ParsedDocument:
+    if not options.ocr:
+        raise ReaderError("no_text", "the file is an image and OCR is switched off: turn OCR on to read it")
+    try:
+        from plantasks.parsers.ocr import read_image
+    except ImportError:
+        raise ReaderError(
+            "no_text", "the file is an image and OCR is not available: install Tesseract (make system-deps)"
+        ) from None
+    return read_image(data, options)
+
+
+_READERS = {
+    "text": _read_text,
+    "docx": _read_docx,
+    "doc": _read_doc,
+    "pdf": _read_pdf,
+    "html": _read_html,
+    "image": _read_image,
+}

@@ -1,0 +1,276 @@
+"""DOCX reader: block stream, merged cells, bullets, nested tables, numbering, real sample plans."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from plantasks.parsers.blocks import ReaderError, TableRow, TextLine
+from plantasks.parsers.read import ReadOptions, read_document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "docx"
+
+
+def _bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _rows(parsed) -> list[list[str]]:
+    return [block.texts for block in parsed.blocks if isinstance(block, TableRow)]
+
+
+def _lines(parsed) -> list[str]:
+    return [block.text for block in parsed.blocks if isinstance(block, TextLine)]
+
+
+def _table(document, rows: list[list[str]]):
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    return table
+
+
+# ---------------------------------------------------------------- purpose-built documents
+
+
+def test_paragraphs_and_table_come_in_document_order():
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC SỐ 01")
+    _table(document, [["TT", "Nội dung"], ["1", "Việc một"]])
+    document.add_paragraph("PHỤ LỤC SỐ 02")
+    parsed = read_document(_bytes(document), "plan.docx")
+
+    kinds = [(type(b).__name__, b.text if isinstance(b, TextLine) else b.texts) for b in parsed.blocks]
+    assert kinds == [
+        ("TextLine", "PHỤ LỤC SỐ 01"),
+        ("TableRow", ["TT", "Nội dung"]),
+        ("TableRow", ["1", "Việc một"]),
+        ("TextLine", "PHỤ LỤC SỐ 02"),
+    ]
+    assert parsed.format == "docx"
+    assert parsed.page_count is None
+
+
+def test_provenance_is_the_block_ordinal_in_the_body():
+    document = docx.Document()
+    document.add_paragraph("một")
+    document.add_paragraph("")
+    _table(document, [["a", "b"], ["c", "d"]])
+    document.add_paragraph("hai")
+    parsed = read_document(_bytes(document), "x.docx")
+    ordinals = [(b.prov.line_start, b.prov.line_end, b.prov.page) for b in parsed.blocks]
+    # the empty paragraph is counted (ordinal 2) but not emitted
+    assert ordinals == [(1, 1, None), (3, 3, None), (4, 4, None), (5, 5, None)]
+    row = parsed.blocks[1]
+    assert all(cell.prov.line_start == 3 for cell in row.cells)
+
+
+def test_vertical_merge_repeats_the_text_in_every_row_it_spans():
+    document = docx.Document()
+    table = _table(document, [["TT", "Nội dung", "Chủ trì"], ["1", "Việc một", "Sở Nội vụ"],
+                              ["2", "Việc hai", ""], ["3", "Việc ba", ""]])
+    merged = table.cell(1, 2).merge(table.cell(3, 2))
+    merged.text = "Sở Nội vụ"
+    parsed = read_document(_bytes(document), "x.docx")
+
+    assert _rows(parsed) == [
+        ["TT", "Nội dung", "Chủ trì"],
+        ["1", "Việc một", "Sở Nội vụ"],
+        ["2", "Việc hai", "Sở Nội vụ"],
+        ["3", "Việc ba", "Sở Nội vụ"],
+    ]
+    rows = [b for b in parsed.blocks if isinstance(b, TableRow)]
+    # the repeated cell points back at the row where the merge starts
+    assert rows[3].cells[2].prov.line_start == rows[1].prov.line_start
+    assert rows[3].cells[0].prov.line_start == rows[3].prov.line_start
+
+
+def test_horizontal_merge_puts_the_text_leftmost_and_keeps_the_column_count():
+    document = docx.Document()
+    table = _table(document, [["TT", "Nội dung", "Sản phẩm", "Chủ trì"], ["I", "", "", ""],
+                              ["1", "Việc một", "Báo cáo", "Sở Nội vụ"]])
+    merged = table.cell(1, 1).merge(table.cell(1, 3))
+    merged.text = "CẢI CÁCH THỂ CHẾ"
+    parsed = read_document(_bytes(document), "x.docx")
+
+    assert _rows(parsed) == [
+        ["TT", "Nội dung", "Sản phẩm", "Chủ trì"],
+        ["I", "CẢI CÁCH THỂ CHẾ", "", ""],
+        ["1", "Việc một", "Báo cáo", "Sở Nội vụ"],
+    ]
+
+
+def test_block_merge_over_rows_and_columns():
+    document = docx.Document()
+    table = _table(document, [["1", "a", "b", "x"], ["2", "", "", "y"], ["3", "c", "d", "z"]])
+    merged = table.cell(0, 1).merge(table.cell(1, 2))
+    merged.text = "chung"
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _rows(parsed) == [["1", "chung", "", "x"], ["2", "chung", "", "y"], ["3", "c", "d", "z"]]
+
+
+def test_paragraphs_and_bullets_in_a_cell_are_lines():
+    document = docx.Document()
+    table = _table(document, [["TT", "Sản phẩm"], ["1", ""]])
+    cell = table.cell(1, 1)
+    cell.paragraphs[0].text = "Báo cáo kết quả"
+    cell.add_paragraph("")  # empty paragraphs are dropped
+    cell.add_paragraph("Kế hoạch năm", style="List Bullet")
+    cell.add_paragraph("Quyết định", style="List Bullet")
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _rows(parsed)[1] == ["1", "Báo cáo kết quả\n- Kế hoạch năm\n- Quyết định"]
+
+
+def test_numbered_list_paragraphs_get_their_printed_numbers():
+    document = docx.Document()
+    document.add_paragraph("Mục đích", style="List Number")
+    document.add_paragraph("Yêu cầu", style="List Number")
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _lines(parsed) == ["1. Mục đích", "2. Yêu cầu"]
+
+
+def test_soft_line_breaks_split_body_lines_and_stay_in_cells():
+    document = docx.Document()
+    paragraph = document.add_paragraph("ỦY BAN NHÂN DÂN")
+    paragraph.add_run().add_break()
+    paragraph.add_run("TỈNH THANH HÓA")
+    table = _table(document, [["Thời gian"], [""]])
+    run = table.cell(1, 0).paragraphs[0].add_run("Quý I/2024")
+    run.add_break()
+    table.cell(1, 0).paragraphs[0].add_run("Quý III/2024")
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _lines(parsed) == ["ỦY BAN NHÂN DÂN", "TỈNH THANH HÓA"]
+    assert _rows(parsed) == [["Thời gian"], ["Quý I/2024\nQuý III/2024"]]
+
+
+def test_nested_table_is_flattened_into_its_cell():
+    document = docx.Document()
+    table = _table(document, [["TT", "Nội dung"], ["1", "Các việc:"]])
+    inner = table.cell(1, 1).add_table(rows=2, cols=2)
+    inner.cell(0, 0).text = "a) Việc A"
+    inner.cell(0, 1).text = "Quý I"
+    inner.cell(1, 0).text = "b) Việc B"
+    inner.cell(1, 1).text = "Quý II"
+    table.cell(1, 1).add_paragraph("Hết.")
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _rows(parsed) == [["TT", "Nội dung"], ["1", "Các việc:\na) Việc A\nQuý I\nb) Việc B\nQuý II\nHết."]]
+
+
+def test_text_is_nfc_and_whitespace_is_collapsed():
+    document = docx.Document()
+    decomposed = "Thanh Ho\u0301a  \t năm"  # "ó" written as o + combining acute
+    document.add_paragraph(decomposed)
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _lines(parsed) == ["Thanh Hóa năm"]
+
+
+def test_row_with_grid_before_and_missing_cells_is_padded():
+    document = docx.Document()
+    table = _table(document, [["a", "b", "c"], ["d", "e", "f"]])
+    row = table.rows[1]._tr
+    row.remove(row.tc_lst[0])  # the row starts one grid column in
+    tr_pr = row.get_or_add_trPr()
+    before = OxmlElement("w:gridBefore")
+    before.set(qn("w:val"), "1")
+    tr_pr.append(before)
+    row.remove(row.tc_lst[-1])  # and stops one column short
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _rows(parsed) == [["a", "b", "c"], ["", "e", ""]]
+
+
+def test_sliver_grid_column_is_folded_into_its_neighbour():
+    document = docx.Document()
+    table = _table(document, [["TT", "x", "Nội dung"], ["1", "", "Việc một"]])
+    grid = table._tbl.tblGrid
+    widths = [700, 60, 4000]
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(width))
+    # row 0: TT | sliver | content; row 1: TT spans the sliver
+    tr = table.rows[1]._tr
+    tr.remove(tr.tc_lst[1])
+    tc_pr = tr.tc_lst[0].get_or_add_tcPr()
+    span = OxmlElement("w:gridSpan")
+    span.set(qn("w:val"), "2")
+    tc_pr.append(span)
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _rows(parsed) == [["TT\nx", "Nội dung"], ["1", "Việc một"]]
+
+
+# ---------------------------------------------------------------- sample plans
+
+
+@pytest.mark.parametrize(
+    "stem, rows, first_task",
+    [
+        ("000_9ab0fe3c0e4fbaba", 54, "Tiếp tục xây dựng, sửa đổi, bổ sung"),
+        ("001_5665434d914fd8e7", 41, None),
+        ("002_45228b90b1913796", 48, "Triển khai thực hiện việc tự đánh giá"),
+    ],
+)
+def test_sample_plans_read_every_table_row_with_stable_columns(stem, rows, first_task):
+    parsed = read_document((FIXTURES / f"{stem}.docx").read_bytes(), f"{stem}.docx")
+    table_rows = [b for b in parsed.blocks if isinstance(b, TableRow)]
+    assert len(table_rows) == rows
+    assert {len(r.cells) for r in table_rows} == {6}
+    assert table_rows[0].texts[0] == "TT"
+    if first_task:
+        assert any(r.texts[1].startswith(first_task) for r in table_rows)
+    assert any(line.startswith("PHỤ LỤC") for line in _lines(parsed))
+    assert parsed.issues == []
+
+
+def test_sample_plan_keeps_paragraph_breaks_inside_cells():
+    parsed = read_document((FIXTURES / "000_9ab0fe3c0e4fbaba.docx").read_bytes(), "a.docx")
+    row = next(r for r in parsed.blocks if isinstance(r, TableRow) and r.texts[0] == "2")
+    assert row.texts[5] == ("- Kế hoạch kiểm tra, rà soát văn bản QPPL: Chậm nhất trong Quý I/2024\n"
+                            "- Báo cáo kết quả rà soát: Định kỳ hằng Quý")
+
+
+def test_section_row_of_a_single_appendix_plan():
+    parsed = read_document((FIXTURES / "002_45228b90b1913796.docx").read_bytes(), "c.docx")
+    rows = _rows(parsed)
+    assert rows[1] == ["I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", "", "", "", ""]
+
+
+# ---------------------------------------------------------------- bad DOCX
+
+
+def test_docx_without_text_is_no_text():
+    with pytest.raises(ReaderError) as err:
+        read_document(_bytes(docx.Document()), "blank.docx")
+    assert err.value.code == "no_text"
+
+
+def test_truncated_docx_is_corrupt():
+    data = (FIXTURES / "000_9ab0fe3c0e4fbaba.docx").read_bytes()
+    with pytest.raises(ReaderError) as err:
+        read_document(data[: len(data) // 2], "cut.docx")
+    assert err.value.code == "corrupt"
+    assert "again" in err.value.message
+
+
+def test_zip_without_word_part_under_docx_name_is_corrupt_or_unsupported():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/other.xml", "<x/>")
+    with pytest.raises(ReaderError) as err:
+        read_document(buffer.getvalue(), "x.docx")
+    assert err.value.code == "corrupt"
+
+
+def test_unpacked_size_limit_is_a_zip_bomb():
+    data = (FIXTURES / "000_9ab0fe3c0e4fbaba.docx").read_bytes()
+    with pytest.raises(ReaderError) as err:
+        read_document(data, "a.docx", ReadOptions(max_unpacked_bytes=100_000))
+    assert err.value.code == "zip_bomb"
