@@ -77,24 +77,18 @@ def classify_header_cell(text: str) -> HeaderCell:
 
 
 def _leftover(raw: str, key: str, start: int, end: int) -> str:
-    """Words after the header phrase that are not header wording themselves."""
-    offset = len(raw) - len(raw.lstrip(" .:()"))
-    tail = raw[offset + end:].strip(" .:,")
-    head = raw[: offset + start].strip(" .:,")
-    rest = " ".join(p for p in (head, tail) if p)
+    """Text in a header cell that is not header wording (OCR put a row's words there)."""
     rules, _, _ = _vocabulary()
-    rest_key = fold(rest)
-    if not rest or any(rest_key.strip() in phrases for _, phrases in rules):
-        return ""
-    return "" if _is_header_filler(rest_key) else rest
+    mask = list(key)
+    for phrase in sorted((p for _, ps in rules for p in ps), key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", "".join(mask)):
+            mask[m.start():m.end()] = " " * (m.end() - m.start())
+    kept = "".join(ch if m != " " else " " for ch, m in zip(raw, mask))
+    words = [w for w in kept.split() if w.strip("/,.:;-–()") and not _FILLER.match(fold(w.strip("/,.:;-–()")))]
+    return " ".join(words)
 
 
-_FILLER = re.compile(r"^(va|\(\d+\)|\d+|/|-|,|cq|co quan|don vi|cap|thuc hien)(\s+|$)")
-
-
-def _is_header_filler(key: str) -> bool:
-    words = key.split()
-    return all(_FILLER.match(w) for w in words)
+_FILLER = re.compile(r"^(va|\(?\d+\)?|cq|cap|thuc|hien|du|kien|cu|the|chinh)$")
 
 
 def header_map(cells: list[str]) -> tuple[ColumnMap, list[str]] | None:

@@ -166,8 +166,8 @@ class _Assembler:
     def _data_row(self, row: TableRow) -> None:
         table = self.current
         cells = self._cells_by_role(row, table.columns)
-        if not any(cells.values()):
-            return
+        if not any(ch.isalnum() for text in cells.values() for ch in text):
+            return  # blank or ruling line between rows
         stt = collapse(cells.pop("stt", "")).rstrip(".):").strip()
         content = collapse(cells.get("content", ""))
         attributes = any(collapse(cells.get(r, "")) for r in ATTRIBUTE_ROLES)
