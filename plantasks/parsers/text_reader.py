@@ -52,11 +52,13 @@ def _lines(text: str) -> list[_Line]:
     out, page = [], 1
     for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         page += raw.count("\f")
-        out.append(_Line(i, page, unicodedata.normalize("NFC", raw.replace("\f", "")).rstrip()))
+        out.append(_Line(i, page, unicodedata.normalize("NFC", raw.replace("\f", "")).rstrip(" \r\u00a0")))
     return out
 
 
 def _kind(line: str, tsv_mode: bool) -> str:
+    if line.startswith("\t") and line.count("\t") == 1 and not tsv_mode:
+        return "cell"
     if not line.strip():
         return "blank"
     stripped = line.strip()

@@ -1,0 +1,101 @@
+"""One purpose-written fixture per text layout feature; each asserts the exact task rows."""
+
+from pathlib import Path
+
+import pytest
+
+from plantasks.pipeline.extract import extract_bytes
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+
+
+def extract(name: str):
+    path = LAYOUTS / name
+    return extract_bytes(path.read_bytes(), str(path)).result
+
+
+def rows(result, *fields):
+    return [tuple(getattr(t, f) for f in fields) for t in result.tasks]
+
+
+def test_cell_per_line_layout_with_blank_lines_inside_cells():
+    result = extract("cells.txt")
+    assert rows(result, "table", "stt", "content", "outputs") == [
+        ("PHỤ LỤC SỐ 01", "1", "Rà soát văn bản quy phạm pháp luật.", ["Kế hoạch rà soát", "Báo cáo kết quả"]),
+        ("PHỤ LỤC SỐ 01", "2", "Theo dõi thi hành pháp luật.", ["Báo cáo"]),
+        ("PHỤ LỤC SỐ 02", "1", "Công bố thủ tục hành chính.", ["Quyết định công bố"]),
+    ]
+    first, second, third = result.tasks
+    assert first.section == "Các nhiệm vụ về cải cách thể chế"
+    assert third.section == "Các nhiệm vụ về cải cách thủ tục hành chính"
+    assert first.deadline.raw == "Quý II/2024."
+    assert second.support == []  # the empty cell stays empty
+    assert second.deadline.raw == "- Kế hoạch: Tháng 01/2024. - Báo cáo: Định kỳ hằng Quý."
+    assert [a.text for a in first.support] != []
+    assert (first.source.line_start, first.source.line_end) == (10, 18)
+
+
+def test_tsv_with_sections_repeated_headers_furniture_and_continuations():
+    result = extract("tsv_sections.txt")
+    assert rows(result, "section", "stt", "content") == [
+        ("Công tác chỉ đạo, điều hành CCHC", "1", "Xây dựng Kế hoạch CCHC năm 2024"),
+        ("Công tác chỉ đạo, điều hành CCHC", "2",
+         "Kiểm tra công tác CCHC năm 2024 đối với các sở, ban, ngành trên địa bàn tỉnh."),
+        ("Công tác chỉ đạo, điều hành CCHC", "", "Nhiệm vụ không đánh số có nội dung riêng."),
+        ("Cải cách thể chế", "1", "Kế hoạch rà soát văn bản"),
+        ("Cải cách thể chế", "1", "Kế hoạch theo dõi thi hành pháp luật"),
+    ]
+    assert all(t.table == "PHỤ LỤC" for t in result.tasks)
+    first, second = result.tasks[:2]
+    # continuation row after the page break, and text OCR put inside the repeated header
+    assert "continued_over_page_break" in first.flags
+    assert "continuation_in_header_row" in second.flags
+    assert [a.text for a in first.support][-1].endswith("thành phố")
+
+
+def test_pipe_table_with_rule_broken_row_and_funding_column():
+    result = extract("pipe.txt")
+    assert rows(result, "table", "stt", "content", "funding") == [
+        ("PHỤ LỤC 01", "1", "Nâng cấp Cổng thông tin điện tử", "Ngân sách tỉnh"),
+        ("PHỤ LỤC 01", "2", "Xây dựng cơ sở dữ liệu dùng chung phục vụ chỉ đạo điều hành", None),
+        ("PHỤ LỤC 01", "3", "Số hóa hồ sơ", "Nguồn chi thường xuyên"),
+    ]
+    assert result.tasks[0].deadline.raw == "Quý III/2024"
+    assert result.tasks[0].section == "Nhiệm vụ chuyển đổi số"
+
+
+def test_columns_mapped_by_header_words_not_position():
+    result = extract("pipe_reordered.txt")
+    assert rows(result, "stt", "content", "outputs") == [
+        ("1", "Ban hành Kế hoạch CCHC", ["Kế hoạch"]),
+        ("2", "Báo cáo kết quả", ["Báo cáo"]),
+    ]
+    assert [t.deadline.raw for t in result.tasks] == ["Quý I/2024", "Tháng 11/2024"]
+
+
+def test_html_remnants_become_items():
+    result = extract("html_remnants.txt")
+    first, second = result.tasks
+    assert first.content == "Củng cố Bộ phận một cửa & một cửa liên thông."
+    assert first.outputs == ["Các văn bản đôn đốc", "Báo cáo kết quả thực hiện"]
+    assert first.deadline.raw == "Tổ chức thực hiện: thường xuyên. Báo cáo: định kỳ hàng quý"
+    assert second.outputs == ["Văn bản triển khai", "Báo cáo kết quả"]
+
+
+def test_document_without_task_table_gives_empty_list_and_warning():
+    result = extract("no_table.txt")
+    assert result.tasks == []
+    assert [w.code for w in result.warnings] == ["no_task_table"]
+    assert result.document.status == "partial"
+
+
+def test_text_stopping_mid_table_is_truncated():
+    result = extract("truncated.txt")
+    assert [t.stt for t in result.tasks] == ["1", "2"]
+    assert result.document.truncated is True
+    assert "truncated" in [w.code for w in result.warnings]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in LAYOUTS.glob("*.txt")))
+def test_task_ids_are_stable_across_runs(name):
+    assert [t.id for t in extract(name).tasks] == [t.id for t in extract(name).tasks]
