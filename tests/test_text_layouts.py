@@ -85,7 +85,7 @@ def test_html_remnants_become_items():
 def test_document_without_task_table_gives_empty_list_and_warning():
     result = extract("no_table.txt")
     assert result.tasks == []
-    assert [w.code for w in result.warnings] == ["no_task_table"]
+    assert "no_task_table" in [w.code for w in result.warnings]
     assert result.document.status == "partial"
 
 
@@ -99,3 +99,29 @@ def test_text_stopping_mid_table_is_truncated():
 @pytest.mark.parametrize("name", sorted(p.name for p in LAYOUTS.glob("*.txt")))
 def test_task_ids_are_stable_across_runs(name):
     assert [t.id for t in extract(name).tasks] == [t.id for t in extract(name).tasks]
+
+
+def test_short_section_rows_in_cell_per_line_layout():
+    result = extract("cells_sections.txt")
+    assert rows(result, "section", "stt", "content") == [
+        ("Cải cách thể chế", "1", "Rà soát văn bản."),
+        ("Cải cách thủ tục hành chính", "1", "Công bố thủ tục hành chính."),
+    ]
+
+
+def test_tsv_row_broken_over_lines_and_a_later_cell_per_line_table():
+    result = extract("tsv_broken_then_cells.txt")
+    assert rows(result, "stt", "content", "outputs") == [
+        ("1", "Nội dung dòng một và dòng hai của nhiệm vụ", ["Báo cáo"]),
+        ("2", "Nhiệm vụ hai", ["Kế hoạch"]),
+        ("1", "Nhiệm vụ bảng sau.", ["Báo cáo"]),
+    ]
+    assert result.tasks[0].deadline.raw == "Quý I/2024"
+
+
+def test_two_level_header_and_column_number_row():
+    result = extract("two_level_header.txt")
+    assert rows(result, "stt", "content", "outputs") == [("1", "Nhiệm vụ một", ["Báo cáo"])]
+    task = result.tasks[0]
+    assert [a.text for a in task.lead] == ["Sở Nội vụ"]
+    assert [a.text for a in task.support] == ["Sở Tư pháp"]

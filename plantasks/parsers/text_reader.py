@@ -18,6 +18,8 @@ from plantasks.parsers.columns import header_map
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BULLET = re.compile(r"^\s*[-+•–]\s+")
+_STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zđ])[.)]?$")
+_SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 
 
 def decode_text(data: bytes) -> tuple[str, list[ReaderIssue]]:
@@ -104,6 +106,7 @@ class _TextReader:
         self.width: int | None = None  # columns of the current table, from its header
         self.mode: str | None = None  # layout of the current table: cells / tsv / pipe
         self.row: _CellRow | None = None
+        self.prev_kind = "blank"  # kind of the last non-blank line
 
     def run(self) -> list[Block]:
         i = 0
@@ -114,14 +117,16 @@ class _TextReader:
 
     def _step(self, i: int) -> int:
         line = self.lines[i]
-        kind = _kind(line.text, self.mode == "tsv")
+        kind = _kind(line.text, self.mode == "tsv" and self.prev_kind == "tsv")
+        if kind != "blank":
+            self.prev_kind = kind
         if kind == "cell":
             self._cell_line(line)
             return i + 1
         if kind == "blank":
             if self.row:
                 self.row.blank_since_cell = True
-                if self.width is None or len(self.row.cells) >= self.width:
+                if self.width is None or len(self.row.cells) >= self.width or self._short_row_ends(i):
                     self._flush_cells()
             return i + 1
         if kind == "text" and self.row:
@@ -158,6 +163,16 @@ class _TextReader:
             return k == "cell"
         return False
 
+    def _short_row_ends(self, i: int) -> bool:
+        """A row with fewer cells than the header (a section title row) ends where a numbered row starts."""
+        first = self.row.cells[0][0].text.strip()
+        if not (_STT.match(first) or _SECTION_CELL.match(first)):
+            return False
+        for nxt in self.lines[i + 1:]:
+            if nxt.text.strip():
+                return _kind(nxt.text, False) == "cell" and bool(_STT.match(nxt.text.strip()))
+        return True
+
     def _flush_cells(self) -> None:
         if not self.row:
             return
@@ -169,11 +184,20 @@ class _TextReader:
     def _tsv_row(self, i: int) -> int:
         line = self.lines[i]
         cells = line.text.split("\t")
+        end = i
+        while self.mode == "tsv" and self.width and 1 < len(cells) < self.width and end + 1 < len(self.lines):
+            nxt = self.lines[end + 1].text
+            if not nxt.strip() or _STT.match(nxt.split("\t")[0].strip()) or header_map(nxt.split("\t")):
+                break
+            more = nxt.split("\t")
+            cells = cells[:-1] + [cells[-1] + "\n" + more[0]] + more[1:]
+            end += 1
         while cells and not cells[-1].strip() and self.width and len(cells) > self.width:
             cells.pop()
-        row = TableRow(tuple(Cell(c.strip(), line.prov) for c in cells), line.prov)
+        prov = Provenance(page=line.page, line_start=line.number, line_end=self.lines[end].number)
+        row = TableRow(tuple(Cell(c.strip(), prov) for c in cells), prov)
         self._emit_row(row, "tsv")
-        return i + 1
+        return end + 1
 
     # -- pipe tables ---------------------------------------------------------------------
     def _pipe_row(self, i: int) -> int:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Provenance, TableRow, TextLine
-from plantasks.parsers.columns import ColumnMap, header_map
+from plantasks.parsers.columns import ColumnMap, classify_header_cell, header_map
 from plantasks.normalizers.text import clean_cell, collapse, sentence_case
 
 _APPENDIX = re.compile(
@@ -23,6 +23,7 @@ _ROMAN = re.compile(r"^[IVXLC]{1,6}$")
 _LETTER = re.compile(r"^[A-ZĐ]$")
 _INLINE_SECTION = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.;:!?…)\"”]$")
+_COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
 _BULLET_START = re.compile(r"^\s*([-+•–]|\d{1,2}[.)])\s")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
 
@@ -130,8 +131,29 @@ class _Assembler:
         if self.current is None and not self._reopen(row):
             self.body.append(TextLine(" ".join(t for t in texts if t.strip()), row.prov))
             return
+        if self.last_row_block is not None and row.prov.page != self.last_row_block.prov.page:
+            self.after_break = True
         self.last_row_block = row
+        if self._header_detail(row):
+            return
         self._data_row(row)
+
+    def _header_detail(self, row: TableRow) -> bool:
+        """Rows under a header that are still header: a second header line (Chủ trì | Phối hợp
+        under 'Cơ quan thực hiện') refines the columns; a column-number row '(1) (2) (3)' is skipped."""
+        table = self.current
+        texts = [t.strip() for t in row.texts]
+        filled = [t for t in texts if t]
+        if table.rows or not filled:
+            return False
+        if len(filled) >= 3 and all(_COLUMN_NUMBER.match(t) for t in filled):
+            return True
+        roles = [classify_header_cell(t).role if t else None for t in texts]
+        if not all(r for r, t in zip(roles, texts) if t) or len(texts) != table.columns.width:
+            return False
+        merged = tuple(sub or top for sub, top in zip(roles, table.columns.roles))
+        table.columns = ColumnMap(merged)
+        return True
 
     def _header(self, columns: ColumnMap, leftovers: list[str], row: TableRow) -> None:
         last = self.tables[-1] if self.tables else None
