@@ -1,0 +1,129 @@
+"""Which task fields an analyst may correct, and what "the same value" means for each.
+
+Values travel as JSON (the shape `Task.model_dump(mode="json")` gives). Equality ignores what a
+re-run may change without changing the meaning: whitespace, Unicode form, agency scores and ids,
+deadline rule names and confidences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from typing import Any
+
+from rapidfuzz import fuzz
+
+TEXT_FIELDS = ("content", "stt", "section", "area", "funding")
+LIST_FIELDS = ("outputs",)
+AGENCY_FIELDS = ("lead", "support")
+DEADLINE_FIELD = "deadline"
+EDITABLE_FIELDS = ("content", "outputs", "lead", "support", "deadline", "stt", "section", "area", "funding")
+ACCEPTED = "accepted"
+ADD_TASK = "add_task"
+DELETE_TASK = "delete_task"
+ALL_FIELDS = EDITABLE_FIELDS + (ACCEPTED, ADD_TASK, DELETE_TASK)
+CONFLICT_FLAG = "correction_conflict"
+KEY_MATCH_MIN = 90.0  # content similarity (0-100) for following a task whose id changed
+ADDED_MARK = "added"
+
+
+def norm_text(value: Any) -> str:
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def agency_names(value: Any) -> list[str]:
+    """Canonical names from a list of Agency dicts or plain names."""
+    names = []
+    for item in value or []:
+        if isinstance(item, str):
+            names.append(norm_text(item))
+        elif isinstance(item, dict):
+            names.append(norm_text(item.get("name") or item.get("text")))
+    return names
+
+
+def deadline_key(value: Any) -> dict:
+    value = value or {}
+    items = []
+    for item in value.get("items") or []:
+        items.append([
+            norm_text(item.get("label")) or None, item.get("kind") or "unspecified", item.get("start"),
+            item.get("due"), sorted(item.get("recurrence") or []), norm_text(item.get("raw")),
+        ])
+    return {"raw": norm_text(value.get("raw")), "items": items}
+
+
+def comparable(field: str, value: Any) -> Any:
+    """The part of a field's value that a correction is about."""
+    if field in AGENCY_FIELDS:
+        return agency_names(value)
+    if field in LIST_FIELDS:
+        return [norm_text(x) for x in value or []]
+    if field == DEADLINE_FIELD:
+        return deadline_key(value)
+    if field == "funding":
+        return norm_text(value) or None
+    if field in TEXT_FIELDS:
+        return norm_text(value)
+    return value
+
+
+def same_value(field: str, a: Any, b: Any) -> bool:
+    return comparable(field, a) == comparable(field, b)
+
+
+def get_value(task: dict, field: str) -> Any:
+    return task.get(field)
+
+
+def set_value(task: dict, field: str, value: Any) -> None:
+    task[field] = value
+
+
+def show(field: str, value: Any, limit: int = 160) -> str:
+    """A short human-readable rendering for warning messages."""
+    text = json.dumps(comparable(field, value), ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fingerprint(task: dict) -> str:
+    """A hash of what an analyst sees of a task; an acceptance is tied to it."""
+    seen = {f: comparable(f, task.get(f)) for f in EDITABLE_FIELDS}
+    seen["table"] = norm_text(task.get("table"))
+    blob = json.dumps(seen, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def mark(task: dict, field: str) -> None:
+    corrected = task.setdefault("corrected", [])
+    if field not in corrected:
+        corrected.append(field)
+
+
+def unmark(task: dict, field: str) -> None:
+    task["corrected"] = [f for f in task.get("corrected") or [] if f != field]
+
+
+def flag(task: dict, name: str) -> None:
+    flags = task.setdefault("flags", [])
+    if name not in flags:
+        flags.append(name)
+
+
+def task_key(task: dict) -> dict:
+    """What identifies a task when its id changed because the source bytes changed."""
+    return {"table": norm_text(task.get("table")), "stt": norm_text(task.get("stt")),
+            "content": norm_text(task.get("content"))}
+
+
+def key_score(task: dict, key: dict | None) -> float:
+    """0-100: how surely `task` is the task `key` was taken from (same table and stt, nearly the same content)."""
+    if not key or norm_text(task.get("table")) != key.get("table") or norm_text(task.get("stt")) != key.get("stt"):
+        return 0.0
+    return fuzz.ratio(norm_text(task.get("content")), key.get("content") or "", processor=None,
+                      score_cutoff=KEY_MATCH_MIN)

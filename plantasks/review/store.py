@@ -1,0 +1,250 @@
+"""The corrections store: an SQLite file next to the outputs (default DIR/corrections.sqlite).
+
+Every save is one transaction (WAL journal, synchronous=FULL): a crash mid-save loses only the save in
+flight, never one already committed. A correction is never rewritten; a later correction of the same
+task field marks the earlier one `superseded` and inherits its `before` (the value as extracted), so
+re-application always compares against what the extractor produced.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from plantasks.review.fields import ADD_TASK, DELETE_TASK, key_score, same_value
+
+STORE_NAME = "corrections.sqlite"
+SCHEMA_VERSION = 1
+
+ACTIVE = "active"            # applied on every run
+SUPERSEDED = "superseded"    # replaced by a later correction of the same task field
+REVERTED = "reverted"        # the analyst set the field back to the extracted value
+WITHDRAWN = "withdrawn"      # the analyst dropped it (e.g. kept the extracted value after a conflict)
+STATUSES = (ACTIVE, SUPERSEDED, REVERTED, WITHDRAWN)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS corrections (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id     TEXT NOT NULL,
+    doc_sha256  TEXT NOT NULL,
+    document    TEXT NOT NULL DEFAULT '',
+    field       TEXT NOT NULL,
+    task_key    TEXT NOT NULL DEFAULT 'null',
+    before_json TEXT NOT NULL,
+    after_json  TEXT NOT NULL,
+    who         TEXT NOT NULL DEFAULT '',
+    at          TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT 'active'
+        CHECK (status IN ('active', 'superseded', 'reverted', 'withdrawn'))
+);
+CREATE INDEX IF NOT EXISTS corrections_by_doc ON corrections (doc_sha256, status);
+CREATE INDEX IF NOT EXISTS corrections_by_document ON corrections (document, status);
+CREATE INDEX IF NOT EXISTS corrections_by_task ON corrections (task_id, field);
+"""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One analyst decision about one task field (or a whole added / deleted task).
+
+    `field` is a task field name, "accepted", "add_task" (after = the new task, before =
+    {"insert_after": task id or null}) or "delete_task" (before = {"task": snapshot, "insert_after": id}).
+    `document` is the source file's name and `task_key` the task's {table, stt, content} when the
+    correction was made, so corrections follow a document whose bytes (and so task ids) changed.
+    """
+
+    task_id: str
+    doc_sha256: str
+    field: str
+    before: Any
+    after: Any
+    who: str = ""
+    note: str = ""
+    document: str = ""
+    status: str = ACTIVE
+    at: str = ""
+    id: int | None = None
+    task_key: dict | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "task_id": self.task_id, "doc_sha256": self.doc_sha256, "document": self.document,
+            "field": self.field, "before": self.before, "after": self.after, "who": self.who,
+            "at": self.at, "note": self.note, "status": self.status, "task_key": self.task_key,
+        }
+
+
+class StoreError(Exception):
+    """The store file cannot be used (not SQLite, newer schema)."""
+
+
+def default_store_path(out_dir: Path) -> Path:
+    return Path(out_dir) / STORE_NAME
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class CorrectionStore:
+    """Opens a connection per operation, so one store object is safe to share between server threads."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        with self._connect() as db:
+            _migrate(db)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            yield db
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {exc}; is it a plantasks corrections store?") from exc
+        finally:
+            db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def save(self, corrections: Sequence[Correction]) -> list[Correction]:
+        """Store corrections in one transaction; returns them as stored (ids, times, chained `before`)."""
+        at = utc_now()
+        saved: list[Correction] = []
+        with self._transaction() as db:
+            for correction in corrections:
+                saved.append(_insert(db, _chain(db, replace(correction, at=correction.at or at))))
+        return saved
+
+    def set_status(self, ids: Iterable[int], status: str, who: str = "", note: str = "") -> int:
+        """Withdraw (or reactivate) corrections in one transaction; returns how many rows changed."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        ids = list(ids)
+        with self._transaction() as db:
+            changed = 0
+            for cid in ids:
+                cur = db.execute(
+                    "UPDATE corrections SET status = ?, note = CASE WHEN ? = '' THEN note ELSE ? END,"
+                    " who = CASE WHEN ? = '' THEN who ELSE ? END WHERE id = ?",
+                    (status, note, note, who, who, cid),
+                )
+                changed += cur.rowcount
+        return changed
+
+    def all(self, statuses: Sequence[str] | None = None) -> list[Correction]:
+        sql, args = "SELECT * FROM corrections", []
+        if statuses:
+            sql += f" WHERE status IN ({','.join('?' * len(statuses))})"
+            args = list(statuses)
+        with self._connect() as db:
+            return [_row_to_correction(r) for r in db.execute(sql + " ORDER BY id", args)]
+
+    def for_document(self, sha256: str, document: str = "", statuses: Sequence[str] | None = (ACTIVE,)) -> list[Correction]:
+        """Corrections recorded for these bytes, or for a file of the same name (a changed source)."""
+        sql = "SELECT * FROM corrections WHERE (doc_sha256 = ? OR (? != '' AND document = ?))"
+        args: list[Any] = [sha256, document, document]
+        if statuses:
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
+            args += list(statuses)
+        with self._connect() as db:
+            return [_row_to_correction(r) for r in db.execute(sql + " ORDER BY id", args)]
+
+    def integrity_ok(self) -> bool:
+        with self._connect() as db:
+            return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"store schema {version} is newer than this plantasks ({SCHEMA_VERSION}); upgrade plantasks")
+    if version < SCHEMA_VERSION:
+        db.execute("BEGIN IMMEDIATE")
+        for statement in filter(str.strip, _SCHEMA.split(";")):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+
+
+def _chain(db: sqlite3.Connection, new: Correction) -> Correction:
+    """Supersede the live correction of the same task field; inherit its `before` when the analyst saw its `after`."""
+    if new.status != ACTIVE:
+        return new
+    if new.field == ADD_TASK and new.after is None:
+        new = replace(new, status=WITHDRAWN)
+    previous = _live_predecessor(db, new)
+    if previous is None:
+        return new
+    db.execute("UPDATE corrections SET status = 'superseded' WHERE id = ?", (previous.id,))
+    before = new.before
+    if new.field not in (ADD_TASK, DELETE_TASK) and same_value(new.field, new.before, previous.after):
+        before = previous.before
+    elif new.field == ADD_TASK:
+        before = previous.before
+    status = ACTIVE
+    if new.field == ADD_TASK and new.after is None:
+        status = WITHDRAWN
+    elif new.field not in (ADD_TASK, DELETE_TASK) and same_value(new.field, before, new.after):
+        status = REVERTED
+    return replace(new, before=before, status=status)
+
+
+def _live_predecessor(db: sqlite3.Connection, new: Correction) -> Correction | None:
+    """The latest live correction of the same field of the same task (by id, or by task key after a source change)."""
+    rows = db.execute(
+        "SELECT * FROM corrections WHERE field = ? AND status IN ('active', 'reverted')"
+        " AND (doc_sha256 = ? OR (? != '' AND document = ?)) ORDER BY id DESC",
+        (new.field, new.doc_sha256, new.document, new.document),
+    ).fetchall()
+    candidates = [_row_to_correction(r) for r in rows]
+    for c in candidates:
+        if c.task_id == new.task_id:
+            return c
+    if not new.task_key:
+        return None
+    for c in candidates:
+        if c.doc_sha256 != new.doc_sha256 and c.task_key and key_score(c.task_key, new.task_key):
+            return c
+    return None
+
+
+def _insert(db: sqlite3.Connection, c: Correction) -> Correction:
+    cur = db.execute(
+        "INSERT INTO corrections (task_id, doc_sha256, document, field, task_key, before_json, after_json, who, at,"
+        " note, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (c.task_id, c.doc_sha256, c.document, c.field, _dump(c.task_key), _dump(c.before), _dump(c.after), c.who,
+         c.at, c.note, c.status),
+    )
+    return replace(c, id=cur.lastrowid)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _row_to_correction(row: tuple) -> Correction:
+    cid, task_id, sha, document, field, task_key, before, after, who, at, note, status = row
+    return Correction(
+        id=cid, task_id=task_id, doc_sha256=sha, document=document, field=field, task_key=json.loads(task_key),
+        before=json.loads(before), after=json.loads(after), who=who, at=at, note=note, status=status,
+    )
