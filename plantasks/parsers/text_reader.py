@@ -126,7 +126,7 @@ class _TextReader:
         if kind == "blank":
             if self.row:
                 self.row.blank_since_cell = True
-                if self.width is None or len(self.row.cells) >= self.width or self._short_row_ends(i):
+                if self.width is None or (len(self.row.cells) < self.width and self._short_row_ends(i)):
                     self._flush_cells()
             return i + 1
         if kind == "text" and self.row:
