@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from plantasks.normalizers.context import PlanContext
+from plantasks.parsers.metadata import extract_metadata
 from plantasks.parsers.blocks import ParsedDocument, Provenance, ReaderError
 from plantasks.parsers.read import ReadOptions, read_document
 from plantasks.pipeline.tables import Assembly, assemble_tables
@@ -81,12 +82,7 @@ def extract_bytes(data: bytes, source_file: str, options: ExtractOptions = Extra
 
 
 def document_meta(base: DocumentMeta, parsed: ParsedDocument, assembly: Assembly) -> tuple[DocumentMeta, list[Warning]]:
-    try:  # TEMP until metadata lands
-        from plantasks.parsers.metadata import extract_metadata
-        found = extract_metadata([line.text for line in assembly.body_lines])
-    except ImportError:
-        from types import SimpleNamespace
-        found = SimpleNamespace(fields={}, notes=[])
+    found = extract_metadata([line.text for line in assembly.body_lines])
     fields = {k: v for k, v in found.fields.items() if k in DocumentMeta.model_fields}
     meta = base.model_copy(update={**fields, "truncated": assembly.truncated,
                                    "format": parsed.format, "page_count": parsed.page_count})
