@@ -23,6 +23,7 @@ _ROMAN = re.compile(r"^[IVXLC]{1,6}$")
 _LETTER = re.compile(r"^[A-ZĐ]$")
 _INLINE_SECTION = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.;:!?…)\"”]$")
+_HEADING = re.compile(r"^(([IVXLC]{1,6}|[0-9]{1,2})[.)]\s+)?([A-ZĐÀ-Ỹ].*)$")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
 _BULLET_START = re.compile(r"^\s*([-+•–]|\d{1,2}[.)])\s")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
@@ -102,6 +103,7 @@ class _Assembler:
         self.section = ""
         self.after_break = False
         self.last_row_block: TableRow | None = None
+        self.heading = ""  # the last body heading, title of a table printed outside any appendix
 
     # -- text lines -----------------------------------------------------------------------
     def text_line(self, line: TextLine) -> None:
@@ -120,6 +122,10 @@ class _Assembler:
             return
         if self.current is not None:
             self.after_break = True
+        else:
+            heading = _HEADING.match(line.text)
+            if heading and len(line.text.split()) <= 20 and (heading.group(1) or line.text.isupper()):
+                self.heading = heading.group(3)
 
     # -- table rows -------------------------------------------------------------------------
     def table_row(self, row: TableRow) -> None:
@@ -166,7 +172,7 @@ class _Assembler:
                         last.rows[-1].join(role, extra)
                 last.rows[-1].flags.append("continuation_in_header_row")
             return
-        title = " ".join(collapse(t) for t in self.title_lines if t.strip())
+        title = " ".join(collapse(t) for t in self.title_lines if t.strip()) or self.heading
         self.current = AppendixTable(self.label, title, columns)
         self.tables.append(self.current)
         self.label_since_table = False
@@ -283,7 +289,33 @@ def assemble_tables(blocks: list[Block]) -> Assembly:
         else:
             asm.text_line(block)
     truncated = _ends_mid_table(blocks, asm)
+    for table in asm.tables:
+        _fold_group_rows(table)
     return Assembly(asm.tables, asm.body, asm.leftovers, truncated)
+
+
+def _fold_group_rows(table: AppendixTable) -> None:
+    """A numbered row with only a title whose sub-rows are numbered under it ('1' then '1.1', '1.2')
+    is a section row, not a task; its title becomes the section of its sub-rows when there is no other."""
+    rows = table.rows
+    keep: list[TaskRow] = []
+    for i, row in enumerate(rows):
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        is_group = (nxt is not None and row.stt and nxt.stt.startswith(row.stt + ".")
+                    and not any(row.cells.get(r, "").strip() for r in ATTRIBUTE_ROLES))
+        if not is_group:
+            keep.append(row)
+            continue
+        title = sentence_case_keep(row.cells.get("content", ""))
+        for sub in rows[i + 1:]:
+            if not sub.stt.startswith(row.stt + "."):
+                break
+            if not sub.section:
+                sub.section = title
+                table.has_sections = True
+    for position, row in enumerate(keep):
+        row.position = position
+    table.rows = keep
 
 
 def _ends_mid_table(blocks: list[Block], asm: _Assembler) -> bool:
