@@ -150,7 +150,11 @@ class Layout:
 def lines_to_layout(raw_lines: list[str]) -> Layout:
     lines = tuple(l for l in (clean_line(x) for x in raw_lines) if l)
     keys = tuple(match_key(l) for l in lines)
-    body_start = next((i for i, k in enumerate(keys) if _BODY_START.match(k)), len(lines))
+    heads = load_vocab().plan_title_heads
+    body_start = next(
+        (i for i, k in enumerate(keys) if _BODY_START.match(k) and not (i and keys[i - 1] in heads)),
+        len(lines),
+    )
     decision = next((i for i, k in enumerate(keys) if k.rstrip(":") in ("quyết định", "nghị quyết") and i <= body_start), None)
     appendix = next((i for i, k in enumerate(keys) if _is_appendix_heading(lines[i], k)), None)
     plan = next(
@@ -178,7 +182,7 @@ _NUMBER = re.compile(
     r"(?P<n>\d+[A-Za-z]?)?[\s.…_]*(?:/\s*(?P<y>(?:19|20)\d{2})\s*)?/\s*"
     r"(?P<code>[A-Za-zĐđ]{1,5})\s*[-–]\s*(?P<iss>[A-Za-zĐđ0-9]+(?:\s*[-–.]\s*[A-Za-zĐđ0-9]+)*)"
 )
-_OWN_NUMBER = re.compile(r"\bS[ốôo]\s*[:.]?\s*(?=[\d\s.…_]*/)", re.IGNORECASE)
+_OWN_NUMBER = re.compile(r"(?:^|(?<=\s))(?:Số|SỐ|Sô|SÔ|So)\s*[:.]?\s*(?=[\d\s.…_]*/)")
 _ATTACHED = re.compile(
     r"kèm\s+theo\s+(?P<kind>quyết\s+định|kế\s+hoạch|nghị\s+quyết)\s+số\s*[:.]?\s*", re.IGNORECASE
 )
@@ -252,7 +256,7 @@ def own_number(layout: Layout) -> tuple[DocNumber | None, int | None]:
     """The document's own "Số: …" line in the header block, and its line index."""
     for i in range(min(layout.body_start, 40)):
         m = _OWN_NUMBER.search(layout.lines[i])
-        if m:
+        if m and "kèm theo" not in layout.keys[i]:
             num = parse_number(layout.lines[i][m.end():])
             if num:
                 return num, i
@@ -401,14 +405,28 @@ def central_issuer(key: str) -> Issuer | None:
     return None
 
 
+def strip_motto_text(line: str) -> str:
+    """The line without the national motto (PDF headers glue it to the issuing body)."""
+    key = aligned_key(line)
+    if len(key) != len(line):
+        return line
+    for motto in load_vocab().motto:
+        pos = key.find(motto)
+        if pos >= 0:
+            line = line[:pos] + " " * len(motto) + line[pos + len(motto):]
+            key = key[:pos] + " " * len(motto) + key[pos + len(motto):]
+    return _SPACES.sub(" ", line).strip()
+
+
 def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
     """Issuer from the header block: authority line or the issuing-body header."""
     end = min(layout.body_start, 40)
     for i in range(end):
-        line = layout.lines[i]
+        line = strip_motto_text(layout.lines[i])
         joined = line
         if i + 1 < end and match_key(line) in load_vocab().local_bodies:
-            joined = f"{line} {layout.lines[i + 1]}"  # "ỦY BAN NHÂN DÂN" / "TỈNH THANH HÓA"
+            # "ỦY BAN NHÂN DÂN" / "TỈNH THANH HÓA"
+            joined = f"{line} {strip_motto_text(layout.lines[i + 1])}"
         key = _strip_motto(match_key(joined))
         central = central_issuer(key)
         if central:
@@ -537,7 +555,8 @@ def plan_heading_title(layout: Layout) -> str | None:
     single = layout.keys[i] in load_vocab().plan_title_heads
     for j in range(i + 1, min(i + 4, len(layout.lines))):
         key, line = layout.keys[j], layout.lines[j]
-        if _title_stop(key, line) or _ROMAN_HEAD.match(key) or len(line) > 250:
+        first_after_bare = single and j == i + 1 and not key.startswith("(")
+        if not first_after_bare and (_title_stop(key, line) or _ROMAN_HEAD.match(key) or len(line) > 250):
             break
         if not single and not _is_upper_line(line):
             break
@@ -777,7 +796,9 @@ def _resolve_issuer(layout: Layout, number: DocNumber | None, atts: list[Attachm
                 district = name
             notes.append(f"issuer name not printed with the body; {issuer.unit} {name} inferred")
         if level == "commune":
-            district = _most_common(named_unit_mentions(layout, "huyện"))
+            parent = _most_common(named_unit_mentions(layout, "huyện"))
+            if parent:
+                notes.append(f"commune issuer; the text names huyện {parent}")
     issuer_text = f"{issuer.body} {issuer.unit} {name}" if name else f"{issuer.body} {issuer.unit}"
     return {"issuer": issuer_text, "level": level, "province": province, "district": district}
 

@@ -1,0 +1,180 @@
+"""Document metadata: the three seed documents against gold, purpose-built fixtures, and the parts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from plantasks.parsers.metadata import (
+    META_FIELDS,
+    extract_metadata,
+    load_vocab,
+    parse_date,
+    parse_number,
+    period_from_text,
+    sentence_case,
+    title_case_name,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+EXPECTED = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def body_lines(text: str) -> list[str]:
+    """Lines outside tables: the seed texts put table cells on tab-separated lines."""
+    return [line for line in text.splitlines() if "\t" not in line]
+
+
+def as_plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def field_misses(fields: dict, expected: dict) -> list[tuple]:
+    return [(f, as_plain(fields[f]), expected[f]) for f in META_FIELDS if as_plain(fields[f]) != expected[f]]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_seed_documents_match_gold_on_every_field(seed: Path):
+    gold = json.loads(seed.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    result = extract_metadata(body_lines(seed.read_text(encoding="utf-8")))
+    assert field_misses(result.fields, gold) == []
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED), ids=str)
+def test_fixture_documents(name: str):
+    expected = EXPECTED[name]
+    result = extract_metadata((FIXTURES / f"{name}.txt").read_text(encoding="utf-8").splitlines())
+    assert field_misses(result.fields, expected) == []
+    for note in expected.get("notes", []):
+        assert any(note in n for n in result.notes), result.notes
+
+
+def test_decision_date_is_a_date_and_numbers_are_strings():
+    result = extract_metadata((FIXTURES / "ministry_decision.txt").read_text(encoding="utf-8").splitlines())
+    assert result.fields["decision_date"] == date(2023, 12, 28)
+    assert isinstance(result.fields["decision_number"], str)
+
+
+def test_sources_say_which_rule_decided():
+    seed = next(p for p in SEEDS if p.stem.startswith("002"))
+    result = extract_metadata(body_lines(seed.read_text(encoding="utf-8")))
+    assert result.sources["issuer"] == "body sentence"
+    assert result.sources["plan_number"] == "own number line"
+    assert any("inferred" in n for n in result.notes)
+
+
+def test_pdf_header_with_motto_glued_to_the_issuing_body_is_read_as_authority():
+    text = (FIXTURES / "province_post2025.txt").read_text(encoding="utf-8")
+    result = extract_metadata(text.splitlines())
+    assert result.sources["issuer"] == "authority line"
+
+
+def test_plan_number_only_in_appendix_header_fills_a_missing_decision_line():
+    lines = [
+        "KẾ HOẠCH",
+        "Cải cách hành chính huyện Nga Sơn năm 2025",
+        "(Ban hành kèm theo Quyết định số 88/QĐ-UBND ngày 10 tháng 01 năm 2025 của UBND huyện Nga Sơn)",
+        "I. MỤC ĐÍCH",
+        "Căn cứ Quyết định của UBND tỉnh Thanh Hóa về cải cách hành chính.",
+    ]
+    result = extract_metadata(lines)
+    assert result.fields["doc_type"] == "decision"
+    assert result.fields["decision_number"] == "88/QĐ-UBND"
+    assert result.fields["decision_date"] == date(2025, 1, 10)
+    assert result.fields["issuer"] == "Ủy ban nhân dân huyện Nga Sơn"
+    assert result.fields["level"] == "district"
+    assert result.fields["province"] == "Thanh Hóa"
+
+
+def test_a_document_without_any_metadata_gives_nulls_and_notes_not_guesses():
+    result = extract_metadata(["Một dòng văn bản không có thông tin gì.", ""])
+    assert result.fields["issuer"] is None
+    assert result.fields["decision_number"] is None and result.fields["plan_number"] is None
+    assert result.fields["signer"] is None
+    assert result.fields["period_start"] is None
+    assert "issuer not found" in result.notes
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("4951/QĐ-UBND", "4951/QĐ-UBND"),
+        ("175 /KH-UBND", "175/KH-UBND"),
+        ("12/2025/QĐ-UBND", "12/2025/QĐ-UBND"),
+        ("05/2024/NQ-HĐND ngày 10/7/2024", "05/2024/NQ-HĐND"),
+        ("1291/QĐ-TTg", "1291/QĐ-TTg"),
+        ("/QĐ-UBND", None),
+        ("   /QĐ-UBND", None),
+        ("…/KH-UBND", None),
+        ("......../QĐ-UBND", None),
+    ],
+)
+def test_parse_number(text, expected):
+    parsed = parse_number(text)
+    assert parsed is not None
+    assert parsed.number == expected
+
+
+def test_parse_number_rejects_text_without_a_number_pattern():
+    assert parse_number("Quyết định này") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected, year",
+    [
+        ("Thanh Hóa, ngày 25 tháng 12 năm 2023", date(2023, 12, 25), 2023),
+        ("ngày 3 tháng 2 năm 2020", date(2020, 2, 3), 2020),
+        ("ngày 25/12/2023", date(2023, 12, 25), 2023),
+        ("ngày 05-01-2024", date(2024, 1, 5), 2024),
+        ("Hoàng Hoá, ngày tháng 12 năm 2022", None, 2022),
+        ("ngày ... tháng ... năm 2024", None, 2024),
+        ("ngày 31 tháng 2 năm 2024", None, 2024),
+    ],
+)
+def test_parse_date(text, expected, year):
+    parsed = parse_date(text)
+    assert parsed is not None
+    assert (parsed.value, parsed.year) == (expected, year)
+
+
+def test_parse_date_needs_the_ngay_thang_nam_frame():
+    assert parse_date("Quý IV/2024") is None
+
+
+@pytest.mark.parametrize(
+    "text, issue_year, expected",
+    [
+        ("Kế hoạch cải cách hành chính năm 2024", None, (2024, 2024)),
+        ("Kế hoạch CCHC giai đoạn 2021-2030", None, (2021, 2030)),
+        ("Kế hoạch giai đoạn 2021 - 2025, định hướng đến năm 2030", None, (2021, 2025)),
+        ("Đề án chuyển đổi số đến năm 2025", 2022, (2022, 2025)),
+        ("Kế hoạch cải cách hành chính", 2024, None),
+    ],
+)
+def test_period_from_title(text, issue_year, expected):
+    assert period_from_text(text, issue_year) == expected
+
+
+def test_names_are_title_cased_with_classic_tone_placement():
+    assert title_case_name("HOÀNG HOÁ") == "Hoàng Hóa"
+    assert title_case_name("thuỷ nguyên") == "Thủy Nguyên"
+
+
+def test_sentence_case_keeps_names_and_abbreviations():
+    text = "CẢI CÁCH HÀNH CHÍNH (CCHC) TRÊN ĐỊA BÀN TỈNH THANH HÓA NĂM 2024"
+    assert sentence_case(text, ["Thanh Hóa"]) == "cải cách hành chính (CCHC) trên địa bàn tỉnh Thanh Hóa năm 2024"
+
+
+def test_vocabulary_integrity():
+    vocab = load_vocab()
+    names = {p.name for p in vocab.provinces.values()}
+    assert len(names) == 64  # 63 units before 2025 plus Huế as a centrally-run city
+    assert all(p.kind in ("tỉnh", "thành phố") for p in vocab.provinces.values())
+    assert set(vocab.unit_levels.values()) <= {"province", "district", "commune"}
+    assert set(vocab.number_types.values()) <= {"decision", "plan"}
+    assert len(set(vocab.ministry_codes)) == len(vocab.ministry_codes)
