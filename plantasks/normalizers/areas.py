@@ -1,0 +1,81 @@
+"""Reform area of a section or appendix title (GOLD_SPEC "Reform areas").
+
+`classify_area("Các nhiệm vụ trọng tâm về cải cách thể chế")` -> "institutions". Cue words live in
+data/areas.yaml. Titles are compared without diacritics and with abbreviations expanded, so
+"Cải cách TTHC", "cai cach thu tuc hanh chinh" and OCR-damaged "Cái cách thủ tục hành chính" agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from plantasks.normalizers.vietnamese import match_key, strip_diacritics
+
+DATA = Path(__file__).parent / "data" / "areas.yaml"
+AREAS = (
+    "direction", "institutions", "procedures", "organization",
+    "civil_service", "public_finance", "digital_government", "other",
+)
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class AreaMatch:
+    area: str
+    cue: str | None  # the (normalised) cue that decided, None when nothing matched
+    position: int | None  # where in the normalised title it starts
+
+
+@dataclass(frozen=True)
+class AreaCues:
+    abbreviations: dict[str, str]  # normalised abbreviation -> normalised expansion
+    patterns: tuple[tuple[re.Pattern, str, str], ...]  # (regex, cue, area)
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, words separated by single spaces."""
+    return _NON_WORD.sub(" ", strip_diacritics(match_key(text))).strip()
+
+
+@functools.cache
+def load_cues() -> AreaCues:
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    abbreviations = {fold(k): fold(v) for k, v in raw["abbreviations"].items()}
+    patterns = []
+    for area, cues in raw["areas"].items():
+        if area not in AREAS:
+            raise ValueError(f"areas.yaml: unknown area {area!r}; use one of {AREAS}")
+        for cue in cues:
+            key = fold(cue)
+            patterns.append((re.compile(rf"(?<!\w){re.escape(key)}(?!\w)"), key, area))
+    return AreaCues(abbreviations, tuple(patterns))
+
+
+def normalise_title(title: str) -> str:
+    """Folded title with abbreviations (CCHC, TTHC, CBCCVC …) written out."""
+    cues = load_cues()
+    words = [cues.abbreviations.get(w, w) for w in fold(title).split()]
+    return " ".join(words)
+
+
+def classify_area_detail(title: str) -> AreaMatch:
+    """The area and the cue that decided it: earliest cue in the title, longer cue on a tie."""
+    text = normalise_title(title)
+    best: tuple[int, int, str, str] | None = None
+    for pattern, cue, area in load_cues().patterns:
+        m = pattern.search(text)
+        if m and (best is None or (m.start(), -len(cue)) < (best[0], -best[1])):
+            best = (m.start(), len(cue), cue, area)
+    if best is None:
+        return AreaMatch("other", None, None)
+    return AreaMatch(best[3], best[2], best[0])
+
+
+def classify_area(title: str) -> str:
+    """One of AREAS for a section/appendix title; "other" when no cue matches."""
+    return classify_area_detail(title).area
