@@ -190,3 +190,235 @@ def unify_tone_placement(text: str, style: str = "classic") -> str:
         raise ValueError(f"unknown tone style {style!r}: use 'classic' or 'new'")
     text = nfc(text)
     return _WORD_RE.sub(lambda m: _place_tone_in_word(m.group(0), style), text)
+
+
+# ---------------------------------------------------------------- legacy encodings (TCVN3, VNI)
+
+LEGACY_ENCODINGS = ("tcvn3", "vni")
+# Vietnamese letters outside Latin-1: a line holding any of them is Unicode already.
+_UNICODE_VIETNAMESE = re.compile(r"[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
+_TOKEN_EDGE = "\"'“”‘’()[]{}.,;:!?…-–—/*"
+
+
+@dataclass(frozen=True)
+class LegacyTable:
+    name: str
+    decode_map: dict[str, str]  # legacy sequence (1 or 2 chars) -> Unicode letter
+    encode_map: dict[str, str]  # Unicode letter -> legacy sequence
+    longest: int
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    rows = [l for l in path.read_text(encoding="utf-8").split("\n") if l and not l.startswith("#")]
+    header = rows[0].split("\t")
+    return [dict(zip(header, r.split("\t"))) for r in rows[1:]]
+
+
+@functools.cache
+def legacy_table(name: str) -> LegacyTable:
+    """The mapping table of one legacy encoding, from data/legacy_<name>.tsv."""
+    if name not in LEGACY_ENCODINGS:
+        raise ValueError(f"unknown legacy encoding {name!r}: use one of {LEGACY_ENCODINGS}")
+    rows = _read_tsv(DATA_DIR / f"legacy_{name}.tsv")
+    decode = {r["legacy"]: nfc(r["unicode"]) for r in rows}
+    encode = {nfc(r["unicode"]): r["legacy"] for r in rows if r.get("variant", "vn3") != "vn1"}
+    return LegacyTable(name, decode, encode, max(len(k) for k in decode))
+
+
+def decode_legacy(text: str, encoding: str) -> str:
+    """Convert text typed in a legacy encoding (read as cp1252/latin-1) to Unicode, unconditionally."""
+    table = legacy_table(encoding)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        for size in range(table.longest, 0, -1):
+            piece = text[i:i + size]
+            if len(piece) == size and piece in table.decode_map:
+                out.append(table.decode_map[piece])
+                i += size
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def encode_legacy(text: str, encoding: str) -> str:
+    """Unicode -> legacy (the inverse table). Capitals with tones that TCVN3 cannot write are
+    written with the lower-case code, as the upper-case .VnTimeH fonts do."""
+    table = legacy_table(encoding)
+    out = []
+    for ch in nfc(text):
+        code = table.encode_map.get(ch)
+        if code is None and ch != ch.lower():
+            code = table.encode_map.get(ch.lower())
+        out.append(code if code is not None else ch)
+    return "".join(out)
+
+
+def _token_core(token: str) -> str:
+    return token.strip(_TOKEN_EDGE)
+
+
+def _restore_upper_case(original: str, decoded: str, line_is_upper: bool) -> str:
+    """.VnTimeH headings store capitals as lower-case codes: 'QUYÕT' decodes to 'QUYếT'."""
+    if decoded == original:
+        return decoded
+    cased = [c for c in original if c.isascii() and c.isalpha()]
+    all_upper = all(c.isupper() for c in cased)
+    if (len(cased) >= 2 and all_upper) or (line_is_upper and all_upper):
+        return decoded.upper()
+    return decoded
+
+
+def _decode_line(line: str, encoding: str) -> str:
+    ascii_letters = [c for c in line if c.isascii() and c.isalpha()]
+    line_is_upper = bool(ascii_letters) and sum(c.isupper() for c in ascii_letters) >= 0.8 * len(ascii_letters)
+    parts = re.split(r"(\s+)", line)
+    out = []
+    for part in parts:
+        if not part or part.isspace():
+            out.append(part)
+            continue
+        decoded = decode_legacy(part, encoding)
+        out.append(_restore_upper_case(part, decoded, line_is_upper) if encoding == "tcvn3" else decoded)
+    return "".join(out)
+
+
+def _valid_word(token: str) -> bool:
+    core = _token_core(token)
+    return bool(core) and all(
+        (w.isalpha() and is_vietnamese_syllable(w)) for w in re.split(r"[-/]", core) if w
+    )
+
+
+@dataclass(frozen=True)
+class LegacyVerdict:
+    encoding: str | None
+    text: str
+    changed: int  # words the conversion changes
+    gained: int  # of those, how many more are Vietnamese syllables after it than before
+    unrecovered: tuple[str, ...]  # changed words still not Vietnamese after conversion
+
+
+def judge_line(line: str) -> LegacyVerdict:
+    """Whether a line is TCVN3 or VNI text, by how many words become Vietnamese syllables."""
+    none = LegacyVerdict(None, line, 0, 0, ())
+    if not line.strip() or _UNICODE_VIETNAMESE.search(line) or line.isascii():
+        return none
+    best = none
+    for encoding in LEGACY_ENCODINGS:
+        decoded = _decode_line(line, encoding)
+        before, after = line.split(), decoded.split()
+        if len(before) != len(after):
+            continue
+        pairs = [(b, a) for b, a in zip(before, after) if b != a]
+        if not pairs:
+            continue
+        valid_before = sum(_valid_word(b) for b, _ in pairs)
+        valid_after = sum(_valid_word(a) for _, a in pairs)
+        gained = valid_after - valid_before
+        if gained <= 0 or valid_after < 0.6 * len(pairs):
+            continue
+        if gained > best.gained:
+            bad = tuple(a for _, a in pairs if not _valid_word(a))
+            best = LegacyVerdict(encoding, decoded, len(pairs), gained, bad)
+    return best
+
+
+def detect_legacy(text: str) -> str | None:
+    """'tcvn3', 'vni' or None: the legacy encoding most lines of the text are in."""
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        verdict = judge_line(line)
+        if verdict.encoding:
+            counts[verdict.encoding] = counts.get(verdict.encoding, 0) + verdict.changed
+    return max(counts, key=counts.get) if counts else None
+
+
+def repair_legacy(text: str) -> tuple[str, list[str]]:
+    """Convert the lines typed in TCVN3 or VNI (as read from PDF/DOCX) to Unicode.
+
+    Lines already in Unicode Vietnamese, English, or anything the conversion does not make more
+    Vietnamese are returned unchanged. Warnings name the words that stayed unreadable.
+    """
+    out, warnings = [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        verdict = judge_line(line)
+        out.append(verdict.text)
+        if verdict.encoding and verdict.unrecovered:
+            words = ", ".join(verdict.unrecovered[:5])
+            warnings.append(f"line {number}: {verdict.encoding.upper()} text, not recovered: {words}")
+        if verdict.encoding and re.search(r"[\u0080-\u009f]", verdict.text):
+            warnings.append(f"line {number}: {verdict.encoding.upper()} text has control bytes 0x80-0x9F left unmapped")
+    return "\n".join(out), warnings
+
+
+# ---------------------------------------------------------------- OCR confusions
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Known words, by match_key and by their diacritic-free skeleton."""
+
+    words: frozenset[str]
+    by_skeleton: dict[str, tuple[str, ...]]
+
+
+def build_vocabulary(words: Iterable[str]) -> Vocabulary:
+    """Index words (phrases are split into words) for fix_ocr_confusions."""
+    keys = {match_key(w) for phrase in words for w in _WORD_RE.findall(nfc(phrase))}
+    skeletons: dict[str, list[str]] = {}
+    for key in sorted(keys):
+        skeletons.setdefault(strip_diacritics(key), []).append(key)
+    return Vocabulary(frozenset(keys), {k: tuple(v) for k, v in skeletons.items()})
+
+
+@dataclass(frozen=True)
+class Replacement:
+    start: int
+    end: int
+    old: str
+    new: str
+
+
+def _differing_chars(a: str, b: str) -> int:
+    return sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
+
+
+def _with_case_of(template: str, word: str) -> str:
+    if len(template) > 1 and template.isupper():
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def find_ocr_confusions(text: str, vocabulary: Vocabulary | Iterable[str]) -> list[Replacement]:
+    """Words that are not in the vocabulary but differ from exactly one vocabulary word by a
+    single diacritic ('thê' -> 'thể' when only 'thể' fits); everything else is left alone."""
+    vocab = vocabulary if isinstance(vocabulary, Vocabulary) else build_vocabulary(vocabulary)
+    found = []
+    text = nfc(text)
+    for m in _WORD_RE.finditer(text):
+        key = match_key(m.group(0))
+        if key in vocab.words:
+            continue
+        candidates = [w for w in vocab.by_skeleton.get(strip_diacritics(key), ())
+                      if len(w) == len(key) and _differing_chars(w, key) == 1]
+        if len(candidates) == 1:
+            new = _with_case_of(m.group(0), unify_tone_placement(candidates[0]))
+            found.append(Replacement(m.start(), m.end(), m.group(0), new))
+    return found
+
+
+def fix_ocr_confusions(text: str, vocabulary: Vocabulary | Iterable[str]) -> str:
+    """Apply find_ocr_confusions: replace only vocabulary-confirmed, unambiguous one-mark slips."""
+    text = nfc(text)
+    out, last = [], 0
+    for rep in find_ocr_confusions(text, vocabulary):
+        out.append(text[last:rep.start])
+        out.append(rep.new)
+        last = rep.end
+    out.append(text[last:])
+    return "".join(out)
