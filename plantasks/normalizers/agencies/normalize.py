@@ -1,0 +1,113 @@
+"""Matching keys for agency names, with every key token aligned back to the printed text.
+
+A key is what two spellings of one name have in common: lower case, one tone placement
+("hoá" = "hóa"), no punctuation, no "và", abbreviations expanded ("VP UBND" = "văn phòng ủy
+ban nhân dân"). Each key token keeps the character span of the printed words it came from, so
+a match found on keys can be cut out of the original text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from plantasks.normalizers.agencies.rules import AgencyRules, load_rules
+
+_WORD = re.compile(r"[^\W_]+")
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_OPEN_PAIRS = ("oa", "oe", "uy")
+_DROPPED = frozenset({"và"})
+_LEADING_DROPPED = frozenset({"các", "những"})
+_EDGE_PUNCT = " \t\n-–—+•*.,;:/"
+
+
+@dataclass(frozen=True)
+class Token:
+    norm: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A text and its key tokens (spans index into `text`)."""
+
+    text: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def key(self) -> str:
+        return " ".join(t.norm for t in self.tokens)
+
+    def span_text(self, first: int, last: int) -> str:
+        """Printed text covered by key tokens first..last-1."""
+        return self.text[self.tokens[first].start:self.tokens[last - 1].end]
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Without diacritics: 'Sở Tư pháp' -> 'so tu phap' (on lowercase keys)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=8192)
+def unify_tone(word: str) -> str:
+    """Classic tone placement on open 'oa', 'oe', 'uy': 'hoá' -> 'hóa', 'thuỷ' -> 'thủy'."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [c for c in decomposed if c in _TONES]
+    if len(tones) != 1:
+        return word
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    low = base.lower()
+    if not low.endswith(_OPEN_PAIRS) or (low.endswith("uy") and low[-3:-2] == "q"):
+        return word
+    pos = len(base) - 2
+    toned = unicodedata.normalize("NFC", base[pos] + tones[0])
+    return base[:pos] + toned + base[pos + 1:]
+
+
+def light(text: str) -> str:
+    """Case, tone placement, spacing and edge punctuation ignored: for exact-match checks."""
+    words = nfc(text).lower().split()
+    return " ".join(unify_tone(w) for w in words).strip(_EDGE_PUNCT)
+
+
+def keyed(text: str, rules: AgencyRules | None = None) -> Keyed:
+    """Key tokens of `text` (see module docstring)."""
+    rules = rules or load_rules()
+    text = nfc(text)
+    raw = [Token(unify_tone(m.group().lower()), m.start(), m.end()) for m in _WORD.finditer(text)]
+    raw = [t for t in raw if t.norm not in _DROPPED]
+    tokens = _expand(raw, rules.abbreviation_patterns)
+    if len(tokens) > 1 and tokens[0].norm in _LEADING_DROPPED:
+        tokens = tokens[1:]
+    return Keyed(text, tuple(tokens))
+
+
+def key_of(text: str, rules: AgencyRules | None = None) -> str:
+    return keyed(text, rules).key
+
+
+def _expand(tokens: list[Token], patterns: dict[tuple[str, ...], tuple[str, ...]]) -> list[Token]:
+    longest = max((len(p) for p in patterns), default=0)
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            words = tuple(t.norm for t in tokens[i:i + size])
+            expansion = patterns.get(words)
+            if expansion is not None:
+                start, end = tokens[i].start, tokens[i + size - 1].end
+                out.extend(Token(w, start, end) for w in expansion)
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out

@@ -1,0 +1,335 @@
+"""An agency cell -> lead and support lists of `Agency` (GOLD_SPEC "Agency canonical names").
+
+Stages, each a small function:
+  cell_to_lines      clean text, one bullet per line
+  line_to_parts      labels ("Cơ quan phối hợp:"), "X: Y" clauses, ';' segments, "phối hợp với"
+  part_to_hits       comma pieces joined back where the registry knows the longer name, shared
+                     heads ("Các Sở: A, B"), sub-units with their parent, fuzzy, free-text spotting
+  hits_to_agencies   successors, duplicates removed, flags
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from plantasks.normalizers.agencies import split
+from plantasks.normalizers.agencies.match import (
+    Hit, match_exact, match_fuzzy, match_named_locality, plan_level, unknown,
+)
+from plantasks.normalizers.agencies.normalize import keyed
+from plantasks.normalizers.agencies.registry import Registry, load_registry
+from plantasks.normalizers.agencies.rules import AgencyRules, load_rules
+from plantasks.normalizers.agencies.split import Part, Role
+from plantasks.normalizers.context import PlanContext
+from plantasks.schemas import Agency
+
+Column = Literal["lead", "support", "performer"]
+MAX_JOINED_PIECES = 8
+MAX_FUZZY_PIECES = 4
+
+FLAG_UNKNOWN = "agency_unknown"
+FLAG_FUZZY = "agency_fuzzy"
+FLAG_DROPPED = "agency_text_dropped"
+
+
+@dataclass(frozen=True)
+class Options:
+    """Switches for measuring the parts that are not plain look-ups."""
+
+    spot: bool = True     # spaCy PhraseMatcher over free text
+    fuzzy: bool = True    # rapidfuzz for OCR damage
+
+
+@dataclass
+class AgencyCellResult:
+    lead: list[Agency] = field(default_factory=list)
+    support: list[Agency] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Env:
+    ctx: PlanContext
+    registry: Registry
+    rules: AgencyRules
+    options: Options
+
+
+@dataclass
+class _Found:
+    hits: list[Hit] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | None = None,
+                     options: Options = Options()) -> AgencyCellResult:
+    env = _Env(ctx, load_registry(), load_rules(), options)
+    parts = [p for line in cell_to_lines(cell) for p in line_to_parts(line, column, env)]
+    lead: list[Hit] = []
+    support: list[Hit] = []
+    flags: list[str] = []
+    sticky_role: Role = "support" if column == "support" else "lead"
+    for part in _with_sticky_roles(parts, column, sticky_role):
+        found = part_to_hits(part.text, env)
+        (lead if part.role == "lead" else support).extend(found.hits)
+        if found.dropped:
+            flags.append(FLAG_DROPPED)
+    day = as_of or date.today()
+    result = AgencyCellResult(
+        lead=hits_to_agencies(lead, env.registry, day),
+        support=hits_to_agencies(support, env.registry, day),
+    )
+    for agency in result.lead + result.support:
+        if agency.match == "none":
+            flags.append(FLAG_UNKNOWN)
+        elif agency.match == "fuzzy":
+            flags.append(FLAG_FUZZY)
+    result.flags = list(dict.fromkeys(flags + []))
+    return result
+
+
+# ------------------------------------------------------------------ cell -> lines -> parts
+
+def cell_to_lines(cell: str) -> list[str]:
+    lines = (split.strip_bullet(line) for line in split.clean_cell(cell).split("\n"))
+    return [line for line in lines if line]
+
+
+@dataclass(frozen=True)
+class _Labelled(Part):
+    label: Role | None = None  # a label opened this part (sticky for later lines)
+
+
+def line_to_parts(line: str, column: Column, env: _Env) -> list[_Labelled]:
+    label, rest = split.split_label(line, env.rules)
+    out: list[_Labelled] = []
+    for i, text in enumerate(clause_texts(rest, env)):
+        out.extend(_segment_parts(text, column, env, label if i == 0 else None))
+    if label is not None and not out:
+        out.append(_Labelled("", "lead", label))
+    return out
+
+
+def clause_texts(text: str, env: _Env) -> list[str]:
+    """Resolve "X: Y" clauses. Y names agencies -> X is a label, keep Y ('Cơ quan thẩm định: Sở A',
+    'Chỉ số cấp xã: UBND cấp huyện'); else Y says what X does -> keep X, and whatever follows Y's
+    first ';' ('Sở Nội vụ: hướng dẫn; Sở Tư pháp: phối hợp')."""
+    head, tail = split.split_colon(text)
+    if tail is None:
+        return [text]
+    if _shared_head(head, env.rules):
+        return [f"{head}: {tail}"]
+    if not tail:
+        return [head]
+    if _starts_like_agency(tail, env):
+        return clause_texts(tail, env)
+    clause, sep, after = tail.partition(";")
+    return [head, *(clause_texts(after.strip(), env) if sep and after.strip() else [])]
+
+
+def _segment_parts(text: str, column: Column, env: _Env, label: Role | None) -> list[_Labelled]:
+    out: list[_Labelled] = []
+    segments = [text] if _shared_head(split.split_colon(text)[0], env.rules) else split.split_semicolons(text)
+    for segment in segments:
+        segment = split.strip_bullet(segment)
+        before, after = split.split_support_opener(segment, env.rules)
+        role: Role = "support" if column == "support" else "lead"
+        out.append(_Labelled(before, role, label if not out else None))
+        if after is not None:
+            out.append(_Labelled(after, "support" if column == "performer" else role, None))
+    return out
+
+
+def _with_sticky_roles(parts: list[_Labelled], column: Column, start: Role) -> list[Part]:
+    """In a performer column a label's role lasts until the next label; 'phối hợp với' parts stay support."""
+    if column != "performer":
+        return [Part(p.text, p.role) for p in parts if p.text]
+    out, sticky = [], start
+    for p in parts:
+        if p.label is not None:
+            sticky = p.label
+        role = "support" if p.role == "support" else sticky
+        if p.text:
+            out.append(Part(p.text, role))
+    return out
+
+
+def _starts_like_agency(text: str, env: _Env) -> bool:
+    first = split.split_commas(split.strip_bullet(split.split_semicolons(text)[0] if split.split_semicolons(text) else ""))
+    if not first:
+        return False
+    piece = split.split_colon(first[0])[0]
+    if split.starts_with_phrase(piece, env.rules.head_words):
+        return True
+    return match_exact(piece, env.ctx, env.registry, env.rules) is not None
+
+
+def _shared_head(head: str, rules: AgencyRules) -> str | None:
+    """'Các Sở' / 'các phòng' -> 'sở' / 'phòng' when the head is only a plural class noun."""
+    words = split.trim(split.strip_bullet(head)).lower()
+    if words.startswith("các "):
+        words = words[4:]
+    return words if words in rules.shared_heads else None
+
+
+# ------------------------------------------------------------------ part -> hits
+
+def part_to_hits(text: str, env: _Env) -> _Found:
+    head, tail = split.split_colon(text)
+    shared = _shared_head(head, env.rules) if tail else None
+    body = tail if shared else text
+    outer, inner = split.parentheticals(body)
+    found = pieces_to_hits(split.split_commas(split.drop_repeats(outer)), env, shared)
+    found.hits = _prefer_parent_in_parentheses(found.hits, inner, env)
+    found.hits = _drop_subunits_before_parent(found.hits, env)
+    return found
+
+
+def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = None) -> _Found:
+    found = _Found()
+    leftovers: list[str] = []
+    head = inherited_head
+    i = 0
+    while i < len(pieces):
+        hit, j = _longest_known(pieces, i, head, env)
+        if hit is None and env.options.fuzzy:
+            hit, j = _best_fuzzy(pieces, i, head, env)
+        if hit is not None:
+            found.hits.append(hit)
+            head = split.starts_with_phrase(pieces[i], env.rules.shared_heads) or head
+            i = j
+            continue
+        piece = pieces[i]
+        i += 1
+        sub = _sub_split(piece, env)
+        if sub:
+            found.hits.extend(sub)
+            continue
+        if split.is_role_only(piece, env.rules):
+            continue
+        spotted = _spot(piece, env) if env.options.spot else []
+        if spotted:
+            found.hits.extend(spotted)
+            continue
+        leftovers.append(piece)
+    for piece in leftovers:
+        if not found.hits or split.starts_with_phrase(piece, env.rules.head_words):
+            found.hits.append(unknown(_peeled(piece, env), env.rules))
+        else:
+            found.dropped.append(piece)
+    return found
+
+
+def _peeled(text: str, env: _Env) -> str:
+    return split.role_word_variants(text, env.rules)[-1] or text
+
+
+def _variants(pieces: list[str], i: int, j: int, head: str | None, env: _Env) -> list[str]:
+    joined = ", ".join(pieces[i:j])
+    out = split.role_word_variants(joined, env.rules)
+    if head and not split.starts_with_phrase(pieces[i], env.rules.head_words):
+        out += split.role_word_variants(f"{head} {joined}", env.rules)
+    return [v for v in out if v]
+
+
+def _longest_known(pieces: list[str], i: int, head: str | None, env: _Env) -> tuple[Hit | None, int]:
+    for j in range(min(len(pieces), i + MAX_JOINED_PIECES), i, -1):
+        for text in _variants(pieces, i, j, head, env):
+            hit = match_exact(text, env.ctx, env.registry, env.rules) or match_named_locality(text, env.ctx, env.rules)
+            if hit is not None:
+                return _printed(hit, pieces, i, j), j
+    return None, i
+
+
+def _best_fuzzy(pieces: list[str], i: int, head: str | None, env: _Env) -> tuple[Hit | None, int]:
+    best: tuple[Hit, int] | None = None
+    for j in range(min(len(pieces), i + MAX_FUZZY_PIECES), i, -1):
+        for text in _variants(pieces, i, j, head, env):
+            hit = match_fuzzy(text, env.ctx, env.registry, env.rules)
+            if hit is not None and (best is None or hit.score > best[0].score):
+                best = (_printed(hit, pieces, i, j), j)
+    return best if best else (None, i)
+
+
+def _printed(hit: Hit, pieces: list[str], i: int, j: int) -> Hit:
+    return Hit(", ".join(pieces[i:j]), hit.entry, hit.how, hit.score, hit.name)
+
+
+def _sub_split(piece: str, env: _Env) -> list[Hit]:
+    """'UBND cấp xã - Các cơ quan liên quan', 'Sở A và Sở B': every side a known name."""
+    for sep in (" - ", " – ", " và ", " với ", " + "):
+        sides = [split.trim(s) for s in piece.split(sep)]
+        if len(sides) < 2 or not all(sides):
+            continue
+        hits = [match_exact(s, env.ctx, env.registry, env.rules) for s in sides]
+        if all(hits):
+            return [h for h in hits if h is not None]
+    return []
+
+
+def _spot(piece: str, env: _Env) -> list[Hit]:
+    from plantasks.normalizers.agencies.spot import spot
+
+    text = keyed(piece, env.rules)
+    hits = []
+    for s in spot(text, plan_level(env.ctx), env.registry, env.rules):
+        entry = env.registry.entries[s.entry_id]
+        printed = text.span_text(s.first, s.last)
+        how = "exact" if env.registry.is_canonical(entry, printed) else "alias"
+        hits.append(Hit(printed, entry, how, 100.0, entry.name))
+    return hits
+
+
+def _prefer_parent_in_parentheses(hits: list[Hit], inner: list[str], env: _Env) -> list[Hit]:
+    """'Cổng TTĐT (Văn phòng UBND tỉnh)' -> the office; 'Văn phòng UBND tỉnh (Cổng TTĐT)' stays."""
+    if len(hits) != 1:
+        return hits
+    main = hits[0]
+    for text in inner:
+        paren = match_exact(text, env.ctx, env.registry, env.rules)
+        if paren is None or paren.entry is None:
+            continue
+        if main.entry is None or main.entry.parent == paren.entry.id:
+            return [Hit(main.text, paren.entry, paren.how, paren.score, paren.name)]
+    return hits
+
+
+def _drop_subunits_before_parent(hits: list[Hit], env: _Env) -> list[Hit]:
+    """'Trung tâm lưu trữ lịch sử, Sở Nội vụ' counts as Sở Nội vụ."""
+    out = []
+    for k, hit in enumerate(hits):
+        nxt = hits[k + 1] if k + 1 < len(hits) else None
+        if nxt is not None and nxt.entry is not None:
+            if hit.entry is not None and hit.entry.parent == nxt.entry.id:
+                continue
+            if hit.entry is None and nxt.entry.kind == "agency" and \
+                    split.starts_with_phrase(hit.text, env.rules.subunit_heads):
+                continue
+        out.append(hit)
+    return out
+
+
+# ------------------------------------------------------------------ hits -> agencies
+
+def hits_to_agencies(hits: list[Hit], registry: Registry, day: date) -> list[Agency]:
+    out: list[Agency] = []
+    seen: set[str] = set()
+    for hit in hits:
+        if hit.name.casefold() in seen:
+            continue
+        seen.add(hit.name.casefold())
+        out.append(hit_to_agency(hit, registry, day))
+    return out
+
+
+def hit_to_agency(hit: Hit, registry: Registry, day: date) -> Agency:
+    entry = hit.entry
+    if entry is None:
+        return Agency(text=hit.text, name=hit.name, kind="unknown", match="none", score=0.0)
+    successor = registry.successor(entry, day)
+    return Agency(
+        text=hit.text, name=hit.name, id=entry.id, kind=entry.kind,  # type: ignore[arg-type]
+        match=hit.how, score=hit.score, successor=successor.name if successor else None,
+    )

@@ -1,0 +1,104 @@
+"""The reading rules of data/agency_rules.yaml, loaded once."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+RULES_FILE = DATA_DIR / "agency_rules.yaml"
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class NamedLocality:
+    units: tuple[str, ...]
+    unit_level: dict[str, str]
+    central_cities: frozenset[str]
+    district_successor: str
+    district_valid_to: date
+
+
+@dataclass(frozen=True)
+class AgencyRules:
+    abbreviation_patterns: dict[tuple[str, ...], tuple[str, ...]]
+    display_expansions: dict[str, str]
+    head_words: tuple[str, ...]
+    shared_heads: tuple[str, ...]
+    subunit_heads: tuple[str, ...]
+    labels: dict[str, str]                 # label text (lower) -> "lead" | "support"
+    support_openers: tuple[str, ...]
+    role_words: tuple[str, ...]
+    qualifier_words: tuple[str, ...]
+    ignored_parentheticals: frozenset[str]
+    locality_words: dict[str, tuple[str, ...]]
+    named_locality: NamedLocality
+    fuzzy_cutoff: float
+    fuzzy_min_length: int
+    fuzzy_margin: float
+
+
+def _words(text: str) -> tuple[str, ...]:
+    from plantasks.normalizers.agencies.normalize import unify_tone
+
+    return tuple(unify_tone(w) for w in _WORD.findall(unicodedata.normalize("NFC", text).lower()) if w != "và")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _abbreviations(raw: dict[str, str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    patterns: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for pattern, expansion in raw.items():
+        patterns[_words(pattern)] = _words(expansion)
+    for pattern, expansion in list(patterns.items()):
+        folded = tuple(_fold(w) for w in pattern)
+        patterns.setdefault(folded, expansion)
+    return patterns
+
+
+def _phrases(items: list[str]) -> tuple[str, ...]:
+    """Lowercase NFC phrases, longest first (so 'chi cục' is tried before 'cục')."""
+    norm = {unicodedata.normalize("NFC", s).lower().strip() for s in items}
+    return tuple(sorted(norm, key=lambda s: (-len(s), s)))
+
+
+@functools.cache
+def load_rules(path: Path = RULES_FILE) -> AgencyRules:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    labels = {unicodedata.normalize("NFC", text).lower(): role
+              for role, texts in data["labels"].items() for text in texts}
+    named = data["named_locality"]
+    fuzzy = data["fuzzy"]
+    return AgencyRules(
+        abbreviation_patterns=_abbreviations(data["abbreviations"]),
+        display_expansions=dict(data["display_expansions"]),
+        head_words=_phrases(data["head_words"]),
+        shared_heads=_phrases(data["shared_heads"]),
+        subunit_heads=_phrases(data["subunit_heads"]),
+        labels=labels,
+        support_openers=_phrases(data["support_openers"]),
+        role_words=_phrases(data["role_words"]),
+        qualifier_words=_phrases(data["qualifier_words"]),
+        ignored_parentheticals=frozenset(_phrases(data["ignored_parentheticals"])),
+        locality_words={k: _phrases(v) for k, v in data["locality_words"].items()},
+        named_locality=NamedLocality(
+            units=_phrases(named["units"]),
+            unit_level=dict(named["unit_level"]),
+            central_cities=frozenset(named["central_cities"]),
+            district_successor=named["district_successor"],
+            district_valid_to=named["district_valid_to"],
+        ),
+        fuzzy_cutoff=float(fuzzy["score_cutoff"]),
+        fuzzy_min_length=int(fuzzy["min_key_length"]),
+        fuzzy_margin=float(fuzzy["ambiguity_margin"]),
+    )

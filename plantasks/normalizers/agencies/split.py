@@ -1,0 +1,143 @@
+"""Cutting an agency cell into parts: lines, labelled parts, ';' segments, comma pieces.
+
+Pure text functions: nothing here knows the registry. Whether a comma separates two agencies or
+sits inside one name ("Sở Văn hóa, Thể thao và Du lịch") is decided in resolve.py, which tries
+the registry on joined pieces.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from plantasks.normalizers.agencies.rules import AgencyRules
+
+Role = Literal["lead", "support"]
+
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_BREAK_TAG = re.compile(r"<\s*(br|/?li|/?p|/?div|/?ul|/?ol)\b[^>]*>", re.I)
+_INLINE_BULLET = re.compile(r"(?<=[;.:])\s+[-+•–]\s+")
+_BULLET = re.compile(r"^\s*(?:[-+•*–—]+|\(?\d{1,2}[.)]|[a-zđ]\))\s*")
+_SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+_PAREN = re.compile(r"\(([^()]*)\)")
+_SEMICOLON = re.compile(r"\s*;\s*")
+_EDGE = " \t-–—+•*.,;:/"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A ';'-free piece of a cell and the list its agencies go to."""
+
+    text: str
+    role: Role
+
+
+def clean_cell(cell: str) -> str:
+    """NFC, HTML remnants removed, inline bullets after ';' '.' ':' turned into line breaks."""
+    text = unicodedata.normalize("NFC", cell or "")
+    text = _BREAK_TAG.sub("\n", text)
+    text = html.unescape(_TAG.sub(" ", text))
+    text = _INLINE_BULLET.sub("\n- ", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def strip_bullet(line: str) -> str:
+    return _BULLET.sub("", line, count=1).strip()
+
+
+def trim(text: str) -> str:
+    return text.strip(_EDGE)
+
+
+def starts_with_phrase(text: str, phrases: tuple[str, ...]) -> str | None:
+    """The phrase (from a longest-first tuple) that `text` starts with as whole words."""
+    low = text.lower()
+    for phrase in phrases:
+        if low.startswith(phrase) and (len(low) == len(phrase) or not low[len(phrase)].isalnum()):
+            return phrase
+    return None
+
+
+def split_label(line: str, rules: AgencyRules) -> tuple[Role | None, str]:
+    """'Cơ quan phối hợp: Sở A' -> ('support', 'Sở A'); a line without a label -> (None, line)."""
+    head, sep, tail = line.partition(":")
+    if not sep:
+        return None, line
+    label = " ".join(re.findall(r"[^\W_]+", head.lower()))
+    role = rules.labels.get(label)
+    if role is None:
+        return None, line
+    return role, tail.strip()  # type: ignore[return-value]
+
+
+def split_semicolons(text: str) -> list[str]:
+    return [s for s in (trim(p) for p in _SEMICOLON.split(text)) if s]
+
+
+def split_support_opener(text: str, rules: AgencyRules) -> tuple[str, str | None]:
+    """'Phòng Nội vụ chủ trì, phối hợp với các phòng' -> ('Phòng Nội vụ chủ trì,', 'các phòng')."""
+    low = text.lower()
+    for opener in rules.support_openers:
+        for m in re.finditer(rf"(?<![^\W_]){re.escape(opener)}(?![^\W_])", low):
+            return text[:m.start()].strip(), text[m.end():].strip()
+    return text, None
+
+
+def split_colon(text: str) -> tuple[str, str | None]:
+    head, sep, tail = text.partition(":")
+    return (head.strip(), tail.strip()) if sep else (text, None)
+
+
+def split_commas(text: str) -> list[str]:
+    return [p for p in (trim(x) for x in text.split(",")) if p]
+
+
+def parentheticals(text: str) -> tuple[str, list[str]]:
+    """Text without its (…) groups, and the groups' contents."""
+    inner = [trim(m.group(1)) for m in _PAREN.finditer(text)]
+    outer = _SPACES.sub(" ", _PAREN.sub(" ", text)).strip()
+    return trim(outer), [i for i in inner if i]
+
+
+def drop_repeats(text: str) -> str:
+    """OCR doubling removed: 'có liên quan liên quan' -> 'có liên quan'."""
+    words = text.split()
+    for size in (3, 2, 1):
+        i = 0
+        while i + 2 * size <= len(words):
+            if [w.lower() for w in words[i:i + size]] == [w.lower() for w in words[i + size:i + 2 * size]] \
+                    and any(c.isalpha() for c in "".join(words[i:i + size])):
+                del words[i + size:i + 2 * size]
+            else:
+                i += 1
+    return " ".join(words)
+
+
+def role_word_variants(text: str, rules: AgencyRules) -> list[str]:
+    """`text` with role words peeled off one at a time, from either end, shortest last:
+    'Giao Sở Y tế chủ trì' -> ['Giao Sở Y tế chủ trì', 'Giao Sở Y tế', 'Sở Y tế']."""
+    variants = [trim(text)]
+    while variants[-1]:
+        current = variants[-1]
+        low = current.lower()
+        for word in rules.role_words:
+            if low == word:
+                variants.append("")
+                break
+            if low.endswith(" " + word):
+                variants.append(trim(current[: len(current) - len(word)]))
+                break
+            if low.startswith(word + " "):
+                variants.append(trim(current[len(word):]))
+                break
+        else:
+            break
+    return variants
+
+
+def is_role_only(text: str, rules: AgencyRules) -> bool:
+    return role_word_variants(text, rules)[-1] == ""

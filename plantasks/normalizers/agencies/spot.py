@@ -1,0 +1,65 @@
+"""Finding registry names inside free text with a spaCy PhraseMatcher.
+
+Used for pieces that are not a name on their own ("Giao Sở Tư pháp làm đầu mối"). The matcher
+runs on key tokens (see normalize.py), so every abbreviation and spelling the registry knows is
+found, and each span maps back to the printed characters. spaCy is imported lazily: a blank
+multi-language pipeline, no model, no download.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from plantasks.normalizers.agencies.normalize import Keyed, key_of
+from plantasks.normalizers.agencies.registry import Registry
+from plantasks.normalizers.agencies.rules import AgencyRules
+
+MIN_PATTERN_TOKENS = 3  # shorter keys ("cơ quan", "tỉnh ủy") are too common in running text
+
+
+@dataclass(frozen=True)
+class Spotted:
+    first: int      # key token index
+    last: int       # exclusive
+    entry_id: str
+
+
+@functools.cache
+def _matcher(registry: Registry, level: str):
+    import spacy
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+    nlp = spacy.blank("xx")
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    by_id: dict[str, list] = {}
+    for key, entry_id in registry.index[level].items():
+        words = key.split(" ")
+        if len(words) >= MIN_PATTERN_TOKENS:
+            by_id.setdefault(entry_id, []).append(Doc(nlp.vocab, words=words))
+    for entry_id, docs in by_id.items():
+        matcher.add(entry_id, docs)
+    return nlp, matcher
+
+
+def spot(text: Keyed, level: str, registry: Registry, rules: AgencyRules) -> list[Spotted]:
+    """Registry names in `text`, longest first, not overlapping, in text order; names right after
+    a qualifier word ("của", "thuộc", ...) are left out: they describe, they do not act."""
+    if not text.tokens:
+        return []
+    from spacy.tokens import Doc
+    from spacy.util import filter_spans
+
+    nlp, matcher = _matcher(registry, level)
+    doc = Doc(nlp.vocab, words=[t.norm for t in text.tokens])
+    spans = filter_spans([doc[s:e] for _, s, e in matcher(doc)])
+    labels = {(s, e): nlp.vocab.strings[m] for m, s, e in matcher(doc)}
+    qualifiers = [key_of(w, rules).split(" ") for w in rules.qualifier_words]
+    out = []
+    for span in sorted(spans, key=lambda sp: sp.start):
+        before = [t.norm for t in text.tokens[:span.start]]
+        if any(q and before[-len(q):] == q for q in qualifiers):
+            continue
+        out.append(Spotted(span.start, span.end, labels[(span.start, span.end)]))
+    return out
