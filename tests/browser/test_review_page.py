@@ -1,0 +1,176 @@
+"""The review page in headless Chromium: edit, add, delete, save; the next extract carries exactly those corrections.
+
+Set REVIEW_SCREENSHOT=docs/review-screenshot.png to refresh the screenshot in the docs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium (apt-get install chromium)")
+
+from plantasks.pipeline.cli import main as plantasks_main  # noqa: E402
+from plantasks.review.normalize import normalize_deadline_text, plan_context  # noqa: E402
+from plantasks.review.server import ReviewApp, make_server  # noqa: E402
+from plantasks.review.store import CorrectionStore, default_store_path  # noqa: E402
+from plantasks.schemas import DocumentResult  # noqa: E402
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "review" / "ke_hoach_mau.txt"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def extract(source: Path, out: Path) -> DocumentResult:
+    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
+    return DocumentResult.model_validate_json((out / f"{source.name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def sample_run(tmp_path):
+    source = tmp_path / "src" / FIXTURE.name
+    source.parent.mkdir()
+    shutil.copy(FIXTURE, source)
+    out = tmp_path / "out"
+    return source, out, extract(source, out)
+
+
+@pytest.fixture
+def served(sample_run):
+    _, out, _ = sample_run
+    server = make_server(ReviewApp(out), port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()
+        assert errors == [], f"the page raised: {errors}"
+
+
+def open_task(page, stt: str) -> None:
+    page.click(f'#tasks li:has(.stt:text-is("{stt}"))')
+    page.wait_for_selector(f'#f-stt[value="{stt}"]')
+
+
+def test_edit_add_delete_save_then_re_extract(sample_run, served, page, tmp_path):
+    source, out, first = sample_run
+    by_stt = {t.stt: t for t in first.tasks}
+    page.goto(served)
+    page.wait_for_selector("#tasks li")
+    page.fill("#who", "Nguyễn Thị Lan")
+
+    # edit a lead agency and a deadline of task 4
+    open_task(page, "4")
+    page.fill("#lead-box input", "Sở Tư pháp")
+    with page.expect_response(lambda r: "/api/deadline" in r.url):
+        page.fill("#f-deadline", "Quý IV/2025")
+    page.wait_for_selector('[data-field="deadline"].changed')
+
+    # add a missed task after task 2 (keyboard: n), with its lead agency
+    open_task(page, "2")
+    page.keyboard.press("n")
+    page.wait_for_selector("#f-content:focus")
+    page.keyboard.type("Số hóa kết quả giải quyết thủ tục hành chính.")
+    page.fill("#f-stt", "2a")
+    page.click('[data-add-agency="lead"]')
+    page.fill("#lead-box input", "Văn phòng UBND tỉnh")
+
+    # delete a spurious row (keyboard: x), then save with Ctrl+S
+    page.keyboard.press("Escape")
+    open_task(page, "6")
+    page.keyboard.press("x")
+    page.wait_for_selector('#tasks li.deleted')
+    with page.expect_response(lambda r: "/api/save" in r.url) as saved:
+        page.keyboard.press("Control+s")
+    assert saved.value.ok
+    page.wait_for_selector("#status.show:not(.error)")
+    assert "Đã lưu 4 sửa đổi" in page.inner_text("#status")
+    page.wait_for_selector('#tasks li .badge.added')
+    assert page.locator("#tasks li").count() == len(first.tasks)  # one added, one deleted
+
+    shot = tmp_path / "review.png"
+    open_task(page, "4")
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("REVIEW_SCREENSHOT"):
+        shutil.copy(shot, os.environ["REVIEW_SCREENSHOT"])
+
+    # the store holds exactly these four corrections, by this analyst
+    stored = CorrectionStore(default_store_path(out)).all()
+    assert sorted((c.field, c.status) for c in stored) == [
+        ("add_task", "active"), ("deadline", "active"), ("delete_task", "active"), ("lead", "active")]
+    assert {c.who for c in stored} == {"Nguyễn Thị Lan"}
+
+    # re-extract: the new output carries exactly those corrections, marked as corrected
+    second = extract(source, out)
+    tasks = {t.id: t for t in second.tasks}
+    t4 = tasks[by_stt["4"].id]
+    assert [a.name for a in t4.lead] == ["Sở Tư pháp"]
+    assert t4.deadline.raw == "Quý IV/2025"
+    expected_items = normalize_deadline_text("Quý IV/2025", plan_context(first.document.model_dump(mode="json")))
+    if expected_items is not None:
+        assert [i.model_dump(mode="json") for i in t4.deadline.items] == expected_items
+    assert sorted(t4.corrected) == ["deadline", "lead"]
+    assert by_stt["6"].id not in tasks
+    ids = [t.id for t in second.tasks]
+    added = second.tasks[ids.index(by_stt["2"].id) + 1]
+    assert added.id not in {t.id for t in first.tasks}
+    assert added.content == "Số hóa kết quả giải quyết thủ tục hành chính." and added.stt == "2a"
+    assert [a.name for a in added.lead][0].startswith("Văn phòng") and added.corrected == ["added"]
+    untouched = [t for t in second.tasks if t.id not in (t4.id, added.id)]
+    assert len(untouched) == len(first.tasks) - 2
+    assert all(t.corrected == [] for t in untouched)
+    for t in untouched:
+        assert t.model_dump() == next(f for f in first.tasks if f.id == t.id).model_dump()
+    assert not [w for w in second.warnings if w.code == "correction_conflict"]
+
+
+def test_keyboard_navigation_help_accept_and_source_lines(served, sample_run, page):
+    _, out, first = sample_run
+    page.goto(served)
+    page.wait_for_selector("#tasks li.current")
+    first_id = page.get_attribute("#tasks li.current", "data-id")
+    page.keyboard.press("j")
+    page.wait_for_function(f"document.querySelector('#tasks li.current').dataset.id !== '{first_id}'")
+    page.keyboard.press("k")
+    assert page.get_attribute("#tasks li.current", "data-id") == first_id
+    page.keyboard.press("?")
+    assert page.is_visible("#help")
+    page.keyboard.press("Escape")
+    assert not page.is_visible("#help")
+    # the source pane shows the task's lines from the text file, highlighted
+    page.wait_for_selector("#source pre.lines .hit")
+    task = next(t for t in first.tasks if t.id == first_id)
+    hits = page.locator("#source .hit .ln").all_inner_texts()
+    assert [int(n) for n in hits] == list(range(task.source.line_start, task.source.line_end + 1))
+    assert task.content.split()[0] in page.inner_text("#source")
+    # e edits, Escape leaves the field, a accepts, Ctrl+S saves
+    page.keyboard.press("e")
+    page.wait_for_selector("#f-content:focus")
+    page.keyboard.press("Escape")
+    page.keyboard.press("a")
+    page.wait_for_selector("#act-accept.on")
+    with page.expect_response(lambda r: "/api/save" in r.url):
+        page.keyboard.press("Control+s")
+    page.wait_for_selector("#tasks li.current .badge.accepted")
+    [accepted] = CorrectionStore(default_store_path(out)).all()
+    assert accepted.field == "accepted" and accepted.task_id == first_id and accepted.after is True

@@ -1,0 +1,171 @@
+"""The review server's JSON API, over real HTTP on the loopback address."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from plantasks.pipeline.cli import main as plantasks_main
+from plantasks.review.server import ReviewApp, make_server, review_order
+from plantasks.review.store import CorrectionStore, default_store_path
+from plantasks.schemas import DocumentMeta, DocumentResult, Task, TaskSource
+
+FIXTURE = Path(__file__).parent / "fixtures" / "review" / "ke_hoach_mau.txt"
+
+
+def make_pdf(path: Path) -> None:
+    """A one-page 'scan' (an image saved as PDF, 612x792 pt at 72 dpi) with a box where the task's cell is."""
+    image = Image.new("RGB", (612, 792), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 200, 400, 260), outline="black")
+    draw.text((110, 220), "Sở Nội vụ", fill="black")
+    image.save(path, "PDF", resolution=72.0)
+
+
+@pytest.fixture
+def out(tmp_path):
+    source = tmp_path / "src" / FIXTURE.name
+    source.parent.mkdir()
+    shutil.copy(FIXTURE, source)
+    out = tmp_path / "out"
+    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
+    pdf = tmp_path / "src" / "scan.pdf"
+    make_pdf(pdf)
+    sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    result = DocumentResult(
+        document=DocumentMeta(id=sha[:16], source_file=str(pdf), sha256=sha, format="scanned_pdf", page_count=1),
+        tasks=[Task(id="p1", table="PHỤ LỤC", stt="1", content="Kiện toàn bộ máy.", confidence=0.55,
+                    flags=["low_ocr_confidence"], source=TaskSource(file=str(pdf), page=1, bbox=[100, 200, 400, 260])),
+               Task(id="p2", table="PHỤ LỤC", stt="2", content="Tinh giản biên chế.",
+                    source=TaskSource(file=str(pdf), page=1, bbox=[100, 300, 400, 360]))],
+    )
+    (out / "scan.pdf.json").write_text(result.model_dump_json(), encoding="utf-8")
+    return out
+
+
+@pytest.fixture
+def base_url(out):
+    server = make_server(ReviewApp(out), port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def get(base_url: str, path: str):
+    with urllib.request.urlopen(base_url + path, timeout=10) as r:
+        body = r.read()
+        return json.loads(body) if r.headers["Content-Type"].startswith("application/json") else body
+
+
+def post(base_url: str, path: str, body: dict):
+    req = urllib.request.Request(base_url + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def status_of(call) -> int:
+    with pytest.raises(urllib.error.HTTPError) as err:
+        call()
+    return err.value.code
+
+
+def docs_by_file(base_url: str) -> dict:
+    return {d["file"]: d for d in get(base_url, "/api/documents")}
+
+
+def test_page_and_assets_are_served_locally(base_url):
+    html = get(base_url, "/").decode()
+    assert '<html lang="vi">' in html and "/static/app.js" in html
+    assert "http" not in html.replace('href="data:,"', ""), "no external resources"
+    for asset in ("/static/app.js", "/static/app.css"):
+        assert len(get(base_url, asset)) > 1000
+    assert status_of(lambda: get(base_url, "/static/../server.py")) == 404
+
+
+def test_documents_list_counts_flagged_tasks(base_url):
+    docs = docs_by_file(base_url)
+    assert set(docs) == {"ke_hoach_mau.txt.json", "scan.pdf.json"}
+    assert docs["scan.pdf.json"]["flagged"] == 1 and docs["scan.pdf.json"]["tasks"] == 2
+    assert docs["ke_hoach_mau.txt.json"]["tasks"] == 6
+
+
+def test_flagged_and_low_confidence_tasks_come_first():
+    tasks = [{"id": "a", "flags": [], "confidence": 1.0, "corrected": []},
+             {"id": "b", "flags": [], "confidence": 0.5, "corrected": []},
+             {"id": "c", "flags": ["correction_conflict"], "confidence": 1.0, "corrected": []},
+             {"id": "d", "flags": [], "confidence": 1.0, "corrected": ["accepted"]},
+             {"id": "e", "flags": ["unknown_agency"], "confidence": 1.0, "corrected": []}]
+    assert review_order(tasks) == ["c", "b", "e", "a", "d"]
+
+
+def test_text_source_lines_with_context(base_url):
+    doc = docs_by_file(base_url)["ke_hoach_mau.txt.json"]
+    data = get(base_url, f"/api/document?doc={doc['id']}")
+    task = data["tasks"][3]
+    src = get(base_url, f"/api/source?doc={doc['id']}&task={task['id']}")
+    assert src["kind"] == "text"
+    hits = [l for l in src["lines"] if l["hit"]]
+    assert [l["n"] for l in hits] == list(range(task["source"]["line_start"], task["source"]["line_end"] + 1))
+    assert any(task["content"] in l["text"] for l in hits)
+    assert src["lines"][0]["n"] < hits[0]["n"]
+
+
+def test_pdf_source_is_a_rendered_page_with_the_cell_box(base_url):
+    doc = docs_by_file(base_url)["scan.pdf.json"]
+    src = get(base_url, f"/api/source?doc={doc['id']}&task=p1")
+    assert src["kind"] == "page" and src["page"] == 1 and src["bbox"] == [100, 200, 400, 260]
+    assert (round(src["width"]), round(src["height"])) == (612, 792)
+    png = get(base_url, src["image"])
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (918, 1188)  # 1.5x
+    # the drawn rectangle is where the bbox says (scaled): its top edge is dark
+    assert image.convert("L").getpixel((int(250 * 1.5), int(200 * 1.5))) < 128
+    assert status_of(lambda: get(base_url, f"/api/page?doc={doc['id']}&page=7")) == 404
+
+
+def test_agency_suggestions_match_prefix_without_accents(base_url):
+    names = get(base_url, "/api/agencies?q=so%20noi")["names"]
+    assert "Sở Nội vụ" in names
+    assert get(base_url, "/api/agencies?q=")["names"] == []
+
+
+def test_deadline_preview_reports_whether_a_normalizer_exists(base_url):
+    doc = docs_by_file(base_url)["ke_hoach_mau.txt.json"]
+    r = get(base_url, f"/api/deadline?doc={doc['id']}&text=Qu%C3%BD%20II%2F2025")
+    assert set(r) == {"available", "items"} and isinstance(r["items"], list)
+    if r["available"]:
+        assert r["items"] and r["items"][0]["kind"] == "quarter"
+
+
+def test_save_then_withdraw_a_deletion_restores_the_task(base_url, out):
+    doc = docs_by_file(base_url)["scan.pdf.json"]
+    r = post(base_url, "/api/save", {"doc": doc["id"], "who": "an", "deleted": ["p2"],
+                                     "edits": [{"task": "p1", "fields": {"content": "Kiện toàn tổ chức bộ máy."}}]})
+    assert r["saved"] == 2
+    assert [t["id"] for t in r["document"]["tasks"]] == ["p1"]
+    assert r["document"]["tasks"][0]["corrected"] == ["content"]
+    [deletion] = [c for c in r["document"]["history"] if c["field"] == "delete_task"]
+    r = post(base_url, "/api/withdraw", {"doc": doc["id"], "ids": [deletion["id"]]})
+    assert r["withdrawn"] == 1 and [t["id"] for t in r["document"]["tasks"]] == ["p1", "p2"]
+    assert {c.status for c in CorrectionStore(default_store_path(out)).all()} == {"active", "withdrawn"}
+
+
+def test_bad_requests_are_refused_with_a_reason(base_url):
+    doc = docs_by_file(base_url)["scan.pdf.json"]
+    assert status_of(lambda: get(base_url, "/api/document?doc=nope")) == 404
+    assert status_of(lambda: post(base_url, "/api/save", {"doc": doc["id"], "edits": [
+        {"task": "p1", "fields": {"area": "weather"}}]})) == 422
+    assert status_of(lambda: post(base_url, "/api/save", {"edits": []})) == 400
+    assert CorrectionStore(default_store_path(Path(doc["source_file"]).parents[1] / "out")).all() == []
