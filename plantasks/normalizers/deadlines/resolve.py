@@ -1,0 +1,468 @@
+"""One piece of a time cell (a bullet, a ';' part) -> its label and deadline items.
+
+Steps, each a small function: split the label off at ':'; turn the entities of the body into
+units (a period, a range of two periods, a recurrence, "thường xuyên"); give each unit the cue in
+front of it ("trước", "chậm nhất", "trong", "từ", "đến"), shared along a list ("Trước tháng 7
+và tháng 11/2024"); fill missing years from the list, then from a single-year plan; fold
+period words without a year into a recurrence in the same piece ("Tháng 1 hàng năm"); compute
+start/due; cut the piece's text into one raw span per item. A piece without units is an event,
+a reference or unspecified, from its cue words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from plantasks.normalizers.context import PlanContext
+from plantasks.normalizers.deadlines.canonical import Canonical
+from plantasks.normalizers.deadlines.grammar import Grammar
+from plantasks.normalizers.deadlines.model import (
+    CONTINUOUS, DATABLE, NOW, OFFSET, ONWARDS, RECURRING, YEAR, Entity, Slot, add_offset,
+)
+from plantasks.normalizers.deadlines.vocab import alternation, fold, load_vocab
+from plantasks.schemas import DeadlineItem
+
+UNIT_KINDS = (DATABLE, RECURRING, CONTINUOUS, ONWARDS, "invalid")
+TRAILING = " .;,:…-–—/"
+LEADING = " .;,:"
+
+# flags
+UNPARSED = "deadline_unparsed"
+YEAR_UNRESOLVED = "deadline_year_unresolved"
+INVALID_DATE = "deadline_invalid_date"
+INVERTED = "deadline_inverted_range"
+OCR_REPAIRED = "deadline_ocr_repaired"
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Regexes over keys for the cue words of vocab.yaml."""
+
+    cue_at_end: re.Pattern[str]
+    cue_class: dict[str, str]
+    list_link: re.Pattern[str]
+    range_link: re.Pattern[str]
+    connector: re.Pattern[str]
+    event_anywhere: re.Pattern[str]
+    event_leading: re.Pattern[str]
+    reference_anywhere: re.Pattern[str]
+    reference_leading: re.Pattern[str]
+    generic_labels: frozenset[str]
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+@functools.cache
+def load_cues() -> Cues:
+    vocab = load_vocab()
+    cue_class: dict[str, str] = {}
+    phrases: list[str] = []
+    for name, words in vocab.data["cues"].items():
+        for word in words:
+            cue_class[_squash(fold(word))] = name
+            phrases.append(word)
+    b, e = r"(?<![0-9a-z])", r"(?![0-9a-z])"
+    ev, ref = vocab.data["event_cues"], vocab.data["reference_cues"]
+    return Cues(
+        cue_at_end=re.compile(rf"{b}(?P<cue>{alternation(phrases)})\s*[:,]?\s*$"),
+        cue_class=cue_class,
+        list_link=re.compile(r"\s*(?:(?:,|;|&|\+|/|va|hoac|hay)\s*)*(?:(?:trong|vao)\s*)?"),
+        range_link=re.compile(r"\s*(?:-|den\s*het|den\s*cuoi|den|toi\s*het|toi|cho\s*den(?:\s*het)?)\s*"),
+        connector=re.compile(r"[\s,;&+/\-]*(?:(?:va|hoac|hay)(?![0-9a-z])\s*)?"),
+        event_anywhere=re.compile(rf"{b}(?P<cue>{alternation(ev['anywhere'])}){e}"),
+        event_leading=re.compile(rf"^[\W_]*(?P<cue>{alternation(ev['leading'])}){e}"),
+        reference_anywhere=re.compile(rf"{b}(?P<cue>{alternation(ref['anywhere'])}){e}"),
+        reference_leading=re.compile(rf"^[\W_]*(?P<cue>{alternation(ref['leading'])}){e}"),
+        generic_labels=frozenset(_squash(fold(w)) for w in vocab.data["generic_labels"]),
+    )
+
+
+@dataclass
+class Unit:
+    """One future item: a period, a range of two, a recurrence or 'thường xuyên'."""
+
+    kind: str
+    start: int
+    end: int
+    rule: str
+    first: Slot | None = None
+    last: Slot | None = None
+    recurrence: tuple[str, ...] = ()
+    cue: str | None = None
+    from_now: bool = False
+    explicit_year: bool = False
+    part: str | None = None
+    ocr: bool = False
+    offset: tuple[int, str] | None = None
+    year_source: str | None = None  # explicit / list / plan / None
+    group: int = 0
+
+    @property
+    def needs_year(self) -> bool:
+        return any(s is not None and s.year is None for s in (self.first, self.last))
+
+    @property
+    def year(self) -> int | None:
+        for slot in (self.last, self.first):
+            if slot is not None and slot.year is not None:
+                return slot.year
+        return None
+
+    def set_year(self, year: int, source: str) -> None:
+        if self.first is not None and self.first.year is None:
+            self.first = self.first.with_year(year)
+        if self.last is not None and self.last.year is None:
+            self.last = self.last.with_year(year)
+        self.year_source = source
+
+
+@dataclass
+class PieceReading:
+    label: str | None
+    items: list[DeadlineItem] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    temporal: bool = False
+
+
+# ------------------------------------------------------------------------------------------ label
+
+def split_label(canon: Canonical, start: int, end: int, entities: list[Entity], cues: Cues) -> tuple[str | None, int]:
+    """(label, body start): the text before a ':' when the text after it carries the time."""
+    raw, key = canon.raw, canon.key
+    for colon in (i for i in range(start, end) if raw[i] == ":"):
+        if 0 < colon < len(raw) - 1 and raw[colon - 1].isdigit() and raw[colon + 1].isdigit():
+            continue  # 8:30
+        after = [e for e in entities if e.start > colon and e.end <= end]
+        if not (any(e.kind in UNIT_KINDS or e.kind == OFFSET for e in after) or _has_cue(key[colon + 1:end], cues)):
+            continue
+        label = raw[start:colon].strip(LEADING + "-+•–")
+        folded = _squash(key[start:colon]).strip(".;,:-")
+        if not label:
+            return None, colon + 1
+        if folded in cues.generic_labels:
+            return None, colon + 1
+        if folded in cues.cue_class or any(e.kind in UNIT_KINDS and e.start >= start and e.end <= colon for e in entities) and not _words(key[start:colon]):
+            return None, start
+        return label, colon + 1
+    return None, start
+
+
+def _words(key: str) -> bool:
+    """True when the text has words besides time words (a label names something)."""
+    return bool(re.search(r"[a-z_]{2,}", re.sub(r"(?<![a-z])(?:quy|thang|nam|ngay|tuan)(?![a-z])", "", key)))
+
+
+def _has_cue(key: str, cues: Cues) -> bool:
+    return bool(cues.event_anywhere.search(key) or cues.event_leading.search(key)
+                or cues.reference_anywhere.search(key) or cues.reference_leading.search(key))
+
+
+# ------------------------------------------------------------------------------------------ units
+
+def to_units(entities: list[Entity], key: str, body_start: int, cues: Cues) -> list[Unit]:
+    """Units in text order with their own cue and list group; ranges merged."""
+    units: list[Unit] = []
+    group = 0
+    prev_end = body_start
+    prev: Entity | None = None
+    pending_offset: Entity | None = None
+    now: Entity | None = None
+    for e in entities:
+        gap = key[prev_end:e.start]
+        linked = prev is not None and (cues.list_link.fullmatch(gap) or cues.range_link.fullmatch(gap))
+        if e.kind == OFFSET:
+            pending_offset = e
+            prev, prev_end = e, e.end
+            continue
+        if e.kind == NOW:
+            now = e
+            prev, prev_end = e, e.end
+            continue
+        if e.kind not in UNIT_KINDS:
+            continue
+        if not linked:
+            group += 1
+        cue = _cue(gap, cues)
+        if now is not None and prev is now and cues.range_link.fullmatch(gap) and e.kind == DATABLE:
+            unit = _unit(e, group, None)
+            unit.start, unit.from_now, unit.rule = now.start, True, "range_from_now"
+            units.append(unit)
+        elif (units and prev is not None and prev.kind == DATABLE and e.kind == DATABLE and units[-1].group == group
+              and cues.range_link.fullmatch(gap) and units[-1].kind == DATABLE and not units[-1].from_now):
+            _merge_range(units[-1], e)
+        else:
+            unit = _unit(e, group, cue)
+            if pending_offset is not None and prev is pending_offset and e.first is not None and e.first.grain == "day":
+                unit.offset, unit.rule = pending_offset.offset, "offset_from_date"
+                unit.start = pending_offset.start
+            units.append(unit)
+        now = None if prev is not now else now
+        prev, prev_end = e, e.end
+    return units
+
+
+def _unit(e: Entity, group: int, cue: str | None) -> Unit:
+    return Unit(kind=e.kind, start=e.start, end=e.end, rule=e.rule, first=e.first, last=e.last,
+                recurrence=e.recurrence, cue=cue, explicit_year=e.explicit_year, part=e.part, ocr=e.ocr,
+                year_source="explicit" if e.explicit_year else None, group=group)
+
+
+def _merge_range(unit: Unit, e: Entity) -> None:
+    """'từ tháng 3 đến tháng 6/2024', 'Quý I - Quý II/2024': unit becomes the span."""
+    first, last = unit.first, e.last
+    if first is not None and last is not None:
+        if first.year is None and last.year is not None:
+            first = first.with_year(last.year)
+            if first.first_day() > last.last_day():
+                first = first.with_year(last.year - 1)
+        elif last.year is None and first.year is not None:
+            last = last.with_year(first.year)
+            if last.last_day() < first.first_day():
+                last = last.with_year(first.year + 1)
+    unit.first, unit.last, unit.end = first, last, e.end
+    unit.rule = "range"
+    unit.cue = None if unit.cue in ("from", "within") else unit.cue
+    unit.explicit_year = unit.explicit_year or e.explicit_year
+    unit.year_source = "explicit" if unit.explicit_year else None
+    unit.ocr = unit.ocr or e.ocr
+
+
+def _cue(gap: str, cues: Cues) -> str | None:
+    m = cues.cue_at_end.search(gap)
+    return cues.cue_class.get(_squash(m.group("cue"))) if m else None
+
+
+def share_cues(units: list[Unit]) -> None:
+    """A cue governs the units listed after it: 'Trước tháng 7 và tháng 11/2024'."""
+    for prev, unit in zip(units, units[1:]):
+        if unit.cue is None and prev.cue is not None and prev.group == unit.group and unit.kind == DATABLE:
+            unit.cue = prev.cue
+
+
+def fill_years_from_list(units: list[Unit]) -> None:
+    """'Quý II, Quý III/2024': a unit without a year takes the next listed year, else the previous."""
+    for i, unit in enumerate(units):
+        if unit.kind != DATABLE or not unit.needs_year:
+            continue
+        same = [u for u in units if u.group == unit.group and u.kind in (DATABLE, ONWARDS) and u.year is not None and u.year_source in ("explicit",)]
+        after = [u for u in same if u.start > unit.start]
+        before = [u for u in same if u.start < unit.start]
+        source = after[0] if after else (before[-1] if before else None)
+        if source is not None and source.year is not None:
+            year = source.first.year if source.first is not None and source.first.year is not None and after else source.year
+            unit.set_year(year, "list")
+
+
+def absorb_into_recurrence(units: list[Unit]) -> list[Unit]:
+    """'Tháng 1 hàng năm', 'Hằng năm, trước ngày 15/12': periods without a year belong to the recurrence."""
+    if not any(u.kind == RECURRING for u in units):
+        return units
+    return [u for u in units if not (u.kind == DATABLE and u.needs_year)]
+
+
+def drop_describing_years(units: list[Unit], key: str, has_cue: bool) -> list[Unit]:
+    """'Báo cáo kết quả năm 2024 trước 15/12/2024': a bare year after a noun names the thing, not the time."""
+    if len(units) < 2 and not has_cue:
+        return units
+    kept = []
+    for unit in units:
+        alone = sum(1 for u in units if u.group == unit.group) == 1
+        before = key[:unit.start].rstrip()
+        if (unit.kind == DATABLE and unit.rule in ("year", "year_bare") and unit.cue is None and alone
+                and before and (before[-1].isalpha() or before[-1] == "_") and (len(units) > 1 or has_cue)):
+            continue
+        kept.append(unit)
+    return kept or units[-1:]
+
+
+def fill_years_from_plan(units: list[Unit], ctx: PlanContext) -> None:
+    for unit in units:
+        if unit.kind != DATABLE or not unit.needs_year:
+            continue
+        year = ctx.single_year
+        if unit.rule == "this_year" and year is None and ctx.reference_date is not None:
+            year = ctx.reference_date.year
+        if year is not None:
+            unit.set_year(year, "plan")
+
+
+# ------------------------------------------------------------------------------------------ dates
+
+def unit_dates(unit: Unit, ctx: PlanContext) -> tuple[str, date | None, date | None, list[str]]:
+    """(kind, start, due, flags) of a unit under its cue."""
+    if unit.kind == "invalid":
+        return "unspecified", None, None, [INVALID_DATE]
+    if unit.kind in (RECURRING, CONTINUOUS):
+        return unit.kind, None, None, []
+    if unit.kind == ONWARDS:
+        assert unit.first is not None
+        return "period", unit.first.first_day(), None, []
+    assert unit.first is not None and unit.last is not None
+    span = unit.first != unit.last or unit.from_now
+    kind = "period" if span else {"day": "date", "month": "month", "quarter": "quarter", "half": "half_year", "year": "year"}[unit.first.grain]
+    if unit.needs_year:
+        return kind, None, None, [YEAR_UNRESOLVED]
+    first_day, last_day = unit.first.first_day(), unit.last.last_day()
+    if unit.from_now:
+        first_day = ctx.reference_date  # type: ignore[assignment]
+    if unit.offset is not None:
+        due = add_offset(last_day, *unit.offset) if unit.offset[1] != "workdays" else None
+        return ("date", None, due, []) if due else ("event", None, None, [])
+    cue = unit.cue
+    if cue == "before" and unit.part == "late":
+        cue = "by"
+    if cue == "before":
+        due = last_day if unit.first.grain == "day" and not span else _day_before(first_day)
+        return kind, None, due, []
+    if cue in ("by", "until"):
+        return kind, None, last_day, []
+    if cue == "from" and not span:
+        return "period", first_day, None, []
+    return kind, first_day, last_day, []
+
+
+def _day_before(day: date) -> date | None:
+    try:
+        return date.fromordinal(day.toordinal() - 1)
+    except ValueError:
+        return None
+
+
+def unit_confidence(unit: Unit, kind: str) -> float:
+    if kind == "unspecified":
+        return 0.2
+    score = 1.0
+    if unit.ocr:
+        score *= 0.85
+    if unit.year_source == "plan":
+        score *= 0.9
+    if unit.needs_year:
+        score *= 0.6
+    if unit.part in ("early", "mid"):
+        score *= 0.9
+    if kind == "recurring" and not unit.recurrence:
+        score *= 0.9
+    return round(score, 3)
+
+
+def unit_rule(unit: Unit) -> str:
+    parts = [unit.rule]
+    if unit.cue and unit.cue != "within":
+        parts.append(unit.cue)
+    if unit.part:
+        parts.append(unit.part)
+    if unit.offset:
+        parts.append(f"+{unit.offset[0]}{unit.offset[1]}")
+    return "/".join(parts)
+
+
+def sort_recurrence(codes: tuple[str, ...], order: list[str]) -> list[str]:
+    return sorted((c for c in set(codes) if c in order), key=order.index)
+
+
+# ------------------------------------------------------------------------------------------ pieces
+
+def read_piece(canon: Canonical, start: int, end: int, entities: list[Entity], ctx: PlanContext,
+               grammar: Grammar, inherited_label: str | None = None) -> PieceReading:
+    """The label and items of raw[start:end]; `entities` are those of the whole cell."""
+    cues = load_cues()
+    inside = [e for e in entities if start <= e.start and e.end <= end]
+    label, body_start = split_label(canon, start, end, inside, cues)
+    if label is None:
+        label = inherited_label
+    body = [e for e in inside if e.start >= body_start]
+    key = canon.key
+    body_key = key[body_start:end]
+    has_cue = _has_cue(body_key, cues)
+    units = to_units(body, key, body_start, cues)
+    share_cues(units)
+    fill_years_from_list(units)
+    units = absorb_into_recurrence(units)
+    units = drop_describing_years(units, key, has_cue)
+    fill_years_from_plan(units, ctx)
+    reading = PieceReading(label=label)
+    order = list(grammar.vocab.data["recurrence_order"])
+    if units:
+        spans = item_spans(canon, start, end, [(u.start, u.end) for u in units], cues)
+        for unit, (s, e) in zip(units, spans):
+            kind, first, due, flags = unit_dates(unit, ctx)
+            if first is not None and due is not None and first > due:
+                kind, first, due, flags = "unspecified", None, None, flags + [INVERTED]
+            reading.items.append(DeadlineItem(
+                label=label, kind=kind, start=first, due=due,  # type: ignore[arg-type]
+                recurrence=sort_recurrence(unit.recurrence, order) if kind == "recurring" else [],  # type: ignore[arg-type]
+                raw=canon.raw[s:e], rule=unit_rule(unit), confidence=unit_confidence(unit, kind),
+            ))
+            reading.flags += flags
+            if unit.ocr:
+                reading.flags.append(OCR_REPAIRED)
+        reading.temporal = any(i.kind != "unspecified" for i in reading.items) or INVALID_DATE in reading.flags
+        return reading
+    item = untimed_item(canon, start, end, body_start, body, ctx, cues, label)
+    reading.items.append(item)
+    reading.temporal = item.kind != "unspecified"
+    if item.kind == "unspecified":
+        reading.flags.append(UNPARSED)
+    return reading
+
+
+def untimed_item(canon: Canonical, start: int, end: int, body_start: int, body: list[Entity],
+                 ctx: PlanContext, cues: Cues, label: str | None) -> DeadlineItem:
+    """A piece without a period: an offset, an event, a reference, or unspecified."""
+    raw = trim(canon.raw, start, end)
+    key = canon.key[body_start:end]
+    offset = next((e for e in body if e.kind == OFFSET), None)
+    if offset is not None and offset.offset is not None:
+        amount, unit = offset.offset
+        if offset.decision_anchor and ctx.reference_date is not None and unit != "workdays":
+            due = add_offset(ctx.reference_date, amount, unit)
+            if due is not None:
+                return DeadlineItem(label=label, kind="date", start=None, due=due, raw=raw,
+                                    rule=f"offset_from_decision/+{amount}{unit}", confidence=0.8)
+        return DeadlineItem(label=label, kind="event", raw=raw, rule=f"event/offset+{amount}{unit}", confidence=0.9)
+    for pattern, kind, confidence in (
+        (cues.event_anywhere, "event", 1.0),
+        (cues.reference_anywhere, "reference", 1.0),
+        (cues.event_leading, "event", 0.8),
+        (cues.reference_leading, "reference", 0.8),
+    ):
+        m = pattern.search(key)
+        if m:
+            cue = " ".join(m.group("cue").split())
+            return DeadlineItem(label=label, kind=kind, raw=raw, rule=f"{kind}/{cue}", confidence=confidence)
+    if any(e.kind == NOW for e in body):
+        return DeadlineItem(label=label, kind="event", raw=raw, rule="event/from_now", confidence=0.7)
+    return DeadlineItem(label=label, kind="unspecified", raw=raw, rule="unspecified", confidence=0.2)
+
+
+def item_spans(canon: Canonical, start: int, end: int, units: list[tuple[int, int]], cues: Cues) -> list[tuple[int, int]]:
+    """One raw span per unit: the first from the piece start, the last to the piece end."""
+    spans = []
+    for i, (u_start, u_end) in enumerate(units):
+        if i == 0:
+            s = start
+        else:
+            m = cues.connector.match(canon.key, units[i - 1][1])
+            s = min(m.end() if m else units[i - 1][1], u_start)
+        e = end if i == len(units) - 1 else u_end
+        s, e = trim_span(canon.raw, s, e)
+        spans.append((s, e))
+    return spans
+
+
+def trim_span(raw: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and raw[start] in LEADING:
+        start += 1
+    while end > start and raw[end - 1] in TRAILING:
+        end -= 1
+    return start, end
+
+
+def trim(raw: str, start: int, end: int) -> str:
+    s, e = trim_span(raw, start, end)
+    return raw[s:e]

@@ -1,0 +1,137 @@
+"""A time cell -> pieces, one per stated deadline (bullet, ';' part, sentence, line).
+
+Cuts are hard (a bullet at a line start, or "- " after a sentence end: ". - ", "; - ") or soft
+(";", a sentence end, a line break before a capital or after a sentence end, an inline " - "
+before a word). No cut falls inside a time expression ("Quý IV/\\n2024", "2021 - 2025"). After
+reading each piece, a piece without any time in it is joined to its neighbour across a soft cut,
+so "Ngay sau khi có chỉ đạo của Chính phủ; Thủ tướng Chính phủ" stays one piece while
+"Quý I/2024; Quý IV/2024" gives two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from plantasks.normalizers.deadlines.canonical import Canonical
+from plantasks.normalizers.deadlines.model import Entity
+
+BULLET_CHARS = "-+•–—*·▪►○●"
+_BULLET = re.compile(r"(?P<b>[-+•–—*·▪►○●]+)(?:\s+|(?![0-9]))|(?P<n>\d{1,2}[.)]|[a-zđA-ZĐ]\))\s+")
+_INLINE_BULLET = re.compile(r"(?<=[.;:!?])\s+(?P<b>[-+•–—*·▪►○●])\s+")
+_INLINE_DASH = re.compile(r"(?<=[^\s.;:!?])\s+(?P<b>[-+–—])\s+(?=[^\W\d_])")
+_SENTENCE = re.compile(r"\.\s+(?=\S)")
+_TRAILING = " .;,:…-–—/"
+
+
+@dataclass(frozen=True)
+class Cut:
+    left_end: int
+    right_start: int
+    hard: bool
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+    bullet: str | None
+    cut_before: Cut | None
+    cut_after: Cut | None
+    ends_with_colon: bool
+
+
+def find_cuts(canon: Canonical, entities: list[Entity]) -> list[Cut]:
+    raw = canon.raw
+    cuts: list[Cut] = []
+    for p in sorted(canon.breaks):
+        after = raw[p + 1:]
+        if _BULLET.match(after):
+            cuts.append(Cut(p, p + 1, True))
+        elif raw[p - 1] in ".;:!?)" or after[:1].isupper():
+            cuts.append(Cut(p, p + 1, False))
+    for m in _INLINE_BULLET.finditer(raw):
+        cuts.append(Cut(m.start(), m.start("b"), True))
+    for i, ch in enumerate(raw):
+        if ch == ";":
+            cuts.append(Cut(i, i + 1, False))
+    for m in _SENTENCE.finditer(raw):
+        if raw[m.end()].isupper():
+            cuts.append(Cut(m.start(), m.end(), False))
+    for m in _INLINE_DASH.finditer(raw):
+        if not _joins_two_times(m, entities):
+            cuts.append(Cut(m.start(), m.start("b"), False))
+    cuts = [c for c in cuts if c.hard or not _inside_entity(c, entities)]
+    return _merge_cuts(cuts)
+
+
+def _inside_entity(cut: Cut, entities: list[Entity]) -> bool:
+    return any(e.start < cut.left_end and cut.right_start < e.end for e in entities)
+
+
+def _joins_two_times(m: re.Match[str], entities: list[Entity]) -> bool:
+    """'Tháng 01/2024 - Tháng 12/2024' is a range, not two pieces."""
+    ends_before = any(e.end == m.start() for e in entities)
+    starts_after = any(e.start == m.end() or e.start == m.end() - 1 for e in entities)
+    return ends_before and starts_after
+
+
+def _merge_cuts(cuts: list[Cut]) -> list[Cut]:
+    merged: list[Cut] = []
+    for cut in sorted(cuts, key=lambda c: (c.left_end, c.right_start)):
+        if merged and cut.left_end <= merged[-1].right_start + 1:
+            last = merged[-1]
+            merged[-1] = Cut(min(last.left_end, cut.left_end), max(last.right_start, cut.right_start), last.hard or cut.hard)
+        else:
+            merged.append(cut)
+    return merged
+
+
+def make_pieces(canon: Canonical, cuts: list[Cut]) -> list[Piece]:
+    raw = canon.raw
+    bounds = [0] + [x for c in cuts for x in (c.left_end, c.right_start)] + [len(raw)]
+    pieces: list[Piece] = []
+    for i in range(0, len(bounds), 2):
+        start, end = bounds[i], bounds[i + 1]
+        before = cuts[i // 2 - 1] if i > 0 else None
+        after = cuts[i // 2] if i // 2 < len(cuts) else None
+        piece = _trim_piece(raw, start, end, before, after)
+        if piece is not None:
+            pieces.append(piece)
+    return _relink(pieces)
+
+
+def _trim_piece(raw: str, start: int, end: int, before: Cut | None, after: Cut | None) -> Piece | None:
+    while start < end and raw[start] == " ":
+        start += 1
+    bullet = None
+    m = _BULLET.match(raw, start, end)
+    if m and (m.group("b") or before is None or before.hard):
+        bullet = (m.group("b") or m.group("n"))[:1]
+        start = m.end()
+    colon = raw[start:end].rstrip(" ").endswith(":")
+    while end > start and raw[end - 1] in _TRAILING:
+        end -= 1
+    if not any(ch.isalnum() for ch in raw[start:end]):
+        return None
+    return Piece(start, end, bullet, before, after, colon)
+
+
+def _relink(pieces: list[Piece]) -> list[Piece]:
+    """Dropped empty pieces leave their cuts: the cut between two kept pieces is the hardest between."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if out and out[-1].cut_after is not piece.cut_before:
+            hard = (piece.cut_before is not None and piece.cut_before.hard) or (out[-1].cut_after is not None and out[-1].cut_after.hard)
+            cut = Cut(out[-1].end, piece.start, hard)
+            out[-1] = replace(out[-1], cut_after=cut)
+            piece = replace(piece, cut_before=cut)
+        out.append(piece)
+    if out:
+        out[0] = replace(out[0], cut_before=None)
+        out[-1] = replace(out[-1], cut_after=None)
+    return out
+
+
+def join(left: Piece, right: Piece) -> Piece:
+    return Piece(left.start, right.end, left.bullet, left.cut_before, right.cut_after, right.ends_with_colon)

@@ -1,0 +1,137 @@
+"""The deadline vocabulary (vocab.yaml), loaded once, with its match keys and syllable lexicon.
+
+A match key is the text lower-cased with diacritics removed ("Quý" -> "quy", "Đến" -> "den"),
+character for character, so a position in the key is the same position in the text. The lexicon
+records, for each folded syllable of the vocabulary, the diacritics its real forms carry; a
+syllable of a cell that folds the same but carries other marks is a different word and is
+masked before parsing (see canonical.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+VOCAB_PATH = Path(__file__).with_name("vocab.yaml")
+
+# Combining tone marks (NFD): huyền, sắc, ngã, hỏi, nặng. The other marks shape the vowel (ă â ê ô ơ ư).
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+_TOKEN = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
+
+
+@functools.lru_cache(maxsize=8192)
+def fold_char(ch: str) -> str:
+    """One character of the match key: lower case, base letter, đ -> d, dashes -> '-'."""
+    if ch in _DASHES:
+        return "-"
+    low = ch.lower()
+    if len(low) != 1:
+        return ch
+    if low in ("đ", "ð"):
+        return "d"
+    base = unicodedata.normalize("NFD", low)[0]
+    return base
+
+
+def fold(text: str) -> str:
+    """The match key of a text; same length as the text."""
+    return "".join(fold_char(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=8192)
+def marks(word: str) -> tuple[str, ...]:
+    """The combining marks of a word (NFD), sorted: 'hằng' -> (breve, grave)."""
+    return tuple(sorted(ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.combining(ch)))
+
+
+def marks_fit(found: tuple[str, ...], forms: frozenset[tuple[str, ...]]) -> bool:
+    """True when a syllable with `found` marks may be one of the vocabulary forms.
+
+    Accepted: no marks at all (typed or OCR'd without diacritics), the same marks, or the same
+    marks less some tone marks (OCR often drops a tone but keeps the vowel shape).
+    """
+    if not found:
+        return True
+    have = Counter(found)
+    for form in forms:
+        if found == form:
+            return True
+        want = Counter(form)
+        if not (have - want) and all(m in TONE_MARKS for m in (want - have)):
+            return True
+    return False
+
+
+def phrase_pattern(phrase: str) -> str:
+    """Regex (over match keys) for one vocabulary phrase: its tokens with optional space between."""
+    tokens = _TOKEN.findall(fold(phrase))
+    return r"\s*".join(re.escape(t) for t in tokens)
+
+
+def alternation(phrases: list[str] | tuple[str, ...]) -> str:
+    """Regex alternation of phrases, longest first so the longest phrase wins at a position."""
+    unique = sorted({phrase_pattern(p) for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
+    return "(?:" + "|".join(unique) + ")"
+
+
+@dataclass(frozen=True)
+class Vocab:
+    data: dict[str, Any]
+    lexicon: dict[str, frozenset[tuple[str, ...]]]
+
+    def words(self, name: str) -> list[str]:
+        return list(self.data[name])
+
+    def alt(self, *names: str) -> str:
+        phrases: list[str] = []
+        for name in names:
+            phrases += self.data[name]
+        return alternation(phrases)
+
+    def lookup(self, name: str) -> dict[str, Any]:
+        """A mapping section with folded keys: {'quy': 'quarterly', ...} style look-ups."""
+        return {" ".join(_TOKEN.findall(fold(str(k)))): v for k, v in self.data[name].items()}
+
+
+def _all_phrases(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        out: list[str] = []
+        for key, value in node.items():
+            out += _all_phrases(str(key)) + _all_phrases(value)
+        return out
+    if isinstance(node, list):
+        out = []
+        for value in node:
+            out += _all_phrases(value)
+        return out
+    return []
+
+
+def build_lexicon(data: dict[str, Any]) -> dict[str, frozenset[tuple[str, ...]]]:
+    forms: dict[str, set[tuple[str, ...]]] = {}
+    skip = {"ocr", "recurrence_order"}
+    for name, node in data.items():
+        if name in skip:
+            continue
+        for phrase in _all_phrases(node):
+            for word in re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", phrase)):
+                if len(word) < 2:
+                    continue
+                forms.setdefault(fold(word), set()).add(marks(word))
+    return {key: frozenset(value) for key, value in forms.items()}
+
+
+@functools.cache
+def load_vocab() -> Vocab:
+    data = yaml.safe_load(VOCAB_PATH.read_text(encoding="utf-8"))
+    return Vocab(data=data, lexicon=build_lexicon(data))
