@@ -187,12 +187,13 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
     """Words and tables of one page; None when the page has no usable text layer."""
     page = pdf[number - 1]
     try:
-        frame = _Frame.of(page)
         textpage = page.get_textpage()
         try:
-            chars = page_chars(textpage, frame)
+            found = raw_chars(textpage)
         finally:
             textpage.close()
+        frame = _Frame.of(page, dominant_angle(found))
+        chars = page_chars(found, frame)
         if not _has_text_layer(chars):
             return None
         edges = page_edges(page, frame)
@@ -233,7 +234,12 @@ def _has_text_layer(chars: list["_Char"]) -> bool:
 
 @dataclass(frozen=True)
 class _Frame:
-    """Maps PDF user space (origin bottom left, unrotated) to the displayed page (origin top left)."""
+    """Maps PDF user space (origin bottom left) to reading space: the text upright, origin top left.
+
+    `rotation` is the direction the page's text runs in user space (degrees counter-clockwise,
+    a multiple of 90), taken from the characters, not from /Rotate: a landscape table drawn
+    sideways reads the same with or without a /Rotate that shows it upright.
+    """
 
     left: float
     bottom: float
@@ -242,9 +248,9 @@ class _Frame:
     rotation: int
 
     @classmethod
-    def of(cls, page) -> "_Frame":
+    def of(cls, page, rotation: int) -> "_Frame":
         left, bottom, right, top = page.get_cropbox()
-        return cls(left, bottom, right, top, page.get_rotation() % 360)
+        return cls(left, bottom, right, top, rotation)
 
     @property
     def width(self) -> float:
@@ -281,69 +287,146 @@ class _Char:
     unmapped: bool = False
 
 
-def page_chars(textpage, frame: _Frame) -> list[_Char]:
-    """Every character of the page, PDFium's generated spaces included.
+@dataclass(frozen=True)
+class _RawChar:
+    """A character as PDFium gives it, in user space."""
 
-    x extent from the character box; vertical extent from the baseline and the font size (the
-    same for every character of a line, so commas and diacritics do not leave their line).
-    """
+    code: int
+    box: tuple[float, float, float, float]  # left, bottom, right, top
+    origin: tuple[float, float] | None
+    size: float
+    angle: int  # text direction, degrees counter-clockwise, rounded to a multiple of 90
+    unmapped: bool
+
+
+def raw_chars(textpage) -> list[_RawChar | None]:
+    """The page's characters; None stands for a word break PDFium generated."""
     import ctypes
+    import math
 
     import pypdfium2.raw as raw
 
-    out = []
+    out: list[_RawChar | None] = []
     rect = raw.FS_RECTF()
     x, y = ctypes.c_double(), ctypes.c_double()
     for index in range(raw.FPDFText_CountChars(textpage)):
         code = raw.FPDFText_GetUnicode(textpage, index)
         if code in (0xFFFE, 0xFFFF, 0):
             continue
-        text = "-" if code == 2 else chr(code)  # PDFium marks a hyphen that ends a line as U+0002
-        if text in "\r\n" or raw.FPDFText_IsGenerated(textpage, index) == 1:
-            out.append(_Char(" ", 0, 0, 0, 0))  # a word break PDFium inferred
+        if code in (10, 13) or raw.FPDFText_IsGenerated(textpage, index) == 1:
+            out.append(None)
             continue
         if not raw.FPDFText_GetLooseCharBox(textpage, index, ctypes.byref(rect)):
             continue
-        x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
-        size = raw.FPDFText_GetFontSize(textpage, index)
-        if size >= 3 and raw.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y)):
-            _, baseline = frame.point(x.value, y.value)
-            top, bottom = baseline - 0.8 * size, baseline + 0.2 * size
+        origin = (x.value, y.value) if raw.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y)) else None
+        radians = raw.FPDFText_GetCharAngle(textpage, index)  # PDFium measures it clockwise
+        angle = (360 - round(math.degrees(radians) / 90) * 90) % 360 if radians >= 0 else 0
         unmapped = raw.FPDFText_HasUnicodeMapError(textpage, index) == 1 or code == 0xFFFD
-        out.append(_Char(text, x0, top, x1, bottom, unmapped))
+        out.append(_RawChar(code, (rect.left, rect.bottom, rect.right, rect.top), origin,
+                            raw.FPDFText_GetFontSize(textpage, index), angle, unmapped))
+    return out
+
+
+def dominant_angle(chars: list[_RawChar | None]) -> int:
+    counts: dict[int, int] = {}
+    for char in chars:
+        if char is not None and char.code != 32:
+            counts[char.angle] = counts.get(char.angle, 0) + 1
+    return max(counts, key=counts.get) if counts else 0
+
+
+def page_chars(chars: list[_RawChar | None], frame: _Frame) -> list[_Char]:
+    """Characters in reading space; characters running in another direction (stamps, margin notes) are left out.
+
+    x extent from the character box; vertical extent from the baseline and the font size (the
+    same for every character of a line, so commas and diacritics do not leave their line).
+    """
+    out = []
+    for char in chars:
+        if char is None:
+            out.append(_Char(" ", 0, 0, 0, 0))  # a word break PDFium inferred
+            continue
+        if char.angle != frame.rotation:
+            continue
+        text = "-" if char.code == 2 else chr(char.code)  # PDFium marks a hyphen that ends a line as U+0002
+        x0, top, x1, bottom = frame.box(*char.box)
+        if char.size >= 3 and char.origin is not None:
+            baseline = frame.point(*char.origin)[1]
+            top, bottom = baseline - 0.8 * char.size, baseline + 0.2 * char.size
+        out.append(_Char(text, x0, top, x1, bottom, char.unmapped))
     return out
 
 
 def chars_to_words(chars: list[_Char]) -> list[_Word]:
-    """Characters in content order -> words: split at spaces, at jumps and at gaps wider than a thin space."""
+    """Characters -> words, by geometry, not content-stream order.
+
+    Content order is unreliable (a fallback font's glyphs — often the Vietnamese letters — come
+    in a separate text run), so characters are grouped into lines by their vertical extent,
+    sorted left to right, and split into words at space characters and at gaps wider than a thin
+    space. PDFium's generated spaces are ignored; combining marks stay with their base letter;
+    a glyph drawn twice at almost the same place (fake bold) is kept once.
+    """
+    glyphs = [c for c in _clusters(chars)]
     words: list[_Word] = []
-    current: list[_Char] = []
-
-    def flush() -> None:
-        if current:
-            text = unicodedata.normalize("NFC", "".join(c.text for c in current))
-            words.append(_Word(text, min(c.x0 for c in current), max(c.x1 for c in current),
-                               min(c.top for c in current), max(c.bottom for c in current)))
-            current.clear()
-
-    for char in chars:
-        if char.text.isspace():
-            flush()
-            continue
-        if current and not unicodedata.combining(char.text) and _breaks_word(current[-1], char):
-            flush()
-        current.append(char)
-    flush()
+    for line in _char_lines(glyphs):
+        current: list[_Char] = []
+        for char in line:
+            if current and _duplicate(current[-1], char):
+                continue
+            if char.text.isspace() or (current and _breaks_word(current[-1], char)):
+                _flush_word(current, words)
+                current = []
+            if not char.text.isspace():
+                current.append(char)
+        _flush_word(current, words)
     return words
+
+
+def _clusters(chars: list[_Char]) -> list[_Char]:
+    """Attach combining marks to the letter before them (in content order); drop generated spaces."""
+    out: list[_Char] = []
+    for char in chars:
+        if char.x1 <= char.x0 and char.text == " " and char.top == char.bottom == 0:
+            continue  # PDFium's generated word break: positions decide instead
+        if out and unicodedata.combining(char.text[0]) and not out[-1].text.isspace():
+            base = out[-1]
+            out[-1] = _Char(base.text + char.text, base.x0, base.top, max(base.x1, char.x1), base.bottom, base.unmapped)
+        else:
+            out.append(char)
+    return out
+
+
+def _char_lines(chars: list[_Char]) -> list[list[_Char]]:
+    """Group characters into lines by vertical overlap, each sorted left to right."""
+    lines: list[list[_Char]] = []
+    extents: list[tuple[float, float]] = []
+    for char in sorted(chars, key=lambda c: (c.bottom, c.x0)):
+        if lines:
+            top, bottom = extents[-1]
+            overlap = min(bottom, char.bottom) - max(top, char.top)
+            if overlap > 0.5 * min(bottom - top, char.bottom - char.top):
+                lines[-1].append(char)
+                extents[-1] = (min(top, char.top), max(bottom, char.bottom))
+                continue
+        lines.append([char])
+        extents.append((char.top, char.bottom))
+    return [sorted(line, key=lambda c: c.x0) for line in lines]
+
+
+def _duplicate(previous: _Char, char: _Char) -> bool:
+    return char.text == previous.text and abs(char.x0 - previous.x0) < 1.0 and not char.text.isspace()
+
+
+def _flush_word(chars: list[_Char], words: list[_Word]) -> None:
+    if chars:
+        text = unicodedata.normalize("NFC", "".join(c.text for c in chars))
+        words.append(_Word(text, chars[0].x0, max(c.x1 for c in chars),
+                           min(c.top for c in chars), max(c.bottom for c in chars)))
 
 
 def _breaks_word(previous: _Char, char: _Char) -> bool:
     height = max(previous.bottom - previous.top, 1.0)
-    overlap = min(previous.bottom, char.bottom) - max(previous.top, char.top)
-    if overlap < 0.5 * min(height, max(char.bottom - char.top, 1.0)):
-        return True  # another line
-    gap = char.x0 - previous.x1
-    return gap > 0.3 * height or gap < -0.5 * height  # a space-sized gap PDFium did not mark, or a jump back
+    return char.x0 - previous.x1 > 0.15 * height  # font height = 1 em: a gap wider than a thin space
 
 
 def page_edges(page, frame: _Frame) -> list[dict]:
