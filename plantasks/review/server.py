@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from pydantic import ValidationError
-
-from plantasks.review.apply import apply_with_conflicts, document_name, restore_extracted
+from plantasks.review.apply import Conflict, document_name
 from plantasks.review.edits import Deletion, NewTask, TaskEdit, corrections_for
 from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, agency_names
 from plantasks.review.normalize import normalize_deadline_text, plan_context, suggest_names
+from plantasks.review.outputs import extracted, read_output, review_view
 from plantasks.review.store import ACTIVE, WITHDRAWN, CorrectionStore, default_store_path
 from plantasks.schemas import DocumentResult
 
@@ -65,24 +64,16 @@ class ReviewApp:
         with self._lock:
             seen = {}
             for path in sorted(self.out_dir.glob("*.json")):
-                if path.name == "run.json":
-                    continue
                 mtime = path.stat().st_mtime
                 cached = next((d for d in self._docs.values() if d.path == path and d.mtime == mtime), None)
                 if cached is None:
-                    try:
-                        result = DocumentResult.model_validate_json(path.read_text(encoding="utf-8"))
-                    except (ValidationError, ValueError, OSError):
+                    result = read_output(path)
+                    if result is None:
                         continue
-                    cached = _Loaded(path, mtime, self._extracted(result))
+                    cached = _Loaded(path, mtime, extracted(result, self.store))
                 seen[cached.extracted.document.id] = cached
             self._docs = seen
             return dict(seen)
-
-    def _extracted(self, result: DocumentResult) -> DocumentResult:
-        meta = result.document
-        history = self.store.for_document(meta.sha256, document_name(meta.source_file), statuses=None)
-        return restore_extracted(result, history)
 
     def _loaded(self, doc_id: str) -> _Loaded:
         loaded = self._docs.get(doc_id) or self._scan().get(doc_id)
@@ -90,11 +81,8 @@ class ReviewApp:
             raise ApiError(HTTPStatus.NOT_FOUND, f"no document {doc_id!r} in {self.out_dir}")
         return loaded
 
-    def _view(self, doc_id: str):
-        extracted = self._loaded(doc_id).extracted
-        meta = extracted.document
-        live = self.store.for_document(meta.sha256, document_name(meta.source_file))
-        return apply_with_conflicts(extracted, live)
+    def _view(self, doc_id: str) -> tuple[DocumentResult, list[Conflict]]:
+        return review_view(self._loaded(doc_id).extracted, self.store)
 
     def documents(self) -> list[dict]:
         out = []
