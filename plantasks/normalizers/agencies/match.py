@@ -120,7 +120,7 @@ def match_named_locality(text: str, ctx: PlanContext, rules: AgencyRules) -> Hit
     for unit in named.units:
         if rest.lower().startswith(unit + " "):
             place = trim(rest[len(unit):])
-            if not place or not place[0].isupper():
+            if not place or not place[0].isupper() or not re.fullmatch(r"[^\W\d_][\w ]*", place):
                 return None
             level = named.unit_level[unit]
             if unit == "thành phố" and place in named.central_cities:
@@ -150,7 +150,8 @@ def match_fuzzy(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRu
         if len(query) < rules.fuzzy_min_length:
             continue
         found = process.extract(query, choices, scorer=fuzz.ratio, processor=None,
-                                score_cutoff=rules.fuzzy_cutoff, limit=5)
+                                score_cutoff=rules.fuzzy_cutoff, limit=10)
+        found = [f for f in found if _same_frame(query, f[0], rules)]
         if not found:
             continue
         top_score = found[0][1]
@@ -166,6 +167,16 @@ def match_fuzzy(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRu
         return None
     entry = registry.entries[best[1]]
     return Hit(trim(text), entry, "fuzzy", round(float(best[0]), 1), entry.name)
+
+
+def _same_frame(query: str, choice: str, rules: AgencyRules) -> bool:
+    """OCR damage may blur letters, not the kind or tier of a body: the head word ('sở' vs 'bộ') and
+    the locality words ('tỉnh', 'huyện', 'xã', 'cấp') must agree."""
+    q, c = query.split(" "), choice.split(" ")
+    if q[0] != c[0]:
+        return False
+    tiers = rules.tier_words
+    return sorted(w for w in q if w in tiers) == sorted(w for w in c if w in tiers)
 
 
 def display_name(text: str, rules: AgencyRules) -> str:

@@ -19,7 +19,7 @@ _WORD = re.compile(r"[^\W_]+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _OPEN_PAIRS = ("oa", "oe", "uy")
 _DROPPED = frozenset({"và"})
-_LEADING_DROPPED = frozenset({"các", "những"})
+_LEADING_DROPPED = frozenset({"các", "những", "cac", "nhung"})
 _EDGE_PUNCT = " \t\n-–—+•*.,;:/"
 
 

@@ -66,7 +66,7 @@ class _Found:
 def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | None = None,
                      options: Options = Options()) -> AgencyCellResult:
     env = _Env(ctx, load_registry(), load_rules(), options)
-    parts = [p for line in cell_to_lines(cell) for p in line_to_parts(line, column, env)]
+    parts = [p for line in cell_to_lines(cell, env.rules) for p in line_to_parts(line, column, env)]
     lead: list[Hit] = []
     support: list[Hit] = []
     flags: list[str] = []
@@ -92,8 +92,9 @@ def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | 
 
 # ------------------------------------------------------------------ cell -> lines -> parts
 
-def cell_to_lines(cell: str) -> list[str]:
-    lines = (split.strip_bullet(line) for line in split.clean_cell(cell).split("\n"))
+def cell_to_lines(cell: str, rules: AgencyRules) -> list[str]:
+    text = split.split_before_labels(split.clean_cell(cell), rules)
+    lines = (split.strip_bullet(line) for line in text.split("\n"))
     return [line for line in lines if line]
 
 
@@ -189,15 +190,17 @@ def part_to_hits(text: str, env: _Env) -> _Found:
 
 def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = None) -> _Found:
     found = _Found()
-    leftovers: list[str] = []
+    items: list[Hit | str] = []  # hits, and pieces nothing matched (decided at the end)
     head = inherited_head
     i = 0
     while i < len(pieces):
         hit, j = _longest_known(pieces, i, head, env)
-        if hit is None and env.options.fuzzy:
-            hit, j = _best_fuzzy(pieces, i, head, env)
+        if env.options.fuzzy and (hit is None or _orphan_follows(pieces, j, env)):
+            fuzzy, jf = _best_fuzzy(pieces, i, head, env, longer_than=j if hit else i)
+            if fuzzy is not None:
+                hit, j = fuzzy, jf
         if hit is not None:
-            found.hits.append(hit)
+            items.append(hit)
             head = split.starts_with_phrase(pieces[i], env.rules.shared_heads) or head
             i = j
             continue
@@ -205,25 +208,32 @@ def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = No
         i += 1
         sub = _sub_split(piece, env)
         if sub:
-            found.hits.extend(sub)
+            items.extend(sub)
             continue
         if split.is_role_only(piece, env.rules):
             continue
         spotted = _spot(piece, env) if env.options.spot else []
         if spotted:
-            found.hits.extend(spotted)
+            items.extend(spotted)
             continue
-        leftovers.append(piece)
-    for piece in leftovers:
-        if not found.hits or split.starts_with_phrase(piece, env.rules.head_words):
-            found.hits.append(unknown(_peeled(piece, env), env.rules))
+        items.append(piece)
+    any_hit = any(isinstance(x, Hit) for x in items)
+    for item in items:
+        if isinstance(item, Hit):
+            found.hits.append(item)
+        elif not any_hit or split.starts_with_phrase(item, env.rules.head_words):
+            found.hits.append(unknown(_peeled(item, env), env.rules))
         else:
-            found.dropped.append(piece)
+            found.dropped.append(item)
     return found
 
 
 def _peeled(text: str, env: _Env) -> str:
-    return split.role_word_variants(text, env.rules)[-1] or text
+    """Role words off an unknown mention, unless that leaves a bare head ('Hội đồng thẩm định')."""
+    peeled = split.role_word_variants(text, env.rules)[-1]
+    if not peeled or peeled.lower() in env.rules.head_words:
+        return split.trim(text)
+    return peeled
 
 
 def _variants(pieces: list[str], i: int, j: int, head: str | None, env: _Env) -> list[str]:
@@ -243,9 +253,17 @@ def _longest_known(pieces: list[str], i: int, head: str | None, env: _Env) -> tu
     return None, i
 
 
-def _best_fuzzy(pieces: list[str], i: int, head: str | None, env: _Env) -> tuple[Hit | None, int]:
+def _orphan_follows(pieces: list[str], j: int, env: _Env) -> bool:
+    """The piece after a known name matches nothing alone: maybe the name was longer but damaged."""
+    if j >= len(pieces) or split.is_role_only(pieces[j], env.rules):
+        return False
+    return _longest_known(pieces, j, None, env)[0] is None
+
+
+def _best_fuzzy(pieces: list[str], i: int, head: str | None, env: _Env,
+                longer_than: int) -> tuple[Hit | None, int]:
     best: tuple[Hit, int] | None = None
-    for j in range(min(len(pieces), i + MAX_FUZZY_PIECES), i, -1):
+    for j in range(min(len(pieces), i + MAX_FUZZY_PIECES), longer_than, -1):
         for text in _variants(pieces, i, j, head, env):
             hit = match_fuzzy(text, env.ctx, env.registry, env.rules)
             if hit is not None and (best is None or hit.score > best[0].score):

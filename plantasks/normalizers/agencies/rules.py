@@ -35,11 +35,13 @@ class AgencyRules:
     subunit_heads: tuple[str, ...]
     labels: dict[str, str]                 # label text (lower) -> "lead" | "support"
     support_openers: tuple[str, ...]
-    role_words: tuple[str, ...]
+    role_words: tuple[str, ...]            # after a name
+    leading_role_words: tuple[str, ...]    # before a name
     qualifier_words: tuple[str, ...]
     ignored_parentheticals: frozenset[str]
     locality_words: dict[str, tuple[str, ...]]
     named_locality: NamedLocality
+    tier_words: frozenset[str]            # folded key words that name a tier ("tinh", "huyen")
     fuzzy_cutoff: float
     fuzzy_min_length: int
     fuzzy_margin: float
@@ -88,6 +90,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         labels=labels,
         support_openers=_phrases(data["support_openers"]),
         role_words=_phrases(data["role_words"]),
+        leading_role_words=_phrases(data["leading_role_words"]),
         qualifier_words=_phrases(data["qualifier_words"]),
         ignored_parentheticals=frozenset(_phrases(data["ignored_parentheticals"])),
         locality_words={k: _phrases(v) for k, v in data["locality_words"].items()},
@@ -98,6 +101,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
             district_successor=named["district_successor"],
             district_valid_to=named["district_valid_to"],
         ),
+        tier_words=frozenset(_fold(w) for t in fuzzy["tier_words"] for w in _words(t)),
         fuzzy_cutoff=float(fuzzy["score_cutoff"]),
         fuzzy_min_length=int(fuzzy["min_key_length"]),
         fuzzy_margin=float(fuzzy["ambiguity_margin"]),

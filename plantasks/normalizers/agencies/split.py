@@ -83,8 +83,16 @@ def split_support_opener(text: str, rules: AgencyRules) -> tuple[str, str | None
     low = text.lower()
     for opener in rules.support_openers:
         for m in re.finditer(rf"(?<![^\W_]){re.escape(opener)}(?![^\W_])", low):
+            if low[:m.start()].count("(") > low[:m.start()].count(")"):
+                continue  # inside a parenthesis: "Phòng Nội vụ (phối hợp)"
             return text[:m.start()].strip(), text[m.end():].strip()
     return text, None
+
+
+def split_before_labels(text: str, rules: AgencyRules) -> str:
+    """A label after a sentence end starts a new line: 'Cơ quan chủ trì: A. Cơ quan phối hợp: B'."""
+    labels = "|".join(re.escape(label) for label in sorted(rules.labels, key=len, reverse=True))
+    return re.sub(rf"(?<=[.;])\s+(?=(?:{labels})\s*:)", "\n", text, flags=re.I)
 
 
 def split_colon(text: str) -> tuple[str, str | None]:
@@ -124,16 +132,15 @@ def role_word_variants(text: str, rules: AgencyRules) -> list[str]:
     while variants[-1]:
         current = variants[-1]
         low = current.lower()
-        for word in rules.role_words:
-            if low == word:
-                variants.append("")
-                break
-            if low.endswith(" " + word):
-                variants.append(trim(current[: len(current) - len(word)]))
-                break
-            if low.startswith(word + " "):
-                variants.append(trim(current[len(word):]))
-                break
+        if low in rules.role_words or low in rules.leading_role_words:
+            variants.append("")
+            continue
+        trailing = next((w for w in rules.role_words if low.endswith(" " + w)), None)
+        leading = next((w for w in rules.leading_role_words if low.startswith(w + " ")), None)
+        if trailing:
+            variants.append(trim(current[: len(current) - len(trailing)]))
+        elif leading:
+            variants.append(trim(current[len(leading):]))
         else:
             break
     return variants
