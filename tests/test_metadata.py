@@ -178,3 +178,39 @@ def test_vocabulary_integrity():
     assert set(vocab.unit_levels.values()) <= {"province", "district", "commune"}
     assert set(vocab.number_types.values()) <= {"decision", "plan"}
     assert len(set(vocab.ministry_codes)) == len(vocab.ministry_codes)
+
+
+def test_layout_table_rows_joined_into_one_line_keep_their_cell_lines():
+    """DOCX header and signature blocks are borderless tables; the pipeline hands each row over
+    as one line with the cells' own line breaks kept."""
+    lines = [
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NINH\n------- CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc",
+        "Số: 1234/QĐ-UBND Quảng Ninh, ngày 15 tháng 12 năm 2022",
+        "QUYẾT ĐỊNH",
+        "Ban hành Kế hoạch cải cách hành chính tỉnh Quảng Ninh năm 2023",
+        "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH",
+        "Căn cứ Luật Tổ chức chính quyền địa phương;",
+        "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT, NC. TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n\nBùi Văn Khắng",
+        "KẾ HOẠCH",
+        "Cải cách hành chính tỉnh Quảng Ninh năm 2023",
+    ]
+    fields = extract_metadata(lines).fields
+    assert fields["issuer"] == "Ủy ban nhân dân tỉnh Quảng Ninh"
+    assert fields["decision_number"] == "1234/QĐ-UBND"
+    assert fields["decision_date"] == date(2022, 12, 15)
+    assert fields["signer"] == "Bùi Văn Khắng"
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "Sở Kế hoạch và Đầu tư"),
+        ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("SỞ CÔNG THƯƠNG", "Sở Công Thương"),
+        ("THANH TRA TỈNH", "Thanh tra tỉnh"),
+    ],
+)
+def test_department_names_in_official_case(printed, expected):
+    from plantasks.parsers.metadata import official_case
+
+    assert official_case(printed) == expected

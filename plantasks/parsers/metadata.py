@@ -68,6 +68,8 @@ class Vocab:
     plan_title_heads: tuple[str, ...]
     keep_upper: frozenset[str]
     motto: tuple[str, ...]
+    subordinate_heads: tuple[str, ...]
+    official_names: tuple[str, ...]
 
 
 @functools.cache
@@ -107,6 +109,8 @@ def load_vocab() -> Vocab:
         plan_title_heads=tuple(match_key(t) for t in raw["plan_title_heads"]),
         keep_upper=frozenset(raw["keep_upper"]),
         motto=tuple(match_key(m) for m in raw["motto"]),
+        subordinate_heads=tuple(sorted((match_key(h) for h in raw["subordinate_heads"]), key=len, reverse=True)),
+        official_names=tuple(raw["official_names"]),
     )
 
 
@@ -148,7 +152,9 @@ class Layout:
 
 
 def lines_to_layout(raw_lines: list[str]) -> Layout:
-    lines = tuple(l for l in (clean_line(x) for x in raw_lines) if l)
+    # a layout-table row (header or signature block) arrives as one line with its cells' breaks
+    pieces = (piece for raw in raw_lines for piece in raw.split("\n"))
+    lines = tuple(l for l in (clean_line(x) for x in pieces) if l)
     keys = tuple(match_key(l) for l in lines)
     heads = load_vocab().plan_title_heads
     body_start = next(
@@ -311,6 +317,7 @@ class Issuer:
     unit: str | None = None  # "tỉnh", "huyện", ... for local bodies
     name: str | None = None  # place name, canonical spelling
     rule: str = ""
+    full_name: str | None = None  # written out when it is not "<body> <unit> <name>"
 
 
 def _unit_word(raw: str) -> str:
@@ -433,8 +440,45 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
             return central
         m = _LOCAL_MENTION.search(joined)
         if m and _only_titles_before(joined[: m.start()]):
-            return _local_issuer(m, joined, year, "authority line")
+            parent = _local_issuer(m, joined, year, "authority line")
+            used = 2 if joined != line else 1
+            below = strip_motto_text(layout.lines[i + used]) if i + used < end else ""
+            return subordinate_issuer(below, parent) or parent
     return None
+
+
+def subordinate_issuer(line: str, parent: Issuer) -> Issuer | None:
+    """A department printed under its parent body: 'UBND TỈNH X' / 'SỞ NỘI VỤ'."""
+    key = match_key(line)
+    heads = load_vocab().subordinate_heads
+    if not _is_upper_line(line) or not any(key == h or key.startswith(h + " ") for h in heads):
+        return None
+    department = official_case(line)
+    place = parent.name or ""
+    if not key.endswith(f" {parent.unit}"):
+        place = f"{parent.unit} {place}"
+    full = f"{department} {place}".strip()
+    return Issuer(department, parent.level, parent.unit, parent.name, "department under the issuing body", full)
+
+
+def official_case(name: str) -> str:
+    """'SỞ KẾ HOẠCH VÀ ĐẦU TƯ' -> 'Sở Kế hoạch và Đầu tư': each coordinated part capitalised."""
+    vocab = load_vocab()
+    text = unify_tone_placement(name.lower())
+    parts = re.split(r"(\s+và\s+|,\s*|\s+-\s+|\s+–\s+)", text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0 and part:
+            words = part.split()
+            if i == 0 and len(words) > 1 and words[0] in vocab.subordinate_heads:
+                words[1] = words[1][:1].upper() + words[1][1:]
+            words[0] = words[0][:1].upper() + words[0][1:]
+            part = " ".join(words)
+        out.append(part)
+    text = "".join(out)
+    for fixed in vocab.official_names:
+        text = re.sub(re.escape(fixed), fixed, text, flags=re.IGNORECASE)
+    return text
 
 
 def _only_titles_before(prefix: str) -> bool:
@@ -709,7 +753,7 @@ def find_signer(layout: Layout) -> str | None:
             continue
         if key in vocab.signature_noise or key.startswith("nơi nhận"):
             continue
-        if line[:1] in "-+•*":
+        if line[:1] in "-+•*~–—·":
             tails.append(re.split(r"[.;:,]", line)[-1].strip())
             continue
         name = _name_like(re.sub(r"\((?:đã )?ký[^)]*\)", "", line).strip(), after_title)
@@ -799,7 +843,7 @@ def _resolve_issuer(layout: Layout, number: DocNumber | None, atts: list[Attachm
             parent = _most_common(named_unit_mentions(layout, "huyện"))
             if parent:
                 notes.append(f"commune issuer; the text names huyện {parent}")
-    issuer_text = f"{issuer.body} {issuer.unit} {name}" if name else f"{issuer.body} {issuer.unit}"
+    issuer_text = issuer.full_name or (f"{issuer.body} {issuer.unit} {name}" if name else f"{issuer.body} {issuer.unit}")
     return {"issuer": issuer_text, "level": level, "province": province, "district": district}
 
 
