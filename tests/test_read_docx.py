@@ -274,3 +274,22 @@ def test_unpacked_size_limit_is_a_zip_bomb():
     with pytest.raises(ReaderError) as err:
         read_document(data, "a.docx", ReadOptions(max_unpacked_bytes=100_000))
     assert err.value.code == "zip_bomb"
+
+
+# ---------------------------------------------------------------- legacy font encodings
+
+
+def test_text_typed_in_legacy_fonts_is_converted_and_reported():
+    document = docx.Document()
+    document.add_paragraph("KÕ ho¹ch c¶i c¸ch hµnh chÝnh n¨m 2024")  # TCVN3 (.VnTime) bytes shown as Latin-1
+    _table(document, [["TT", "Chủ trì"], ["1", "Sôû Noäi vuï chuû trì"]])  # VNI-Times
+    parsed = read_document(_bytes(document), "legacy.docx")
+    assert _lines(parsed) == ["Kế hoạch cải cách hành chính năm 2024"]
+    assert _rows(parsed) == [["TT", "Chủ trì"], ["1", "Sở Nội vụ chủ trì"]]
+    assert [i.code for i in parsed.issues] == ["legacy_encoding"]
+    assert parsed.issues[0].message.startswith("2 lines or cells")
+
+
+def test_unicode_text_is_left_alone_by_the_legacy_repair():
+    parsed = read_document((FIXTURES / "002_45228b90b1913796.docx").read_bytes(), "c.docx")
+    assert parsed.issues == []

@@ -822,25 +822,35 @@ def _round(box) -> tuple[float, float, float, float]:
 
 def _ocr_pages(data: bytes, numbers: list[int], options, issues: list[ReaderIssue]) -> dict[int, list[Block]]:
     """Blocks of the pages without a text layer, by page, from the OCR module when it is there."""
+    import importlib
+
     pages = ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
     if not options.ocr:
         issues.append(ReaderIssue("ocr_disabled", f"OCR is switched off; pages without text were skipped: {pages}"))
         return {}
     try:
-        from plantasks.parsers.ocr import ocr_pdf_pages
+        ocr = importlib.import_module("plantasks.parsers.ocr")
     except ImportError:
         issues.append(ReaderIssue("ocr_unavailable", f"OCR is not available; pages without text were skipped: {pages}"))
         return {}
-    out: dict[int, list[Block]] = {n: [] for n in numbers}
     try:
-        ocr_blocks = ocr_pdf_pages(data, numbers, options)
-    except ReaderError:
-        raise
-    except Exception as err:  # OCR engine missing or failing: keep the text pages
+        if hasattr(ocr, "ocr_pdf"):
+            scanned = ocr.ocr_pdf(data, numbers, options)
+            found, more = scanned.blocks, scanned.issues
+        else:
+            found, more = ocr.ocr_pdf_pages(data, numbers, options), []
+    except ReaderError as err:
+        if err.code != "ocr_unavailable":
+            raise
+        issues.append(ReaderIssue("ocr_unavailable", f"{err.message}; pages without text were skipped: {pages}"))
+        return {}
+    except Exception as err:  # a failing OCR engine must not lose the text pages
         issues.append(ReaderIssue("ocr_failed", f"OCR failed ({type(err).__name__}: {err}); pages skipped: {pages}"))
         return {}
-    for block in ocr_blocks:
+    out: dict[int, list[Block]] = {n: [] for n in numbers}
+    for block in found:
         page = block.prov.page if block.prov.page in out else numbers[0]
         out[page].append(block)
     issues.append(ReaderIssue("ocr_pages", f"pages read by OCR: {pages}"))
+    issues.extend(more)
     return out

@@ -14,9 +14,9 @@ Readers per format (each returns ParsedDocument with blocks in reading order):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from plantasks.parsers.blocks import ParsedDocument, ReaderError
+from plantasks.parsers.blocks import Cell, ParsedDocument, ReaderError, ReaderIssue, TableRow, TextLine
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,41 @@ def read_document(data: bytes, name: str = "", options: ReadOptions = ReadOption
             "this is not a document plantasks can read (supported: PDF, DOCX, DOC, HTML, text, images)"
             + (f": {name}" if name else ""),
         )
-    return reader(data, options)
+    doc = reader(data, options)
+    return repair_legacy_text(doc) if fmt in _LEGACY_FONT_FORMATS else doc
+
+
+# ---------------------------------------------------------------- legacy Vietnamese encodings
+
+_LEGACY_FONT_FORMATS = ("docx", "doc", "pdf", "html")  # formats whose text can be TCVN3/VNI typed in a legacy font
+
+
+def repair_legacy_text(doc: ParsedDocument) -> ParsedDocument:
+    """Text typed in TCVN3/VNI fonts converted to Unicode (normalizers.vietnamese.repair_legacy, when
+    installed); every repaired or unrecoverable line becomes an issue, nothing is changed silently."""
+    try:
+        from plantasks.normalizers.vietnamese import repair_legacy
+    except ImportError:
+        return doc
+    blocks, issues, repaired = [], [], 0
+    for block in doc.blocks:
+        if isinstance(block, TextLine):
+            text, warnings = repair_legacy(block.text)
+            repaired += text != block.text
+            issues += [ReaderIssue("legacy_encoding", w, block.prov) for w in warnings]
+            blocks.append(block if text == block.text else TextLine(text, block.prov))
+        else:
+            cells = []
+            for cell in block.cells:
+                text, warnings = repair_legacy(cell.text)
+                repaired += text != cell.text
+                issues += [ReaderIssue("legacy_encoding", w, cell.prov) for w in warnings]
+                cells.append(cell if text == cell.text else Cell(text, cell.prov, cell.confidence))
+            blocks.append(TableRow(tuple(cells), block.prov))
+    if repaired:
+        issues.insert(0, ReaderIssue("legacy_encoding", f"{repaired} lines or cells were typed in a legacy "
+                                     "Vietnamese font encoding (TCVN3/VNI) and were converted to Unicode; check them"))
+    return replace(doc, blocks=blocks, issues=doc.issues + issues)
 
 
 def _read_text(data: bytes, options: ReadOptions) -> ParsedDocument:
