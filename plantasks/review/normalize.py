@@ -17,7 +17,8 @@ from plantasks.normalizers.context import PlanContext
 from plantasks.review.fields import norm_text
 
 
-def _module(name: str):
+def optional_module(name: str):
+    """The module, or None when it is missing or fails to import (a sibling still being written)."""
     try:
         return importlib.import_module(name)
     except Exception:  # a half-written sibling module must not break review
@@ -59,7 +60,7 @@ def resolve_one(name: str, column: str, ctx: PlanContext, printed: str = "") -> 
     """
     typed = norm_text(name)
     text = printed or typed
-    module = _module("plantasks.normalizers.agencies")
+    module = optional_module("plantasks.normalizers.agencies")
     resolve = getattr(module, "resolve_agencies", None)
     if resolve is None or not typed:
         return _agency(text, typed)
@@ -103,7 +104,7 @@ def resolve_agency_list(value: Iterable[Any], column: str, ctx: PlanContext) -> 
 
 def normalize_deadline_text(text: str, ctx: PlanContext) -> list[dict] | None:
     """Deadline items for a time cell, or None when no normalizer is installed (or it failed)."""
-    module = _module("plantasks.normalizers.deadlines")
+    module = optional_module("plantasks.normalizers.deadlines")
     normalize = getattr(module, "normalize_deadline", None)
     if normalize is None:
         return None
@@ -128,7 +129,7 @@ def fold(text: str) -> str:
 
 def registry_names() -> list[str]:
     """Canonical names from the agency registry, or [] when there is none."""
-    module = _module("plantasks.normalizers.agencies")
+    module = optional_module("plantasks.normalizers.agencies")
     if module is None:
         return []
     for attr in ("canonical_names", "load_registry", "registry", "get_registry"):
