@@ -385,7 +385,7 @@ RULES: tuple[tuple[str, str, Callable[..., list[Entity]] | Builder], ...] = (
     ("day_every_period", r"«B»(?:«DAYW»\s*)?«D»\s+(?:cua\s+)?«RECHEAD»\s+(?P<per>«MONTH»|«QUARTER»|«YEARW»|tuan)«E»", build_day_of_period("day_every_period")),
     ("day_next_period", r"«B»«DAYW»\s*«D»\s+(?:cua\s+)?(?P<per>«MONTH»|«QUARTER»|«YEARW»)\s+«NEXT»«E»", build_day_of_period("day_next_period")),
     ("day_in_period", r"«B»«DAYW»\s*«D»\s+(?:cua\s+)?«MONTH»\s+(?:dau|cuoi\s*cung|cuoi)\s+(?:cua\s+)?(?:moi\s+|hang\s+)?(?P<per>«QUARTER»|«YEARW»)(?:\s+«NEXT»)?«E»", build_day_of_period("day_in_period")),
-    ("continuous", r"«B»«CONT»(?:\s*,?\s*«CONTTAIL»(?:\s*«Y»(?![0-9]))?)?«E»", build_continuous),
+    ("continuous", r"«B»«CONT»(?:\s*,?\s*«CONTTAIL»(?:\s*«Y»(?:\s*(?:-|den)\s*«Y»)?(?![0-9]))?)?«E»", build_continuous),
     ("from_now", r"«B»(?:tu|ke\s*tu|tinh\s*tu)\s+«NOWW»«E»", build_now),
     ("offset", r"«B»(?:«OFFHEAD»\s*)?(?P<n>\d{1,4})\s*(?P<u>«OFFUNIT»)\s*,?\s*«OFFANCHOR»(?P<dec>\s*«DECISION»)?«E»", build_offset),
 )

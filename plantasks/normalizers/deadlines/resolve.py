@@ -73,7 +73,7 @@ def load_cues() -> Cues:
         cue_class=cue_class,
         list_link=re.compile(r"\s*(?:(?:,|;|&|\+|/|va|hoac|hay)\s*)*(?:(?:trong|vao)\s*)?"),
         range_link=re.compile(r"\s*(?:-|den\s*het|den\s*cuoi|den|toi\s*het|toi|cho\s*den(?:\s*het)?)\s*"),
-        connector=re.compile(r"[\s,;&+/\-]*(?:(?:va|hoac|hay)(?![0-9a-z])\s*)?"),
+        connector=re.compile(r"[\s,;&+/\-•–—*·]*(?:(?:va|hoac|hay)(?![0-9a-z])\s*)?"),
         event_anywhere=re.compile(rf"{b}(?P<cue>{alternation(ev['anywhere'])}){e}"),
         event_leading=re.compile(rf"^[\W_]*(?P<cue>{alternation(ev['leading'])}){e}"),
         reference_anywhere=re.compile(rf"{b}(?P<cue>{alternation(ref['anywhere'])}){e}"),
@@ -258,11 +258,37 @@ def fill_years_from_list(units: list[Unit]) -> None:
             unit.set_year(year, "list")
 
 
+DAY_OF_PERIOD_RULES = ("day_every_period", "day_next_period", "day_in_period")
+
+
 def absorb_into_recurrence(units: list[Unit]) -> list[Unit]:
-    """'Tháng 1 hàng năm', 'Hằng năm, trước ngày 15/12': periods without a year belong to the recurrence."""
-    if not any(u.kind == RECURRING for u in units):
+    """Fold into the recurrence of the piece what only details it.
+
+    'Tháng 1 hàng năm', 'Hằng năm, trước ngày 15/12': periods without a year;
+    'Hàng quý (trước ngày 20 của tháng cuối quý)': a day inside the same repeating period;
+    'Báo cáo năm: ...' style report words when the piece names a real time as well.
+    """
+    recurring = [u for u in units if u.kind == RECURRING]
+    if not recurring:
         return units
-    return [u for u in units if not (u.kind == DATABLE and u.needs_year)]
+    kept = [u for u in units if not (u.kind == DATABLE and u.needs_year)]
+    main = [u for u in kept if u.kind == RECURRING and u.rule not in DAY_OF_PERIOD_RULES]
+    if main:
+        covered = {code for u in main for code in u.recurrence}
+        kept = [u for u in kept if not (u.rule in DAY_OF_PERIOD_RULES and (not u.recurrence or set(u.recurrence) <= covered))]
+    if any(u.kind != RECURRING or u.rule != "recurring_report" for u in kept):
+        kept = [u for u in kept if u.rule != "recurring_report"] or kept
+    return kept
+
+
+def event_governs(units: list[Unit], key: str, body_start: int, cues: Cues) -> bool:
+    """'Trước kỳ họp HĐND tỉnh cuối năm', 'Sau khi Bộ ban hành hướng dẫn năm 2024': an event whose
+    words only mention a year; a cued or finer period ('..., trong Quý III/2024') still wins."""
+    if not units or any(u.cue is not None or u.kind != DATABLE or u.first is None or u.first.grain != YEAR for u in units):
+        return False
+    body = key[body_start:units[0].start]
+    m = cues.event_anywhere.search(body) or cues.event_leading.search(body)
+    return m is not None and re.search(r"[a-z_]{2,}", body[m.end():]) is not None
 
 
 def drop_describing_years(units: list[Unit], key: str, has_cue: bool) -> list[Unit]:
@@ -277,7 +303,7 @@ def drop_describing_years(units: list[Unit], key: str, has_cue: bool) -> list[Un
                 and before and (before[-1].isalpha() or before[-1] == "_") and (len(units) > 1 or has_cue)):
             continue
         kept.append(unit)
-    return kept or units[-1:]
+    return kept if kept or has_cue else units
 
 
 def fill_years_from_plan(units: list[Unit], ctx: PlanContext) -> None:
@@ -385,6 +411,8 @@ def read_piece(canon: Canonical, start: int, end: int, entities: list[Entity], c
     units = absorb_into_recurrence(units)
     units = drop_describing_years(units, key, has_cue)
     fill_years_from_plan(units, ctx)
+    if event_governs(units, key, body_start, cues):
+        units = []
     reading = PieceReading(label=label)
     order = list(grammar.vocab.data["recurrence_order"])
     if units:

@@ -55,14 +55,23 @@ def find_cuts(canon: Canonical, entities: list[Entity]) -> list[Cut]:
     for i, ch in enumerate(raw):
         if ch == ";":
             cuts.append(Cut(i, i + 1, False))
+    line_starts = {0} | {p + 1 for p in canon.breaks}
     for m in _SENTENCE.finditer(raw):
-        if raw[m.end()].isupper():
+        if raw[m.end()].isupper() and not _is_numbering(raw, m.start(), line_starts):
             cuts.append(Cut(m.start(), m.end(), False))
     for m in _INLINE_DASH.finditer(raw):
         if not _joins_two_times(m, entities):
             cuts.append(Cut(m.start(), m.start("b"), False))
     cuts = [c for c in cuts if c.hard or not _inside_entity(c, entities)]
     return _merge_cuts(cuts)
+
+
+def _is_numbering(raw: str, dot: int, line_starts: set[int]) -> bool:
+    """'1. Quý I/2024' at a line start: a list number, not a sentence end."""
+    start = dot
+    while start > 0 and raw[start - 1].isdigit():
+        start -= 1
+    return 0 < dot - start <= 2 and start in line_starts
 
 
 def _inside_entity(cut: Cut, entities: list[Entity]) -> bool:
