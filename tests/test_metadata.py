@@ -154,6 +154,9 @@ def test_parse_date_needs_the_ngay_thang_nam_frame():
         ("Kế hoạch giai đoạn 2021 - 2025, định hướng đến năm 2030", None, (2021, 2025)),
         ("Đề án chuyển đổi số đến năm 2025", 2022, (2022, 2025)),
         ("Kế hoạch cải cách hành chính", 2024, None),
+        ("Kế hoạch thực hiện Chỉ thị số 23/CT-TTg ngày 02/9/2021 của Thủ tướng Chính phủ năm 2022", None, (2022, 2022)),
+        ("Kế hoạch thực hiện Chương trình tổng thể CCHC giai đoạn 2021-2030 năm 2024", None, (2024, 2024)),
+        ("Kế hoạch thực hiện Nghị quyết số 76/NQ-CP ngày 15 tháng 7 năm 2021 giai đoạn 2022 - 2025", None, (2022, 2025)),
     ],
 )
 def test_period_from_title(text, issue_year, expected):
@@ -214,3 +217,21 @@ def test_department_names_in_official_case(printed, expected):
     from plantasks.parsers.metadata import official_case
 
     assert official_case(printed) == expected
+
+
+def test_a_mixed_case_title_wrapped_onto_a_second_line_is_joined():
+    lines = [
+        "ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH",
+        "Số: 20/KH-UBND",
+        "Nam Định, ngày 22 tháng 02 năm 2022",
+        "KẾ HOẠCH",
+        "Thực hiện Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2021 - 2030",
+        "trên địa bàn tỉnh Nam Định năm 2022",
+        "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;",
+    ]
+    fields = extract_metadata(lines).fields
+    assert fields["title"] == (
+        "Kế hoạch thực hiện Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2021 - 2030 "
+        "trên địa bàn tỉnh Nam Định năm 2022"
+    )
+    assert (fields["period_start"], fields["period_end"]) == (2022, 2022)

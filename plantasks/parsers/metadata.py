@@ -602,7 +602,8 @@ def plan_heading_title(layout: Layout) -> str | None:
         first_after_bare = single and j == i + 1 and not key.startswith("(")
         if not first_after_bare and (_title_stop(key, line) or _ROMAN_HEAD.match(key) or len(line) > 250):
             break
-        if not single and not _is_upper_line(line):
+        continues = line[:1].islower() and not parts[-1].rstrip().endswith((".", ";", ":"))
+        if not single and not _is_upper_line(line) and not continues:
             break
         parts.append(line)
         single = False
@@ -688,22 +689,37 @@ def title_candidates(layout: Layout) -> list[tuple[str, str]]:
 
 
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})")
+_STAGE_RANGE = re.compile(r"giai đoạn\s*((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})")
 _UNTIL = re.compile(r"đến năm\s*((?:19|20)\d{2})")
+_YEAR_OF = re.compile(r"năm\s*((?:19|20)\d{2})")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_REFERENCES = re.compile(
+    r"số\s*:?\s*\d[\w.]*(?:/[\w.]+)*(?:[-–][\wđĐ]+)*"  # document numbers: số 76/NQ-CP, số 12/2025/QĐ-UBND
+    r"|ngày\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"  # ngày 15/7/2021
+    r"|ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}"  # ngày 15 tháng 7 năm 2021
+)
 
 
 def period_from_text(text: str, issue_year: int | None) -> tuple[int, int] | None:
-    """(first year, last year) a title covers: '… năm 2024', 'giai đoạn 2021-2025', '… đến năm 2030'."""
-    key = match_key(text)
-    m = _RANGE.search(key)
-    if m and 0 <= int(m.group(2)) - int(m.group(1)) <= 20:
-        return int(m.group(1)), int(m.group(2))
+    """(first year, last year) a title covers: '… năm 2024', 'giai đoạn 2021-2025', '… đến năm 2030'.
+
+    Dates and numbers of documents the title refers to are ignored; a trailing 'năm YYYY' names
+    the plan's own year even when an earlier 'giai đoạn' names the programme it implements.
+    """
+    key = _REFERENCES.sub(" ", match_key(text)).strip(" .;:")
+    trailing = re.search(r"(?<!đến )năm\s*((?:19|20)\d{2})$", key)
+    if trailing:
+        return int(trailing.group(1)), int(trailing.group(1))
+    for rx in (_STAGE_RANGE, _RANGE):
+        m = rx.search(key)
+        if m and 0 <= int(m.group(2)) - int(m.group(1)) <= 20:
+            return int(m.group(1)), int(m.group(2))
     m = _UNTIL.search(key)
     if m and issue_year is not None and issue_year <= int(m.group(1)):
         return issue_year, int(m.group(1))
-    years = _YEAR.findall(key)
+    years = _YEAR_OF.findall(key) or _YEAR.findall(key)
     if years:
-        return int(years[0]), int(years[0])
+        return int(years[-1]), int(years[-1])
     return None
 
 
