@@ -169,3 +169,29 @@ def test_bad_requests_are_refused_with_a_reason(base_url):
         {"task": "p1", "fields": {"area": "weather"}}]})) == 422
     assert status_of(lambda: post(base_url, "/api/save", {"edits": []})) == 400
     assert CorrectionStore(default_store_path(Path(doc["source_file"]).parents[1] / "out")).all() == []
+
+
+def test_cross_site_posts_and_foreign_hosts_are_refused(base_url):
+    doc = docs_by_file(base_url)["scan.pdf.json"]
+    form = urllib.request.Request(base_url + "/api/save", method="POST", data=json.dumps({"doc": doc["id"]}).encode(),
+                                  headers={"Content-Type": "text/plain"})
+    assert status_of(lambda: urllib.request.urlopen(form, timeout=10)) == 415
+    rebound = urllib.request.Request(base_url + "/api/documents", headers={"Host": "evil.example:80"})
+    assert status_of(lambda: urllib.request.urlopen(rebound, timeout=10)) == 403
+
+
+def test_the_review_command_serves_the_folder(out):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from plantasks.review.cli import main; sys.exit(main())",
+                             "review", str(out), "--port", "0", "--no-browser"], stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        assert line.startswith("Review page: http://127.0.0.1:")
+        url = line.split()[2].rstrip("/")
+        assert {d["file"] for d in get(url, "/api/documents")} == {"ke_hoach_mau.txt.json", "scan.pdf.json"}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stderr.close()

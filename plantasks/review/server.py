@@ -31,6 +31,7 @@ LOW_CONFIDENCE = 0.8
 PAGE_SCALE = 1.5  # 108 dpi: readable on a laptop screen, small enough to send quickly
 PAGE_CACHE = 24
 SOURCE_CONTEXT = 6
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
 
@@ -270,7 +271,17 @@ def make_handler(app: ReviewApp) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # quiet: errors go to the page
             return
 
+        def _trusted(self) -> bool:
+            """Only pages this server served may call it: a loopback Host (no DNS rebinding)."""
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]")
+            if host in LOOPBACK_NAMES or host == self.server.server_address[0]:
+                return True
+            self._error(HTTPStatus.FORBIDDEN, f"host {host!r} is not this computer")
+            return False
+
         def do_GET(self) -> None:
+            if not self._trusted():
+                return
             url = urlparse(self.path)
             q = {k: v[-1] for k, v in parse_qs(url.query).items()}
             routes = {
@@ -288,6 +299,12 @@ def make_handler(app: ReviewApp) -> type[BaseHTTPRequestHandler]:
                 self._static(url.path)
 
         def do_POST(self) -> None:
+            if not self._trusted():
+                return
+            if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+                # a cross-site form cannot send this type without a preflight this server never answers
+                self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON (Content-Type: application/json)")
+                return
             url = urlparse(self.path)
             routes = {"/api/save": app.save, "/api/withdraw": app.withdraw}
             if url.path not in routes:
