@@ -12,6 +12,7 @@ from plantasks import __version__
 from plantasks.parsers.read import ReadOptions
 from plantasks.pipeline.batch import collect_inputs, run_batch
 from plantasks.pipeline.extract import ExtractOptions
+from plantasks.review.cli import register as register_review_commands
 from plantasks.schemas import json_schema
 
 
@@ -37,12 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="print the JSON Schema of the per-document output")
     sc.set_defaults(func=cmd_schema)
 
-    try:
-        from plantasks.review.cli import register
-    except ImportError:
-        register = None
-    if register:
-        register(sub)
+    register_review_commands(sub)
     return parser
 
 

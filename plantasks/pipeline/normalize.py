@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from plantasks.normalizers.agencies import resolve_agencies
+from plantasks.normalizers.areas import classify_area
 from plantasks.normalizers.context import PlanContext
-from plantasks.normalizers.text import collapse
+from plantasks.normalizers.deadlines import normalize_deadline
 from plantasks.schemas import Agency, Deadline
 
 
 def deadline_of(cell: str, ctx: PlanContext) -> tuple[Deadline, list[str]]:
-    try:
-        from plantasks.normalizers.deadlines import normalize_deadline
-    except ImportError:
-        return Deadline(raw=collapse(cell)), []
     res = normalize_deadline(cell, ctx)
     return Deadline(raw=res.raw, items=res.items), list(res.flags)
 
 
 def agencies_of(cells: dict[str, str], ctx: PlanContext, as_of: date | None) -> tuple[list[Agency], list[Agency], list[str]]:
-    try:
-        from plantasks.normalizers.agencies import resolve_agencies
-    except ImportError:
-        def resolve_agencies(cell, column, ctx, as_of=None):
-            from types import SimpleNamespace
-            names = [Agency(text=p, name=p) for p in (x.strip(" -;.") for x in cell.replace(";", "\n").split("\n")) if p]
-            return SimpleNamespace(lead=names if column != "support" else [], support=names if column == "support" else [], flags=[])
     lead: list[Agency] = []
     support: list[Agency] = []
     flags: list[str] = []
@@ -51,8 +42,4 @@ def _unique(agencies: list[Agency]) -> list[Agency]:
 
 
 def area_of(section: str) -> str:
-    try:
-        from plantasks.normalizers.areas import classify_area
-    except ImportError:
-        return "other"
     return classify_area(section) if section else "other"
