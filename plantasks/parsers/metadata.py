@@ -306,7 +306,7 @@ _LOCAL_MENTION = re.compile(
 _BARE_UNIT = re.compile(r"(?i:\b(?P<unit>tỉnh|thành phố|tp\.))\s+")
 _NAME_STOP = frozenset(
     "năm giai đoạn về ban hành số ngày đến trên và của trong theo tại kế hoạch quyết định "
-    "thực hiện cải cách hành chính chuyển đổi giai-đoạn".split()
+    "thực hiện cải cách hành chính chuyển đổi".split()
 )
 
 
