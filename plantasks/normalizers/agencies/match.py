@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -37,6 +38,21 @@ def plan_level(ctx: PlanContext) -> str:
     return ctx.level or "province"
 
 
+@functools.cache
+def _qualifier_markers(rules: AgencyRules) -> tuple[str, ...]:
+    return tuple(f" {key_of(w, rules)} " for w in rules.qualifier_words)
+
+
+@functools.cache
+def _locality_tokens(rules: AgencyRules) -> frozenset[str]:
+    return frozenset(key_of(w, rules) for ws in rules.locality_words.values() for w in ws)
+
+
+@functools.cache
+def _locality_suffixes(rules: AgencyRules) -> tuple[tuple[str, str], ...]:
+    return tuple((" " + key_of(w, rules), tier) for tier, ws in rules.locality_words.items() for w in ws)
+
+
 def _locality_keys(key: str, ctx: PlanContext, rules: AgencyRules) -> list[str]:
     """The key with the plan's own province/district name cut after its locality word."""
     out = []
@@ -58,9 +74,8 @@ def _locality_keys(key: str, ctx: PlanContext, rules: AgencyRules) -> list[str]:
 def _qualifier_keys(key: str, level: str, registry: Registry, rules: AgencyRules) -> list[str]:
     """'phòng tư pháp thuộc ủy ban nhân dân cấp huyện' -> 'phòng tư pháp' (the qualifier names a body)."""
     out = []
-    locality = {key_of(w, rules) for ws in rules.locality_words.values() for w in ws}
-    for word in rules.qualifier_words:
-        marker = f" {key_of(word, rules)} "
+    locality = _locality_tokens(rules)
+    for marker in _qualifier_markers(rules):
         pos = key.rfind(marker)
         if pos <= 0:
             continue
@@ -72,13 +87,8 @@ def _qualifier_keys(key: str, level: str, registry: Registry, rules: AgencyRules
 
 def _trailing_locality_keys(key: str, level: str, registry: Registry, rules: AgencyRules) -> list[tuple[str, str]]:
     """'sở nội vụ tỉnh' -> ('sở nội vụ', 'province'): the bare word after a body's own name."""
-    out = []
-    for tier, words in rules.locality_words.items():
-        for word in words:
-            suffix = " " + key_of(word, rules)
-            if key.endswith(suffix) and len(key) > len(suffix):
-                out.append((key[: -len(suffix)], tier))
-    return out
+    return [(key[: -len(suffix)], tier) for suffix, tier in _locality_suffixes(rules)
+            if key.endswith(suffix) and len(key) > len(suffix)]
 
 
 def candidate_keys(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRules) -> list[tuple[str, str | None]]:

@@ -80,11 +80,15 @@ def light(text: str) -> str:
 
 def keyed(text: str, rules: AgencyRules | None = None) -> Keyed:
     """Key tokens of `text` (see module docstring)."""
-    rules = rules or load_rules()
+    return _keyed(text, rules or load_rules())
+
+
+@functools.lru_cache(maxsize=65536)
+def _keyed(text: str, rules: AgencyRules) -> Keyed:
     text = nfc(text)
     raw = [Token(unify_tone(m.group().lower()), m.start(), m.end()) for m in _WORD.finditer(text)]
     raw = [t for t in raw if t.norm not in _DROPPED]
-    tokens = _expand(raw, rules.abbreviation_patterns)
+    tokens = _expand(raw, rules.abbreviation_patterns, rules.longest_abbreviation)
     if len(tokens) > 1 and tokens[0].norm in _LEADING_DROPPED:
         tokens = tokens[1:]
     return Keyed(text, tuple(tokens))
@@ -94,8 +98,7 @@ def key_of(text: str, rules: AgencyRules | None = None) -> str:
     return keyed(text, rules).key
 
 
-def _expand(tokens: list[Token], patterns: dict[tuple[str, ...], tuple[str, ...]]) -> list[Token]:
-    longest = max((len(p) for p in patterns), default=0)
+def _expand(tokens: list[Token], patterns: dict[tuple[str, ...], tuple[str, ...]], longest: int) -> list[Token]:
     out: list[Token] = []
     i = 0
     while i < len(tokens):

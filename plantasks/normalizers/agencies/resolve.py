@@ -40,6 +40,7 @@ class Options:
 
     spot: bool = True     # spaCy PhraseMatcher over free text
     fuzzy: bool = True    # rapidfuzz for OCR damage
+    pos_filter: bool = True  # underthesea part of speech: a lone leftover is kept only if a noun phrase
 
 
 @dataclass
@@ -218,14 +219,26 @@ def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = No
             continue
         items.append(piece)
     any_hit = any(isinstance(x, Hit) for x in items)
+    lone_noun_phrase = not any_hit and bool(items) and _names_something(", ".join(pieces), env)
     for item in items:
         if isinstance(item, Hit):
             found.hits.append(item)
-        elif not any_hit or split.starts_with_phrase(item, env.rules.head_words):
+        elif split.starts_with_phrase(item, env.rules.head_words) or lone_noun_phrase:
             found.hits.append(unknown(_peeled(item, env), env.rules))
         else:
             found.dropped.append(item)
     return found
+
+
+def _names_something(text: str, env: _Env) -> bool:
+    """A lone text that matched nothing is kept as a mention when it is a noun phrase ('Người dân'),
+    not a clause ('Theo phân công', 'Thực hiện rà soát'); underthesea tags the first word."""
+    if not env.options.pos_filter:
+        return True
+    from underthesea import pos_tag
+
+    tags = pos_tag(text)
+    return bool(tags) and tags[0][1] in env.rules.noun_tags
 
 
 def _peeled(text: str, env: _Env) -> str:
@@ -291,8 +304,9 @@ def _spot(piece: str, env: _Env) -> list[Hit]:
     from plantasks.normalizers.agencies.spot import spot
 
     text = keyed(piece, env.rules)
+    subunit = split.starts_with_phrase(piece, env.rules.subunit_heads) is not None
     hits = []
-    for s in spot(text, plan_level(env.ctx), env.registry, env.rules):
+    for s in spot(text, plan_level(env.ctx), env.registry, env.rules, keep_qualified=subunit):
         entry = env.registry.entries[s.entry_id]
         printed = text.span_text(s.first, s.last)
         how = "exact" if env.registry.is_canonical(entry, printed) else "alias"

@@ -26,9 +26,10 @@ class NamedLocality:
     district_valid_to: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: derived tables are cached per rules object
 class AgencyRules:
     abbreviation_patterns: dict[tuple[str, ...], tuple[str, ...]]
+    longest_abbreviation: int
     display_expansions: dict[str, str]
     head_words: tuple[str, ...]
     shared_heads: tuple[str, ...]
@@ -42,6 +43,7 @@ class AgencyRules:
     locality_words: dict[str, tuple[str, ...]]
     named_locality: NamedLocality
     tier_words: frozenset[str]            # folded key words that name a tier ("tinh", "huyen")
+    noun_tags: frozenset[str]
     fuzzy_cutoff: float
     fuzzy_min_length: int
     fuzzy_margin: float
@@ -81,8 +83,10 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
               for role, texts in data["labels"].items() for text in texts}
     named = data["named_locality"]
     fuzzy = data["fuzzy"]
+    abbreviations = _abbreviations(data["abbreviations"])
     return AgencyRules(
-        abbreviation_patterns=_abbreviations(data["abbreviations"]),
+        abbreviation_patterns=abbreviations,
+        longest_abbreviation=max(len(p) for p in abbreviations),
         display_expansions=dict(data["display_expansions"]),
         head_words=_phrases(data["head_words"]),
         shared_heads=_phrases(data["shared_heads"]),
@@ -102,6 +106,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
             district_valid_to=named["district_valid_to"],
         ),
         tier_words=frozenset(_fold(w) for t in fuzzy["tier_words"] for w in _words(t)),
+        noun_tags=frozenset(data["noun_tags"]),
         fuzzy_cutoff=float(fuzzy["score_cutoff"]),
         fuzzy_min_length=int(fuzzy["min_key_length"]),
         fuzzy_margin=float(fuzzy["ambiguity_margin"]),

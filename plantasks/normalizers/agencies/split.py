@@ -7,6 +7,7 @@ the registry on joined pieces.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -81,8 +82,8 @@ def split_semicolons(text: str) -> list[str]:
 def split_support_opener(text: str, rules: AgencyRules) -> tuple[str, str | None]:
     """'Phòng Nội vụ chủ trì, phối hợp với các phòng' -> ('Phòng Nội vụ chủ trì,', 'các phòng')."""
     low = text.lower()
-    for opener in rules.support_openers:
-        for m in re.finditer(rf"(?<![^\W_]){re.escape(opener)}(?![^\W_])", low):
+    for pattern in _opener_patterns(rules):
+        for m in pattern.finditer(low):
             if low[:m.start()].count("(") > low[:m.start()].count(")"):
                 continue  # inside a parenthesis: "Phòng Nội vụ (phối hợp)"
             return text[:m.start()].strip(), text[m.end():].strip()
@@ -91,8 +92,18 @@ def split_support_opener(text: str, rules: AgencyRules) -> tuple[str, str | None
 
 def split_before_labels(text: str, rules: AgencyRules) -> str:
     """A label after a sentence end starts a new line: 'Cơ quan chủ trì: A. Cơ quan phối hợp: B'."""
+    return _label_break(rules).sub("\n", text)
+
+
+@functools.cache
+def _label_break(rules: AgencyRules) -> re.Pattern[str]:
     labels = "|".join(re.escape(label) for label in sorted(rules.labels, key=len, reverse=True))
-    return re.sub(rf"(?<=[.;])\s+(?=(?:{labels})\s*:)", "\n", text, flags=re.I)
+    return re.compile(rf"(?<=[.;])\s+(?=(?:{labels})\s*:)", re.I)
+
+
+@functools.cache
+def _opener_patterns(rules: AgencyRules) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(rf"(?<![^\W_]){re.escape(o)}(?![^\W_])") for o in rules.support_openers)
 
 
 def split_colon(text: str) -> tuple[str, str | None]:

@@ -43,9 +43,11 @@ def _matcher(registry: Registry, level: str):
     return nlp, matcher
 
 
-def spot(text: Keyed, level: str, registry: Registry, rules: AgencyRules) -> list[Spotted]:
-    """Registry names in `text`, longest first, not overlapping, in text order; names right after
-    a qualifier word ("của", "thuộc", ...) are left out: they describe, they do not act."""
+def spot(text: Keyed, level: str, registry: Registry, rules: AgencyRules,
+         keep_qualified: bool = False) -> list[Spotted]:
+    """Registry names in `text`, longest first, not overlapping, in text order. Names right after
+    a qualifier word ("của", "thuộc", ...) describe rather than act and are left out, unless
+    `keep_qualified` (the text names a sub-unit: "Tổ giúp việc của Sở Nội vụ" counts as the Sở)."""
     if not text.tokens:
         return []
     from spacy.tokens import Doc
@@ -59,7 +61,7 @@ def spot(text: Keyed, level: str, registry: Registry, rules: AgencyRules) -> lis
     out = []
     for span in sorted(spans, key=lambda sp: sp.start):
         before = [t.norm for t in text.tokens[:span.start]]
-        if any(q and before[-len(q):] == q for q in qualifiers):
+        if not keep_qualified and any(q and before[-len(q):] == q for q in qualifiers):
             continue
         out.append(Spotted(span.start, span.end, labels[(span.start, span.end)]))
     return out
