@@ -35,11 +35,13 @@ _NAME_FORMATS = {
     ".html": "html", ".htm": "html", ".xhtml": "html", ".mht": "html", ".mhtml": "html",
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
     ".gif": "image", ".bmp": "image", ".webp": "image",
+    # known formats plantasks does not read: the name keeps them from being guessed as Word
+    ".xls": "other", ".xlsx": "other", ".ppt": "other", ".pptx": "other", ".msg": "other", ".odt": "other",
 }
 
 
 def format_from_name(name: str) -> str:
-    """The format the file name's extension suggests, or 'unknown'."""
+    """The format the file name's extension suggests, 'other' for known unsupported ones, else 'unknown'."""
     return _NAME_FORMATS.get(PurePath(name).suffix.lower(), "unknown")
 
 
@@ -52,7 +54,8 @@ def detect_format(data: bytes, name: str = "") -> str:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _zip_format(data, by_name)
     if data.startswith(_OLE2):
-        return "doc" if _is_word_ole(data) or by_name in ("doc", "unknown") else "unknown"
+        # Word 97-2003, or a password-protected DOCX (an OLE2 "EncryptedPackage"): the .doc path says which
+        return "doc" if _is_word_ole(data) or by_name in ("doc", "docx", "unknown") else "unknown"
     if data.lstrip()[:5] == b"{\\rtf":
         return "doc"
     image = _image_format(data, by_name)
@@ -96,7 +99,8 @@ def _textual_format(data: bytes, by_name: str) -> str:
         return "html"
     text, _ = decode_text(sample, partial=True)
     if text is None:
-        return "unknown"
+        # binary but no known signature: a damaged file; its name picks the reader that can say so
+        return by_name if by_name in ("pdf", "docx", "doc") else "unknown"
     lowered = text[:_HTML_SNIFF_CHARS].lstrip("\ufeff \t\r\n").lower()
     if lowered.startswith("<?xml") and "<w:worddocument" in text[:_TEXT_SNIFF_BYTES].lower():
         return "doc"  # Word 2003 XML: LibreOffice converts it
