@@ -13,7 +13,7 @@ import pytest
 from plantasks.pipeline.cli import main as plantasks_main
 from plantasks.review.apply import apply_corrections, restore_extracted
 from plantasks.review.edits import Deletion, NewTask, TaskEdit, corrections_for
-from plantasks.review.normalize import plan_context, resolve_one
+from plantasks.review.normalize import normalize_deadline_text, plan_context, resolve_one
 from plantasks.review.store import ACTIVE, CorrectionStore, default_store_path
 from plantasks.schemas import DeadlineItem, DocumentResult
 
@@ -249,3 +249,25 @@ def test_corrections_flag_is_passed_explicitly(run, tmp_path):
     assert plantasks_main(["extract", str(source), "--out", str(out2), "--corrections", str(elsewhere), "--quiet"]) == 0
     data = json.loads((out2 / f"{source.name}.json").read_text(encoding="utf-8"))
     assert [t["stt"] for t in data["tasks"]][1] == "II"
+
+
+def test_plain_names_and_deadline_text_stored_directly_are_resolved_on_apply(run):
+    source, out, first = run
+    t5 = by_stt(first, "5")
+    from plantasks.review.store import Correction
+
+    CorrectionStore(default_store_path(out)).save([
+        Correction(task_id=t5.id, doc_sha256=first.document.sha256, field="support",
+                   before=[a.model_dump(mode="json") for a in t5.support], after=["Sở Nội vụ", "UBND cấp huyện"]),
+        Correction(task_id=t5.id, doc_sha256=first.document.sha256, field="deadline",
+                   before=t5.deadline.model_dump(mode="json"), after="Quý IV/2025"),
+    ])
+    ctx = plan_context(first.document.model_dump(mode="json"))
+    second = extract(source, out)
+    r5 = by_stt(second, "5")
+    assert names(r5.support) == [resolve_one(n, "support", ctx)["name"] for n in ("Sở Nội vụ", "UBND cấp huyện")]
+    assert r5.deadline.raw == "Quý IV/2025" and sorted(r5.corrected) == ["deadline", "support"]
+    items = normalize_deadline_text("Quý IV/2025", ctx)
+    assert [i.model_dump(mode="json") for i in r5.deadline.items] == (items or [])
+    again = apply_corrections(second, default_store_path(out))
+    assert again.model_dump_json() == second.model_dump_json()

@@ -15,9 +15,10 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from plantasks.review.fields import (
-    ACCEPTED, ADD_TASK, ADDED_MARK, AGENCY_FIELDS, CONFLICT_FLAG, DELETE_TASK, EDITABLE_FIELDS,
+    ACCEPTED, ADD_TASK, ADDED_MARK, AGENCY_FIELDS, CONFLICT_FLAG, DEADLINE_FIELD, DELETE_TASK, EDITABLE_FIELDS,
     fingerprint, flag, key_score, mark, norm_text, same_value, show, task_key, unmark,
 )
+from plantasks.review.normalize import normalize_deadline_text, plan_context, resolve_agency_list
 from plantasks.review.store import Correction, CorrectionStore
 from plantasks.schemas.output import DocumentResult
 
@@ -54,7 +55,7 @@ def apply_with_conflicts(result: DocumentResult, corrections: Sequence[Correctio
     ordered = sorted(corrections, key=lambda c: (c.field == ACCEPTED, c.id or 0))
     for correction in ordered:
         handler = _HANDLERS.get(correction.field, _apply_field)
-        problem = handler(tasks, correction, result.document.sha256)
+        problem = handler(tasks, correction, data["document"])
         if problem is None:
             continue
         task = _find(tasks, correction.task_id, correction.task_key)
@@ -101,31 +102,37 @@ def _conflict(c: Correction, now: str) -> str:
             f"extracted now {now}; the extracted value is kept until the correction is re-confirmed or withdrawn")
 
 
-def _field_value(field: str, value: Any) -> Any:
-    """Stored `after` as a task field value (agency names typed without a registry become Agency dicts)."""
-    if field in AGENCY_FIELDS:
-        return [{"text": a, "name": a} if isinstance(a, str) else a for a in value or []]
+def _field_value(field: str, value: Any, meta: dict | None = None) -> Any:
+    """A stored value as a task field value: plain agency names are resolved with the registry and a
+    deadline given as text (or without items) is normalized, when those normalizers are installed."""
+    if field in AGENCY_FIELDS and any(isinstance(a, str) for a in value or []):
+        return resolve_agency_list(value, field, plan_context(meta or {}))
+    if field == DEADLINE_FIELD and (isinstance(value, str) or (isinstance(value, dict) and "items" not in value)):
+        raw = norm_text(value if isinstance(value, str) else value.get("raw"))
+        items = normalize_deadline_text(raw, plan_context(meta or {})) if raw else []
+        return {"raw": raw, "items": items or []}
     return value
 
 
-def _apply_field(tasks: list[dict], c: Correction, sha256: str) -> str | None:
+def _apply_field(tasks: list[dict], c: Correction, meta: dict) -> str | None:
     if c.field not in EDITABLE_FIELDS:
         return f"{_label(c)}: unknown field, not applied"
     task = _find(tasks, c.task_id, c.task_key)
     if task is None:
         return _conflict(c, "nothing (the task is no longer extracted)")
     current = task.get(c.field)
-    if same_value(c.field, current, c.after):
+    after = _field_value(c.field, c.after, meta)
+    if same_value(c.field, current, after):
         mark(task, c.field)
         return None
     if not same_value(c.field, current, c.before):
         return _conflict(c, show(c.field, current))
-    task[c.field] = _field_value(c.field, c.after)
+    task[c.field] = after
     mark(task, c.field)
     return None
 
 
-def _apply_add(tasks: list[dict], c: Correction, sha256: str) -> str | None:
+def _apply_add(tasks: list[dict], c: Correction, meta: dict) -> str | None:
     if not c.after:
         return None
     new = {**c.after, "id": c.task_id}
@@ -147,10 +154,10 @@ def _apply_add(tasks: list[dict], c: Correction, sha256: str) -> str | None:
     return None
 
 
-def _apply_delete(tasks: list[dict], c: Correction, sha256: str) -> str | None:
+def _apply_delete(tasks: list[dict], c: Correction, meta: dict) -> str | None:
     snapshot = (c.before or {}).get("task") or {}
     at = _index(tasks, c.task_id, c.task_key or (task_key(snapshot) if snapshot else None))
-    if at is None and c.doc_sha256 != sha256:
+    if at is None and c.doc_sha256 != meta.get("sha256"):
         return (f"{_label(c)}: before content {show('content', snapshot.get('content'))}, stored after: deleted, "
                 f"extracted now: no task matches in the changed source; check that no such row is left")
     if at is None:
@@ -163,7 +170,7 @@ def _apply_delete(tasks: list[dict], c: Correction, sha256: str) -> str | None:
     return None
 
 
-def _apply_accept(tasks: list[dict], c: Correction, sha256: str) -> str | None:
+def _apply_accept(tasks: list[dict], c: Correction, meta: dict) -> str | None:
     task = _find(tasks, c.task_id, c.task_key)
     if task is None:
         return None if not c.after else _conflict(c, "nothing (the task is no longer extracted)")
@@ -178,7 +185,7 @@ def _apply_accept(tasks: list[dict], c: Correction, sha256: str) -> str | None:
     return None
 
 
-_HANDLERS: dict[str, Callable[[list[dict], Correction, str], str | None]] = {
+_HANDLERS: dict[str, Callable[[list[dict], Correction, dict], str | None]] = {
     ADD_TASK: _apply_add, DELETE_TASK: _apply_delete, ACCEPTED: _apply_accept,
 }
 

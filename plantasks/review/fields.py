@@ -48,7 +48,7 @@ def agency_names(value: Any) -> list[str]:
 
 
 def deadline_key(value: Any) -> dict:
-    value = value or {}
+    value = {"raw": value} if isinstance(value, str) else value or {}
     items = []
     for item in value.get("items") or []:
         items.append([
@@ -74,7 +74,17 @@ def comparable(field: str, value: Any) -> Any:
 
 
 def same_value(field: str, a: Any, b: Any) -> bool:
+    if field == DEADLINE_FIELD and (_raw_only(a) or _raw_only(b)):
+        return norm_text(_raw(a)) == norm_text(_raw(b))  # a deadline given as text: its items are derived
     return comparable(field, a) == comparable(field, b)
+
+
+def _raw_only(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, dict) and "items" not in value)
+
+
+def _raw(value: Any) -> Any:
+    return value if isinstance(value, str) else (value or {}).get("raw")
 
 
 def get_value(task: dict, field: str) -> Any:
