@@ -125,12 +125,14 @@ def parentheticals(text: str) -> tuple[str, list[str]]:
 def drop_repeats(text: str) -> str:
     """OCR doubling removed: 'có liên quan liên quan' -> 'có liên quan'."""
     words = text.split()
+    bare = [w.lower().strip(_EDGE) for w in words]
     for size in (3, 2, 1):
         i = 0
         while i + 2 * size <= len(words):
-            if [w.lower() for w in words[i:i + size]] == [w.lower() for w in words[i + size:i + 2 * size]] \
-                    and any(c.isalpha() for c in "".join(words[i:i + size])):
-                del words[i + size:i + 2 * size]
+            if bare[i:i + size] == bare[i + size:i + 2 * size] and any(c.isalpha() for c in "".join(bare[i:i + size])) \
+                    and not any(w != b and w.rstrip(_EDGE) != w for w, b in zip(words[i:i + size], bare[i:i + size])):
+                del words[i:i + size]  # keep the second copy: it carries the punctuation that follows
+                del bare[i:i + size]
             else:
                 i += 1
     return " ".join(words)
