@@ -129,9 +129,9 @@ def test_pdf_source_is_a_rendered_page_with_the_cell_box(base_url):
     assert (round(src["width"]), round(src["height"])) == (612, 792)
     png = get(base_url, src["image"])
     image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG" and image.size == (918, 1188)  # 1.5x
+    assert image.format == "PNG" and image.size == (1224, 1584)  # 2x
     # the drawn rectangle is where the bbox says (scaled): its top edge is dark
-    assert image.convert("L").getpixel((int(250 * 1.5), int(200 * 1.5))) < 128
+    assert image.convert("L").getpixel((int(250 * 2), int(200 * 2))) < 128
     assert status_of(lambda: get(base_url, f"/api/page?doc={doc['id']}&page=7")) == 404
 
 

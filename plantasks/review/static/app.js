@@ -21,6 +21,7 @@ const FIELD_NAMES = {
 const S = {
   docs: [], docId: null, data: null, cur: null, edits: {}, accepted: {}, deleted: new Set(), added: [],
   itemsTouched: {}, seq: 0, docOrder: false, filter: "", sources: {},
+  zoom: Number(localStorage.getItem("plantasks.zoom")) || 1.5,
 };
 
 const $ = (sel, el = document) => el.querySelector(sel);
@@ -208,7 +209,7 @@ function renderEditor() {
     fieldBox("outputs", "Sản phẩm (mỗi dòng một sản phẩm)", `<textarea id="f-outputs" rows="2">${esc((val(t, "outputs") || []).join("\n"))}</textarea>`, t) +
     `<div class="${fieldClass("lead", t)} agencies" data-field="lead"><span class="label">Cơ quan chủ trì</span><div id="lead-box">${agencyRows(val(t, "lead"), "lead")}</div></div>` +
     `<div class="${fieldClass("support", t)} agencies" data-field="support"><span class="label">Cơ quan phối hợp</span><div id="support-box">${agencyRows(val(t, "support"), "support")}</div></div>` +
-    fieldBox("deadline", "Thời hạn (như in trong văn bản)", `<input type="text" id="f-deadline" value="${esc(dl.raw)}">` +
+    fieldBox("deadline", "Thời hạn (như in trong văn bản)", `<textarea id="f-deadline" rows="2">${esc(dl.raw)}</textarea>` +
       `<div class="preview" id="deadline-preview">${dl.items.length ? "Chuẩn hóa: " + esc(describeItems(dl.items)) : ""}</div>` +
       `<div id="items-box">${itemRows(dl.items)}</div><button class="small" id="add-item">+ Thêm mốc</button>`, t) +
     fieldBox("funding", "Kinh phí", `<input type="text" id="f-funding" value="${esc(val(t, "funding") || "")}">`, t) +
@@ -351,9 +352,21 @@ async function renderSource() {
     const b = src.bbox;
     const box = b ? `<div class="bbox" style="left:${(100 * b[0]) / src.width}%;top:${(100 * b[1]) / src.height}%;` +
       `width:${(100 * (b[2] - b[0])) / src.width}%;height:${(100 * (b[3] - b[1])) / src.height}%"></div>` : "";
-    pane.innerHTML = `<h3>Trang ${src.page}${b ? "" : " (không có vị trí ô)"}</h3><div class="page"><img alt="Trang ${src.page}" src="${esc(src.image)}">${box}</div>`;
+    pane.innerHTML = `<h3>Trang ${src.page}${b ? "" : " (không có vị trí ô)"} <span class="zoom">` +
+      `<button class="small" data-zoom="-1" title="Thu nhỏ">−</button> ${Math.round(S.zoom * 100)}% ` +
+      `<button class="small" data-zoom="1" title="Phóng to">+</button></span></h3>` +
+      `<div class="page-scroll"><div class="page" style="width:${S.zoom * 100}%"><img alt="Trang ${src.page}" src="${esc(src.image)}">${box}</div></div>`;
+    pane.querySelectorAll("[data-zoom]").forEach((btn) => btn.addEventListener("click", () => {
+      S.zoom = Math.max(1, Math.min(3, S.zoom + 0.5 * Number(btn.dataset.zoom)));
+      localStorage.setItem("plantasks.zoom", String(S.zoom));
+      renderSource();
+    }));
     const img = pane.querySelector("img");
-    img.addEventListener("load", () => { const bb = pane.querySelector(".bbox"); if (bb) bb.scrollIntoView({ block: "center" }); });
+    img.addEventListener("load", () => {
+      const bb = pane.querySelector(".bbox");
+      if (bb) bb.scrollIntoView({ block: "center", inline: "start" });
+      document.querySelector("#editor").scrollTop = 0;
+    });
   } else {
     pane.innerHTML = `<p class="muted">${esc(src.reason || "Không có nguồn.")}</p>`;
   }
