@@ -12,6 +12,7 @@ The function never raises and never guesses a date: what it cannot read is "unsp
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from plantasks.normalizers.context import PlanContext
@@ -69,8 +70,12 @@ def _normalize(cell: str, ctx: PlanContext) -> DeadlineResult:
 def _is_placeholder(canon: Canonical) -> bool:
     if not any(ch.isalnum() for ch in canon.raw):
         return True
-    placeholders = {fold(p) for p in load_vocab().data["empty_cells"]}
-    return canon.key.strip(" .") in placeholders
+    return canon.key.strip(" .") in _placeholders()
+
+
+@functools.cache
+def _placeholders() -> frozenset[str]:
+    return frozenset(fold(p) for p in load_vocab().data["empty_cells"])
 
 
 def _settle(canon: Canonical, pieces: list[Piece], entities: list[Entity], ctx: PlanContext) -> list[PieceReading]:

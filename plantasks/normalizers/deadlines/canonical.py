@@ -60,9 +60,14 @@ def canonicalize(cell: str) -> Canonical:
     return Canonical(raw=raw, key="".join(key), breaks=breaks, repaired=frozenset(repaired))
 
 
+_DIGIT_NEIGHBOUR = re.compile(r"\d[a-z]|[a-z]\d")
+
+
 def _repair_digits(key: list[str], vocab: Vocab) -> set[int]:
     table: dict[str, str] = vocab.data["ocr"]["digit_confusables"]
     text = "".join(key)
+    if not _DIGIT_NEIGHBOUR.search(text):
+        return set()
     changed: set[int] = set()
     for m in _NUMBER_TOKEN.finditer(text):
         token = m.group(0)
@@ -79,10 +84,15 @@ def _repair_digits(key: list[str], vocab: Vocab) -> set[int]:
 
 def _mask_foreign_words(raw: str, key: list[str], vocab: Vocab) -> None:
     for m in _WORD.finditer(raw):
-        folded = "".join(key[m.start():m.end()])
-        forms = vocab.lexicon.get(folded)
-        if forms is not None and not marks_fit(marks(m.group(0)), forms):
+        if _is_foreign(m.group(0)):
             key[m.start():m.end()] = ["_"] * (m.end() - m.start())
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_foreign(word: str) -> bool:
+    """True when the word folds like a vocabulary word but its diacritics make it another word."""
+    forms = load_vocab().lexicon.get(fold(word))
+    return forms is not None and not marks_fit(marks(word), forms)
 
 
 @functools.cache

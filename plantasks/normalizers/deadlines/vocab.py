@@ -41,9 +41,23 @@ def fold_char(ch: str) -> str:
     return base
 
 
+class _FoldTable(dict):  # type: ignore[type-arg]
+    """str.translate table that folds each character the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+@functools.cache
+def _fold_table() -> _FoldTable:
+    return _FoldTable()
+
+
 def fold(text: str) -> str:
     """The match key of a text; same length as the text."""
-    return "".join(fold_char(ch) for ch in text)
+    return text.translate(_fold_table())
 
 
 @functools.lru_cache(maxsize=8192)
