@@ -174,3 +174,42 @@ def test_keyboard_navigation_help_accept_and_source_lines(served, sample_run, pa
     page.wait_for_selector("#tasks li.current .badge.accepted")
     [accepted] = CorrectionStore(default_store_path(out)).all()
     assert accepted.field == "accepted" and accepted.task_id == first_id and accepted.after is True
+
+
+def test_a_scanned_page_shows_the_cell_box(tmp_path, page):
+    import hashlib
+
+    from PIL import Image, ImageDraw
+
+    from plantasks.schemas import DocumentMeta, Task, TaskSource
+
+    pdf = tmp_path / "scan.pdf"
+    image = Image.new("RGB", (842, 595), "white")  # landscape A4 at 72 dpi, as most appendix tables
+    ImageDraw.Draw(image).rectangle((60, 300, 780, 360), outline="black")
+    image.save(pdf, "PDF", resolution=72.0)
+    sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    bbox = [60.0, 300.0, 780.0, 360.0]
+    result = DocumentResult(
+        document=DocumentMeta(id=sha[:16], source_file=str(pdf), sha256=sha, format="scanned_pdf", page_count=1),
+        tasks=[Task(id="s1", table="PHỤ LỤC", stt="1", content="Kiện toàn bộ máy.",
+                    source=TaskSource(file=str(pdf), page=1, bbox=bbox))])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "scan.pdf.json").write_text(result.model_dump_json(), encoding="utf-8")
+    server = make_server(ReviewApp(out), port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        page.wait_for_selector("#source .page .bbox")
+        page.wait_for_function("document.querySelector('#source .page img').naturalWidth > 0")
+        img = page.locator("#source .page img").bounding_box()
+        box = page.locator("#source .page .bbox").bounding_box()
+        assert abs((box["x"] - img["x"]) / img["width"] - bbox[0] / 842) < 0.01
+        assert abs((box["y"] - img["y"]) / img["height"] - bbox[1] / 595) < 0.01
+        assert abs(box["width"] / img["width"] - (bbox[2] - bbox[0]) / 842) < 0.01
+        assert "Trang 1" in page.inner_text("#source h3")
+        page.click('[data-zoom="1"]')
+        page.wait_for_function("document.querySelector('#source .zoom').textContent.includes('200%')")
+    finally:
+        server.shutdown()
+        server.server_close()
