@@ -10,6 +10,7 @@ Stages, each a small function:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -67,7 +68,8 @@ class _Found:
 def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | None = None,
                      options: Options = Options()) -> AgencyCellResult:
     env = _Env(ctx, load_registry(), load_rules(), options)
-    parts = [p for line in cell_to_lines(cell, env.rules) for p in line_to_parts(line, column, env)]
+    lines = join_broken_names(cell_to_lines(cell, env.rules), env)
+    parts = [p for line in lines for p in line_to_parts(line, column, env)]
     lead: list[Hit] = []
     support: list[Hit] = []
     flags: list[str] = []
@@ -97,6 +99,21 @@ def cell_to_lines(cell: str, rules: AgencyRules) -> list[str]:
     text = split.split_before_labels(split.clean_cell(cell), rules)
     lines = (split.strip_bullet(line) for line in text.split("\n"))
     return [line for line in lines if line]
+
+
+def join_broken_names(lines: list[str], env: _Env) -> list[str]:
+    """A name cut by a page or line break and read as a bullet ('Văn phòng HĐND' / '- UBND huyện: …')
+    is joined back when the two halves make one registry name ('Văn phòng HĐND - UBND huyện')."""
+    out: list[str] = []
+    for line in lines:
+        if out:
+            tail = split.trim(re.split(r"[,;]", out[-1])[-1])
+            head = split.trim(re.split(r"[,;:]", line)[0])
+            if tail and head and match_exact(f"{tail} - {head}", env.ctx, env.registry, env.rules) is not None:
+                out[-1] = f"{out[-1]} - {line}"
+                continue
+        out.append(line)
+    return out
 
 
 @dataclass(frozen=True)
