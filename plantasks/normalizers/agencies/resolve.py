@@ -198,7 +198,7 @@ def _shared_head(head: str, rules: AgencyRules) -> str | None:
 def part_to_hits(text: str, env: _Env) -> _Found:
     head, tail = split.split_colon(text)
     shared = _shared_head(head, env.rules) if tail else None
-    body = tail if shared else text
+    body = tail.replace(";", ",") if shared and tail else text  # "Các sở: Y tế; Tư pháp" lists under one head
     outer, inner = split.parentheticals(body)
     found = pieces_to_hits(split.split_commas(split.drop_repeats(outer)), env, shared)
     found.hits = _prefer_parent_in_parentheses(found.hits, inner, env)
