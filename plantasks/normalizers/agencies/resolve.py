@@ -29,6 +29,7 @@ from plantasks.schemas import Agency
 Column = Literal["lead", "support", "performer"]
 MAX_JOINED_PIECES = 8
 MAX_FUZZY_PIECES = 4
+LONGER_SPAN_MARGIN = 4  # a damaged longer name replaces an intact shorter one only when clearly closer
 
 FLAG_UNKNOWN = "agency_unknown"
 FLAG_FUZZY = "agency_fuzzy"
@@ -213,9 +214,9 @@ def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = No
     i = 0
     while i < len(pieces):
         hit, j = _longest_known(pieces, i, head, env)
-        if env.options.fuzzy and (hit is None or _orphan_follows(pieces, j, env)):
+        if env.options.fuzzy and (hit is None or _orphan_follows(pieces, j, head, env)):
             fuzzy, jf = _best_fuzzy(pieces, i, head, env, longer_than=j if hit else i)
-            if fuzzy is not None:
+            if fuzzy is not None and (hit is None or fuzzy.score >= env.rules.fuzzy_cutoff + LONGER_SPAN_MARGIN):
                 hit, j = fuzzy, jf
         if hit is not None:
             items.append(hit)
@@ -283,11 +284,11 @@ def _longest_known(pieces: list[str], i: int, head: str | None, env: _Env) -> tu
     return None, i
 
 
-def _orphan_follows(pieces: list[str], j: int, env: _Env) -> bool:
+def _orphan_follows(pieces: list[str], j: int, head: str | None, env: _Env) -> bool:
     """The piece after a known name matches nothing alone: maybe the name was longer but damaged."""
     if j >= len(pieces) or split.is_role_only(pieces[j], env.rules):
         return False
-    return _longest_known(pieces, j, None, env)[0] is None
+    return _longest_known(pieces, j, head, env)[0] is None
 
 
 def _best_fuzzy(pieces: list[str], i: int, head: str | None, env: _Env,
