@@ -268,17 +268,22 @@ def absorb_into_recurrence(units: list[Unit]) -> list[Unit]:
     'Hàng quý (trước ngày 20 của tháng cuối quý)': a day inside the same repeating period;
     'Báo cáo năm: ...' style report words when the piece names a real time as well.
     """
-    recurring = [u for u in units if u.kind == RECURRING]
+    recurring = [u for u in units if u.kind == RECURRING and u.rule != "recurring_report"]
     if not recurring:
-        return units
+        return _drop_report_words(units)
     kept = [u for u in units if not (u.kind == DATABLE and u.needs_year)]
     main = [u for u in kept if u.kind == RECURRING and u.rule not in DAY_OF_PERIOD_RULES]
     if main:
         covered = {code for u in main for code in u.recurrence}
         kept = [u for u in kept if not (u.rule in DAY_OF_PERIOD_RULES and (not u.recurrence or set(u.recurrence) <= covered))]
-    if any(u.kind != RECURRING or u.rule != "recurring_report" for u in kept):
-        kept = [u for u in kept if u.rule != "recurring_report"] or kept
-    return kept
+    return _drop_report_words(kept)
+
+
+def _drop_report_words(units: list[Unit]) -> list[Unit]:
+    """'Báo cáo năm', 'báo cáo 6 tháng' name a report; they are the time only when nothing else is."""
+    if any(u.rule != "recurring_report" for u in units):
+        return [u for u in units if u.rule != "recurring_report"]
+    return units
 
 
 def event_governs(units: list[Unit], key: str, body_start: int, cues: Cues) -> bool:
@@ -340,7 +345,9 @@ def unit_dates(unit: Unit, ctx: PlanContext) -> tuple[str, date | None, date | N
         due = add_offset(last_day, *unit.offset) if unit.offset[1] != "workdays" else None
         return ("date", None, due, []) if due else ("event", None, None, [])
     cue = unit.cue
-    if cue == "before" and unit.part == "late":
+    if cue == "before" and unit.part in ("late", "end_by"):
+        cue = "by"
+    if unit.part == "end_by" and cue in (None, "within") and not span:
         cue = "by"
     if cue == "before":
         due = last_day if unit.first.grain == "day" and not span else _day_before(first_day)
@@ -468,19 +475,25 @@ def untimed_item(canon: Canonical, start: int, end: int, body_start: int, body: 
     return DeadlineItem(label=label, kind="unspecified", raw=raw, rule="unspecified", confidence=0.2)
 
 
+_SEPARATOR = re.compile(r"\s*(?:[,;•]|(?<![0-9a-z])(?:va|hoac|hay)(?![0-9a-z])|\s-\s)\s*")
+
+
 def item_spans(canon: Canonical, start: int, end: int, units: list[tuple[int, int]], cues: Cues) -> list[tuple[int, int]]:
-    """One raw span per unit: the first from the piece start, the last to the piece end."""
-    spans = []
-    for i, (u_start, u_end) in enumerate(units):
-        if i == 0:
-            s = start
+    """One raw span per unit, cut at the last separator between two units.
+
+    'Tháng 6/2024 (sơ kết), tháng 12/2024 (tổng kết)' -> 'Tháng 6/2024 (sơ kết)' | 'tháng 12/2024 (tổng kết)';
+    the first span starts at the piece start (label included), the last ends at the piece end.
+    """
+    cuts = [start]
+    for (_, prev_end), (next_start, _) in zip(units, units[1:]):
+        separators = list(_SEPARATOR.finditer(canon.key, prev_end, next_start))
+        if separators:
+            cuts += [separators[-1].start(), separators[-1].end()]
         else:
-            m = cues.connector.match(canon.key, units[i - 1][1])
-            s = min(m.end() if m else units[i - 1][1], u_start)
-        e = end if i == len(units) - 1 else u_end
-        s, e = trim_span(canon.raw, s, e)
-        spans.append((s, e))
-    return spans
+            m = cues.connector.match(canon.key, prev_end)
+            cuts += [prev_end, min(m.end() if m else prev_end, next_start)]
+    cuts.append(end)
+    return [trim_span(canon.raw, cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
 
 
 def trim_span(raw: str, start: int, end: int) -> tuple[int, int]:
