@@ -79,7 +79,7 @@ class Grammar:
         roman = "".join(confusables.get(c, c) for c in token)
         if roman not in ROMAN:
             return None
-        repaired = roman != token and not (token == "1")
+        repaired = roman != token and token != "1"
         return ROMAN[roman], repaired
 
     def month_number(self, token: str) -> int | None:

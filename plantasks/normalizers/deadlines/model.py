@@ -28,7 +28,7 @@ class Slot:
     index: int = 1  # month 1-12, quarter 1-4, half 1-2; 1 for a year
     day: int = 1  # for grain day
 
-    def with_year(self, year: int) -> "Slot":
+    def with_year(self, year: int) -> Slot:
         return replace(self, year=year)
 
     def first_day(self) -> date:
@@ -86,7 +86,7 @@ class Entity:
     def needs_year(self) -> bool:
         return any(s is not None and s.year is None for s in (self.first, self.last))
 
-    def with_year(self, year: int) -> "Entity":
+    def with_year(self, year: int) -> Entity:
         first = self.first.with_year(year) if self.first and self.first.year is None else self.first
         last = self.last.with_year(year) if self.last and self.last.year is None else self.last
         return replace(self, first=first, last=last)

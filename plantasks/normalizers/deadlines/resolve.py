@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from plantasks.normalizers.context import PlanContext
@@ -142,19 +142,12 @@ def split_label(canon: Canonical, start: int, end: int, entities: list[Entity], 
             continue
         label = raw[start:colon].strip(LEADING + "-+•–")
         folded = _squash(key[start:colon]).strip(".;,:-")
-        if not label:
-            return None, colon + 1
-        if folded in cues.generic_labels:
-            return None, colon + 1
-        if folded in cues.cue_class or any(e.kind in UNIT_KINDS and e.start >= start and e.end <= colon for e in entities) and not _words(key[start:colon]):
-            return None, start
+        if folded in cues.cue_class:
+            return None, start  # "Chậm nhất: 15/12/2024": the cue is part of the time
+        if not label or folded in cues.generic_labels:
+            return None, colon + 1  # "Thời gian thực hiện: Quý II/2024"
         return label, colon + 1
     return None, start
-
-
-def _words(key: str) -> bool:
-    """True when the text has words besides time words (a label names something)."""
-    return bool(re.search(r"[a-z_]{2,}", re.sub(r"(?<![a-z])(?:quy|thang|nam|ngay|tuan)(?![a-z])", "", key)))
 
 
 def _has_cue(key: str, cues: Cues) -> bool:
@@ -165,45 +158,44 @@ def _has_cue(key: str, cues: Cues) -> bool:
 # ------------------------------------------------------------------------------------------ units
 
 def to_units(entities: list[Entity], key: str, body_start: int, cues: Cues) -> list[Unit]:
-    """Units in text order with their own cue and list group; ranges merged."""
+    """Units in text order, each with the cue in front of it and its list group; ranges merged.
+
+    Markers (an offset "05 ngày kể từ", "từ nay") are no units; they shape the unit after them.
+    """
     units: list[Unit] = []
     group = 0
-    prev_end = body_start
     prev: Entity | None = None
-    pending_offset: Entity | None = None
-    now: Entity | None = None
     for e in entities:
-        gap = key[prev_end:e.start]
-        linked = prev is not None and (cues.list_link.fullmatch(gap) or cues.range_link.fullmatch(gap))
-        if e.kind == OFFSET:
-            pending_offset = e
-            prev, prev_end = e, e.end
-            continue
-        if e.kind == NOW:
-            now = e
-            prev, prev_end = e, e.end
-            continue
+        gap = key[(prev.end if prev else body_start):e.start]
         if e.kind not in UNIT_KINDS:
+            prev = e
             continue
-        if not linked:
-            group += 1
-        cue = _cue(gap, cues)
-        if now is not None and prev is now and cues.range_link.fullmatch(gap) and e.kind == DATABLE:
-            unit = _unit(e, group, None)
-            unit.start, unit.from_now, unit.rule = now.start, True, "range_from_now"
-            units.append(unit)
-        elif (units and prev is not None and prev.kind == DATABLE and e.kind == DATABLE and units[-1].group == group
-              and cues.range_link.fullmatch(gap) and units[-1].kind == DATABLE and not units[-1].from_now):
+        is_range = prev is not None and cues.range_link.fullmatch(gap) is not None
+        linked = prev is not None and (is_range or cues.list_link.fullmatch(gap) is not None)
+        group += 0 if linked else 1
+        if prev is not None and prev.kind == NOW and is_range and e.kind == DATABLE:
+            units.append(_from_now(prev, e, group))
+        elif is_range and _extends_range(units, prev, e, group):
             _merge_range(units[-1], e)
         else:
-            unit = _unit(e, group, cue)
-            if pending_offset is not None and prev is pending_offset and e.first is not None and e.first.grain == "day":
-                unit.offset, unit.rule = pending_offset.offset, "offset_from_date"
-                unit.start = pending_offset.start
+            unit = _unit(e, group, _cue(gap, cues))
+            if prev is not None and prev.kind == OFFSET and e.first is not None and e.first.grain == "day":
+                unit.offset, unit.rule, unit.start = prev.offset, "offset_from_date", prev.start
             units.append(unit)
-        now = None if prev is not now else now
-        prev, prev_end = e, e.end
+        prev = e
     return units
+
+
+def _from_now(now: Entity, e: Entity, group: int) -> Unit:
+    """'từ nay đến hết năm 2024': from the decision date to the end of the period."""
+    unit = _unit(e, group, None)
+    unit.start, unit.from_now, unit.rule = now.start, True, "range_from_now"
+    return unit
+
+
+def _extends_range(units: list[Unit], prev: Entity | None, e: Entity, group: int) -> bool:
+    return (bool(units) and prev is not None and prev.kind == DATABLE and e.kind == DATABLE
+            and units[-1].kind == DATABLE and units[-1].group == group and not units[-1].from_now)
 
 
 def _unit(e: Entity, group: int, cue: str | None) -> Unit:
@@ -246,16 +238,16 @@ def share_cues(units: list[Unit]) -> None:
 
 def fill_years_from_list(units: list[Unit]) -> None:
     """'Quý II, Quý III/2024': a unit without a year takes the next listed year, else the previous."""
-    for i, unit in enumerate(units):
+    for unit in units:
         if unit.kind != DATABLE or not unit.needs_year:
             continue
-        same = [u for u in units if u.group == unit.group and u.kind in (DATABLE, ONWARDS) and u.year is not None and u.year_source in ("explicit",)]
-        after = [u for u in same if u.start > unit.start]
-        before = [u for u in same if u.start < unit.start]
-        source = after[0] if after else (before[-1] if before else None)
-        if source is not None and source.year is not None:
-            year = source.first.year if source.first is not None and source.first.year is not None and after else source.year
-            unit.set_year(year, "list")
+        listed = [u for u in units if u.group == unit.group and u.year_source == "explicit"]
+        after = next((u for u in listed if u.start > unit.start), None)
+        before = next((u for u in reversed(listed) if u.start < unit.start), None)
+        if after is not None and after.first is not None and after.first.year is not None:
+            unit.set_year(after.first.year, "list")
+        elif before is not None and before.year is not None:
+            unit.set_year(before.year, "list")
 
 
 DAY_OF_PERIOD_RULES = ("day_every_period", "day_next_period", "day_in_period")
