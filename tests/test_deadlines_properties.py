@@ -9,7 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plantasks.normalizers.context import PlanContext
-from plantasks.normalizers.deadlines import OUTSIDE_PERIOD, UNPARSED, DeadlineResult, normalize_deadline
+from plantasks.normalizers.deadlines import (
+    OUTSIDE_PERIOD,
+    UNPARSED,
+    DeadlineResult,
+    normalize_deadline,
+)
 
 # Pieces plan time cells are made of, so generated cells hit the grammar, the cuts and the OCR paths.
 FRAGMENTS = [

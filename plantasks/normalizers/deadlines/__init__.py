@@ -6,7 +6,8 @@
     res.flags  # "deadline_unparsed", "deadline_outside_period", ...
 
 Stages (one module each): canonical (text -> match key), grammar (key -> entities by named
-rules), segments (cell -> pieces), resolve (piece -> label and items). Vocabulary: vocab.yaml.
+rules), segments (cell -> pieces), reading + resolve (piece -> label, units, items).
+Vocabulary: vocab.yaml. Calendar arithmetic: model.py.
 The function never raises and never guesses a date: what it cannot read is "unspecified", flagged.
 """
 
@@ -16,10 +17,15 @@ import functools
 from dataclasses import dataclass, field
 
 from plantasks.normalizers.context import PlanContext
-from plantasks.normalizers.deadlines.canonical import Canonical, canonicalize, collapse_lines
+from plantasks.normalizers.deadlines.canonical import (
+    Canonical,
+    canonicalize,
+    collapse_lines,
+)
 from plantasks.normalizers.deadlines.grammar import load_grammar
 from plantasks.normalizers.deadlines.model import Entity
-from plantasks.normalizers.deadlines.resolve import UNPARSED, PieceReading, read_piece
+from plantasks.normalizers.deadlines.reading import PieceReading, read_piece
+from plantasks.normalizers.deadlines.resolve import UNPARSED
 from plantasks.normalizers.deadlines.segments import Piece, find_cuts, join, make_pieces
 from plantasks.normalizers.deadlines.vocab import fold, load_vocab
 from plantasks.schemas import DeadlineItem

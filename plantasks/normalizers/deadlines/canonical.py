@@ -16,7 +16,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from plantasks.normalizers.deadlines.vocab import Vocab, fold, load_vocab, marks, marks_fit
+from plantasks.normalizers.deadlines.vocab import (
+    Vocab,
+    fold,
+    load_vocab,
+    marks,
+    marks_fit,
+)
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _LINES = re.compile(r"\r\n|[\r\n\u2028\u2029\v\f\x85]")

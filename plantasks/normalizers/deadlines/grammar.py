@@ -14,8 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from plantasks.normalizers.deadlines.model import (
-    CONTINUOUS, DATABLE, DAY, HALF, MONTH, NOW, OFFSET, ONWARDS, QUARTER, RECURRING, YEAR,
-    Entity, Slot,
+    CONTINUOUS,
+    DATABLE,
+    DAY,
+    HALF,
+    MONTH,
+    NOW,
+    OFFSET,
+    ONWARDS,
+    QUARTER,
+    RECURRING,
+    YEAR,
+    Entity,
+    Slot,
 )
 from plantasks.normalizers.deadlines.vocab import Vocab, alternation, fold, load_vocab
 

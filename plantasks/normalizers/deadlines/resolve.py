@@ -1,29 +1,35 @@
-"""One piece of a time cell (a bullet, a ';' part) -> its label and deadline items.
+"""Entities of one piece -> units -> dates: the steps read_piece (reading.py) runs in order.
 
-Steps, each a small function: split the label off at ':'; turn the entities of the body into
-units (a period, a range of two periods, a recurrence, "thường xuyên"); give each unit the cue in
-front of it ("trước", "chậm nhất", "trong", "từ", "đến"), shared along a list ("Trước tháng 7
-và tháng 11/2024"); fill missing years from the list, then from a single-year plan; fold
-period words without a year into a recurrence in the same piece ("Tháng 1 hàng năm"); compute
-start/due; cut the piece's text into one raw span per item. A piece without units is an event,
-a reference or unspecified, from its cue words.
+Turn the entities of the body into units (a period, a range of two periods, a recurrence,
+"thường xuyên"); give each unit the cue in front of it ("trước", "chậm nhất", "trong", "từ",
+"đến"), shared along a list ("Trước tháng 7 và tháng 11/2024"); fill missing years from the
+list, then from a single-year plan; fold periods without a year into a recurrence of the same
+piece ("Tháng 1 hàng năm"); drop years that only describe a thing ("Báo cáo năm 2024 trước
+15/12"); compute kind, start and due under the cue. Also: the label split at ':'.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from plantasks.normalizers.context import PlanContext
 from plantasks.normalizers.deadlines.canonical import Canonical
-from plantasks.normalizers.deadlines.grammar import Grammar
 from plantasks.normalizers.deadlines.model import (
-    CONTINUOUS, DATABLE, NOW, OFFSET, ONWARDS, RECURRING, YEAR, Entity, Slot, add_offset,
+    CONTINUOUS,
+    DATABLE,
+    NOW,
+    OFFSET,
+    ONWARDS,
+    RECURRING,
+    YEAR,
+    Entity,
+    Slot,
+    add_offset,
 )
 from plantasks.normalizers.deadlines.vocab import alternation, fold, load_vocab
-from plantasks.schemas import DeadlineItem
 
 UNIT_KINDS = (DATABLE, RECURRING, CONTINUOUS, ONWARDS, "invalid")
 TRAILING = " .;,:…-–—/"
@@ -121,14 +127,6 @@ class Unit:
         self.year_source = source
 
 
-@dataclass
-class PieceReading:
-    label: str | None
-    items: list[DeadlineItem] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
-    temporal: bool = False
-
-
 # ------------------------------------------------------------------------------------------ label
 
 def split_label(canon: Canonical, start: int, end: int, entities: list[Entity], cues: Cues) -> tuple[str | None, int]:
@@ -138,7 +136,7 @@ def split_label(canon: Canonical, start: int, end: int, entities: list[Entity], 
         if 0 < colon < len(raw) - 1 and raw[colon - 1].isdigit() and raw[colon + 1].isdigit():
             continue  # 8:30
         after = [e for e in entities if e.start > colon and e.end <= end]
-        if not (any(e.kind in UNIT_KINDS or e.kind == OFFSET for e in after) or _has_cue(key[colon + 1:end], cues)):
+        if not (any(e.kind in UNIT_KINDS or e.kind == OFFSET for e in after) or has_cue(key[colon + 1:end], cues)):
             continue
         label = raw[start:colon].strip(LEADING + "-+•–")
         folded = _squash(key[start:colon]).strip(".;,:-")
@@ -150,7 +148,7 @@ def split_label(canon: Canonical, start: int, end: int, entities: list[Entity], 
     return None, start
 
 
-def _has_cue(key: str, cues: Cues) -> bool:
+def has_cue(key: str, cues: Cues) -> bool:
     return bool(cues.event_anywhere.search(key) or cues.event_leading.search(key)
                 or cues.reference_anywhere.search(key) or cues.reference_leading.search(key))
 
@@ -388,114 +386,3 @@ def unit_rule(unit: Unit) -> str:
 
 def sort_recurrence(codes: tuple[str, ...], order: list[str]) -> list[str]:
     return sorted((c for c in set(codes) if c in order), key=order.index)
-
-
-# ------------------------------------------------------------------------------------------ pieces
-
-def read_piece(canon: Canonical, start: int, end: int, entities: list[Entity], ctx: PlanContext,
-               grammar: Grammar, inherited_label: str | None = None) -> PieceReading:
-    """The label and items of raw[start:end]; `entities` are those of the whole cell."""
-    cues = load_cues()
-    inside = [e for e in entities if start <= e.start and e.end <= end]
-    label, body_start = split_label(canon, start, end, inside, cues)
-    if label is None:
-        label = inherited_label
-    body = [e for e in inside if e.start >= body_start]
-    key = canon.key
-    body_key = key[body_start:end]
-    has_cue = _has_cue(body_key, cues)
-    units = to_units(body, key, body_start, cues)
-    share_cues(units)
-    fill_years_from_list(units)
-    units = absorb_into_recurrence(units)
-    units = drop_describing_years(units, key, has_cue)
-    fill_years_from_plan(units, ctx)
-    if event_governs(units, key, body_start, cues):
-        units = []
-    reading = PieceReading(label=label)
-    order = list(grammar.vocab.data["recurrence_order"])
-    if units:
-        spans = item_spans(canon, start, end, [(u.start, u.end) for u in units], cues)
-        for unit, (s, e) in zip(units, spans):
-            kind, first, due, flags = unit_dates(unit, ctx)
-            if first is not None and due is not None and first > due:
-                kind, first, due, flags = "unspecified", None, None, flags + [INVERTED]
-            reading.items.append(DeadlineItem(
-                label=label, kind=kind, start=first, due=due,  # type: ignore[arg-type]
-                recurrence=sort_recurrence(unit.recurrence, order) if kind == "recurring" else [],  # type: ignore[arg-type]
-                raw=canon.raw[s:e], rule=unit_rule(unit), confidence=unit_confidence(unit, kind),
-            ))
-            reading.flags += flags
-            if unit.ocr:
-                reading.flags.append(OCR_REPAIRED)
-        reading.temporal = any(i.kind != "unspecified" for i in reading.items) or INVALID_DATE in reading.flags
-        return reading
-    item = untimed_item(canon, start, end, body_start, body, ctx, cues, label)
-    reading.items.append(item)
-    reading.temporal = item.kind != "unspecified"
-    if item.kind == "unspecified":
-        reading.flags.append(UNPARSED)
-    return reading
-
-
-def untimed_item(canon: Canonical, start: int, end: int, body_start: int, body: list[Entity],
-                 ctx: PlanContext, cues: Cues, label: str | None) -> DeadlineItem:
-    """A piece without a period: an offset, an event, a reference, or unspecified."""
-    raw = trim(canon.raw, start, end)
-    key = canon.key[body_start:end]
-    offset = next((e for e in body if e.kind == OFFSET), None)
-    if offset is not None and offset.offset is not None:
-        amount, unit = offset.offset
-        if offset.decision_anchor and ctx.reference_date is not None and unit != "workdays":
-            due = add_offset(ctx.reference_date, amount, unit)
-            if due is not None:
-                return DeadlineItem(label=label, kind="date", start=None, due=due, raw=raw,
-                                    rule=f"offset_from_decision/+{amount}{unit}", confidence=0.8)
-        return DeadlineItem(label=label, kind="event", raw=raw, rule=f"event/offset+{amount}{unit}", confidence=0.9)
-    for pattern, kind, confidence in (
-        (cues.event_anywhere, "event", 1.0),
-        (cues.reference_anywhere, "reference", 1.0),
-        (cues.event_leading, "event", 0.8),
-        (cues.reference_leading, "reference", 0.8),
-    ):
-        m = pattern.search(key)
-        if m:
-            cue = " ".join(m.group("cue").split())
-            return DeadlineItem(label=label, kind=kind, raw=raw, rule=f"{kind}/{cue}", confidence=confidence)
-    if any(e.kind == NOW for e in body):
-        return DeadlineItem(label=label, kind="event", raw=raw, rule="event/from_now", confidence=0.7)
-    return DeadlineItem(label=label, kind="unspecified", raw=raw, rule="unspecified", confidence=0.2)
-
-
-_SEPARATOR = re.compile(r"\s*(?:[,;•]|(?<![0-9a-z])(?:va|hoac|hay)(?![0-9a-z])|\s-\s)\s*")
-
-
-def item_spans(canon: Canonical, start: int, end: int, units: list[tuple[int, int]], cues: Cues) -> list[tuple[int, int]]:
-    """One raw span per unit, cut at the last separator between two units.
-
-    'Tháng 6/2024 (sơ kết), tháng 12/2024 (tổng kết)' -> 'Tháng 6/2024 (sơ kết)' | 'tháng 12/2024 (tổng kết)';
-    the first span starts at the piece start (label included), the last ends at the piece end.
-    """
-    cuts = [start]
-    for (_, prev_end), (next_start, _) in zip(units, units[1:]):
-        separators = list(_SEPARATOR.finditer(canon.key, prev_end, next_start))
-        if separators:
-            cuts += [separators[-1].start(), separators[-1].end()]
-        else:
-            m = cues.connector.match(canon.key, prev_end)
-            cuts += [prev_end, min(m.end() if m else prev_end, next_start)]
-    cuts.append(end)
-    return [trim_span(canon.raw, cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
-
-
-def trim_span(raw: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and raw[start] in LEADING:
-        start += 1
-    while end > start and raw[end - 1] in TRAILING:
-        end -= 1
-    return start, end
-
-
-def trim(raw: str, start: int, end: int) -> str:
-    s, e = trim_span(raw, start, end)
-    return raw[s:e]
