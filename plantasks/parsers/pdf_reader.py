@@ -119,7 +119,7 @@ def _open(data: bytes):
 # ---------------------------------------------------------------- page layout
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     text: str
     x0: float
@@ -189,13 +189,13 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
     try:
         textpage = page.get_textpage()
         try:
-            found = raw_chars(textpage)
+            layer = read_text_layer(textpage)
         finally:
             textpage.close()
-        frame = _Frame.of(page, dominant_angle(found))
-        chars = page_chars(found, frame)
-        if not _has_text_layer(chars):
+        if not _has_text_layer(layer):
             return None
+        frame = _Frame.of(page, layer.dominant_angle)
+        chars = page_chars(layer, frame)
         edges = page_edges(page, frame)
     finally:
         page.close()
@@ -221,12 +221,8 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
     return PageLayout(number, frame.width, frame.height, words_to_lines(outside), tables)
 
 
-def _has_text_layer(chars: list["_Char"]) -> bool:
-    visible = [c for c in chars if not c.text.isspace()]
-    if len(visible) < _MIN_TEXT_CHARS:
-        return False
-    unmapped = sum(1 for c in visible if c.unmapped)
-    return unmapped < len(visible) * 0.3
+def _has_text_layer(layer: "TextLayer") -> bool:
+    return layer.visible >= _MIN_TEXT_CHARS and layer.unmapped_share < 0.3
 
 
 # ---------------------------------------------------------------- PDFium objects -> chars and edges
@@ -277,83 +273,110 @@ class _Frame:
         return min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Char:
     text: str
     x0: float
     top: float
     x1: float
     bottom: float
-    unmapped: bool = False
 
 
-@dataclass(frozen=True)
-class _RawChar:
-    """A character as PDFium gives it, in user space."""
-
-    code: int
-    box: tuple[float, float, float, float]  # left, bottom, right, top
-    origin: tuple[float, float] | None
-    size: float
-    angle: int  # text direction, degrees counter-clockwise, rounded to a multiple of 90
-    unmapped: bool
+_GENERATED = None  # marks a word break PDFium inferred (not a character of the PDF)
+_ANGLE_SAMPLE = 16  # every n-th character's direction is asked first; all of them only on mixed pages
 
 
-def raw_chars(textpage) -> list[_RawChar | None]:
-    """The page's characters; None stands for a word break PDFium generated."""
+@dataclass
+class TextLayer:
+    """A page's characters as PDFium gives them, in user space, with what the page-level checks need.
+
+    `chars` holds (code, left, bottom, right, top, origin_x, origin_y, font_size) tuples, or
+    _GENERATED; `angles` (text direction per character, degrees counter-clockwise) is filled
+    only on pages whose sampled characters run in more than one direction.
+    """
+
+    chars: list
+    dominant_angle: int
+    angles: list[int] | None
+    visible: int
+    unmapped_share: float
+
+
+def read_text_layer(textpage) -> TextLayer:
     import ctypes
+
+    import pypdfium2.raw as raw
+
+    handle = textpage.raw  # the bare pointer: pypdfium2's wrapper costs a Python call per use
+    count = raw.FPDFText_CountChars(handle)
+    rect = raw.FS_RECTF()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
+    get_unicode, get_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox
+    get_origin, get_size, is_generated = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize, raw.FPDFText_IsGenerated
+    chars, indexes = [], []
+    for index in range(count):
+        code = get_unicode(handle, index)
+        if code in (0, 0xFFFE, 0xFFFF):
+            continue
+        if code in (10, 13) or (code == 32 and is_generated(handle, index) == 1):
+            chars.append(_GENERATED)
+            indexes.append(index)
+            continue
+        if not get_box(handle, index, rect_ref):
+            continue
+        if not get_origin(handle, index, x_ref, y_ref):
+            x.value, y.value = rect.left, rect.bottom
+        chars.append((code, rect.left, rect.bottom, rect.right, rect.top, x.value, y.value, get_size(handle, index)))
+        indexes.append(index)
+    sampled = [i for i, c in enumerate(chars) if c is not _GENERATED and c[0] != 32][::_ANGLE_SAMPLE]
+    sample_angles = {_char_angle(handle, indexes[i]) for i in sampled}
+    angles = None
+    if len(sample_angles) > 1:
+        angles = [_char_angle(handle, index) if c is not _GENERATED else 0 for c, index in zip(chars, indexes)]
+        dominant = statistics.mode(a for a, c in zip(angles, chars) if c is not _GENERATED and c[0] != 32)
+    else:
+        dominant = next(iter(sample_angles), 0)
+    visible = [(c, i) for c, i in zip(chars, indexes) if c is not _GENERATED and not chr(c[0]).isspace()]
+    checked = visible[::_ANGLE_SAMPLE // 4]
+    unmapped = sum(1 for c, i in checked if c[0] == 0xFFFD or raw.FPDFText_HasUnicodeMapError(handle, i) == 1)
+    return TextLayer(chars, dominant, angles, len(visible), unmapped / len(checked) if checked else 0.0)
+
+
+def _char_angle(handle, index: int) -> int:
     import math
 
     import pypdfium2.raw as raw
 
-    out: list[_RawChar | None] = []
-    rect = raw.FS_RECTF()
-    x, y = ctypes.c_double(), ctypes.c_double()
-    for index in range(raw.FPDFText_CountChars(textpage)):
-        code = raw.FPDFText_GetUnicode(textpage, index)
-        if code in (0xFFFE, 0xFFFF, 0):
-            continue
-        if code in (10, 13) or raw.FPDFText_IsGenerated(textpage, index) == 1:
-            out.append(None)
-            continue
-        if not raw.FPDFText_GetLooseCharBox(textpage, index, ctypes.byref(rect)):
-            continue
-        origin = (x.value, y.value) if raw.FPDFText_GetCharOrigin(textpage, index, ctypes.byref(x), ctypes.byref(y)) else None
-        radians = raw.FPDFText_GetCharAngle(textpage, index)  # PDFium measures it clockwise
-        angle = (360 - round(math.degrees(radians) / 90) * 90) % 360 if radians >= 0 else 0
-        unmapped = raw.FPDFText_HasUnicodeMapError(textpage, index) == 1 or code == 0xFFFD
-        out.append(_RawChar(code, (rect.left, rect.bottom, rect.right, rect.top), origin,
-                            raw.FPDFText_GetFontSize(textpage, index), angle, unmapped))
-    return out
+    radians = raw.FPDFText_GetCharAngle(handle, index)  # PDFium measures it clockwise
+    return (360 - round(math.degrees(radians) / 90) * 90) % 360 if radians >= 0 else 0
 
 
-def dominant_angle(chars: list[_RawChar | None]) -> int:
-    counts: dict[int, int] = {}
-    for char in chars:
-        if char is not None and char.code != 32:
-            counts[char.angle] = counts.get(char.angle, 0) + 1
-    return max(counts, key=counts.get) if counts else 0
-
-
-def page_chars(chars: list[_RawChar | None], frame: _Frame) -> list[_Char]:
+def page_chars(layer: TextLayer, frame: _Frame) -> list[_Char]:
     """Characters in reading space; characters running in another direction (stamps, margin notes) are left out.
 
     x extent from the character box; vertical extent from the baseline and the font size (the
     same for every character of a line, so commas and diacritics do not leave their line).
     """
     out = []
-    for char in chars:
-        if char is None:
-            out.append(_Char(" ", 0, 0, 0, 0))  # a word break PDFium inferred
+    upright = frame.rotation == 0
+    left, top_edge = frame.left, frame.top
+    for index, char in enumerate(layer.chars):
+        if char is _GENERATED:
+            out.append(_Char(" ", 0.0, 0.0, 0.0, 0.0))
             continue
-        if char.angle != frame.rotation:
+        if layer.angles is not None and layer.angles[index] != frame.rotation:
             continue
-        text = "-" if char.code == 2 else chr(char.code)  # PDFium marks a hyphen that ends a line as U+0002
-        x0, top, x1, bottom = frame.box(*char.box)
-        if char.size >= 3 and char.origin is not None:
-            baseline = frame.point(*char.origin)[1]
-            top, bottom = baseline - 0.8 * char.size, baseline + 0.2 * char.size
-        out.append(_Char(text, x0, top, x1, bottom, char.unmapped))
+        code, l, b, r, t, ox, oy, size = char
+        text = "-" if code == 2 else chr(code)  # PDFium marks a hyphen that ends a line as U+0002
+        if upright:
+            x0, x1, top, bottom, baseline = l - left, r - left, top_edge - t, top_edge - b, top_edge - oy
+        else:
+            x0, top, x1, bottom = frame.box(l, b, r, t)
+            baseline = frame.point(ox, oy)[1]
+        if size >= 3:
+            top, bottom = baseline - 0.8 * size, baseline + 0.2 * size
+        out.append(_Char(text, x0, top, x1, bottom))
     return out
 
 
@@ -390,7 +413,7 @@ def _clusters(chars: list[_Char]) -> list[_Char]:
             continue  # PDFium's generated word break: positions decide instead
         if out and unicodedata.combining(char.text[0]) and not out[-1].text.isspace():
             base = out[-1]
-            out[-1] = _Char(base.text + char.text, base.x0, base.top, max(base.x1, char.x1), base.bottom, base.unmapped)
+            out[-1] = _Char(base.text + char.text, base.x0, base.top, max(base.x1, char.x1), base.bottom)
         else:
             out.append(char)
     return out
@@ -628,34 +651,20 @@ def _slot_has_word(grid: _Grid, row: int, col: int, words: list[_Word]) -> bool:
 
 
 def words_to_lines(words: list[_Word]) -> list[_Line]:
-    """Group words into physical lines (by vertical overlap), each sorted left to right."""
-    lines: list[_Line] = []
-    for word in sorted(words, key=lambda w: (round(w.top), w.x0)):
-        line = lines[-1] if lines else None
-        if line is not None and _same_line(line, word):
-            line.words.append(word)
-        else:
-            lines.append(_Line([word]))
-    for line in lines:
-        line.words.sort(key=lambda w: w.x0)
-    return _merge_overlapping(lines)
-
-
-def _same_line(line: _Line, word: _Word) -> bool:
-    top, bottom = line.top, line.bottom
-    overlap = min(bottom, word.bottom) - max(top, word.top)
-    return overlap > 0.5 * min(bottom - top, word.height)
-
-
-def _merge_overlapping(lines: list[_Line]) -> list[_Line]:
-    """Lines sorted by rounded top can interleave (superscripts, mixed fonts): merge overlapping neighbours."""
-    out: list[_Line] = []
-    for line in lines:
-        if out and _same_line(out[-1], _Word("", line.x0, line.x1, line.top, line.bottom)):
-            out[-1].words = sorted(out[-1].words + line.words, key=lambda w: w.x0)
-        else:
-            out.append(line)
-    return out
+    """Group words into physical lines (by vertical overlap, in order of their baselines), each sorted left to right."""
+    groups: list[list[_Word]] = []
+    extents: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        if groups:
+            top, bottom = extents[-1]
+            overlap = min(bottom, word.bottom) - max(top, word.top)
+            if overlap > 0.5 * min(bottom - top, word.bottom - word.top):
+                groups[-1].append(word)
+                extents[-1] = (min(top, word.top), max(bottom, word.bottom))
+                continue
+        groups.append([word])
+        extents.append((word.top, word.bottom))
+    return [_Line(sorted(group, key=lambda w: w.x0)) for group in groups]
 
 
 def split_segments(line: _Line) -> list[_Line]:
