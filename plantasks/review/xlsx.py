@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from plantasks import __version__
 from plantasks.review.apply import Conflict
 from plantasks.review.edits import AREAS, Deletion, NewTask, TaskEdit, corrections_for
-from plantasks.review.fields import ACCEPTED, ADDED_MARK, CONFLICT_FLAG, norm_text
+from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, norm_text
 from plantasks.review.normalize import normalize_deadline_text, plan_context
 from plantasks.review.outputs import extracted, load_outputs, review_view
 from plantasks.review.store import CorrectionStore, default_store_path
