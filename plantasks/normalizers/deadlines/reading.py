@@ -32,6 +32,7 @@ from plantasks.normalizers.deadlines.resolve import (
     share_cues,
     sort_recurrence,
     split_label,
+    squash,
     to_units,
     unit_confidence,
     unit_dates,
@@ -117,7 +118,7 @@ def untimed_item(canon: Canonical, start: int, end: int, body_start: int, body: 
     ):
         m = pattern.search(key)
         if m:
-            cue = " ".join(m.group("cue").split())
+            cue = cues.printed.get(squash(m.group("cue")), m.group("cue"))
             return DeadlineItem(label=label, kind=kind, raw=raw, rule=f"{kind}/{cue}", confidence=confidence)
     if any(e.kind == NOW for e in body):
         return DeadlineItem(label=label, kind="event", raw=raw, rule="event/from_now", confidence=0.7)

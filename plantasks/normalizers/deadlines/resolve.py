@@ -57,9 +57,10 @@ class Cues:
     reference_anywhere: re.Pattern[str]
     reference_leading: re.Pattern[str]
     generic_labels: frozenset[str]
+    printed: dict[str, str]  # squashed key -> the vocabulary phrase, for readable rule names
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return "".join(text.split())
 
 
@@ -70,7 +71,7 @@ def load_cues() -> Cues:
     phrases: list[str] = []
     for name, words in vocab.data["cues"].items():
         for word in words:
-            cue_class[_squash(fold(word))] = name
+            cue_class[squash(fold(word))] = name
             phrases.append(word)
     b, e = r"(?<![0-9a-z])", r"(?![0-9a-z])"
     ev, ref = vocab.data["event_cues"], vocab.data["reference_cues"]
@@ -84,7 +85,8 @@ def load_cues() -> Cues:
         event_leading=re.compile(rf"^[\W_]*(?P<cue>{alternation(ev['leading'])}){e}"),
         reference_anywhere=re.compile(rf"{b}(?P<cue>{alternation(ref['anywhere'])}){e}"),
         reference_leading=re.compile(rf"^[\W_]*(?P<cue>{alternation(ref['leading'])}){e}"),
-        generic_labels=frozenset(_squash(fold(w)) for w in vocab.data["generic_labels"]),
+        generic_labels=frozenset(squash(fold(w)) for w in vocab.data["generic_labels"]),
+        printed={squash(fold(p)): p for group in (ev, ref) for words in group.values() for p in words},
     )
 
 
@@ -139,7 +141,7 @@ def split_label(canon: Canonical, start: int, end: int, entities: list[Entity], 
         if not (any(e.kind in UNIT_KINDS or e.kind == OFFSET for e in after) or has_cue(key[colon + 1:end], cues)):
             continue
         label = raw[start:colon].strip(LEADING + "-+•–")
-        folded = _squash(key[start:colon]).strip(".;,:-")
+        folded = squash(key[start:colon]).strip(".;,:-")
         if folded in cues.cue_class:
             return None, start  # "Chậm nhất: 15/12/2024": the cue is part of the time
         if not label or folded in cues.generic_labels:
@@ -224,7 +226,7 @@ def _merge_range(unit: Unit, e: Entity) -> None:
 
 def _cue(gap: str, cues: Cues) -> str | None:
     m = cues.cue_at_end.search(gap)
-    return cues.cue_class.get(_squash(m.group("cue"))) if m else None
+    return cues.cue_class.get(squash(m.group("cue"))) if m else None
 
 
 def share_cues(units: list[Unit]) -> None:
