@@ -195,3 +195,29 @@ def test_the_review_command_serves_the_folder(out):
         proc.terminate()
         proc.wait(timeout=10)
         proc.stderr.close()
+
+
+def test_docx_source_shows_the_readers_blocks(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2025")
+    doc.add_paragraph("PHỤ LỤC")
+    table = doc.add_table(rows=3, cols=6)
+    rows = [("TT", "Nội dung thực hiện", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"),
+            ("1", "Rà soát thủ tục hành chính nội bộ.", "Báo cáo", "Sở Nội vụ", "Các sở, ban, ngành", "Quý II/2025"),
+            ("2", "Số hóa hồ sơ lưu trữ.", "Dữ liệu số", "Sở Nội vụ", "UBND cấp huyện", "Năm 2025")]
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    source = tmp_path / "kh.docx"
+    doc.save(source)
+    out = tmp_path / "out"
+    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
+    app = ReviewApp(out)
+    [listed] = app.documents()
+    task = app.document(listed["id"])["tasks"][1]
+    src = app.source(listed["id"], task["id"])
+    assert src["kind"] == "text" and src["unit"] == "Khối"
+    [hit] = [l for l in src["lines"] if l["hit"]]
+    assert "Số hóa hồ sơ lưu trữ." in hit["text"] and "│" in hit["text"]

@@ -59,6 +59,7 @@ class ReviewApp:
         self._lock = threading.Lock()
         self._docs: dict[str, _Loaded] = {}
         self._pages: dict[tuple[str, int], bytes] = {}
+        self._parsed: dict[str, list | None] = {}
 
     # documents -------------------------------------------------------------------------------
     def _scan(self) -> dict[str, _Loaded]:
@@ -130,9 +131,31 @@ class ReviewApp:
             width, height = self._page_size(path, src.page)
             return {"kind": "page", "page": src.page, "width": width, "height": height, "bbox": src.bbox,
                     "image": f"/api/page?doc={doc_id}&page={src.page}"}
-        if fmt in ("text", "") and src.line_start is not None:
-            return {"kind": "text", **source_lines(path, src.line_start, src.line_end or src.line_start)}
-        return {"kind": "none", "reason": f"chưa hiển thị được nguồn dạng {fmt or path.suffix}"}
+        if src.line_start is None:
+            return {"kind": "none", "reason": "nhiệm vụ không có vị trí trong tệp nguồn"}
+        end = src.line_end or src.line_start
+        if fmt in ("text", ""):
+            return {"kind": "text", "unit": "Dòng", **source_lines(path, src.line_start, end)}
+        blocks = self._blocks(doc_id, path)
+        if blocks is None:
+            return {"kind": "none", "reason": f"không đọc lại được tệp nguồn dạng {fmt or path.suffix}"}
+        return {"kind": "text", "unit": "Khối", **block_lines(blocks, src.line_start, end)}
+
+    def _blocks(self, doc_id: str, path: Path) -> list | None:
+        """The reader's blocks of a DOCX/HTML source (numbered like its tasks' line_start), cached."""
+        if doc_id in self._parsed:
+            return self._parsed[doc_id]
+        try:
+            from plantasks.parsers.read import ReadOptions, read_document
+
+            blocks = read_document(path.read_bytes(), path.name, ReadOptions(ocr=False)).blocks
+        except Exception:
+            blocks = None
+        with self._lock:
+            if len(self._parsed) >= PAGE_CACHE:
+                self._parsed.pop(next(iter(self._parsed)))
+            self._parsed[doc_id] = blocks
+        return blocks
 
     def source_path(self, name: str | None) -> Path | None:
         if not name:
@@ -240,6 +263,19 @@ def source_lines(path: Path, start: int, end: int, context: int = SOURCE_CONTEXT
     first, last = max(1, start - context), min(len(lines), end + context)
     return {"start": start, "end": end, "total": len(lines),
             "lines": [{"n": n, "text": lines[n - 1], "hit": start <= n <= end} for n in range(first, last + 1)]}
+
+
+def block_lines(blocks: list, start: int, end: int, context: int = SOURCE_CONTEXT) -> dict:
+    """Reader blocks numbered start..end with context; a table row shows its cells side by side."""
+    numbered = [(b.prov.line_start, b) for b in blocks if b.prov.line_start is not None]
+    lines = []
+    for n, block in numbered:
+        if start - context <= n <= end + context:
+            text = getattr(block, "text", None)
+            if text is None:
+                text = " │ ".join(t.replace("\n", " ") for t in block.texts)
+            lines.append({"n": n, "text": text, "hit": start <= n <= end})
+    return {"start": start, "end": end, "total": len(numbered), "lines": lines}
 
 
 def render_page(path: Path, page: int, scale: float, lock: threading.Lock) -> bytes:

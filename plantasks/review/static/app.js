@@ -344,7 +344,7 @@ async function renderSource() {
   }
   if (S.cur !== t.id) return;
   if (src.kind === "text") {
-    pane.innerHTML = `<h3>Dòng ${src.start}–${src.end} trong tệp nguồn</h3><pre class="lines">` +
+    pane.innerHTML = `<h3>${esc(src.unit || "Dòng")} ${src.start}–${src.end} trong tệp nguồn</h3><pre class="lines">` +
       src.lines.map((l) => `<span class="${l.hit ? "hit" : "ctx"}"><span class="ln">${l.n}</span>${esc(l.text)}</span>`).join("") + "</pre>";
     const hit = pane.querySelector(".hit");
     if (hit) hit.scrollIntoView({ block: "center" });
