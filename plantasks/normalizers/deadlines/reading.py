@@ -74,7 +74,8 @@ def read_piece(canon: Canonical, start: int, end: int, entities: list[Entity], c
     order = list(grammar.vocab.data["recurrence_order"])
     if units:
         spans = item_spans(canon, start, end, [(u.start, u.end) for u in units], cues)
-        for unit, (s, e) in zip(units, spans):
+        labels = unit_labels(canon, spans, [u.start for u in units], label, cues)
+        for unit, (s, e), label in zip(units, spans, labels):
             kind, first, due, flags = unit_dates(unit, ctx)
             if first is not None and due is not None and first > due:
                 kind, first, due, flags = "unspecified", None, None, flags + [INVERTED]
@@ -94,6 +95,20 @@ def read_piece(canon: Canonical, start: int, end: int, entities: list[Entity], c
     if item.kind == "unspecified":
         reading.flags.append(UNPARSED)
     return reading
+
+
+def unit_labels(canon: Canonical, spans: list[tuple[int, int]], unit_starts: list[int], first: str | None,
+                cues: Cues) -> list[str | None]:
+    """'Kế hoạch: Quý I/2024 Báo cáo: Quý IV/2024': a later 'X:' in the piece labels the units after it."""
+    labels: list[str | None] = []
+    current = first
+    for i, ((s, _), u_start) in enumerate(zip(spans, unit_starts)):
+        colon = canon.raw.rfind(":", s, u_start) if i > 0 else -1
+        if colon > s:
+            text = canon.raw[s:colon].strip(LEADING + "-+•–")
+            current = None if squash(canon.key[s:colon]).strip(".;,:-") in cues.generic_labels else (text or None)
+        labels.append(current)
+    return labels
 
 
 def untimed_item(canon: Canonical, start: int, end: int, body_start: int, body: list[Entity],
