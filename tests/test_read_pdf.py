@@ -289,3 +289,23 @@ def test_page_limit():
         read_document(RULED.read_bytes(), "a.pdf", ReadOptions(max_pages=3))
     assert err.value.code == "too_many_pages"
     assert "--max-pages" in err.value.message
+
+
+# ---------------------------------------------------------------- tables without rules
+
+
+def test_borderless_table_is_found_by_its_white_space_columns():
+    parsed = read_document((PDF / "borderless_plan.pdf").read_bytes(), "borderless.pdf")
+    assert _lines(parsed) == ["PHỤ LỤC", "Nơi nhận: các sở, ban, ngành."]
+    assert _rows(parsed) == [HEADER] + [
+        [str(n), f"Nhiệm vụ số {n}", f"Báo cáo {n}", "Sở Nội vụ", f"Quý {1 + n % 4}/2024"] for n in range(1, 9)
+    ]
+
+
+def test_borderless_detection_can_be_switched_off():
+    parsed = read_document((PDF / "borderless_plan.pdf").read_bytes(), "b.pdf", ReadOptions(pdf_text_tables=False))
+    assert _rows(parsed) == []
+
+
+def test_body_text_pages_give_no_tables(ruled):
+    assert _rows(ruled, page=1) == []

@@ -1,12 +1,12 @@
 """Text PDF -> ParsedDocument, with pages lacking a text layer sent to OCR.
 
 PDFium (pypdfium2, pdfplumber's own renderer dependency) parses the page: characters with their
-boxes and the ruling lines of path objects, about ten times faster than pdfminer. The tables are
-then found by pdfplumber's table algorithm (edges -> intersections -> cells -> tables, the
-"lines" strategy; on pages without any rules, optionally its "text" strategy, kept only when the
-result looks like a real table). Per page there is one pass of each kind: characters -> words
-once, tables found once, and every word assigned to a table cell or to the text outside the
-tables by its centre. No per-cell crops.
+boxes and the ruling lines of path objects, several times faster than pdfminer. The ruled tables
+are then found by pdfplumber's table algorithm (edges -> intersections -> cells -> tables, its
+"lines" strategy); on pages without any rules, tables are looked for by their columns of white
+space (see whitespace_tables). Per page there is one pass of each kind: characters -> words once,
+tables found once, and every word assigned to a table cell or to the text outside the tables by
+its centre. No per-cell crops.
 
 Blocks, in reading order on each page (by top coordinate; a table's rows stay together):
 - TextLine: text outside tables. Physical lines are split where a wide gap separates two
@@ -167,6 +167,7 @@ class _Grid:
     cells: list[tuple[float, float, float, float]]
     owner: list[list[int]]  # [row][col] -> index into cells, -1 when no cell covers the slot
     words: dict[int, list[_Word]] = field(default_factory=dict)
+    ruled: bool = True  # False: found by white space, the cell boxes are only the column's reach
 
     def slot_of(self, x: float, y: float) -> tuple[int, int]:
         col = min(max(bisect.bisect_right(self.xs, x) - 1, 0), len(self.xs) - 2)
@@ -201,10 +202,8 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
         page.close()
     words = chars_to_words(chars)
     tables = [grid for grid in map(_grid, edges_to_tables(edges)) if grid is not None]
-    if not tables and options.pdf_text_tables and not edges and _looks_columnar(words):
-        text_edges = text_alignment_edges(words)
-        tables = [grid for grid in map(_grid, edges_to_tables(text_edges)) if grid is not None]
-        tables = [grid for grid in tables if _plausible_text_table(grid, words)]
+    if not tables and options.pdf_text_tables and not edges:
+        tables = whitespace_tables(words_to_lines(words))
     outside = []
     for word in words:
         cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
@@ -578,15 +577,6 @@ def merge_edges_default(edges: list[dict]) -> list[dict]:
     return plumber.merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
 
 
-def text_alignment_edges(words: list[_Word]) -> list[dict]:
-    """pdfplumber's "text" strategy edges (word alignments) for pages without rules."""
-    from pdfplumber import table as plumber
-
-    dicts = [{"x0": w.x0, "x1": w.x1, "top": w.top, "bottom": w.bottom, "text": w.text,
-              "doctop": w.top, "upright": True} for w in words]
-    return plumber.words_to_edges_v(dicts, word_threshold=3) + plumber.words_to_edges_h(dicts, word_threshold=1)
-
-
 def _grid(table_cells) -> _Grid | None:
     """pdfplumber's cells of one table -> a grid with sliver columns/rows folded; None for one-column boxes."""
     cells = [tuple(c) for c in table_cells]
@@ -623,28 +613,86 @@ def _span(bounds: list[float], start: float, end: float) -> tuple[int, int]:
     return first, max(last, first + 1)
 
 
-def _looks_columnar(words: list[_Word]) -> bool:
-    """Cheap pre-check before the text strategy: several lines split into 3+ columns by wide gaps."""
-    columnar = sum(1 for line in words_to_lines(words) if len(split_segments(line)) >= 3)
-    return columnar >= 3
+# ---------------------------------------------------------------- borderless tables
 
 
-def _plausible_text_table(grid: _Grid, words: list[_Word]) -> bool:
-    """Text-strategy tables on pages without rules: keep only a clear multi-column grid."""
-    columns, rows = len(grid.xs) - 1, len(grid.ys) - 1
-    if columns < 3 or rows < 3:
-        return False
-    filled = 0
-    for r in range(rows):
-        owners = {grid.owner[r][c] for c in range(columns) if grid.owner[r][c] >= 0}
-        slots = sum(1 for c in range(columns) if _slot_has_word(grid, r, c, words))
-        filled += slots >= 2 and len(owners) >= 2
-    return filled >= rows * 0.6
+_MIN_RIVER = 5.0  # points of white space, kept clear by every line of a block, that separate two columns
+_LOOSE_GAP = 8.0  # a gap between two words wider than this (about two spaces) hints at columns
 
 
-def _slot_has_word(grid: _Grid, row: int, col: int, words: list[_Word]) -> bool:
-    x0, x1, top, bottom = grid.xs[col], grid.xs[col + 1], grid.ys[row], grid.ys[row + 1]
-    return any(x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom for w in words)
+def whitespace_tables(lines: list["_Line"]) -> list[_Grid]:
+    """Tables without rules, found by their columns of white space ("rivers").
+
+    Blocks of consecutive lines that are not running text (each has a wide gap between words or
+    is short) are candidates; a block whose words leave at least two vertical rivers clear from
+    top to bottom is a table of 3+ columns. A row starts at each line with text in the first
+    column (wrapped lines of a row leave it empty). Each grid slot is its own cell: spans cannot
+    be seen without rules.
+    """
+    if not lines:
+        return []
+    width = max(l.x1 for l in lines) - min(l.x0 for l in lines)
+    grids = []
+    for block in _tabular_blocks(lines, width):
+        grid = _river_grid(block)
+        if grid is not None:
+            grids.append(grid)
+    return grids
+
+
+def _tabular_blocks(lines: list["_Line"], width: float) -> list[list["_Line"]]:
+    blocks: list[list[_Line]] = [[]]
+    for line in lines:
+        gaps = [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:])]
+        tabular = any(g > _LOOSE_GAP for g in gaps) or (line.x1 - line.x0) < 0.4 * width
+        previous = blocks[-1][-1] if blocks[-1] else None
+        near = previous is None or line.top - previous.bottom < 2 * (previous.bottom - previous.top)
+        if tabular and near:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line] if tabular else [])
+    return [b for b in blocks if len(b) >= 3]
+
+
+def _river_grid(block: list["_Line"]) -> _Grid | None:
+    rivers = _rivers(block)
+    while len(block) >= 3 and len(rivers) >= 2 and _columns_used(block[0], rivers) < 2:
+        block = block[1:]  # a title above the table (one column wide) is not its first row
+        rivers = _rivers(block)
+    if len(block) < 3 or len(rivers) < 2:
+        return None
+    return _grid_from_rivers(block, rivers)
+
+
+def _columns_used(line: "_Line", rivers: list[float]) -> int:
+    return len({bisect.bisect_left(rivers, (w.x0 + w.x1) / 2) for w in line.words})
+
+
+def _rivers(block: list["_Line"]) -> list[float]:
+    """x positions of the white space no word of the block crosses."""
+    spans = sorted((w.x0, w.x1) for line in block for w in line.words)
+    rivers, reach = [], spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= _MIN_RIVER:
+            rivers.append((reach + x0) / 2)
+        reach = max(reach, x1)
+    return rivers
+
+
+def _grid_from_rivers(block: list["_Line"], rivers: list[float]) -> _Grid | None:
+    spans = sorted((w.x0, w.x1) for line in block for w in line.words)
+    xs = [spans[0][0] - 1.0] + rivers + [max(x1 for _, x1 in spans) + 1.0]
+    starts = [line for line in block if line.words[0].x0 < rivers[0]]
+    if len(starts) < 2 or block[0] not in starts:
+        return None
+    rows = [line.top - 1.0 for line in starts] + [block[-1].bottom + 1.0]
+    columns, count = len(xs) - 1, len(rows) - 1
+    cells = [(xs[c], rows[r], xs[c + 1], rows[r + 1]) for r in range(count) for c in range(columns)]
+    owner = [[r * columns + c for c in range(columns)] for r in range(count)]
+    filled = sum(1 for line in starts if sum(1 for r in rivers if line.x0 < r < line.x1) >= 1)
+    if filled < len(starts) * 0.6:
+        return None  # most rows must reach past the first river: a real table, not a list of short lines
+    return _Grid((xs[0], rows[0], xs[-1], rows[-1]), xs, rows, cells, owner, ruled=False)
 
 
 # ---------------------------------------------------------------- words -> lines
@@ -782,7 +830,9 @@ def _text_line(text: str, lines: list[_Line]) -> TextLine:
 
 def grid_rows(grid: _Grid, page: int) -> list[TableRow]:
     """One TableRow per grid row; merged cells as described in the module docstring."""
-    texts = {index: cell_text(grid.words.get(index, []), grid.cells[index]) for index in range(len(grid.cells))}
+    widths = {} if grid.ruled else _column_text_widths(grid)
+    texts = {index: cell_text(grid.words.get(index, []), grid.cells[index], widths.get(index))
+             for index in range(len(grid.cells))}
     rows = []
     for r in range(len(grid.ys) - 1):
         row_box = _round((grid.bbox[0], grid.ys[r], grid.bbox[2], grid.ys[r + 1]))
@@ -800,13 +850,24 @@ def grid_rows(grid: _Grid, page: int) -> list[TableRow]:
     return rows
 
 
-def cell_text(words: list[_Word], bbox: tuple[float, float, float, float]) -> str:
+def _column_text_widths(grid: _Grid) -> dict[int, float]:
+    """Without rules a cell's width is unknown: take the widest line of its column (cell index -> width)."""
+    widest: dict[int, float] = {}
+    for index, words in grid.words.items():
+        column = index % (len(grid.xs) - 1)
+        for line in words_to_lines(words):
+            widest[column] = max(widest.get(column, 0.0), line.x1 - line.x0)
+    return {index: widest.get(index % (len(grid.xs) - 1), 0.0) + 2.0 for index in range(len(grid.cells))}
+
+
+def cell_text(words: list[_Word], bbox: tuple[float, float, float, float], width: float | None = None) -> str:
     """Words of one cell -> text: wrapped lines joined by a space, paragraph breaks kept as '\\n'."""
     if not words:
         return ""
     lines = words_to_lines(words)
-    pad = min(max(min(l.x0 for l in lines) - bbox[0], 1.0), 10.0)
-    width = bbox[2] - bbox[0] - 2 * pad
+    if width is None:
+        pad = min(max(min(l.x0 for l in lines) - bbox[0], 1.0), 10.0)
+        width = bbox[2] - bbox[0] - 2 * pad
     listed = bool(_BULLET.match(lines[0].text))
     out = lines[0].text
     for previous, line in zip(lines, lines[1:]):

@@ -27,7 +27,7 @@ class ReadOptions:
     ocr: bool = True
     ocr_workers: int | None = None  # None: one per core
     max_zip_ratio: float = 200.0  # uncompressed/compressed size of one zip member, against zip bombs
-    pdf_text_tables: bool = True  # find borderless tables by text alignment on pages without rules
+    pdf_text_tables: bool = True  # on PDF pages without rules, find tables by their white-space columns
     convert_timeout_s: float = 120.0  # LibreOffice .doc -> .docx conversion
 
 
