@@ -221,3 +221,22 @@ def test_docx_source_shows_the_readers_blocks(tmp_path):
     assert src["kind"] == "text" and src["unit"] == "Khối"
     [hit] = [l for l in src["lines"] if l["hit"]]
     assert "Số hóa hồ sơ lưu trữ." in hit["text"] and "│" in hit["text"]
+
+
+def test_agency_suggestions_search_registry_aliases(monkeypatch):
+    import sys
+    import types
+
+    from plantasks.review.normalize import suggest_names
+
+    module = types.ModuleType("plantasks.normalizers.agencies")
+    alias = types.SimpleNamespace(text="Sở KH&ĐT")
+    entries = {"so_khdt": types.SimpleNamespace(id="so_khdt", name="Sở Kế hoạch và Đầu tư", aliases=(alias,)),
+               "so_khcn": types.SimpleNamespace(id="so_khcn", name="Sở Khoa học và Công nghệ", aliases=())}
+    module.load_registry = lambda: types.SimpleNamespace(entries=entries)
+    monkeypatch.setitem(sys.modules, "plantasks.normalizers.agencies", module)
+    monkeypatch.setitem(sys.modules, "plantasks.normalizers.agencies.normalize", None)
+    assert suggest_names("sở kh") == ["Sở Kế hoạch và Đầu tư", "Sở Khoa học và Công nghệ"]
+    assert suggest_names("so kh&") == ["Sở Kế hoạch và Đầu tư"]
+    assert suggest_names("khoa hoc") == ["Sở Khoa học và Công nghệ"]
+    assert suggest_names("Ban Dân", extra=["Ban Dân tộc"]) == ["Ban Dân tộc"]

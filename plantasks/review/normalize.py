@@ -127,55 +127,54 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def registry_names() -> list[str]:
-    """Canonical names from the agency registry, or [] when there is none."""
+def registry_forms() -> dict[str, list[str]]:
+    """Canonical name -> the forms it is known by (name and aliases), from the agency registry; {} without one."""
     module = optional_module("plantasks.normalizers.agencies")
-    if module is None:
-        return []
-    for attr in ("canonical_names", "load_registry", "registry", "get_registry"):
-        fn = getattr(module, attr, None)
-        if callable(fn):
-            try:
-                names = _names_of(fn())
-            except Exception:
-                continue
-            if names:
-                return names
-    return []
+    load = getattr(module, "load_registry", None)
+    if load is None:
+        return {}
+    try:
+        entries = load().entries
+    except Exception:
+        return {}
+    forms: dict[str, list[str]] = {}
+    for entry in entries.values() if isinstance(entries, dict) else entries:
+        name = getattr(entry, "name", None)
+        if name:
+            aliases = [getattr(a, "text", a) for a in getattr(entry, "aliases", ()) or ()]
+            forms.setdefault(name, [name]).extend(a for a in aliases if isinstance(a, str))
+    return forms
 
 
-def _names_of(obj: Any) -> list[str]:
-    if isinstance(obj, dict):
-        named = [v for v in obj.values() if _entry_name(v)]
-        obj = named if named and len(named) == len(obj) else list(obj)
-    for attr in ("entries", "agencies", "records"):
-        if hasattr(obj, attr):
-            obj = getattr(obj, attr)
-            obj = list(obj.values()) if isinstance(obj, dict) else obj
-            break
-    names = [entry if isinstance(entry, str) else _entry_name(entry) for entry in obj or []]
-    return [n for n in dict.fromkeys(names) if n]
+def registry_names() -> list[str]:
+    return list(registry_forms())
 
 
-def _entry_name(entry: Any) -> str:
-    if isinstance(entry, dict):
-        return entry.get("name") or entry.get("canonical") or ""
-    if isinstance(entry, str):
-        return ""
-    return getattr(entry, "name", None) or getattr(entry, "canonical", None) or ""
+def _search_keys(text: str) -> set[str]:
+    """Folded forms of a text: as written and, with the registry's rules, abbreviations expanded (UBND...)."""
+    keys = {fold(text)}
+    key_of = getattr(optional_module("plantasks.normalizers.agencies.normalize"), "key_of", None)
+    if key_of is not None:
+        try:
+            keys.add(fold(key_of(text)))
+        except Exception:
+            pass
+    return {k for k in keys if k}
 
 
 def suggest_names(prefix: str, extra: Iterable[str] = (), limit: int = 15) -> list[str]:
-    """Canonical names starting with `prefix` (or with a word starting with it), registry first."""
-    query = fold(prefix)
-    if not query:
+    """Canonical names whose name or an alias starts with `prefix` (or has a word starting so), registry first."""
+    queries = _search_keys(prefix)
+    if not queries:
         return []
-    pool = list(dict.fromkeys([*registry_names(), *extra]))
+    pool = registry_forms()
+    for name in extra:
+        pool.setdefault(name, [name])
     starts, words = [], []
-    for name in pool:
-        folded = fold(name)
-        if folded.startswith(query):
+    for name, forms in pool.items():
+        keys = {k for form in forms for k in _search_keys(form)}
+        if any(k.startswith(q) for k in keys for q in queries):
             starts.append(name)
-        elif any(w.startswith(query) for w in folded.split()) or f" {query}" in f" {folded}":
+        elif any(f" {q}" in f" {k}" for k in keys for q in queries):
             words.append(name)
     return (starts + words)[:limit]
