@@ -240,3 +240,16 @@ def test_agency_suggestions_search_registry_aliases(monkeypatch):
     assert suggest_names("so kh&") == ["Sở Kế hoạch và Đầu tư"]
     assert suggest_names("khoa hoc") == ["Sở Khoa học và Công nghệ"]
     assert suggest_names("Ban Dân", extra=["Ban Dân tộc"]) == ["Ban Dân tộc"]
+
+
+def test_a_re_extracted_output_is_picked_up(out):
+    import os
+
+    app = ReviewApp(out)
+    [doc] = [d for d in app.documents() if d["file"] == "scan.pdf.json"]
+    assert len(app.document(doc["id"])["tasks"]) == 2
+    path = out / "scan.pdf.json"
+    result = DocumentResult.model_validate_json(path.read_text(encoding="utf-8"))
+    path.write_text(result.model_copy(update={"tasks": result.tasks[:1]}).model_dump_json(), encoding="utf-8")
+    os.utime(path, (1, 1))  # a different mtime whatever the clock's resolution
+    assert len(app.document(doc["id"])["tasks"]) == 1

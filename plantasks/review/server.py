@@ -78,7 +78,9 @@ class ReviewApp:
             return dict(seen)
 
     def _loaded(self, doc_id: str) -> _Loaded:
-        loaded = self._docs.get(doc_id) or self._scan().get(doc_id)
+        loaded = self._docs.get(doc_id)
+        if loaded is None or not _unchanged(loaded):
+            loaded = self._scan().get(doc_id)
         if loaded is None:
             raise ApiError(HTTPStatus.NOT_FOUND, f"no document {doc_id!r} in {self.out_dir}")
         return loaded
@@ -234,6 +236,14 @@ class ReviewApp:
         changed = self.store.set_status(ids, WITHDRAWN, who=str(payload.get("who") or ""),
                                         note="giữ giá trị trích xuất")
         return {"withdrawn": changed, "document": self.document(doc_id)}
+
+
+def _unchanged(loaded: _Loaded) -> bool:
+    """False when `plantasks extract` rewrote the file since it was read."""
+    try:
+        return loaded.path.stat().st_mtime == loaded.mtime
+    except OSError:
+        return False
 
 
 def review_order(tasks: list[dict]) -> list[str]:
