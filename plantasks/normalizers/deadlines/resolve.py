@@ -210,11 +210,11 @@ def _merge_range(unit: Unit, e: Entity) -> None:
     if first is not None and last is not None:
         if first.year is None and last.year is not None:
             first = first.with_year(last.year)
-            if first.first_day() > last.last_day():
+            if _after(first, last):
                 first = first.with_year(last.year - 1)
         elif last.year is None and first.year is not None:
             last = last.with_year(first.year)
-            if last.last_day() < first.first_day():
+            if _after(first, last):
                 last = last.with_year(first.year + 1)
     unit.first, unit.last, unit.end = first, last, e.end
     unit.rule = "range"
@@ -222,6 +222,13 @@ def _merge_range(unit: Unit, e: Entity) -> None:
     unit.explicit_year = unit.explicit_year or e.explicit_year
     unit.year_source = "explicit" if unit.explicit_year else None
     unit.ocr = unit.ocr or e.ocr
+
+
+def _after(first: Slot, last: Slot) -> bool:
+    """True when `first` starts after `last` ends (both with years; invalid days compare False)."""
+    if not (first.is_valid() and last.is_valid()):
+        return False
+    return first.first_day() > last.last_day()
 
 
 def _cue(gap: str, cues: Cues) -> str | None:
@@ -330,6 +337,8 @@ def unit_dates(unit: Unit, ctx: PlanContext) -> tuple[str, date | None, date | N
     kind = "period" if span else {"day": "date", "month": "month", "quarter": "quarter", "half": "half_year", "year": "year"}[unit.first.grain]
     if unit.needs_year:
         return kind, None, None, [YEAR_UNRESOLVED]
+    if not (unit.first.is_valid() and unit.last.is_valid()):
+        return "unspecified", None, None, [INVALID_DATE]  # "29/02" in a year that has no 29 February
     first_day, last_day = unit.first.first_day(), unit.last.last_day()
     if unit.from_now:
         first_day = ctx.reference_date  # type: ignore[assignment]
