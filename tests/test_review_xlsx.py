@@ -184,3 +184,17 @@ def test_conflicting_cells_are_marked(run, tmp_path):
     row = rows_by_stt(ws, source.name)["4"]
     assert ws.cell(row, INDEX["lead"]).fill.fgColor.rgb.endswith(CONFLICT_FILL.fgColor.rgb[-6:])
     assert "correction_conflict" in ws.cell(row, INDEX["flags"]).value
+
+
+def test_labels_cover_every_code_and_are_unique():
+    import typing
+
+    from plantasks.review.fields import ALL_FIELDS, labels
+    from plantasks.schemas.output import Area, DeadlineKind
+
+    data = labels()
+    assert list(data["areas"]) == list(typing.get_args(Area))
+    assert list(data["deadline_kinds"]) == list(typing.get_args(DeadlineKind))
+    assert set(data["fields"]) == set(ALL_FIELDS)
+    for table in data.values():
+        assert len(set(table.values())) == len(table), "two codes share a label"

@@ -7,11 +7,15 @@ deadline rule names and confidences.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from rapidfuzz import fuzz
 
@@ -137,3 +141,10 @@ def key_score(task: dict, key: dict | None) -> float:
         return 0.0
     return fuzz.ratio(norm_text(task.get("content")), key.get("content") or "", processor=None,
                       score_cutoff=KEY_MATCH_MIN)
+
+
+@functools.cache
+def labels() -> dict[str, dict[str, str]]:
+    """Vietnamese labels for areas, deadline kinds and field names (data/labels.yaml)."""
+    path = Path(__file__).parent / "data" / "labels.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))

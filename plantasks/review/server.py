@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlparse
 
 from plantasks.review.apply import Conflict, document_name
 from plantasks.review.edits import Deletion, NewTask, TaskEdit, corrections_for
-from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, agency_names
+from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, agency_names, labels
 from plantasks.review.normalize import normalize_deadline_text, plan_context, suggest_names
 from plantasks.review.outputs import extracted, read_output, review_view
 from plantasks.review.store import ACTIVE, WITHDRAWN, CorrectionStore, default_store_path
@@ -332,6 +332,7 @@ def make_handler(app: ReviewApp) -> type[BaseHTTPRequestHandler]:
             q = {k: v[-1] for k, v in parse_qs(url.query).items()}
             routes = {
                 "/api/documents": lambda: app.documents(),
+                "/api/labels": labels,
                 "/api/document": lambda: app.document(_required(q, "doc")),
                 "/api/source": lambda: app.source(_required(q, "doc"), _required(q, "task")),
                 "/api/agencies": lambda: {"names": app.agencies(q.get("q", ""), q.get("doc"))},

@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from plantasks import __version__
 from plantasks.review.apply import Conflict
 from plantasks.review.edits import AREAS, Deletion, NewTask, TaskEdit, corrections_for
-from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, norm_text
+from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, labels, norm_text
 from plantasks.review.normalize import normalize_deadline_text, plan_context
 from plantasks.review.outputs import extracted, load_outputs, review_view
 from plantasks.review.store import CorrectionStore, default_store_path
@@ -42,17 +42,8 @@ FORMAT = 1
 JSON_CHUNK = 30_000  # a cell holds at most 32,767 characters
 MARK = "x"
 
-AREA_LABELS = {
-    "direction": "Chỉ đạo, điều hành, tuyên truyền", "institutions": "Cải cách thể chế",
-    "procedures": "Cải cách thủ tục hành chính", "organization": "Cải cách tổ chức bộ máy",
-    "civil_service": "Cải cách chế độ công vụ", "public_finance": "Cải cách tài chính công",
-    "digital_government": "Chính quyền điện tử, chính quyền số", "other": "Khác",
-}
-KIND_LABELS = {
-    "date": "Ngày", "month": "Tháng", "quarter": "Quý", "half_year": "Nửa năm", "year": "Năm",
-    "period": "Giai đoạn", "recurring": "Định kỳ", "continuous": "Thường xuyên", "event": "Theo sự kiện",
-    "reference": "Theo văn bản khác", "unspecified": "Không xác định",
-}
+AREA_LABELS = labels()["areas"]
+KIND_LABELS = labels()["deadline_kinds"]
 DATED_KINDS = {"date", "month", "quarter", "half_year", "year", "period"}
 KINDS: tuple[str, ...] = typing.get_args(DeadlineKind)
 

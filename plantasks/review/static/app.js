@@ -1,22 +1,10 @@
 "use strict";
 // Review page: one document at a time; edits are kept client-side until Ctrl+S sends them as one save.
 
-const AREAS = {
-  direction: "Chỉ đạo, điều hành, tuyên truyền", institutions: "Cải cách thể chế",
-  procedures: "Cải cách thủ tục hành chính", organization: "Cải cách tổ chức bộ máy",
-  civil_service: "Cải cách chế độ công vụ", public_finance: "Cải cách tài chính công",
-  digital_government: "Chính quyền điện tử, chính quyền số", other: "Khác",
-};
-const KINDS = {
-  date: "Ngày", month: "Tháng", quarter: "Quý", half_year: "Nửa năm", year: "Năm", period: "Giai đoạn",
-  recurring: "Định kỳ", continuous: "Thường xuyên", event: "Theo sự kiện", reference: "Theo văn bản khác",
-  unspecified: "Không xác định",
-};
-const FIELD_NAMES = {
-  content: "Nội dung", outputs: "Sản phẩm", lead: "Chủ trì", support: "Phối hợp", deadline: "Thời hạn",
-  stt: "STT", section: "Mục", area: "Lĩnh vực", funding: "Kinh phí", accepted: "Chấp nhận",
-  add_task: "Thêm nhiệm vụ", delete_task: "Xóa nhiệm vụ",
-};
+// Vietnamese labels of codes (areas, deadline kinds, fields): data/labels.yaml via /api/labels.
+let AREAS = {};
+let KINDS = {};
+let FIELD_NAMES = {};
 
 const S = {
   docs: [], docId: null, data: null, cur: null, edits: {}, accepted: {}, deleted: new Set(), added: [],
@@ -495,6 +483,8 @@ async function openDocument(id) {
 }
 
 async function start() {
+  const labels = await api("/api/labels");
+  AREAS = labels.areas; KINDS = labels.deadline_kinds; FIELD_NAMES = labels.fields;
   $("#who").value = localStorage.getItem("plantasks.who") || "";
   $("#who").addEventListener("change", (e) => localStorage.setItem("plantasks.who", e.target.value.trim()));
   S.docs = await api("/api/documents");
