@@ -253,3 +253,32 @@ def test_a_re_extracted_output_is_picked_up(out):
     path.write_text(result.model_copy(update={"tasks": result.tasks[:1]}).model_dump_json(), encoding="utf-8")
     os.utime(path, (1, 1))  # a different mtime whatever the clock's resolution
     assert len(app.document(doc["id"])["tasks"]) == 1
+
+
+def test_conflicts_point_at_the_current_tasks_after_a_source_change(tmp_path):
+    from plantasks.review.edits import Deletion, TaskEdit, corrections_for
+
+    source = tmp_path / "src" / FIXTURE.name
+    source.parent.mkdir()
+    shutil.copy(FIXTURE, source)
+    out = tmp_path / "out"
+    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
+    first = DocumentResult.model_validate_json((out / f"{source.name}.json").read_text(encoding="utf-8"))
+    by_stt = {t.stt: t for t in first.tasks}
+    batch = corrections_for(first, "lan", [TaskEdit(by_stt["4"].id, {"lead": ["Sở Tư pháp"]})],
+                            deleted=[Deletion(by_stt["6"].id)])
+    CorrectionStore(default_store_path(out)).save(batch.corrections)
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("\tSở Nội vụ.\n\tHội đồng", "\tSở Tài chính.\n\tHội đồng")
+                      .replace("Tổng hợp, báo cáo tình hình", "Sơ kết tình hình"), encoding="utf-8")
+    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
+    app = ReviewApp(out)
+    [doc] = app.documents()
+    assert doc["conflicts"] == 2
+    data = app.document(doc["id"])
+    tasks = {t["stt"]: t for t in data["tasks"]}
+    assert len(data["tasks"]) == 6 and tasks["6"]["content"].startswith("Sơ kết")
+    conflicts = {c["field"]: c for c in data["conflicts"]}
+    assert conflicts["lead"]["task_id"] == tasks["4"]["id"] != by_stt["4"].id
+    assert conflicts["delete_task"]["task_id"] is None
+    assert "correction_conflict" in tasks["4"]["flags"]

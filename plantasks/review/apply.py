@@ -9,6 +9,7 @@ the correction stays in the store for the analyst to re-confirm or withdraw.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -23,6 +24,7 @@ from plantasks.review.store import Correction, CorrectionStore
 from plantasks.schemas.output import DocumentResult
 
 CONFLICT = "correction_conflict"
+_CORRECTION_ID = re.compile(r"correction #(\d+)\b")
 
 
 def document_name(source_file: str | None) -> str:
@@ -199,9 +201,11 @@ def restore_extracted(result: DocumentResult, corrections: Sequence[Correction])
     data = result.model_dump(mode="json")
     added = {c.task_id for c in corrections if c.field == ADD_TASK}
     tasks = [t for t in data["tasks"] if t.get("id") not in added]
+    not_applied = conflicted_ids(data.get("warnings") or [])
     for c in sorted(corrections, key=lambda c: c.id or 0, reverse=True):
         if c.field == DELETE_TASK:
-            _restore_deleted(tasks, c)
+            if c.id not in not_applied:
+                _restore_deleted(tasks, c)
             continue
         task = _find(tasks, c.task_id)
         if c.field in EDITABLE_FIELDS and task and c.field in (task.get("corrected") or []):
@@ -213,6 +217,12 @@ def restore_extracted(result: DocumentResult, corrections: Sequence[Correction])
     data["tasks"] = tasks
     data["warnings"] = [w for w in data.get("warnings") or [] if w.get("code") != CONFLICT]
     return DocumentResult.model_validate(data)
+
+
+def conflicted_ids(warnings: list[dict]) -> set[int]:
+    """Ids of the corrections a run reported as conflicts (so did not apply)."""
+    found = (_CORRECTION_ID.match(w.get("message") or "") for w in warnings if w.get("code") == CONFLICT)
+    return {int(m.group(1)) for m in found if m}
 
 
 def _restore_deleted(tasks: list[dict], c: Correction) -> None:

@@ -111,7 +111,7 @@ class ReviewApp:
             "tasks": tasks,
             "order": review_order(tasks),
             "warnings": [w.model_dump(mode="json") for w in view.warnings if w.code != "correction_conflict"],
-            "conflicts": [{"task_id": c.task_id, "message": c.message, **c.correction.to_json()} for c in conflicts],
+            "conflicts": [{**c.correction.to_json(), "task_id": c.task_id, "message": c.message} for c in conflicts],
             "history": [c.to_json() for c in history],
             "low_confidence": LOW_CONFIDENCE,
         }

@@ -213,3 +213,42 @@ def test_a_scanned_page_shows_the_cell_box(tmp_path, page):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_conflicts_after_a_source_change_are_resolved_on_the_page(sample_run, page):
+    from plantasks.review.edits import Deletion, TaskEdit, corrections_for
+
+    source, out, first = sample_run
+    by_stt = {t.stt: t for t in first.tasks}
+    batch = corrections_for(first, "lan", [TaskEdit(by_stt["4"].id, {"lead": ["Sở Tư pháp"]})],
+                            deleted=[Deletion(by_stt["6"].id)])
+    CorrectionStore(default_store_path(out)).save(batch.corrections)
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("\tSở Nội vụ.\n\tHội đồng", "\tSở Tài chính.\n\tHội đồng")
+                      .replace("Tổng hợp, báo cáo tình hình", "Sơ kết tình hình"), encoding="utf-8")
+    extract(source, out)
+    server = make_server(ReviewApp(out), port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        # the conflicting task comes first and says what happened
+        page.wait_for_selector("#tasks li.current .badge.conflict")
+        assert page.input_value("#f-stt") == "4"
+        assert "Sở Tài chính" in page.inner_text(".notice.conflict")
+        assert "Tổng hợp, báo cáo" in page.inner_text("#doc-conflicts")
+        # re-apply the stored value on task 4; drop the deletion that no longer matches a row
+        with page.expect_response(lambda r: "/api/save" in r.url):
+            page.click("text=Dùng giá trị đã sửa")
+        page.wait_for_selector(".notice.conflict", state="detached")
+        with page.expect_response(lambda r: "/api/withdraw" in r.url):
+            page.click("#doc-conflicts button")
+        page.wait_for_selector("#doc-conflicts .orphan", state="detached")
+        assert "0 xung đột" in page.inner_text("#stats")
+    finally:
+        server.shutdown()
+        server.server_close()
+    result = extract(source, out)
+    final = {t.stt: t for t in result.tasks}
+    assert [a.name for a in final["4"].lead] == ["Sở Tư pháp"] and final["4"].corrected == ["lead"]
+    assert final["6"].content.startswith("Sơ kết")
+    assert not [w for w in result.warnings if w.code == "correction_conflict"]

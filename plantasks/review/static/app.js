@@ -97,6 +97,17 @@ function badges(t) {
   return out.join("");
 }
 
+function orphanContent(c) {
+  if (c.field === "delete_task" && c.before && c.before.task) return c.before.task.content;
+  if (c.field === "add_task" && c.after) return c.after.content;
+  return (c.task_key && c.task_key.content) || c.task_id;
+}
+
+function excerpt(text, n = 70) {
+  const t = String(text || "");
+  return t.length > n ? t.slice(0, n - 1) + "…" : t;
+}
+
 function shortTable(label) {
   const m = /(\d+)\s*$/.exec(label || "");
   return m ? "PL " + m[1] : "";
@@ -113,14 +124,15 @@ function renderList() {
   }).join("");
   const cur = $("#tasks li.current");
   if (cur) cur.scrollIntoView({ block: "nearest" });
-  const gone = (S.data.history || []).filter((c) => c.field === "delete_task" && c.status === "active");
+  const conflicted = new Set((S.data.conflicts || []).map((c) => c.id));
+  const gone = (S.data.history || []).filter((c) => c.field === "delete_task" && c.status === "active" && !conflicted.has(c.id));
   $("#deleted-tasks").innerHTML = gone.length ? `<details><summary>Đã xóa ${gone.length} nhiệm vụ</summary>` +
     gone.map((c) => `<div class="gone"><span class="stt">${esc(c.before.task.stt || "–")}</span>${esc(c.before.task.content)} ` +
       `<button class="small" data-withdraw="${c.id}">Khôi phục</button></div>`).join("") + `</details>` : "";
   const orphan = (S.data.conflicts || []).filter((c) => !c.task_id);
-  $("#doc-conflicts").innerHTML = orphan.length ? `${orphan.length} sửa đổi không còn khớp nhiệm vụ nào:` +
-    orphan.map((c) => `<div>#${c.id} ${esc(FIELD_NAMES[c.field] || c.field)} — ${esc(c.message)} ` +
-      `<button class="small" data-withdraw="${c.id}">Bỏ sửa đổi này</button></div>`).join("") : "";
+  $("#doc-conflicts").innerHTML = orphan.length ? `<strong>${orphan.length} sửa đổi không còn khớp nhiệm vụ nào</strong> (văn bản nguồn đã đổi):` +
+    orphan.map((c) => `<div class="orphan" title="${esc(c.message)}">#${c.id} ${esc(FIELD_NAMES[c.field] || c.field)}: ` +
+      `“${esc(excerpt(orphanContent(c)))}” <button class="small" data-withdraw="${c.id}">Bỏ sửa đổi này</button></div>`).join("") : "";
 }
 
 function refreshChrome() {
