@@ -133,3 +133,17 @@ def test_page_with_nothing_but_furniture_is_no_text():
     with pytest.raises(ReaderError) as err:
         read_document(html, "empty.html")
     assert err.value.code == "no_text"
+
+
+def test_document_heading_named_header_is_kept_but_the_portal_banner_is_not():
+    html = """<html><body>
+    <header><a href="/">Cổng thông tin</a></header>
+    <div class="header-vanban">ỦY BAN NHÂN DÂN TỈNH HÀ NAM. Số: 12/KH-UBND. Hà Nam, ngày 05 tháng 01 năm 2024</div>
+    <article><header><h1>KẾ HOẠCH cải cách hành chính</h1></header><p>Nội dung.</p></article>
+    </body></html>""".encode()
+    parsed = read_document(html, "page.html")
+    assert _lines(parsed) == [
+        "ỦY BAN NHÂN DÂN TỈNH HÀ NAM. Số: 12/KH-UBND. Hà Nam, ngày 05 tháng 01 năm 2024",
+        "KẾ HOẠCH cải cách hành chính",
+        "Nội dung.",
+    ]

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from plantasks.parsers.blocks import Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 from plantasks.parsers.detect import decode_text
 
-_DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "select",
+_DROP_TAGS = {"script", "style", "noscript", "nav", "footer", "aside", "form", "iframe", "select",
               "button", "template", "svg", "canvas", "object", "embed", "input", "textarea", "head", "title"}
+_SHORT_TEXT = 40  # a container named like furniture is dropped only when it is short or mostly links
 _FURNITURE = re.compile(r"(^|[\s_-])(menu|nav|navbar|breadcrumbs?|footer|header|sidebar|banner|share|social|"
                         r"search|login|comment|related|tags|pagination|toolbar|cookie|advert|ads)($|[\s_-])", re.I)
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
@@ -122,7 +123,8 @@ def _drop_furniture(root) -> None:
             doomed.append(element)  # comments, processing instructions
             continue
         tag = element.tag.lower()
-        if tag in _DROP_TAGS or _is_furniture(element) or (tag in ("ul", "ol", "div") and _is_link_list(element)):
+        if (tag in _DROP_TAGS or _is_page_header(element) or _is_furniture(element)
+                or (tag in ("ul", "ol", "div") and _is_link_list(element))):
             doomed.append(element)
     for element in doomed:
         parent = element.getparent()
@@ -142,25 +144,38 @@ def _append_text(parent, text: str) -> None:
         parent.text = (parent.text or "") + text
 
 
+def _is_page_header(element) -> bool:
+    """<header> of the page (the portal's banner), not the heading of an <article> or <main>."""
+    return element.tag.lower() == "header" and not element.xpath("ancestor::article | ancestor::main")
+
+
 def _is_furniture(element) -> bool:
     if element.get("role") in ("navigation", "banner", "contentinfo", "search", "menu", "menubar"):
         return True
     if element.tag.lower() in ("table", "tr", "td", "th", "tbody", "p"):
         return False  # only containers are judged by their names: a table is content
     names = " ".join(filter(None, (element.get("class"), element.get("id"))))
-    return bool(names) and bool(_FURNITURE.search(names)) and not element.xpath(".//table")
+    if not names or not _FURNITURE.search(names) or element.xpath(".//table"):
+        return False
+    # a document's own heading block can be named "header" too: keep long text that is not links
+    return _text_length(element) < _SHORT_TEXT or _link_share(element) >= 0.3
 
 
 def _is_link_list(element) -> bool:
     """A menu or list of related links: nearly all of its text sits in links, and there are several."""
     if element.xpath(".//table"):
         return False
-    links = element.xpath(".//a")
-    if len(links) < 3:
-        return False
-    total = len(_SPACE.sub("", element.text_content()))
-    linked = sum(len(_SPACE.sub("", a.text_content())) for a in links)
-    return total > 0 and linked / total > 0.8
+    return len(element.xpath(".//a")) >= 3 and _link_share(element) > 0.8
+
+
+def _text_length(element) -> int:
+    return len(_SPACE.sub("", element.text_content()))
+
+
+def _link_share(element) -> float:
+    total = _text_length(element)
+    linked = sum(_text_length(a) for a in element.xpath(".//a"))
+    return linked / total if total else 0.0
 
 
 # ---------------------------------------------------------------- the walk
