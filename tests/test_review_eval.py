@@ -77,3 +77,8 @@ def test_counts_are_multisets():
     c.add(["a", "a", "b"], ["a", "c"])
     assert (c.tp, c.fp, c.fn) == (1, 1, 2)
     assert Counts().f1() == 1.0
+
+
+def test_cli_refuses_missing_folders(tmp_path):
+    assert review_main(["eval", str(tmp_path / "none"), "--gold", str(EVAL / "gold")]) == 2
+    assert review_main(["eval", str(EVAL / "out"), "--gold", str(tmp_path / "none")]) == 2

@@ -145,6 +145,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if not args.gold.is_dir():
         return _fail(f"no such gold folder: {args.gold}")
+    if not args.out_dir.is_dir():
+        return _fail(f"no such output folder: {args.out_dir} (run `plantasks extract ... --out {args.out_dir}` first)")
     report = score_run(args.gold, args.out_dir, detail=args.detail)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
