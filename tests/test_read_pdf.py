@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from plantasks.parsers.blocks import Provenance, ReaderError, TableRow, TextLine
+from plantasks.parsers.blocks import Cell, Provenance, ReaderError, TableRow, TextLine
 from plantasks.parsers.read import ReadOptions, read_document
 
 PDF = Path(__file__).parent / "fixtures" / "pdf"
@@ -309,3 +309,17 @@ def test_borderless_detection_can_be_switched_off():
 
 def test_body_text_pages_give_no_tables(ruled):
     assert _rows(ruled, page=1) == []
+
+
+def test_scan_carrying_a_typed_footer_still_goes_to_ocr(monkeypatch):
+    # a picture over most of the page and one typed line: the text layer is not the page's content
+    seen = []
+
+    def ocr_pdf_pages(data, page_numbers, options):
+        seen.extend(page_numbers)
+        return [TableRow((Cell("1", Provenance(page=1)), Cell("Việc một", Provenance(page=1))), Provenance(page=1))]
+
+    monkeypatch.setitem(sys.modules, "plantasks.parsers.ocr", types.SimpleNamespace(ocr_pdf_pages=ocr_pdf_pages))
+    parsed = read_document((PDF / "scan_with_page_number.pdf").read_bytes(), "scan.pdf")
+    assert seen == [1]
+    assert _rows(parsed) == [["1", "Việc một"]]

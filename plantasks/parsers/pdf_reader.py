@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 
 _MIN_TEXT_CHARS = 20  # fewer visible characters than this: the page has no usable text layer
+_SCAN_TEXT_CHARS = 200  # a page mostly covered by pictures needs this much text not to be treated as a scan
 _SLIVER_COLUMN = 6.0  # points: grid columns narrower than this come from ruling jitter
 _SLIVER_ROW = 3.0
 _BULLET = re.compile(r"^([-+•●○▪–*]|\d{1,2}[.)]|[a-zđ][.)])\s")
@@ -193,11 +194,11 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
             layer = read_text_layer(textpage)
         finally:
             textpage.close()
-        if not _has_text_layer(layer):
-            return None
         frame = _Frame.of(page, layer.dominant_angle)
+        edges, image_area = page_objects(page, frame)
+        if not _has_text_layer(layer, image_area / max(frame.width * frame.height, 1.0)):
+            return None
         chars = page_chars(layer, frame)
-        edges = page_edges(page, frame)
     finally:
         page.close()
     words = chars_to_words(chars)
@@ -220,8 +221,11 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
     return PageLayout(number, frame.width, frame.height, words_to_lines(outside), tables)
 
 
-def _has_text_layer(layer: "TextLayer") -> bool:
-    return layer.visible >= _MIN_TEXT_CHARS and layer.unmapped_share < 0.3
+def _has_text_layer(layer: "TextLayer", image_share: float) -> bool:
+    """Enough mapped characters, and not a scan carrying only a stamp or a page number as text."""
+    if layer.visible < _MIN_TEXT_CHARS or layer.unmapped_share >= 0.3:
+        return False
+    return not (image_share > 0.5 and layer.visible < _SCAN_TEXT_CHARS)
 
 
 # ---------------------------------------------------------------- PDFium objects -> chars and edges
@@ -451,26 +455,31 @@ def _breaks_word(previous: _Char, char: _Char) -> bool:
     return char.x0 - previous.x1 > 0.15 * height  # font height = 1 em: a gap wider than a thin space
 
 
-def page_edges(page, frame: _Frame) -> list[dict]:
-    """Straight horizontal/vertical segments of the page's visible path objects, as pdfplumber edges."""
+def page_objects(page, frame: _Frame) -> tuple[list[dict], float]:
+    """The page's ruling lines (straight horizontal/vertical segments of visible paths, as pdfplumber
+    edges) and the area its pictures cover (square points)."""
     import pypdfium2.raw as raw
 
     edges: list[dict] = []
+    images: list[float] = []
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     count = raw.FPDFPage_CountObjects(page)
     for index in range(count):
-        _object_edges(raw.FPDFPage_GetObject(page, index), identity, frame, edges, depth=0)
-    return edges
+        _object_edges(raw.FPDFPage_GetObject(page, index), identity, frame, edges, images, depth=0)
+    return edges, sum(images)
 
 
-def _object_edges(obj, outer, frame: _Frame, edges: list[dict], depth: int) -> None:
+def _object_edges(obj, outer, frame: _Frame, edges: list[dict], images: list[float], depth: int) -> None:
     import pypdfium2.raw as raw
 
     kind = raw.FPDFPageObj_GetType(obj)
     if kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
         matrix = _compose(_matrix_of(obj), outer)
         for index in range(raw.FPDFFormObj_CountObjects(obj)):
-            _object_edges(raw.FPDFFormObj_GetObject(obj, index), matrix, frame, edges, depth + 1)
+            _object_edges(raw.FPDFFormObj_GetObject(obj, index), matrix, frame, edges, images, depth + 1)
+    elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+        a, b, c, d, _, _ = _compose(_matrix_of(obj), outer)  # an image fills the unit square of its matrix
+        images.append(abs(a * d - b * c))
     elif kind == raw.FPDF_PAGEOBJ_PATH and _is_drawn(obj):
         matrix = _compose(_matrix_of(obj), outer)
         for (xa, ya), (xb, yb) in _path_segments(obj):
