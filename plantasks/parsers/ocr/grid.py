@@ -1,0 +1,189 @@
+"""Rulings -> table grids: which lines belong together, where the row and column boundaries are,
+and which grid cells are merged (a boundary line missing inside a row or column).
+
+Stages, as small pure functions: rulings_to_tables (connected lines) -> boundaries (clustered line
+positions) -> boundary presence per grid row/column -> merged cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plantasks.parsers.ocr.rulings import Ruling
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
+
+
+@dataclass(frozen=True)
+class TableGrid:
+    xs: tuple[float, ...]  # column boundaries, left to right
+    ys: tuple[float, ...]  # row boundaries, top to bottom
+    cells: tuple[GridCell, ...]
+
+    @property
+    def row_count(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def col_count(self) -> int:
+        return len(self.xs) - 1
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def cell_at(self, row: int, col: int) -> GridCell:
+        for cell in self.cells:
+            if cell.row <= row < cell.row + cell.row_span and cell.col <= col < cell.col + cell.col_span:
+                return cell
+        raise KeyError((row, col))
+
+
+@dataclass(frozen=True)
+class GridTuning:
+    touch: float  # how far apart a line end and a crossing line may be and still meet (px)
+    merge: float  # boundaries closer than this are one boundary (px)
+    coverage: float = 0.5  # share of a cell side a line must cover to count as a boundary there
+
+
+def rulings_to_tables(horizontal: list[Ruling], vertical: list[Ruling], tuning: GridTuning) -> list[TableGrid]:
+    tables = []
+    for h_group, v_group in table_groups(horizontal, vertical, tuning.touch):
+        grid = group_to_grid(h_group, v_group, tuning)
+        if grid is not None:
+            tables.append(grid)
+    return sorted(tables, key=lambda g: g.ys[0])
+
+
+def table_groups(horizontal: list[Ruling], vertical: list[Ruling], touch: float):
+    """Connected line sets with at least two lines each way: the frames of tables."""
+    return [(h, v) for h, v in connected_groups(horizontal, vertical, touch) if len(h) >= 2 and len(v) >= 2]
+
+
+def connected_groups(horizontal: list[Ruling], vertical: list[Ruling], touch: float):
+    """Sets of horizontal and vertical rulings connected through crossings."""
+    parent = list(range(len(horizontal) + len(vertical)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for hi, h in enumerate(horizontal):
+        for vi, v in enumerate(vertical):
+            if _cross(h, v, touch):
+                parent[find(hi)] = find(len(horizontal) + vi)
+    groups: dict[int, tuple[list[Ruling], list[Ruling]]] = {}
+    for hi, h in enumerate(horizontal):
+        groups.setdefault(find(hi), ([], []))[0].append(h)
+    for vi, v in enumerate(vertical):
+        groups.setdefault(find(len(horizontal) + vi), ([], []))[1].append(v)
+    return list(groups.values())
+
+
+def _cross(h: Ruling, v: Ruling, touch: float) -> bool:
+    return h.start - touch <= v.pos <= h.end + touch and v.start - touch <= h.pos <= v.end + touch
+
+
+def group_to_grid(horizontal: list[Ruling], vertical: list[Ruling], tuning: GridTuning) -> TableGrid | None:
+    ys = cluster_positions([h.pos for h in horizontal], tuning.merge)
+    xs = cluster_positions([v.pos for v in vertical], tuning.merge)
+    xs = _with_open_edges(xs, min(h.start for h in horizontal), max(h.end for h in horizontal), tuning.merge)
+    ys = _with_open_edges(ys, min(v.start for v in vertical), max(v.end for v in vertical), tuning.merge)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    v_present = [[_covers(vertical, x, ys[r], ys[r + 1], tuning) for x in xs] for r in range(len(ys) - 1)]
+    h_present = [[_covers(horizontal, y, xs[c], xs[c + 1], tuning) for y in ys] for c in range(len(xs) - 1)]
+    cells = merged_cells(xs, ys, v_present, h_present)
+    return TableGrid(tuple(xs), tuple(ys), tuple(cells))
+
+
+def cluster_positions(positions: list[float], merge: float) -> list[float]:
+    """Sorted positions, those closer than `merge` replaced by their mean."""
+    clusters: list[list[float]] = []
+    for p in sorted(positions):
+        if clusters and p - clusters[-1][-1] <= merge:
+            clusters[-1].append(p)
+        else:
+            clusters.append([p])
+    return [sum(c) / len(c) for c in clusters]
+
+
+def _with_open_edges(bounds: list[float], lo: float, hi: float, merge: float) -> list[float]:
+    """Add the table's outer edge where the crossing lines run past the last boundary (no border line)."""
+    out = list(bounds)
+    if not out or lo < out[0] - 2 * merge:
+        out.insert(0, lo)
+    if hi > out[-1] + 2 * merge:
+        out.append(hi)
+    return out
+
+
+def _covers(rulings: list[Ruling], pos: float, lo: float, hi: float, tuning: GridTuning) -> bool:
+    """Is there a line at `pos` covering enough of the span [lo, hi] along it?"""
+    need = tuning.coverage * (hi - lo)
+    covered = 0.0
+    for r in rulings:
+        if abs(r.pos - pos) <= tuning.merge:
+            covered += max(0.0, min(r.end, hi) - max(r.start, lo))
+    return covered >= need
+
+
+def merged_cells(xs: list[float], ys: list[float], v_present, h_present) -> list[GridCell]:
+    """Union grid slots across missing boundaries; each union becomes one (rectangular) cell."""
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and not v_present[r][c + 1]:
+                parent[find((r, c))] = find((r, c + 1))
+            if r + 1 < rows and not h_present[c][r + 1]:
+                parent[find((r, c))] = find((r + 1, c))
+    slots: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for key in parent:
+        slots.setdefault(find(key), []).append(key)
+    rects = _rectangles([_bounding(members) for members in slots.values()])
+    return [
+        GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+        for r0, c0, r1, c1 in sorted(rects)
+    ]
+
+
+def _bounding(members: list[tuple[int, int]]) -> tuple[int, int, int, int]:
+    rs = [m[0] for m in members]
+    cs = [m[1] for m in members]
+    return (min(rs), min(cs), max(rs), max(cs))
+
+
+def _rectangles(rects: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Merge overlapping bounding rectangles until none overlap (non-rectangular unions)."""
+    rects = list(rects)
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(rects)):
+            for j in range(i + 1, len(rects)):
+                a, b = rects[i], rects[j]
+                if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
+                    rects[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    del rects[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return rects

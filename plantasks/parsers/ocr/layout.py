@@ -1,0 +1,209 @@
+"""Words + table grids -> reader blocks in reading order.
+
+A word belongs to the grid cell that holds its centre (words a little outside a table's border go
+to the nearest edge cell: text that overflows its cell). Within a cell, words are grouped into
+visual lines by vertical overlap; wrapped lines are joined with a space and real breaks (a new
+bullet, a short line) kept as '\\n' (paragraphs.py). A cell merged over several rows repeats its
+text in each row it spans; a cell merged over several columns holds its text in its first column
+and '' in the others, so every row of a table has the same number of cells. Rows with no text at
+all are left out. Words outside tables become TextLines, one per paragraph; a line split by a wide
+gap (two heading columns side by side) gives one TextLine per side. Typical glyph confusions are
+repaired per line (repair.py), Roman-numeral ones also in each row's first cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
+from plantasks.parsers.ocr.grid import GridCell, TableGrid
+from plantasks.parsers.ocr.paragraphs import Line, join_lines, make_line, paragraph_text, paragraphs
+from plantasks.parsers.ocr.raster import PixelMap
+from plantasks.parsers.ocr.repair import repair_row_number
+from plantasks.parsers.ocr.tesseract import Word
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Layout distances in pixels of the page image."""
+
+    table_margin: float  # a word centre this far outside a table still belongs to its edge cell
+    column_gap: float  # a wider gap inside a line separates two columns
+    wrap_slack: float  # how much short of the text width a line may end and still count as full
+    cell_padding: float  # the most a cell's text is inset from its left line
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A block with the pixel box it was found in, for ordering."""
+
+    block: Block
+    top: float
+
+
+def page_blocks(
+    words: list[Word], tables: list[TableGrid], page: int, to_doc: PixelMap, geometry: Geometry
+) -> list[Block]:
+    in_cells: dict[tuple[int, int, int], list[Word]] = {}
+    loose: list[Word] = []
+    for word in words:
+        slot = locate(word, tables, geometry.table_margin)
+        if slot is None:
+            loose.append(word)
+        else:
+            in_cells.setdefault(slot, []).append(word)
+    placed = text_paragraphs(loose, page, to_doc, geometry)
+    for index, table in enumerate(tables):
+        placed.extend(table_rows(table, index, in_cells, page, to_doc, geometry))
+    return [p.block for p in sorted(placed, key=lambda p: p.top)]
+
+
+def locate(word: Word, tables: list[TableGrid], margin: float) -> tuple[int, int, int] | None:
+    """(table, row, col) of the grid slot holding the word's centre, or None outside every table."""
+    cx, cy = word.center
+    for index, table in enumerate(tables):
+        x0, y0, x1, y1 = table.box
+        if x0 - margin <= cx <= x1 + margin and y0 - margin <= cy <= y1 + margin:
+            return (index, _slot(table.ys, cy), _slot(table.xs, cx))
+    return None
+
+
+def _slot(bounds: tuple[float, ...], value: float) -> int:
+    for i in range(1, len(bounds) - 1):
+        if value < bounds[i]:
+            return i - 1
+    return len(bounds) - 2
+
+
+# ---------------------------------------------------------------- tables
+
+
+def table_rows(table: TableGrid, index: int, in_cells, page: int, to_doc: PixelMap, geometry: Geometry) -> list[Placed]:
+    texts: dict[GridCell, tuple[str, float]] = {}
+    for cell in table.cells:
+        words = [
+            w
+            for r in range(cell.row, cell.row + cell.row_span)
+            for c in range(cell.col, cell.col + cell.col_span)
+            for w in in_cells.get((index, r, c), [])
+        ]
+        text = cell_text(words, cell.box, geometry)
+        texts[cell] = (repair_row_number(text) if cell.col == 0 else text, cell_confidence(words))
+    rows = []
+    for r in range(table.row_count):
+        cells = []
+        for c in range(table.col_count):
+            grid_cell = table.cell_at(r, c)
+            text, confidence = texts[grid_cell] if grid_cell.col == c else ("", 1.0)
+            cells.append(Cell(text, Provenance(page=page, bbox=to_doc.box(*grid_cell.box)), round(confidence, 3)))
+        if any(cell.text for cell in cells):
+            box = (table.xs[0], table.ys[r], table.xs[-1], table.ys[r + 1])
+            rows.append(Placed(TableRow(tuple(cells), Provenance(page=page, bbox=to_doc.box(*box))), box[1]))
+    return rows
+
+
+def cell_text(words: list[Word], box: tuple[float, float, float, float], geometry: Geometry) -> str:
+    lines = [make_line(line) for line in visual_lines(words)]
+    if not lines:
+        return ""
+    padding = min(max(min(line.x0 for line in lines) - box[0], 1.0), geometry.cell_padding)
+    return join_lines(lines, box[2] - box[0] - 2 * padding, geometry.wrap_slack)
+
+
+def cell_confidence(words: list[Word]) -> float:
+    """Mean word confidence on a 0..1 scale; 1.0 for an empty cell (nothing read, nothing doubtful)."""
+    if not words:
+        return 1.0
+    return sum(w.confidence for w in words) / len(words) / 100.0
+
+
+def visual_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into lines by vertical overlap, lines top to bottom, words left to right."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.center[1]):
+        if lines and _same_line(lines[-1], word):
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.box[0]) for line in lines]
+
+
+def _same_line(line: list[Word], word: Word) -> bool:
+    top = sorted(w.box[1] for w in line)[len(line) // 2]
+    bottom = sorted(w.box[3] for w in line)[len(line) // 2]
+    overlap = min(bottom, word.box[3]) - max(top, word.box[1])
+    return overlap > 0.5 * min(bottom - top, word.box[3] - word.box[1])
+
+
+# ---------------------------------------------------------------- text outside tables
+
+
+def text_paragraphs(words: list[Word], page: int, to_doc: PixelMap, geometry: Geometry) -> list[Placed]:
+    bands = line_bands(text_segments(words, geometry.column_gap))
+    single = [band[0] for band in bands if len(band) == 1]
+    if not single:
+        single = [line for band in bands for line in band]
+    if not single:
+        return []
+    width = max(line.x1 for line in single) - min(line.x0 for line in single)
+    placed: list[Placed] = []
+    run: list[Line] = []
+    for band in bands:
+        if len(band) > 1:
+            placed += _paragraph_blocks(run, width, geometry, page, to_doc)
+            placed += [_text_block([line], page, to_doc) for line in band]
+            run = []
+        else:
+            run.append(band[0])
+    return placed + _paragraph_blocks(run, width, geometry, page, to_doc)
+
+
+def text_segments(words: list[Word], column_gap: float) -> list[Line]:
+    """Visual lines of the words (per Tesseract line), split where a wide gap separates columns."""
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        by_line.setdefault(word.line, []).append(word)
+    return [
+        make_line(part)
+        for line_words in by_line.values()
+        for visual in visual_lines(line_words)
+        for part in split_at_gaps(visual, column_gap)
+    ]
+
+
+def split_at_gaps(line: list[Word], column_gap: float) -> list[list[Word]]:
+    parts = [[line[0]]]
+    for word in line[1:]:
+        if word.box[0] - parts[-1][-1].box[2] > column_gap:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
+def line_bands(lines: list[Line]) -> list[list[Line]]:
+    """Lines in reading order: top to bottom; lines side by side (overlapping by half) share a band."""
+    bands: list[list[Line]] = []
+    for line in sorted(lines, key=lambda l: ((l.top + l.bottom) / 2, l.x0)):
+        if bands and _overlaps(bands[-1], line):
+            bands[-1].append(line)
+        else:
+            bands.append([line])
+    return [sorted(band, key=lambda l: l.x0) for band in bands]
+
+
+def _overlaps(band: list[Line], line: Line) -> bool:
+    top = min(l.top for l in band)
+    bottom = max(l.bottom for l in band)
+    overlap = min(bottom, line.bottom) - max(top, line.top)
+    return overlap > 0.5 * min(bottom - top, line.bottom - line.top)
+
+
+def _paragraph_blocks(run: list[Line], width: float, geometry: Geometry, page: int, to_doc: PixelMap) -> list[Placed]:
+    return [_text_block(group, page, to_doc) for group in paragraphs(run, width, geometry.wrap_slack)]
+
+
+def _text_block(lines: list[Line], page: int, to_doc: PixelMap) -> Placed:
+    boxes = [line.box for line in lines]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return Placed(TextLine(paragraph_text(lines), Provenance(page=page, bbox=to_doc.box(*box))), box[1])

@@ -1,0 +1,154 @@
+"""One page image -> blocks: deskew, find the table grid, erase the ruling lines, OCR once, place words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
+from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
+from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
+from plantasks.parsers.ocr.layout import Geometry, page_blocks
+from plantasks.parsers.ocr.raster import PageImage
+from plantasks.parsers.ocr.rulings import erase_rulings, find_rulings
+from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, tesseract_words
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """OCR knobs; lengths in inches so they hold at any resolution."""
+
+    lang: str = "vie"
+    psm: int = 6  # one uniform block: finds lone numbers in narrow columns that psm 3 drops
+    ocr_dpi: float = 200.0  # pages scanned below this are upscaled for Tesseract (not for line finding)
+    timeout_s: float = 300.0
+    min_skew_deg: float = 0.3  # rotate only beyond this
+    ruling_min_length_in: float = 0.3
+    ruling_max_gap_in: float = 0.01
+    ruling_max_thickness_in: float = 0.04
+    ruling_halo_in: float = 0.015  # erased either side of a line's core pixels
+    free_rule_min_length_in: float = 1.0  # a line outside any table is erased from this length on
+    line_touch_in: float = 0.05
+    line_merge_in: float = 0.06
+    table_margin_in: float = 0.06
+    column_gap_in: float = 0.5  # a wider gap inside a text line separates two columns
+    wrap_slack_in: float = 0.04  # a line ending this close to the text width is full (wrapped)
+    cell_padding_in: float = 0.07  # the most a cell's text is inset from its left line
+    low_confidence: float = 0.6  # a page whose mean word confidence is below this is reported
+
+
+@dataclass(frozen=True)
+class PageResult:
+    page: int
+    blocks: list[Block]
+    issues: list[ReaderIssue] = field(default_factory=list)
+    skew_deg: float = 0.0
+    word_count: int = 0
+    mean_confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    gray: np.ndarray  # deskewed, ruling lines erased: what Tesseract reads
+    tables: list[TableGrid]
+    skew_deg: float
+
+
+def prepare_page(image: PageImage, settings: OcrSettings) -> PreparedPage:
+    gray = image.gray
+    threshold = otsu_threshold(gray)
+    ink = ink_mask(gray, threshold)
+    skew = estimate_skew(ink)
+    if abs(skew) > settings.min_skew_deg:
+        gray = rotate(gray, skew)
+        ink = ink_mask(gray, threshold)
+    else:
+        skew = 0.0
+    dpi = image.dpi
+    horizontal, vertical = find_rulings(
+        ink,
+        min_length=max(8, round(settings.ruling_min_length_in * dpi)),
+        max_gap=max(1, round(settings.ruling_max_gap_in * dpi)),
+        max_thickness=max(2.0, settings.ruling_max_thickness_in * dpi),
+    )
+    tuning = GridTuning(touch=settings.line_touch_in * dpi, merge=settings.line_merge_in * dpi)
+    groups = table_groups(horizontal, vertical, tuning.touch)
+    tables = sorted(filter(None, (group_to_grid(h, v, tuning) for h, v in groups)), key=lambda g: g.ys[0])
+    in_tables = [r for h, v in groups for r in (*h, *v)]
+    rules = [r for r in (*horizontal, *vertical) if r.length >= settings.free_rule_min_length_in * dpi]
+    halo = max(1, round(settings.ruling_halo_in * dpi))
+    return PreparedPage(erase_rulings(gray, ink, in_tables + rules, halo), tables, skew)
+
+
+def ocr_page(image: PageImage, settings: OcrSettings, binary: str) -> PageResult:
+    prepared = prepare_page(image, settings)
+    where = Provenance(page=image.page)
+    try:
+        words = drop_noise(read_words(prepared.gray, image.dpi, settings, binary))
+    except TesseractFailed as exc:
+        return PageResult(image.page, [], [ReaderIssue("ocr_failed", f"page {image.page}: {exc}", where)], prepared.skew_deg)
+    blocks = page_blocks(words, prepared.tables, image.page, image.to_doc, geometry(settings, image.dpi))
+    return PageResult(
+        image.page,
+        blocks,
+        page_issues(image.page, words, settings),
+        prepared.skew_deg,
+        len(words),
+        mean_confidence(words),
+    )
+
+
+def geometry(settings: OcrSettings, dpi: float) -> Geometry:
+    return Geometry(
+        table_margin=settings.table_margin_in * dpi,
+        column_gap=settings.column_gap_in * dpi,
+        wrap_slack=settings.wrap_slack_in * dpi,
+        cell_padding=settings.cell_padding_in * dpi,
+    )
+
+
+def read_words(gray: np.ndarray, dpi: float, settings: OcrSettings, binary: str) -> list[Word]:
+    """Tesseract's words, boxes in the pixels of `gray` (upscaled first when the scan is coarse)."""
+    factor = settings.ocr_dpi / dpi if dpi < settings.ocr_dpi * 0.95 else 1.0
+    if factor == 1.0:
+        return tesseract_words(binary, gray, dpi, settings.lang, settings.psm, settings.timeout_s)
+    size = (round(gray.shape[1] * factor), round(gray.shape[0] * factor))
+    larger = np.asarray(Image.fromarray(gray).resize(size, Image.Resampling.BICUBIC))
+    words = tesseract_words(binary, larger, dpi * factor, settings.lang, settings.psm, settings.timeout_s)
+    return [scaled_word(w, 1.0 / factor) for w in words]
+
+
+def scaled_word(word: Word, factor: float) -> Word:
+    x0, y0, x1, y1 = word.box
+    box = (round(x0 * factor), round(y0 * factor), round(x1 * factor), round(y1 * factor))
+    return Word(word.text, word.confidence, box, word.line)
+
+
+MEANINGFUL_MARKS = frozenset("-+*•")
+
+
+def drop_noise(words: list[Word]) -> list[Word]:
+    """Leave out specks Tesseract read as marks ('_', '`', '„') or lone letters, when it doubts them."""
+    return [w for w in words if not _is_noise(w)]
+
+
+def _is_noise(word: Word) -> bool:
+    if not any(ch.isalnum() for ch in word.text):
+        return word.text not in MEANINGFUL_MARKS and word.confidence < 60
+    return len(word.text) == 1 and word.text.isalpha() and word.confidence < 30
+
+
+def mean_confidence(words: list[Word]) -> float:
+    return round(sum(w.confidence for w in words) / len(words) / 100.0, 3) if words else 0.0
+
+
+def page_issues(page: int, words: list[Word], settings: OcrSettings) -> list[ReaderIssue]:
+    where = Provenance(page=page)
+    if not words:
+        return [ReaderIssue("ocr_empty_page", f"page {page}: OCR found no text", where)]
+    confidence = mean_confidence(words)
+    if confidence < settings.low_confidence:
+        return [ReaderIssue("ocr_low_confidence", f"page {page}: mean OCR confidence {confidence:.2f}", where)]
+    return []

@@ -1,0 +1,179 @@
+"""PDF pages and image files -> grayscale page images with a known pixel -> document-unit mapping.
+
+A scanned PDF page is usually one full-page image: then the embedded image is decoded as it is
+(no resampling, fastest). Anything else is rendered by pdfium. pdfium is not thread-safe, so every
+call into it goes through the caller's lock.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from plantasks.parsers.blocks import ReaderError
+
+RENDER_DPI = 300.0          # pages that are not a single image
+MIN_DPI, MAX_DPI = 100.0, 400.0  # beyond MAX_DPI an image is scaled down before OCR
+FULL_PAGE_COVER = 0.95      # an embedded image covering this share of the page is the page
+ASSUMED_PAGE_INCHES = 11.69  # long side of A4, to guess the resolution of an image without dpi
+
+
+@dataclass(frozen=True)
+class PixelMap:
+    """Affine map from image pixels to document units: doc = offset + pixel * scale."""
+
+    x_offset: float = 0.0
+    y_offset: float = 0.0
+    x_scale: float = 1.0
+    y_scale: float = 1.0
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        return (
+            round(self.x_offset + x0 * self.x_scale, 2),
+            round(self.y_offset + y0 * self.y_scale, 2),
+            round(self.x_offset + x1 * self.x_scale, 2),
+            round(self.y_offset + y1 * self.y_scale, 2),
+        )
+
+
+@dataclass(frozen=True)
+class PageImage:
+    page: int  # 1-based
+    gray: np.ndarray  # uint8, H x W, 0 = black
+    dpi: float
+    to_doc: PixelMap
+
+
+def pdf_page_count(data: bytes, lock: threading.Lock) -> int:
+    pdfium = _pdfium()
+    with lock:
+        pdf = _open_pdf(pdfium, data)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+
+
+def pdf_page_images(data: bytes, page_numbers: list[int], lock: threading.Lock) -> Iterator[PageImage]:
+    """Yield one PageImage per requested 1-based page, in the given order."""
+    pdfium = _pdfium()
+    with lock:
+        pdf = _open_pdf(pdfium, data)
+        count = len(pdf)
+    try:
+        for number in page_numbers:
+            if not 1 <= number <= count:
+                raise ReaderError("bad_page", f"page {number} is not in the document (it has {count} pages)")
+            with lock:
+                page = pdf[number - 1]
+                try:
+                    image = _embedded_page_image(pdfium, page, number) or _rendered_page_image(pdfium, page, number)
+                finally:
+                    page.close()
+            yield image
+    finally:
+        with lock:
+            pdf.close()
+
+
+def image_pages(data: bytes, max_pages: int) -> list[PageImage]:
+    """Decode a PNG/JPEG/TIFF (every frame of a multi-page TIFF is a page)."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        frame_count = getattr(image, "n_frames", 1)
+        if frame_count > max_pages:
+            raise ReaderError("too_many_pages", f"the image has {frame_count} pages; raise --max-pages to read it")
+        return [_frame_page(frame, number) for number, frame in enumerate(ImageSequence.Iterator(image), start=1)]
+    except Image.DecompressionBombError as exc:
+        raise ReaderError("too_large", f"the image is too large to read safely ({exc})") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ReaderError("corrupt", f"the image cannot be decoded ({exc})") from exc
+
+
+def _frame_page(frame: Image.Image, number: int) -> PageImage:
+    upright = ImageOps.exif_transpose(frame) if number == 1 else frame
+    gray = upright.convert("L")
+    dpi = _frame_dpi(upright)
+    scale = 1.0
+    if dpi > MAX_DPI:
+        scale = MAX_DPI / dpi
+        size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
+        gray = gray.resize(size, Image.Resampling.LANCZOS)
+        dpi = MAX_DPI
+    return PageImage(number, np.asarray(gray), dpi, PixelMap(x_scale=1 / scale, y_scale=1 / scale))
+
+
+def _frame_dpi(frame: Image.Image) -> float:
+    declared = frame.info.get("dpi")
+    if declared and declared[0] and float(declared[0]) > 1:
+        return float(min(max(float(declared[0]), 50.0), 1200.0))
+    guessed = max(frame.size) / ASSUMED_PAGE_INCHES
+    return float(min(max(guessed, MIN_DPI), 1200.0))
+
+
+def _pdfium():
+    import pypdfium2
+
+    return pypdfium2
+
+
+def _open_pdf(pdfium, data: bytes):
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise ReaderError("corrupt", f"the PDF cannot be opened ({exc})") from exc
+
+
+def _embedded_page_image(pdfium, page, number: int) -> PageImage | None:
+    """The page's only object when it is an upright image covering the page, decoded as is."""
+    if page.get_rotation() % 360:
+        return None
+    objects = list(page.get_objects(max_depth=4))
+    images = [o for o in objects if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    others = [o for o in objects if o.type not in (pdfium.raw.FPDF_PAGEOBJ_IMAGE, pdfium.raw.FPDF_PAGEOBJ_FORM)]
+    if len(images) != 1 or others:
+        return None
+    image = images[0]
+    matrix = image.get_matrix()
+    if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+        return None
+    left, bottom, right, top = image.get_bounds()
+    page_width, page_height = page.get_size()
+    if (right - left) * (top - bottom) < FULL_PAGE_COVER * page_width * page_height:
+        return None
+    pixels = image.get_bitmap(render=False).to_pil().convert("L")
+    dpi = pixels.width / ((right - left) / 72.0)
+    if not MIN_DPI / 2 <= dpi <= MAX_DPI:
+        return None
+    to_doc = PixelMap(left, page_height - top, (right - left) / pixels.width, (top - bottom) / pixels.height)
+    return PageImage(number, np.asarray(pixels), dpi, to_doc)
+
+
+def _rendered_page_image(pdfium, page, number: int) -> PageImage:
+    dpi = _native_dpi(pdfium, page) or RENDER_DPI
+    bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+    pixels = bitmap.to_pil().convert("L")
+    return PageImage(number, np.asarray(pixels), dpi, PixelMap(x_scale=72.0 / dpi, y_scale=72.0 / dpi))
+
+
+def _native_dpi(pdfium, page) -> float | None:
+    """Resolution of the largest embedded image, clamped to what OCR needs."""
+    best = None
+    for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+        left, bottom, right, top = obj.get_bounds()
+        width_px, height_px = obj.get_px_size()
+        extent = max(right - left, top - bottom)
+        if extent <= 0:
+            continue
+        dpi = max(width_px, height_px) / (extent / 72.0)
+        area = (right - left) * (top - bottom)
+        if best is None or area > best[0]:
+            best = (area, dpi)
+    if best is None:
+        return None
+    return float(min(max(best[1], MIN_DPI * 1.5), RENDER_DPI))
