@@ -108,7 +108,7 @@ def _read_doc(data: bytes, options: ReadOptions) -> ParsedDocument:
 
 
 def _read_pdf(data: bytes, options: ReadOptions) -> ParsedDocument:
-    from plantasks.parsers.pdf_reader import read_pdf
+    from plantasks.parsers.pdf import read_pdf
 
     return read_pdf(data, options)
 

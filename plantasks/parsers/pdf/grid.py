@@ -1,0 +1,86 @@
+"""Ruled tables: pdfplumber's algorithm on ready-made edges, each table as a Grid of slots and cells."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from plantasks.parsers.pdf.frame import Box
+from plantasks.parsers.pdf.words import Word
+
+_SLIVER_COLUMN = 6.0  # points: grid columns narrower than this come from ruling jitter
+_SLIVER_ROW = 3.0
+
+
+@dataclass
+class Grid:
+    """A table as a grid: boundaries, and which cell owns each grid slot."""
+
+    bbox: Box
+    xs: list[float]
+    ys: list[float]
+    cells: list[Box]
+    owner: list[list[int]]  # [row][col] -> index into cells, -1 when no cell covers the slot
+    words: dict[int, list[Word]] = field(default_factory=dict)
+    ruled: bool = True  # False: found by white space, the cell boxes are only the column's reach
+
+    def slot_of(self, x: float, y: float) -> tuple[int, int]:
+        col = min(max(bisect.bisect_right(self.xs, x) - 1, 0), len(self.xs) - 2)
+        row = min(max(bisect.bisect_right(self.ys, y) - 1, 0), len(self.ys) - 2)
+        return row, col
+
+
+def edges_to_tables(edges: list[dict]) -> list[list[Box]]:
+    """pdfplumber's TableFinder on ready-made edges: merge, intersect, cells, tables (lists of cell bboxes)."""
+    if not edges:
+        return []
+    from pdfplumber import table as plumber
+    from pdfplumber.utils import filter_edges
+
+    merged = merge_edges_default(edges)
+    merged = filter_edges(merged, min_length=3)
+    intersections = plumber.edges_to_intersections(merged, 3, 3)
+    cells = plumber.intersections_to_cells(intersections)
+    return plumber.cells_to_tables(cells)
+
+
+def merge_edges_default(edges: list[dict]) -> list[dict]:
+    from pdfplumber import table as plumber
+
+    return plumber.merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
+
+
+def table_to_grid(table_cells) -> Grid | None:
+    """pdfplumber's cells of one table -> a grid with sliver columns/rows folded; None for one-column boxes."""
+    cells = [tuple(c) for c in table_cells]
+    if not cells:
+        return None
+    xs = _boundaries([c[0] for c in cells] + [c[2] for c in cells], _SLIVER_COLUMN)
+    ys = _boundaries([c[1] for c in cells] + [c[3] for c in cells], _SLIVER_ROW)
+    if len(xs) < 3 or len(ys) < 2:
+        return None  # a framed paragraph, not a table: its text is body text
+    owner = [[-1] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for index, (x0, top, x1, bottom) in enumerate(cells):
+        c0, c1 = _span(xs, x0, x1)
+        r0, r1 = _span(ys, top, bottom)
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if owner[r][c] < 0:
+                    owner[r][c] = index
+    bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+    return Grid(bbox, xs, ys, cells, owner)
+
+
+def _boundaries(values: list[float], sliver: float) -> list[float]:
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] >= sliver:
+            out.append(value)
+    return out
+
+
+def _span(bounds: list[float], start: float, end: float) -> tuple[int, int]:
+    """Grid indexes [first, last) a cell covers, by nearest boundaries."""
+    first = min(range(len(bounds)), key=lambda i: abs(bounds[i] - start))
+    last = min(range(len(bounds)), key=lambda i: abs(bounds[i] - end))
+    return first, max(last, first + 1)

@@ -1,0 +1,99 @@
+"""read_pdf: open the PDF, read its pages, send pages without a text layer to OCR, report errors as data."""
+
+from __future__ import annotations
+
+from plantasks.parsers.blocks import Block, ParsedDocument, Provenance, ReaderError, ReaderIssue
+from plantasks.parsers.pdf.page import PageLayout, TextColumns, layout_blocks, read_page
+from plantasks.parsers.pdf.paragraphs import join_across_pages
+
+
+def read_pdf(data: bytes, options) -> ParsedDocument:
+    """Read a PDF (see the package docstring); scanned pages go to OCR when it is available."""
+    pdf = _open(data)
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise ReaderError("empty", "the PDF has no pages: check that the file is complete")
+        if count > options.max_pages:
+            raise ReaderError("too_many_pages", f"the PDF has {count} pages, more than the limit of "
+                              f"{options.max_pages}; raise --max-pages to read it")
+        margins = TextColumns()
+        pages: dict[int, PageLayout] = {}
+        issues: list[ReaderIssue] = []
+        no_text: list[int] = []
+        for number in range(1, count + 1):
+            try:
+                layout = read_page(pdf, number, options)
+            except Exception as err:  # a broken page must not lose the others
+                issues.append(ReaderIssue("page_unreadable", f"page {number} could not be read ({type(err).__name__})",
+                                          Provenance(page=number)))
+                continue
+            if layout is None:
+                no_text.append(number)
+                continue
+            margins.add(layout)
+            pages[number] = layout
+    finally:
+        pdf.close()
+    blocks_by_page = {n: layout_blocks(layout, margins) for n, layout in pages.items()}
+    if no_text:
+        blocks_by_page.update(_ocr_pages(data, no_text, options, issues))
+    blocks = join_across_pages([block for n in sorted(blocks_by_page) for block in blocks_by_page[n]])
+    if not blocks:
+        if issues and all(i.code == "page_unreadable" for i in issues):
+            raise ReaderError("corrupt", "no page of the PDF could be read: the file is damaged; download it again")
+        reason = next((i.message for i in issues if i.code.startswith("ocr")), "")
+        raise ReaderError("no_text", "the PDF has no text layer" + (f" ({reason})" if reason else "") +
+                          ": it is a scan; enable OCR (install Tesseract) or use a text version")
+    return ParsedDocument(format="pdf", blocks=blocks, page_count=count, issues=issues)
+
+
+def _open(data: bytes):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as err:
+        code = getattr(err, "err_code", None)
+        if code in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
+            raise ReaderError("encrypted", "the PDF is password-protected: open it with the password and save an "
+                              "unprotected copy (Print to PDF)") from None
+        raise ReaderError("corrupt", "the file is not a readable PDF (damaged or incomplete): download it "
+                          "again") from None
+
+
+def _ocr_pages(data: bytes, numbers: list[int], options, issues: list[ReaderIssue]) -> dict[int, list[Block]]:
+    """Blocks of the pages without a text layer, by page, from the OCR module when it is there."""
+    import importlib
+
+    pages = ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
+    if not options.ocr:
+        issues.append(ReaderIssue("ocr_disabled", f"OCR is switched off; pages without text were skipped: {pages}"))
+        return {}
+    try:
+        ocr = importlib.import_module("plantasks.parsers.ocr")
+    except ImportError:
+        issues.append(ReaderIssue("ocr_unavailable", f"OCR is not available; pages without text were skipped: {pages}"))
+        return {}
+    try:
+        if hasattr(ocr, "ocr_pdf"):
+            scanned = ocr.ocr_pdf(data, numbers, options)
+            found, more = scanned.blocks, scanned.issues
+        else:
+            found, more = ocr.ocr_pdf_pages(data, numbers, options), []
+    except ReaderError as err:
+        if err.code != "ocr_unavailable":
+            raise
+        issues.append(ReaderIssue("ocr_unavailable", f"{err.message}; pages without text were skipped: {pages}"))
+        return {}
+    except Exception as err:  # a failing OCR engine must not lose the text pages
+        issues.append(ReaderIssue("ocr_failed", f"OCR failed ({type(err).__name__}: {err}); pages skipped: {pages}"))
+        return {}
+    out: dict[int, list[Block]] = {n: [] for n in numbers}
+    for block in found:
+        page = block.prov.page if block.prov.page in out else numbers[0]
+        out[page].append(block)
+    issues.append(ReaderIssue("ocr_pages", f"pages read by OCR: {pages}"))
+    issues.extend(more)
+    return out

@@ -1,0 +1,148 @@
+"""Characters -> words -> physical lines -> column segments, by geometry."""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+from plantasks.parsers.pdf.text_layer import Char
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def chars_to_words(chars: list[Char]) -> list[Word]:
+    """Characters -> words, by geometry, not content-stream order.
+
+    Content order is unreliable (a fallback font's glyphs — often the Vietnamese letters — come
+    in a separate text run), so characters are grouped into lines by their vertical extent,
+    sorted left to right, and split into words at space characters and at gaps wider than a thin
+    space. PDFium's generated spaces are ignored; combining marks stay with their base letter;
+    a glyph drawn twice at almost the same place (fake bold) is kept once.
+    """
+    glyphs = [c for c in _clusters(chars)]
+    words: list[Word] = []
+    for line in _char_lines(glyphs):
+        current: list[Char] = []
+        for char in line:
+            if current and _duplicate(current[-1], char):
+                continue
+            if char.text.isspace() or (current and _breaks_word(current[-1], char)):
+                _flush_word(current, words)
+                current = []
+            if not char.text.isspace():
+                current.append(char)
+        _flush_word(current, words)
+    return words
+
+
+def _clusters(chars: list[Char]) -> list[Char]:
+    """Attach combining marks to the letter before them (in content order); drop generated spaces."""
+    out: list[Char] = []
+    for char in chars:
+        if char.x1 <= char.x0 and char.text == " " and char.top == char.bottom == 0:
+            continue  # PDFium's generated word break: positions decide instead
+        if out and unicodedata.combining(char.text[0]) and not out[-1].text.isspace():
+            base = out[-1]
+            out[-1] = Char(base.text + char.text, base.x0, base.top, max(base.x1, char.x1), base.bottom)
+        else:
+            out.append(char)
+    return out
+
+
+def _char_lines(chars: list[Char]) -> list[list[Char]]:
+    """Group characters into lines by vertical overlap, each sorted left to right."""
+    lines: list[list[Char]] = []
+    extents: list[tuple[float, float]] = []
+    for char in sorted(chars, key=lambda c: (c.bottom, c.x0)):
+        if lines:
+            top, bottom = extents[-1]
+            overlap = min(bottom, char.bottom) - max(top, char.top)
+            if overlap > 0.5 * min(bottom - top, char.bottom - char.top):
+                lines[-1].append(char)
+                extents[-1] = (min(top, char.top), max(bottom, char.bottom))
+                continue
+        lines.append([char])
+        extents.append((char.top, char.bottom))
+    return [sorted(line, key=lambda c: c.x0) for line in lines]
+
+
+def _duplicate(previous: Char, char: Char) -> bool:
+    return char.text == previous.text and abs(char.x0 - previous.x0) < 1.0 and not char.text.isspace()
+
+
+def _flush_word(chars: list[Char], words: list[Word]) -> None:
+    if chars:
+        text = unicodedata.normalize("NFC", "".join(c.text for c in chars))
+        words.append(Word(text, chars[0].x0, max(c.x1 for c in chars),
+                          min(c.top for c in chars), max(c.bottom for c in chars)))
+
+
+def _breaks_word(previous: Char, char: Char) -> bool:
+    height = max(previous.bottom - previous.top, 1.0)
+    return char.x0 - previous.x1 > 0.15 * height  # font height = 1 em: a gap wider than a thin space
+
+
+def words_to_lines(words: list[Word]) -> list[Line]:
+    """Group words into physical lines (by vertical overlap, in order of their baselines), each sorted left to right."""
+    groups: list[list[Word]] = []
+    extents: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        if groups:
+            top, bottom = extents[-1]
+            overlap = min(bottom, word.bottom) - max(top, word.top)
+            if overlap > 0.5 * min(bottom - top, word.bottom - word.top):
+                groups[-1].append(word)
+                extents[-1] = (min(top, word.top), max(bottom, word.bottom))
+                continue
+        groups.append([word])
+        extents.append((word.top, word.bottom))
+    return [Line(sorted(group, key=lambda w: w.x0)) for group in groups]
+
+
+def split_segments(line: Line) -> list[Line]:
+    """Split a physical line where a wide gap separates two columns of text."""
+    gap_limit = max(2.5 * statistics.median(w.height for w in line.words), 20.0)
+    segments = [Line([line.words[0]])]
+    for word in line.words[1:]:
+        if word.x0 - segments[-1].x1 > gap_limit:
+            segments.append(Line([word]))
+        else:
+            segments[-1].words.append(word)
+    return segments
