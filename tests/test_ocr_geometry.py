@@ -9,7 +9,8 @@ from PIL import Image, ImageDraw
 from plantasks.parsers.blocks import TableRow, TextLine
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.grid import GridTuning, cluster_positions, rulings_to_tables
-from plantasks.parsers.ocr.layout import page_blocks, split_at_gaps, visual_lines
+from plantasks.parsers.ocr.layout import Geometry, page_blocks, split_at_gaps, visual_lines
+from plantasks.parsers.ocr.paragraphs import join_lines, make_line, paragraph_text, paragraphs
 from plantasks.parsers.ocr.raster import PixelMap
 from plantasks.parsers.ocr.rulings import close_gaps, erase_rulings, find_rulings, long_runs
 from plantasks.parsers.ocr.tesseract import Word, parse_tsv, to_pgm
@@ -69,6 +70,15 @@ def test_text_like_blobs_are_not_rulings():
     ImageDraw.Draw(image).rectangle([50, 50, 400, 80], fill=0)  # a thick bar, e.g. a redaction
     horizontal, vertical = find_rulings(np.asarray(image) < 128, min_length=40, max_gap=2, max_thickness=6)
     assert horizontal == [] and vertical == []
+
+
+def test_a_stray_short_line_does_not_split_rows():
+    xs, ys = (100, 200, 500, 800), (100, 160, 300)
+    ink = grid_image(xs, ys)
+    ink[230:232, 120:170] = True  # a dash in the first column, crossing nothing
+    ink[200:250, 640:642] = True  # a short vertical stroke touching nothing
+    [table] = rulings_to_tables(*find_rulings(ink, min_length=40, max_gap=2, max_thickness=6), TUNING)
+    assert (table.row_count, table.col_count) == (2, 3)
 
 
 def test_grid_with_merged_cells():
@@ -163,17 +173,74 @@ def test_page_blocks_put_words_in_cells_and_lines_around():
         word("2", (110, 340, 120, 360), (2, 1, 5)), word("Hai", (210, 340, 250, 360), (2, 1, 5)),
         word("Trang", (100, 500, 160, 520), (3, 1, 1)),
     ]
-    blocks = page_blocks(words, [table], page=3, to_doc=PixelMap(x_scale=0.5, y_scale=0.5), margin=5, column_gap=100)
+    geometry = Geometry(table_margin=5, column_gap=100, wrap_slack=6, cell_padding=10)
+    blocks = page_blocks(words, [table], page=3, to_doc=PixelMap(x_scale=0.5, y_scale=0.5), geometry=geometry)
     assert isinstance(blocks[0], TextLine) and blocks[0].text == "PHỤ LỤC"
     assert isinstance(blocks[-1], TextLine) and blocks[-1].text == "Trang"
     rows = [b for b in blocks if isinstance(b, TableRow)]
     assert [r.texts for r in rows] == [
         ["TT", "Nội", ""],
         ["I", "Mục", ""],
-        ["1", "Việc\nmột", "Sở"],
+        ["1", "Việc một", "Sở"],
         ["2", "Hai", "Sở"],
     ]
     assert rows[2].cells[1].confidence == pytest.approx(0.7)
     assert rows[0].cells[2].confidence == 1.0
     assert rows[2].prov.page == 3 and rows[2].prov.bbox == pytest.approx((50, 110, 400, 160), abs=1.5)
     assert rows[3].cells[2].prov.bbox == rows[2].cells[2].prov.bbox
+
+
+def text_line(text: str, x0: int, top: int, char_px: int = 10, height: int = 20):
+    """A line of words set at char_px per character, one space (char_px) between words."""
+    words, x = [], x0
+    for token in text.split(" "):
+        words.append(word(token, (x, top, x + char_px * len(token), top + height)))
+        x += char_px * (len(token) + 1)
+    return make_line(words)
+
+
+def test_cell_lines_wrapped_lines_join_and_bullets_break():
+    lines = [
+        text_line("- Tổ chức thực", 0, 0),       # 140 px: the widest line, the cell's text width
+        text_line("hiện: thường", 0, 25),        # 120 px; 'xuyên' (50) would not fit after it
+        text_line("xuyên", 0, 50),
+        text_line("- Báo cáo kết", 0, 75),       # a bullet in a bulleted cell starts an item
+        text_line("quả: Quý I/2024", 0, 100),
+    ]
+    assert join_lines(lines, 140, 6) == "- Tổ chức thực hiện: thường xuyên\n- Báo cáo kết quả: Quý I/2024"
+
+
+def test_cell_short_line_keeps_its_break_and_hyphenated_words_rejoin():
+    lines = [text_line("Nghị quyết số 99/NQ-", 0, 0), text_line("CP của Chính phủ", 0, 25)]
+    assert join_lines(lines, 200, 6) == "Nghị quyết số 99/NQ-CP của Chính phủ"
+    lines = [text_line("Sở Tư pháp", 0, 0), text_line("UBND cấp huyện quận", 0, 25)]  # 'UBND' fits after
+    assert join_lines(lines, 190, 6) == "Sở Tư pháp\nUBND cấp huyện quận"
+
+
+def test_paragraphs_split_at_blank_lines_and_short_lines():
+    lines = [
+        text_line("Căn cứ Luật Tổ chức chính quyền địa", 0, 0),
+        text_line("phương ngày 19/6/2015;", 0, 25),
+        text_line("Căn cứ Nghị quyết số 76/NQ-CP ngày", 0, 70),  # a blank line above
+        text_line("15/7/2021;", 0, 95),
+        text_line("QUYẾT ĐỊNH:", 0, 120),  # 'QUYẾT' would have fitted after '15/7/2021;'
+    ]
+    groups = paragraphs(lines, 350, 6)
+    assert [paragraph_text(g) for g in groups] == [
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;",
+        "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021;",
+        "QUYẾT ĐỊNH:",
+    ]
+
+
+def test_lines_of_a_one_line_row_are_found_in_the_image():
+    # row 1 is a section row (no inner verticals); under it, row 2's verticals are too short to be rulings
+    xs, ys = (100, 200, 500, 800), (100, 200, 240, 262)
+    ink = grid_image(xs, ys, missing_v={(1, 1), (1, 2)})
+    horizontal, vertical = find_rulings(ink, min_length=40, max_gap=2, max_thickness=6)
+    assert not any(v.start > 230 for v in vertical)
+    [without_image] = rulings_to_tables(horizontal, vertical, TUNING)
+    assert without_image.cell_at(2, 0).col_span == 3
+    [table] = rulings_to_tables(horizontal, vertical, TUNING, ink)
+    assert table.cell_at(1, 0).col_span == 3
+    assert [table.cell_at(2, c).col_span for c in range(3)] == [1, 1, 1]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from plantasks.parsers.ocr.rulings import Ruling
 
 
@@ -51,12 +53,16 @@ class GridTuning:
     touch: float  # how far apart a line end and a crossing line may be and still meet (px)
     merge: float  # boundaries closer than this are one boundary (px)
     coverage: float = 0.5  # share of a cell side a line must cover to count as a boundary there
+    line_width: float = 2.0  # how far either side of a boundary the image is searched for its line (px)
+    ink_coverage: float = 0.9  # share of a cell side that must be inked for a line found in the image
 
 
-def rulings_to_tables(horizontal: list[Ruling], vertical: list[Ruling], tuning: GridTuning) -> list[TableGrid]:
+def rulings_to_tables(
+    horizontal: list[Ruling], vertical: list[Ruling], tuning: GridTuning, ink: np.ndarray | None = None
+) -> list[TableGrid]:
     tables = []
     for h_group, v_group in table_groups(horizontal, vertical, tuning.touch):
-        grid = group_to_grid(h_group, v_group, tuning)
+        grid = group_to_grid(h_group, v_group, tuning, ink)
         if grid is not None:
             tables.append(grid)
     return sorted(tables, key=lambda g: g.ys[0])
@@ -93,15 +99,36 @@ def _cross(h: Ruling, v: Ruling, touch: float) -> bool:
     return h.start - touch <= v.pos <= h.end + touch and v.start - touch <= h.pos <= v.end + touch
 
 
-def group_to_grid(horizontal: list[Ruling], vertical: list[Ruling], tuning: GridTuning) -> TableGrid | None:
+def group_to_grid(
+    horizontal: list[Ruling], vertical: list[Ruling], tuning: GridTuning, ink: np.ndarray | None = None
+) -> TableGrid | None:
+    """The grid of one connected line set. With the page's `ink`, a boundary also counts as present in a
+    row (column) where the image has an unbroken line there, however short the row: the lines of a
+    one-line row are too short to be found as rulings on their own."""
     ys = cluster_positions([h.pos for h in horizontal], tuning.merge)
     xs = cluster_positions([v.pos for v in vertical], tuning.merge)
     xs = _with_open_edges(xs, min(h.start for h in horizontal), max(h.end for h in horizontal), tuning.merge)
     ys = _with_open_edges(ys, min(v.start for v in vertical), max(v.end for v in vertical), tuning.merge)
-    if len(xs) < 2 or len(ys) < 2:
-        return None
-    v_present = [[_covers(vertical, x, ys[r], ys[r + 1], tuning) for x in xs] for r in range(len(ys) - 1)]
-    h_present = [[_covers(horizontal, y, xs[c], xs[c + 1], tuning) for y in ys] for c in range(len(xs) - 1)]
+    while True:
+        if len(xs) < 2 or len(ys) < 2:
+            return None
+        v_present = [
+            [_covers(vertical, x, ys[r], ys[r + 1], tuning) or _inked(ink, vertical, x, ys[r], ys[r + 1], tuning)
+             for x in xs]
+            for r in range(len(ys) - 1)
+        ]
+        h_present = [
+            [_covers(horizontal, y, xs[c], xs[c + 1], tuning) or _inked(ink, horizontal, y, xs[c], xs[c + 1], tuning)
+             for y in ys]
+            for c in range(len(xs) - 1)
+        ]
+        unused_x = [j for j in range(1, len(xs) - 1) if not any(row[j] for row in v_present)]
+        unused_y = [i for i in range(1, len(ys) - 1) if not any(col[i] for col in h_present)]
+        if not unused_x and not unused_y:
+            break
+        # a boundary that bounds no cell anywhere (a short stray line) would only split every cell in two
+        xs = [x for j, x in enumerate(xs) if j not in unused_x]
+        ys = [y for i, y in enumerate(ys) if i not in unused_y]
     cells = merged_cells(xs, ys, v_present, h_present)
     return TableGrid(tuple(xs), tuple(ys), tuple(cells))
 
@@ -135,6 +162,29 @@ def _covers(rulings: list[Ruling], pos: float, lo: float, hi: float, tuning: Gri
         if abs(r.pos - pos) <= tuning.merge:
             covered += max(0.0, min(r.end, hi) - max(r.start, lo))
     return covered >= need
+
+
+def _inked(ink: np.ndarray | None, rulings: list[Ruling], pos: float, lo: float, hi: float, tuning: GridTuning) -> bool:
+    """Does the image hold a line at `pos` (following the nearest ruling's slope) from `lo` to `hi`:
+    ink within `tuning.line_width` of it nearly all the way, touching both ends?"""
+    if ink is None:
+        return False
+    near = min(rulings, key=lambda r: abs(r.pos - pos), default=None)
+    if near is None or abs(near.pos - pos) > tuning.merge:
+        return False
+    width = max(1, round(tuning.line_width))
+    inset = width + 1
+    first, last = int(np.ceil(lo)) + inset, int(np.floor(hi)) - inset
+    if last - first < 4:
+        return False
+    centre = near.across_at(np.array([(lo + hi) / 2]))[0] + (pos - near.pos)
+    image = ink.T if near.horizontal else ink
+    across0, across1 = max(int(round(centre)) - width, 0), int(round(centre)) + width + 1
+    band = image[first:last, across0:across1]  # rows along the line, columns across it
+    if band.size == 0:
+        return False
+    hits = band.any(axis=1)
+    return bool(hits.mean() >= tuning.ink_coverage and hits[:2].all() and hits[-2:].all())
 
 
 def merged_cells(xs: list[float], ys: list[float], v_present, h_present) -> list[GridCell]:

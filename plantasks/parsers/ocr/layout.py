@@ -3,7 +3,8 @@
 A word belongs to the grid cell that holds its centre (words a little outside a table's border go
 to the nearest edge cell: text that overflows its cell). Within a cell, words are grouped into
 visual lines by vertical overlap; wrapped lines are joined with a space and real breaks (a new
-bullet, a short line) kept as '\\n' (paragraphs.py). A cell merged over several rows repeats its
+bullet, a short line) kept as '\\n' (paragraphs.py). The text width of a cell is its widest line
+(OCR boxes hug the ink, so the ruled width would make wrapped lines look short). A cell merged over several rows repeats its
 text in each row it spans; a cell merged over several columns holds its text in its first column
 and '' in the others, so every row of a table has the same number of cells. Rows with no text at
 all are left out. Words outside tables become TextLines, one per paragraph; a line split by a wide
@@ -107,7 +108,8 @@ def cell_text(words: list[Word], box: tuple[float, float, float, float], geometr
     if not lines:
         return ""
     padding = min(max(min(line.x0 for line in lines) - box[0], 1.0), geometry.cell_padding)
-    return join_lines(lines, box[2] - box[0] - 2 * padding, geometry.wrap_slack)
+    widest = max(line.x1 - line.x0 for line in lines)
+    return join_lines(lines, min(box[2] - box[0] - 2 * padding, widest), geometry.wrap_slack)
 
 
 def cell_confidence(words: list[Word]) -> float:

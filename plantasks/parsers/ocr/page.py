@@ -32,6 +32,7 @@ class OcrSettings:
     free_rule_min_length_in: float = 1.0  # a line outside any table is erased from this length on
     line_touch_in: float = 0.05
     line_merge_in: float = 0.06
+    line_search_in: float = 0.015  # a cell side is searched this far either side for its line
     table_margin_in: float = 0.06
     column_gap_in: float = 0.5  # a wider gap inside a text line separates two columns
     wrap_slack_in: float = 0.04  # a line ending this close to the text width is full (wrapped)
@@ -73,9 +74,13 @@ def prepare_page(image: PageImage, settings: OcrSettings) -> PreparedPage:
         max_gap=max(1, round(settings.ruling_max_gap_in * dpi)),
         max_thickness=max(2.0, settings.ruling_max_thickness_in * dpi),
     )
-    tuning = GridTuning(touch=settings.line_touch_in * dpi, merge=settings.line_merge_in * dpi)
+    tuning = GridTuning(
+        touch=settings.line_touch_in * dpi,
+        merge=settings.line_merge_in * dpi,
+        line_width=max(1.0, settings.line_search_in * dpi),
+    )
     groups = table_groups(horizontal, vertical, tuning.touch)
-    tables = sorted(filter(None, (group_to_grid(h, v, tuning) for h, v in groups)), key=lambda g: g.ys[0])
+    tables = sorted(filter(None, (group_to_grid(h, v, tuning, ink) for h, v in groups)), key=lambda g: g.ys[0])
     in_tables = [r for h, v in groups for r in (*h, *v)]
     rules = [r for r in (*horizontal, *vertical) if r.length >= settings.free_rule_min_length_in * dpi]
     halo = max(1, round(settings.ruling_halo_in * dpi))
