@@ -134,3 +134,25 @@ def test_table_outside_appendix_with_numbered_group_rows():
         ("PHỤ LỤC", "Cải cách thể chế", "1.2", "Kiểm tra văn bản"),
         ("PHỤ LỤC", "Nhiệm vụ cụ thể", "2", "Số hóa hồ sơ"),
     ]
+
+
+def test_lettered_section_rows_and_other_header_words_in_cell_layout():
+    result = extract("cells_ministry_lettered.txt")
+    assert rows(result, "section", "area", "stt", "outputs") == [
+        ("Cải cách thể chế", "institutions", "1", ["Hồ sơ dự án Luật"]),
+        ("Cải cách thể chế", "institutions", "2", ["Báo cáo rà soát"]),
+    ]
+    assert [t.deadline.raw for t in result.tasks] == ["Tháng 10/2024", "Quý IV/2024"]
+    assert result.document.level == "ministry"
+
+
+def test_post_2025_plan_with_funding_and_new_agency_names():
+    result = extract("pipe_post2025.txt")
+    assert rows(result, "section", "stt", "funding") == [
+        ("Hạ tầng số", "1", "Ngân sách tỉnh"),
+        ("Hạ tầng số", "2", "Doanh nghiệp"),
+        ("Chính quyền số", "1", None),
+        ("Chính quyền số", "2", None),
+    ]
+    assert [a.name for a in result.tasks[1].lead] == ["Sở Khoa học và Công nghệ"]
+    assert [a.name for a in result.tasks[3].support] == ["Sở Nội vụ", "Sở Nông nghiệp và Môi trường"]

@@ -18,7 +18,7 @@ from plantasks.parsers.columns import header_map
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BULLET = re.compile(r"^\s*[-+•–]\s+")
-_STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zđ])[.)]?$")
+_STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zA-ZđĐ])[.)]?$")
 _SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 
 
