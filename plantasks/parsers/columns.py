@@ -98,6 +98,9 @@ def header_map(cells: list[str]) -> tuple[ColumnMap, list[str]] | None:
         return None
     parsed = [classify_header_cell(c) if c.strip() else HeaderCell(None, "") for c in cells]
     roles = [p.role for p in parsed]
+    if "stt" not in roles and roles[0] is None and 0 < len(cells[0].strip()) <= 4:
+        roles[0] = "stt"  # an OCR-damaged number column ("T T", "Sô")
+        parsed[0] = HeaderCell("stt", "")
     distinct = {r for r in roles if r in _CORE}
     matched = sum(1 for p, c in zip(parsed, cells) if c.strip() and p.role)
     if len(distinct) < 3 or matched < 0.6 * len(nonempty):

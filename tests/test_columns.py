@@ -1,0 +1,47 @@
+"""Header cells are mapped to column roles by their words, whatever the order, wording or OCR damage."""
+
+import pytest
+
+from plantasks.parsers.columns import header_map
+
+CASES = [
+    (["TT", "Nội dung thực hiện", "Sản phẩm, kết quả", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"],
+     ("stt", "content", "outputs", "lead", "support", "deadline")),
+    (["STT", "Nhiệm vụ", "Kết quả/sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"],
+     ("stt", "content", "outputs", "lead", "support", "deadline")),
+    (["TT", "Nhiệm vụ cụ thể", "Sản phẩm", "Cơ quan thực hiện", "Thời gian thực hiện"],
+     ("stt", "content", "outputs", "performer", "deadline")),
+    (["STT", "Nhiệm vụ/Hoạt động cụ thể", "Sản phẩm, kết quả đầu ra", "Đơn vị thực hiện", "Thời hạn", "Kinh phí", "Ghi chú"],
+     ("stt", "content", "outputs", "performer", "deadline", "funding", "note")),
+    (["Số TT", "Nội dung công việc", "Chủ trì", "Phối hợp", "Thời gian", "Kinh phí thực hiện"],
+     ("stt", "content", "lead", "support", "deadline", "funding")),
+    (["TT", "Thời gian", "Nội dung", "Cơ quan thực hiện", "Sản phẩm"],
+     ("stt", "deadline", "content", "performer", "outputs")),
+    (["TT", "Nhiệm vụ", "Cơ quan chủ trì, phối hợp", "Thời hạn", "Kinh phí"],
+     ("stt", "content", "performer", "deadline", "funding")),
+    (["T T", "Nôi dung thuc hiên", "Sàn phẩm", "Co quan chủ tri", "Phối hơp", "Thòi gian"],
+     ("stt", "content", "outputs", "lead", "support", "deadline")),
+    (["STT", "NHIỆM VỤ", "ĐƠN VỊ CHỦ TRÌ", "ĐƠN VỊ PHỐI HỢP", "TIẾN ĐỘ THỰC HIỆN"],
+     ("stt", "content", "lead", "support", "deadline")),
+]
+
+
+@pytest.mark.parametrize("cells, roles", CASES, ids=[" | ".join(c[:3]) for c, _ in CASES])
+def test_header_roles(cells, roles):
+    found = header_map(cells)
+    assert found is not None and found[0].roles == roles
+
+
+@pytest.mark.parametrize("cells", [
+    ["1", "Báo cáo kết quả", "Báo cáo kết quả", "Sở Nội vụ", "Các cơ quan", "Thời gian quy định"],
+    ["I", "Cải cách thể chế", "", "", "", ""],
+    ["Nơi nhận:", "TM. ỦY BAN NHÂN DÂN"],
+    ["2", "Xây dựng kế hoạch thời gian thực hiện nhiệm vụ của các cơ quan chủ trì và phối hợp trong năm", "Kế hoạch", "Sở Nội vụ", "Sở Tư pháp", "Quý I"],
+])
+def test_data_rows_are_not_headers(cells):
+    assert header_map(cells) is None
+
+
+def test_text_that_ocr_put_into_a_header_cell_is_kept_as_leftover():
+    _, leftovers = header_map(["STT", "Nhiệm vụ", "Kết quả/sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp thành phố", "Thời gian thực hiện"])
+    assert leftovers == ["", "", "", "", "thành phố", ""]
