@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Provenance, TableRow, TextLine
-from plantasks.parsers.columns import ColumnMap, classify_header_cell, header_map
+from plantasks.parsers.columns import ColumnMap, classify_header_cell, fold, header_map
 from plantasks.normalizers.text import clean_cell, collapse, sentence_case
 
-_APPENDIX = re.compile(
-    r"^\s*(PH[ỤU]\s*L[ỤU]C)(?:\s+(S[ỐO])\s*[:.]?)?(?:\s*([0-9]{1,3}[a-z]?|[IVXLC]{1,6}|[A-Z])\b)?\s*[:.\-–]?\s*(.*)$",
-    re.I,
+_APPENDIX = re.compile(  # matched on fold(text): OCR may drop diacritics ("PHU LUC SO 01")
+    r"^\s*(phu\s*luc)(?:\s+(so)\s*[:.]?)?(?:\s*([0-9]{1,3}[a-z]?|[ivxlc]{1,6}|[a-z])\b)?\s*[:.\-–]?\s*(.*)$"
 )
 _ANNEX_NOTE = re.compile(r"^\(?\s*(ban hành )?kèm theo", re.I)
 _ROMAN = re.compile(r"^[IVXLC]{1,6}$")
@@ -80,14 +79,18 @@ class Assembly:
 
 
 def appendix_label(line: str) -> tuple[str, str] | None:
-    m = _APPENDIX.match(line)
+    """'Phụ lục số 01: Các nhiệm vụ …' -> ('PHỤ LỤC SỐ 01', 'Các nhiệm vụ …'); None for other lines."""
+    m = _APPENDIX.match(fold(line))
     if not m:
         return None
-    head, so, number, rest = m.groups()
-    if rest and not number and not re.match(r"^[A-ZĐ\s:]", rest):
+    so, number = m.group(2), m.group(3)
+    rest = line[m.start(4):].strip(" :.-–")
+    if rest and not number and not rest[0].isupper():
         return None  # "Phụ lục đính kèm…" style prose, not a heading
-    parts = ["PHỤ LỤC"] + (["SỐ"] if so else []) + ([number.upper()] if number else [])
-    return " ".join(parts), rest.strip(" :.-–")
+    if _ANNEX_NOTE.match(rest):
+        rest = ""
+    parts = ["PHỤ LỤC"] + (["SỐ"] if so else []) + ([line[m.start(3):m.end(3)].upper()] if number else [])
+    return " ".join(parts), rest
 
 
 class _Assembler:
