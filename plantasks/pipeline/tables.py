@@ -85,10 +85,10 @@ def appendix_label(line: str) -> tuple[str, str] | None:
         return None
     so, number = m.group(2), m.group(3)
     rest = line[m.start(4):].strip(" :.-–")
-    if rest and not number and not rest[0].isupper():
-        return None  # "Phụ lục đính kèm…" style prose, not a heading
     if _ANNEX_NOTE.match(rest):
         rest = ""
+    if rest and not number and not rest[0].isupper():
+        return None  # "Phụ lục đính kèm…" style prose, not a heading
     parts = ["PHỤ LỤC"] + (["SỐ"] if so else []) + ([line[m.start(3):m.end(3)].upper()] if number else [])
     return " ".join(parts), rest
 
