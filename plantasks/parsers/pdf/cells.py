@@ -5,7 +5,7 @@ from __future__ import annotations
 from plantasks.parsers.blocks import Cell, Provenance, TableRow
 from plantasks.parsers.pdf.frame import Box, round_box
 from plantasks.parsers.pdf.grid import Grid
-from plantasks.parsers.pdf.paragraphs import BULLET, continues
+from plantasks.parsers.pdf.paragraphs import BULLET, continues, wrap_joint
 from plantasks.parsers.pdf.words import Line, Word, words_to_lines
 
 
@@ -17,18 +17,22 @@ def grid_rows(grid: Grid, page: int) -> list[TableRow]:
     rows = []
     for r in range(len(grid.ys) - 1):
         row_box = round_box((grid.bbox[0], grid.ys[r], grid.bbox[2], grid.ys[r + 1]))
-        row_prov = Provenance(page=page, bbox=row_box)
-        cells = []
-        for c in range(len(grid.xs) - 1):
-            index = grid.owner[r][c]
-            starts_here = index >= 0 and (c == 0 or grid.owner[r][c - 1] != index)
-            if starts_here:
-                cells.append(Cell(texts[index], Provenance(page=page, bbox=round_box(grid.cells[index]))))
-            else:
-                slot = round_box((grid.xs[c], grid.ys[r], grid.xs[c + 1], grid.ys[r + 1]))
-                cells.append(Cell("", Provenance(page=page, bbox=slot)))
-        rows.append(TableRow(tuple(cells), row_prov))
+        rows.append(TableRow(_row_cells(grid, r, texts, page), Provenance(page=page, bbox=row_box)))
     return rows
+
+
+def _row_cells(grid: Grid, r: int, texts: dict[int, str], page: int) -> tuple[Cell, ...]:
+    """A cell's text in the slot where it starts (its own bbox); an empty cell in every other slot."""
+    cells = []
+    for c in range(len(grid.xs) - 1):
+        index = grid.owner[r][c]
+        starts_here = index >= 0 and (c == 0 or grid.owner[r][c - 1] != index)
+        if starts_here:
+            cells.append(Cell(texts[index], Provenance(page=page, bbox=round_box(grid.cells[index]))))
+        else:
+            slot = round_box((grid.xs[c], grid.ys[r], grid.xs[c + 1], grid.ys[r + 1]))
+            cells.append(Cell("", Provenance(page=page, bbox=slot)))
+    return tuple(cells)
 
 
 def _column_text_widths(grid: Grid) -> dict[int, float]:
@@ -58,7 +62,4 @@ def cell_text(words: list[Word], bbox: Box, width: float | None = None) -> str:
 
 def _glue(previous: Line, line: Line, width: float, listed: bool) -> str:
     """What joins two physical lines of one cell or paragraph: '' after a line-end hyphen, ' ', or '\\n'."""
-    if not continues(previous, line, width, listed):
-        return "\n"
-    last = previous.words[-1].text
-    return "" if last.endswith("-") and len(last) > 1 else " "
+    return wrap_joint(previous) if continues(previous, line, width, listed) else "\n"

@@ -37,17 +37,11 @@ def edges_to_tables(edges: list[dict]) -> list[list[Box]]:
     from pdfplumber import table as plumber
     from pdfplumber.utils import filter_edges
 
-    merged = merge_edges_default(edges)
+    merged = plumber.merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
     merged = filter_edges(merged, min_length=3)
     intersections = plumber.edges_to_intersections(merged, 3, 3)
     cells = plumber.intersections_to_cells(intersections)
     return plumber.cells_to_tables(cells)
-
-
-def merge_edges_default(edges: list[dict]) -> list[dict]:
-    from pdfplumber import table as plumber
-
-    return plumber.merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
 
 
 def table_to_grid(table_cells) -> Grid | None:

@@ -12,7 +12,7 @@ from plantasks.parsers.pdf.paragraphs import paragraphs
 from plantasks.parsers.pdf.rulings import page_objects
 from plantasks.parsers.pdf.text_layer import TextLayer, page_chars, read_text_layer
 from plantasks.parsers.pdf.whitespace_tables import whitespace_tables
-from plantasks.parsers.pdf.words import Line, chars_to_words, split_segments, words_to_lines
+from plantasks.parsers.pdf.words import Line, Word, chars_to_words, split_segments, words_to_lines
 
 _MIN_TEXT_CHARS = 20  # fewer visible characters than this: the page has no usable text layer
 _SCAN_TEXT_CHARS = 200  # a page mostly covered by pictures needs this much text not to be treated as a scan
@@ -44,9 +44,21 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
     finally:
         page.close()
     words = chars_to_words(chars)
+    tables = _page_tables(edges, words, options)
+    outside = _words_to_cells(words, tables)
+    return PageLayout(number, frame.width, frame.height, words_to_lines(outside), tables)
+
+
+def _page_tables(edges: list[dict], words: list[Word], options) -> list[Grid]:
+    """Ruled tables; on a page without any rules, tables found by their white-space columns."""
     tables = [grid for grid in map(table_to_grid, edges_to_tables(edges)) if grid is not None]
     if not tables and options.pdf_text_tables and not edges:
         tables = whitespace_tables(words_to_lines(words))
+    return tables
+
+
+def _words_to_cells(words: list[Word], tables: list[Grid]) -> list[Word]:
+    """Each word goes to the table cell under its centre (Grid.words); the words outside every cell are returned."""
     outside = []
     for word in words:
         cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
@@ -60,7 +72,7 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
             outside.append(word)
         else:
             grid.words.setdefault(owner, []).append(word)
-    return PageLayout(number, frame.width, frame.height, words_to_lines(outside), tables)
+    return outside
 
 
 def _has_text_layer(layer: TextLayer, image_share: float) -> bool:
@@ -96,17 +108,10 @@ class TextColumns:
 def layout_blocks(layout: PageLayout, columns: TextColumns) -> list[Block]:
     """One page's TextLines and TableRows in reading order."""
     left, right = columns.margins(layout)
-    items: list[tuple[float, int, list[Block]]] = []
-    for order, paragraph in enumerate(paragraphs(layout.lines, right - left)):
-        items.append((paragraph[0], order, [paragraph[1]]))
-    for grid in layout.tables:
-        items.append((grid.bbox[1], -1, grid_rows(grid, layout.number)))
-    items.sort(key=lambda item: (item[0], item[1]))
-    blocks: list[Block] = []
-    for _, _, part in items:
-        for block in part:
-            if isinstance(block, TextLine):
-                blocks.append(TextLine(block.text, Provenance(page=layout.number, bbox=block.prov.bbox)))
-            else:
-                blocks.append(block)
-    return blocks
+    items: list[tuple[float, int, list[Block]]] = [
+        (top, order, [TextLine(line.text, Provenance(page=layout.number, bbox=line.prov.bbox))])
+        for order, (top, line) in enumerate(paragraphs(layout.lines, right - left))
+    ]
+    items += [(grid.bbox[1], -1, grid_rows(grid, layout.number)) for grid in layout.tables]
+    items.sort(key=lambda item: (item[0], item[1]))  # a table's rows stay together
+    return [block for _, _, part in items for block in part]

@@ -55,9 +55,14 @@ def _flush(lines: list[Line]) -> list[tuple[float, TextLine]]:
         return []
     text = lines[0].text
     for previous, line in zip(lines, lines[1:]):
-        last = previous.words[-1].text
-        text += ("" if last.endswith("-") and len(last) > 1 else " ") + line.text
+        text += wrap_joint(previous) + line.text
     return [(lines[0].top, _text_line(text, lines))]
+
+
+def wrap_joint(previous: Line) -> str:
+    """What joins a wrapped line to the next: '' after a line-end hyphen, else a space."""
+    last = previous.words[-1].text
+    return "" if last.endswith("-") and len(last) > 1 else " "
 
 
 def _text_line(text: str, lines: list[Line]) -> TextLine:

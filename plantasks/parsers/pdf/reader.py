@@ -11,40 +11,19 @@ def read_pdf(data: bytes, options) -> ParsedDocument:
     """Read a PDF (see the package docstring); scanned pages go to OCR when it is available."""
     pdf = _open(data)
     try:
-        count = len(pdf)
-        if count == 0:
-            raise ReaderError("empty", "the PDF has no pages: check that the file is complete")
-        if count > options.max_pages:
-            raise ReaderError("too_many_pages", f"the PDF has {count} pages, more than the limit of "
-                              f"{options.max_pages}; raise --max-pages to read it")
-        margins = TextColumns()
-        pages: dict[int, PageLayout] = {}
-        issues: list[ReaderIssue] = []
-        no_text: list[int] = []
-        for number in range(1, count + 1):
-            try:
-                layout = read_page(pdf, number, options)
-            except Exception as err:  # a broken page must not lose the others
-                issues.append(ReaderIssue("page_unreadable", f"page {number} could not be read ({type(err).__name__})",
-                                          Provenance(page=number)))
-                continue
-            if layout is None:
-                no_text.append(number)
-                continue
-            margins.add(layout)
-            pages[number] = layout
+        count = _page_count(pdf, options)
+        pages, no_text, issues = _read_pages(pdf, count, options)
     finally:
         pdf.close()
+    margins = TextColumns()
+    for layout in pages.values():
+        margins.add(layout)
     blocks_by_page = {n: layout_blocks(layout, margins) for n, layout in pages.items()}
     if no_text:
         blocks_by_page.update(_ocr_pages(data, no_text, options, issues))
     blocks = join_across_pages([block for n in sorted(blocks_by_page) for block in blocks_by_page[n]])
     if not blocks:
-        if issues and all(i.code == "page_unreadable" for i in issues):
-            raise ReaderError("corrupt", "no page of the PDF could be read: the file is damaged; download it again")
-        reason = next((i.message for i in issues if i.code.startswith("ocr")), "")
-        raise ReaderError("no_text", "the PDF has no text layer" + (f" ({reason})" if reason else "") +
-                          ": it is a scan; enable OCR (install Tesseract) or use a text version")
+        raise _nothing_read(issues)
     return ParsedDocument(format="pdf", blocks=blocks, page_count=count, issues=issues)
 
 
@@ -63,6 +42,47 @@ def _open(data: bytes):
                           "again") from None
 
 
+def _page_count(pdf, options) -> int:
+    count = len(pdf)
+    if count == 0:
+        raise ReaderError("empty", "the PDF has no pages: check that the file is complete")
+    if count > options.max_pages:
+        raise ReaderError("too_many_pages", f"the PDF has {count} pages, more than the limit of "
+                          f"{options.max_pages}; raise --max-pages to read it")
+    return count
+
+
+def _read_pages(pdf, count: int, options) -> tuple[dict[int, PageLayout], list[int], list[ReaderIssue]]:
+    """Layouts of the pages with a text layer, the numbers of the pages without one, and the unreadable pages."""
+    pages: dict[int, PageLayout] = {}
+    no_text: list[int] = []
+    issues: list[ReaderIssue] = []
+    for number in range(1, count + 1):
+        try:
+            layout = read_page(pdf, number, options)
+        except Exception as err:  # a broken page must not lose the others
+            issues.append(ReaderIssue("page_unreadable", f"page {number} could not be read ({type(err).__name__})",
+                                      Provenance(page=number)))
+            continue
+        if layout is None:
+            no_text.append(number)
+        else:
+            pages[number] = layout
+    return pages, no_text, issues
+
+
+def _nothing_read(issues: list[ReaderIssue]) -> ReaderError:
+    """Why a PDF gave no blocks at all: every page broken, or a scan that OCR did not read."""
+    if issues and all(i.code == "page_unreadable" for i in issues):
+        return ReaderError("corrupt", "no page of the PDF could be read: the file is damaged; download it again")
+    reason = next((i.message for i in issues if i.code.startswith("ocr")), "")
+    return ReaderError("no_text", "the PDF has no text layer" + (f" ({reason})" if reason else "") +
+                       ": it is a scan; enable OCR (install Tesseract) or use a text version")
+
+
+# ---------------------------------------------------------------- OCR hand-off
+
+
 def _ocr_pages(data: bytes, numbers: list[int], options, issues: list[ReaderIssue]) -> dict[int, list[Block]]:
     """Blocks of the pages without a text layer, by page, from the OCR module when it is there."""
     import importlib
@@ -77,11 +97,7 @@ def _ocr_pages(data: bytes, numbers: list[int], options, issues: list[ReaderIssu
         issues.append(ReaderIssue("ocr_unavailable", f"OCR is not available; pages without text were skipped: {pages}"))
         return {}
     try:
-        if hasattr(ocr, "ocr_pdf"):
-            scanned = ocr.ocr_pdf(data, numbers, options)
-            found, more = scanned.blocks, scanned.issues
-        else:
-            found, more = ocr.ocr_pdf_pages(data, numbers, options), []
+        found, more = _run_ocr(ocr, data, numbers, options)
     except ReaderError as err:
         if err.code != "ocr_unavailable":
             raise
@@ -90,10 +106,23 @@ def _ocr_pages(data: bytes, numbers: list[int], options, issues: list[ReaderIssu
     except Exception as err:  # a failing OCR engine must not lose the text pages
         issues.append(ReaderIssue("ocr_failed", f"OCR failed ({type(err).__name__}: {err}); pages skipped: {pages}"))
         return {}
-    out: dict[int, list[Block]] = {n: [] for n in numbers}
-    for block in found:
-        page = block.prov.page if block.prov.page in out else numbers[0]
-        out[page].append(block)
     issues.append(ReaderIssue("ocr_pages", f"pages read by OCR: {pages}"))
     issues.extend(more)
+    return _by_page(found, numbers)
+
+
+def _run_ocr(ocr, data: bytes, numbers: list[int], options) -> tuple[list[Block], list[ReaderIssue]]:
+    """The OCR module's blocks and issues (an older module without ocr_pdf gives blocks only)."""
+    if hasattr(ocr, "ocr_pdf"):
+        scanned = ocr.ocr_pdf(data, numbers, options)
+        return scanned.blocks, scanned.issues
+    return ocr.ocr_pdf_pages(data, numbers, options), []
+
+
+def _by_page(blocks: list[Block], numbers: list[int]) -> dict[int, list[Block]]:
+    """OCR blocks by page; a block without a known page goes to the first page sent."""
+    out: dict[int, list[Block]] = {n: [] for n in numbers}
+    for block in blocks:
+        page = block.prov.page if block.prov.page in out else numbers[0]
+        out[page].append(block)
     return out

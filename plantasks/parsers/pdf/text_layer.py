@@ -9,6 +9,7 @@ from plantasks.parsers.pdf.frame import Frame
 
 GENERATED = None  # marks a word break PDFium inferred (not a character of the PDF)
 _ANGLE_SAMPLE = 16  # every n-th character's direction is asked first; all of them only on mixed pages
+_UNMAPPED_SAMPLE = 4  # every n-th visible character is checked for a missing Unicode mapping
 
 
 @dataclass(slots=True)
@@ -37,19 +38,30 @@ class TextLayer:
 
 
 def read_text_layer(textpage) -> TextLayer:
+    import pypdfium2.raw as raw
+
+    handle = textpage.raw  # the bare pointer: pypdfium2's wrapper costs a Python call per use
+    chars, indexes = _bulk_chars(handle)
+    dominant, angles = _directions(handle, chars, indexes)
+    visible = [(c, i) for c, i in zip(chars, indexes) if c is not GENERATED and not chr(c[0]).isspace()]
+    checked = visible[::_UNMAPPED_SAMPLE]
+    unmapped = sum(1 for c, i in checked if c[0] == 0xFFFD or raw.FPDFText_HasUnicodeMapError(handle, i) == 1)
+    return TextLayer(chars, dominant, angles, len(visible), unmapped / len(checked) if checked else 0.0)
+
+
+def _bulk_chars(handle) -> tuple[list, list[int]]:
+    """TextLayer.chars, and each one's PDFium character index; characters without a box are left out."""
     import ctypes
 
     import pypdfium2.raw as raw
 
-    handle = textpage.raw  # the bare pointer: pypdfium2's wrapper costs a Python call per use
-    count = raw.FPDFText_CountChars(handle)
     rect = raw.FS_RECTF()
     x, y = ctypes.c_double(), ctypes.c_double()
     rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
     get_unicode, get_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox
     get_origin, get_size, is_generated = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize, raw.FPDFText_IsGenerated
     chars, indexes = [], []
-    for index in range(count):
+    for index in range(raw.FPDFText_CountChars(handle)):
         code = get_unicode(handle, index)
         if code in (0, 0xFFFE, 0xFFFF):
             continue
@@ -63,18 +75,17 @@ def read_text_layer(textpage) -> TextLayer:
             x.value, y.value = rect.left, rect.bottom
         chars.append((code, rect.left, rect.bottom, rect.right, rect.top, x.value, y.value, get_size(handle, index)))
         indexes.append(index)
+    return chars, indexes
+
+
+def _directions(handle, chars: list, indexes: list[int]) -> tuple[int, list[int] | None]:
+    """The page's dominant text direction, and every character's direction when the sample finds several."""
     sampled = [i for i, c in enumerate(chars) if c is not GENERATED and c[0] != 32][::_ANGLE_SAMPLE]
     sample_angles = {_char_angle(handle, indexes[i]) for i in sampled}
-    angles = None
-    if len(sample_angles) > 1:
-        angles = [_char_angle(handle, index) if c is not GENERATED else 0 for c, index in zip(chars, indexes)]
-        dominant = statistics.mode(a for a, c in zip(angles, chars) if c is not GENERATED and c[0] != 32)
-    else:
-        dominant = next(iter(sample_angles), 0)
-    visible = [(c, i) for c, i in zip(chars, indexes) if c is not GENERATED and not chr(c[0]).isspace()]
-    checked = visible[::_ANGLE_SAMPLE // 4]
-    unmapped = sum(1 for c, i in checked if c[0] == 0xFFFD or raw.FPDFText_HasUnicodeMapError(handle, i) == 1)
-    return TextLayer(chars, dominant, angles, len(visible), unmapped / len(checked) if checked else 0.0)
+    if len(sample_angles) <= 1:
+        return next(iter(sample_angles), 0), None
+    angles = [_char_angle(handle, index) if c is not GENERATED else 0 for c, index in zip(chars, indexes)]
+    return statistics.mode(a for a, c in zip(angles, chars) if c is not GENERATED and c[0] != 32), angles
 
 
 def _char_angle(handle, index: int) -> int:

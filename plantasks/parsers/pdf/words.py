@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import unicodedata
 from dataclasses import dataclass
+from typing import TypeVar
 
 from plantasks.parsers.pdf.text_layer import Char
 
@@ -47,6 +48,9 @@ class Line:
         return " ".join(w.text for w in self.words)
 
 
+Placed = TypeVar("Placed", Char, Word)  # placed on the page by x0, top and bottom
+
+
 def chars_to_words(chars: list[Char]) -> list[Word]:
     """Characters -> words, by geometry, not content-stream order.
 
@@ -56,9 +60,8 @@ def chars_to_words(chars: list[Char]) -> list[Word]:
     space. PDFium's generated spaces are ignored; combining marks stay with their base letter;
     a glyph drawn twice at almost the same place (fake bold) is kept once.
     """
-    glyphs = [c for c in _clusters(chars)]
     words: list[Word] = []
-    for line in _char_lines(glyphs):
+    for line in rows_by_overlap(_clusters(chars)):
         current: list[Char] = []
         for char in line:
             if current and _duplicate(current[-1], char):
@@ -86,23 +89,6 @@ def _clusters(chars: list[Char]) -> list[Char]:
     return out
 
 
-def _char_lines(chars: list[Char]) -> list[list[Char]]:
-    """Group characters into lines by vertical overlap, each sorted left to right."""
-    lines: list[list[Char]] = []
-    extents: list[tuple[float, float]] = []
-    for char in sorted(chars, key=lambda c: (c.bottom, c.x0)):
-        if lines:
-            top, bottom = extents[-1]
-            overlap = min(bottom, char.bottom) - max(top, char.top)
-            if overlap > 0.5 * min(bottom - top, char.bottom - char.top):
-                lines[-1].append(char)
-                extents[-1] = (min(top, char.top), max(bottom, char.bottom))
-                continue
-        lines.append([char])
-        extents.append((char.top, char.bottom))
-    return [sorted(line, key=lambda c: c.x0) for line in lines]
-
-
 def _duplicate(previous: Char, char: Char) -> bool:
     return char.text == previous.text and abs(char.x0 - previous.x0) < 1.0 and not char.text.isspace()
 
@@ -121,19 +107,25 @@ def _breaks_word(previous: Char, char: Char) -> bool:
 
 def words_to_lines(words: list[Word]) -> list[Line]:
     """Group words into physical lines (by vertical overlap, in order of their baselines), each sorted left to right."""
-    groups: list[list[Word]] = []
+    return [Line(row) for row in rows_by_overlap(words)]
+
+
+def rows_by_overlap(items: list[Placed]) -> list[list[Placed]]:
+    """Group characters or words into rows: in order of their bottoms, an item joins the current row
+    when they overlap vertically by more than half the lower height; each row sorted left to right."""
+    rows: list[list[Placed]] = []
     extents: list[tuple[float, float]] = []
-    for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
-        if groups:
+    for item in sorted(items, key=lambda i: (i.bottom, i.x0)):
+        if rows:
             top, bottom = extents[-1]
-            overlap = min(bottom, word.bottom) - max(top, word.top)
-            if overlap > 0.5 * min(bottom - top, word.bottom - word.top):
-                groups[-1].append(word)
-                extents[-1] = (min(top, word.top), max(bottom, word.bottom))
+            overlap = min(bottom, item.bottom) - max(top, item.top)
+            if overlap > 0.5 * min(bottom - top, item.bottom - item.top):
+                rows[-1].append(item)
+                extents[-1] = (min(top, item.top), max(bottom, item.bottom))
                 continue
-        groups.append([word])
-        extents.append((word.top, word.bottom))
-    return [Line(sorted(group, key=lambda w: w.x0)) for group in groups]
+        rows.append([item])
+        extents.append((item.top, item.bottom))
+    return [sorted(row, key=lambda i: i.x0) for row in rows]
 
 
 def split_segments(line: Line) -> list[Line]:
