@@ -9,7 +9,14 @@ from PIL import Image, ImageDraw
 from plantasks.parsers.blocks import TableRow, TextLine
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.grid import GridTuning, cluster_positions, rulings_to_tables
-from plantasks.parsers.ocr.layout import Geometry, page_blocks, split_at_gaps, visual_lines
+from plantasks.parsers.ocr.layout import (
+    Geometry,
+    cell_readings,
+    page_blocks,
+    place_words,
+    split_at_gaps,
+    visual_lines,
+)
 from plantasks.parsers.ocr.paragraphs import join_lines, make_line, paragraph_text, paragraphs
 from plantasks.parsers.ocr.raster import PixelMap
 from plantasks.parsers.ocr.rulings import close_gaps, erase_rulings, find_rulings, long_runs
@@ -174,7 +181,9 @@ def test_page_blocks_put_words_in_cells_and_lines_around():
         word("Trang", (100, 500, 160, 520), (3, 1, 1)),
     ]
     geometry = Geometry(table_margin=5, column_gap=100, wrap_slack=6, cell_padding=10)
-    blocks = page_blocks(words, [table], page=3, to_doc=PixelMap(x_scale=0.5, y_scale=0.5), geometry=geometry)
+    placement = place_words(words, [table], geometry.table_margin)
+    readings = cell_readings(placement, [table], geometry)
+    blocks = page_blocks(placement, readings, [table], page=3, to_doc=PixelMap(x_scale=0.5, y_scale=0.5), geometry=geometry)
     assert isinstance(blocks[0], TextLine) and blocks[0].text == "PHỤ LỤC"
     assert isinstance(blocks[-1], TextLine) and blocks[-1].text == "Trang"
     rows = [b for b in blocks if isinstance(b, TableRow)]

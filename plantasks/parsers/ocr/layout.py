@@ -42,20 +42,43 @@ class Placed:
     top: float
 
 
-def page_blocks(
-    words: list[Word], tables: list[TableGrid], page: int, to_doc: PixelMap, geometry: Geometry
-) -> list[Block]:
+@dataclass(frozen=True)
+class Placement:
+    """The page's words by grid slot (table, row, col), and those outside every table."""
+
+    in_cells: dict[tuple[int, int, int], list[Word]]
+    loose: list[Word]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a cell says and how sure Tesseract was (0..1)."""
+
+    text: str
+    confidence: float
+
+
+Readings = dict[tuple[int, GridCell], Reading]  # (table index, cell) -> reading
+
+
+def place_words(words: list[Word], tables: list[TableGrid], margin: float) -> Placement:
     in_cells: dict[tuple[int, int, int], list[Word]] = {}
     loose: list[Word] = []
     for word in words:
-        slot = locate(word, tables, geometry.table_margin)
+        slot = locate(word, tables, margin)
         if slot is None:
             loose.append(word)
         else:
             in_cells.setdefault(slot, []).append(word)
-    placed = text_paragraphs(loose, page, to_doc, geometry)
+    return Placement(in_cells, loose)
+
+
+def page_blocks(
+    placement: Placement, readings: Readings, tables: list[TableGrid], page: int, to_doc: PixelMap, geometry: Geometry
+) -> list[Block]:
+    placed = text_paragraphs(placement.loose, page, to_doc, geometry)
     for index, table in enumerate(tables):
-        placed.extend(table_rows(table, index, in_cells, page, to_doc, geometry))
+        placed.extend(table_rows(table, index, readings, page, to_doc))
     return [p.block for p in sorted(placed, key=lambda p: p.top)]
 
 
@@ -79,24 +102,30 @@ def _slot(bounds: tuple[float, ...], value: float) -> int:
 # ---------------------------------------------------------------- tables
 
 
-def table_rows(table: TableGrid, index: int, in_cells, page: int, to_doc: PixelMap, geometry: Geometry) -> list[Placed]:
-    texts: dict[GridCell, tuple[str, float]] = {}
-    for cell in table.cells:
-        words = [
-            w
-            for r in range(cell.row, cell.row + cell.row_span)
-            for c in range(cell.col, cell.col + cell.col_span)
-            for w in in_cells.get((index, r, c), [])
-        ]
-        text = cell_text(words, cell.box, geometry)
-        texts[cell] = (repair_row_number(text) if cell.col == 0 else text, cell_confidence(words))
+def cell_readings(placement: Placement, tables: list[TableGrid], geometry: Geometry) -> Readings:
+    readings: Readings = {}
+    for index, table in enumerate(tables):
+        for cell in table.cells:
+            words = [
+                w
+                for r in range(cell.row, cell.row + cell.row_span)
+                for c in range(cell.col, cell.col + cell.col_span)
+                for w in placement.in_cells.get((index, r, c), [])
+            ]
+            text = cell_text(words, cell.box, geometry)
+            readings[(index, cell)] = Reading(repair_row_number(text) if cell.col == 0 else text, cell_confidence(words))
+    return readings
+
+
+def table_rows(table: TableGrid, index: int, readings: Readings, page: int, to_doc: PixelMap) -> list[Placed]:
     rows = []
     for r in range(table.row_count):
         cells = []
         for c in range(table.col_count):
             grid_cell = table.cell_at(r, c)
-            text, confidence = texts[grid_cell] if grid_cell.col == c else ("", 1.0)
-            cells.append(Cell(text, Provenance(page=page, bbox=to_doc.box(*grid_cell.box)), round(confidence, 3)))
+            reading = readings[(index, grid_cell)] if grid_cell.col == c else Reading("", 1.0)
+            prov = Provenance(page=page, bbox=to_doc.box(*grid_cell.box))
+            cells.append(Cell(reading.text, prov, round(reading.confidence, 3)))
         if any(cell.text for cell in cells):
             box = (table.xs[0], table.ys[r], table.xs[-1], table.ys[r + 1])
             rows.append(Placed(TableRow(tuple(cells), Provenance(page=page, bbox=to_doc.box(*box))), box[1]))

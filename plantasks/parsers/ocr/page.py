@@ -10,7 +10,8 @@ from PIL import Image
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
-from plantasks.parsers.ocr.layout import Geometry, page_blocks
+from plantasks.parsers.ocr.layout import Geometry, cell_readings, page_blocks, place_words
+from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import erase_rulings, find_rulings
 from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, tesseract_words
@@ -55,6 +56,7 @@ class PreparedPage:
     gray: np.ndarray  # deskewed, ruling lines erased: what Tesseract reads
     tables: list[TableGrid]
     skew_deg: float
+    ink_threshold: int  # gray levels up to this are ink
 
 
 def prepare_page(image: PageImage, settings: OcrSettings) -> PreparedPage:
@@ -84,7 +86,7 @@ def prepare_page(image: PageImage, settings: OcrSettings) -> PreparedPage:
     in_tables = [r for h, v in groups for r in (*h, *v)]
     rules = [r for r in (*horizontal, *vertical) if r.length >= settings.free_rule_min_length_in * dpi]
     halo = max(1, round(settings.ruling_halo_in * dpi))
-    return PreparedPage(erase_rulings(gray, ink, in_tables + rules, halo), tables, skew)
+    return PreparedPage(erase_rulings(gray, ink, in_tables + rules, halo), tables, skew, threshold)
 
 
 def ocr_page(image: PageImage, settings: OcrSettings, binary: str) -> PageResult:
@@ -94,7 +96,11 @@ def ocr_page(image: PageImage, settings: OcrSettings, binary: str) -> PageResult
         words = drop_noise(read_words(prepared.gray, image.dpi, settings, binary))
     except TesseractFailed as exc:
         return PageResult(image.page, [], [ReaderIssue("ocr_failed", f"page {image.page}: {exc}", where)], prepared.skew_deg)
-    blocks = page_blocks(words, prepared.tables, image.page, image.to_doc, geometry(settings, image.dpi))
+    layout = geometry(settings, image.dpi)
+    placement = place_words(words, prepared.tables, layout.table_margin)
+    readings = cell_readings(placement, prepared.tables, layout)
+    readings = recheck_row_numbers(prepared, readings, image.dpi, settings, binary)
+    blocks = page_blocks(placement, readings, prepared.tables, image.page, image.to_doc, layout)
     return PageResult(
         image.page,
         blocks,

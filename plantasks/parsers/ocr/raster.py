@@ -34,10 +34,10 @@ class PixelMap:
 
     def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
         return (
-            round(self.x_offset + x0 * self.x_scale, 2),
-            round(self.y_offset + y0 * self.y_scale, 2),
-            round(self.x_offset + x1 * self.x_scale, 2),
-            round(self.y_offset + y1 * self.y_scale, 2),
+            round(float(self.x_offset + x0 * self.x_scale), 2),
+            round(float(self.y_offset + y0 * self.y_scale), 2),
+            round(float(self.x_offset + x1 * self.x_scale), 2),
+            round(float(self.y_offset + y1 * self.y_scale), 2),
         )
 
 

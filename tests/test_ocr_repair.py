@@ -1,0 +1,80 @@
+"""OCR glyph-confusion repairs (confusions.yaml) and the row-number recheck's pure parts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from plantasks.parsers.ocr.layout import Reading
+from plantasks.parsers.ocr.recheck import doubtful, is_row_number, reading_of, stack_crops
+from plantasks.parsers.ocr.repair import ROMAN, confusions, repair_line, repair_row_number
+from plantasks.parsers.ocr.tesseract import Word
+
+
+def test_rules_file_is_consistent():
+    rules = confusions()
+    assert all(ROMAN.fullmatch(v) for v in rules.roman_glyphs.values())
+    assert not set(rules.roman_glyphs) & set("IVX")
+    assert all(len(k) == 1 for k in rules.characters)
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("H", "II"), ("HI", "III"), ("IH", "III"), ("1V", "IV"), ("l", "I"), ("V1", "VI"), ("IV.", "IV."),
+])
+def test_row_numbers_read_as_confusable_glyphs(read, meant):
+    assert repair_row_number(read) == meant
+
+
+@pytest.mark.parametrize("text", ["11", "1", "12", "TT", "", "a)", "Sở", "Hìi"])
+def test_row_numbers_left_alone(text):
+    assert repair_row_number(text) == text
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("Quý 1V/2024", "Quý IV/2024"),
+    ("Quý 11/2024", "Quý II/2024"),
+    ("quý II1/2024", "quý III/2024"),
+    ("Chậm nhất trong Quý 12024", "Chậm nhất trong Quý I/2024"),  # slash lost
+    ("Quý 112024", "Quý II/2024"),
+    ("Quý I⁄2024", "Quý I/2024"),
+    ("trong Quý 1V, năm 2024", "trong Quý IV, năm 2024"),
+    ("~ Tổ chức thực hiện", "- Tổ chức thực hiện"),
+    ("~- Kế hoạch", "- Kế hoạch"),
+])
+def test_line_repairs(read, meant):
+    assert repair_line(read) == meant
+
+
+@pytest.mark.parametrize("text", [
+    "Quý 1/2024",  # an Arabic quarter is valid as printed
+    "Quý 4/2024",
+    "Quý 120245",
+    "Thường xuyên",
+    "Nghị định 11/2024/NĐ-CP",
+    "_ tra, rà soát",  # a lone underscore is not a bullet
+])
+def test_lines_left_alone(text):
+    assert repair_line(text) == text
+
+
+def test_what_is_a_row_number():
+    assert all(is_row_number(t) for t in ["1", "12", "IV", "VII.", "TT", "STT", "3."])
+    assert not any(is_row_number(t) for t in ["", "1r", "KT.", "Hii", "a)", "S7"])
+    assert doubtful(Reading("7", 0.5)) and doubtful(Reading("T", 0.99)) and doubtful(Reading("", 1.0))
+    assert not doubtful(Reading("7", 0.97))
+
+
+def test_stacked_crops_keep_their_order_and_spans():
+    crops = [np.zeros((10, 20), dtype=np.uint8), np.zeros((6, 30), dtype=np.uint8)]
+    stack, spans = stack_crops(crops, 2.0, gap=8)
+    assert stack.shape == (20 + 12 + 3 * 8, 60 + 16)
+    assert spans == [(4, 32), (32, 52)]
+    assert (stack[8:28, 8:48] == 0).all() and (stack[36:48, 8:68] == 0).all()
+    assert (stack[:8] == 255).all()
+
+
+def test_reading_of_joins_and_repairs_the_words():
+    words = [Word("I", 90.0, (30, 0, 40, 20), (1, 1, 1)), Word("H", 70.0, (10, 0, 28, 20), (1, 1, 1))]
+    assert reading_of(words) == Reading("III", 0.8)
+    assert reading_of([Word("Sở", 95.0, (0, 0, 20, 20), (1, 1, 1))]) is None
+    assert reading_of([]) is None
