@@ -9,16 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plantasks.parsers.metadata import (
-    META_FIELDS,
-    extract_metadata,
-    load_vocab,
-    parse_date,
-    parse_number,
-    period_from_text,
-    sentence_case,
-    title_case_name,
-)
+from plantasks.parsers.metadata import META_FIELDS, extract_metadata, parse_date, parse_number, period_from_text
+from plantasks.parsers.metadata.places import title_case_name
+from plantasks.parsers.metadata.title import sentence_case
+from plantasks.parsers.metadata.vocab import load_vocab
 
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))

@@ -1,0 +1,192 @@
+"""The issuing body: from the authority line or header, a body sentence, a "kèm theo" line or the number suffix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plantasks.normalizers.vietnamese import match_key, unify_tone_placement
+from plantasks.parsers.metadata.layout import SPACES, Layout, aligned_key, is_upper_line
+from plantasks.parsers.metadata.numbers_dates import Attachment, DocNumber
+from plantasks.parsers.metadata.places import is_city_province, match_province, name_tokens, title_case_name, unit_word
+from plantasks.parsers.metadata.vocab import load_vocab
+
+LOCAL_MENTION = re.compile(
+    r"(?i:(?P<chair>chủ tịch\s+)?(?P<body>[ủu][ỷy] ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s+"
+    r"(?P<unit>thành phố|tp\.?|thị xã|thị trấn|tỉnh|huyện|quận|phường|xã|đặc khu))(?=[\s,.;:)]|$)"
+)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    body: str  # full body name: "Ủy ban nhân dân", "Bộ Nội vụ", "Thủ tướng Chính phủ"
+    level: str
+    unit: str | None = None  # "tỉnh", "huyện", ... for local bodies
+    name: str | None = None  # place name, canonical spelling
+    rule: str = ""
+    full_name: str | None = None  # written out when it is not "<body> <unit> <name>"
+
+
+def _local_issuer(m: re.Match, text: str, year: int | None, rule: str) -> Issuer:
+    vocab = load_vocab()
+    body = vocab.local_bodies[match_key(m.group("body"))]
+    unit = unit_word(m.group("unit"))
+    tokens = name_tokens(text[m.end():], is_upper_line(text))
+    level = vocab.unit_levels.get(unit, "district")
+    name = None
+    if tokens:
+        prov = match_province(tokens) if unit in ("tỉnh", "thành phố") else None
+        if prov and (unit == "tỉnh" or is_city_province(prov[0], year)):
+            name, level = prov[0].name, "province"
+        else:
+            name = title_case_name(" ".join(tokens))
+    return Issuer(body, level, unit, name, rule)
+
+
+def _strip_motto(key: str) -> str:
+    for m in load_vocab().motto:
+        key = key.replace(m, " ")
+    return SPACES.sub(" ", key).strip()
+
+
+def _strip_title_prefix(key: str) -> str:
+    vocab = load_vocab()
+    key = re.sub(r"^(kt|tm|q|tl|tuq)\s*\.\s*", "", key)
+    for t in vocab.authority_titles:
+        if key.startswith(t + " "):
+            return key[len(t) + 1:]
+    return key
+
+
+def central_issuer(key: str) -> Issuer | None:
+    """A national or ministry body named by a header/authority line key."""
+    vocab = load_vocab()
+    key = _strip_motto(key)
+    if key in vocab.national or key.startswith("thủ tướng chính phủ"):
+        name = vocab.national.get(key, "Thủ tướng Chính phủ")
+        return Issuer(name, "national", rule="authority line")
+    bare = _strip_title_prefix(key)
+    for form, name in vocab.national.items():
+        if bare == form:
+            return Issuer(name, "national", rule="authority line")
+    for form, name in sorted(vocab.ministries.items(), key=lambda kv: -len(kv[0])):
+        if bare == form or key == form:
+            return Issuer(name, "ministry", rule="authority line")
+    return None
+
+
+def strip_motto_text(line: str) -> str:
+    """The line without the national motto (PDF headers glue it to the issuing body)."""
+    key = aligned_key(line)
+    if len(key) != len(line):
+        return line
+    for motto in load_vocab().motto:
+        pos = key.find(motto)
+        if pos >= 0:
+            line = line[:pos] + " " * len(motto) + line[pos + len(motto):]
+            key = key[:pos] + " " * len(motto) + key[pos + len(motto):]
+    return SPACES.sub(" ", line).strip()
+
+
+def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
+    """Issuer from the header block: authority line or the issuing-body header."""
+    end = min(layout.body_start, 40)
+    for i in range(end):
+        line = strip_motto_text(layout.lines[i])
+        joined = line
+        if i + 1 < end and match_key(line) in load_vocab().local_bodies:
+            # "ỦY BAN NHÂN DÂN" / "TỈNH THANH HÓA"
+            joined = f"{line} {strip_motto_text(layout.lines[i + 1])}"
+        key = _strip_motto(match_key(joined))
+        central = central_issuer(key)
+        if central:
+            return central
+        m = LOCAL_MENTION.search(joined)
+        if m and _only_titles_before(joined[: m.start()]):
+            parent = _local_issuer(m, joined, year, "authority line")
+            used = 2 if joined != line else 1
+            below = strip_motto_text(layout.lines[i + used]) if i + used < end else ""
+            return subordinate_issuer(below, parent) or parent
+    return None
+
+
+def subordinate_issuer(line: str, parent: Issuer) -> Issuer | None:
+    """A department printed under its parent body: 'UBND TỈNH X' / 'SỞ NỘI VỤ'."""
+    key = match_key(line)
+    heads = load_vocab().subordinate_heads
+    if not is_upper_line(line) or not any(key == h or key.startswith(h + " ") for h in heads):
+        return None
+    department = official_case(line)
+    place = parent.name or ""
+    if not key.endswith(f" {parent.unit}"):
+        place = f"{parent.unit} {place}"
+    full = f"{department} {place}".strip()
+    return Issuer(department, parent.level, parent.unit, parent.name, "department under the issuing body", full)
+
+
+def official_case(name: str) -> str:
+    """'SỞ KẾ HOẠCH VÀ ĐẦU TƯ' -> 'Sở Kế hoạch và Đầu tư': each coordinated part capitalised."""
+    vocab = load_vocab()
+    text = unify_tone_placement(name.lower())
+    parts = re.split(r"(\s+và\s+|,\s*|\s+-\s+|\s+–\s+)", text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0 and part:
+            words = part.split()
+            if i == 0 and len(words) > 1 and words[0] in vocab.subordinate_heads:
+                words[1] = words[1][:1].upper() + words[1][1:]
+            words[0] = words[0][:1].upper() + words[0][1:]
+            part = " ".join(words)
+        out.append(part)
+    text = "".join(out)
+    for fixed in vocab.official_names:
+        text = re.sub(re.escape(fixed), fixed, text, flags=re.IGNORECASE)
+    return text
+
+
+def _only_titles_before(prefix: str) -> bool:
+    key = _strip_motto(match_key(prefix))
+    if not key:
+        return True
+    key = re.sub(r"^(kt|tm|q)\s*\.\s*", "", key)
+    return key in load_vocab().authority_titles
+
+
+_ISSUING_PHRASE = re.compile(r"^\s*(ban hành|xây dựng|triển khai)\s+(kế hoạch|quyết định|chương trình)", re.IGNORECASE)
+
+
+def body_issuer(layout: Layout, year: int | None) -> Issuer | None:
+    """'Ủy ban nhân dân tỉnh ban hành Kế hoạch …' in the first body lines."""
+    stop = layout.appendix_start if layout.appendix_start is not None else len(layout.lines)
+    for i in range(layout.body_start, min(stop, layout.body_start + 25)):
+        line = layout.lines[i]
+        for m in LOCAL_MENTION.finditer(line):
+            rest = line[m.end():]
+            tokens = name_tokens(rest, False)
+            after = " ".join(rest.split()[len(tokens):])
+            if _ISSUING_PHRASE.match(after):
+                return _local_issuer(m, line, year, "body sentence")
+    return None
+
+
+def attachment_issuer(atts: list[Attachment], year: int | None) -> Issuer | None:
+    for att in atts:
+        m = LOCAL_MENTION.search(att.issuer_text)
+        if m:
+            return _local_issuer(m, att.issuer_text, year, "attachment line")
+        central = central_issuer(match_key(att.issuer_text))
+        if central:
+            return Issuer(central.body, central.level, rule="attachment line")
+    return None
+
+
+def number_issuer(number: DocNumber | None) -> Issuer | None:
+    if number is None:
+        return None
+    vocab = load_vocab()
+    code = match_key(number.issuer_code)
+    if code in vocab.national_codes:
+        return Issuer(vocab.national_codes[code], "national", rule="number suffix")
+    if code in vocab.ministry_codes:
+        return Issuer(vocab.ministry_codes[code], "ministry", rule="number suffix")
+    return None

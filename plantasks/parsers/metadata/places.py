@@ -1,0 +1,91 @@
+"""Place names: the name after a unit word, provinces (and when a city became centrally run), mention counts."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from plantasks.normalizers.vietnamese import match_key, unify_tone_placement
+from plantasks.parsers.metadata.layout import Layout, is_upper_line
+from plantasks.parsers.metadata.vocab import Province, load_vocab
+
+_BARE_UNIT = re.compile(r"(?i:\b(?P<unit>tỉnh|thành phố|tp\.))\s+")
+_NAME_STOP = frozenset(
+    "năm giai đoạn về ban hành số ngày đến trên và của trong theo tại kế hoạch quyết định "
+    "thực hiện cải cách hành chính chuyển đổi".split()
+)
+
+
+def unit_word(raw: str) -> str:
+    key = match_key(raw).rstrip(".")
+    return "thành phố" if key == "tp" else key
+
+
+def name_tokens(text: str, upper_line: bool) -> list[str]:
+    """The place-name tokens at the start of `text`: capitalised words (or digits)."""
+    out: list[str] = []
+    for tok in text.split()[:6]:
+        word = tok.strip(",.;:()“”\"'")
+        if not word or not (word[0].isupper() or word.isdigit() or word in ("-", "–")):
+            break
+        if upper_line and match_key(word) in _NAME_STOP:
+            break
+        out.append(word)
+        if tok != word and tok[-1] in ",.;:()":
+            break
+    while out and out[-1] in ("-", "–"):
+        out.pop()
+    return out
+
+
+def title_case_name(name: str) -> str:
+    """'HOÀNG HOÁ' -> 'Hoàng Hóa' (each word capitalised, classic tone placement)."""
+    words = [w[:1].upper() + w[1:].lower() for w in name.split()]
+    return unify_tone_placement(" ".join(words))
+
+
+def match_province(tokens: list[str]) -> tuple[Province, int] | None:
+    """The province named by the first tokens (longest match) and how many tokens it used."""
+    vocab = load_vocab()
+    for n in range(min(len(tokens), 4), 0, -1):
+        prov = vocab.provinces.get(match_key(" ".join(tokens[:n])))
+        if prov:
+            return prov, n
+    return None
+
+
+def is_city_province(prov: Province, year: int | None) -> bool:
+    if prov.kind != "thành phố":
+        return False
+    return prov.city_since is None or year is None or year >= prov.city_since
+
+
+def province_mentions(layout: Layout, year: int | None) -> Counter:
+    """How often each province is named as 'tỉnh X' / 'thành phố X' (a centrally-run city)."""
+    counts: Counter = Counter()
+    for line in layout.lines:
+        for m in _BARE_UNIT.finditer(line):
+            tokens = name_tokens(line[m.end():], False)
+            prov = match_province(tokens)
+            if not prov:
+                continue
+            unit = unit_word(m.group("unit"))
+            if unit == "tỉnh" or is_city_province(prov[0], year):
+                counts[prov[0].name] += 1
+    return counts
+
+
+def named_unit_mentions(layout: Layout, unit: str) -> Counter:
+    """How often each place is named after `unit` ('huyện Hoàng Hóa')."""
+    counts: Counter = Counter()
+    rx = re.compile(rf"(?i:\b{re.escape(unit)})\s+")
+    for line in layout.lines:
+        for m in rx.finditer(line):
+            tokens = name_tokens(line[m.end():], is_upper_line(line))
+            if tokens:
+                counts[title_case_name(" ".join(tokens))] += 1
+    return counts
+
+
+def most_common(counts: Counter) -> str | None:
+    return counts.most_common(1)[0][0] if counts else None

@@ -1,0 +1,66 @@
+"""The signing official: the first name line of the first signature block."""
+
+from __future__ import annotations
+
+import re
+
+from plantasks.normalizers.vietnamese import match_key
+from plantasks.parsers.metadata.layout import Layout
+from plantasks.parsers.metadata.places import title_case_name
+from plantasks.parsers.metadata.vocab import load_vocab
+
+_NAME_WORD = re.compile(r"^[^\W\d_]+$")
+
+
+def _name_like(line: str, after_title: bool) -> str | None:
+    vocab = load_vocab()
+    tokens = line.split()
+    if not 2 <= len(tokens) <= 5 or not all(_NAME_WORD.match(t) for t in tokens):
+        return None
+    upper = all(t.isupper() for t in tokens)
+    titled = all(t[0].isupper() and (len(t) == 1 or t[1:].islower()) for t in tokens)
+    has_surname = match_key(tokens[0]) in vocab.surnames
+    if upper and has_surname:
+        return title_case_name(line)
+    if titled and (has_surname or after_title):
+        return line
+    return None
+
+
+def _signature_anchor(layout: Layout) -> int | None:
+    vocab = load_vocab()
+    for i in range(layout.body_start, len(layout.lines)):
+        key = layout.keys[i].rstrip(":")
+        if key in vocab.signer_titles or key.startswith("nơi nhận"):
+            return i
+    return None
+
+
+def find_signer(layout: Layout) -> str | None:
+    """The signing official's name: the first name line of the first signature block."""
+    vocab = load_vocab()
+    anchor = _signature_anchor(layout)
+    if anchor is None:
+        return None
+    after_title = False
+    tails = []
+    for i in range(anchor, min(anchor + 25, len(layout.lines))):
+        line, key = layout.lines[i], layout.keys[i].rstrip(":")
+        if i > anchor and (i == layout.plan_heading or i == layout.appendix_start):
+            break
+        if key in vocab.signer_titles:
+            after_title = True
+            continue
+        if key in vocab.signature_noise or key.startswith("nơi nhận"):
+            continue
+        if line[:1] in "-+•*~–—·":
+            tails.append(re.split(r"[.;:,]", line)[-1].strip())
+            continue
+        name = _name_like(re.sub(r"\((?:đã )?ký[^)]*\)", "", line).strip(), after_title)
+        if name:
+            return name
+    for tail in tails:
+        name = _name_like(tail, False)
+        if name and match_key(name.split()[0]) in vocab.surnames:
+            return name
+    return None

@@ -1,0 +1,136 @@
+"""The plan title: plan heading, decision title or article 1, in sentence case."""
+
+from __future__ import annotations
+
+import re
+
+from plantasks.parsers.metadata.issuer import LOCAL_MENTION, central_issuer
+from plantasks.parsers.metadata.layout import BODY_START, SPACES, Layout, aligned_key, is_upper_line
+from plantasks.parsers.metadata.vocab import load_vocab
+
+_ROMAN_HEAD = re.compile(r"^(?:[ivxl]+|\d+)[.)]\s")
+
+
+def _strip_lead_in(key: str) -> int:
+    """Length of the lead-in ('ban hành', 'về việc ban hành') at the start of a title key."""
+    for lead in load_vocab().title_lead_ins:
+        if key.startswith(lead + " "):
+            return len(lead) + 1
+    return 0
+
+
+def _title_stop(key: str, line: str) -> bool:
+    vocab = load_vocab()
+    if BODY_START.match(key) or key.startswith("(") or key.startswith("điều "):
+        return True
+    if LOCAL_MENTION.match(line) or central_issuer(key):
+        return True
+    return any(key.startswith(t + " ") or key == t for t in vocab.authority_titles)
+
+
+def decision_title(layout: Layout) -> str | None:
+    if layout.decision_heading is None:
+        return None
+    parts = []
+    for i in range(layout.decision_heading + 1, min(layout.decision_heading + 5, len(layout.lines))):
+        if _title_stop(layout.keys[i], layout.lines[i]):
+            break
+        parts.append(layout.lines[i])
+    return " ".join(parts) or None
+
+
+def plan_heading_title(layout: Layout) -> str | None:
+    i = layout.plan_heading
+    if i is None:
+        return None
+    parts = [layout.lines[i]]
+    single = layout.keys[i] in load_vocab().plan_title_heads
+    for j in range(i + 1, min(i + 4, len(layout.lines))):
+        key, line = layout.keys[j], layout.lines[j]
+        first_after_bare = single and j == i + 1 and not key.startswith("(")
+        if not first_after_bare and (_title_stop(key, line) or _ROMAN_HEAD.match(key) or len(line) > 250):
+            break
+        continues = line[:1].islower() and not parts[-1].rstrip().endswith((".", ";", ":"))
+        if not single and not is_upper_line(line) and not continues:
+            break
+        parts.append(line)
+        single = False
+    return " ".join(parts) if len(parts) > 1 or not single else None
+
+
+def article_one_title(layout: Layout) -> str | None:
+    """'Điều 1. Ban hành kèm theo Quyết định này Kế hoạch …'."""
+    for key, line in zip(layout.keys, layout.lines):
+        if key.startswith("điều 1"):
+            m = re.search(r"(?i)quyết định này\s*:?\s*[“\"]?(.+?)[”\"]?\s*\.?$", line)
+            if m:
+                return m.group(1)
+    return None
+
+
+def split_title_head(title: str) -> tuple[str, str] | None:
+    """('Kế hoạch', rest) when the title starts with a plan head word."""
+    key = aligned_key(title)
+    for head in load_vocab().plan_title_heads:
+        if key.startswith(head) and (len(key) == len(head) or not key[len(head)].isalpha()):
+            return head[:1].upper() + head[1:], title[len(head):].strip(" :-–")
+    return None
+
+
+def find_mixed_case(rest: str, layout: Layout) -> str | None:
+    """The same words printed in mixed case somewhere in the document."""
+    target = aligned_key(rest)
+    if not target:
+        return None
+    for line in layout.lines:
+        if is_upper_line(line):
+            continue
+        key = aligned_key(line)
+        if len(key) != len(line):
+            continue
+        pos = key.find(target)
+        if pos >= 0 and (pos == 0 or not key[pos - 1].isalpha()):
+            return line[pos:pos + len(target)]
+    return None
+
+
+def sentence_case(text: str, names: list[str]) -> str:
+    """Upper-case text in sentence case; known names and abbreviations keep their capitals."""
+    vocab = load_vocab()
+    words = []
+    for tok in text.split():
+        core = tok.strip(",.;:()“”\"")
+        words.append(tok if core in vocab.keep_upper else tok.lower())
+    out = " ".join(words)
+    for name in sorted(set(names), key=len, reverse=True):
+        out = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, out)
+    return out
+
+
+def compose_title(raw: str, layout: Layout, names: list[str]) -> str:
+    raw = raw.strip(" .;:“”\"")
+    split = split_title_head(raw)
+    head, rest = split if split else ("", raw)
+    if rest and is_upper_line(rest):
+        rest = find_mixed_case(rest, layout) or sentence_case(rest, names)
+    first = rest.split()[0].strip(",.;:") if rest else ""
+    if rest and not (first.isupper() and len(first) > 1) and first not in names:
+        rest = rest[:1].lower() + rest[1:]
+    title = f"{head} {rest}".strip() if head else rest[:1].upper() + rest[1:]
+    return SPACES.sub(" ", title)
+
+
+def title_candidates(layout: Layout) -> list[tuple[str, str]]:
+    """Raw plan titles in order of preference, with the rule that found each."""
+    out = []
+    heading = plan_heading_title(layout)
+    if heading:
+        out.append(("plan heading", heading))
+    dec = decision_title(layout)
+    if dec:
+        lead = _strip_lead_in(aligned_key(dec))
+        out.append(("decision title", dec[lead:]))
+    art = article_one_title(layout)
+    if art:
+        out.append(("article 1", art))
+    return out

@@ -1,0 +1,85 @@
+"""The metadata vocabulary (provinces, bodies, titles, surnames, …) from data/metadata_vocab.yaml, loaded once."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from plantasks.normalizers.vietnamese import match_key
+
+DATA = Path(__file__).parent.parent / "data" / "metadata_vocab.yaml"
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    kind: str  # "tỉnh" or "thành phố"
+    city_since: int | None = None  # year it became a centrally-run city
+
+
+@dataclass(frozen=True)
+class Vocab:
+    provinces: dict[str, Province]  # match_key of name/alias -> Province
+    province_keys: tuple[str, ...]  # longest first
+    unit_levels: dict[str, str]  # "tỉnh" -> "province"
+    local_bodies: dict[str, str]  # printed form key -> full name
+    national: dict[str, str]  # form key -> name
+    national_codes: dict[str, str]
+    ministries: dict[str, str]  # name key -> name
+    ministry_codes: dict[str, str]
+    authority_titles: tuple[str, ...]
+    signer_titles: frozenset[str]
+    signature_noise: frozenset[str]
+    surnames: frozenset[str]  # match_key
+    number_types: dict[str, str]  # match_key(code) -> doc_type
+    title_lead_ins: tuple[str, ...]
+    plan_title_heads: tuple[str, ...]
+    keep_upper: frozenset[str]
+    motto: tuple[str, ...]
+    subordinate_heads: tuple[str, ...]
+    official_names: tuple[str, ...]
+
+
+@functools.cache
+def load_vocab() -> Vocab:
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    provinces: dict[str, Province] = {}
+    for p in raw["provinces"]:
+        prov = Province(p["name"], p["kind"], p.get("city_since"))
+        for form in [p["name"], *p.get("aliases", [])]:
+            provinces[match_key(form)] = prov
+    national, national_codes = {}, {}
+    for b in raw["national_bodies"]:
+        for form in b["forms"]:
+            national[match_key(form)] = b["name"]
+        for code in b.get("codes", []):
+            national_codes[match_key(code)] = b["name"]
+    ministries, ministry_codes = {}, {}
+    for m in raw["ministries"]:
+        ministries[match_key(m["name"])] = m["name"]
+        for code in m.get("codes", []):
+            ministry_codes[match_key(code)] = m["name"]
+    return Vocab(
+        provinces=provinces,
+        province_keys=tuple(sorted(provinces, key=len, reverse=True)),
+        unit_levels={match_key(u["word"]): u["level"] for u in raw["units"]},
+        local_bodies={match_key(f): b["name"] for b in raw["local_bodies"] for f in b["forms"]},
+        national=national,
+        national_codes=national_codes,
+        ministries=ministries,
+        ministry_codes=ministry_codes,
+        authority_titles=tuple(match_key(t) for t in raw["authority_titles"]),
+        signer_titles=frozenset(match_key(t) for t in raw["signer_titles"]),
+        signature_noise=frozenset(match_key(t) for t in raw["signature_noise"]),
+        surnames=frozenset(match_key(s) for s in raw["surnames"]),
+        number_types={match_key(k): v for k, v in raw["number_types"].items()},
+        title_lead_ins=tuple(sorted((match_key(t) for t in raw["title_lead_ins"]), key=len, reverse=True)),
+        plan_title_heads=tuple(match_key(t) for t in raw["plan_title_heads"]),
+        keep_upper=frozenset(raw["keep_upper"]),
+        motto=tuple(match_key(m) for m in raw["motto"]),
+        subordinate_heads=tuple(sorted((match_key(h) for h in raw["subordinate_heads"]), key=len, reverse=True)),
+        official_names=tuple(raw["official_names"]),
+    )
