@@ -28,12 +28,38 @@ class MetadataResult:
     sources: dict[str, str] = field(default_factory=dict)  # field -> rule that produced it
 
 
+def extract_metadata(lines: list[str]) -> MetadataResult:
+    """Metadata of one document from its body text lines (outside tables) in reading order."""
+    layout = lines_to_layout(lines)
+    notes: list[str] = []
+    sources: dict[str, str] = {}
+    number, _ = own_number(layout)
+    place, own_date = own_place_date(layout)
+    atts = attachments(layout)
+    fields: dict = {f: None for f in META_FIELDS}
+    fields["doc_type"], sources["doc_type"] = _doc_type(layout, number, atts)
+    fields.update(_number_and_date(fields["doc_type"], number, own_date, atts, notes, sources))
+    issue_date = fields["decision_date"] or fields["plan_date"]
+    year = issue_date.year if issue_date else (own_date.year if own_date else None)
+    fields.update(issuer_fields(layout, number, atts, place, year, notes, sources))
+    names = [n for n in (fields["province"], fields["district"]) if n]
+    names += sorted(set(province_mentions(layout, year)))
+    fields.update(_title_and_period(layout, names, year, notes, sources))
+    fields["signer"] = find_signer(layout)
+    if fields["signer"]:
+        sources["signer"] = "signature block"
+    return MetadataResult(fields, notes, sources)
+
+
+def _number_kind(number: DocNumber | None) -> str | None:
+    """The document type its number's type code names ('QĐ' -> decision, 'KH' -> plan)."""
+    return load_vocab().number_types.get(match_key(number.type_code)) if number is not None else None
+
+
 def _doc_type(layout: Layout, number: DocNumber | None, atts: list[Attachment]) -> tuple[str, str]:
-    vocab = load_vocab()
-    if number is not None:
-        kind = vocab.number_types.get(match_key(number.type_code))
-        if kind:
-            return kind, "own number type"
+    kind = _number_kind(number)
+    if kind:
+        return kind, "own number type"
     if layout.decision_heading is not None:
         return "decision", "decision heading"
     if any(a.kind == "decision" and not a.in_appendix for a in atts):
@@ -41,34 +67,62 @@ def _doc_type(layout: Layout, number: DocNumber | None, atts: list[Attachment]) 
     return "plan", "plan heading"
 
 
+def _number_and_date(doc_type: str, number: DocNumber | None, own_date: DocDate | None, atts: list[Attachment],
+                     notes: list[str], sources: dict) -> dict:
+    """plan_number/plan_date of a plan; decision_number/decision_date of a decision, whose own line
+    counts only when it is not a plan number."""
+    if doc_type == "plan":
+        found, when = _pick_number(number, own_date, atts, "plan", notes, sources)
+        return {"plan_number": found, "plan_date": when}
+    own = number if _number_kind(number) != "plan" else None
+    found, when = _pick_number(own, own_date if own is not None else None, atts, "decision", notes, sources)
+    return {"decision_number": found, "decision_date": when}
+
+
 def _pick_number(own: DocNumber | None, own_date: DocDate | None, atts: list[Attachment], kind: str,
-                 notes: list[str], sources: dict, field_prefix: str) -> tuple[str | None, date | None]:
+                 notes: list[str], sources: dict) -> tuple[str | None, date | None]:
     """Own number/date win; attachment lines fill in when the own line is missing, and a
     disagreement between them is noted."""
     same_kind = [a for a in atts if a.kind == kind]
-    number, when = None, None
     if own is not None:
-        number, when = own.number, own_date.value if own_date else None
-        sources[f"{field_prefix}_number"] = "own number line"
-        sources[f"{field_prefix}_date"] = "own place-date line"
-        if own.number is None:
-            notes.append(f"{field_prefix} number blank in the source (unsigned draft)")
-        if own_date is not None and own_date.value is None:
-            notes.append(f"{field_prefix} date blank in the source (unsigned draft)")
+        number, when = _from_own_line(own, own_date, kind, notes, sources)
     elif same_kind:
-        first = same_kind[0]
-        number, when = first.number.number, first.date.value if first.date else None
-        sources[f"{field_prefix}_number"] = sources[f"{field_prefix}_date"] = "ban hành kèm theo line"
-        notes.append(f"{field_prefix} number and date taken from the 'kèm theo' line (no own number line)")
-    for att in same_kind:
+        number, when = _from_attachment(same_kind[0], kind, notes, sources)
+    else:
+        number, when = None, None
+    notes += _disagreements(number, when, same_kind, kind)
+    return number, when
+
+
+def _from_own_line(own: DocNumber, own_date: DocDate | None, kind: str, notes: list[str],
+                   sources: dict) -> tuple[str | None, date | None]:
+    sources[f"{kind}_number"] = "own number line"
+    sources[f"{kind}_date"] = "own place-date line"
+    if own.number is None:
+        notes.append(f"{kind} number blank in the source (unsigned draft)")
+    if own_date is not None and own_date.value is None:
+        notes.append(f"{kind} date blank in the source (unsigned draft)")
+    return own.number, own_date.value if own_date else None
+
+
+def _from_attachment(att: Attachment, kind: str, notes: list[str], sources: dict) -> tuple[str | None, date | None]:
+    sources[f"{kind}_number"] = sources[f"{kind}_date"] = "ban hành kèm theo line"
+    notes.append(f"{kind} number and date taken from the 'kèm theo' line (no own number line)")
+    return att.number.number, att.date.value if att.date else None
+
+
+def _disagreements(number: str | None, when: date | None, atts: list[Attachment], kind: str) -> list[str]:
+    """Notes for attachment lines giving another number or date than the one kept."""
+    notes = []
+    for att in atts:
         where = "appendix header" if att.in_appendix else "plan sub-heading"
         if att.number.number and number and att.number.number != number:
-            notes.append(f"{field_prefix} number differs between {field_prefix} ({number}) and {where} "
-                         f"({att.number.number}); the {field_prefix} body wins")
+            notes.append(f"{kind} number differs between {kind} ({number}) and {where} "
+                         f"({att.number.number}); the {kind} body wins")
         if att.date and att.date.value and when and att.date.value != when:
-            notes.append(f"{field_prefix} date differs between {field_prefix} ({when.isoformat()}) and {where} "
-                         f"({att.date.value.isoformat()}); the {field_prefix} body wins")
-    return number, when
+            notes.append(f"{kind} date differs between {kind} ({when.isoformat()}) and {where} "
+                         f"({att.date.value.isoformat()}); the {kind} body wins")
+    return notes
 
 
 def _title_and_period(layout: Layout, names: list[str], issue_year: int | None,
@@ -81,44 +135,18 @@ def _title_and_period(layout: Layout, names: list[str], issue_year: int | None,
         sources["title"] = rule
     else:
         notes.append("title not found")
-    period = None
-    for rule, raw in ([("title", title)] if title else []) + candidates:
-        period = period_from_text(raw, issue_year)
-        if period:
-            sources["period_start"] = sources["period_end"] = rule
-            break
+    period = _period(([("title", title)] if title else []) + candidates, issue_year, sources)
     if period is None:
         notes.append("plan period not found")
     return {"title": title, "period_start": period[0] if period else None,
             "period_end": period[1] if period else None}
 
 
-def extract_metadata(lines: list[str]) -> MetadataResult:
-    """Metadata of one document from its body text lines (outside tables) in reading order."""
-    layout = lines_to_layout(lines)
-    notes: list[str] = []
-    sources: dict[str, str] = {}
-    number, _ = own_number(layout)
-    place, own_date = own_place_date(layout)
-    atts = attachments(layout)
-    doc_type, sources["doc_type"] = _doc_type(layout, number, atts)
-
-    fields: dict = {f: None for f in META_FIELDS}
-    fields["doc_type"] = doc_type
-    if doc_type == "plan":
-        fields["plan_number"], fields["plan_date"] = _pick_number(
-            number, own_date, atts, "plan", notes, sources, "plan")
-    else:
-        own = number if number is not None and load_vocab().number_types.get(match_key(number.type_code)) != "plan" else None
-        fields["decision_number"], fields["decision_date"] = _pick_number(
-            own, own_date if own is not None else None, atts, "decision", notes, sources, "decision")
-    issue_date = fields["decision_date"] or fields["plan_date"]
-    year = issue_date.year if issue_date else (own_date.year if own_date else None)
-    fields.update(issuer_fields(layout, number, atts, place, year, notes, sources))
-    names = [n for n in (fields["province"], fields["district"]) if n]
-    names += sorted(set(province_mentions(layout, year)))
-    fields.update(_title_and_period(layout, names, year, notes, sources))
-    fields["signer"] = find_signer(layout)
-    if fields["signer"]:
-        sources["signer"] = "signature block"
-    return MetadataResult(fields, notes, sources)
+def _period(candidates: list[tuple[str, str]], issue_year: int | None, sources: dict) -> tuple[int, int] | None:
+    """The period named by the first title candidate that names one (the composed title first)."""
+    for rule, raw in candidates:
+        period = period_from_text(raw, issue_year)
+        if period:
+            sources["period_start"] = sources["period_end"] = rule
+            return period
+    return None

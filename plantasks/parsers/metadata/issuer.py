@@ -190,3 +190,9 @@ def number_issuer(number: DocNumber | None) -> Issuer | None:
     if code in vocab.ministry_codes:
         return Issuer(vocab.ministry_codes[code], "ministry", rule="number suffix")
     return None
+
+
+def find_issuer(layout: Layout, number: DocNumber | None, atts: list[Attachment], year: int | None) -> Issuer | None:
+    """The issuing body by the first rule that finds one: header, body sentence, attachment line, number suffix."""
+    return (header_issuer(layout, year) or body_issuer(layout, year)
+            or attachment_issuer(atts, year) or number_issuer(number))

@@ -59,8 +59,14 @@ def find_signer(layout: Layout) -> str | None:
         name = _name_like(re.sub(r"\((?:đã )?ký[^)]*\)", "", line).strip(), after_title)
         if name:
             return name
+    return _name_in_tails(tails)
+
+
+def _name_in_tails(tails: list[str]) -> str | None:
+    """No name line: a name with a known surname at the end of a list line (a 'Nơi nhận' item it was glued to)."""
+    surnames = load_vocab().surnames
     for tail in tails:
         name = _name_like(tail, False)
-        if name and match_key(name.split()[0]) in vocab.surnames:
+        if name and match_key(name.split()[0]) in surnames:
             return name
     return None

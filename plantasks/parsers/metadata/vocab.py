@@ -23,7 +23,6 @@ class Province:
 @dataclass(frozen=True)
 class Vocab:
     provinces: dict[str, Province]  # match_key of name/alias -> Province
-    province_keys: tuple[str, ...]  # longest first
     unit_levels: dict[str, str]  # "tỉnh" -> "province"
     local_bodies: dict[str, str]  # printed form key -> full name
     national: dict[str, str]  # form key -> name
@@ -46,25 +45,10 @@ class Vocab:
 @functools.cache
 def load_vocab() -> Vocab:
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    provinces: dict[str, Province] = {}
-    for p in raw["provinces"]:
-        prov = Province(p["name"], p["kind"], p.get("city_since"))
-        for form in [p["name"], *p.get("aliases", [])]:
-            provinces[match_key(form)] = prov
-    national, national_codes = {}, {}
-    for b in raw["national_bodies"]:
-        for form in b["forms"]:
-            national[match_key(form)] = b["name"]
-        for code in b.get("codes", []):
-            national_codes[match_key(code)] = b["name"]
-    ministries, ministry_codes = {}, {}
-    for m in raw["ministries"]:
-        ministries[match_key(m["name"])] = m["name"]
-        for code in m.get("codes", []):
-            ministry_codes[match_key(code)] = m["name"]
+    national, national_codes = _national_bodies(raw["national_bodies"])
+    ministries, ministry_codes = _ministries(raw["ministries"])
     return Vocab(
-        provinces=provinces,
-        province_keys=tuple(sorted(provinces, key=len, reverse=True)),
+        provinces=_provinces(raw["provinces"]),
         unit_levels={match_key(u["word"]): u["level"] for u in raw["units"]},
         local_bodies={match_key(f): b["name"] for b in raw["local_bodies"] for f in b["forms"]},
         national=national,
@@ -83,3 +67,34 @@ def load_vocab() -> Vocab:
         subordinate_heads=tuple(sorted((match_key(h) for h in raw["subordinate_heads"]), key=len, reverse=True)),
         official_names=tuple(raw["official_names"]),
     )
+
+
+def _provinces(entries: list[dict]) -> dict[str, Province]:
+    """match_key of each name and alias -> its Province."""
+    provinces: dict[str, Province] = {}
+    for p in entries:
+        prov = Province(p["name"], p["kind"], p.get("city_since"))
+        for form in [p["name"], *p.get("aliases", [])]:
+            provinces[match_key(form)] = prov
+    return provinces
+
+
+def _national_bodies(entries: list[dict]) -> tuple[dict[str, str], dict[str, str]]:
+    """(form key -> name, number code key -> name) of the national bodies."""
+    national, national_codes = {}, {}
+    for b in entries:
+        for form in b["forms"]:
+            national[match_key(form)] = b["name"]
+        for code in b.get("codes", []):
+            national_codes[match_key(code)] = b["name"]
+    return national, national_codes
+
+
+def _ministries(entries: list[dict]) -> tuple[dict[str, str], dict[str, str]]:
+    """(name key -> name, number code key -> name) of the ministries."""
+    ministries, ministry_codes = {}, {}
+    for m in entries:
+        ministries[match_key(m["name"])] = m["name"]
+        for code in m.get("codes", []):
+            ministry_codes[match_key(code)] = m["name"]
+    return ministries, ministry_codes
