@@ -238,7 +238,6 @@ class _Assembler:
             if m and (_ROMAN.match(m.group(1)) or content.isupper()):
                 return sentence_case_keep(m.group(2))
         if not content and stt:
-            m = _INLINE_SECTION.match(stt + " ")
             joined = " ".join(t for t in row.texts if t.strip())
             m = _INLINE_SECTION.match(joined)
             if m:
