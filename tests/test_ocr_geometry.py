@@ -253,3 +253,13 @@ def test_lines_of_a_one_line_row_are_found_in_the_image():
     [table] = rulings_to_tables(horizontal, vertical, TUNING, ink)
     assert table.cell_at(1, 0).col_span == 3
     assert [table.cell_at(2, c).col_span for c in range(3)] == [1, 1, 1]
+
+
+def test_a_tall_letter_touching_a_rule_is_not_a_column():
+    xs, ys = (100, 200, 800), (100, 125, 300)
+    ink = grid_image(xs, ys)
+    ink[125:175, 400:402] = True  # a stroke hanging from the line under a one-line row, touching nothing else
+    horizontal, vertical = find_rulings(ink, min_length=40, max_gap=2, max_thickness=6)
+    assert any(abs(v.pos - 401) < 2 for v in vertical)
+    [table] = rulings_to_tables(horizontal, vertical, TUNING, ink)
+    assert list(table.xs) == pytest.approx(xs, abs=1.5)

@@ -74,7 +74,9 @@ def table_groups(horizontal: list[Ruling], vertical: list[Ruling], touch: float)
 
 
 def connected_groups(horizontal: list[Ruling], vertical: list[Ruling], touch: float):
-    """Sets of horizontal and vertical rulings connected through crossings."""
+    """Sets of horizontal and vertical rulings connected through crossings. A table line meets at
+    least two lines across it; a stroke of text touching one line (a tall letter on a rule) does not."""
+    horizontal, vertical = _framed(horizontal, vertical, touch)
     parent = list(range(len(horizontal) + len(vertical)))
 
     def find(i: int) -> int:
@@ -93,6 +95,16 @@ def connected_groups(horizontal: list[Ruling], vertical: list[Ruling], touch: fl
     for vi, v in enumerate(vertical):
         groups.setdefault(find(len(horizontal) + vi), ([], []))[1].append(v)
     return list(groups.values())
+
+
+def _framed(horizontal: list[Ruling], vertical: list[Ruling], touch: float) -> tuple[list[Ruling], list[Ruling]]:
+    """Drop, until none is left, lines that meet fewer than two lines across them."""
+    while True:
+        h_keep = [h for h in horizontal if sum(_cross(h, v, touch) for v in vertical) >= 2]
+        v_keep = [v for v in vertical if sum(_cross(h, v, touch) for h in h_keep) >= 2]
+        if len(h_keep) == len(horizontal) and len(v_keep) == len(vertical):
+            return h_keep, v_keep
+        horizontal, vertical = h_keep, v_keep
 
 
 def _cross(h: Ruling, v: Ruling, touch: float) -> bool:

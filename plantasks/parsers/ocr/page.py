@@ -26,7 +26,8 @@ class OcrSettings:
     ocr_dpi: float = 200.0  # pages scanned below this are upscaled for Tesseract (not for line finding)
     timeout_s: float = 300.0
     min_skew_deg: float = 0.3  # rotate only beyond this
-    ruling_min_length_in: float = 0.3
+    ruling_min_length_in: float = 0.4  # horizontal: a narrow TT column is about half an inch
+    ruling_min_height_in: float = 0.3  # vertical: shorter ones (one-line rows) are found in the image
     ruling_max_gap_in: float = 0.01
     ruling_max_thickness_in: float = 0.04
     ruling_halo_in: float = 0.015  # erased either side of a line's core pixels
@@ -73,6 +74,7 @@ def prepare_page(image: PageImage, settings: OcrSettings) -> PreparedPage:
     horizontal, vertical = find_rulings(
         ink,
         min_length=max(8, round(settings.ruling_min_length_in * dpi)),
+        min_height=max(8, round(settings.ruling_min_height_in * dpi)),
         max_gap=max(1, round(settings.ruling_max_gap_in * dpi)),
         max_thickness=max(2.0, settings.ruling_max_thickness_in * dpi),
     )

@@ -39,15 +39,19 @@ class Ruling:
         return self.pos + self.slope * (along - (self.start + self.end) / 2)
 
 
-def find_rulings(ink: np.ndarray, min_length: int, max_gap: int, max_thickness: float) -> tuple[list[Ruling], list[Ruling]]:
-    """Thin straight runs of ink at least `min_length` long: (horizontal, vertical), in full-size pixels."""
+def find_rulings(
+    ink: np.ndarray, min_length: int, max_gap: int, max_thickness: float, min_height: int | None = None
+) -> tuple[list[Ruling], list[Ruling]]:
+    """Thin straight runs of ink, horizontal ones at least `min_length` long and vertical ones at least
+    `min_height` (default: the same): (horizontal, vertical), in full-size pixels."""
     small = pool_ink(ink, POOL)
-    length, gap, thickness = max(2, min_length // POOL), max_gap // POOL, max_thickness / POOL
+    length, height = max(2, min_length // POOL), max(2, (min_height or min_length) // POOL)
+    gap, thickness = max_gap // POOL, max_thickness / POOL
     h_mask = long_runs(close_gaps(small, gap), length)
-    v_mask = long_runs(close_gaps(np.ascontiguousarray(small.T), gap), length)
+    v_mask = long_runs(close_gaps(np.ascontiguousarray(small.T), gap), height)
     return (
         _segments(h_mask, length, thickness, horizontal=True),
-        _segments(v_mask, length, thickness, horizontal=False),
+        _segments(v_mask, height, thickness, horizontal=False),
     )
 
 
@@ -86,6 +90,8 @@ def _segments(mask: np.ndarray, min_length: int, max_thickness: float, horizonta
     """Runs of a mask (rows run along the lines: transposed for vertical ones) -> thin straight segments."""
     rulings = []
     for group in _run_groups(_runs(mask)):
+        if max(r[2] for r in group) - min(r[1] for r in group) < min_length:
+            continue  # too short to hold a line: most groups are bits of text
         ruling = _fit(np.array(group, dtype=np.float64), min_length, max_thickness, horizontal)
         if ruling is not None:
             rulings.append(ruling)
