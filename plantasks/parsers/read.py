@@ -7,7 +7,7 @@ Readers per format (each returns ParsedDocument with blocks in reading order):
 | text  | text_reader.read_text | bytes re-encoded as UTF-8 first; a guessed encoding is an issue |
 | docx  | docx_reader.read_docx | zip-bomb guard before parsing |
 | doc   | docx_reader.read_doc  | converted with LibreOffice (`soffice`) when installed |
-| pdf   | pdf_reader.read_pdf   | pages without a text layer go to OCR (ocr.ocr_pdf_pages) |
+| pdf   | pdf.read_pdf          | pages without a text layer go to OCR (ocr.ocr_pdf_pages) |
 | html  | html_reader.read_html | saved web pages, incl. MHTML |
 | image | ocr.read_image        | needs the OCR module |
 """

@@ -131,8 +131,8 @@ def official_case(name: str) -> str:
     parts = re.split(r"(\s+và\s+|,\s*|\s+-\s+|\s+–\s+)", text)
     out = []
     for i, part in enumerate(parts):
-        if i % 2 == 0 and part:
-            words = part.split()
+        words = part.split()
+        if i % 2 == 0 and words:
             if i == 0 and len(words) > 1 and words[0] in vocab.subordinate_heads:
                 words[1] = words[1][:1].upper() + words[1][1:]
             words[0] = words[0][:1].upper() + words[0][1:]
@@ -148,7 +148,7 @@ def _only_titles_before(prefix: str) -> bool:
     key = _strip_motto(match_key(prefix))
     if not key:
         return True
-    key = re.sub(r"^(kt|tm|q)\s*\.\s*", "", key)
+    key = re.sub(r"^(kt|tm|q|tl|tuq)\s*\.\s*", "", key)
     return key in load_vocab().authority_titles
 
 
