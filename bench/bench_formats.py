@@ -2,7 +2,7 @@
 `extract_tables()` pass over the same PDFs measured side by side (interleaved runs, medians).
 
 The target: the whole pipeline on a text PDF no slower than the bare pdfplumber pass
-(`pipeline_pdf_vs_bare_pdfplumber` <= 1). DOCX has no pages; its pages are counted as those of
+(`pipeline_pdf_speed_ratio` = bare seconds / our seconds >= 1). DOCX has no pages; its pages are counted as those of
 the same plan's PDF rendering, so the two rates compare.
 """
 
@@ -91,8 +91,8 @@ def run() -> dict:
         "read_pdf_pages_per_second": round(pages / median["pdf"], 1),
         "read_docx_pages_per_second": round(pages / median["docx"], 1),
         "pipeline_pdf_pages_per_second": round(pages / median["pipeline_pdf"], 1),
-        "read_pdf_vs_bare_pdfplumber": round(median["pdf"] / median["bare"], 3),
-        "pipeline_pdf_vs_bare_pdfplumber": round(median["pipeline_pdf"] / median["bare"], 3),
+        "read_pdf_speed_ratio": round(median["bare"] / median["pdf"], 2),
+        "pipeline_pdf_speed_ratio": round(median["bare"] / median["pipeline_pdf"], 2),
         "median_seconds": {k: round(v, 4) for k, v in median.items()},
         "peak_python_mb": {
             "read_pdf": _peak_python_mb(read_pdfs),
