@@ -7,7 +7,7 @@ import pytest
 
 from plantasks.parsers.ocr.layout import Reading
 from plantasks.parsers.ocr.recheck import doubtful, is_row_number, reading_of, stack_crops
-from plantasks.parsers.ocr.repair import ROMAN, confusions, repair_line, repair_row_number
+from plantasks.parsers.ocr.repair import ROMAN, bare, confusions, repair_row_number, repair_text, word_pairs
 from plantasks.parsers.ocr.tesseract import Word
 
 
@@ -40,9 +40,16 @@ def test_row_numbers_left_alone(text):
     ("trong Quý 1V, năm 2024", "trong Quý IV, năm 2024"),
     ("~ Tổ chức thực hiện", "- Tổ chức thực hiện"),
     ("~- Kế hoạch", "- Kế hoạch"),
+    ("Quý\n1V/2024", "Quý\nIV/2024"),  # cut by a line break in the cell
+    ("~ Tố chức\n~- Kế hoạch kiếm tra", "- Tổ chức\n- Kế hoạch kiểm tra"),
+    # marks misread on known administrative words (words.yaml)
+    ("Tố chức triến khai thực hiện", "Tổ chức triển khai thực hiện"),
+    ("sửa đối, bố sung", "sửa đổi, bổ sung"),
+    ("CẢI CACH THÚ TỤC HANH CHÍNH", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"),
+    ("Quyết định của cơ quan có thấm quyền.", "Quyết định của cơ quan có thẩm quyền."),
 ])
 def test_line_repairs(read, meant):
-    assert repair_line(read) == meant
+    assert repair_text(read) == meant
 
 
 @pytest.mark.parametrize("text", [
@@ -52,9 +59,27 @@ def test_line_repairs(read, meant):
     "Thường xuyên",
     "Nghị định 11/2024/NĐ-CP",
     "_ tra, rà soát",  # a lone underscore is not a bullet
+    "hàng quý và hằng năm",  # both spellings are words
+    "Định kỳ hãng Quý",  # 'hãng quý' could be 'hàng quý' or 'hằng quý': left for the reader to judge
+    "tố cáo, khiếu nại",  # a real word that only looks like a misread one
+    "Sở Nội vụ, Sở Tư pháp",
 ])
 def test_lines_left_alone(text):
-    assert repair_line(text) == text
+    assert repair_text(text) == text
+
+
+def test_word_list_is_usable():
+    from plantasks.parsers.ocr.repair import WORDS_FILE
+    import yaml
+
+    phrases = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))["phrases"]
+    assert all(len(p.split()) >= 2 for p in phrases)  # a lone syllable gives no pair to check against
+    assert len(set(phrases)) == len(phrases)
+    pairs = word_pairs()
+    assert "tổ chức" in pairs.pairs and "kiểm tra" in pairs.pairs
+    assert bare("Tổ chức ĐIỀU") == "To chuc DIEU"
+    assert all(len(p.split(" ")) == 2 for p in pairs.pairs)
+    assert all(p == p.lower() for p in pairs.pairs)
 
 
 def test_what_is_a_row_number():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plantasks.parsers.ocr.repair import repair_line
+from plantasks.parsers.ocr.repair import repair_marks, repair_text
 from plantasks.parsers.ocr.tesseract import Word
 
 BULLET = re.compile(r"^([-+•●○▪–*]|\d{1,2}[.)]|[a-zđ][.)])\s")
@@ -49,7 +49,7 @@ class Line:
 
 def make_line(words: list[Word]) -> Line:
     ordered = tuple(sorted(words, key=lambda w: w.box[0]))
-    return Line(ordered, repair_line(" ".join(w.text for w in ordered)))
+    return Line(ordered, repair_marks(" ".join(w.text for w in ordered)))
 
 
 def continues(previous: Line, line: Line, width: float, slack: float, listed: bool) -> bool:
@@ -73,14 +73,14 @@ def glue(previous: Line, line: Line) -> str:
 
 
 def join_lines(lines: list[Line], width: float, slack: float) -> str:
-    """Lines of one cell -> its text, paragraph breaks as '\\n'."""
+    """Lines of one cell -> its text, paragraph breaks as '\\n', glyph confusions repaired."""
     if not lines:
         return ""
     listed = bool(BULLET.match(lines[0].text))
     text = lines[0].text
     for previous, line in zip(lines, lines[1:]):
         text += (glue(previous, line) if continues(previous, line, width, slack, listed) else "\n") + line.text
-    return text
+    return repair_text(text)
 
 
 def paragraphs(lines: list[Line], width: float, slack: float) -> list[list[Line]]:
@@ -98,4 +98,4 @@ def paragraph_text(lines: list[Line]) -> str:
     text = lines[0].text
     for previous, line in zip(lines, lines[1:]):
         text += glue(previous, line) + line.text
-    return text
+    return repair_text(text)

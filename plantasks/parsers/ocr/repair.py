@@ -1,19 +1,24 @@
-"""Repairs of typical Tesseract glyph confusions, driven by confusions.yaml.
+"""Repairs of typical Tesseract glyph confusions, driven by confusions.yaml and words.yaml.
 
-Each repair applies only where its context makes the reading certain (see the YAML's comments);
-everything else is left exactly as recognized.
+Each repair applies only where its context makes the reading certain (see the YAMLs' comments);
+everything else is left exactly as recognized. repair_text works on a whole cell or paragraph, so a
+pattern cut by a line break ("Quý" / "1V/2024") is still seen.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 RULES_FILE = Path(__file__).with_name("confusions.yaml")
+WORDS_FILE = Path(__file__).with_name("words.yaml")
+LETTERS = re.compile(r"[^\W\d_]+")
+EDGE_PUNCTUATION = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.DOTALL)
 ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 ARABIC = re.compile(r"\d{1,3}")
 
@@ -36,7 +41,7 @@ def confusions() -> Confusions:
         rf"(?<!\w)((?:{words})\s+)([{numeral_chars}]{{1,4}}?)(?:(20\d\d)(?!\d)|(?=\s*(?:/|$|[\s,;.)])))"
     )
     marks = "|".join(re.escape(m) for m in sorted(data["bullet_marks"], key=len, reverse=True))
-    bullet = re.compile(rf"^(?:{marks})\s*(?=\S)")
+    bullet = re.compile(rf"^(?:{marks})[ \t]*(?=\S)", re.MULTILINE)
     return Confusions(glyphs, quarter, {str(k): str(v) for k, v in data["characters"].items()}, bullet)
 
 
@@ -51,12 +56,80 @@ def as_roman(token: str) -> str | None:
     return None
 
 
-def repair_line(line: str) -> str:
+@dataclass(frozen=True)
+class WordPairs:
+    pairs: frozenset[str]  # "tổ chức", "chức thực", ... (lower case)
+    by_bare: dict[str, tuple[str, ...]]  # "to chuc" -> ("tổ chức",)
+
+
+@functools.cache
+def word_pairs() -> WordPairs:
+    phrases = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))["phrases"]
+    pairs = set()
+    for phrase in phrases:
+        syllables = unicodedata.normalize("NFC", phrase).lower().split()
+        pairs.update(f"{a} {b}" for a, b in zip(syllables, syllables[1:]))
+    by_bare: dict[str, list[str]] = {}
+    for pair in sorted(pairs):
+        by_bare.setdefault(bare(pair), []).append(pair)
+    return WordPairs(frozenset(pairs), {k: tuple(v) for k, v in by_bare.items()})
+
+
+def bare(text: str) -> str:
+    """Letters without tone or vowel marks: 'tổ chức' -> 'to chuc', 'Đ' -> 'D'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def repair_marks(text: str) -> str:
+    """Misread characters and bullets: enough for one physical line (before lines are joined)."""
     rules = confusions()
     for wrong, right in rules.characters.items():
-        line = line.replace(wrong, right)
-    line = rules.bullet_pattern.sub("- ", line)
-    return rules.quarter_pattern.sub(_quarter, line)
+        text = text.replace(wrong, right)
+    return rules.bullet_pattern.sub("- ", text)
+
+
+def repair_text(text: str) -> str:
+    """All repairs on a cell's or paragraph's text (line breaks kept)."""
+    text = confusions().quarter_pattern.sub(_quarter, repair_marks(text))
+    return repair_words(text)
+
+
+def repair_words(text: str) -> str:
+    """Syllable pairs misread in their marks put right when exactly one known pair matches them."""
+    parts = re.split(r"(\s+)", text)  # words at even indexes, the spaces between at odd ones
+    vocabulary = word_pairs()
+    for i in range(0, len(parts) - 2, 2):
+        left, right = _split_edges(parts[i]), _split_edges(parts[i + 2])
+        if left is None or right is None or left[2] or right[0]:
+            continue  # a number, a word with inner marks, or punctuation between the two
+        pair = f"{left[1].lower()} {right[1].lower()}"
+        if pair in vocabulary.pairs:
+            continue
+        known = vocabulary.by_bare.get(bare(pair), ())
+        if len(known) != 1:
+            continue
+        new_left, new_right = known[0].split(" ")
+        parts[i] = left[0] + _same_case(new_left, left[1]) + left[2]
+        parts[i + 2] = right[0] + _same_case(new_right, right[1]) + right[2]
+    return "".join(parts)
+
+
+def _split_edges(token: str) -> tuple[str, str, str] | None:
+    """(leading marks, letters, trailing marks) of a word made of letters only, else None."""
+    match = EDGE_PUNCTUATION.match(token)
+    core = match.group(2)
+    if not core or not LETTERS.fullmatch(core):
+        return None
+    return match.group(1), core, match.group(3)
+
+
+def _same_case(word: str, model: str) -> str:
+    if model.isupper():
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
 
 
 def _quarter(match: re.Match) -> str:
