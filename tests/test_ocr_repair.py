@@ -46,6 +46,12 @@ def test_row_numbers_left_alone(text):
     ("Tố chức triến khai thực hiện", "Tổ chức triển khai thực hiện"),
     ("sửa đối, bố sung", "sửa đổi, bổ sung"),
     ("CẢI CACH THÚ TỤC HANH CHÍNH", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"),
+    ("Định kỳ hãng Quý", "Định kỳ hằng Quý"),  # breve read as tilde; 'hàng quý' is kept as printed
+    ("Quý 1v/2024", "Quý IV/2024"),
+    # specks
+    ("“Thường xuyên", "Thường xuyên"),
+    ("| Tháng 01/2024", "Tháng 01/2024"),
+    ("Báo cáo. kết quả thực hiện", "Báo cáo kết quả thực hiện"),
     ("Quyết định của cơ quan có thấm quyền.", "Quyết định của cơ quan có thẩm quyền."),
 ])
 def test_line_repairs(read, meant):
@@ -60,7 +66,11 @@ def test_line_repairs(read, meant):
     "Nghị định 11/2024/NĐ-CP",
     "_ tra, rà soát",  # a lone underscore is not a bullet
     "hàng quý và hằng năm",  # both spellings are words
-    "Định kỳ hãng Quý",  # 'hãng quý' could be 'hàng quý' or 'hằng quý': left for the reader to judge
+    "hàng quý",
+    "“Kế hoạch” của tỉnh",  # a real quote
+    "v.v. các văn bản",
+    "Thường xuyên. - Báo cáo",
+    "Năm 2024. Các sở",
     "tố cáo, khiếu nại",  # a real word that only looks like a misread one
     "Sở Nội vụ, Sở Tư pháp",
 ])

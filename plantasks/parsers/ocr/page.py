@@ -141,6 +141,7 @@ def scaled_word(word: Word, factor: float) -> Word:
 
 
 MEANINGFUL_MARKS = frozenset("-+*•")
+LINE_REMNANTS = frozenset({"|", "||", "¦"})  # bits of an erased ruling: plans print no bars
 
 
 def drop_noise(words: list[Word]) -> list[Word]:
@@ -149,6 +150,8 @@ def drop_noise(words: list[Word]) -> list[Word]:
 
 
 def _is_noise(word: Word) -> bool:
+    if word.text in LINE_REMNANTS:
+        return True
     if not any(ch.isalnum() for ch in word.text):
         return word.text not in MEANINGFUL_MARKS and word.confidence < 60
     return len(word.text) == 1 and word.text.isalpha() and word.confidence < 30

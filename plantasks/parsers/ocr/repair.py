@@ -29,6 +29,9 @@ class Confusions:
     quarter_pattern: re.Pattern
     characters: dict[str, str]
     bullet_pattern: re.Pattern
+    stray_opener_pattern: re.Pattern
+    quote_closers: tuple[str, ...]
+    inner_full_stop: re.Pattern | None
 
 
 @functools.cache
@@ -42,7 +45,11 @@ def confusions() -> Confusions:
     )
     marks = "|".join(re.escape(m) for m in sorted(data["bullet_marks"], key=len, reverse=True))
     bullet = re.compile(rf"^(?:{marks})[ \t]*(?=\S)", re.MULTILINE)
-    return Confusions(glyphs, quarter, {str(k): str(v) for k, v in data["characters"].items()}, bullet)
+    openers = "".join(re.escape(m) for m in data["stray_openers"])
+    stray = re.compile(rf"^[{openers}][ \t]*(?=\w)", re.MULTILINE)
+    full_stop = re.compile(r"(?<=[^\W\d_]{2})\.(?= ([^\W\d_]))") if data["drop_inner_full_stops"] else None
+    characters = {str(k): str(v) for k, v in data["characters"].items()}
+    return Confusions(glyphs, quarter, characters, bullet, stray, tuple(data["quote_closers"]), full_stop)
 
 
 def as_roman(token: str) -> str | None:
@@ -64,15 +71,20 @@ class WordPairs:
 
 @functools.cache
 def word_pairs() -> WordPairs:
-    phrases = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))["phrases"]
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    targets = _pairs(data["phrases"])
+    by_bare: dict[str, list[str]] = {}
+    for pair in sorted(targets):
+        by_bare.setdefault(bare(pair), []).append(pair)
+    return WordPairs(frozenset(targets | _pairs(data["also_correct"])), {k: tuple(v) for k, v in by_bare.items()})
+
+
+def _pairs(phrases: list[str]) -> set[str]:
     pairs = set()
     for phrase in phrases:
         syllables = unicodedata.normalize("NFC", phrase).lower().split()
         pairs.update(f"{a} {b}" for a, b in zip(syllables, syllables[1:]))
-    by_bare: dict[str, list[str]] = {}
-    for pair in sorted(pairs):
-        by_bare.setdefault(bare(pair), []).append(pair)
-    return WordPairs(frozenset(pairs), {k: tuple(v) for k, v in by_bare.items()})
+    return pairs
 
 
 def bare(text: str) -> str:
@@ -82,11 +94,16 @@ def bare(text: str) -> str:
 
 
 def repair_marks(text: str) -> str:
-    """Misread characters and bullets: enough for one physical line (before lines are joined)."""
+    """Misread characters, bullets and specks: enough for one physical line (before lines are joined)."""
     rules = confusions()
     for wrong, right in rules.characters.items():
         text = text.replace(wrong, right)
-    return rules.bullet_pattern.sub("- ", text)
+    text = rules.bullet_pattern.sub("- ", text)
+    if not any(closer in text[1:] for closer in rules.quote_closers):
+        text = rules.stray_opener_pattern.sub("", text)
+    if rules.inner_full_stop is not None:
+        text = rules.inner_full_stop.sub(lambda m: "" if m.group(1).islower() else ".", text)
+    return text
 
 
 def repair_text(text: str) -> str:
