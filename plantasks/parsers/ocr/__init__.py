@@ -6,10 +6,18 @@ Public API (imported lazily by the PDF reader and the dispatcher):
     ocr_pdf(data, page_numbers, options) -> ParsedDocument        # the same blocks plus reader issues
     read_image(data, options) -> ParsedDocument                   # multi-page TIFF: one page per frame
 
+Per page (page.py): the page image (raster.py: a scan's embedded image as is, else rendered by
+pdfium) is levelled (deskew.py), its ruling lines found and fitted (rulings.py) and turned into table
+grids with merged cells (grid.py), the lines erased, then ONE Tesseract run (tesseract.py, psm 6,
+175 dpi) gives words with boxes and confidences; words go to grid cells by their centres or form
+paragraphs outside tables (layout.py, paragraphs.py); doubtful row numbers (TT column) are read
+again in one small run over enlarged crops (recheck.py); typical glyph confusions are repaired
+(repair.py with confusions.yaml and words.yaml).
+
 Provenance boxes are (x0, top, x1, bottom): PDF points from the page's top-left corner for PDFs,
 pixels of the original image for images. Cell.confidence is the cell's mean Tesseract word
-confidence / 100. Pages run in parallel (options.ocr_workers, default one per core), each with one
-single-threaded Tesseract process.
+confidence / 100 (1.0 for an empty cell). Pages run in parallel (options.ocr_workers, default one
+per core), each with single-threaded Tesseract processes (OMP_THREAD_LIMIT=1).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, tab
 from plantasks.parsers.ocr.layout import Geometry, cell_readings, page_blocks, place_words
 from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.raster import PageImage
-from plantasks.parsers.ocr.rulings import erase_rulings, find_rulings
+from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
 from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, tesseract_words
 
 
@@ -62,16 +62,25 @@ class PreparedPage:
 
 
 def prepare_page(image: PageImage, settings: OcrSettings) -> PreparedPage:
-    gray = image.gray
+    gray, ink, threshold, skew = level_page(image.gray, settings.min_skew_deg)
+    tables, lines = find_tables(ink, image.dpi, settings)
+    halo = max(1, round(settings.ruling_halo_in * image.dpi))
+    return PreparedPage(erase_rulings(gray, ink, lines, halo), tables, skew, threshold)
+
+
+def level_page(gray: np.ndarray, min_skew_deg: float) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """(gray, ink mask, ink threshold, skew undone): rotated only when the skew is worth it."""
     threshold = otsu_threshold(gray)
     ink = ink_mask(gray, threshold)
     skew = estimate_skew(ink)
-    if abs(skew) > settings.min_skew_deg:
-        gray = rotate(gray, skew)
-        ink = ink_mask(gray, threshold)
-    else:
-        skew = 0.0
-    dpi = image.dpi
+    if abs(skew) <= min_skew_deg:
+        return gray, ink, threshold, 0.0
+    level = rotate(gray, skew)
+    return level, ink_mask(level, threshold), threshold, skew
+
+
+def find_tables(ink: np.ndarray, dpi: float, settings: OcrSettings) -> tuple[list[TableGrid], list[Ruling]]:
+    """The page's ruled tables (top to bottom) and the lines to erase: table lines, long free rules."""
     horizontal, vertical = find_rulings(
         ink,
         min_length=max(8, round(settings.ruling_min_length_in * dpi)),
@@ -87,9 +96,8 @@ def prepare_page(image: PageImage, settings: OcrSettings) -> PreparedPage:
     groups = table_groups(horizontal, vertical, tuning.touch)
     tables = sorted(filter(None, (group_to_grid(h, v, tuning, ink) for h, v in groups)), key=lambda g: g.ys[0])
     in_tables = [r for h, v in groups for r in (*h, *v)]
-    rules = [r for r in (*horizontal, *vertical) if r.length >= settings.free_rule_min_length_in * dpi]
-    halo = max(1, round(settings.ruling_halo_in * dpi))
-    return PreparedPage(erase_rulings(gray, ink, in_tables + rules, halo), tables, skew, threshold)
+    free_rules = [r for r in (*horizontal, *vertical) if r.length >= settings.free_rule_min_length_in * dpi]
+    return tables, in_tables + free_rules
 
 
 def ocr_page(image: PageImage, settings: OcrSettings, binary: str) -> PageResult:
