@@ -9,8 +9,9 @@ Public API (imported lazily by the PDF reader and the dispatcher):
 Per page (page.py): the page image (raster.py: a scan's embedded image as is, else rendered by
 pdfium) is levelled (deskew.py), its ruling lines found and fitted (rulings.py) and turned into table
 grids with merged cells (grid.py), the lines erased, then ONE Tesseract run (tesseract.py, psm 6,
-175 dpi) gives words with boxes and confidences; words go to grid cells by their centres or form
-paragraphs outside tables (layout.py, paragraphs.py); doubtful row numbers (TT column) are read
+native resolution but at least 150 dpi) gives words with boxes and confidences; words go to grid
+cells by their centres or form paragraphs outside tables (layout.py, paragraphs.py); doubtful row
+numbers (TT column) are read
 again in one small run over enlarged crops (recheck.py); typical glyph confusions are repaired
 (repair.py with confusions.yaml and words.yaml).
 
