@@ -156,3 +156,12 @@ def test_post_2025_plan_with_funding_and_new_agency_names():
     ]
     assert [a.name for a in result.tasks[1].lead] == ["Sở Khoa học và Công nghệ"]
     assert [a.name for a in result.tasks[3].support] == ["Sở Nội vụ", "Sở Nông nghiệp và Môi trường"]
+
+
+def test_title_rows_are_sections_whatever_their_number_reads():
+    result = extract("misread_section_numbers.txt")
+    assert rows(result, "section", "stt", "content") == [
+        ("Công tác chỉ đạo, điều hành", "1", "Ban hành kế hoạch"),
+        ("Cải cách thể chế", "1", "Rà soát văn bản"),
+        ("Cải cách thủ tục hành chính", "1", "Công bố thủ tục"),
+    ]

@@ -23,6 +23,7 @@ _LETTER = re.compile(r"^[A-ZĐ]$")
 _INLINE_SECTION = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.;:!?…)\"”]$")
 _HEADING = re.compile(r"^(([IVXLC]{1,6}|[0-9]{1,2})[.)]\s+)?([A-ZĐÀ-Ỹ].*)$")
+_LEADING_NUMBER = re.compile(r"^\s*([0-9]{1,3}|[IVXLC]{1,6})[.)]?\s+")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
 _BULLET_START = re.compile(r"^\s*([-+•–]|\d{1,2}[.)])\s")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
@@ -231,17 +232,15 @@ class _Assembler:
     def _section_title(self, stt: str, content: str, attributes: bool, row: TableRow) -> str | None:
         if attributes:
             return None
-        if stt and (_ROMAN.match(stt) or _LETTER.match(stt)) and content:
+        if content and stt and (_ROMAN.match(stt) or _LETTER.match(stt)):
             return sentence_case_keep(content)
-        if not stt and content:
-            m = _INLINE_SECTION.match(content)
-            if m and (_ROMAN.match(m.group(1)) or content.isupper()):
-                return sentence_case_keep(m.group(2))
-        if not content and stt:
-            joined = " ".join(t for t in row.texts if t.strip())
-            m = _INLINE_SECTION.match(joined)
-            if m:
-                return sentence_case_keep(m.group(2))
+        title = content or " ".join(t for t in row.texts if t.strip())
+        numbered = _INLINE_SECTION.match(title)
+        if numbered and (_ROMAN.match(numbered.group(1)) or _is_upper(title)):
+            return sentence_case_keep(numbered.group(2))
+        if _is_upper(title) or (content and _spans_row(row)):
+            # a title across the row, whatever its (maybe mis-read) number
+            return sentence_case_keep(_LEADING_NUMBER.sub("", title))
         return None
 
     def _continues(self, prev: TaskRow, content: str) -> bool:
@@ -268,6 +267,17 @@ class _Assembler:
                 continue
             cells[role] = clean_cell(text)
         return cells
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _spans_row(row: TableRow) -> bool:
+    """The title cell is merged over the following columns: readers give them its box and no text."""
+    boxes = [c.prov.bbox for c in row.cells[1:]]
+    return len(boxes) > 1 and boxes[0] is not None and all(b == boxes[0] for b in boxes)
 
 
 def sentence_case_keep(title: str) -> str:

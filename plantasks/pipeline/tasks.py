@@ -11,7 +11,7 @@ from plantasks.pipeline.normalize import area_of, deadline_of, agencies_of
 from plantasks.pipeline.tables import AppendixTable, TaskRow
 from plantasks.schemas import Task, TaskSource
 
-LOW_CONFIDENCE = 0.6
+LOW_CONFIDENCE = 0.8  # mean Tesseract word confidence of the weakest cell
 
 
 def task_id(sha256: str, table: AppendixTable, table_index: int, row: TaskRow) -> str:
