@@ -7,8 +7,8 @@ from datetime import date
 
 from plantasks.normalizers.context import PlanContext
 from plantasks.normalizers.text import collapse, split_items
-from plantasks.pipeline.normalize import area_of, deadline_of, agencies_of
-from plantasks.pipeline.tables import AppendixTable, TaskRow
+from plantasks.pipeline.normalize import agencies_of, area_of, deadline_of
+from plantasks.pipeline.tables import AppendixTable, TaskRow, sentence_case_keep
 from plantasks.schemas import Task, TaskSource
 
 LOW_CONFIDENCE = 0.8  # mean Tesseract word confidence of the weakest cell
@@ -53,8 +53,6 @@ def build_task(row: TaskRow, table: AppendixTable, table_index: int, sha256: str
 
 
 def _appendix_section(table: AppendixTable) -> str:
-    from plantasks.pipeline.tables import sentence_case_keep
-
     return sentence_case_keep(table.title) if table.title else ""
 
 
