@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import types
 from pathlib import Path
@@ -17,12 +16,7 @@ from plantasks.review.normalize import normalize_deadline_text, plan_context, re
 from plantasks.review.store import ACTIVE, CorrectionStore, default_store_path
 from plantasks.schemas import DeadlineItem, DocumentResult
 
-FIXTURE = Path(__file__).parent / "fixtures" / "review" / "ke_hoach_mau.txt"
-
-
-def extract(source: Path, out: Path) -> DocumentResult:
-    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
-    return DocumentResult.model_validate_json((out / f"{source.name}.json").read_text(encoding="utf-8"))
+from review_support import extract, sample_run
 
 
 def by_stt(result: DocumentResult, stt: str):
@@ -36,11 +30,7 @@ def names(agencies) -> list[str]:
 
 @pytest.fixture
 def run(tmp_path):
-    source = tmp_path / "src" / FIXTURE.name
-    source.parent.mkdir()
-    shutil.copy(FIXTURE, source)
-    out = tmp_path / "out"
-    return source, out, extract(source, out)
+    return sample_run(tmp_path)
 
 
 def save(out: Path, view: DocumentResult, **changes):

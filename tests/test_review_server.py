@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -19,7 +18,7 @@ from plantasks.review.server import ReviewApp, make_server, review_order
 from plantasks.review.store import CorrectionStore, default_store_path
 from plantasks.schemas import DocumentMeta, DocumentResult, Task, TaskSource
 
-FIXTURE = Path(__file__).parent / "fixtures" / "review" / "ke_hoach_mau.txt"
+from review_support import sample_run
 
 
 def make_pdf(path: Path) -> None:
@@ -33,11 +32,7 @@ def make_pdf(path: Path) -> None:
 
 @pytest.fixture
 def out(tmp_path):
-    source = tmp_path / "src" / FIXTURE.name
-    source.parent.mkdir()
-    shutil.copy(FIXTURE, source)
-    out = tmp_path / "out"
-    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
+    _, out, _ = sample_run(tmp_path)
     pdf = tmp_path / "src" / "scan.pdf"
     make_pdf(pdf)
     sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
@@ -258,12 +253,7 @@ def test_a_re_extracted_output_is_picked_up(out):
 def test_conflicts_point_at_the_current_tasks_after_a_source_change(tmp_path):
     from plantasks.review.edits import Deletion, TaskEdit, corrections_for
 
-    source = tmp_path / "src" / FIXTURE.name
-    source.parent.mkdir()
-    shutil.copy(FIXTURE, source)
-    out = tmp_path / "out"
-    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
-    first = DocumentResult.model_validate_json((out / f"{source.name}.json").read_text(encoding="utf-8"))
+    source, out, first = sample_run(tmp_path)
     by_stt = {t.stt: t for t in first.tasks}
     batch = corrections_for(first, "lan", [TaskEdit(by_stt["4"].id, {"lead": ["Sở Tư pháp"]})],
                             deleted=[Deletion(by_stt["6"].id)])

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from plantasks.pipeline.cli import main as plantasks_main
 from plantasks.review.cli import main as review_main
 from plantasks.review.normalize import plan_context, resolve_one
 from plantasks.review.store import CorrectionStore, default_store_path
@@ -18,21 +16,12 @@ from plantasks.review.xlsx import (
 )
 from plantasks.schemas import DocumentMeta, DocumentResult, Task
 
-FIXTURE = Path(__file__).parent / "fixtures" / "review" / "ke_hoach_mau.txt"
-
-
-def extract(source: Path, out: Path) -> DocumentResult:
-    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
-    return DocumentResult.model_validate_json((out / f"{source.name}.json").read_text(encoding="utf-8"))
+from review_support import extract, sample_run
 
 
 @pytest.fixture
 def run(tmp_path):
-    source = tmp_path / "src" / FIXTURE.name
-    source.parent.mkdir()
-    shutil.copy(FIXTURE, source)
-    out = tmp_path / "out"
-    return source, out, extract(source, out)
+    return sample_run(tmp_path)
 
 
 def rows_by_stt(ws, doc_label: str) -> dict[str, int]:

@@ -15,29 +15,19 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium (apt-get install chromium)")
 
-from plantasks.pipeline.cli import main as plantasks_main  # noqa: E402
 from plantasks.review.normalize import normalize_deadline_text, plan_context  # noqa: E402
 from plantasks.review.server import ReviewApp, make_server  # noqa: E402
 from plantasks.review.store import CorrectionStore, default_store_path  # noqa: E402
 from plantasks.schemas import DocumentResult  # noqa: E402
+from review_support import extract, sample_run as extract_sample  # noqa: E402
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "review" / "ke_hoach_mau.txt"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-def extract(source: Path, out: Path) -> DocumentResult:
-    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
-    return DocumentResult.model_validate_json((out / f"{source.name}.json").read_text(encoding="utf-8"))
-
-
 @pytest.fixture
 def sample_run(tmp_path):
-    source = tmp_path / "src" / FIXTURE.name
-    source.parent.mkdir()
-    shutil.copy(FIXTURE, source)
-    out = tmp_path / "out"
-    return source, out, extract(source, out)
+    return extract_sample(tmp_path)
 
 
 @pytest.fixture
