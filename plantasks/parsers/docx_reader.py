@@ -373,23 +373,22 @@ def _content_children(node):
 
 
 def _rows_of(tbl):
-    for child in tbl:
-        if child.tag == W + "tr":
-            yield child
-        elif child.tag in (W + "sdt", W + "customXml", W + "ins"):
-            inner = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
-            if inner is not None:
-                yield from _rows_of(inner)
+    return _tagged_children(tbl, W + "tr")
 
 
 def _cells_of(tr):
-    for child in tr:
-        if child.tag == W + "tc":
+    return _tagged_children(tr, W + "tc")
+
+
+def _tagged_children(node, tag: str):
+    """Children with `tag`, looking through content controls, custom XML and tracked insertions."""
+    for child in node:
+        if child.tag == tag:
             yield child
         elif child.tag in (W + "sdt", W + "customXml", W + "ins"):
             inner = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
             if inner is not None:
-                yield from _cells_of(inner)
+                yield from _tagged_children(inner, tag)
 
 
 @dataclass(frozen=True)

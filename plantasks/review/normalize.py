@@ -127,18 +127,23 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def registry_forms() -> dict[str, list[str]]:
-    """Canonical name -> the forms it is known by (name and aliases), from the agency registry; {} without one."""
+def registry_entries() -> list:
+    """The agency registry's entries; [] when it cannot be loaded."""
     module = optional_module("plantasks.normalizers.agencies")
     load = getattr(module, "load_registry", None)
     if load is None:
-        return {}
+        return []
     try:
         entries = load().entries
     except Exception:
-        return {}
+        return []
+    return list(entries.values() if isinstance(entries, dict) else entries)
+
+
+def registry_forms() -> dict[str, list[str]]:
+    """Canonical name -> the forms it is known by (name and aliases), from the agency registry; {} without one."""
     forms: dict[str, list[str]] = {}
-    for entry in entries.values() if isinstance(entries, dict) else entries:
+    for entry in registry_entries():
         name = getattr(entry, "name", None)
         if name:
             aliases = [getattr(a, "text", a) for a in getattr(entry, "aliases", ()) or ()]

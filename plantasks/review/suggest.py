@@ -15,7 +15,7 @@ import yaml
 
 from plantasks.normalizers.context import PlanContext
 from plantasks.review.fields import AGENCY_FIELDS, norm_text
-from plantasks.review.normalize import optional_module, fold, resolve_one
+from plantasks.review.normalize import fold, registry_entries, resolve_one
 from plantasks.review.store import Correction
 
 HEADER = """\
@@ -78,16 +78,7 @@ def _already_known(text: str, name: str, column: str) -> bool:
 
 
 def registry_ids() -> dict[str, str]:
-    module = optional_module("plantasks.normalizers.agencies")
-    load = getattr(module, "load_registry", None)
-    if load is None:
-        return {}
-    try:
-        entries = load().entries
-    except Exception:
-        return {}
-    values = entries.values() if isinstance(entries, dict) else entries
-    return {e.name: e.id for e in values if getattr(e, "name", None)}
+    return {e.name: e.id for e in registry_entries() if getattr(e, "name", None)}
 
 
 def aliases_yaml(suggestions: list[AliasSuggestion]) -> str:
