@@ -24,6 +24,7 @@ from plantasks.normalizers.agencies.registry import Registry, load_registry
 from plantasks.normalizers.agencies.rules import AgencyRules, load_rules
 from plantasks.normalizers.agencies.split import Part, Role
 from plantasks.normalizers.context import PlanContext
+from plantasks.normalizers.text import clean_cell
 from plantasks.schemas import Agency
 
 Column = Literal["lead", "support", "performer"]
@@ -97,7 +98,7 @@ def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | 
 # ------------------------------------------------------------------ cell -> lines -> parts
 
 def cell_to_lines(cell: str, rules: AgencyRules) -> list[str]:
-    text = split.split_before_labels(split.clean_cell(cell), rules)
+    text = split.split_before_labels(clean_cell(cell), rules)
     lines = (split.strip_bullet(line) for line in text.split("\n"))
     return [line for line in lines if line]
 

@@ -8,9 +8,7 @@ the registry on joined pieces.
 from __future__ import annotations
 
 import functools
-import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,9 +16,6 @@ from plantasks.normalizers.agencies.rules import AgencyRules
 
 Role = Literal["lead", "support"]
 
-_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
-_BREAK_TAG = re.compile(r"<\s*(br|/?li|/?p|/?div|/?ul|/?ol)\b[^>]*>", re.I)
-_INLINE_BULLET = re.compile(r"(?<=[;.:])\s+[-+•–]\s+")
 _BULLET = re.compile(r"^\s*(?:[-+•*–—]+|\(?\d{1,2}[.)]|[a-zđ]\))\s*")
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -34,16 +29,6 @@ class Part:
 
     text: str
     role: Role
-
-
-def clean_cell(cell: str) -> str:
-    """NFC, HTML remnants removed, inline bullets after ';' '.' ':' turned into line breaks."""
-    text = unicodedata.normalize("NFC", cell or "")
-    text = _BREAK_TAG.sub("\n", text)
-    text = html.unescape(_TAG.sub(" ", text))
-    text = _INLINE_BULLET.sub("\n- ", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 def strip_bullet(line: str) -> str:
