@@ -11,6 +11,7 @@ from plantasks.normalizers.agencies import split
 from plantasks.normalizers.agencies.normalize import fold, key_of, keyed, unify_tone
 from plantasks.normalizers.agencies.rules import load_rules
 from plantasks.normalizers.context import PlanContext
+from plantasks.normalizers.text import clean_cell
 
 PROVINCE = PlanContext(level="province", province="Thanh Hóa")
 DISTRICT = PlanContext(level="district", province="Thanh Hóa", district="Hoàng Hóa")
@@ -49,7 +50,7 @@ def test_fold_drops_diacritics_and_d_stroke():
 
 def test_clean_cell_strips_html_and_turns_inline_bullets_into_lines():
     cell = '<ul style="x"> - Sở Nội vụ; - UBND cấp xã. </ul>'
-    assert split.clean_cell(cell) == "- Sở Nội vụ;\n- UBND cấp xã."
+    assert clean_cell(cell) == "- Sở Nội vụ;\n- UBND cấp xã."
 
 
 def test_repeated_words_from_ocr_are_removed():
