@@ -26,7 +26,7 @@ system-deps:
 	@bash scripts/install-system-deps.sh
 
 schema: $(STAMP)
-	$(BIN)/plantasks schema > plantasks/schemas/document.schema.json
+	$(BIN)/plantasks schema > schemas/document.schema.json
 
 clean:
 	rm -rf $(VENV) data/out

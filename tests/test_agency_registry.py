@@ -1,4 +1,4 @@
-"""Integrity of the agency registry (plantasks/normalizers/data/agencies.yaml)."""
+"""Integrity of the agency registry (normalizers/data/agencies.yaml)."""
 
 from __future__ import annotations
 

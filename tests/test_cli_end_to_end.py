@@ -122,5 +122,5 @@ def test_same_file_name_in_two_folders_does_not_collide(tmp_path):
 def test_schema_command_prints_the_committed_schema(capsys):
     assert main(["schema"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    committed = json.loads((Path(__file__).parents[1] / "plantasks" / "schemas" / "document.schema.json").read_text(encoding="utf-8"))
+    committed = json.loads((Path(__file__).parents[1] / "schemas" / "document.schema.json").read_text(encoding="utf-8"))
     assert printed == committed

@@ -112,8 +112,7 @@ while True:
 
 def test_sigkill_during_a_save_loop_loses_no_committed_correction(tmp_path):
     path = tmp_path / "corrections.sqlite"
-    proc = subprocess.Popen([sys.executable, "-c", _SAVE_LOOP, str(path)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    proc = subprocess.Popen([sys.executable, "-c", _SAVE_LOOP, str(path)], stdout=subprocess.PIPE, text=True)
     committed = []
     try:
         for line in proc.stdout:
