@@ -12,6 +12,7 @@ from plantasks import __version__
 from plantasks.parsers.read import ReadOptions
 from plantasks.pipeline.batch import collect_inputs, run_batch
 from plantasks.pipeline.extract import ExtractOptions
+from plantasks.pipeline.service import register as register_serve
 from plantasks.review.cli import register as register_review_commands
 from plantasks.schemas import json_schema
 
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.set_defaults(func=cmd_schema)
 
     register_review_commands(sub)
+    register_serve(sub)
     return parser
 
 
