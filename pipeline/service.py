@@ -147,6 +147,8 @@ class Guard:
                 return 403, "forbidden_origin"
             if headers.get("sec-fetch-site") in ("cross-site", "same-site"):
                 return 403, "forbidden_origin"
+            if scope["path"].startswith("/api/") and not headers.get("content-type", "").startswith("application/json"):
+                return 415, "json_required"  # a cross-site form cannot send JSON without a preflight
         return None
 
     def _token_ok(self, scope, headers: dict) -> bool:
@@ -346,7 +348,7 @@ def create_app(settings: ServiceSettings):
             job = jobs.submit(name, lambda: store_upload(out_dir, name, data, settings.extract))
             return JSONResponse(job.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
         doc_id = await run_in_threadpool(store_upload, out_dir, name, data, settings.extract)
-        review.refresh(force=True)
+        review.refresh()
         return DocumentSummary(**review.summary(review._doc(doc_id)))
 
     @app.get("/v1/jobs/{job_id}", tags=["documents"])
@@ -355,7 +357,7 @@ def create_app(settings: ServiceSettings):
         if found is None:
             raise ApiError(HTTPStatus.NOT_FOUND, f"không có công việc {job_id!r}")
         if found.status == "done":
-            review.refresh(force=True)
+            review.refresh()
         return found
 
     @app.get("/v1/documents", tags=["documents"])

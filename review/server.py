@@ -16,7 +16,6 @@ import io
 import json
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -37,7 +36,6 @@ LOW_CONFIDENCE = 0.8
 PAGE_SCALE = 2.0  # 144 dpi: sharp when zoomed on a laptop screen, still quick to send
 PAGE_CACHE = 24
 SOURCE_CONTEXT = 6
-RESCAN_SECONDS = 1.0  # how stale the folder index may be between two requests
 INDEX_NAME = ".plantasks-index.sqlite"
 
 
@@ -114,9 +112,10 @@ class ReviewApp:
         self._pdf_lock = threading.Lock()
         self._docs: dict[Path, _Doc] = {}
         self._by_id: dict[str, _Doc] = {}
-        self._scanned = 0.0
         self._store_stamp: tuple = ()
         self._corrections: list[Correction] = []
+        self._by_sha: dict[str, list[Correction]] = {}
+        self._by_name: dict[str, list[Correction]] = {}
         self._names: NameIndex | None = None
         self._pages: dict[tuple[str, int], bytes] = {}
         self._parsed: dict[str, list | None] = {}
@@ -125,16 +124,20 @@ class ReviewApp:
         self._versions = _Versions(index if self.out_dir.is_dir() else None)
 
     # the folder index ---------------------------------------------------------------------------
-    def refresh(self, force: bool = False) -> None:
-        """Re-read changed files and corrections (at most once a second unless forced)."""
+    def refresh(self) -> None:
+        """Re-read the files and corrections that changed since the last request (a stat per file)."""
         with self._lock:
-            if not force and time.monotonic() - self._scanned < RESCAN_SECONDS:
-                return
-            self._scanned = time.monotonic()
             stamp = _file_stamp(self.store.path), _file_stamp(self.store.path.with_name(self.store.path.name + "-wal"))
-            if stamp != self._store_stamp:
+            store_changed = stamp != self._store_stamp
+            if store_changed:
                 self._corrections = self.store.all(None)
+                self._by_sha, self._by_name = {}, {}
+                for c in self._corrections:
+                    self._by_sha.setdefault(c.doc_sha256, []).append(c)
+                    if c.document:
+                        self._by_name.setdefault(c.document, []).append(c)
                 self._store_stamp = stamp
+                self._names = None
             seen: dict[Path, _Doc] = {}
             for path in sorted(self.out_dir.glob("*.json")):
                 st = _file_stamp(path)
@@ -143,20 +146,23 @@ class ReviewApp:
                     result = read_output(path)
                     if result is None:
                         continue
-                    doc = _Doc(path, st)
-                    doc.extracted = result  # corrections of an earlier run undone in _ensure
+                    doc = _Doc(path, st, extracted=result)
                 seen[path] = doc
-            if seen.keys() != self._docs.keys() or any(seen[p] is not self._docs.get(p) for p in seen):
-                self._names = None
+            files_changed = seen.keys() != self._docs.keys() or any(seen[p] is not self._docs[p] for p in seen)
+            if not (files_changed or store_changed):
+                return
+            self._names = None
             self._docs = seen
-            self._by_id = {}
+            by_id = {}
             for doc in seen.values():
                 self._ensure(doc)
-                self._by_id[doc.view.document.id] = doc
+                by_id[doc.view.document.id] = doc
+            self._by_id = by_id
 
     def _history(self, meta) -> list[Correction]:
         name = document_name(meta.source_file)
-        return [c for c in self._corrections if c.doc_sha256 == meta.sha256 or (name and c.document == name)]
+        found = {c.id: c for c in (*self._by_sha.get(meta.sha256, ()), *self._by_name.get(name, ()))}
+        return [found[k] for k in sorted(found)]
 
     def _ensure(self, doc: _Doc) -> None:
         """Compute the document's view when its file or its corrections changed since the last time."""
@@ -375,7 +381,7 @@ class ReviewApp:
     def save(self, doc_id: str, who: str, note: str, edits: list[dict], added: list[dict], deleted: list[str]) -> dict:
         """Store one save (one transaction); a task changed since the analyst loaded it is refused (409)."""
         with self._lock:
-            self.refresh(force=True)
+            self.refresh()
             doc = self._doc(doc_id)
             stale = version_conflicts(doc.tasks, edits, deleted)
             if stale:
@@ -388,7 +394,7 @@ class ReviewApp:
             if batch.problems:
                 raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "; ".join(batch.problems))
             saved = self.store.save(batch.corrections)
-            self.refresh(force=True)
+            self.refresh()
         return {"saved": len(saved), "added": [c.task_id for c in saved if c.field == "add_task"],
                 "document": self.document(doc_id)}
 
@@ -396,7 +402,7 @@ class ReviewApp:
         with self._lock:
             self._doc(doc_id)
             changed = self.store.set_status(ids, WITHDRAWN, who=who, note="giữ giá trị trích xuất")
-            self.refresh(force=True)
+            self.refresh()
         return {"withdrawn": changed, "document": self.document(doc_id)}
 
 
