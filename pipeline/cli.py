@@ -14,7 +14,7 @@ from plantasks.pipeline.batch import collect_inputs, run_batch
 from plantasks.pipeline.extract import ExtractOptions
 from plantasks.pipeline.service import register as register_serve
 from plantasks.review.cli import register as register_review_commands
-from plantasks.schemas import json_schema
+from plantasks.schemas import OUTPUT_MODELS, json_schema
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     ex.set_defaults(func=cmd_extract)
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of the per-document output")
+    sc = sub.add_parser("schema", help="print the JSON Schema of an output file")
+    sc.add_argument("name", nargs="?", default="document", choices=sorted(OUTPUT_MODELS),
+                    help="document: DIR/NAME.json, task: a line of tasks.jsonl, run: run.json")
     sc.set_defaults(func=cmd_schema)
 
     register_review_commands(sub)
@@ -67,7 +69,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(json_schema(), ensure_ascii=False, indent=1))
+    print(json.dumps(json_schema(args.name), ensure_ascii=False, indent=1))
     return 0
 
 
