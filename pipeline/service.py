@@ -375,7 +375,8 @@ def create_app(settings: ServiceSettings):
     def tasks(document: str | None = None, flag: str | None = None,
               updated_since: Annotated[str | None, Query(description="ISO time, e.g. a previous sync_cursor")] = None,
               cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 200) -> TaskPage:
-        """Tasks in the order they changed (corrections applied); page with `cursor`, sync with `updated_since`."""
+        """Tasks in the order they changed, corrections applied. Page with `next_cursor`; keep `sync_cursor` and
+        pass it as `cursor` next time to get exactly the tasks changed since (`updated_since` takes a time)."""
         after = decode_cursor(cursor) if cursor else None
         rows = []
         for doc in review.all_docs():
@@ -394,9 +395,9 @@ def create_app(settings: ServiceSettings):
         rows.sort(key=lambda r: r[0])
         page = rows[:limit]
         out = [ApiTask(document_id=meta.id, source_file=meta.source_file, **t) for _, meta, t in page]
-        newest = max((r[0][0] for r in rows), default=None)
+        last = encode_cursor(rows[-1][0]) if rows else cursor
         return TaskPage(tasks=out, next_cursor=encode_cursor(page[-1][0]) if len(rows) > limit else None,
-                        sync_cursor=newest or updated_since)
+                        sync_cursor=last)
 
     # ---- the review page ------------------------------------------------------------------------
     @app.get("/", include_in_schema=False)
@@ -495,12 +496,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                         help="another host name clients use to reach this server (repeatable)")
     parser.add_argument("--corrections", type=Path, metavar="FILE", help="corrections store (default DIR/corrections.sqlite)")
+    parser.add_argument("--max-body-mb", type=float, default=MAX_BODY / 2**20, help="refuse larger requests (413)")
+    parser.add_argument("--read-timeout", type=float, default=READ_TIMEOUT,
+                        help="seconds to wait for a request body to arrive (408 after)")
+    parser.add_argument("--sync-kb", type=int, default=SYNC_BYTES // 1024,
+                        help="uploads up to this size are answered at once, larger ones as a job (202)")
 
 
 def settings_from_args(args) -> ServiceSettings:
     return ServiceSettings(out_dir=args.dir, host=args.host, port=args.port, token=args.token,
                            store_path=args.corrections, source_roots=tuple(args.source),
-                           allowed_hosts=tuple(args.allow_host))
+                           allowed_hosts=tuple(args.allow_host), max_body=int(args.max_body_mb * 2**20),
+                           read_timeout=args.read_timeout, sync_bytes=args.sync_kb * 1024)
 
 
 def register(subparsers) -> None:
