@@ -1,3 +1,4 @@
+from plantasks.schemas.catalogue import CatalogueRow, catalogue_schema
 from plantasks.schemas.output import (
     Agency,
     Deadline,
@@ -11,6 +12,7 @@ from plantasks.schemas.output import (
 )
 
 __all__ = [
+    "CatalogueRow", "catalogue_schema",
     "Agency", "Deadline", "DeadlineItem", "DocumentMeta", "DocumentResult",
     "Task", "TaskSource", "Warning", "json_schema",
 ]
