@@ -25,6 +25,7 @@ class ReadOptions:
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 300
     max_unpacked_bytes: int = 500 * 1024 * 1024  # DOCX/zip members, against zip bombs
+    max_xml_nodes: int = 1_500_000  # XML elements in a DOCX, counted before parsing (tiny file, huge tree)
     ocr: bool = True
     ocr_workers: int | None = None  # None: one per core
     max_zip_ratio: float = 200.0  # uncompressed/compressed size of one zip member, against zip bombs

@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-mb", type=int, default=ReadOptions.max_bytes // 2**20, help="refuse larger files (MB)")
     ex.add_argument("--max-unpacked-mb", type=int, default=ReadOptions.max_unpacked_bytes // 2**20,
                     help="refuse Word files that unpack to more (MB), against zip bombs")
+    ex.add_argument("--max-xml-nodes", type=int, default=ReadOptions.max_xml_nodes,
+                    help="refuse Word files with more XML elements, against tiny files that build huge trees")
     ex.add_argument("--no-ocr", action="store_true", help="do not OCR pages without a text layer")
     ex.add_argument("--ocr-workers", type=int, default=None, help="parallel OCR pages per document (default: shared cores)")
     ex.add_argument("--workers", type=int, default=None, metavar="N",
@@ -68,7 +70,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not found.files and found.missing:
         return 2
     read = ReadOptions(max_bytes=args.max_mb * 2**20, max_pages=args.max_pages, ocr=not args.no_ocr,
-                       ocr_workers=args.ocr_workers, max_unpacked_bytes=args.max_unpacked_mb * 2**20)
+                       ocr_workers=args.ocr_workers, max_unpacked_bytes=args.max_unpacked_mb * 2**20,
+                       max_xml_nodes=args.max_xml_nodes)
     options = ExtractOptions(read=read, as_of=args.as_of, corrections=corrections)
     workers = args.workers or os.cpu_count() or 1
     try:
