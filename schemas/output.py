@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from plantasks import SCHEMA_VERSION
+from plantasks.schemas.catalogue import CatalogueRow
 
 Level = Literal["national", "ministry", "province", "district", "commune"]
 Area = Literal[
@@ -123,12 +124,13 @@ class TaskLine(Task):
 class RunDocument(_Model):
     file: str = Field(description="the input as given")
     output: str = Field(description="name of its DOC.json in the output folder")
-    status: str
+    status: Literal["success", "partial", "failed", "timeout", "duplicate", "unchanged"]
     tasks: int
-    warnings: list[dict]
-    timings: dict[str, float] = Field(description="seconds per stage")
+    warnings: list[dict] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
     unknown_agency_rate: float | None = None
     kept_previous_output: bool = False
+    duplicate_of: str | None = None
 
 
 class RunReport(_Model):
@@ -136,21 +138,25 @@ class RunReport(_Model):
 
     plantasks_version: str
     schema_version: str
+    vocab_version: str = Field(description="hash of the vocabulary and rule files")
     started: str
     seconds: float
     argv: list[str]
+    stopped: str | None = Field(default=None, description="why the run stopped early (disk full, interrupted)")
     counts: dict[str, int]
-    stage_seconds: dict[str, float]
     missing_inputs: list[str]
+    input_problems: list[str] = Field(default_factory=list)
     documents: list[RunDocument]
 
 
 SCHEMA_BASE = "urn:plantasks:schema"
-OUTPUT_MODELS: dict[str, type[BaseModel]] = {"document": DocumentResult, "task": TaskLine, "run": RunReport}
+OUTPUT_MODELS: dict[str, type[BaseModel]] = {"document": DocumentResult, "task": TaskLine, "run": RunReport,
+                                              "catalogue": CatalogueRow}
 
 
 def json_schema(name: str = "document") -> dict:
-    """The published JSON Schema of one output file (document: DOC.json, task: a tasks.jsonl line, run: run.json)."""
+    """The published JSON Schema of one output file (document: DOC.json, task: a tasks.jsonl line, run: run.json,
+    catalogue: a documents.jsonl line)."""
     schema = OUTPUT_MODELS[name].model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"{SCHEMA_BASE}:{name}:{SCHEMA_VERSION}", **schema}
