@@ -347,7 +347,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     fd, lines_path = tempfile.mkstemp(dir=out_dir, prefix=".run-", suffix=".tmp")
     report.documents_file = Path(lines_path)
     sink = os.fdopen(fd, "w", encoding="utf-8")
-    writer = _Writer(catalogue, out_dir, run_id, report, sink)
+    writer = _Writer(catalogue, out_dir, run_id, report, sink, _changed_at(options.corrections))
     bar = _Progress(len(inputs), progress)
     interrupted = False
     try:
@@ -454,12 +454,25 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         proc.join(timeout=5)
 
 
+def _changed_at(store: Path | None) -> str:
+    """When the corrections store (and its write-ahead log) last changed, as the catalogue writes times."""
+    stamps = []
+    for path in (store, store.with_name(store.name + "-wal")) if store else ():
+        try:
+            stamps.append(path.stat().st_mtime)
+        except OSError:
+            pass
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(max(stamps))) if stamps else ""
+
+
 class _Writer:
     """The client side: decides what to do per input, then writes outputs and catalogue rows."""
 
-    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink):
+    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink,
+                 corrections_at: str = ""):
         self.catalogue, self.out_dir, self.run_id, self.report, self.sink = catalogue, out_dir, run_id, report, sink
         self.tool, self.vocab = __version__, vocab_version()
+        self.corrections_at = corrections_at  # a document written before the store last changed is re-extracted
         self.stats: dict[str, tuple[int, int]] = {}
         self.names: dict[str, str] = {}
 
@@ -478,7 +491,7 @@ class _Writer:
             self.stats[source] = (st.st_size, st.st_mtime_ns)
             old = self.catalogue.get(source)
             current = old is not None and old.tool_version == self.tool and old.vocab_version == self.vocab \
-                and (old.status in FINISHED or old.status == "duplicate")
+                and (old.status in FINISHED or old.status == "duplicate") and old.updated > self.corrections_at
             if current and not force and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
                 sha = old.sha256
             else:

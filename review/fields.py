@@ -172,12 +172,19 @@ def describe_deadline(items: list[dict]) -> str:
         if rec:
             text += " " + ", ".join(rec)
         if item.get("start") and item.get("due") and item["start"] != item["due"]:
-            text += f" {item['start']} → {item['due']}"
+            text += f" {vi_date(item['start'])} → {vi_date(item['due'])}"
         elif item.get("due"):
-            text += f" {item['due']}"
+            text += f" {vi_date(item['due'])}"
         if item.get("label"):
             text += f" ({item['label']})"
         if item.get("raw"):
             text += f": «{item['raw']}»"
         parts.append(text)
     return "; ".join(parts)
+
+
+def vi_date(value: Any) -> str:
+    """2025-06-30 as Vietnamese write it: 30/06/2025."""
+    text = str(value or "")
+    parts = text.split("-")
+    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 else text

@@ -193,7 +193,7 @@ def test_a_scanned_page_shows_the_cell_box(tmp_path, page):
         assert abs(box["width"] / img["width"] - (bbox[2] - bbox[0]) / 842) < 0.01
         assert "Trang 1" in page.inner_text("#source h3")
         page.click('[data-zoom="1"]')
-        page.wait_for_function("document.querySelector('#source .zoom').textContent.includes('200%')")
+        page.wait_for_function("document.querySelector('#source .zoom').textContent.includes('150%')")
 
 
 def test_conflicts_after_a_source_change_are_resolved_on_the_page(sample_run, page):
