@@ -119,7 +119,8 @@ function badges(t) {
   if (t.pending || (t.corrected || []).includes("added")) out.push('<span class="badge added">thêm mới</span>');
   const flags = (t.flags || []).filter((f) => f !== "correction_conflict");
   if (flags.length) out.push(`<span class="badge flag" title="${esc(flags.map(flagName).join("; "))}">⚑ ${esc(flagName(flags[0]))}${flags.length > 1 ? " +" + (flags.length - 1) : ""}</span>`);
-  if (t.unknown_agency) out.push('<span class="badge unknown">cơ quan lạ</span>');
+  const agencies = [...(t.lead || []), ...(t.support || [])].filter((a) => typeof a === "object");
+  if (t.unknown_agency || agencies.some((a) => a.match === "none" && !a.id)) out.push('<span class="badge unknown">cơ quan lạ</span>');
   if (t.confidence < LOW) out.push(`<span class="badge low">tin cậy ${Math.round(t.confidence * 100)}%</span>`);
   const edited = changedFields(t).length || Object.keys(S.accepted).includes(t.id);
   if (edited) out.push('<span class="badge edited">chưa lưu</span>');
@@ -151,12 +152,11 @@ function listItem(e) {
   const t = open ? taskOf(e.id) : queued(e);
   if (!t) return "";
   const q = queued(e);
-  const shown = open ? { ...t, unknown_agency: q ? q.unknown_agency : false } : t;
   const cls = [e.id === S.cur && open ? "current" : "", open && S.deleted.has(e.id) ? "deleted" : "", open ? "open" : ""].join(" ");
   const label = q ? q.doc_label : (S.data && S.data.label) || "";
   return `<li data-id="${esc(e.id)}" data-doc="${esc(e.doc)}" class="${cls}" title="${esc(label)}"><span class="stt">${esc((open ? val(t, "stt") : t.stt) || "–")}</span>` +
     `<span class="tbl">${esc(shortDoc(label))}</span>` +
-    `<span class="excerpt">${esc((open ? val(t, "content") : t.content) || "(chưa có nội dung)")}</span><div class="badges">${badges(shown)}</div></li>`;
+    `<span class="excerpt">${esc((open ? val(t, "content") : t.content) || "(chưa có nội dung)")}</span><div class="badges">${badges(t)}</div></li>`;
 }
 
 function shortDoc(label) {
