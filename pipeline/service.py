@@ -15,6 +15,7 @@ folders the run was given.
 
 import asyncio
 import base64
+import bisect
 import hashlib
 import hmac
 import ipaddress
@@ -38,7 +39,7 @@ from plantasks.pipeline.extract import ExtractOptions, extract_bytes
 from plantasks.review.fields import labels
 from plantasks.review.server import ApiError, ReviewApp
 from plantasks.schemas.api import (
-    ApiTask, DocumentList, DocumentSummary, ErrorBody, Job, SaveIn, TaskPage, WithdrawIn,
+    DocumentList, DocumentSummary, ErrorBody, Job, SaveIn, TaskPage, WithdrawIn,
 )
 
 STATIC = Path(review_package.__file__).resolve().parent / "static"
@@ -360,9 +361,9 @@ def create_app(settings: ServiceSettings):
             review.refresh()
         return found
 
-    @app.get("/v1/documents", tags=["documents"])
-    def documents() -> DocumentList:
-        return DocumentList(documents=review.documents())
+    @app.get("/v1/documents", tags=["documents"], response_model=DocumentList)
+    def documents():
+        return JSONResponse({"documents": review.documents()})
 
     @app.get("/v1/documents/{doc_id}", tags=["documents"])
     def document(doc_id: str) -> dict:
@@ -371,42 +372,40 @@ def create_app(settings: ServiceSettings):
         return {"schema_version": "1.0", "document": data["document"], "tasks": data["tasks"],
                 "warnings": data["warnings"]}
 
-    @app.get("/v1/tasks", tags=["tasks"])
+    @app.get("/v1/tasks", tags=["tasks"], response_model=TaskPage)
     def tasks(document: str | None = None, flag: str | None = None,
-              updated_since: Annotated[str | None, Query(description="ISO time, e.g. a previous sync_cursor")] = None,
-              cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 200) -> TaskPage:
-        """Tasks in the order they changed, corrections applied. Page with `next_cursor`; keep `sync_cursor` and
-        pass it as `cursor` next time to get exactly the tasks changed since (`updated_since` takes a time)."""
-        after = decode_cursor(cursor) if cursor else None
-        rows = []
-        for doc in review.all_docs():
-            meta = doc.view.document
-            if document and meta.id != document:
+              updated_since: Annotated[str | None, Query(description="ISO 8601 UTC time: tasks changed at or after it")] = None,
+              cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 200):
+        """Tasks in the order they changed, corrections applied. Page with `next_cursor`; on the last page keep
+        `sync_cursor` and pass it as `cursor` next time to get exactly the tasks changed since."""
+        keys, where = review.changes()
+        start = bisect.bisect_right(keys, decode_cursor(cursor)) if cursor else 0
+        if updated_since:
+            start = max(start, bisect.bisect_left(keys, (updated_since,)))
+        page, more = [], False
+        for at in range(start, len(keys)):
+            doc, i = where[at]
+            task = doc.tasks[i]
+            if (document and keys[at][1] != document) or (flag and flag not in task["flags"]):
                 continue
-            for t in doc.tasks:
-                if flag and flag not in t["flags"]:
-                    continue
-                if updated_since and t["updated"] < updated_since:
-                    continue
-                key = (t["updated"], meta.id, t["id"])
-                if after and key <= after:
-                    continue
-                rows.append((key, meta, t))
-        rows.sort(key=lambda r: r[0])
-        page = rows[:limit]
-        out = [ApiTask(document_id=meta.id, source_file=meta.source_file, **t) for _, meta, t in page]
-        last = encode_cursor(rows[-1][0]) if rows else cursor
-        return TaskPage(tasks=out, next_cursor=encode_cursor(page[-1][0]) if len(rows) > limit else None,
-                        sync_cursor=last)
+            if len(page) == limit:
+                more = True
+                break
+            page.append((keys[at], doc, task))
+        body = {"tasks": [{"document_id": key[1], "source_file": doc.summary["source_file"], **task}
+                          for key, doc, task in page],
+                "next_cursor": encode_cursor(page[-1][0]) if more else None,
+                "sync_cursor": None if more else (encode_cursor(keys[-1]) if keys and start < len(keys) else cursor)}
+        return JSONResponse(body)
 
     # ---- the review page ------------------------------------------------------------------------
     @app.get("/", include_in_schema=False)
     def index():
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
-    @app.get("/api/documents", tags=["review"])
-    def api_documents() -> list[DocumentSummary]:
-        return review.documents()
+    @app.get("/api/documents", tags=["review"], response_model=list[DocumentSummary])
+    def api_documents():
+        return JSONResponse(review.documents())
 
     @app.get("/api/labels", tags=["review"])
     def api_labels() -> dict:

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from plantasks.schemas.api import TaskPage
 from review_support import REVIEW_PLAN, sample_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +93,7 @@ def test_upload_poll_list_and_page_through_tasks(url, tmp_path):
 
         tasks, sync_cursor = all_tasks(client, limit=4)
         assert len(tasks) == 18 and len({(t["document_id"], t["id"]) for t in tasks}) == 18
+        TaskPage.model_validate(client.get("/v1/tasks", params={"limit": 5}).json())  # the documented shape
         assert [t["updated"] for t in tasks] == sorted(t["updated"] for t in tasks)
         only = client.get("/v1/tasks", params={"document": job["document_id"]}).json()["tasks"]
         assert {t["document_id"] for t in only} == {job["document_id"]} and len(only) == 6
