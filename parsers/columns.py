@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from plantasks.normalizers.text import fold
+
 ROLES = ("stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "note")
 _CORE = {"stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding"}
-
-
-def fold(text: str) -> str:
-    """Lower-case, diacritics removed, same length as the input (so spans map back)."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)[0].lower()
-        out.append("d" if base in "đð" else base)
-    return "".join(out)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from plantasks.normalizers.context import PlanContext
+from plantasks.normalizers.context import plan_context
 from plantasks.parsers.metadata import extract_metadata
 from plantasks.parsers.blocks import ParsedDocument, Provenance, ReaderError
 from plantasks.parsers.read import ReadOptions, read_document
@@ -88,12 +88,6 @@ def document_meta(base: DocumentMeta, parsed: ParsedDocument, assembly: Assembly
                                    "format": parsed.format, "page_count": parsed.page_count})
     notes = [Warning(code="metadata_note", message=n) for n in found.notes]
     return DocumentMeta.model_validate(meta.model_dump()), notes
-
-
-def plan_context(meta: DocumentMeta) -> PlanContext:
-    return PlanContext(level=meta.level, province=meta.province, district=meta.district,
-                       period_start=meta.period_start, period_end=meta.period_end,
-                       reference_date=meta.decision_date or meta.plan_date)
 
 
 def reader_warnings(parsed: ParsedDocument) -> list[Warning]:
