@@ -65,6 +65,12 @@ def marks(word: str) -> tuple[str, ...]:
     return tuple(sorted(ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.combining(ch)))
 
 
+def loose_key(text: str) -> str:
+    """Key that survives lost or misplaced diacritics ('uy ban nhân dân' = 'Ủy ban nhân dân'): for
+    vocabulary lookups that must never miss a form the reading rules accept."""
+    return " ".join(fold(unicodedata.normalize("NFC", text)).split())
+
+
 def strip_marks(text: str) -> str:
     """Base letters only, case kept: 'Cải cách Đ' -> 'Cai cach D'."""
     decomposed = unicodedata.normalize("NFD", text)

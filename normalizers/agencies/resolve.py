@@ -81,7 +81,7 @@ def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | 
         (lead if part.role == "lead" else support).extend(found.hits)
         if found.dropped:
             flags.append(FLAG_DROPPED)
-    day = as_of or date.today()
+    day = as_of or date.max  # no --as-of: the latest state the registry records, never the day it runs
     result = AgencyCellResult(
         lead=hits_to_agencies(lead, env.registry, day),
         support=hits_to_agencies(support, env.registry, day),

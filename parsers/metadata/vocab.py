@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from plantasks.normalizers.text import loose_key
 from plantasks.normalizers.vietnamese import match_key
 
 DATA = Path(__file__).parent.parent / "data" / "metadata_vocab.yaml"
@@ -49,7 +50,7 @@ def load_vocab() -> Vocab:
     return Vocab(
         provinces=_provinces(raw["provinces"]),
         unit_levels={match_key(u["word"]): u["level"] for u in raw["units"]},
-        local_bodies={match_key(f): b["name"] for b in raw["local_bodies"] for f in b["forms"]},
+        local_bodies={loose_key(f): b["name"] for b in raw["local_bodies"] for f in b["forms"]},
         national=national,
         national_codes=national_codes,
         ministries=ministries,
