@@ -1,4 +1,4 @@
-"""Vietnamese text repair: Unicode normal form, tone placement, legacy encodings, OCR confusions.
+"""Vietnamese text repair: Unicode normal form, tone placement, legacy encodings.
 
 Printed text is kept as printed; these functions give (a) keys for matching (`match_key`),
 (b) a canonical tone placement for names (`unify_tone_placement`), and (c) recovery of text typed in
@@ -49,6 +49,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def match_key(text: str) -> str:
     """Key for comparing Vietnamese strings: NFC, casefolded, one tone placement, single spaces.
 
@@ -154,7 +155,7 @@ def _tone_position(nucleus: str, coda: str, style: str) -> int:
     return 0
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 16)  # a plan repeats the same few thousand words: place each word's tone once
 def _place_tone_in_word(word: str, style: str) -> str:
     split = _split_tone(word)
     if split is None or split[1] is None:

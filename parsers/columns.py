@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -40,6 +40,7 @@ def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[set[str]], set[str]
     return rules, [set(c) for c in data["combined"]], set(data["exact_only"])
 
 
+@lru_cache(maxsize=1 << 14)  # header wording repeats across rows and plans
 def classify_header_cell(text: str) -> HeaderCell:
     rules, combined, exact_only = _vocabulary()
     raw = " ".join(text.split())

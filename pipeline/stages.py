@@ -6,7 +6,8 @@ Each stage is a small function over typed values (`STAGES` lists them). `run_doc
 with a `Runner`, which records each stage's time and turns an unexpected exception inside a stage
 into a warning on the document that names the stage (code `stage_failed`): the document goes on
 with what the earlier stages produced, and a batch never stops for one document. A `ReaderError`
-(a file that cannot be read, said in the user's terms) fails the document instead.
+(a file that cannot be read, said in the user's terms) and running out of memory fail the document
+instead; the batch's time limit is not an Exception and passes through.
 
 Inputs are explicit: the plan's own date is the reference for every time-dependent rule, and
 corrections are applied only from a store the caller passes in (`Corrections`); this package knows
@@ -42,9 +43,12 @@ class Corrections(Protocol):
 
 @dataclass(frozen=True)
 class ExtractOptions:
+    """How to extract: `read` (size/page limits, OCR), `as_of` (the reference date of plans that carry
+    none of their own), `corrections` (a store whose live corrections are re-applied; none by default)."""
+
     read: ReadOptions = ReadOptions()
-    as_of: date | None = None  # the day agencies' successors are reported for (default: the registry's latest)
-    corrections: Corrections | None = None  # applied only when given
+    as_of: date | None = None
+    corrections: Corrections | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ def tasks(assembly: Assembly, source: Source, ctx: PlanContext, as_of: date | No
         for row in table.rows:
             try:
                 out.append(build_task(row, table, ti, source.sha256, source.name, ctx, as_of))
+            except MemoryError:
+                raise
             except Exception as err:  # noqa: BLE001 - one row never costs the document its other tasks
                 warnings.append(Warning(
                     code="stage_failed", source=_source(row.prov),
@@ -137,7 +143,7 @@ class Runner:
         start = time.perf_counter()
         try:
             return stage(*args)
-        except ReaderError:
+        except (ReaderError, MemoryError):
             raise
         except Exception as err:  # noqa: BLE001 - a failing stage is reported on its document
             self.warnings.append(Warning(code="stage_failed", message=f"{name}: {type(err).__name__}: {err}; "
@@ -157,7 +163,7 @@ def run_document(source: Source, options: ExtractOptions = ExtractOptions()) -> 
         return Outcome(_failed(source, *runner.warnings), runner.timings)
     assembly = runner.run(tables, parsed, fallback=Assembly([], [], [], False))
     meta, meta_warnings = runner.run(metadata, source, parsed, assembly, fallback=(base_meta(source), []))
-    found, task_warnings = runner.run(tasks, assembly, source, plan_context(meta), options.as_of, fallback=([], []))
+    found, task_warnings = runner.run(tasks, assembly, source, plan_context(meta, options.as_of), options.as_of, fallback=([], []))
     warnings = (reader_warnings(parsed) + runner.warnings + meta_warnings + task_warnings
                 + assembly_warnings(assembly, found))
     meta = meta.model_copy(update={"status": document_status(found, assembly)})
