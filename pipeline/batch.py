@@ -319,8 +319,16 @@ class RunReport:
         self.counts[doc.status] = self.counts.get(doc.status, 0) + 1
         self.tasks += doc.tasks
         if doc.status in ("partial", "failed", "timeout"):
-            self.attention.append(replace(doc, warnings=doc.warnings[:1], timings={}))
+            self.attention.append(replace(doc, warnings=[headline(doc.warnings)] if doc.warnings else [], timings={}))
         sink.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+
+
+_STATUS_CODES = ("no_task_table", "no_tasks", "truncated")  # the warnings that make a document partial
+
+
+def headline(warnings: list[dict]) -> dict | None:
+    """The warning that explains the document's status (a failure, or why it is partial), else the first."""
+    return next((w for w in warnings if w["code"] in _STATUS_CODES), warnings[0] if warnings else None)
 
 
 class DiskFull(Exception):
@@ -495,8 +503,8 @@ class _Writer:
                     self.report.add(DocumentReport(source, old.output, "unchanged", 0, duplicate_of=old.duplicate_of), self.sink)
                     seen.setdefault(sha, old.duplicate_of or source)
                     continue
-            original = seen.get(sha) or self.catalogue.original_of(sha, source)
-            if original and original != source:
+            original = (seen.get(sha) or self.catalogue.original_of(sha, source)) if st.st_size else None
+            if original and original != source:  # (empty files are each reported, not duplicates)
                 self._duplicate(source, sha, original)
                 bar.step(source)
                 continue
@@ -514,7 +522,8 @@ class _Writer:
         target = self.out_dir / name
         old = self.catalogue.get(done.source)
         keep = done.status not in FINISHED and old is not None and old.status in FINISHED
-        message = f"{done.warnings[0]['code']}: {done.warnings[0]['message']}" if done.warnings else ""
+        first = headline(done.warnings)
+        message = f"{first['code']}: {first['message']}" if first else ""
         if not keep:
             try:
                 write_atomic(target, done.result_json)
