@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -13,6 +14,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 _ACRONYM = re.compile(r"^[A-ZĐ0-9&\-/.()]{2,}$")
 
 
+@functools.lru_cache(maxsize=1 << 15)  # cells repeat across rows and plans: clean each distinct one once
 def clean_cell(text: str) -> str:
     """HTML removed, NFC, one item per line (inline ' - ' bullets after ';' '.' ':' become lines)."""
     text = unicodedata.normalize("NFC", text or "")

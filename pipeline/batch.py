@@ -355,7 +355,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     fd, lines_path = tempfile.mkstemp(dir=out_dir, prefix=".run-", suffix=".tmp")
     report.documents_file = Path(lines_path)
     sink = os.fdopen(fd, "w", encoding="utf-8")
-    writer = _Writer(catalogue, out_dir, run_id, report, sink)
+    writer = _Writer(catalogue, out_dir, run_id, report, sink, options.corrections)
     bar = _Progress(len(inputs), progress)
     interrupted = False
     try:
@@ -411,11 +411,18 @@ def _per_worker(options: ExtractOptions, workers: int | None) -> ExtractOptions:
 def _run_pool(jobs: Iterator[Job], options: ExtractOptions, workers: int, timeout: float | None) -> Iterator[Done]:
     """Stream jobs through a process pool, at most 2 per worker in flight (memory stays flat). A worker
     that dies (killed, out of memory) fails only the documents it may have held; the pool is rebuilt."""
+    import multiprocessing
+
     window = workers * 2
     pending: dict = {}
     retried: set[str] = set()
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     jobs = iter(jobs)
+    if multiprocessing.get_start_method() == "fork":
+        # the first document runs here: vocabularies, registry and models load once, and forked workers inherit them
+        first = next(jobs, None)
+        if first is not None:
+            yield process(first, options, timeout)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     exhausted = False
     try:
         while True:
@@ -465,9 +472,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 class _Writer:
     """The client side: decides what to do per input, then writes outputs and catalogue rows."""
 
-    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink):
+    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store: Path | None):
         self.catalogue, self.out_dir, self.run_id, self.report, self.sink = catalogue, out_dir, run_id, report, sink
         self.tool, self.vocab = __version__, vocab_version()
+        self.store = store
         self.stats: dict[str, tuple[int, int]] = {}
         self.names: dict[str, str] = {}
 
@@ -486,7 +494,8 @@ class _Writer:
             self.stats[source] = (st.st_size, st.st_mtime_ns)
             old = self.catalogue.get(source)
             current = old is not None and old.tool_version == self.tool and old.vocab_version == self.vocab \
-                and (old.status in FINISHED or old.status == "duplicate")
+                and (old.status in FINISHED or old.status == "duplicate") \
+                and old.corrections == self.corrections_of(old.sha256, source)
             if current and not force and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
                 sha = old.sha256
             else:
@@ -498,7 +507,9 @@ class _Writer:
             if current and not force and old.sha256 == sha:
                 if (old.size, old.mtime_ns) != (st.st_size, st.st_mtime_ns):
                     self.catalogue.touch(source, st.st_size, st.st_mtime_ns)
-                if old.status != "duplicate" or self.catalogue.get(old.duplicate_of or "") is not None:
+                original = self.catalogue.get(old.duplicate_of or "") if old.status == "duplicate" else None
+                if old.status != "duplicate" or (original is not None and original.sha256 == old.sha256
+                                                 and original.status in FINISHED):
                     bar.step(source)
                     self.report.add(DocumentReport(source, old.output, "unchanged", 0, duplicate_of=old.duplicate_of), self.sink)
                     seen.setdefault(sha, old.duplicate_of or source)
@@ -511,9 +522,22 @@ class _Writer:
             seen[sha] = source
             yield job
 
+    def corrections_of(self, sha: str, source: str) -> str:
+        """Fingerprint of the active corrections the store holds for this document: a new or withdrawn
+        correction makes an unchanged file worth redoing."""
+        if self.store is None or not self.store.exists():
+            return ""
+        from plantasks.review.apply import document_name
+        from plantasks.review.store import CorrectionStore
+
+        found = CorrectionStore(self.store, read_only=True).for_document(sha, document_name(source))
+        if not found:
+            return ""
+        return hashlib.sha1(json.dumps([(c.id, c.status, c.at) for c in found]).encode()).hexdigest()[:16]
+
     def _duplicate(self, source: str, sha: str, original: str) -> None:
         size, mtime = self.stats.get(source, (-1, -1))
-        self.catalogue.record(Row(source, sha, size, mtime, self.tool, self.vocab, "duplicate", original, "", "", 0, 0,
+        self.catalogue.record(Row(source, sha, size, mtime, self.tool, self.vocab, "", "duplicate", original, "", "", 0, 0,
                                   f"same bytes as {original}", "", utc_now(), self.run_id), None)
         self.report.add(DocumentReport(source, "", "duplicate", 0, duplicate_of=original), self.sink)
 
@@ -531,7 +555,9 @@ class _Writer:
                 self._unwritable(done, name, err)
                 return
         size, mtime = self.stats.get(done.source, (-1, -1))
-        row = Row(done.source, done.sha256, size, mtime, self.tool, self.vocab, done.status, None, name, done.document_id,
+        row = Row(done.source, done.sha256, size, mtime, self.tool, self.vocab,
+                  self.corrections_of(done.sha256, done.source) if done.status in FINISHED else "", done.status, None,
+                  name, done.document_id,
                   done.tasks, len(done.warnings), message, "", utc_now(), self.run_id)
         self.catalogue.record(row, done.task_lines if done.status in FINISHED else None)
         self.report.add(DocumentReport(done.source, name, done.status, done.tasks, done.warnings, done.timings,

@@ -138,6 +138,12 @@ def test_duplicates_are_recorded_once(tmp_path):
     # a later run alone over the copy still knows it is a duplicate
     assert extract(tmp_path / "b", "--out", out) == 0
     assert run_json(out)["documents"][0]["status"] == "unchanged"
+    # the original changes: the copy now stands for the old bytes and gets its own tasks
+    (tmp_path / "a" / "plan_001.txt").write_bytes(variant(SEEDS[1], 4))
+    assert extract(tmp_path / "a", tmp_path / "b", "--out", out) == 0
+    rows = catalogue(out)
+    assert rows["copy.txt"]["status"] == "success" and rows["copy.txt"]["tasks"] == rows["plan_001.txt"]["tasks"]
+    assert_consistent(out)
 
 
 def test_outputs_are_readable_by_others(tmp_path):
