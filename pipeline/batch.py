@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import signal
-import stat
 import sys
 import tempfile
 import time
@@ -53,11 +52,6 @@ class Inputs:
     files: list[Path] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # unreadable folders, broken links, symlink loops
-
-
-def collect_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    found = walk_inputs(paths)
-    return found.files, found.missing
 
 
 def walk_inputs(paths: Iterable[Path]) -> Inputs:
@@ -306,14 +300,6 @@ class RunReport:
     @property
     def failed(self) -> int:
         return self.counts.get("failed", 0) + self.counts.get("timeout", 0) + len(self.missing)
-
-    @property
-    def documents(self) -> list[DocumentReport]:
-        """This run's documents (read back from disk; for callers that want them all)."""
-        if not self.documents_file or not self.documents_file.exists():
-            return []
-        with open(self.documents_file, encoding="utf-8") as fh:
-            return [DocumentReport(**json.loads(line)) for line in fh]
 
     def add(self, doc: DocumentReport, sink) -> None:
         self.counts[doc.status] = self.counts.get(doc.status, 0) + 1
