@@ -10,7 +10,9 @@ from pathlib import Path
 
 from plantasks import __version__
 from plantasks.parsers.read import ReadOptions
+from plantasks.pipeline.service import register as register_serve
 from plantasks.review.cli import register as register_review_commands
+from plantasks.schemas import OUTPUT_MODELS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,10 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--quiet", action="store_true", help="no progress bar; only problems are listed")
     ex.set_defaults(func=cmd_extract)
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of the per-document output")
+    sc = sub.add_parser("schema", help="print the JSON Schema of an output file")
+    sc.add_argument("name", nargs="?", default="document", choices=sorted(OUTPUT_MODELS),
+                    help="document: DIR/NAME.json, task: a line of tasks.jsonl, run: run.json")
     sc.set_defaults(func=cmd_schema)
 
     register_review_commands(sub)
+    register_serve(sub)
     return parser
 
 
@@ -128,7 +133,7 @@ def _summary(report, args: argparse.Namespace) -> None:
 def cmd_schema(args: argparse.Namespace) -> int:
     from plantasks.schemas import json_schema
 
-    print(json.dumps(json_schema(), ensure_ascii=False, indent=1))
+    print(json.dumps(json_schema(args.name), ensure_ascii=False, indent=1))
     return 0
 
 
