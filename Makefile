@@ -29,7 +29,7 @@ system-deps:
 	@bash scripts/install-system-deps.sh
 
 schema: $(STAMP)
-	for name in document task run; do $(BIN)/plantasks schema $$name > schemas/$$name.schema.json; done
+	for name in document task run catalogue; do $(BIN)/plantasks schema $$name > schemas/$$name.schema.json; done
 
 clean:
 	rm -rf $(VENV) data/out

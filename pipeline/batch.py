@@ -28,11 +28,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from plantasks import SCHEMA_VERSION, __version__
 from plantasks.pipeline.catalogue import FINISHED, Catalogue, Row, utc_now, vocab_version
-from plantasks.pipeline.extract import ExtractOptions, extract_bytes
+
+if TYPE_CHECKING:  # the stages load on first use, so `plantasks --help` and the service start fast
+    from plantasks.pipeline.extract import ExtractOptions
 
 SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".md", ".yaml", ".yml", ".tmp"}
 MAX_NAME_BYTES = 180  # output names stay well under the usual 255-byte file-name limit (temp prefix/suffix included)
@@ -187,6 +189,7 @@ def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> 
     """Read and extract one document; every failure is a result, never an exception."""
     from plantasks.parsers.blocks import ReaderError
     from plantasks.parsers.read import read_limited
+    from plantasks.pipeline.extract import extract_bytes
 
     data = job.data
     try:
@@ -290,6 +293,7 @@ class RunReport:
     started: str
     argv: list[str]
     counts: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     tasks: int = 0
     missing: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -304,6 +308,8 @@ class RunReport:
     def add(self, doc: DocumentReport, sink) -> None:
         self.counts[doc.status] = self.counts.get(doc.status, 0) + 1
         self.tasks += doc.tasks
+        for stage, seconds in doc.timings.items():
+            self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + seconds, 4)
         if doc.status in ("partial", "failed", "timeout"):
             self.attention.append(replace(doc, warnings=[headline(doc.warnings)] if doc.warnings else [], timings={}))
         sink.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
@@ -582,6 +588,7 @@ def write_run_json(path: Path, report: RunReport, seconds: float) -> None:
         "stopped": report.stopped or None,
         "counts": {"documents": sum(report.counts.values()), "tasks": report.tasks,
                    "missing_inputs": len(report.missing), **{f"status_{k}": v for k, v in sorted(report.counts.items())}},
+        "stage_seconds": report.stage_seconds,
         "missing_inputs": report.missing,
         "input_problems": report.problems,
     }

@@ -27,7 +27,3 @@ class CatalogueRow(BaseModel):
                                         "the earlier good record was kept")
     updated: str = Field(description="UTC time of the last write (ISO 8601)")
     run_id: str = Field(description="the run that wrote the row")
-
-
-def catalogue_schema() -> dict:
-    return CatalogueRow.model_json_schema()
