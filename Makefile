@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup system-deps schema clean
+.PHONY: run test bench fuzz setup system-deps schema clean
 
 run: $(STAMP) system-deps
 	$(BIN)/plantasks extract data/raw --out data/out
@@ -13,6 +13,9 @@ test: $(STAMP) system-deps
 
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/run.py
+
+fuzz: $(STAMP)
+	PLANTASKS_FUZZ=1 $(BIN)/python -m pytest tests/test_fuzz_plans.py -q -s -p no:cacheprovider
 
 setup: $(STAMP)
 

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from plantasks import SCHEMA_VERSION
-from plantasks.schemas.catalogue import CatalogueRow
+from plantasks.schemas.codes import flag_codes, warning_codes
 
 Level = Literal["national", "ministry", "province", "district", "commune"]
 Area = Literal[
@@ -20,6 +20,9 @@ DeadlineKind = Literal[
     "recurring", "continuous", "event", "reference", "unspecified",
 ]
 Recurrence = Literal["monthly", "quarterly", "half_yearly", "nine_months", "yearly", "ad_hoc"]
+
+
+from plantasks.schemas.catalogue import CatalogueRow  # noqa: E402  (a line of documents.jsonl)
 
 
 class _Model(BaseModel):
@@ -74,7 +77,8 @@ class Task(_Model):
     funding: str | None = None
     source: TaskSource = Field(default_factory=TaskSource)
     confidence: float = Field(default=1.0, ge=0, le=1)
-    flags: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list, description="codes of the registry (schemas/codes.yaml)",
+                             json_schema_extra={"items": {"type": "string", "enum": list(flag_codes())}})
     corrected: list[str] = Field(default_factory=list, description="fields a person corrected")
 
 
@@ -102,7 +106,8 @@ class DocumentMeta(_Model):
 
 
 class Warning(_Model):
-    code: str
+    code: str = Field(description="a code of the registry (schemas/codes.yaml)",
+                      json_schema_extra={"enum": list(warning_codes())})
     message: str
     source: TaskSource | None = None
 
@@ -123,14 +128,15 @@ class TaskLine(Task):
 
 class RunDocument(_Model):
     file: str = Field(description="the input as given")
-    output: str = Field(description="name of its DOC.json in the output folder")
-    status: Literal["success", "partial", "failed", "timeout", "duplicate", "unchanged"]
+    output: str = Field(description="name of its DOC.json in the output folder ('' for a duplicate)")
+    status: str = Field(description="success, partial, failed, timeout; unchanged (skipped: same bytes, tool, "
+                                    "vocabularies and corrections as the catalogue's record), duplicate")
     tasks: int
-    warnings: list[dict] = Field(default_factory=list)
-    timings: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
+    warnings: list[dict]
+    timings: dict[str, float] = Field(description="seconds per stage")
     unknown_agency_rate: float | None = None
     kept_previous_output: bool = False
-    duplicate_of: str | None = None
+    duplicate_of: str | None = Field(default=None, description="for a duplicate: the input with the same bytes")
 
 
 class RunReport(_Model):
@@ -138,25 +144,25 @@ class RunReport(_Model):
 
     plantasks_version: str
     schema_version: str
-    vocab_version: str = Field(description="hash of the vocabulary and rule files")
+    vocab_version: str = Field(description="hash of the vocabulary and rule files used")
     started: str
     seconds: float
     argv: list[str]
-    stopped: str | None = Field(default=None, description="why the run stopped early (disk full, interrupted)")
     counts: dict[str, int]
+    stage_seconds: dict[str, float]
     missing_inputs: list[str]
-    input_problems: list[str] = Field(default_factory=list)
+    input_problems: list[str] = Field(default_factory=list, description="unreadable folders, broken links, symlink loops")
+    stopped: str | None = Field(default=None, description="why the run stopped before the end (disk full, interrupted)")
     documents: list[RunDocument]
 
 
 SCHEMA_BASE = "urn:plantasks:schema"
 OUTPUT_MODELS: dict[str, type[BaseModel]] = {"document": DocumentResult, "task": TaskLine, "run": RunReport,
-                                              "catalogue": CatalogueRow}
+                                             "catalogue": CatalogueRow}
 
 
 def json_schema(name: str = "document") -> dict:
-    """The published JSON Schema of one output file (document: DOC.json, task: a tasks.jsonl line, run: run.json,
-    catalogue: a documents.jsonl line)."""
+    """The published JSON Schema of one output file (document: DOC.json, task: a tasks.jsonl line, run: run.json)."""
     schema = OUTPUT_MODELS[name].model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"{SCHEMA_BASE}:{name}:{SCHEMA_VERSION}", **schema}

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from plantasks.normalizers.text import strip_marks as bare
+
 RULES_FILE = Path(__file__).with_name("confusions.yaml")
 WORDS_FILE = Path(__file__).with_name("words.yaml")
 LETTERS = re.compile(r"[^\W\d_]+")
@@ -85,12 +87,6 @@ def _pairs(phrases: list[str]) -> set[str]:
         syllables = unicodedata.normalize("NFC", phrase).lower().split()
         pairs.update(f"{a} {b}" for a, b in zip(syllables, syllables[1:]))
     return pairs
-
-
-def bare(text: str) -> str:
-    """Letters without tone or vowel marks: 'tổ chức' -> 'to chuc', 'Đ' -> 'D'."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def repair_marks(text: str) -> str:
