@@ -518,12 +518,13 @@ class _Writer:
     def corrections_of(self, sha: str, source: str) -> str:
         """Fingerprint of the active corrections the store holds for this document: a new or withdrawn
         correction makes an unchanged file worth redoing."""
-        if self.store is None or not self.store.exists():
+        store = getattr(self.store, "path", self.store)  # the program passes a store object with its path
+        if store is None or not store.exists():
             return ""
         from plantasks.review.apply import document_name
         from plantasks.review.store import CorrectionStore
 
-        found = CorrectionStore(self.store, read_only=True).for_document(sha, document_name(source))
+        found = CorrectionStore(store, read_only=True).for_document(sha, document_name(source))
         if not found:
             return ""
         return hashlib.sha1(json.dumps([(c.id, c.status, c.at) for c in found]).encode()).hexdigest()[:16]

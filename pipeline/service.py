@@ -271,8 +271,9 @@ def safe_file_name(name: str) -> str:
     return base[-120:]
 
 
-def store_upload(out_dir: Path, name: str, data: bytes, options: ExtractOptions) -> str:
-    """Keep the uploaded bytes under DIR/uploads/, extract them, write DIR/NAME.json; returns the document id."""
+def store_upload(out_dir: Path, name: str, data: bytes, options: ExtractOptions, corrections=None) -> str:
+    """Keep the uploaded bytes under DIR/uploads/, extract them (with the folder's corrections), write
+    DIR/NAME.json; returns the document id."""
     sha = hashlib.sha256(data).hexdigest()
     folder = out_dir / UPLOADS / sha[:16]
     folder.mkdir(parents=True, exist_ok=True)
@@ -280,8 +281,7 @@ def store_upload(out_dir: Path, name: str, data: bytes, options: ExtractOptions)
     if not source.exists():
         source.write_bytes(data)
     relative = source.relative_to(out_dir).as_posix()
-    corrections = options.corrections or out_dir / "corrections.sqlite"
-    outcome = extract_bytes(data, relative, replace(options, corrections=corrections))
+    outcome = extract_bytes(data, relative, replace(options, corrections=options.corrections or corrections))
     write_atomic(out_dir / f"{source.name}.{sha[:8]}.json", outcome.result.model_dump_json(indent=1))
     return outcome.result.document.id
 
@@ -314,6 +314,9 @@ def create_app(settings: ServiceSettings):
     settings = check_settings(settings)
     out_dir = settings.out_dir
     review = ReviewApp(out_dir, settings.store_path, settings.source_roots)
+    from plantasks.cli import StoredCorrections
+
+    stored = StoredCorrections(review.store.path)  # uploads get the folder's corrections, like a re-run
     jobs = Jobs()
     app = FastAPI(title="plantasks", version=__version__,
                   description="Task records from Vietnamese government plan decisions, and their review.",
@@ -346,9 +349,9 @@ def create_app(settings: ServiceSettings):
         data = await file.read()
         name = file.filename or "upload"
         if len(data) > settings.sync_bytes:
-            job = jobs.submit(name, lambda: store_upload(out_dir, name, data, settings.extract))
+            job = jobs.submit(name, lambda: store_upload(out_dir, name, data, settings.extract, stored))
             return JSONResponse(job.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
-        doc_id = await run_in_threadpool(store_upload, out_dir, name, data, settings.extract)
+        doc_id = await run_in_threadpool(store_upload, out_dir, name, data, settings.extract, stored)
         review.refresh()
         return DocumentSummary(**review.summary(review._doc(doc_id)))
 

@@ -22,7 +22,7 @@ from review_support import REVIEW_PLAN, sample_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNC_SCRIPT = ROOT / "examples" / "sync_tasks.py"
-PLANTASKS = [sys.executable, "-c", "import sys; from plantasks.pipeline.cli import main; sys.exit(main())"]
+PLANTASKS = [sys.executable, "-c", "from plantasks.cli import entry; entry()"]
 
 
 @contextmanager
