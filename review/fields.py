@@ -163,7 +163,7 @@ def flag_label(code: str) -> str:
     for prefix, field_name in family.items():
         if code.startswith(prefix):
             return f"{labels()['fields'][field_name]}: cần xem ({code})"
-    return f"{flags['unknown']} ({code})"
+    return f"Cần xem ({code})"
 
 
 def describe_deadline(items: list[dict]) -> str:
