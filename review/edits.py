@@ -78,7 +78,7 @@ def _collect(batch: EditBatch, make, task_id: str) -> None:
     try:
         batch.corrections.extend(c for c in make() if c is not None)
     except EditError as exc:
-        batch.problems.append(f"task {task_id}: {exc}")
+        batch.problems.append(f"nhiệm vụ {task_id}: {exc}")
 
 
 class _Shown:
@@ -92,7 +92,7 @@ class _Shown:
 def _task(tasks: _Shown, task_id: str) -> dict:
     at = tasks.at.get(task_id)
     if at is None:
-        raise EditError("no such task in this document (was it re-extracted since?)")
+        raise EditError("không có nhiệm vụ này trong văn bản (văn bản vừa được trích xuất lại?)")
     return tasks.order[at]
 
 
@@ -102,7 +102,7 @@ def _edit_corrections(tasks: _Shown, meta: dict, edit: TaskEdit, base: Correctio
     changed = []
     for name, raw_value in edit.fields.items():
         if name not in EDITABLE_FIELDS:
-            raise EditError(f"field {name!r} cannot be corrected; use one of {', '.join(EDITABLE_FIELDS)}")
+            raise EditError(f"không sửa được trường {name!r}; chỉ sửa: {', '.join(EDITABLE_FIELDS)}")
         value = prepare_value(name, raw_value, task, meta)
         if not same_value(name, task.get(name), value):
             updated[name] = value
@@ -147,12 +147,12 @@ def prepare_value(name: str, value: Any, task: dict, meta: dict) -> Any:
     if name == "area":
         area = norm_text(value) or "other"
         if area not in AREAS:
-            raise EditError(f"area {area!r} is not one of {', '.join(AREAS)}")
+            raise EditError(f"lĩnh vực {area!r} không có trong danh sách ({', '.join(AREAS)})")
         return area
     if name == "funding":
         return norm_text(value) or None
     if name == "content" and not norm_text(value):
-        raise EditError("content cannot be empty (delete the task instead)")
+        raise EditError(f"{labels()['errors']['empty_content']} (muốn bỏ nhiệm vụ thì xóa nhiệm vụ)")
     return norm_text(value)
 
 
@@ -177,7 +177,7 @@ def _deadline(value: Any, current: dict, meta: dict) -> dict:
     try:
         items = [DeadlineItem.model_validate(_blank_to_none(i)).model_dump(mode="json") for i in items]
     except ValidationError as exc:
-        raise EditError(f"deadline item not valid: {exc.errors()[0]['msg']}") from exc
+        raise EditError(f"mốc thời hạn không hợp lệ: {exc.errors()[0]['msg']}") from exc
     for item in items:
         if item["start"] and item["due"] and item["start"] > item["due"]:
             raise EditError(f"{labels()['errors']['start_after_due']} ({item['start']} > {item['due']})")
@@ -207,12 +207,12 @@ def _add_correction(tasks: _Shown, meta: dict, new: NewTask, base: Correction) -
         elif name in EDITABLE_FIELDS:
             task[name] = prepare_value(name, value, task, meta)
     if not norm_text(task["content"]):
-        raise EditError("an added task needs its content")
+        raise EditError("nhiệm vụ thêm mới cần có nội dung")
     task["id"] = new_task_id(base.doc_sha256, new.insert_after, task["content"])
     try:
         task = Task.model_validate(task).model_dump(mode="json")
     except ValidationError as exc:
-        raise EditError(f"added task not valid: {exc.errors()[0]['msg']}") from exc
+        raise EditError(f"nhiệm vụ thêm mới không hợp lệ: {exc.errors()[0]['msg']}") from exc
     after_key = task_key(anchor) if new.insert_after else None
     return _replace(base, task_id=task["id"], field=ADD_TASK, after=_clean(task), note=new.note,
                     before={"insert_after": new.insert_after, "after_key": after_key})
