@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qs, urlsplit
 
-from plantasks import __version__
+from plantasks import SCHEMA_VERSION, __version__
 from plantasks import review as review_package
 from plantasks.pipeline.batch import write_atomic
 from plantasks.pipeline.extract import ExtractOptions, extract_bytes
@@ -352,7 +352,7 @@ def create_app(settings: ServiceSettings):
             job = jobs.submit(name, lambda: store_upload(out_dir, name, data, settings.extract, stored))
             return JSONResponse(job.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
         doc_id = await run_in_threadpool(store_upload, out_dir, name, data, settings.extract, stored)
-        review.refresh()
+        review.refresh(force=True)
         return DocumentSummary(**review.summary(review._doc(doc_id)))
 
     @app.get("/v1/jobs/{job_id}", tags=["documents"])
@@ -361,19 +361,20 @@ def create_app(settings: ServiceSettings):
         if found is None:
             raise ApiError(HTTPStatus.NOT_FOUND, f"không có công việc {job_id!r}")
         if found.status == "done":
-            review.refresh()
+            review.refresh(force=True)
         return found
 
     @app.get("/v1/documents", tags=["documents"], response_model=DocumentList)
     def documents():
         return JSONResponse({"documents": review.documents()})
 
-    @app.get("/v1/documents/{doc_id}", tags=["documents"])
-    def document(doc_id: str) -> dict:
-        """The document's result (the DOC.json contract) with the live corrections applied."""
+    @app.get("/v1/documents/{doc_id}", tags=["documents"], response_class=JSONResponse)
+    def document(doc_id: str):
+        """The document's result (the DOC.json contract) with the live corrections applied; each task also
+        carries its `version` and `updated`."""
         data = review.document(doc_id)
-        return {"schema_version": "1.0", "document": data["document"], "tasks": data["tasks"],
-                "warnings": data["warnings"]}
+        return JSONResponse({"schema_version": SCHEMA_VERSION, "document": data["document"], "tasks": data["tasks"],
+                             "warnings": data["warnings"]})
 
     @app.get("/v1/tasks", tags=["tasks"], response_model=TaskPage)
     def tasks(document: str | None = None, flag: str | None = None,
@@ -414,15 +415,15 @@ def create_app(settings: ServiceSettings):
     def api_labels() -> dict:
         return labels()
 
-    @app.get("/api/queue", tags=["review"])
+    @app.get("/api/queue", tags=["review"], response_class=JSONResponse)
     def api_queue(document: str | None = None, flag: str | None = None, agency: str | None = None,
                   area: str | None = None, q: str | None = None,
                   limit: Annotated[int, Query(ge=1, le=2000)] = 300) -> dict:
-        return review.queue(document or None, flag or None, agency or None, area or None, q or None, limit)
+        return JSONResponse(review.queue(document or None, flag or None, agency or None, area or None, q or None, limit))
 
-    @app.get("/api/document", tags=["review"])
-    def api_document(doc: str) -> dict:
-        return review.document(doc)
+    @app.get("/api/document", tags=["review"], response_class=JSONResponse)
+    def api_document(doc: str):
+        return JSONResponse(review.document(doc))
 
     @app.get("/api/source", tags=["review"])
     def api_source(doc: str, task: str) -> dict:
@@ -441,15 +442,15 @@ def create_app(settings: ServiceSettings):
         return review.deadline(doc, text)
 
     @app.post("/api/save", tags=["review"], responses={409: {"description": "a task changed since it was loaded"}})
-    def api_save(body: SaveIn) -> dict:
+    def api_save(body: SaveIn):
         edits = [{"task": e.task, "version": e.version, "fields": e.fields.given(), "accepted": e.accepted}
                  for e in body.edits]
         added = [{"after": a.after, "fields": a.fields.given()} for a in body.added]
-        return review.save(body.doc, body.who.strip(), body.note, edits, added, list(body.deleted))
+        return JSONResponse(review.save(body.doc, body.who.strip(), body.note, edits, added, list(body.deleted)))
 
     @app.post("/api/withdraw", tags=["review"])
-    def api_withdraw(body: WithdrawIn) -> dict:
-        return review.withdraw(body.doc, list(body.ids), body.who.strip())
+    def api_withdraw(body: WithdrawIn):
+        return JSONResponse(review.withdraw(body.doc, list(body.ids), body.who.strip()))
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -16,6 +16,7 @@ import io
 import json
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -37,6 +38,7 @@ PAGE_SCALE = 2.0  # 144 dpi: sharp when zoomed on a laptop screen, still quick t
 PAGE_CACHE = 24
 SOURCE_CONTEXT = 6
 INDEX_NAME = ".plantasks-index.sqlite"
+RESCAN_SECONDS = 0.5  # how stale the folder index may be for requests in quick succession
 
 
 class ApiError(Exception):
@@ -128,6 +130,8 @@ class ReviewApp:
         self._by_name: dict[str, list[Correction]] = {}
         self._names: NameIndex | None = None
         self.generation = 0  # counts the changes the index has seen
+        self.rescan_seconds = RESCAN_SECONDS
+        self._scanned = -RESCAN_SECONDS
         self._changes: tuple[int, list, list] = (-1, [], [])
         self._pages: dict[tuple[str, int], bytes] = {}
         self._parsed: dict[str, list | None] = {}
@@ -136,9 +140,13 @@ class ReviewApp:
         self._versions = _Versions(index if self.out_dir.is_dir() else None)
 
     # the folder index ---------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Re-read the files and corrections that changed since the last request (a stat per file)."""
+    def refresh(self, force: bool = False) -> None:
+        """Re-read the files and corrections that changed (a stat per file, at most every `rescan_seconds`
+        unless forced: after this server's own writes)."""
         with self._lock:
+            if not force and time.monotonic() - self._scanned < self.rescan_seconds:
+                return
+            self._scanned = time.monotonic()
             stamp = _file_stamp(self.store.path), _file_stamp(self.store.path.with_name(self.store.path.name + "-wal"))
             store_changed = stamp != self._store_stamp
             if store_changed:
@@ -415,7 +423,7 @@ class ReviewApp:
     def save(self, doc_id: str, who: str, note: str, edits: list[dict], added: list[dict], deleted: list[str]) -> dict:
         """Store one save (one transaction); a task changed since the analyst loaded it is refused (409)."""
         with self._lock:
-            self.refresh()
+            self.refresh(force=True)
             doc = self._doc(doc_id)
             stale = version_conflicts(doc.tasks, edits, deleted)
             if stale:
@@ -428,7 +436,7 @@ class ReviewApp:
             if batch.problems:
                 raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "; ".join(batch.problems))
             saved = self.store.save(batch.corrections)
-            self.refresh()
+            self.refresh(force=True)
         return {"saved": len(saved), "added": [c.task_id for c in saved if c.field == "add_task"],
                 "document": self.document(doc_id)}
 
@@ -436,7 +444,7 @@ class ReviewApp:
         with self._lock:
             self._doc(doc_id)
             changed = self.store.set_status(ids, WITHDRAWN, who=who, note="giữ giá trị trích xuất")
-            self.refresh()
+            self.refresh(force=True)
         return {"withdrawn": changed, "document": self.document(doc_id)}
 
 

@@ -238,6 +238,7 @@ def test_a_re_extracted_output_is_picked_up(out):
     import os
 
     app = ReviewApp(out)
+    app.rescan_seconds = 0  # look at the folder on every call
     [doc] = [d for d in app.documents() if d["file"] == "scan.pdf.json"]
     assert len(app.document(doc["id"])["tasks"]) == 2
     path = out / "scan.pdf.json"
