@@ -133,6 +133,7 @@ class ReviewApp:
         self.rescan_seconds = RESCAN_SECONDS
         self._scanned = -RESCAN_SECONDS
         self._changes: tuple[int, list, list] = (-1, [], [])
+        self._queue: tuple[int, list] = (-1, [])
         self._pages: dict[tuple[str, int], bytes] = {}
         self._parsed: dict[str, list | None] = {}
         self._sources: dict[str, Path | None] = {}
@@ -181,13 +182,24 @@ class ReviewApp:
             self._versions.flush()
             self._by_id = by_id
 
+    def _queue_order(self) -> list[tuple[str, int, _Doc]]:
+        """Every task of the folder in review order (needing a look first, then by document and position),
+        sorted once per change of the folder."""
+        self.refresh()
+        with self._lock:
+            if self._queue[0] != self.generation:
+                rows = sorted(((row[0], doc.summary["label"], doc.path.name, i), doc) for doc in self._by_id.values()
+                              for i, row in enumerate(doc.rows))
+                self._queue = (self.generation, [(key[1], key[3], doc) for key, doc in rows])
+            return self._queue[1]
+
     def changes(self) -> tuple[list[tuple[str, str, str]], list[tuple[_Doc, int]]]:
         """Every task in the order it last changed: keys (updated, document id, task id) and where each task is."""
         self.refresh()
         with self._lock:
             if self._changes[0] != self.generation:
-                rows = sorted(((t["updated"], doc.summary["id"], t["id"]), (doc, i))
-                              for doc in self._by_id.values() for i, t in enumerate(doc.tasks))
+                rows = sorted((((t["updated"], doc.summary["id"], t["id"]), (doc, i))
+                               for doc in self._by_id.values() for i, t in enumerate(doc.tasks)), key=lambda r: r[0])
                 self._changes = (self.generation, [k for k, _ in rows], [w for _, w in rows])
             return self._changes[1], self._changes[2]
 
@@ -271,24 +283,16 @@ class ReviewApp:
     def queue(self, document: str | None = None, flag: str | None = None, agency: str | None = None,
               area: str | None = None, q: str | None = None, limit: int = 300) -> dict:
         """Tasks of the whole folder that need a look first (conflicts, flags, low confidence), filtered."""
-        found = []
         needle = (q or "").casefold().strip()
         agency_needle = (agency or "").casefold().strip()
-        for doc in self.all_docs():
-            if document and doc.summary["id"] != document:
+        found = []
+        for label, i, doc in self._queue_order():
+            rank, flags, task_area, names, text, _ = doc.rows[i]
+            if ((document and doc.summary["id"] != document) or (flag and flag not in flags)
+                    or (area and task_area != area) or (agency_needle and agency_needle not in names)
+                    or (needle and needle not in text)):
                 continue
-            label = doc.summary["label"]
-            for i, (rank, flags, task_area, names, text, _) in enumerate(doc.rows):
-                if flag and flag not in flags:
-                    continue
-                if area and task_area != area:
-                    continue
-                if agency_needle and agency_needle not in names:
-                    continue
-                if needle and needle not in text:
-                    continue
-                found.append((rank, label, i, doc))
-        found.sort(key=lambda r: r[:3])
+            found.append((rank, label, i, doc))
         items = []
         for _, label, i, doc in found[:limit]:
             t = doc.tasks[i]
