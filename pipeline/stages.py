@@ -40,6 +40,11 @@ class Corrections(Protocol):
 
     def apply(self, result: DocumentResult) -> DocumentResult: ...
 
+    def fingerprint(self, sha256: str, source: str) -> str:
+        """A digest of the live corrections for one document ("" when none): a new or withdrawn correction
+        makes an otherwise unchanged file worth redoing."""
+        ...
+
 
 @dataclass(frozen=True)
 class ExtractOptions:

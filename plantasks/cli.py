@@ -3,6 +3,8 @@ corrections store they share. The one place where the pipeline and the review to
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,15 @@ class StoredCorrections:
 
     def apply(self, result: DocumentResult) -> DocumentResult:
         return apply_corrections(result, self.path)
+
+    def fingerprint(self, sha256: str, source: str) -> str:
+        from plantasks.review.apply import document_name
+        from plantasks.review.store import CorrectionStore
+
+        found = CorrectionStore(self.path, read_only=True).for_document(sha256, document_name(source))
+        if not found:
+            return ""
+        return hashlib.sha1(json.dumps([(c.id, c.status, c.at) for c in found]).encode()).hexdigest()[:16]
 
 
 def main(argv: list[str] | None = None) -> int:
