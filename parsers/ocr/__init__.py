@@ -12,7 +12,7 @@ grids with merged cells (grid.py), the lines erased, then ONE Tesseract run (tes
 native resolution but at least 150 dpi) gives words with boxes and confidences; words go to grid
 cells by their centres or form paragraphs outside tables (layout.py, paragraphs.py); doubtful row
 numbers (TT column) are read again in one small run over enlarged crops (recheck.py); typical
-glyph confusions are repaired (repair.py with confusions.yaml and words.yaml).
+glyph confusions are repaired (repair.py: confusions.yaml, and words checked against lexicon.py).
 
 Provenance boxes are (x0, top, x1, bottom): PDF points from the page's top-left corner for PDFs,
 pixels of the original image for images. Cell.confidence is the cell's mean Tesseract word
