@@ -172,10 +172,10 @@ def _retoned_capitals(core: str, syllable: str, left: str | None, right: str | N
     """A real syllable in upper case (section titles, 'CẢI CÁCH THỦ TỤC HÀNH CHÍNH'), where marks
     squeezed above capitals are misread in more ways (CAPITAL_MISREADS): such a tone variant that
     makes a dictionary word with a neighbour (the right one as read or with any tone), when the word
-    as read makes none."""
+    as read makes none with either (both must be there)."""
     lex = lexicon()
-    if support(lex, left, syllable, right):
-        return None
+    if left is None or right is None or support(lex, left, syllable, right):
+        return None  # at an edge half the context is missing ('TỈNH THANH' cut before 'HÓA')
     rights = (right, *lex.tone_variants(right)) if right else (None,)
     candidates = [v for v in lex.tone_variants(syllable) if tone_of(v) in CAPITAL_MISREADS[tone_of(syllable)]]
     ranked = sorted(((max(support(lex, left, v, r) for r in rights), lex.counts[v], v) for v in candidates),
