@@ -24,9 +24,4 @@ def require_tesseract() -> None:
     pytest.skip(MISSING)
 
 
-@pytest.fixture
-def tesseract() -> None:
-    require_tesseract()
-
-
-needs_tesseract = pytest.mark.usefixtures("tesseract")
+needs_tesseract = pytest.mark.usefixtures("tesseract")  # the fixture is in conftest.py

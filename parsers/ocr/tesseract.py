@@ -164,3 +164,34 @@ def parse_tsv(tsv: str) -> list[Word]:
         line = (int(fields[2]), int(fields[3]), int(fields[4]))
         words.append(Word(text, confidence, (left, top, left + width, top + height), line))
     return words
+
+
+OSD_MIN_CONFIDENCE = 2.0  # Tesseract's orientation confidence below which a page is left as it is
+
+
+def page_orientation(binary: str, gray: np.ndarray, dpi: float, timeout: float) -> int:
+    """Tesseract's orientation and script detection (the `osd` model): how many degrees the page
+    must be turned counter-clockwise to stand upright (0, 90, 180 or 270); 0 when unsure or when
+    the osd model is not installed."""
+    if "osd" not in installed_languages(binary):
+        return 0
+    engine = api_engine(binary, "osd", 0)
+    try:
+        if engine is not None:
+            from PIL import Image
+
+            engine.SetImage(Image.fromarray(np.ascontiguousarray(gray, dtype=np.uint8)))
+            engine.SetSourceResolution(max(1, round(dpi)))
+            found = engine.DetectOrientationScript() or {}
+            engine.Clear()
+            degrees, confidence = found.get("orient_deg", 0), found.get("orient_conf", 0.0)
+        else:
+            command = [binary, "stdin", "stdout", "--psm", "0", "-l", "osd", "--dpi", str(round(dpi))]
+            done = subprocess.run(command, input=to_pgm(gray), capture_output=True, timeout=timeout,
+                                  env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+            text = done.stdout.decode("utf-8", "replace")
+            degrees = int((re.search(r"Orientation in degrees: (\d+)", text) or [0, 0])[1])
+            confidence = float((re.search(r"Orientation confidence: ([\d.]+)", text) or [0, 0.0])[1])
+    except (RuntimeError, OSError, subprocess.SubprocessError, ValueError):
+        return 0
+    return degrees % 360 if confidence >= OSD_MIN_CONFIDENCE and degrees % 90 == 0 else 0
