@@ -75,6 +75,10 @@ def _nothing_read(issues: list[ReaderIssue]) -> ReaderError:
     """Why a PDF gave no blocks at all: every page broken, or a scan that OCR did not read."""
     if issues and all(i.code == "page_unreadable" for i in issues):
         return ReaderError("corrupt", "no page of the PDF could be read: the file is damaged; download it again")
+    if any(i.code == "ocr_pages" for i in issues):
+        blank = [i.message for i in issues if i.code in ("ocr_empty_page", "ocr_noise_page")]
+        return ReaderError("no_text", "the PDF is a scan and OCR found no text on any page"
+                           + (f" ({'; '.join(blank[:3])})" if blank else "") + ": check that the right file was scanned")
     reason = next((i.message for i in issues if i.code.startswith("ocr")), "")
     return ReaderError("no_text", "the PDF has no text layer" + (f" ({reason})" if reason else "") +
                        ": it is a scan; enable OCR (install Tesseract) or use a text version")
