@@ -78,3 +78,21 @@ def test_scanned_sample_plan_meets_the_floors(tmp_path):
     assert main(["extract", str(SAMPLE_SCAN), "--out", str(out), "--quiet"]) == 0
     total = score_run(GOLD, out, docs=[SAMPLE_SCAN.name.split(".")[0]])["total"]
     assert {k: total[k] for k in SCAN_FLOORS if total[k] < SCAN_FLOORS[k]} == {}
+
+
+def test_a_huge_page_is_refused_before_rendering(tmp_path):
+    """A few hundred bytes declaring a 200-inch page would render to gigabytes: refused per document,
+    and the batch goes on with the next file."""
+    import pypdfium2 as pdfium
+
+    require_tesseract()
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(200 * 72, 200 * 72)
+    pdf.save(tmp_path / "huge.pdf")
+    assert (tmp_path / "huge.pdf").stat().st_size < 1000
+    (tmp_path / "ok.pdf").write_bytes(condition_pdf("150dpi"))
+    assert main(["extract", str(tmp_path / "huge.pdf"), str(tmp_path / "ok.pdf"), "--out", str(tmp_path / "out"),
+                 "--quiet"]) == 1
+    [error] = result(tmp_path / "out", "huge")["warnings"]
+    assert error["code"] == "page_too_large" and "200 x 200 inches" in error["message"]
+    assert len(result(tmp_path / "out", "ok")["tasks"]) == 3

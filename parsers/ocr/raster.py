@@ -20,6 +20,7 @@ from plantasks.parsers.blocks import ReaderError
 RENDER_DPI = 300.0          # pages that are not a single image
 MIN_DPI, MAX_DPI = 100.0, 400.0  # beyond MAX_DPI an image is scaled down before OCR
 FULL_PAGE_COVER = 0.95      # an embedded image covering this share of the page is the page
+MAX_PAGE_PIXELS = 80_000_000  # one page image at most (A3 at 400 dpi is 31 million): about 80 MB gray
 COLOUR_SPREAD = 60  # channels further apart than this: coloured ink (seal, signature), not black
 ASSUMED_PAGE_INCHES = 11.69  # long side of A4, to guess the resolution of an image without dpi
 
@@ -170,6 +171,9 @@ def _embedded_page_image(pdfium, page, number: int) -> PageImage | None:
     if len(images) != 1 or others:
         return None
     image = images[0]
+    width_px, height_px = image.get_px_size()
+    if width_px * height_px > MAX_PAGE_PIXELS:
+        return None  # rendered instead, at a resolution that fits
     matrix = image.get_matrix()
     if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
         return None
@@ -186,9 +190,24 @@ def _embedded_page_image(pdfium, page, number: int) -> PageImage | None:
 
 
 def _rendered_page_image(pdfium, page, number: int) -> PageImage:
-    dpi = _native_dpi(pdfium, page) or RENDER_DPI
+    dpi = render_dpi(page.get_size(), _native_dpi(pdfium, page) or RENDER_DPI, number)
     bitmap = page.render(scale=dpi / 72.0)
     return PageImage(number, ink_gray(bitmap.to_pil()), dpi, PixelMap(x_scale=72.0 / dpi, y_scale=72.0 / dpi))
+
+
+def render_dpi(size_pt: tuple[float, float], wanted: float, number: int) -> float:
+    """`wanted`, lowered so the page stays within MAX_PAGE_PIXELS; a page too large even at MIN_DPI
+    (a 200-inch page in a 450-byte file) is refused before anything is rendered."""
+    width_in, height_in = (max(v, 1.0) / 72.0 for v in size_pt)
+    fitting = (MAX_PAGE_PIXELS / (width_in * height_in)) ** 0.5
+    if fitting < MIN_DPI:
+        raise ReaderError(
+            "page_too_large",
+            f"page {number} measures {width_in:.0f} x {height_in:.0f} inches: rendering it for OCR at "
+            f"{MIN_DPI:.0f} dpi would take {width_in * height_in * MIN_DPI ** 2 / 1e6:.0f} million pixels "
+            f"(limit {MAX_PAGE_PIXELS / 1e6:.0f} million); not a scanned paper page",
+        )
+    return min(wanted, fitting)
 
 
 def _native_dpi(pdfium, page) -> float | None:
