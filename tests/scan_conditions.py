@@ -36,30 +36,40 @@ COLUMNS_IN = (0.0, 0.6, 6.0, 8.2, 10.0)  # column lines, inches from the table's
 ROW_IN = 0.55
 
 
-def draw_table_page(dpi: int) -> Image.Image:
-    """The clean page, RGB, A4 landscape at `dpi`."""
+def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in: float | None = None,
+                    furniture: bool = True) -> Image.Image:
+    """The clean page, RGB, A4 landscape at `dpi`: `rows` (default EXPECTED; a row whose cells right of
+    TT are all empty but the second is drawn as a section row), and optionally a stray vertical line
+    through the table `stray_line_in` inches from its left edge. `furniture`: the appendix title
+    above and the signer's title below (a middle page of a long table has neither)."""
+    rows = EXPECTED if rows is None else rows
     width, height = round(11.69 * dpi), round(8.27 * dpi)
     page = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype(FONT, round(0.16 * dpi))
     left, top = round(0.8 * dpi), round(1.3 * dpi)
     xs = [left + round(c * dpi) for c in COLUMNS_IN]
-    ys = [top + round(i * ROW_IN * dpi) for i in range(len(EXPECTED) + 1)]
-    draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
+    ys = [top + round(i * ROW_IN * dpi) for i in range(len(rows) + 1)]
+    if furniture:
+        draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
     line = max(1, round(dpi / 100))
     for r, y in enumerate(ys):
         draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
     for c, x in enumerate(xs):
-        for r in range(len(EXPECTED)):
-            if r == 1 and 1 < c < len(xs) - 1:
-                continue  # the section title spans the columns right of TT
+        for r, row in enumerate(rows):
+            if 1 < c < len(xs) - 1 and not any(row[2:]):
+                continue  # a section title spans the columns right of TT
             draw.line([(x, ys[r]), (x, ys[r + 1])], fill="black", width=line)
+    if stray_line_in is not None:
+        x = left + round(stray_line_in * dpi)
+        draw.line([(x, ys[0]), (x, ys[-1])], fill="black", width=line)
     pad = round(0.08 * dpi)
-    for r, row in enumerate(EXPECTED):
+    for r, row in enumerate(rows):
         for c, text in enumerate(row):
             if text:
                 draw.text((xs[c] + pad, ys[r] + pad), text, font=font, fill="black")
-    draw.text((xs[2], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
+    if furniture:
+        draw.text((xs[2], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
     return page
 
 
@@ -149,6 +159,17 @@ def condition_pdf(name: str) -> bytes:
     elif name == "noise":
         page = noise_page(dpi)
     return to_pdf(page, dpi, quality)
+
+
+def continued_table_pdf(dpi: int = 200) -> bytes:
+    """Two pages: the table's header, section and first task; then the other tasks without a
+    repeated header, where a stray line splits the task-text column (that page's grid has five
+    columns)."""
+    first = draw_table_page(dpi, EXPECTED[:3], furniture=False)
+    second = draw_table_page(dpi, EXPECTED[3:], stray_line_in=4.2, furniture=False)
+    out = io.BytesIO()
+    first.save(out, "PDF", resolution=float(dpi), quality=75, save_all=True, append_images=[second])
+    return out.getvalue()
 
 
 CONDITIONS = ("150dpi", "300dpi", "stamp", "signature", "jpeg", "skew", "rotated90", "rotated180", "greyscale")

@@ -12,7 +12,7 @@ import pytest
 from plantasks.pipeline.cli import main
 from plantasks.review.evaluate import score_run
 from ocr_support import require_tesseract
-from scan_conditions import CONDITIONS, FONT, condition_pdf
+from scan_conditions import CONDITIONS, FONT, condition_pdf, continued_table_pdf
 
 ROOT = Path(__file__).parent.parent
 GOLD = Path(__file__).parent / "fixtures" / "gold"
@@ -51,6 +51,17 @@ def test_every_condition_gives_the_printed_tasks(extracted, name):
     tasks = [(t["stt"], t["content"], [a["name"] for a in t["lead"]], t["deadline"]["raw"]) for t in doc["tasks"]]
     assert tasks == EXPECTED_TASKS
     assert {t["section"] for t in doc["tasks"]} == {"Cải cách thủ tục hành chính"}
+
+
+def test_table_continued_with_columns_split_differently(tmp_path):
+    """Page 2 goes on without a header and its grid has an extra column line: its cells go back to
+    the columns of the table they continue."""
+    require_tesseract()
+    (tmp_path / "continued.pdf").write_bytes(continued_table_pdf())
+    assert main(["extract", str(tmp_path / "continued.pdf"), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    doc = result(tmp_path / "out", "continued")
+    tasks = [(t["stt"], t["content"], [a["name"] for a in t["lead"]], t["deadline"]["raw"]) for t in doc["tasks"]]
+    assert tasks == EXPECTED_TASKS
 
 
 def test_turned_pages_are_reported(extracted):
