@@ -147,20 +147,11 @@ def _retoned(core: str, left: str | None, right: str | None) -> str | None:
     syllable = key(core)
     if not is_letters(core):
         return None
-    capitals = core.isupper() and len(core) > 1
-    if lex.is_syllable(syllable) and capitals and tone_of(syllable) not in HOOK_MISREAD_AS:
-        return _retoned_capitals(core, syllable, left, right)
     if lex.is_syllable(syllable):
-        hook = hooked(syllable)
-        if hook is None or not lex.is_syllable(hook):
-            return None
-        if support(lex, left, syllable, right):
-            return None
-        attested = max(support(lex, left, hook, r) for r in (right, hooked(right))) >= MIN_PAIR_SUPPORT
-        common = left and right and lex.counts[hook] >= COMMON_FACTOR * (lex.counts[syllable] + 1)
-        if not attested and not common:
-            return None
-        return _same_case(hook, core)
+        hook = _rehooked(syllable, left, right)
+        if hook is None and core.isupper() and len(core) > 1:
+            return _retoned_capitals(core, syllable, left, right)
+        return _same_case(hook, core) if hook else None
     ranked = sorted(((support(lex, left, v, right), lex.counts[v], v) for v in lex.tone_variants(syllable)),
                     reverse=True)
     if not ranked or ranked[0][0] == 0 or (len(ranked) > 1 and ranked[1][:2] == ranked[0][:2]):
@@ -168,15 +159,26 @@ def _retoned(core: str, left: str | None, right: str | None) -> str | None:
     return _same_case(ranked[0][2], core)
 
 
+def _rehooked(syllable: str, left: str | None, right: str | None) -> str | None:
+    """The hỏi form of a real syllable read with sắc or ngã, when the context asks for it (_retoned)."""
+    lex = lexicon()
+    hook = hooked(syllable)
+    if hook is None or not lex.is_syllable(hook) or support(lex, left, syllable, right):
+        return None
+    attested = max(support(lex, left, hook, r) for r in (right, hooked(right))) >= MIN_PAIR_SUPPORT
+    common = left and right and lex.counts[hook] >= COMMON_FACTOR * (lex.counts[syllable] + 1)
+    return hook if attested or common else None
+
+
 def _retoned_capitals(core: str, syllable: str, left: str | None, right: str | None) -> str | None:
     """A real syllable in upper case (section titles, 'CẢI CÁCH THỦ TỤC HÀNH CHÍNH'), where marks
     squeezed above capitals are misread in more ways (CAPITAL_MISREADS): such a tone variant that
-    makes a dictionary word with a neighbour (the right one as read or with any tone), when the word
-    as read makes none with either (both must be there)."""
+    makes a dictionary word with a neighbour (the right one as read or misread the same ways), when
+    the word as read makes none with either; never the last word of a run."""
     lex = lexicon()
-    if left is None or right is None or support(lex, left, syllable, right):
-        return None  # at an edge half the context is missing ('TỈNH THANH' cut before 'HÓA')
-    rights = (right, *lex.tone_variants(right)) if right else (None,)
+    if right is None or support(lex, left, syllable, right):
+        return None  # the last word may be cut from what follows ('TỈNH THANH' before 'HÓA')
+    rights = (right, *(v for v in lex.tone_variants(right) if tone_of(v) in CAPITAL_MISREADS[tone_of(right)]))
     candidates = [v for v in lex.tone_variants(syllable) if tone_of(v) in CAPITAL_MISREADS[tone_of(syllable)]]
     ranked = sorted(((max(support(lex, left, v, r) for r in rights), lex.counts[v], v) for v in candidates),
                     reverse=True)
