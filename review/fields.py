@@ -145,9 +145,13 @@ def key_score(task: dict, key: dict | None) -> float:
 
 @functools.cache
 def labels() -> dict[str, dict[str, str]]:
-    """Vietnamese labels for areas, deadline kinds and field names (data/labels.yaml)."""
+    """Vietnamese labels for areas, deadline kinds and field names (data/labels.yaml); flags and
+    warnings from the code registry (schemas/codes.yaml)."""
+    from plantasks.schemas.codes import labels as code_labels
+
     path = Path(__file__).parent / "data" / "labels.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {**data, "flags": code_labels("flags"), "warnings": code_labels("warnings")}
 
 
 def flag_label(code: str) -> str:

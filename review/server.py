@@ -486,12 +486,9 @@ def review_order(tasks: list[dict]) -> list[str]:
 def source_lines(path: Path, start: int, end: int, context: int = SOURCE_CONTEXT) -> dict:
     """Lines start..end (1-based, as the text reader counts them) with some context around."""
     data = path.read_bytes()
-    try:
-        from plantasks.parsers.text_reader import decode_text
+    from plantasks.parsers.detect import decode_text
 
-        text = decode_text(data)[0]
-    except Exception:
-        text = data.decode("utf-8", errors="replace")
+    text = decode_text(data)[0] or ""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first, last = max(1, start - context), min(len(lines), end + context)
     return {"start": start, "end": end, "total": len(lines),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plantasks.pipeline.cli import main as plantasks_main
+from plantasks.cli import main as plantasks_main
 from plantasks.review.apply import apply_corrections, restore_extracted
 from plantasks.review.edits import Deletion, NewTask, TaskEdit, corrections_for
 from plantasks.review.normalize import normalize_deadline_text, plan_context, resolve_one

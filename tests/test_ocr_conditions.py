@@ -105,5 +105,5 @@ def test_a_huge_page_is_refused_before_rendering(tmp_path):
     assert main(["extract", str(tmp_path / "huge.pdf"), str(tmp_path / "ok.pdf"), "--out", str(tmp_path / "out"),
                  "--quiet"]) == 1
     [error] = result(tmp_path / "out", "huge")["warnings"]
-    assert error["code"] == "page_too_large" and "200 x 200 inches" in error["message"]
+    assert error["code"] == "too_large" and "200 x 200 inches" in error["message"]
     assert len(result(tmp_path / "out", "ok")["tasks"]) == 3

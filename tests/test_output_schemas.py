@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from plantasks.pipeline.cli import main
+from plantasks.cli import main
 from plantasks.schemas import OUTPUT_MODELS, json_schema
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -270,7 +270,7 @@ def test_scan_that_ocr_cannot_read_does_not_ask_to_install_tesseract(monkeypatch
     monkeypatch.setitem(sys.modules, "plantasks.parsers.ocr", types.SimpleNamespace(ocr_pdf_pages=broken))
     with pytest.raises(ReaderError) as err:
         read_document(_image_page_pdf(), "scan.pdf")
-    assert err.value.code == "ocr_failed" and "engine crashed" in err.value.message
+    assert err.value.code == "no_text" and "engine crashed" in err.value.message
     assert "install" not in err.value.message
 
 

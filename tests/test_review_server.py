@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from plantasks.pipeline.cli import main as plantasks_main
+from plantasks.cli import main as plantasks_main
 from plantasks.review.server import ReviewApp, review_order
 from plantasks.review.store import CorrectionStore, default_store_path
 from plantasks.schemas import DocumentMeta, DocumentResult, Task, TaskSource
@@ -258,7 +258,8 @@ def test_conflicts_point_at_the_current_tasks_after_a_source_change(tmp_path):
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("\tSở Nội vụ.\n\tHội đồng", "\tSở Tài chính.\n\tHội đồng")
                       .replace("Tổng hợp, báo cáo tình hình", "Sơ kết tình hình"), encoding="utf-8")
-    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
+    assert plantasks_main(["extract", str(source), "--out", str(out), "--corrections", str(default_store_path(out)),
+                           "--quiet"]) == 0
     app = ReviewApp(out)
     [doc] = app.documents()
     assert doc["conflicts"] == 2

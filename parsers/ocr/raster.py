@@ -202,7 +202,7 @@ def render_dpi(size_pt: tuple[float, float], wanted: float, number: int) -> floa
     fitting = (MAX_PAGE_PIXELS / (width_in * height_in)) ** 0.5
     if fitting < MIN_DPI:
         raise ReaderError(
-            "page_too_large",
+            "too_large",
             f"page {number} measures {width_in:.0f} x {height_in:.0f} inches: rendering it for OCR at "
             f"{MIN_DPI:.0f} dpi would take {width_in * height_in * MIN_DPI ** 2 / 1e6:.0f} million pixels "
             f"(limit {MAX_PAGE_PIXELS / 1e6:.0f} million); not a scanned paper page",

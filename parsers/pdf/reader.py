@@ -81,7 +81,7 @@ def _nothing_read(issues: list[ReaderIssue]) -> ReaderError:
                            + (f" ({'; '.join(blank[:3])})" if blank else "") + ": check that the right file was scanned")
     failed = next((i.message for i in issues if i.code == "ocr_failed"), "")
     if failed:
-        return ReaderError("ocr_failed", f"the PDF is a scan and OCR could not read it: {failed}")
+        return ReaderError("no_text", f"the PDF is a scan and OCR could not read it: {failed}")
     reason = next((i.message for i in issues if i.code.startswith("ocr")), "")
     return ReaderError("no_text", "the PDF has no text layer" + (f" ({reason})" if reason else "") +
                        ": it is a scan; enable OCR (install Tesseract) or use a text version")
