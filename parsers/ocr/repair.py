@@ -3,15 +3,15 @@ bullets, specks) and word repairs checked against a Vietnamese lexicon (lexicon.
 
 Each repair applies only where its context makes the reading certain; a word is changed only when
 the change turns a non-word into a word or an unattested syllable pair into a dictionary word, so
-correctly spelled text passes unchanged. Everything else is left exactly as recognized. repair_text works on a whole cell or paragraph, so a
-pattern cut by a line break ("Quý" / "1V/2024") is still seen.
+correctly spelled text passes unchanged. Everything else is left exactly as recognized.
+repair_text works on a whole cell or paragraph, so a pattern cut by a line break ("Quý" /
+"1V/2024") is still seen.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +26,9 @@ ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 ARABIC = re.compile(r"\d{1,3}")
 MIN_PAIR_SUPPORT = 2  # sightings of a syllable pair in running text that make it attested
 # Upper case: tone read -> tones it may stand for. A mark is lost (TỔ -> TÔ, ĐIỀU -> ĐIÊU), huyền
-# read as ngã (HÀNH -> HÃNH); a mark read
-# where there is none, huyền for hỏi, or hỏi and sắc for each other (CHỈNH for CHÍNH happens, but
-# 'ĐỊA BÀN TỈNH' would become 'BÀN TÍNH', a dictionary word) are not repaired in upper case.
+# read as ngã (HÀNH -> HÃNH). A mark read where there is none, huyền for hỏi, or hỏi and sắc for
+# each other (CHỈNH for CHÍNH happens, but 'ĐỊA BÀN TỈNH' would become 'BÀN TÍNH', a dictionary
+# word) are not repaired in upper case.
 CAPITAL_MISREADS = {
     None: frozenset("\u0300\u0301\u0303\u0309\u0323"),
     "\u0303": frozenset("\u0300\u0309"),
