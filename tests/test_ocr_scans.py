@@ -20,13 +20,12 @@ from plantasks.parsers.ocr import ocr_pdf, ocr_pdf_pages, read_image
 from plantasks.parsers.ocr import tesseract as tesseract_module
 from plantasks.parsers.ocr.tesseract import installed_languages
 from plantasks.parsers.read import ReadOptions
+from system_packages import needs
 
 SCANS = Path(__file__).parent / "fixtures" / "scan"
 TESSERACT = shutil.which("tesseract")
-needs_tesseract = pytest.mark.skipif(
-    TESSERACT is None or "vie" not in installed_languages(TESSERACT),
-    reason="Tesseract with the Vietnamese model is not installed (make system-deps)",
-)
+needs_tesseract = needs(TESSERACT is not None and "vie" in installed_languages(TESSERACT),
+                        "Tesseract with the Vietnamese model")
 
 
 @pytest.fixture(scope="module")

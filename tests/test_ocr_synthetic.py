@@ -15,6 +15,7 @@ from plantasks.parsers.blocks import TableRow, TextLine
 from plantasks.parsers.ocr import read_image
 from plantasks.parsers.ocr.tesseract import installed_languages
 from plantasks.parsers.read import ReadOptions
+from system_packages import needs
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
@@ -25,9 +26,8 @@ FONT = next((p for p in FONT_CANDIDATES if Path(p).exists()), None)
 TESSERACT = shutil.which("tesseract")
 
 pytestmark = [
-    pytest.mark.skipif(TESSERACT is None or "vie" not in installed_languages(TESSERACT),
-                       reason="Tesseract with the Vietnamese model is not installed (make system-deps)"),
-    pytest.mark.skipif(FONT is None, reason="no TrueType font with Vietnamese glyphs (fonts-dejavu-core)"),
+    needs(TESSERACT is not None and "vie" in installed_languages(TESSERACT), "Tesseract with the Vietnamese model"),
+    needs(FONT is not None, "a TrueType font with Vietnamese glyphs (fonts-dejavu-core)"),
 ]
 
 DPI = 200

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from system_packages import needs  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists() and os.environ.get("CI") == "true":
-    raise RuntimeError("the browser tests need Debian's /usr/bin/chromium (scripts/install-system-deps.sh)")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium (apt-get install chromium)")
+pytestmark = needs(CHROMIUM.exists(), "Debian's chromium (/usr/bin/chromium)")
 
 from plantasks.review.normalize import normalize_deadline_text, plan_context  # noqa: E402
 from plantasks.review.store import CorrectionStore, default_store_path  # noqa: E402

@@ -1,0 +1,11 @@
+import pytest
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "system_package_missing(what): a system package the test needs is missing")
+
+
+def pytest_runtest_setup(item):
+    mark = item.get_closest_marker("system_package_missing")
+    if mark:
+        pytest.fail(f"{mark.args[0]} is missing in CI: run scripts/install-system-deps.sh as root", pytrace=False)
