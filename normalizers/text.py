@@ -108,6 +108,7 @@ _ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 
 
+@functools.lru_cache(maxsize=1 << 15)  # cells repeat across rows and plans: clean each distinct one once
 def clean_cell(text: str) -> str:
     """HTML removed, NFC, one item per line (inline ' - ' bullets after ';' '.' ':' become lines)."""
     text = unicodedata.normalize("NFC", text or "")
