@@ -354,8 +354,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
         for gone in catalogue.forget_missing():
             if gone.output and not catalogue.db.execute("SELECT 1 FROM outputs WHERE name = ?", (gone.output,)).fetchone():
                 (out_dir / gone.output).unlink(missing_ok=True)
-        # a corrections store is an input the catalogue does not track: with one, every document is redone
-        jobs = writer.plan(inputs, force or options.corrections is not None, bar)
+        jobs = writer.plan(inputs, force, bar)
         if workers and workers > 1 or scheduler:
             options = _per_worker(options, workers)
         try:
@@ -465,7 +464,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 class _Writer:
     """The client side: decides what to do per input, then writes outputs and catalogue rows."""
 
-    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store: Path | None):
+    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store):
         self.catalogue, self.out_dir, self.run_id, self.report, self.sink = catalogue, out_dir, run_id, report, sink
         self.tool, self.vocab = __version__, vocab_version()
         self.store = store
@@ -518,15 +517,7 @@ class _Writer:
     def corrections_of(self, sha: str, source: str) -> str:
         """Fingerprint of the active corrections the store holds for this document: a new or withdrawn
         correction makes an unchanged file worth redoing."""
-        if self.store is None or not self.store.exists():
-            return ""
-        from plantasks.review.apply import document_name
-        from plantasks.review.store import CorrectionStore
-
-        found = CorrectionStore(self.store, read_only=True).for_document(sha, document_name(source))
-        if not found:
-            return ""
-        return hashlib.sha1(json.dumps([(c.id, c.status, c.at) for c in found]).encode()).hexdigest()[:16]
+        return self.store.fingerprint(sha, source) if self.store is not None else ""
 
     def _duplicate(self, source: str, sha: str, original: str) -> None:
         size, mtime = self.stats.get(source, (-1, -1))

@@ -40,6 +40,11 @@ class Corrections(Protocol):
 
     def apply(self, result: DocumentResult) -> DocumentResult: ...
 
+    def fingerprint(self, sha256: str, source_file: str) -> str:
+        """Changes when the store's live corrections for the document change ('' when it has none):
+        the batch redoes an unchanged file whose corrections changed."""
+        ...
+
 
 @dataclass(frozen=True)
 class ExtractOptions:

@@ -2,6 +2,7 @@ import pytest
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "system_package(what): the test needs this system package (present)")
     config.addinivalue_line("markers", "system_package_missing(what): a system package the test needs is missing")
 
 

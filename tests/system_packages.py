@@ -14,7 +14,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 def needs(available: bool, what: str):
     """A mark: run when `what` is available; otherwise skip, or fail in CI."""
     if available:
-        return pytest.mark.usefixtures()
+        return pytest.mark.system_package(what)
     if IN_CI:
         return pytest.mark.system_package_missing(what)
     return pytest.mark.skip(reason=f"{what} is not installed (make system-deps)")
