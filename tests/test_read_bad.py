@@ -16,9 +16,10 @@ from PIL import Image
 from plantasks.parsers.blocks import ReaderError, TableRow
 from plantasks.parsers.read import ReadOptions, read_document
 from system_packages import needs
+from samples import SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLE_DOCX = FIXTURES / "docx" / "000_9ab0fe3c0e4fbaba.docx"
+SAMPLE_DOCX = SAMPLES / "000_9ab0fe3c0e4fbaba.docx"
 LEGACY_DOC = FIXTURES / "docx" / "legacy_plan.doc"
 
 
