@@ -40,9 +40,9 @@ class Corrections(Protocol):
 
     def apply(self, result: DocumentResult) -> DocumentResult: ...
 
-    def fingerprint(self, sha256: str, source_file: str) -> str:
-        """Changes when the store's live corrections for the document change ('' when it has none):
-        the batch redoes an unchanged file whose corrections changed."""
+    def fingerprint(self, sha256: str, source: str) -> str:
+        """A digest of the live corrections for one document ("" when none): a new or withdrawn correction
+        makes an otherwise unchanged file worth redoing."""
         ...
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from plantasks.pipeline import cli as pipeline_cli
 from plantasks.pipeline.service import register as register_serve
-from plantasks.review.apply import apply_corrections, document_name
+from plantasks.review.apply import apply_corrections
 from plantasks.review.cli import register as register_review_commands
-from plantasks.review.store import CorrectionStore
 from plantasks.schemas import DocumentResult
 
 
@@ -26,13 +25,18 @@ class StoredCorrections:
 
     def __post_init__(self) -> None:
         if not self.path.exists():
+            from plantasks.review.store import CorrectionStore
+
             CorrectionStore(self.path)
 
     def apply(self, result: DocumentResult) -> DocumentResult:
         return apply_corrections(result, self.path)
 
-    def fingerprint(self, sha256: str, source_file: str) -> str:
-        found = CorrectionStore(self.path, read_only=True).for_document(sha256, document_name(source_file))
+    def fingerprint(self, sha256: str, source: str) -> str:
+        from plantasks.review.apply import document_name
+        from plantasks.review.store import CorrectionStore
+
+        found = CorrectionStore(self.path, read_only=True).for_document(sha256, document_name(source))
         if not found:
             return ""
         return hashlib.sha1(json.dumps([(c.id, c.status, c.at) for c in found]).encode()).hexdigest()[:16]

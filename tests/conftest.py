@@ -1,5 +1,13 @@
 import pytest
 
+from ocr_support import require_tesseract
+
+
+@pytest.fixture
+def tesseract() -> None:
+    """Tesseract with the Vietnamese model: skip without it, fail without it in CI."""
+    require_tesseract()
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "system_package(what): the test needs this system package (present)")

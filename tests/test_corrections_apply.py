@@ -165,7 +165,7 @@ def test_problems_are_reported_not_stored(run):
                                                TaskEdit(first.tasks[0].id, {"area": "space"}),
                                                TaskEdit(first.tasks[0].id, {"content": "  "})])
     assert batch.corrections == [] and len(batch.problems) == 3
-    assert "no such task" in batch.problems[0] and "area" in batch.problems[1]
+    assert "không có nhiệm vụ này" in batch.problems[0] and "lĩnh vực" in batch.problems[1]
 
 
 def test_an_edited_deadline_text_is_re_normalized(run):
