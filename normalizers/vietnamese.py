@@ -155,25 +155,6 @@ def _tone_position(nucleus: str, coda: str, style: str) -> int:
     return 0
 
 
-def toneless(syllable: str) -> str:
-    """The syllable without its tone mark; vowel marks (â ă ê ô ơ ư) and đ stay: 'để' -> 'đê'."""
-    decomposed = unicodedata.normalize("NFD", syllable)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
-
-
-def tone_of(syllable: str) -> str | None:
-    """The combining tone mark of a syllable, None for the level tone (ngang)."""
-    return next((ch for ch in unicodedata.normalize("NFD", syllable) if ch in TONE_MARKS), None)
-
-
-def with_tone(syllable: str, tone: str) -> str | None:
-    """The syllable with `tone` instead of its own, tone placed as the lexicon places it."""
-    if tone_of(syllable) is None:
-        return None
-    decomposed = unicodedata.normalize("NFD", syllable)
-    return unicodedata.normalize("NFC", "".join(tone if ch in TONE_MARKS else ch for ch in decomposed))
-
-
 @functools.lru_cache(maxsize=1 << 16)  # a plan repeats the same few thousand words: place each word's tone once
 def _place_tone_in_word(word: str, style: str) -> str:
     split = _split_tone(word)
