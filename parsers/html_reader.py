@@ -61,13 +61,7 @@ def read_html(data: bytes, options) -> ParsedDocument:
 def _html_text(data: bytes) -> tuple[str, list[ReaderIssue]]:
     if _is_mhtml(data):
         data = _mhtml_html_part(data)
-    declared = _declared_charset(data[:4096])
-    if declared and declared.replace("-", "").lower() not in ("utf8",):
-        try:
-            return data.decode(_python_codec(declared)), []
-        except (LookupError, UnicodeDecodeError):
-            pass
-    text, issues = decode_text(data)
+    text, issues = decode_text(data, declared=_declared_charset(data[:4096]))
     if text is None:
         raise ReaderError("corrupt", "the web page is not text: it may be damaged; save it again from the browser")
     return text, issues
@@ -93,11 +87,6 @@ def _mhtml_html_part(data: bytes) -> bytes:
 def _declared_charset(head: bytes) -> str | None:
     match = re.search(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", head, re.I)
     return match.group(1).decode("ascii") if match else None
-
-
-def _python_codec(charset: str) -> str:
-    charset = charset.lower()
-    return {"windows-1258": "cp1258", "windows-1252": "cp1252", "x-user-defined": "cp1252"}.get(charset, charset)
 
 
 def _parse(text: str):

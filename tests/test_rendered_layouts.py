@@ -14,6 +14,7 @@ from plantasks.parsers.columns import header_map
 from plantasks.parsers.read import read_document
 from plantasks.cli import main
 from plantasks.review.evaluate import score_run
+from samples import SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGE_ROWS = 4
@@ -72,7 +73,7 @@ def row_lines(cells: list[str], layout: str) -> list[str]:
 @pytest.mark.parametrize("layout", ["cells", "tsv", "pipe"])
 def test_samples_rendered_in_each_layout(layout, split_rows, tmp_path):
     inputs = []
-    for docx in sorted((FIXTURES / "docx").glob("0*.docx")):
+    for docx in sorted(SAMPLES.glob("0*.docx")):
         blocks = read_document(docx.read_bytes(), docx.name).blocks
         target = tmp_path / "in" / f"{docx.stem}.txt"
         target.parent.mkdir(exist_ok=True)
