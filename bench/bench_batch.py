@@ -29,7 +29,7 @@ WORD_SEEDS = sorted((ROOT / "tests" / "fixtures" / "docx").glob("*.docx"))
 PLANS = int(os.environ.get("BENCH_BATCH_PLANS", "1000"))
 BIG = int(os.environ.get("BENCH_BATCH_BIG", "10000"))
 RUNS = 3
-CLI = [sys.executable, "-c", "from plantasks.pipeline.cli import entry; entry()"]
+CLI = [sys.executable, "-c", "from plantasks.cli import entry; entry()"]
 PEAK = [sys.executable, "-c", "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"]
 WORDS = ["năm 2025", "toàn tỉnh", "các xã", "theo quy định", "kịp thời", "đúng hạn", "trên địa bàn", "số hóa"]

@@ -35,6 +35,7 @@ from plantasks.pipeline.catalogue import FINISHED, Catalogue, Row, utc_now, voca
 
 if TYPE_CHECKING:  # the stages load on first use, so `plantasks --help` and the service start fast
     from plantasks.pipeline.extract import ExtractOptions
+    from plantasks.pipeline.stages import Corrections
 
 SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".md", ".yaml", ".yml", ".tmp"}
 MAX_NAME_BYTES = 180  # output names stay well under the usual 255-byte file-name limit (temp prefix/suffix included)
@@ -181,8 +182,8 @@ class Done:
     unknown_agency_rate: float | None
 
 
-class DocumentTimeout(Exception):
-    pass
+class DocumentTimeout(BaseException):
+    """Not an Exception: the stage runner turns Exceptions into warnings, a timeout must stop the document."""
 
 
 def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> Done:
@@ -467,7 +468,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 class _Writer:
     """The client side: decides what to do per input, then writes outputs and catalogue rows."""
 
-    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store: Path | None):
+    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store: Corrections | None):
         self.catalogue, self.out_dir, self.run_id, self.report, self.sink = catalogue, out_dir, run_id, report, sink
         self.tool, self.vocab = __version__, vocab_version()
         self.store = store
@@ -518,17 +519,8 @@ class _Writer:
             yield job
 
     def corrections_of(self, sha: str, source: str) -> str:
-        """Fingerprint of the active corrections the store holds for this document: a new or withdrawn
-        correction makes an unchanged file worth redoing."""
-        if self.store is None or not self.store.exists():
-            return ""
-        from plantasks.review.apply import document_name
-        from plantasks.review.store import CorrectionStore
-
-        found = CorrectionStore(self.store, read_only=True).for_document(sha, document_name(source))
-        if not found:
-            return ""
-        return hashlib.sha1(json.dumps([(c.id, c.status, c.at) for c in found]).encode()).hexdigest()[:16]
+        """Fingerprint of the live corrections for this document ("" without a store)."""
+        return self.store.fingerprint(sha, source) if self.store is not None else ""
 
     def _duplicate(self, source: str, sha: str, original: str) -> None:
         size, mtime = self.stats.get(source, (-1, -1))

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from plantasks import SCHEMA_VERSION
+from plantasks.schemas.codes import flag_codes, warning_codes
 
 Level = Literal["national", "ministry", "province", "district", "commune"]
 Area = Literal[
@@ -76,7 +77,8 @@ class Task(_Model):
     funding: str | None = None
     source: TaskSource = Field(default_factory=TaskSource)
     confidence: float = Field(default=1.0, ge=0, le=1)
-    flags: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list, description="codes of the registry (schemas/codes.yaml)",
+                             json_schema_extra={"items": {"type": "string", "enum": list(flag_codes())}})
     corrected: list[str] = Field(default_factory=list, description="fields a person corrected")
 
 
@@ -104,7 +106,8 @@ class DocumentMeta(_Model):
 
 
 class Warning(_Model):
-    code: str
+    code: str = Field(description="a code of the registry (schemas/codes.yaml)",
+                      json_schema_extra={"enum": list(warning_codes())})
     message: str
     source: TaskSource | None = None
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from plantasks.pipeline.cli import main
+from plantasks.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
-PLANTASKS = [sys.executable, "-c", "from plantasks.pipeline.cli import entry; entry()"]
+PLANTASKS = [sys.executable, "-c", "from plantasks.cli import entry; entry()"]
 
 
 def variant(seed: Path, k: int) -> bytes:

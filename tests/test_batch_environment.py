@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plantasks.pipeline.cli import main
+from plantasks.cli import main
 from test_batch_catalogue import SEEDS, catalogue, make_inputs, run_json
 
 ROOT = os.geteuid() == 0

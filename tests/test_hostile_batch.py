@@ -13,7 +13,7 @@ from hostile import GOOD, RUN_ARGS, make_corpus
 from test_batch_catalogue import catalogue
 
 PEAK_RSS_BUDGET_MB = 1500
-CLI = [sys.executable, "-c", "from plantasks.pipeline.cli import entry; entry()"]
+CLI = [sys.executable, "-c", "from plantasks.cli import entry; entry()"]
 
 
 def without_paths(doc: dict) -> dict:
