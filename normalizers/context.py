@@ -14,6 +14,7 @@ class PlanContext:
     period_start: int | None = None
     period_end: int | None = None
     reference_date: date | None = None  # the decision's (or plan's) date, else the user's --as-of
+    title: str | None = None  # the plan's title (decides whether reform areas apply at all)
 
     @property
     def vocabulary_date(self) -> date | None:

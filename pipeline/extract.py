@@ -94,7 +94,7 @@ def plan_context(meta: DocumentMeta, as_of: date | None = None) -> PlanContext:
     """Time-dependent rules read the plan's own date, else the date the user gave (--as-of)."""
     return PlanContext(level=meta.level, province=meta.province, district=meta.district,
                        period_start=meta.period_start, period_end=meta.period_end,
-                       reference_date=meta.decision_date or meta.plan_date or as_of)
+                       reference_date=meta.decision_date or meta.plan_date or as_of, title=meta.title)
 
 
 def reader_warnings(parsed: ParsedDocument) -> list[Warning]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from plantasks.normalizers.agencies import resolve_agencies
-from plantasks.normalizers.areas import classify_area
+from plantasks.normalizers.areas import area_in_plan
 from plantasks.normalizers.context import PlanContext
 from plantasks.normalizers.deadlines import normalize_deadline
 from plantasks.schemas import Agency, Deadline
@@ -41,5 +41,5 @@ def _unique(agencies: list[Agency]) -> list[Agency]:
     return out
 
 
-def area_of(section: str) -> str:
-    return classify_area(section) if section else "other"
+def area_of(section: str, ctx: PlanContext) -> str:
+    return area_in_plan(section, ctx.title)

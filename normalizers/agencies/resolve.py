@@ -81,7 +81,7 @@ def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | 
         (lead if part.role == "lead" else support).extend(found.hits)
         if found.dropped:
             flags.append(FLAG_DROPPED)
-    day = ctx.vocabulary_date or as_of
+    day = as_of or ctx.vocabulary_date  # successors: at the date the user asked for, else the plan's
     result = AgencyCellResult(
         lead=hits_to_agencies(lead, env.registry, day),
         support=hits_to_agencies(support, env.registry, day),
@@ -277,11 +277,21 @@ def _attach_unknown(items: list[Hit], piece: str, env: _Env) -> list[Hit]:
         base = _without_tier(prev.text, rules)
         if base is not None:
             text = f"{base} {split.trim(piece)}"
-            return [match_exact(text, env.ctx, env.registry, rules) or unknown(_peeled(text, env), rules)]
+            return [match_exact(text, env.ctx, env.registry, rules) or _unknown(_peeled(text, env), env)]
     if prev is not None and prev.entry is None and not split.starts_with_phrase(piece, rules.head_words):
-        items[-1] = unknown(f"{prev.text}{link}{_peeled(piece, env)}", rules)
+        items[-1] = _unknown(f"{prev.text}{link}{_peeled(piece, env)}", env)
         return []
-    return [unknown(_peeled(piece, env), rules)]
+    return [_unknown(_peeled(piece, env), env)]
+
+
+def _unknown(text: str, env: _Env) -> Hit:
+    """A mention the registry does not know, as printed. In a provincial plan a body written
+    'X cấp tỉnh' is the province's own body, named 'X tỉnh' (GOLD_SPEC)."""
+    hit = unknown(text, env.rules)
+    if plan_level(env.ctx) == "province" and hit.name.endswith(f" {env.rules.own_tier[0]}"):
+        name = hit.name[: -len(env.rules.own_tier[0])] + env.rules.own_tier[1]
+        return Hit(hit.text, None, "none", 0.0, name)
+    return hit
 
 
 def _without_tier(text: str, rules: AgencyRules) -> str | None:
