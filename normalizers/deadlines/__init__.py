@@ -26,7 +26,7 @@ from plantasks.normalizers.deadlines.grammar import load_grammar
 from plantasks.normalizers.deadlines.model import Entity
 from plantasks.normalizers.deadlines.reading import PieceReading, read_piece
 from plantasks.normalizers.deadlines.resolve import UNPARSED
-from plantasks.normalizers.deadlines.segments import Piece, find_cuts, join, make_pieces
+from plantasks.normalizers.deadlines.segments import Piece, bullet_barriers, find_cuts, join, make_pieces
 from plantasks.normalizers.deadlines.vocab import fold, load_vocab
 from plantasks.schemas import DeadlineItem
 
@@ -59,7 +59,7 @@ def _normalize(cell: str, ctx: PlanContext) -> DeadlineResult:
     canon = canonicalize(cell)
     if _is_placeholder(canon):
         return DeadlineResult(raw=canon.raw)
-    entities = load_grammar().scan(canon.key, canon.repaired)
+    entities = load_grammar().scan(canon.key, canon.repaired, bullet_barriers(canon))
     cuts = find_cuts(canon, entities)
     entities = [e for e in entities if not any(e.start < c.left_end and c.right_start <= e.end and c.hard for c in cuts)]
     pieces = make_pieces(canon, cuts)

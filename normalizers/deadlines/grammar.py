@@ -55,12 +55,15 @@ class Grammar:
     part_of: dict[str, str]
     half_first: frozenset[str]
 
-    def scan(self, key: str, repaired: frozenset[int] = frozenset()) -> list[Entity]:
-        """All entities of the key, overlaps resolved: longest match first, then rule order."""
+    def scan(self, key: str, repaired: frozenset[int] = frozenset(),
+             barriers: frozenset[int] = frozenset()) -> list[Entity]:
+        """All entities of the key, overlaps resolved: longest match first, then rule order. No
+        entity spans a barrier (the start of a bulleted line: "- Tháng 3 / - Tháng 9" is two
+        months, never the range "Tháng 3 - 9")."""
         candidates: list[tuple[int, int, int, list[Entity]]] = []
         for order, rule in enumerate(self.rules):
             for m in rule.pattern.finditer(key):
-                if m.end() <= m.start():
+                if m.end() <= m.start() or any(m.start() < b < m.end() for b in barriers):
                     continue
                 entities = rule.build(m, self)
                 if entities:
@@ -396,7 +399,7 @@ RULES: tuple[tuple[str, str, Callable[..., list[Entity]] | Builder], ...] = (
     ("day_every_period", r"«B»(?:«DAYW»\s*)?«D»\s+(?:cua\s+)?«RECHEAD»\s+(?P<per>«MONTH»|«QUARTER»|«YEARW»|tuan)«E»", build_day_of_period("day_every_period")),
     ("day_next_period", r"«B»«DAYW»\s*«D»\s+(?:cua\s+)?(?P<per>«MONTH»|«QUARTER»|«YEARW»)\s+«NEXT»«E»", build_day_of_period("day_next_period")),
     ("day_in_period", r"«B»«DAYW»\s*«D»\s+(?:cua\s+)?«MONTH»\s+(?:dau|cuoi\s*cung|cuoi)\s+(?:cua\s+)?(?:moi\s+|hang\s+)?(?P<per>«QUARTER»|«YEARW»)(?:\s+«NEXT»)?«E»", build_day_of_period("day_in_period")),
-    ("continuous", r"«B»«CONT»(?:\s*,?\s*«CONTTAIL»(?:\s*«Y»(?:\s*(?:-|den)\s*«Y»)?(?![0-9]))?)?«E»", build_continuous),
+    ("continuous", r"«B»«CONT»(?:\s*«CONTTAIL»(?:\s*«Y»(?:\s*(?:-|den)\s*«Y»)?(?![0-9]))?)?«E»", build_continuous),
     ("from_now", r"«B»(?:tu|ke\s*tu|tinh\s*tu)\s+«NOWW»«E»", build_now),
     ("offset", r"«B»(?:«OFFHEAD»\s*)?(?P<n>\d{1,4})\s*(?P<u>«OFFUNIT»)\s*,?\s*«OFFANCHOR»(?P<dec>\s*«DECISION»)?«E»", build_offset),
 )

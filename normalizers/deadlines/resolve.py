@@ -357,7 +357,16 @@ def unit_dates(unit: Unit, ctx: PlanContext) -> tuple[str, date | None, date | N
         return kind, None, last_day, []
     if cue == "from" and not span:
         return "period", first_day, None, []
+    if cue == "after":
+        return "period", _day_after(last_day), None, []
     return kind, first_day, last_day, []
+
+
+def _day_after(day: date) -> date | None:
+    try:
+        return date.fromordinal(day.toordinal() + 1)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _day_before(day: date) -> date | None:

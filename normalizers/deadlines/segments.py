@@ -144,3 +144,21 @@ def _relink(pieces: list[Piece]) -> list[Piece]:
 
 def join(left: Piece, right: Piece) -> Piece:
     return Piece(left.start, right.end, left.bullet, left.cut_before, right.cut_after, right.ends_with_colon)
+
+
+_DASHES = "-–—"
+
+
+def bullet_barriers(canon: Canonical) -> frozenset[int]:
+    """Starts of bulleted lines, told from a range dash by layout: a line that starts with a bullet
+    mark other than a dash, or with a dash when the cell's first line or another line also starts
+    with one ("- Tháng 3 / - Tháng 9"). A lone dash opening the second line of an unbulleted cell
+    ("Từ tháng 3 / - tháng 9/2024") may be a range and is no barrier."""
+    raw = canon.raw
+    starts = [p + 1 for p in sorted(canon.breaks) if _BULLET.match(raw[p + 1:])]
+    dashed = [p for p in starts if raw[p] in _DASHES]
+    first_bulleted = bool(_BULLET.match(raw)) and raw[:1] in BULLET_CHARS
+    out = {p for p in starts if raw[p] not in _DASHES}
+    if first_bulleted or len(dashed) >= 2:
+        out.update(dashed)
+    return frozenset(out)
