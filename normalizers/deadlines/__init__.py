@@ -141,6 +141,7 @@ def _period_flags(items: list[DeadlineItem], ctx: PlanContext) -> list[str]:
     low = ctx.period_start if ctx.period_start is not None else ctx.period_end
     high = ctx.period_end if ctx.period_end is not None else ctx.period_start
     for item in items:
-        if item.due is not None and not (low <= item.due.year <= high):  # type: ignore[operator]
+        day = item.due if item.due is not None else item.start  # an open period: where it starts
+        if day is not None and not (low <= day.year <= high):  # type: ignore[operator]
             return [OUTSIDE_PERIOD]
     return []

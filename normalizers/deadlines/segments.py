@@ -44,10 +44,12 @@ class Piece:
 def find_cuts(canon: Canonical, entities: list[Entity]) -> list[Cut]:
     raw = canon.raw
     cuts: list[Cut] = []
+    barriers = bullet_barriers(canon)
     for p in sorted(canon.breaks):
         after = raw[p + 1:]
         if _BULLET.match(after):
-            cuts.append(Cut(p, p + 1, True))
+            # a dash that may join a range across the line break ("Từ tháng 3 / - tháng 9") is soft
+            cuts.append(Cut(p, p + 1, p + 1 in barriers or raw[p + 1] not in _DASHES))
         elif raw[p - 1] in ".;:!?)" or after[:1].isupper():
             cuts.append(Cut(p, p + 1, False))
     for m in _INLINE_BULLET.finditer(raw):
