@@ -20,6 +20,9 @@ from plantasks.schemas import DocumentMeta, DocumentResult, TaskSource, Warning
 
 @dataclass(frozen=True)
 class ExtractOptions:
+    """How to extract: `read` (size/page limits, OCR), `as_of` (report each agency's successor valid on
+    that date), `corrections` (a corrections store whose live corrections are re-applied, when it exists)."""
+
     read: ReadOptions = ReadOptions()
     as_of: date | None = None
     corrections: Path | None = None  # corrections store to re-apply, when it exists
