@@ -8,6 +8,7 @@ text; overlapping candidates are resolved longest first, then by rule order (Duc
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable
@@ -61,22 +62,24 @@ class Grammar:
         entity spans a barrier (the start of a bulleted line: "- Tháng 3 / - Tháng 9" is two
         months, never the range "Tháng 3 - 9")."""
         candidates: list[tuple[int, int, int, list[Entity]]] = []
+        walls = sorted(barriers)
+        fixed = sorted(repaired)
         for order, rule in enumerate(self.rules):
             for m in rule.pattern.finditer(key):
-                if m.end() <= m.start() or any(m.start() < b < m.end() for b in barriers):
+                if m.end() <= m.start() or _any_between(walls, m.start(), m.end(), strict=True):
                     continue
                 entities = rule.build(m, self)
                 if entities:
                     candidates.append((m.start(), m.end(), order, entities))
         candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(key) + 1)  # positions already covered: linear in the key's length
         found: list[Entity] = []
         for start, end, _, entities in candidates:
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            if any(taken[start:end]):
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             for e in entities:
-                ocr = e.ocr or any(start <= i < end for i in repaired)
+                ocr = e.ocr or _any_between(fixed, start, end)
                 found.append(replace(e, ocr=ocr) if ocr != e.ocr else e)
         found.sort(key=lambda e: (e.start, e.end))
         return found
@@ -105,6 +108,12 @@ class Grammar:
 
 
 # ----------------------------------------------------------------------------------------- builders
+
+def _any_between(sorted_positions: list[int], start: int, end: int, strict: bool = False) -> bool:
+    """A position p with start <= p < end (strict: start < p < end), by bisection."""
+    i = bisect.bisect_right(sorted_positions, start) if strict else bisect.bisect_left(sorted_positions, start)
+    return i < len(sorted_positions) and sorted_positions[i] < end
+
 
 def _year(m: re.Match[str], group: str = "y") -> int | None:
     value = m.groupdict().get(group)

@@ -302,9 +302,12 @@ def drop_describing_years(units: list[Unit], key: str, has_cue: bool) -> list[Un
     kept = []
     for unit in units:
         alone = sum(1 for u in units if u.group == unit.group) == 1
-        before = key[:unit.start].rstrip()
+        k = unit.start
+        while k > 0 and key[k - 1].isspace():  # the character before the unit (no copy of the key)
+            k -= 1
+        last = key[k - 1] if k > 0 else ""
         if (unit.kind == DATABLE and unit.rule in ("year", "year_bare") and unit.cue is None and alone
-                and before and (before[-1].isalpha() or before[-1] == "_") and (len(units) > 1 or has_cue)):
+                and last and (last.isalpha() or last == "_") and (len(units) > 1 or has_cue)):
             continue
         kept.append(unit)
     return kept if kept or has_cue else units
