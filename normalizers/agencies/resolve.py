@@ -465,30 +465,43 @@ def _prefer_parent_in_parentheses(hits: list[Hit], inner: list[str], env: _Env) 
 
 def _drop_subunits_before_parent(hits: list[Hit], env: _Env) -> list[Hit]:
     """'Trung tâm lưu trữ lịch sử, Sở Nội vụ' counts as Sở Nội vụ."""
-    out = []
+    out: list[Hit] = []
+    carried: list[str] = []  # printed sub-unit names, kept in the parent's printed text
     for k, hit in enumerate(hits):
         nxt = hits[k + 1] if k + 1 < len(hits) else None
         if nxt is not None and nxt.entry is not None:
             if hit.entry is not None and hit.entry.parent == nxt.entry.id:
+                carried.append(hit.text)
                 continue
-            if hit.entry is None and nxt.entry.kind == "agency" and \
-                    split.starts_with_phrase(hit.text, env.rules.subunit_heads):
+            if hit.entry is None and nxt.entry.kind == "agency" and _names_a_subunit(hit.text, env):
+                carried.append(hit.text)
                 continue
+        if carried:
+            hit = Hit(", ".join([*carried, hit.text]), hit.entry, hit.how, hit.score, hit.name)
+            carried = []
         out.append(hit)
     return out
+
+
+def _names_a_subunit(text: str, env: _Env) -> bool:
+    """'Trung tâm lưu trữ lịch sử' names a unit; 'Viện, Trường' (bare class nouns) names a class."""
+    if not split.starts_with_phrase(text, env.rules.subunit_heads):
+        return False
+    return not all(p.strip().lower() in env.rules.class_nouns for p in text.split(","))
 
 
 # ------------------------------------------------------------------ hits -> agencies
 
 def hits_to_agencies(hits: list[Hit], registry: Registry, day: date | None) -> list[Agency]:
-    out: list[Agency] = []
-    seen: set[str] = set()
-    for hit in hits:
-        if hit.name.casefold() in seen:
-            continue
-        seen.add(hit.name.casefold())
-        out.append(hit_to_agency(hit, registry, day))
-    return out
+    first: dict[str, Hit] = {}
+    printed: dict[str, list[str]] = {}
+    for hit in hits:  # one entry per body; a repeated mention's printed text stays with the first
+        key = hit.name.casefold()
+        first.setdefault(key, hit)
+        if hit.text not in printed.setdefault(key, []):
+            printed[key].append(hit.text)
+    return [hit_to_agency(Hit("; ".join(printed[k]), h.entry, h.how, h.score, h.name), registry, day)
+            for k, h in first.items()]
 
 
 def hit_to_agency(hit: Hit, registry: Registry, day: date | None) -> Agency:
