@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
 
+from plantasks.normalizers.text import fold
+
 ROLES = ("stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "note")
 _CORE = {"stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding"}
-
-
-class _FoldTable(dict):
-    """str.translate table filled on first sight of each character: one char in, one char out."""
-
-    def __missing__(self, code: int) -> str:
-        base = unicodedata.normalize("NFD", chr(code))[0].lower()
-        self[code] = folded = "d" if base in "đð" else base
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lower-case, diacritics removed, same length as the input (so spans map back)."""
-    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True)
