@@ -17,7 +17,7 @@ from typing import Literal
 
 from plantasks.normalizers.agencies import split
 from plantasks.normalizers.agencies.match import (
-    Hit, display_name, match_exact, match_fuzzy, match_named_locality, plan_level, unknown,
+    Hit, match_exact, match_fuzzy, match_named_locality, plan_level, unknown,
 )
 from plantasks.normalizers.agencies.normalize import keyed
 from plantasks.normalizers.agencies.registry import Registry, load_registry

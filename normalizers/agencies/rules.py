@@ -43,9 +43,9 @@ class AgencyRules:
     qualifier_words: tuple[str, ...]
     mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
     tiers: tuple[str, ...]                # "cấp tỉnh", "cấp xã": a lone tier repeats the mention before
-    class_nouns: frozenset[str]
-    links: frozenset[str]
-    own_tier: tuple[str, str]             # ("cấp tỉnh", "tỉnh"): a provincial plan's own body                 # words joining two names: "và", "với", "cùng"           # bare class nouns: a run of them is one class ("Viện, Trường")
+    class_nouns: frozenset[str]           # bare class nouns: a run of them is one class ("Viện, Trường")
+    links: frozenset[str]                 # words joining two names: "và", "với", "cùng"
+    own_tier: tuple[str, str]             # ("cấp tỉnh", "tỉnh"): a provincial plan's own body
     ignored_parentheticals: frozenset[str]
     locality_words: dict[str, tuple[str, ...]]
     named_locality: NamedLocality
