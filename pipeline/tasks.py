@@ -37,7 +37,7 @@ def build_task(row: TaskRow, table: AppendixTable, table_index: int, sha256: str
         id=task_id(sha256, table, table_index, row),
         table=table.label,
         section=section,
-        area=area_of(section),
+        area=area_of(section, ctx.title),
         stt=row.stt,
         content=content,
         outputs=split_items(cells.get("outputs", "")),
