@@ -212,6 +212,12 @@ class _Assembler:
 
     def _data_row(self, row: TableRow) -> None:
         table = self.current
+        if len(row.cells) == 1 and table.columns.width >= 3 and row.cells[0].text.strip():
+            # one cell across the whole table (a readers' colspan/group row): a section title
+            self.section = sentence_case_keep(_LEADING_NUMBER.sub("", row.cells[0].text))
+            table.has_sections = True
+            self.after_break = False
+            return
         cells = self._cells_by_role(row, table.columns)
         if not any(ch.isalnum() for text in cells.values() for ch in text):
             return  # blank or ruling line between rows
