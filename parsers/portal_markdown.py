@@ -36,6 +36,10 @@ _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
 _EMPHASIS = re.compile(r"\*\*|__|\*")
 _HEADING_MARK = re.compile(r"^\s*#{1,6}\s*")
 _MAX_HEADER_CELLS = 16
+# the portal's own metadata block prints each label and its value as two cells; they are read as one
+# line "Label: value", so a value ("Thông báo") is never taken for a heading of the document
+_SITE_LABEL = re.compile(r"^(số hiệu|loại văn bản|nơi ban hành|người ký|ngày ban hành|ngày hiệu lực|tình trạng|"
+                         r"ngày công báo|số công báo|lĩnh vực|cơ quan ban hành):$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,10 @@ class _Reader:
             width = self._header_at(i)
             if width:
                 i = self._table(i, width)
+            elif _SITE_LABEL.match(self.tokens[i].text) and i + 1 < len(self.tokens):
+                value = " ".join(self.tokens[i + 1].paragraphs)
+                self.blocks.append(TextLine(f"{self.tokens[i].text} {value}".strip(), self.tokens[i].prov))
+                i += 2
             else:
                 self._text(self.tokens[i])
                 i += 1
