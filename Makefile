@@ -26,7 +26,7 @@ system-deps:
 	@bash scripts/install-system-deps.sh
 
 schema: $(STAMP)
-	$(BIN)/plantasks schema > schemas/document.schema.json
+	for name in document task run; do $(BIN)/plantasks schema $$name > schemas/$$name.schema.json; done
 
 clean:
 	rm -rf $(VENV) data/out

@@ -13,7 +13,17 @@ class PlanContext:
     district: str | None = None
     period_start: int | None = None
     period_end: int | None = None
-    reference_date: date | None = None  # the decision's (or plan's) date
+    reference_date: date | None = None  # the decision's (or plan's) date, else the user's --as-of
+
+    @property
+    def vocabulary_date(self) -> date | None:
+        """The day whose names and levels a cell is read in: the reference date, else (undated
+        draft) the first day of the plan's period. Never the day the program runs."""
+        if self.reference_date is not None:
+            return self.reference_date
+        if self.period_start is not None:
+            return date(self.period_start, 1, 1)
+        return None
 
     @property
     def single_year(self) -> int | None:

@@ -57,6 +57,7 @@ def strip_diacritics(text: str) -> str:
     return base.replace("đ", "d").replace("Đ", "D")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def match_key(text: str) -> str:
     """Key for comparing Vietnamese strings: NFC, casefolded, one tone placement, single spaces.
 
@@ -162,6 +163,7 @@ def _tone_position(nucleus: str, coda: str, style: str) -> int:
     return 0
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a plan repeats the same few thousand words: place each word's tone once
 def _place_tone_in_word(word: str, style: str) -> str:
     split = _split_tone(word)
     if split is None or split[1] is None:

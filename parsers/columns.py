@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -15,13 +15,21 @@ _CORE = {"stt", "content", "outputs", "lead", "support", "performer", "deadline"
 EXTRA = "extra"  # a column that feeds no field: its cells stay on the task under the printed header
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character: one char in, one char out."""
+
+    def __missing__(self, code: int) -> str:
+        base = unicodedata.normalize("NFD", chr(code))[0].lower()
+        self[code] = folded = "d" if base in "đð" else base
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, diacritics removed, same length as the input (so spans map back)."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)[0].lower()
-        out.append("d" if base in "đð" else base)
-    return "".join(out)
+    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,7 @@ def _phrase(key: str, phrase: str) -> tuple[int, int] | None:
     return m.span() if m else None
 
 
+@lru_cache(maxsize=1 << 14)  # header wording repeats across rows and plans
 def classify_header_cell(text: str) -> HeaderCell:
     rules, combined, exact_only = _vocabulary()
     raw = " ".join(text.split())

@@ -7,6 +7,7 @@ str, saying (as ReaderIssues) when the encoding had to be guessed.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import PurePath
 
@@ -164,11 +165,15 @@ def _utf16(data: bytes, partial: bool) -> str | None:
         return body.decode("utf-16", errors="replace") if partial else None
 
 
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:_TEXT_SNIFF_BYTES]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(_CONTROL_BYTES.findall(sample))
     return controls > len(sample) * 0.05
 
 
@@ -176,5 +181,5 @@ def _looks_textual(text: str) -> bool:
     sample = text[:_TEXT_SNIFF_BYTES]
     if "\x00" in sample:
         return False
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL_CHARS.findall(sample))
     return controls <= len(sample) * 0.05

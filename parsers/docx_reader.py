@@ -45,6 +45,8 @@ W = "{%s}" % W_NS
 
 _SLIVER_TWIPS = 200  # ~3.5 mm
 _MIN_BOMB_MEMBER_BYTES = 1024 * 1024
+_MAX_XML_NODES = 1_500_000
+_XML_CHUNK = 1 << 20
 
 
 # ---------------------------------------------------------------- entry points
@@ -53,6 +55,7 @@ _MIN_BOMB_MEMBER_BYTES = 1024 * 1024
 def read_docx(data: bytes, options) -> ParsedDocument:
     """Read a DOCX file's body into TextLines and TableRows (see the module docstring)."""
     guard_zip(data, options.max_unpacked_bytes, options.max_zip_ratio)
+    guard_xml(data, options.max_unpacked_bytes, getattr(options, "max_xml_nodes", _MAX_XML_NODES))
     body, numbering = _load_body(data)
     reader = _BodyReader(numbering=numbering)
     reader.read_container(body)
@@ -119,13 +122,37 @@ def guard_zip(data: bytes, max_unpacked_bytes: int, max_ratio: float) -> None:
     total = sum(info.file_size for info in infos)
     if total > max_unpacked_bytes:
         raise ReaderError("zip_bomb", f"the Word file unpacks to {total} bytes, more than the limit of "
-                          f"{max_unpacked_bytes}; raise --max-unpacked-bytes if you trust the file")
+                          f"{max_unpacked_bytes // 2**20} MB; raise --max-unpacked-mb if you trust the file")
     for info in infos:
         if info.file_size > _MIN_BOMB_MEMBER_BYTES and info.file_size > max_ratio * max(info.compress_size, 1):
             raise ReaderError("zip_bomb", f"the Word file member {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1, "
                               "which only archive bombs do; the file was not read")
     if any(info.flag_bits & 0x1 for info in infos):
         raise ReaderError("encrypted", "the Word file is encrypted: remove the password and save it again")
+
+
+def guard_xml(data: bytes, max_unpacked_bytes: int, max_nodes: int) -> None:
+    """Decompress the XML parts in a stream (headers can lie) and count their elements before any
+    parser builds a tree: a small file that unpacks to millions of nodes is refused, not parsed."""
+    total = nodes = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            try:
+                with archive.open(info) as member:
+                    while chunk := member.read(_XML_CHUNK):
+                        total += len(chunk)
+                        nodes += chunk.count(b"<") - chunk.count(b"</")
+                        if total > max_unpacked_bytes:
+                            raise ReaderError("zip_bomb", f"the Word file unpacks to more than the limit of "
+                                              f"{max_unpacked_bytes // 2**20} MB; raise --max-unpacked-mb if you trust the file")
+                        if nodes > max_nodes:
+                            raise ReaderError("too_complex", f"the Word file holds more than {max_nodes} XML elements "
+                                              f"(in {info.filename}); raise --max-xml-nodes if you trust the file")
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+                raise ReaderError("corrupt", "the Word file is damaged or incomplete (a part cannot be unpacked): "
+                                  "download it again or re-save it in Word") from None
 
 
 def _load_body(data: bytes):

@@ -15,6 +15,7 @@ Readers per format (each returns ParsedDocument with blocks in reading order):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from plantasks.parsers.blocks import Cell, ParsedDocument, ReaderError, ReaderIssue, TableRow, TextLine
 
@@ -24,6 +25,7 @@ class ReadOptions:
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 300
     max_unpacked_bytes: int = 500 * 1024 * 1024  # DOCX/zip members, against zip bombs
+    max_xml_nodes: int = 1_500_000  # XML elements in a DOCX, counted before parsing (tiny file, huge tree)
     ocr: bool = True
     ocr_workers: int | None = None  # None: one per core
     max_zip_ratio: float = 200.0  # uncompressed/compressed size of one zip member, against zip bombs
@@ -31,11 +33,29 @@ class ReadOptions:
     convert_timeout_s: float = 120.0  # LibreOffice .doc -> .docx conversion
 
 
+def read_limited(path: Path, options: ReadOptions = ReadOptions()) -> bytes:
+    """The file's bytes, its size checked from stat before anything is read (and again while reading,
+    for files that grow or lie about their size)."""
+    size = path.stat().st_size
+    if size > options.max_bytes:
+        raise ReaderError("too_large", _too_large(size, options))
+    with open(path, "rb") as fh:
+        data = fh.read(options.max_bytes + 1)
+    if len(data) > options.max_bytes:
+        raise ReaderError("too_large", _too_large(len(data), options))
+    return data
+
+
+def _too_large(size: int, options: ReadOptions) -> str:
+    return (f"the file is {size / 2**20:.1f} MB, more than the limit of {options.max_bytes / 2**20:.0f} MB; "
+            "raise --max-mb to read it")
+
+
 def read_document(data: bytes, name: str = "", options: ReadOptions = ReadOptions()) -> ParsedDocument:
     if not data.strip():
         raise ReaderError("empty", "the file is empty: check that the download or copy finished")
     if len(data) > options.max_bytes:
-        raise ReaderError("too_large", f"the file is {len(data)} bytes; raise --max-bytes to read it")
+        raise ReaderError("too_large", _too_large(len(data), options))
     from plantasks.parsers.detect import detect_format
 
     fmt = detect_format(data, name)

@@ -1,62 +1,133 @@
-"""Many documents -> output folder: one JSON per input, tasks.jsonl, run.json; one bad file never stops the rest."""
+"""Many documents -> one output folder that is one dataset.
+
+The folder's catalogue (pipeline.catalogue) records every document; a run
+1. walks the inputs (unreadable folders, broken links and symlink loops are reported, not skipped silently),
+2. skips documents whose bytes, tool version and vocabularies match the catalogue (`unchanged`) and
+   records inputs with the same bytes as another as `duplicate`,
+3. extracts the rest in parallel worker processes (or on a Dask cluster), streaming results back,
+4. writes each document's JSON and its catalogue row as soon as it is done (a killed run resumes),
+5. regenerates `tasks.jsonl` and `documents.jsonl` from the catalogue and writes `run.json`.
+One bad file, an unwritable output or a worker lost never stops the rest; a full disk stops the run
+cleanly with a summary.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import signal
+import stat
+import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass, field
+import uuid
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from plantasks import SCHEMA_VERSION, __version__
-from plantasks.pipeline.extract import ExtractOptions, Outcome, extract_file
-from plantasks.schemas import DocumentMeta, DocumentResult, Warning
+from plantasks.pipeline.catalogue import FINISHED, Catalogue, Row, utc_now, vocab_version
+from plantasks.pipeline.extract import ExtractOptions, extract_bytes
 
-SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".md", ".yaml", ".yml"}
+SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".md", ".yaml", ".yml", ".tmp"}
+MAX_NAME_BYTES = 180  # output names stay well under the usual 255-byte file-name limit (temp prefix/suffix included)
+SHIP_BYTES_UNDER = 16 * 2**20  # to a Dask cluster, smaller files travel as bytes; larger ones by path
 
 
-def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Files as given, folders walked (hidden files and our own outputs skipped); missing paths reported."""
-    found: list[Path] = []
-    missing: list[str] = []
+# ---------------------------------------------------------------- inputs
+
+
+def display(path: str | Path) -> str:
+    """A path as text that can always be printed and stored: undecodable bytes escaped as \\xNN."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+@dataclass
+class Inputs:
+    files: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # unreadable folders, broken links, symlink loops
+
+
+def collect_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    found = walk_inputs(paths)
+    return found.files, found.missing
+
+
+def walk_inputs(paths: Iterable[Path]) -> Inputs:
+    """Files as given, folders walked (hidden files and our own outputs skipped), following links once."""
+    out = Inputs()
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p, path))
+            _walk(path, out)
         elif path.is_file():
-            found.append(path)
+            out.files.append(path)
+        elif path.is_symlink():
+            out.problems.append(f"broken link, skipped: {display(path)}")
         else:
-            missing.append(str(path))
-    return list(dict.fromkeys(found)), missing
+            out.missing.append(display(path))
+    out.files = list(dict.fromkeys(out.files))
+    return out
 
 
-def _wanted(path: Path, root: Path) -> bool:
-    parts = path.relative_to(root).parts
-    return not any(p.startswith(".") for p in parts) and path.suffix.lower() not in SKIP_SUFFIXES
+def _walk(root: Path, out: Inputs) -> None:
+    seen: set[tuple[int, int]] = set()
+
+    def unreadable(err: OSError) -> None:
+        out.problems.append(f"cannot read folder, skipped: {display(err.filename)} ({err.strerror.lower()})")
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable, followlinks=True):
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in seen:
+            out.problems.append(f"symlink loop, skipped: {display(folder)}")
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or Path(name).suffix.lower() in SKIP_SUFFIXES:
+                continue
+            path = Path(folder, name)
+            if path.is_file():
+                out.files.append(path)
+            elif path.is_symlink():
+                out.problems.append(f"broken link, skipped: {display(path)}")
 
 
-def output_names(inputs: list[Path]) -> dict[Path, str]:
-    """NAME.EXT.json per input; inputs sharing a name get a short path hash so none overwrites another."""
-    counts: dict[str, int] = {}
-    for p in inputs:
-        counts[p.name] = counts.get(p.name, 0) + 1
-    names = {}
-    for p in inputs:
-        if counts[p.name] > 1:
-            tag = hashlib.sha1(str(p.resolve()).encode()).hexdigest()[:8]
-            names[p] = f"{p.name}.{tag}.json"
-        else:
-            names[p] = f"{p.name}.json"
-    return names
+def output_name(path: Path) -> str:
+    """NAME.EXT.json; names too long for the file system are shortened and tagged with a hash."""
+    name = display(path.name) + ".json"
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    tag = hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+    head = name.encode("utf-8")[: MAX_NAME_BYTES - 20].decode("utf-8", "ignore")
+    return f"{head}~{tag}.json"
+
+
+# ---------------------------------------------------------------- files
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+_UMASK = _umask()
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write to a temporary file beside the target, then rename: readers never see half a file.
+    The file gets the mode a plain open() would give (0666 minus the umask), not mkstemp's 0600."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
@@ -67,108 +138,465 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- one document (runs in a worker)
+
+
 @dataclass
-class DocumentReport:
-    file: str
-    output: str
-    status: str
+class Job:
+    source: str  # printable path, the document's source_file and catalogue key
+    path: str  # the real path (may hold undecodable bytes)
+    data: bytes | None = None  # bytes shipped with the job (to a Dask worker)
+
+
+@dataclass
+class Done:
+    source: str
+    sha256: str
+    status: str  # success, partial, failed, timeout
+    document_id: str
+    result_json: str
+    task_lines: str
     tasks: int
     warnings: list[dict]
     timings: dict[str, float]
     unknown_agency_rate: float | None
-    kept_previous_output: bool = False
 
 
-@dataclass
-class RunReport:
-    started: str
-    argv: list[str]
-    documents: list[DocumentReport] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return sum(d.status == "failed" for d in self.documents) + len(self.missing)
-
-    def to_json(self, seconds: float) -> str:
-        statuses: dict[str, int] = {}
-        for d in self.documents:
-            statuses[d.status] = statuses.get(d.status, 0) + 1
-        stage_totals: dict[str, float] = {}
-        for d in self.documents:
-            for k, v in d.timings.items():
-                stage_totals[k] = round(stage_totals.get(k, 0.0) + v, 4)
-        body = {
-            "plantasks_version": __version__,
-            "schema_version": SCHEMA_VERSION,
-            "started": self.started,
-            "seconds": round(seconds, 3),
-            "argv": self.argv,
-            "counts": {"documents": len(self.documents), "tasks": sum(d.tasks for d in self.documents),
-                       "warnings": sum(len(d.warnings) for d in self.documents), "missing_inputs": len(self.missing),
-                       **{f"status_{k}": v for k, v in sorted(statuses.items())}},
-            "stage_seconds": stage_totals,
-            "missing_inputs": self.missing,
-            "documents": [vars(d) for d in self.documents],
-        }
-        return json.dumps(body, ensure_ascii=False, indent=1)
+class DocumentTimeout(Exception):
+    pass
 
 
-def unknown_rate(result: DocumentResult) -> float | None:
+def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> Done:
+    """Read and extract one document; every failure is a result, never an exception."""
+    from plantasks.parsers.blocks import ReaderError
+    from plantasks.parsers.read import read_limited
+
+    data = job.data
+    try:
+        with _time_limit(timeout):
+            if data is None:
+                data = read_limited(Path(job.path), options.read)
+            outcome = extract_bytes(data, job.source, options)
+    except ReaderError as err:
+        return _failed(job, data, "failed", err.code, err.message)
+    except DocumentTimeout:
+        return _failed(job, data, "timeout", "timeout", f"gave up after {timeout:g} s; raise --timeout to let it finish")
+    except MemoryError:
+        return _failed(job, data, "failed", "out_of_memory",
+                       "ran out of memory on this document; lower --max-pages or --workers, or raise --max-mb only for trusted files")
+    except OSError as err:
+        return _failed(job, data, "failed", "unreadable", f"cannot read the file: {(err.strerror or str(err)).lower()}")
+    except Exception as err:  # noqa: BLE001 - a batch must survive any single document
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        return _failed(job, data, "failed", "internal_error",
+                       f"{type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})")
+    result = outcome.result
+    doc = result.document
+    lines = "".join(json.dumps({"document_id": doc.id, "source_file": doc.source_file, **t.model_dump(mode="json")},
+                               ensure_ascii=False) + "\n" for t in result.tasks)
+    return Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
+                [w.model_dump(mode="json", exclude_none=True) for w in result.warnings], outcome.timings,
+                unknown_rate(result))
+
+
+def _failed(job: Job, data: bytes | None, status: str, code: str, message: str) -> Done:
+    from plantasks.schemas import DocumentMeta, DocumentResult, Warning
+
+    sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_or_name(job)
+    meta = DocumentMeta(id=sha[:16], source_file=job.source, sha256=sha, status="failed")
+    result = DocumentResult(document=meta, warnings=[Warning(code=code, message=message)])
+    return Done(job.source, sha, status, meta.id, result.model_dump_json(indent=1), "", 0,
+                [{"code": code, "message": message}], {}, None)
+
+
+def _sha_or_name(job: Job) -> str:
+    try:
+        return sha256_file(Path(job.path))
+    except OSError:
+        return hashlib.sha256(job.source.encode()).hexdigest()
+
+
+class _time_limit:
+    """SIGALRM-based limit; only where signals can be used (a process's main thread)."""
+
+    def __init__(self, seconds: float | None):
+        import threading
+
+        self.seconds = seconds if seconds and threading.current_thread() is threading.main_thread() else None
+
+    def __enter__(self):
+        if self.seconds:
+            self.previous = signal.signal(signal.SIGALRM, self._expired)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc):
+        if self.seconds:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+    @staticmethod
+    def _expired(signum, frame):
+        raise DocumentTimeout()
+
+
+def unknown_rate(result) -> float | None:
     mentions = [a for t in result.tasks for a in (*t.lead, *t.support)]
     if not mentions:
         return None
     return round(sum(a.kind == "unknown" for a in mentions) / len(mentions), 4)
 
 
-def safe_extract(path: Path, options: ExtractOptions) -> Outcome:
-    """Any unexpected error becomes a failed document with the reason, never a stopped batch."""
-    try:
-        return extract_file(path, options)
-    except MemoryError:
-        return _failed(path, "out_of_memory", "ran out of memory reading this document; try --max-pages")
-    except Exception as err:  # noqa: BLE001 - a batch must survive any single document
-        where = traceback.extract_tb(err.__traceback__)[-1]
-        return _failed(path, "internal_error", f"{type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})")
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent (no traceback per worker) and run Tesseract single-threaded."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
-def _failed(path: Path, code: str, message: str) -> Outcome:
-    try:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        sha = hashlib.sha256(str(path).encode()).hexdigest()
-    meta = DocumentMeta(id=sha[:16], source_file=str(path), sha256=sha, status="failed")
-    return Outcome(DocumentResult(document=meta, warnings=[Warning(code=code, message=message)]))
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class DocumentReport:
+    file: str
+    output: str
+    status: str  # success, partial, failed, timeout, duplicate, unchanged
+    tasks: int
+    warnings: list[dict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    unknown_agency_rate: float | None = None
+    kept_previous_output: bool = False
+    duplicate_of: str | None = None
+
+
+@dataclass
+class RunReport:
+    started: str
+    argv: list[str]
+    counts: dict[str, int] = field(default_factory=dict)
+    tasks: int = 0
+    missing: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    attention: list[DocumentReport] = field(default_factory=list)  # partial, failed, timeout: for the summary
+    stopped: str = ""  # why the run stopped early (disk full, interrupted)
+    documents_file: Path | None = None  # this run's per-document lines (streamed, not kept in memory)
+
+    @property
+    def failed(self) -> int:
+        return self.counts.get("failed", 0) + self.counts.get("timeout", 0) + len(self.missing)
+
+    @property
+    def documents(self) -> list[DocumentReport]:
+        """This run's documents (read back from disk; for callers that want them all)."""
+        if not self.documents_file or not self.documents_file.exists():
+            return []
+        with open(self.documents_file, encoding="utf-8") as fh:
+            return [DocumentReport(**json.loads(line)) for line in fh]
+
+    def add(self, doc: DocumentReport, sink) -> None:
+        self.counts[doc.status] = self.counts.get(doc.status, 0) + 1
+        self.tasks += doc.tasks
+        if doc.status in ("partial", "failed", "timeout"):
+            self.attention.append(replace(doc, warnings=doc.warnings[:1], timings={}))
+        sink.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+
+
+class DiskFull(Exception):
+    pass
+
+
+class Interrupted(Exception):
+    def __init__(self, report: RunReport):
+        super().__init__("interrupted")
+        self.report = report
 
 
 def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: list[str],
-              missing: list[str] = (), progress: bool = True) -> RunReport:
+              missing: list[str] = (), progress: bool = True, workers: int | None = 1, force: bool = False,
+              timeout: float | None = None, scheduler: str | None = None, problems: list[str] = ()) -> RunReport:
+    """Process `inputs` into `out_dir`; see the module doc. Raises Interrupted on Ctrl-C (after saving)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    report = RunReport(started=datetime.now(timezone.utc).isoformat(timespec="seconds"), argv=argv, missing=list(missing))
-    names = output_names(inputs)
-    all_tasks: list[str] = []
-    for path in _progress(inputs, progress):
-        outcome = safe_extract(path, options)
-        target = out_dir / names[path]
-        kept = outcome.failed and target.exists()
-        if not kept:
-            write_atomic(target, outcome.result.model_dump_json(indent=1))
-        doc = outcome.result.document
-        all_tasks += [json.dumps({"document_id": doc.id, "source_file": doc.source_file, **t.model_dump(mode="json")},
-                                 ensure_ascii=False) for t in outcome.result.tasks]
-        report.documents.append(DocumentReport(
-            file=str(path), output=target.name, status=doc.status, tasks=len(outcome.result.tasks),
-            warnings=[w.model_dump(mode="json", exclude_none=True) for w in outcome.result.warnings],
-            timings=outcome.timings, unknown_agency_rate=unknown_rate(outcome.result), kept_previous_output=kept))
-    write_atomic(out_dir / "tasks.jsonl", "".join(line + "\n" for line in all_tasks))
-    write_atomic(out_dir / "run.json", report.to_json(time.perf_counter() - started))
+    catalogue = Catalogue(out_dir)
+    run_id = uuid.uuid4().hex[:12]
+    started_at = time.perf_counter()
+    report = RunReport(started=datetime.now(timezone.utc).isoformat(timespec="seconds"), argv=list(argv),
+                       missing=list(missing), problems=list(problems))
+    catalogue.start_run(run_id, report.started, json.dumps(report.argv, ensure_ascii=False))
+    fd, lines_path = tempfile.mkstemp(dir=out_dir, prefix=".run-", suffix=".tmp")
+    report.documents_file = Path(lines_path)
+    sink = os.fdopen(fd, "w", encoding="utf-8")
+    writer = _Writer(catalogue, out_dir, run_id, report, sink)
+    bar = _Progress(len(inputs), progress)
+    interrupted = False
+    try:
+        for gone in catalogue.forget_missing():
+            if gone.output and not catalogue.db.execute("SELECT 1 FROM outputs WHERE name = ?", (gone.output,)).fetchone():
+                (out_dir / gone.output).unlink(missing_ok=True)
+        jobs = writer.plan(inputs, force, bar)
+        if workers and workers > 1 or scheduler:
+            options = _per_worker(options, workers)
+        try:
+            if scheduler:
+                from plantasks.pipeline.cluster import run_on_cluster
+
+                results = run_on_cluster(jobs, options, scheduler)
+            elif workers and workers > 1:
+                results = _run_pool(jobs, options, workers, timeout)
+            else:
+                results = (process(job, options, timeout) for job in jobs)
+            for done in results:
+                bar.step(done.source)
+                writer.write(done)
+        except DiskFull as err:
+            report.stopped = str(err)
+    except KeyboardInterrupt:
+        interrupted = True
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the saving short
+        report.stopped = "interrupted"
+    finally:
+        bar.close()
+        sink.close()
+        try:
+            export(catalogue, out_dir)
+            counts = {"documents": sum(report.counts.values()), "tasks": report.tasks, **report.counts}
+            catalogue.finish_run(run_id, json.dumps(counts))
+            write_run_json(out_dir / "run.json", report, time.perf_counter() - started_at)
+        except OSError as err:
+            report.stopped = report.stopped or f"cannot write the run summary: {(err.strerror or str(err)).lower()}"
+        finally:
+            catalogue.close()
+    if interrupted:
+        raise Interrupted(report)
     return report
 
 
-def _progress(items: list[Path], enabled: bool):
-    if not enabled or len(items) < 2:
-        return items
-    from tqdm import tqdm
+def _per_worker(options: ExtractOptions, workers: int | None) -> ExtractOptions:
+    """OCR pages share the cores with the other documents' workers instead of each taking them all."""
+    cores = os.cpu_count() or 1
+    if options.read.ocr_workers is not None:
+        return options
+    return replace(options, read=replace(options.read, ocr_workers=max(1, cores // max(workers or 1, 1))))
 
-    return tqdm(items, desc="plans", unit="doc")
+
+def _run_pool(jobs: Iterator[Job], options: ExtractOptions, workers: int, timeout: float | None) -> Iterator[Done]:
+    """Stream jobs through a process pool, at most 2 per worker in flight (memory stays flat). A worker
+    that dies (killed, out of memory) fails only the documents it may have held; the pool is rebuilt."""
+    window = workers * 2
+    pending: dict = {}
+    retried: set[str] = set()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    jobs = iter(jobs)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(pending) < window:
+                job = next(jobs, None)
+                if job is None:
+                    exhausted = True
+                    break
+                pending[pool.submit(process, job, options, timeout)] = job
+            if not pending:
+                return
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken: list[Job] = []
+            for future in finished:
+                job = pending.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken.append(job)
+            if broken:
+                broken += list(pending.values())
+                pending.clear()
+                _stop(pool)
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+                for job in broken:
+                    if job.source in retried:
+                        yield _failed(job, None, "failed", "worker_died",
+                                      "the worker process reading this document died (out of memory or killed); "
+                                      "lower --workers or --max-pages and run again")
+                    else:
+                        retried.add(job.source)
+                        pending[pool.submit(process, job, options, timeout)] = job
+    finally:
+        _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now (documents in flight are redone next run)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.terminate()
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.join(timeout=5)
+
+
+class _Writer:
+    """The client side: decides what to do per input, then writes outputs and catalogue rows."""
+
+    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink):
+        self.catalogue, self.out_dir, self.run_id, self.report, self.sink = catalogue, out_dir, run_id, report, sink
+        self.tool, self.vocab = __version__, vocab_version()
+        self.stats: dict[str, tuple[int, int]] = {}
+        self.names: dict[str, str] = {}
+
+    def plan(self, inputs: list[Path], force: bool, bar: "_Progress") -> Iterator[Job]:
+        """Yields the jobs to run; records unchanged and duplicate inputs on the way."""
+        sources = {display(p.absolute()): p for p in inputs}
+        self.names = self.catalogue.reserve_outputs({s: output_name(p) for s, p in sources.items()})
+        seen: dict[str, str] = {}
+        for source, path in sources.items():
+            job = Job(source, str(path.absolute()))
+            try:
+                st = os.stat(path)
+            except OSError:
+                yield job  # the worker says why it cannot read it
+                continue
+            self.stats[source] = (st.st_size, st.st_mtime_ns)
+            old = self.catalogue.get(source)
+            current = old is not None and old.tool_version == self.tool and old.vocab_version == self.vocab \
+                and (old.status in FINISHED or old.status == "duplicate")
+            if current and not force and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
+                sha = old.sha256
+            else:
+                try:
+                    sha = sha256_file(path)
+                except OSError:
+                    yield job
+                    continue
+            if current and not force and old.sha256 == sha:
+                if (old.size, old.mtime_ns) != (st.st_size, st.st_mtime_ns):
+                    self.catalogue.touch(source, st.st_size, st.st_mtime_ns)
+                if old.status != "duplicate" or self.catalogue.get(old.duplicate_of or "") is not None:
+                    bar.step(source)
+                    self.report.add(DocumentReport(source, old.output, "unchanged", 0, duplicate_of=old.duplicate_of), self.sink)
+                    seen.setdefault(sha, old.duplicate_of or source)
+                    continue
+            original = seen.get(sha) or self.catalogue.original_of(sha, source)
+            if original and original != source:
+                self._duplicate(source, sha, original)
+                bar.step(source)
+                continue
+            seen[sha] = source
+            yield job
+
+    def _duplicate(self, source: str, sha: str, original: str) -> None:
+        size, mtime = self.stats.get(source, (-1, -1))
+        self.catalogue.record(Row(source, sha, size, mtime, self.tool, self.vocab, "duplicate", original, "", "", 0, 0,
+                                  f"same bytes as {original}", "", utc_now(), self.run_id), None)
+        self.report.add(DocumentReport(source, "", "duplicate", 0, duplicate_of=original), self.sink)
+
+    def write(self, done: Done) -> None:
+        name = self.names.get(done.source) or output_name(Path(done.source))
+        target = self.out_dir / name
+        old = self.catalogue.get(done.source)
+        keep = done.status not in FINISHED and old is not None and old.status in FINISHED
+        message = f"{done.warnings[0]['code']}: {done.warnings[0]['message']}" if done.warnings else ""
+        if not keep:
+            try:
+                write_atomic(target, done.result_json)
+            except OSError as err:
+                self._unwritable(done, name, err)
+                return
+        size, mtime = self.stats.get(done.source, (-1, -1))
+        row = Row(done.source, done.sha256, size, mtime, self.tool, self.vocab, done.status, None, name, done.document_id,
+                  done.tasks, len(done.warnings), message, "", utc_now(), self.run_id)
+        self.catalogue.record(row, done.task_lines if done.status in FINISHED else None)
+        self.report.add(DocumentReport(done.source, name, done.status, done.tasks, done.warnings, done.timings,
+                                       done.unknown_agency_rate, kept_previous_output=keep), self.sink)
+
+    def _unwritable(self, done: Done, name: str, err: OSError) -> None:
+        reason = (err.strerror or str(err)).lower()
+        code = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EROFS: "read_only",
+                errno.EACCES: "permission_denied", errno.EPERM: "permission_denied"}.get(err.errno, "write_error")
+        message = f"cannot write {name} in {display(self.out_dir)}: {reason}"
+        warning = [{"code": code, "message": message}]
+        self.report.add(DocumentReport(done.source, name, "failed", 0, warning, done.timings), self.sink)
+        if code == "disk_full":
+            raise DiskFull(f"the disk holding {display(self.out_dir)} is full: free some space and run the same "
+                           "command again (finished documents are kept)")
+
+
+def export(catalogue: Catalogue, out_dir: Path) -> None:
+    """tasks.jsonl and documents.jsonl for the whole folder, regenerated from the catalogue."""
+    from plantasks.schemas import CatalogueRow
+
+    write_lines_atomic(out_dir / "tasks.jsonl", catalogue.task_lines())
+    write_lines_atomic(out_dir / "documents.jsonl",
+                       (CatalogueRow(**asdict(r)).model_dump_json() + "\n" for r in catalogue.rows()))
+
+
+def write_run_json(path: Path, report: RunReport, seconds: float) -> None:
+    """run.json: the last run, its documents streamed from the run's line file (never all in memory)."""
+    head = {
+        "plantasks_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "vocab_version": vocab_version(),
+        "started": report.started,
+        "seconds": round(seconds, 3),
+        "argv": report.argv,
+        "stopped": report.stopped or None,
+        "counts": {"documents": sum(report.counts.values()), "tasks": report.tasks,
+                   "missing_inputs": len(report.missing), **{f"status_{k}": v for k, v in sorted(report.counts.items())}},
+        "missing_inputs": report.missing,
+        "input_problems": report.problems,
+    }
+
+    def lines() -> Iterator[str]:
+        yield json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "documents": [\n'
+        first = True
+        if report.documents_file and report.documents_file.exists():
+            with open(report.documents_file, encoding="utf-8") as fh:
+                for line in fh:
+                    yield ("" if first else ",\n") + "  " + line.rstrip("\n")
+                    first = False
+        yield "\n ]\n}\n"
+
+    try:
+        write_lines_atomic(path, lines())
+    finally:
+        if report.documents_file:
+            report.documents_file.unlink(missing_ok=True)
+
+
+class _Progress:
+    """tqdm bar naming the file just finished; silent when disabled or for a single input."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.bar = None
+        if enabled and total > 1:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="plans", unit="doc", file=sys.stderr)
+
+    def step(self, source: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(Path(source).name[-40:], refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

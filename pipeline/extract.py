@@ -20,6 +20,9 @@ from plantasks.schemas import DocumentMeta, DocumentResult, TaskSource, Warning
 
 @dataclass(frozen=True)
 class ExtractOptions:
+    """How to extract: `read` (size/page limits, OCR), `as_of` (report each agency's successor valid on
+    that date), `corrections` (a corrections store whose live corrections are re-applied, when it exists)."""
+
     read: ReadOptions = ReadOptions()
     as_of: date | None = None
     corrections: Path | None = None  # corrections store to re-apply, when it exists
@@ -67,7 +70,7 @@ def extract_bytes(data: bytes, source_file: str, options: ExtractOptions = Extra
         assembly = assemble_tables(parsed.blocks)
     with timer.stage("metadata"):
         meta, meta_warnings = document_meta(base, parsed, assembly)
-    ctx = plan_context(meta)
+    ctx = plan_context(meta, options.as_of)
     with timer.stage("tasks"):
         tasks = build_tasks(assembly.tables, sha, source_file, ctx, options.as_of)
     warnings = reader_warnings(parsed) + meta_warnings + assembly_warnings(assembly, tasks)
@@ -90,10 +93,11 @@ def document_meta(base: DocumentMeta, parsed: ParsedDocument, assembly: Assembly
     return DocumentMeta.model_validate(meta.model_dump()), notes
 
 
-def plan_context(meta: DocumentMeta) -> PlanContext:
+def plan_context(meta: DocumentMeta, as_of: date | None = None) -> PlanContext:
+    """Time-dependent rules read the plan's own date, else the date the user gave (--as-of)."""
     return PlanContext(level=meta.level, province=meta.province, district=meta.district,
                        period_start=meta.period_start, period_end=meta.period_end,
-                       reference_date=meta.decision_date or meta.plan_date)
+                       reference_date=meta.decision_date or meta.plan_date or as_of)
 
 
 def reader_warnings(parsed: ParsedDocument) -> list[Warning]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from plantasks.normalizers.agencies import resolve_agencies
 from plantasks.normalizers.areas import classify_area
@@ -11,9 +12,15 @@ from plantasks.normalizers.deadlines import normalize_deadline
 from plantasks.schemas import Agency, Deadline
 
 
+# Cells repeat across rows and plans ("Thường xuyên", "Sở Nội vụ"): each distinct (cell, plan context)
+# is normalised once per process; callers get fresh copies, never the cached objects.
+_normalize_deadline = lru_cache(maxsize=1 << 15)(normalize_deadline)
+_resolve_agencies = lru_cache(maxsize=1 << 15)(resolve_agencies)
+
+
 def deadline_of(cell: str, ctx: PlanContext) -> tuple[Deadline, list[str]]:
-    res = normalize_deadline(cell, ctx)
-    return Deadline(raw=res.raw, items=res.items), list(res.flags)
+    res = _normalize_deadline(cell, ctx)
+    return Deadline(raw=res.raw, items=[i.model_copy() for i in res.items]), list(res.flags)
 
 
 def agencies_of(cells: dict[str, str], ctx: PlanContext, as_of: date | None) -> tuple[list[Agency], list[Agency], list[str]]:
@@ -24,9 +31,9 @@ def agencies_of(cells: dict[str, str], ctx: PlanContext, as_of: date | None) -> 
         cell = cells.get(column, "")
         if not cell.strip():
             continue
-        res = resolve_agencies(cell, column, ctx, as_of)
-        lead += res.lead
-        support += res.support
+        res = _resolve_agencies(cell, column, ctx, as_of)
+        lead += [a.model_copy() for a in res.lead]
+        support += [a.model_copy() for a in res.support]
         flags += res.flags
     return _unique(lead), _unique(support), flags
 
@@ -41,5 +48,6 @@ def _unique(agencies: list[Agency]) -> list[Agency]:
     return out
 
 
+@lru_cache(maxsize=1 << 12)
 def area_of(section: str) -> str:
     return classify_area(section) if section else "other"

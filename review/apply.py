@@ -37,7 +37,7 @@ def apply_corrections(result: DocumentResult, store_path: Path) -> DocumentResul
     path = Path(store_path)
     if not path.exists():
         return result.model_copy(deep=True)
-    store = CorrectionStore(path)
+    store = CorrectionStore(path, read_only=True)  # applying only reads: a read-only store works too
     corrections = store.for_document(result.document.sha256, document_name(result.document.source_file))
     return apply_correction_list(result, corrections)
 

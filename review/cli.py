@@ -10,20 +10,17 @@ import argparse
 import json
 import os
 import sys
-import threading
-import webbrowser
 from pathlib import Path
 
 from plantasks.review.store import STATUSES, CorrectionStore, StoreError, default_store_path
 
 
 def register(subparsers) -> None:
+    from plantasks.pipeline.service import add_arguments
+
     rv = subparsers.add_parser("review", help="open the review page for an output folder")
-    rv.add_argument("dir", type=Path, metavar="DIR", help="output folder of `plantasks extract`")
-    rv.add_argument("--port", type=int, default=8765, help="local port (0: any free port; default 8765)")
-    rv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
+    add_arguments(rv)
     rv.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    rv.add_argument("--corrections", type=Path, metavar="FILE", help="corrections store (default DIR/corrections.sqlite)")
     rv.set_defaults(func=cmd_review)
 
     ex = subparsers.add_parser("export", help="write the tasks of an output folder to a spreadsheet for review")
@@ -71,25 +68,9 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from plantasks.review.server import ReviewApp, make_server
+    from plantasks.pipeline.service import cmd_serve
 
-    if not args.dir.is_dir():
-        return _fail(f"no such folder: {args.dir} (run `plantasks extract ... --out {args.dir}` first)")
-    try:
-        server = make_server(ReviewApp(args.dir, _store_path(args, args.dir)), args.host, args.port)
-    except (OSError, StoreError) as exc:
-        return _fail(f"cannot start the review page: {exc} (try --port 0)")
-    url = f"http://{args.host}:{server.server_address[1]}/"
-    print(f"Review page: {url}  (Ctrl+C to stop)", file=sys.stderr)
-    if not args.no_browser:
-        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return cmd_serve(args, open_browser=not args.no_browser)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

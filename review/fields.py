@@ -148,3 +148,36 @@ def labels() -> dict[str, dict[str, str]]:
     """Vietnamese labels for areas, deadline kinds and field names (data/labels.yaml)."""
     path = Path(__file__).parent / "data" / "labels.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def flag_label(code: str) -> str:
+    """The Vietnamese label of a task flag; an unlisted code falls back to its family, then to "Cần xem"."""
+    flags = labels()["flags"]
+    if code in flags:
+        return flags[code]
+    family = {"agency_": "lead", "deadline_": "deadline"}
+    for prefix, field_name in family.items():
+        if code.startswith(prefix):
+            return f"{labels()['fields'][field_name]}: cần xem ({code})"
+    return f"{flags['unknown']} ({code})"
+
+
+def describe_deadline(items: list[dict]) -> str:
+    """Every normalized item in Vietnamese: kind, dates, recurrence and the words it was read from."""
+    kinds, recurrences = labels()["deadline_kinds"], labels()["recurrences"]
+    parts = []
+    for item in items or []:
+        text = kinds.get(item.get("kind"), item.get("kind") or "")
+        rec = [recurrences.get(r, r) for r in item.get("recurrence") or []]
+        if rec:
+            text += " " + ", ".join(rec)
+        if item.get("start") and item.get("due") and item["start"] != item["due"]:
+            text += f" {item['start']} → {item['due']}"
+        elif item.get("due"):
+            text += f" {item['due']}"
+        if item.get("label"):
+            text += f" ({item['label']})"
+        if item.get("raw"):
+            text += f": «{item['raw']}»"
+        parts.append(text)
+    return "; ".join(parts)

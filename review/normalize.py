@@ -7,6 +7,7 @@ failing normalizer; callers get None (or the input unchanged) and carry on.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import unicodedata
 from collections.abc import Iterable
@@ -169,17 +170,31 @@ def _search_keys(text: str) -> set[str]:
 
 def suggest_names(prefix: str, extra: Iterable[str] = (), limit: int = 15) -> list[str]:
     """Canonical names whose name or an alias starts with `prefix` (or has a word starting so), registry first."""
-    queries = _search_keys(prefix)
-    if not queries:
-        return []
-    pool = registry_forms()
-    for name in extra:
-        pool.setdefault(name, [name])
-    starts, words = [], []
-    for name, forms in pool.items():
-        keys = {k for form in forms for k in _search_keys(form)}
-        if any(k.startswith(q) for k in keys for q in queries):
-            starts.append(name)
-        elif any(f" {q}" in f" {k}" for k in keys for q in queries):
-            words.append(name)
-    return (starts + words)[:limit]
+    return NameIndex(extra).suggest(prefix, limit)
+
+
+@functools.cache
+def _registry_keys() -> dict[str, frozenset[str]]:
+    return {name: frozenset(k for form in forms for k in _search_keys(form)) for name, forms in registry_forms().items()}
+
+
+class NameIndex:
+    """The search keys of the registry's names and some extra names, computed once (suggestions as you type)."""
+
+    def __init__(self, extra: Iterable[str] = ()):
+        self.keys = dict(_registry_keys())
+        for name in extra:
+            if name not in self.keys:
+                self.keys[name] = frozenset(_search_keys(name))
+
+    def suggest(self, prefix: str, limit: int = 15) -> list[str]:
+        queries = _search_keys(prefix)
+        if not queries:
+            return []
+        starts, words = [], []
+        for name, keys in self.keys.items():
+            if any(k.startswith(q) for k in keys for q in queries):
+                starts.append(name)
+            elif any(f" {q}" in f" {k}" for k in keys for q in queries):
+                words.append(name)
+        return (starts + words)[:limit]

@@ -1,132 +1,273 @@
-"""`plantasks review DIR`: a local review page (standard library HTTP server, one static page, a JSON API).
+"""What the review page and the service API read and write, as plain methods over one output folder.
 
-The server reads the per-document JSON an `extract` wrote into DIR, undoes the corrections that run
-applied (so withdrawals show at once), re-applies the live ones from DIR/corrections.sqlite, and
-serves the result. Saving writes corrections, one transaction per save; the JSON files are never
-rewritten here: the next `plantasks extract` applies the corrections.
+`ReviewApp` keeps an index of the folder in memory: each DOC.json an `extract` wrote, the corrections
+that run applied undone (so withdrawals show at once) and the store's live ones re-applied. A document
+is re-read only when its file changed, and its view recomputed only when its file or its corrections
+changed, so listing 600 documents or suggesting an agency name does not re-read the folder. Each task
+carries a `version` (a hash of what the analyst sees) and an `updated` time (when the service first saw
+that version), kept in a small SQLite index next to the store; saving against an old version is refused.
+The HTTP layer lives in `plantasks.pipeline.service`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
-from plantasks.review.apply import Conflict, document_name
+from plantasks.review.apply import Conflict, apply_with_conflicts, document_name, restore_extracted
 from plantasks.review.edits import Deletion, NewTask, TaskEdit, corrections_for
-from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, agency_names, labels
-from plantasks.review.normalize import normalize_deadline_text, plan_context, suggest_names
-from plantasks.review.outputs import extracted, read_output, review_view
-from plantasks.review.store import ACTIVE, WITHDRAWN, CorrectionStore, default_store_path
+from plantasks.review.fields import (
+    ACCEPTED, CONFLICT_FLAG, EDITABLE_FIELDS, agency_names, comparable, describe_deadline, labels,
+)
+from plantasks.review.normalize import NameIndex, normalize_deadline_text, plan_context
+from plantasks.review.outputs import read_output
+from plantasks.review.store import ACTIVE, WITHDRAWN, Correction, CorrectionStore, default_store_path
 from plantasks.schemas import DocumentResult
 
-STATIC = Path(__file__).parent / "static"
 LOW_CONFIDENCE = 0.8
 PAGE_SCALE = 2.0  # 144 dpi: sharp when zoomed on a laptop screen, still quick to send
 PAGE_CACHE = 24
 SOURCE_CONTEXT = 6
-LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
-STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+INDEX_NAME = ".plantasks-index.sqlite"
 
 
 class ApiError(Exception):
-    def __init__(self, status: HTTPStatus, message: str):
+    def __init__(self, status: HTTPStatus, message: str, detail: Any = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.detail = detail
 
 
 @dataclass
-class _Loaded:
+class _Doc:
     path: Path
-    mtime: float
-    extracted: DocumentResult
+    stamp: tuple[int, int]
+    extracted: DocumentResult | None = None
+    restored: bool = False  # the corrections the writing run applied are undone
+    signature: tuple | None = None
+    view: DocumentResult | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
+    tasks: list[dict] = field(default_factory=list)  # the view's tasks as JSON, with version and updated
+
+
+def utc_stamp() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def task_version(task: dict) -> str:
+    """A hash of the fields an analyst sees and may change: equal versions mean nobody changed the task."""
+    seen = {f: comparable(f, task.get(f)) for f in EDITABLE_FIELDS}
+    seen["corrected"] = sorted(task.get("corrected") or [])
+    seen["flags"] = sorted(task.get("flags") or [])
+    return hashlib.sha256(json.dumps(seen, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:12]
+
+
+class _Versions:
+    """(document, task) -> (version, updated): when the service first saw each version of each task."""
+
+    def __init__(self, path: Path | None):
+        try:
+            self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
+            self.db.execute("CREATE TABLE IF NOT EXISTS task_versions (doc TEXT, task TEXT, version TEXT,"
+                            " updated TEXT, PRIMARY KEY (doc, task))")
+        except sqlite3.Error:  # a read-only output folder: keep the index in memory
+            self.db = sqlite3.connect(":memory:", check_same_thread=False)
+            self.db.execute("CREATE TABLE task_versions (doc TEXT, task TEXT, version TEXT, updated TEXT,"
+                            " PRIMARY KEY (doc, task))")
+
+    def stamp(self, doc_id: str, tasks: list[dict]) -> None:
+        known = dict(((t, (v, u)) for t, v, u in
+                      self.db.execute("SELECT task, version, updated FROM task_versions WHERE doc = ?", (doc_id,))))
+        now = utc_stamp()
+        changed = []
+        for task in tasks:
+            version = task_version(task)
+            old = known.get(task["id"])
+            updated = old[1] if old and old[0] == version else now
+            if old is None or old[0] != version:
+                changed.append((doc_id, task["id"], version, updated))
+            task["version"], task["updated"] = version, updated
+        if changed:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO task_versions VALUES (?, ?, ?, ?)", changed)
 
 
 class ReviewApp:
-    """Everything the page asks for, as plain methods (the HTTP layer only routes)."""
+    """Everything the review page and the service ask for, as plain methods (the HTTP layer only routes)."""
 
-    def __init__(self, out_dir: Path, store_path: Path | None = None):
+    def __init__(self, out_dir: Path, store_path: Path | None = None, source_roots: tuple[Path, ...] = ()):
         self.out_dir = Path(out_dir)
         self.store = CorrectionStore(store_path or default_store_path(self.out_dir))
-        self._lock = threading.Lock()
-        self._docs: dict[str, _Loaded] = {}
+        self.roots = _source_roots(self.out_dir, source_roots)
+        self._lock = threading.RLock()
+        self._pdf_lock = threading.Lock()
+        self._docs: dict[Path, _Doc] = {}
+        self._by_id: dict[str, _Doc] = {}
+        self._store_stamp: tuple = ()
+        self._corrections: list[Correction] = []
+        self._by_sha: dict[str, list[Correction]] = {}
+        self._by_name: dict[str, list[Correction]] = {}
+        self._names: NameIndex | None = None
         self._pages: dict[tuple[str, int], bytes] = {}
         self._parsed: dict[str, list | None] = {}
+        self._sources: dict[str, Path | None] = {}
+        index = self.out_dir / INDEX_NAME
+        self._versions = _Versions(index if self.out_dir.is_dir() else None)
 
-    # documents -------------------------------------------------------------------------------
-    def _scan(self) -> dict[str, _Loaded]:
+    # the folder index ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the files and corrections that changed since the last request (a stat per file)."""
         with self._lock:
-            seen = {}
+            stamp = _file_stamp(self.store.path), _file_stamp(self.store.path.with_name(self.store.path.name + "-wal"))
+            store_changed = stamp != self._store_stamp
+            if store_changed:
+                self._corrections = self.store.all(None)
+                self._by_sha, self._by_name = {}, {}
+                for c in self._corrections:
+                    self._by_sha.setdefault(c.doc_sha256, []).append(c)
+                    if c.document:
+                        self._by_name.setdefault(c.document, []).append(c)
+                self._store_stamp = stamp
+                self._names = None
+            seen: dict[Path, _Doc] = {}
             for path in sorted(self.out_dir.glob("*.json")):
-                mtime = path.stat().st_mtime
-                cached = next((d for d in self._docs.values() if d.path == path and d.mtime == mtime), None)
-                if cached is None:
+                st = _file_stamp(path)
+                doc = self._docs.get(path)
+                if doc is None or doc.stamp != st:
                     result = read_output(path)
                     if result is None:
                         continue
-                    cached = _Loaded(path, mtime, extracted(result, self.store))
-                seen[cached.extracted.document.id] = cached
+                    doc = _Doc(path, st, extracted=result)
+                seen[path] = doc
+            files_changed = seen.keys() != self._docs.keys() or any(seen[p] is not self._docs[p] for p in seen)
+            if not (files_changed or store_changed):
+                return
+            self._names = None
             self._docs = seen
-            return dict(seen)
+            by_id = {}
+            for doc in seen.values():
+                self._ensure(doc)
+                by_id[doc.view.document.id] = doc
+            self._by_id = by_id
 
-    def _loaded(self, doc_id: str) -> _Loaded:
-        loaded = self._docs.get(doc_id)
-        if loaded is None or not _unchanged(loaded):
-            loaded = self._scan().get(doc_id)
-        if loaded is None:
-            raise ApiError(HTTPStatus.NOT_FOUND, f"no document {doc_id!r} in {self.out_dir}")
-        return loaded
+    def _history(self, meta) -> list[Correction]:
+        name = document_name(meta.source_file)
+        found = {c.id: c for c in (*self._by_sha.get(meta.sha256, ()), *self._by_name.get(name, ()))}
+        return [found[k] for k in sorted(found)]
+
+    def _ensure(self, doc: _Doc) -> None:
+        """Compute the document's view when its file or its corrections changed since the last time."""
+        history = self._history(doc.extracted.document)
+        signature = tuple((c.id, c.status) for c in history)
+        if doc.view is not None and signature == doc.signature:
+            return
+        if not doc.restored:
+            doc.extracted, doc.restored = restore_extracted(doc.extracted, history), True
+        doc.signature = signature
+        doc.view, doc.conflicts = apply_with_conflicts(doc.extracted, [c for c in history if c.status == ACTIVE])
+        doc.tasks = doc.view.model_dump(mode="json")["tasks"]
+        self._versions.stamp(doc.view.document.id, doc.tasks)
+
+    def _doc(self, doc_id: str) -> _Doc:
+        self.refresh()
+        doc = self._by_id.get(doc_id)
+        if doc is None:
+            raise ApiError(HTTPStatus.NOT_FOUND, f"không có văn bản {doc_id!r} trong thư mục kết quả")
+        return doc
 
     def _view(self, doc_id: str) -> tuple[DocumentResult, list[Conflict]]:
-        return review_view(self._loaded(doc_id).extracted, self.store)
+        doc = self._doc(doc_id)
+        return doc.view, doc.conflicts
+
+    def all_docs(self) -> list[_Doc]:
+        self.refresh()
+        return list(self._by_id.values())
+
+    # documents -------------------------------------------------------------------------------
+    def summary(self, doc: _Doc) -> dict:
+        meta = doc.view.document
+        tasks = doc.tasks
+        return {
+            "id": meta.id, "file": doc.path.name, "source_file": meta.source_file, "title": meta.title,
+            "number": meta.decision_number or meta.plan_number, "date": _iso(meta.decision_date or meta.plan_date),
+            "issuer": meta.issuer, "label": document_label(meta, doc.path.name),
+            "format": meta.format, "status": meta.status, "tasks": len(tasks),
+            "flagged": sum(_needs_look(t) for t in tasks),
+            "accepted": sum(ACCEPTED in t["corrected"] for t in tasks), "conflicts": len(doc.conflicts),
+            "updated": max((t["updated"] for t in tasks), default=None),
+        }
 
     def documents(self) -> list[dict]:
-        out = []
-        for doc_id, loaded in sorted(self._scan().items(), key=lambda kv: kv[1].path.name):
-            view, conflicts = self._view(doc_id)
-            meta = view.document
-            out.append({
-                "id": doc_id, "file": loaded.path.name, "source_file": meta.source_file, "title": meta.title,
-                "format": meta.format, "status": meta.status, "tasks": len(view.tasks),
-                "flagged": sum(bool(t.flags) or t.confidence < LOW_CONFIDENCE for t in view.tasks),
-                "accepted": sum(ACCEPTED in t.corrected for t in view.tasks), "conflicts": len(conflicts),
-            })
-        return out
+        docs = sorted(self.all_docs(), key=lambda d: (document_label(d.view.document, d.path.name).casefold(), d.path.name))
+        return [self.summary(d) for d in docs]
 
     def document(self, doc_id: str) -> dict:
-        view, conflicts = self._view(doc_id)
-        meta = view.document
-        history = self.store.for_document(meta.sha256, document_name(meta.source_file), statuses=None)
-        tasks = view.model_dump(mode="json")["tasks"]
+        doc = self._doc(doc_id)
+        meta = doc.view.document
+        history = self._history(meta)
+        tasks = doc.tasks
         return {
-            "document": view.document.model_dump(mode="json"),
+            "document": meta.model_dump(mode="json"),
+            "label": document_label(meta, doc.path.name),
             "tasks": tasks,
             "order": review_order(tasks),
-            "warnings": [w.model_dump(mode="json") for w in view.warnings if w.code != "correction_conflict"],
-            "conflicts": [{**c.correction.to_json(), "task_id": c.task_id, "message": c.message} for c in conflicts],
+            "warnings": [w.model_dump(mode="json") for w in doc.view.warnings if w.code != "correction_conflict"],
+            "conflicts": [{**c.correction.to_json(), "task_id": c.task_id, "message": c.message} for c in doc.conflicts],
             "history": [c.to_json() for c in history],
             "low_confidence": LOW_CONFIDENCE,
         }
+
+    def queue(self, document: str | None = None, flag: str | None = None, agency: str | None = None,
+              area: str | None = None, q: str | None = None, limit: int = 300) -> dict:
+        """Tasks of the whole folder that need a look first (conflicts, flags, low confidence), filtered."""
+        rows = []
+        needle = (q or "").casefold().strip()
+        agency_needle = (agency or "").casefold().strip()
+        for doc in self.all_docs():
+            meta = doc.view.document
+            if document and meta.id != document:
+                continue
+            label = document_label(meta, doc.path.name)
+            for i, t in enumerate(doc.tasks):
+                if flag and flag not in t["flags"] and not (flag == "low_confidence" and t["confidence"] < LOW_CONFIDENCE):
+                    continue
+                if area and t["area"] != area:
+                    continue
+                names = agency_names(t["lead"]) + agency_names(t["support"])
+                if agency_needle and not any(agency_needle in n.casefold() for n in names):
+                    continue
+                if needle and needle not in " ".join([t["stt"], t["content"], *names]).casefold():
+                    continue
+                rows.append((_rank(t), label, i, doc, t))
+        rows.sort(key=lambda r: r[:3])
+        items = [{"doc": d.view.document.id, "doc_label": label, "id": t["id"], "stt": t["stt"], "table": t["table"],
+                  "content": t["content"][:200], "flags": t["flags"], "confidence": t["confidence"],
+                  "corrected": t["corrected"], "area": t["area"], "lead": agency_names(t["lead"]),
+                  "unknown_agency": any(a["match"] == "none" and not a["id"] for a in t["lead"] + t["support"])}
+                 for _, label, _, d, t in rows[:limit]]
+        return {"total": len(rows), "items": items}
 
     # source ----------------------------------------------------------------------------------
     def source(self, doc_id: str, task_id: str) -> dict:
         view, _ = self._view(doc_id)
         task = next((t for t in view.tasks if t.id == task_id), None)
         if task is None:
-            raise ApiError(HTTPStatus.NOT_FOUND, f"no task {task_id!r}")
+            raise ApiError(HTTPStatus.NOT_FOUND, f"không có nhiệm vụ {task_id!r}")
         src = task.source
-        path = self.source_path(view.document.source_file if not src.file else src.file)
+        name = src.file or view.document.source_file
+        path = self.source_path(name)
         fmt = view.document.format or ""
         if path is None:
-            return {"kind": "none", "reason": f"không tìm thấy tệp nguồn {src.file or view.document.source_file}"}
+            return {"kind": "none", "reason": f"không tìm thấy tệp nguồn {name} trong các thư mục được phép"}
         if fmt in ("pdf", "scanned_pdf") or path.suffix.lower() == ".pdf":
             if src.page is None:
                 return {"kind": "none", "reason": "nhiệm vụ không có số trang"}
@@ -160,27 +301,45 @@ class ReviewApp:
         return blocks
 
     def source_path(self, name: str | None) -> Path | None:
+        """The source file a output names, found relative to the output folder or the allowed folders even
+        after the whole tree moved, and only when it resolves under one of them (never /etc/passwd)."""
         if not name:
             return None
-        given = Path(name)
-        candidates = [given] if given.is_absolute() else [Path.cwd() / given, self.out_dir / given,
-                                                          self.out_dir.parent / given, self.out_dir / given.name]
-        return next((p for p in candidates if p.is_file()), None)
+        if name in self._sources:
+            return self._sources[name]
+        given = PurePath(name)
+        parts = given.parts[1:] if given.is_absolute() else given.parts
+        candidates = [Path(given)] if given.is_absolute() else []
+        bases = [self.out_dir, self.out_dir.parent, *self.roots, Path.cwd()]
+        candidates += [base.joinpath(*parts[i:]) for base in bases for i in range(len(parts))]
+        found = None
+        for candidate in candidates:
+            try:
+                resolved = candidate.resolve()
+            except (OSError, RuntimeError):
+                continue
+            if resolved.is_file() and any(resolved.is_relative_to(root) for root in self.roots):
+                found = resolved
+                break
+        self._sources[name] = found
+        return found
 
     def _pdf_path(self, doc_id: str) -> Path:
         view, _ = self._view(doc_id)
         files = [t.source.file for t in view.tasks if t.source.file] + [view.document.source_file]
         path = self.source_path(files[0])
         if path is None:
-            raise ApiError(HTTPStatus.NOT_FOUND, "the source PDF is not where the output says")
+            raise ApiError(HTTPStatus.NOT_FOUND, "không tìm thấy tệp PDF nguồn trong các thư mục được phép")
         return path
 
     def _page_size(self, path: Path, page: int) -> tuple[float, float]:
         import pypdfium2 as pdfium
 
-        with self._lock:
+        with self._pdf_lock:
             pdf = pdfium.PdfDocument(str(path))
             try:
+                if not 1 <= page <= len(pdf):
+                    raise ApiError(HTTPStatus.NOT_FOUND, f"trang {page} không có trong tệp PDF ({len(pdf)} trang)")
                 return tuple(pdf[page - 1].get_size())
             finally:
                 pdf.close()
@@ -190,7 +349,7 @@ class ReviewApp:
         if key in self._pages:
             return self._pages[key]
         path = self._pdf_path(doc_id)
-        png = render_page(path, page, PAGE_SCALE, self._lock)
+        png = render_page(path, page, PAGE_SCALE, self._pdf_lock)
         with self._lock:
             if len(self._pages) >= PAGE_CACHE:
                 self._pages.pop(next(iter(self._pages)))
@@ -198,66 +357,130 @@ class ReviewApp:
         return png
 
     # normalizers -----------------------------------------------------------------------------
-    def agencies(self, prefix: str, doc_id: str | None) -> list[str]:
-        seen: list[str] = []
-        for loaded in self._docs.values() or self._scan().values():
-            for task in loaded.extracted.tasks:
-                seen += [a.name for a in (*task.lead, *task.support) if a.match != "none" or a.id]
-        for c in self.store.all((ACTIVE,)):
-            if c.field in ("lead", "support"):
-                seen += agency_names(c.after)
-        return suggest_names(prefix, dict.fromkeys(seen))
+    def agencies(self, prefix: str, doc_id: str | None = None) -> list[str]:
+        self.refresh()
+        with self._lock:
+            if self._names is None:
+                seen: list[str] = []
+                for doc in self._by_id.values():
+                    for task in doc.tasks:
+                        seen += [a["name"] for a in (*task["lead"], *task["support"]) if a["match"] != "none" or a["id"]]
+                for c in self._corrections:
+                    if c.status == ACTIVE and c.field in ("lead", "support"):
+                        seen += agency_names(c.after)
+                self._names = NameIndex(dict.fromkeys(seen))
+            names = self._names
+        return names.suggest(prefix)
 
     def deadline(self, doc_id: str, text: str) -> dict:
-        meta = self._loaded(doc_id).extracted.document.model_dump(mode="json")
+        meta = self._doc(doc_id).view.document.model_dump(mode="json")
         items = normalize_deadline_text(text, plan_context(meta))
-        return {"available": items is not None, "items": items or []}
+        return {"available": items is not None, "items": items or [], "text": describe_deadline(items or [])}
 
     # saving ----------------------------------------------------------------------------------
-    def save(self, payload: dict) -> dict:
-        doc_id = _required(payload, "doc")
-        view, _ = self._view(doc_id)
-        who = str(payload.get("who") or "").strip()
-        note = str(payload.get("note") or "")
-        edits = [TaskEdit(e["task"], dict(e.get("fields") or {}), e.get("accepted"), note)
-                 for e in payload.get("edits") or []]
-        added = [NewTask(a.get("after"), dict(a.get("fields") or {}), note) for a in payload.get("added") or []]
-        deleted = [Deletion(t, note) for t in payload.get("deleted") or []]
-        batch = corrections_for(view, who, edits, added, deleted)
-        if batch.problems:
-            raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "; ".join(batch.problems))
-        saved = self.store.save(batch.corrections)
+    def save(self, doc_id: str, who: str, note: str, edits: list[dict], added: list[dict], deleted: list[str]) -> dict:
+        """Store one save (one transaction); a task changed since the analyst loaded it is refused (409)."""
+        with self._lock:
+            self.refresh()
+            doc = self._doc(doc_id)
+            stale = version_conflicts(doc.tasks, edits, deleted)
+            if stale:
+                raise ApiError(HTTPStatus.CONFLICT, labels()["errors"]["version_conflict"], stale)
+            batch = corrections_for(
+                doc.view, who,
+                [TaskEdit(e["task"], e.get("fields") or {}, e.get("accepted"), note) for e in edits],
+                [NewTask(a.get("after"), a.get("fields") or {}, note) for a in added],
+                [Deletion(t, note) for t in deleted])
+            if batch.problems:
+                raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "; ".join(batch.problems))
+            saved = self.store.save(batch.corrections)
+            self.refresh()
         return {"saved": len(saved), "added": [c.task_id for c in saved if c.field == "add_task"],
                 "document": self.document(doc_id)}
 
-    def withdraw(self, payload: dict) -> dict:
-        doc_id = _required(payload, "doc")
-        ids = [int(i) for i in payload.get("ids") or []]
-        changed = self.store.set_status(ids, WITHDRAWN, who=str(payload.get("who") or ""),
-                                        note="giữ giá trị trích xuất")
+    def withdraw(self, doc_id: str, ids: list[int], who: str = "") -> dict:
+        with self._lock:
+            self._doc(doc_id)
+            changed = self.store.set_status(ids, WITHDRAWN, who=who, note="giữ giá trị trích xuất")
+            self.refresh()
         return {"withdrawn": changed, "document": self.document(doc_id)}
 
 
-def _unchanged(loaded: _Loaded) -> bool:
-    """False when `plantasks extract` rewrote the file since it was read."""
+def version_conflicts(tasks: list[dict], edits: list[dict], deleted: list[str]) -> list[dict]:
+    """Each edited or deleted task whose version moved on since the analyst loaded it, with both values."""
+    by_id = {t["id"]: t for t in tasks}
+    out = []
+    for edit in edits:
+        task = by_id.get(edit["task"])
+        if task is None or not edit.get("version") or edit["version"] == task["version"]:
+            continue
+        fields = edit.get("fields") or {}
+        out.append({"task": task["id"], "stt": task["stt"], "version": task["version"], "yours": fields,
+                    "current": {f: task.get(f) for f in fields} or {"corrected": task["corrected"]}})
+    return out
+
+
+def _file_stamp(path: Path) -> tuple[int, int]:
     try:
-        return loaded.path.stat().st_mtime == loaded.mtime
+        st = path.stat()
     except OSError:
-        return False
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _needs_look(task: dict) -> bool:
+    return bool(task["flags"]) or task["confidence"] < LOW_CONFIDENCE
+
+
+def document_label(meta, file_name: str) -> str:
+    """How people name a plan: its number and title (the file name only when the document has neither)."""
+    number = meta.decision_number or meta.plan_number
+    title = meta.title
+    if number and title:
+        return f"{number} — {title}"
+    return number or title or file_name.removesuffix(".json")
+
+
+def _source_roots(out_dir: Path, given: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The folders source files may be read from: the output folder, its parent, the folders given, and the
+    folders of the inputs `run.json` lists (what the run was given)."""
+    roots = [out_dir, out_dir.parent, *given]
+    try:
+        run = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+        for d in run.get("documents") or []:
+            path = Path(str(d.get("file") or ""))
+            if path.name:
+                roots.append(path.parent if path.is_absolute() else (Path.cwd() / path).parent)
+    except (OSError, ValueError, AttributeError):
+        pass
+    out = []
+    for root in roots:
+        try:
+            resolved = Path(root).resolve()
+        except OSError:
+            continue
+        if resolved not in out and resolved != Path(resolved.anchor):
+            out.append(resolved)
+    return tuple(out)
+
+
+def _rank(task: dict) -> int:
+    if CONFLICT_FLAG in task["flags"]:
+        return 0
+    if ACCEPTED in task["corrected"]:
+        return 3
+    if task["flags"] or task["confidence"] < LOW_CONFIDENCE:
+        return 1
+    return 2
 
 
 def review_order(tasks: list[dict]) -> list[str]:
     """Task ids, the ones needing a look first (conflicts, flags, low confidence), then document order."""
-    def rank(item: tuple[int, dict]) -> tuple[int, int]:
-        i, t = item
-        if CONFLICT_FLAG in t["flags"]:
-            return 0, i
-        if ACCEPTED in t["corrected"]:
-            return 3, i
-        if t["flags"] or t["confidence"] < LOW_CONFIDENCE:
-            return 1, i
-        return 2, i
-    return [t["id"] for _, t in sorted(enumerate(tasks), key=rank)]
+    return [t["id"] for _, t in sorted(enumerate(tasks), key=lambda it: (_rank(it[1]), it[0]))]
 
 
 def source_lines(path: Path, start: int, end: int, context: int = SOURCE_CONTEXT) -> dict:
@@ -295,114 +518,10 @@ def render_page(path: Path, page: int, scale: float, lock: threading.Lock) -> by
         pdf = pdfium.PdfDocument(str(path))
         try:
             if not 1 <= page <= len(pdf):
-                raise ApiError(HTTPStatus.NOT_FOUND, f"page {page} is not in the PDF ({len(pdf)} pages)")
+                raise ApiError(HTTPStatus.NOT_FOUND, f"trang {page} không có trong tệp PDF ({len(pdf)} trang)")
             image = pdf[page - 1].render(scale=scale).to_pil()
         finally:
             pdf.close()
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=False)
     return buf.getvalue()
-
-
-def _required(payload: dict, name: str) -> Any:
-    if not payload.get(name):
-        raise ApiError(HTTPStatus.BAD_REQUEST, f"missing {name!r}")
-    return payload[name]
-
-
-def make_handler(app: ReviewApp) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "plantasks-review"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet: errors go to the page
-            return
-
-        def _trusted(self) -> bool:
-            """Only pages this server served may call it: a loopback Host (no DNS rebinding)."""
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]")
-            if host in LOOPBACK_NAMES or host == self.server.server_address[0]:
-                return True
-            self._error(HTTPStatus.FORBIDDEN, f"host {host!r} is not this computer")
-            return False
-
-        def do_GET(self) -> None:
-            if not self._trusted():
-                return
-            url = urlparse(self.path)
-            q = {k: v[-1] for k, v in parse_qs(url.query).items()}
-            routes = {
-                "/api/documents": lambda: app.documents(),
-                "/api/labels": labels,
-                "/api/document": lambda: app.document(_required(q, "doc")),
-                "/api/source": lambda: app.source(_required(q, "doc"), _required(q, "task")),
-                "/api/agencies": lambda: {"names": app.agencies(q.get("q", ""), q.get("doc"))},
-                "/api/deadline": lambda: app.deadline(_required(q, "doc"), q.get("text", "")),
-            }
-            if url.path == "/api/page":
-                self._guard(lambda: self._send(app.page_png(_required(q, "doc"), int(q.get("page", "1"))), "image/png"))
-            elif url.path in routes:
-                self._guard(lambda: self._json(routes[url.path]()))
-            else:
-                self._static(url.path)
-
-        def do_POST(self) -> None:
-            if not self._trusted():
-                return
-            if not (self.headers.get("Content-Type") or "").startswith("application/json"):
-                # a cross-site form cannot send this type without a preflight this server never answers
-                self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON (Content-Type: application/json)")
-                return
-            url = urlparse(self.path)
-            routes = {"/api/save": app.save, "/api/withdraw": app.withdraw}
-            if url.path not in routes:
-                self._error(HTTPStatus.NOT_FOUND, "no such endpoint")
-                return
-            self._guard(lambda: self._json(routes[url.path](self._body())))
-
-        def _body(self) -> dict:
-            length = int(self.headers.get("Content-Length") or 0)
-            try:
-                body = json.loads(self.rfile.read(length) or b"{}")
-            except json.JSONDecodeError as exc:
-                raise ApiError(HTTPStatus.BAD_REQUEST, f"body is not JSON: {exc}") from exc
-            if not isinstance(body, dict):
-                raise ApiError(HTTPStatus.BAD_REQUEST, "body must be a JSON object")
-            return body
-
-        def _guard(self, action) -> None:
-            try:
-                action()
-            except ApiError as exc:
-                self._error(exc.status, exc.message)
-            except (KeyError, TypeError, ValueError) as exc:
-                self._error(HTTPStatus.BAD_REQUEST, f"bad request: {exc}")
-
-        def _static(self, path: str) -> None:
-            name = "index.html" if path in ("/", "/index.html") else path.removeprefix("/static/")
-            target = (STATIC / name).resolve()
-            if STATIC.resolve() not in target.parents or not target.is_file():
-                self._error(HTTPStatus.NOT_FOUND, "not found")
-                return
-            self._send(target.read_bytes(), STATIC_TYPES.get(target.suffix, "application/octet-stream"))
-
-        def _json(self, body: Any, status: HTTPStatus = HTTPStatus.OK) -> None:
-            self._send(json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8", status)
-
-        def _error(self, status: HTTPStatus, message: str) -> None:
-            self._json({"error": message}, status)
-
-        def _send(self, data: bytes, ctype: str, status: HTTPStatus = HTTPStatus.OK) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
-
-
-def make_server(app: ReviewApp, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_handler(app))
-    server.daemon_threads = True
-    return server

@@ -96,24 +96,43 @@ def utc_now() -> str:
 class CorrectionStore:
     """Opens a connection per operation, so one store object is safe to share between server threads."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
+        """`read_only`: never write (a store on a read-only disk or shared read-only is still applied)."""
         self.path = Path(path)
-        with self._connect() as db:
-            _migrate(db)
+        self.read_only = read_only
+        if not read_only:
+            with self._connect() as db:
+                _migrate(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA foreign_keys=ON")
+            db = self._open_read_only() if self.read_only else self._open()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_store_message(self.path, exc)) from exc
+        try:
+            if not self.read_only:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=FULL")
+                db.execute("PRAGMA foreign_keys=ON")
             yield db
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: {exc}; is it a plantasks corrections store?") from exc
+            raise StoreError(_store_message(self.path, exc)) from exc
         finally:
             db.close()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        uri = self.path.absolute().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:  # a WAL store in a folder we cannot write: read it as it stands
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -172,6 +191,18 @@ class CorrectionStore:
     def integrity_ok(self) -> bool:
         with self._connect() as db:
             return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _store_message(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """Say what went wrong: a full disk or a read-only folder is not a damaged store."""
+    text = str(exc)
+    if "full" in text:
+        return f"{path}: the disk is full; free some space and try again"
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the store or its folder is read-only; saving corrections needs write access"
+    if "not a database" in text:
+        return f"{path}: {text}; is it a plantasks corrections store?"
+    return f"{path}: {text}"
 
 
 def _migrate(db: sqlite3.Connection) -> None:

@@ -115,5 +115,44 @@ class DocumentResult(_Model):
     warnings: list[Warning] = Field(default_factory=list)
 
 
-def json_schema() -> dict:
-    return DocumentResult.model_json_schema()
+class TaskLine(Task):
+    """One line of `tasks.jsonl`: a task with the document it came from."""
+
+    document_id: str = Field(description="id of the document (DocumentMeta.id)")
+    source_file: str = Field(description="the source file as the run was given it")
+
+
+class RunDocument(_Model):
+    file: str = Field(description="the input as given")
+    output: str = Field(description="name of its DOC.json in the output folder")
+    status: str
+    tasks: int
+    warnings: list[dict]
+    timings: dict[str, float] = Field(description="seconds per stage")
+    unknown_agency_rate: float | None = None
+    kept_previous_output: bool = False
+
+
+class RunReport(_Model):
+    """`run.json`: what ran, per-document status, warnings and timings."""
+
+    plantasks_version: str
+    schema_version: str
+    started: str
+    seconds: float
+    argv: list[str]
+    counts: dict[str, int]
+    stage_seconds: dict[str, float]
+    missing_inputs: list[str]
+    documents: list[RunDocument]
+
+
+SCHEMA_BASE = "urn:plantasks:schema"
+OUTPUT_MODELS: dict[str, type[BaseModel]] = {"document": DocumentResult, "task": TaskLine, "run": RunReport}
+
+
+def json_schema(name: str = "document") -> dict:
+    """The published JSON Schema of one output file (document: DOC.json, task: a tasks.jsonl line, run: run.json)."""
+    schema = OUTPUT_MODELS[name].model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"{SCHEMA_BASE}:{name}:{SCHEMA_VERSION}", **schema}

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from plantasks.pipeline.cli import main as plantasks_main
@@ -23,3 +27,25 @@ def sample_run(tmp_path: Path) -> tuple[Path, Path, DocumentResult]:
     shutil.copy(REVIEW_PLAN, source)
     out = tmp_path / "out"
     return source, out, extract(source, out)
+
+
+@contextmanager
+def running(out: Path, **settings) -> Iterator[str]:
+    """The service over `out` on a free loopback port, in this process (uvicorn in a thread); yields its URL."""
+    import uvicorn
+
+    from plantasks.pipeline.service import ServiceSettings, create_app
+
+    app = create_app(ServiceSettings(out_dir=out, port=0, **settings))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        assert thread.is_alive(), "the server did not start"
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -50,5 +50,7 @@ def test_agency_corpus(section, ctx, case):
     if section.get("unknown"):
         assert [(a.kind, a.match, a.id) for a in res.lead] == [("unknown", "none", None)]
         assert "agency_unknown" in res.flags
+        if section.get("flag"):
+            assert section["flag"] in res.flags
     elif len(expected) == 1 and expected[0] not in {"Báo Thanh Hóa"}:
         assert res.lead[0].kind in ("agency", "group"), res.lead[0]

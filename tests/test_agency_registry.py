@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,25 @@ def test_every_alias_resolves_to_exactly_one_entry_per_plan_level():
     assert REGISTRY.conflicts == []
     for entry in REGISTRY.entries.values():
         for alias in entry.names():
+            day = alias.since or alias.until  # a dated alias is checked inside its window
             for level in alias.contexts or entry.contexts:
-                assert REGISTRY.lookup(key_of(alias.text), level) is entry, (alias.text, level)
+                assert REGISTRY.lookup(key_of(alias.text), level, day) is entry, (alias.text, level)
+
+
+def test_a_word_whose_meaning_changed_resolves_by_the_plan_date():
+    before, after = date(2025, 6, 30), date(2025, 7, 1)
+    assert REGISTRY.lookup(key_of("các địa phương"), "province", before).id == "ubnd_cap_huyen"
+    assert REGISTRY.lookup(key_of("các địa phương"), "province", after).id == "ubnd_cap_xa"
+
+
+def test_overlapping_dated_aliases_are_conflicts():
+    a = {"id": "a", "name": "Sở A", "kind": "agency", "level": "province",
+         "aliases": [{"text": "Sở chung", "until": "2025-06-30"}]}
+    b = {"id": "b", "name": "Sở B", "kind": "agency", "level": "province",
+         "aliases": [{"text": "Sở chung", "since": "2025-06-01"}]}
+    assert build_registry({"entries": [a, b]}).conflicts
+    b["aliases"][0]["since"] = "2025-07-01"
+    assert not build_registry({"entries": [a, b]}).conflicts
 
 
 def test_alias_conflicts_are_detected():

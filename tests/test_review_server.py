@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import threading
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,11 +14,11 @@ import pytest
 from PIL import Image, ImageDraw
 
 from plantasks.pipeline.cli import main as plantasks_main
-from plantasks.review.server import ReviewApp, make_server, review_order
+from plantasks.review.server import ReviewApp, review_order
 from plantasks.review.store import CorrectionStore, default_store_path
 from plantasks.schemas import DocumentMeta, DocumentResult, Task, TaskSource
 
-from review_support import sample_run
+from review_support import running, sample_run
 
 
 def make_pdf(path: Path) -> None:
@@ -49,12 +49,8 @@ def out(tmp_path):
 
 @pytest.fixture
 def base_url(out):
-    server = make_server(ReviewApp(out), port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with running(out) as url:
+        yield url
 
 
 def get(base_url: str, path: str):
@@ -139,7 +135,7 @@ def test_agency_suggestions_match_prefix_without_accents(base_url):
 def test_deadline_preview_reports_whether_a_normalizer_exists(base_url):
     doc = docs_by_file(base_url)["ke_hoach_mau.txt.json"]
     r = get(base_url, f"/api/deadline?doc={doc['id']}&text=Qu%C3%BD%20II%2F2025")
-    assert set(r) == {"available", "items"} and isinstance(r["items"], list)
+    assert set(r) == {"available", "items", "text"} and isinstance(r["items"], list)
     if r["available"]:
         assert r["items"] and r["items"][0]["kind"] == "quarter"
 
@@ -162,7 +158,7 @@ def test_bad_requests_are_refused_with_a_reason(base_url):
     assert status_of(lambda: get(base_url, "/api/document?doc=nope")) == 404
     assert status_of(lambda: post(base_url, "/api/save", {"doc": doc["id"], "edits": [
         {"task": "p1", "fields": {"area": "weather"}}]})) == 422
-    assert status_of(lambda: post(base_url, "/api/save", {"edits": []})) == 400
+    assert status_of(lambda: post(base_url, "/api/save", {"edits": []})) == 422
     assert CorrectionStore(default_store_path(Path(doc["source_file"]).parents[1] / "out")).all() == []
 
 
@@ -183,8 +179,7 @@ def test_the_review_command_serves_the_folder(out):
                              "review", str(out), "--port", "0", "--no-browser"], stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stderr.readline()
-        assert line.startswith("Review page: http://127.0.0.1:")
-        url = line.split()[2].rstrip("/")
+        url = re.search(r"at (http://127\.0\.0\.1:\d+)/", line).group(1)
         assert {d["file"] for d in get(url, "/api/documents")} == {"ke_hoach_mau.txt.json", "scan.pdf.json"}
     finally:
         proc.terminate()
@@ -222,7 +217,7 @@ def test_agency_suggestions_search_registry_aliases(monkeypatch):
     import sys
     import types
 
-    from plantasks.review.normalize import suggest_names
+    from plantasks.review.normalize import _registry_keys, suggest_names
 
     module = types.ModuleType("plantasks.normalizers.agencies")
     alias = types.SimpleNamespace(text="Sở KH&ĐT")
@@ -231,10 +226,12 @@ def test_agency_suggestions_search_registry_aliases(monkeypatch):
     module.load_registry = lambda: types.SimpleNamespace(entries=entries)
     monkeypatch.setitem(sys.modules, "plantasks.normalizers.agencies", module)
     monkeypatch.setitem(sys.modules, "plantasks.normalizers.agencies.normalize", None)
+    _registry_keys.cache_clear()  # the registry's search keys are computed once per process
     assert suggest_names("sở kh") == ["Sở Kế hoạch và Đầu tư", "Sở Khoa học và Công nghệ"]
     assert suggest_names("so kh&") == ["Sở Kế hoạch và Đầu tư"]
     assert suggest_names("khoa hoc") == ["Sở Khoa học và Công nghệ"]
     assert suggest_names("Ban Dân", extra=["Ban Dân tộc"]) == ["Ban Dân tộc"]
+    _registry_keys.cache_clear()
 
 
 def test_a_re_extracted_output_is_picked_up(out):

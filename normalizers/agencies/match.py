@@ -71,7 +71,7 @@ def _locality_keys(key: str, ctx: PlanContext, rules: AgencyRules) -> list[str]:
     return out
 
 
-def _qualifier_keys(key: str, level: str, registry: Registry, rules: AgencyRules) -> list[str]:
+def _qualifier_keys(key: str, level: str, registry: Registry, rules: AgencyRules, day=None) -> list[str]:
     """'phòng tư pháp thuộc ủy ban nhân dân cấp huyện' -> 'phòng tư pháp' (the qualifier names a body)."""
     out = []
     locality = _locality_tokens(rules)
@@ -80,7 +80,7 @@ def _qualifier_keys(key: str, level: str, registry: Registry, rules: AgencyRules
         if pos <= 0:
             continue
         tail = key[pos + len(marker):]
-        if registry.lookup(tail, level) or tail in locality or tail.split(" ")[0] in locality:
+        if registry.lookup(tail, level, day) or tail in locality or tail.split(" ")[0] in locality:
             out.append(key[:pos])
     return out
 
@@ -99,7 +99,7 @@ def candidate_keys(text: str, ctx: PlanContext, registry: Registry, rules: Agenc
     for key in [first, *_locality_keys(first, ctx, rules)]:
         if (key, None) not in keys:
             keys.append((key, None))
-        for q in _qualifier_keys(key, level, registry, rules):
+        for q in _qualifier_keys(key, level, registry, rules, ctx.vocabulary_date):
             keys.append((q, None))
     for key, _ in list(keys):
         keys.extend(_trailing_locality_keys(key, level, registry, rules))
@@ -109,7 +109,7 @@ def candidate_keys(text: str, ctx: PlanContext, registry: Registry, rules: Agenc
 def match_exact(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRules) -> Hit | None:
     level = plan_level(ctx)
     for key, body_level in candidate_keys(text, ctx, registry, rules):
-        entry = registry.lookup(key, level)
+        entry = registry.lookup(key, level, ctx.vocabulary_date)
         if entry is None or (body_level is not None and entry.level != body_level):
             continue
         how: How = "exact" if registry.is_canonical(entry, text) else "alias"
@@ -189,13 +189,22 @@ def _same_frame(query: str, choice: str, rules: AgencyRules) -> bool:
     return sorted(w for w in q if w in tiers) == sorted(w for w in c if w in tiers)
 
 
+_DOCUMENT_NUMBER = re.compile(r"\d[\w.]*/[\w./-]+|[\w.]+-[\w./-]*/[\w./-]+")
+
+
 def display_name(text: str, rules: AgencyRules) -> str:
-    """A mention kept as printed: abbreviations of `display_expansions` written out, first letter upper."""
-    out = trim(nfc(text))
-    for short, full in rules.display_expansions.items():
-        out = re.sub(rf"(?<![^\W_]){re.escape(short)}(?![^\W_])", full, out)
-    out = " ".join(out.split())
+    """A mention kept as printed: abbreviations of `display_expansions` written out, first letter
+    upper. A document number ('1234/QĐ-UBND', '02-KH/BCĐTW') is kept as printed."""
+    out = " ".join(_expand_words(w, rules) for w in trim(nfc(text)).split())
     return out[:1].upper() + out[1:]
+
+
+def _expand_words(word: str, rules: AgencyRules) -> str:
+    if _DOCUMENT_NUMBER.search(word):
+        return word
+    for short, full in rules.display_expansions.items():
+        word = re.sub(rf"(?<![^\W_]){re.escape(short)}(?![^\W_])", full, word)
+    return word
 
 
 def unknown(text: str, rules: AgencyRules) -> Hit:

@@ -23,6 +23,14 @@ CLASS_SUFFIX = "__class"
 class Alias:
     text: str
     contexts: frozenset[str] | None = None  # None: the entry's own contexts
+    since: date | None = None   # the alias means this body only in plans dated from `since` ...
+    until: date | None = None   # ... up to `until` (inclusive): "địa phương" before / after 1 July 2025
+
+    def holds_at(self, day: date | None) -> bool:
+        """Undated plans read an alias in its earliest meaning (no `since`)."""
+        if day is None:
+            return self.since is None
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
 
 
 @dataclass(frozen=True)
@@ -58,14 +66,26 @@ class Conflict:
 class Registry:
     entries: dict[str, Entry]
     sources: dict[str, dict]
-    index: dict[str, dict[str, str]] = field(default_factory=dict)          # level -> key -> id
+    index: dict[str, dict[str, str]] = field(default_factory=dict)          # level -> key -> id (undated alias)
+    dated: dict[str, dict[str, list[tuple[Alias, str]]]] = field(default_factory=dict)  # level -> key -> windows
     folded: dict[str, dict[str, set[str]]] = field(default_factory=dict)    # level -> folded key -> ids
     conflicts: list[Conflict] = field(default_factory=list)
     fuzzy_tables: dict[str, tuple[list[str], list[frozenset[str]]]] = field(default_factory=dict)
 
-    def lookup(self, key: str, level: str) -> Entry | None:
+    def lookup(self, key: str, level: str, day: date | None = None) -> Entry | None:
+        """The body `key` names in a plan of `level` dated `day` (None: undated)."""
+        for alias, entry_id in self.dated.get(level, {}).get(key, ()):
+            if alias.holds_at(day):
+                return self.entries[entry_id]
         entry_id = self.index.get(level, {}).get(key)
         return self.entries[entry_id] if entry_id else None
+
+    def keys(self, level: str) -> dict[str, str]:
+        """Every key of `level` with one body (dated aliases: their earliest meaning): for spotting."""
+        out = dict(self.index.get(level, {}))
+        for key, windows in self.dated.get(level, {}).items():
+            out.setdefault(key, windows[0][1])
+        return out
 
     def is_canonical(self, entry: Entry, text: str) -> bool:
         return light(text) == light(entry.name)
@@ -91,7 +111,8 @@ def _date(value) -> date | None:
 def _alias(raw) -> Alias:
     if isinstance(raw, str):
         return Alias(raw)
-    return Alias(raw["text"], frozenset(raw["contexts"]))
+    contexts = frozenset(raw["contexts"]) if "contexts" in raw else None
+    return Alias(raw["text"], contexts, _date(raw.get("since")), _date(raw.get("until")))
 
 
 def _entry(raw: dict) -> Entry:
@@ -109,7 +130,8 @@ def class_entry(base: Entry, entries: dict[str, Entry]) -> Entry:
     """The group 'all <office>s of a level' used by higher-level plans ('Phòng Tư pháp cấp huyện')."""
     tier = "cấp huyện" if base.level == "district" else "cấp xã"
     plain = [Alias(a.text) for a in base.names() if a.contexts is None]
-    aliases = [Alias(f"{a.text} {tier}") for a in plain]
+    plural = "các huyện" if base.level == "district" else "các xã"
+    aliases = [Alias(f"{a.text} {t}") for a in plain for t in (tier, plural)]
     if base.level == "district":  # bare office names in a provincial plan mean the district offices
         aliases += plain
     successors = tuple(
@@ -125,18 +147,33 @@ def class_entry(base: Entry, entries: dict[str, Entry]) -> Entry:
 def _index(registry: Registry) -> None:
     for level in LEVELS:
         registry.index[level] = {}
+        registry.dated[level] = defaultdict(list)
         registry.folded[level] = defaultdict(set)
     for entry in registry.entries.values():
         for alias in entry.names():
             key = key_of(alias.text)
             for level in sorted(alias.contexts or entry.contexts):
+                registry.folded[level][fold(key)].add(entry.id)
+                if alias.since is not None or alias.until is not None:
+                    _add_dated(registry, level, key, alias, entry.id)
+                    continue
                 known = registry.index[level].setdefault(key, entry.id)
                 if known != entry.id:
                     registry.conflicts.append(Conflict(level, key, (known, entry.id)))
-                registry.folded[level][fold(key)].add(entry.id)
     for level, table in registry.folded.items():
         items = sorted(table.items())
         registry.fuzzy_tables[level] = ([k for k, _ in items], [frozenset(v) for _, v in items])
+
+
+def _add_dated(registry: Registry, level: str, key: str, alias: Alias, entry_id: str) -> None:
+    windows = registry.dated[level][key]
+    for other, other_id in windows:
+        overlap = (alias.since is None or other.until is None or alias.since <= other.until) and \
+                  (other.since is None or alias.until is None or other.since <= alias.until)
+        if overlap and other_id != entry_id:
+            registry.conflicts.append(Conflict(level, key, (other_id, entry_id)))
+    windows.append((alias, entry_id))
+    windows.sort(key=lambda w: w[0].since or date.min)
 
 
 def build_registry(data: dict) -> Registry:

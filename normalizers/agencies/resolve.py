@@ -17,7 +17,7 @@ from typing import Literal
 
 from plantasks.normalizers.agencies import split
 from plantasks.normalizers.agencies.match import (
-    Hit, match_exact, match_fuzzy, match_named_locality, plan_level, unknown,
+    Hit, display_name, match_exact, match_fuzzy, match_named_locality, plan_level, unknown,
 )
 from plantasks.normalizers.agencies.normalize import keyed
 from plantasks.normalizers.agencies.registry import Registry, load_registry
@@ -34,7 +34,7 @@ LONGER_SPAN_MARGIN = 4  # a damaged longer name replaces an intact shorter one o
 
 FLAG_UNKNOWN = "agency_unknown"
 FLAG_FUZZY = "agency_fuzzy"
-FLAG_DROPPED = "agency_text_dropped"
+FLAG_DROPPED = "agency_not_a_name"  # kept whole as an unknown mention, but it reads as a clause
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | 
         (lead if part.role == "lead" else support).extend(found.hits)
         if found.dropped:
             flags.append(FLAG_DROPPED)
-    day = as_of or date.today()
+    day = ctx.vocabulary_date or as_of
     result = AgencyCellResult(
         lead=hits_to_agencies(lead, env.registry, day),
         support=hits_to_agencies(support, env.registry, day),
@@ -99,8 +99,14 @@ def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | 
 
 def cell_to_lines(cell: str, rules: AgencyRules) -> list[str]:
     text = split.split_before_labels(clean_cell(cell), rules)
-    lines = (split.strip_bullet(line) for line in text.split("\n"))
-    return [line for line in lines if line]
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = split.strip_bullet(raw)
+        if line and out and line == raw.strip() and split.continues_line(out[-1], line):
+            out[-1] = f"{out[-1]} {line}"  # a name hard-wrapped inside the cell ("Ủy ban" / "nhân dân …")
+        elif line:
+            out.append(line)
+    return out
 
 
 def join_broken_names(lines: list[str], env: _Env) -> list[str]:
@@ -152,7 +158,10 @@ def clause_texts(text: str, env: _Env) -> list[str]:
 
 def _segment_parts(text: str, column: Column, env: _Env, label: Role | None) -> list[_Labelled]:
     out: list[_Labelled] = []
-    segments = [text] if _shared_head(split.split_colon(text)[0], env.rules) else split.split_semicolons(text)
+    segments = []
+    for sentence in split.split_sentences(text):  # a sentence end closes a shared head's list
+        shared = _shared_head(split.split_colon(sentence)[0], env.rules)
+        segments += [sentence] if shared else split.split_semicolons(sentence)
     for segment in segments:
         segment = split.strip_bullet(segment)
         before, after = split.split_support_opener(segment, env.rules)
@@ -209,8 +218,13 @@ def part_to_hits(text: str, env: _Env) -> _Found:
 
 
 def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = None) -> _Found:
+    """Comma pieces -> mentions. Known names (the longest run of pieces the registry knows, a shared
+    head distributed over the pieces after it) become hits; what the registry does not know is kept
+    whole: a run of bare class nouns ("Viện, Trường") is one class, a piece with no head word of its
+    own continues the unknown name before it ("Vụ Kế hoạch, Tài chính"), a lone tier ("cấp xã")
+    repeats the mention before it at that tier, a qualifier ("liên quan") stays with its mention."""
     found = _Found()
-    items: list[Hit | str] = []  # hits, and pieces nothing matched (decided at the end)
+    items: list[Hit] = []
     head = inherited_head
     i = 0
     while i < len(pieces):
@@ -219,6 +233,11 @@ def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = No
             fuzzy, jf = _best_fuzzy(pieces, i, head, env, longer_than=j if hit else i)
             if fuzzy is not None and (hit is None or fuzzy.score >= env.rules.fuzzy_cutoff + LONGER_SPAN_MARGIN):
                 hit, j = fuzzy, jf
+        run_end = _class_noun_run(pieces, i, env)
+        if run_end > max(j, i + 1):  # "Hội, Hiệp hội": one class, not the group "Hội" + a leftover
+            items.append(unknown(split.join_pieces(pieces, i, run_end), env.rules))
+            i = run_end
+            continue
         if hit is not None:
             items.append(hit)
             head = split.starts_with_phrase(pieces[i], env.rules.shared_heads) or head
@@ -236,22 +255,61 @@ def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = No
         if spotted:
             items.extend(spotted)
             continue
-        items.append(piece)
-    any_hit = any(isinstance(x, Hit) for x in items)
-    lone_noun_phrase = not any_hit and bool(items) and _names_something(", ".join(pieces), env)
-    for item in items:
-        if isinstance(item, Hit):
-            found.hits.append(item)
-        elif split.starts_with_phrase(item, env.rules.head_words) or lone_noun_phrase:
-            found.hits.append(unknown(_peeled(item, env), env.rules))
-        else:
-            found.dropped.append(item)
+        items.extend(_attach_unknown(items, piece, env))
+    found.hits = items
+    found.dropped = [h.text for h in items if h.entry is None and not _names_something(h.text, env)]
     return found
 
 
+def _attach_unknown(items: list[Hit], piece: str, env: _Env) -> list[Hit]:
+    """A piece nothing matched: a new mention, or the continuation of the mention before it
+    (items[-1] is replaced in place when the piece belongs to it)."""
+    prev = items[-1] if items else None
+    rules = env.rules
+    link = getattr(piece, "link", ", ") or ", "
+    if prev is not None and split.starts_with_phrase(piece, rules.mention_qualifiers):
+        text = f"{prev.text}{link}{piece}"
+        items[-1] = Hit(text, prev.entry, prev.how, prev.score,
+                        prev.name if prev.entry is not None else display_name(text, rules))
+        return []
+    tier = split.starts_with_phrase(piece, rules.tiers)
+    if prev is not None and tier and split.trim(piece).lower() == tier:
+        base = _without_tier(prev.text, rules)
+        if base is not None:
+            text = f"{base} {split.trim(piece)}"
+            return [match_exact(text, env.ctx, env.registry, rules) or unknown(_peeled(text, env), rules)]
+    if prev is not None and prev.entry is None and not split.starts_with_phrase(piece, rules.head_words):
+        items[-1] = unknown(f"{prev.text}{link}{_peeled(piece, env)}", rules)
+        return []
+    return [unknown(_peeled(piece, env), rules)]
+
+
+def _without_tier(text: str, rules: AgencyRules) -> str | None:
+    """'Ban Chỉ huy Quân sự cấp tỉnh' -> 'Ban Chỉ huy Quân sự' (the mention without its last tier)."""
+    low = text.lower()
+    for tier in rules.tiers:
+        pos = low.rfind(" " + tier)
+        if pos > 0 and low[pos + 1 + len(tier):].strip(" ,.;") == "":
+            return text[:pos]
+    return None
+
+
+def _class_noun_run(pieces: list[str], i: int, env: _Env) -> int:
+    """End of a run of bare class nouns starting at i ('Viện, Trường', 'Hội, Hiệp hội')."""
+    j = i
+    while j < len(pieces):
+        word = pieces[j].lower()
+        if j == i and word.startswith("các "):
+            word = word[4:]
+        if word not in env.rules.class_nouns:
+            break
+        j += 1
+    return j
+
+
 def _names_something(text: str, env: _Env) -> bool:
-    """A lone text that matched nothing is kept as a mention when it is a noun phrase ('Người dân'),
-    not a clause ('Theo phân công', 'Thực hiện rà soát'); underthesea tags the first word."""
+    """An unknown mention is a noun phrase ('Người dân') or a clause ('Theo phân công', 'Thực hiện
+    rà soát'); underthesea tags the first word. A clause is kept whole too, but flagged for a look."""
     if not env.options.pos_filter:
         return True
     from underthesea import pos_tag
@@ -269,10 +327,11 @@ def _peeled(text: str, env: _Env) -> str:
 
 
 def _variants(pieces: list[str], i: int, j: int, head: str | None, env: _Env) -> list[str]:
-    joined = ", ".join(pieces[i:j])
+    joined = split.join_pieces(pieces, i, j)
     out = split.role_word_variants(joined, env.rules)
-    if head and not split.starts_with_phrase(pieces[i], env.rules.head_words):
+    if head and not split.starts_with_phrase(pieces[i], env.rules.shared_heads):
         out += split.role_word_variants(f"{head} {joined}", env.rules)
+    out += [q for v in out if (q := split.without_qualifier(v, env.rules))]
     return [v for v in out if v]
 
 
@@ -304,7 +363,7 @@ def _best_fuzzy(pieces: list[str], i: int, head: str | None, env: _Env,
 
 
 def _printed(hit: Hit, pieces: list[str], i: int, j: int) -> Hit:
-    return Hit(", ".join(pieces[i:j]), hit.entry, hit.how, hit.score, hit.name)
+    return Hit(split.join_pieces(pieces, i, j), hit.entry, hit.how, hit.score, hit.name)
 
 
 def _sub_split(piece: str, env: _Env) -> list[Hit]:
@@ -325,12 +384,37 @@ def _spot(piece: str, env: _Env) -> list[Hit]:
     text = keyed(piece, env.rules)
     subunit = split.starts_with_phrase(piece, env.rules.subunit_heads) is not None
     hits = []
-    for s in spot(text, plan_level(env.ctx), env.registry, env.rules, keep_qualified=subunit):
+    found = spot(text, plan_level(env.ctx), env.registry, env.rules, keep_qualified=subunit)
+    spans = [(text.tokens[s.first].start, text.tokens[s.last - 1].end) for s in found]
+    if not (_only_roles_between(piece, spans, env) or (subunit and _subunit_of(piece, spans, env))):
+        return []  # "Tổ công tác do Thủ tướng Chính phủ thành lập" names its own body: kept whole
+    for s in found:
         entry = env.registry.entries[s.entry_id]
         printed = text.span_text(s.first, s.last)
         how = "exact" if env.registry.is_canonical(entry, printed) else "alias"
         hits.append(Hit(printed, entry, how, 100.0, entry.name))
     return hits
+
+
+def _only_roles_between(piece: str, spans: list[tuple[int, int]], env: _Env) -> bool:
+    """The text around the spotted names is role words and links only ('Giao … làm đầu mối')."""
+    if not spans:
+        return False
+    text = keyed(piece, env.rules).text
+    edges = [0, *[p for s in spans for p in s], len(text)]
+    for start, end in zip(edges[::2], edges[1::2]):
+        gap = split.trim(text[start:end])
+        if gap and not split.is_role_only(gap, env.rules) and gap.lower() not in env.rules.links:
+            return False
+    return True
+
+
+def _subunit_of(piece: str, spans: list[tuple[int, int]], env: _Env) -> bool:
+    """'Tổ giúp việc của Sở Nội vụ': a sub-unit named with its parent counts as the parent."""
+    if len(spans) != 1 or split.trim(piece[spans[0][1]:]):
+        return False
+    before = piece[:spans[0][0]].lower().split()
+    return any(before[-len(q.split()):] == q.split() for q in env.rules.qualifier_words)
 
 
 def _prefer_parent_in_parentheses(hits: list[Hit], inner: list[str], env: _Env) -> list[Hit]:
@@ -364,7 +448,7 @@ def _drop_subunits_before_parent(hits: list[Hit], env: _Env) -> list[Hit]:
 
 # ------------------------------------------------------------------ hits -> agencies
 
-def hits_to_agencies(hits: list[Hit], registry: Registry, day: date) -> list[Agency]:
+def hits_to_agencies(hits: list[Hit], registry: Registry, day: date | None) -> list[Agency]:
     out: list[Agency] = []
     seen: set[str] = set()
     for hit in hits:
@@ -375,11 +459,11 @@ def hits_to_agencies(hits: list[Hit], registry: Registry, day: date) -> list[Age
     return out
 
 
-def hit_to_agency(hit: Hit, registry: Registry, day: date) -> Agency:
+def hit_to_agency(hit: Hit, registry: Registry, day: date | None) -> Agency:
     entry = hit.entry
     if entry is None:
         return Agency(text=hit.text, name=hit.name, kind="unknown", match="none", score=0.0)
-    successor = registry.successor(entry, day)
+    successor = registry.successor(entry, day) if day is not None else None
     return Agency(
         text=hit.text, name=hit.name, id=entry.id, kind=entry.kind,  # type: ignore[arg-type]
         match=hit.how, score=hit.score, successor=successor.name if successor else None,

@@ -39,6 +39,10 @@ class AgencyRules:
     role_words: tuple[str, ...]            # after a name
     leading_role_words: tuple[str, ...]    # before a name
     qualifier_words: tuple[str, ...]
+    mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
+    tiers: tuple[str, ...]                # "cấp tỉnh", "cấp xã": a lone tier repeats the mention before
+    class_nouns: frozenset[str]
+    links: frozenset[str]                 # words joining two names: "và", "với", "cùng"           # bare class nouns: a run of them is one class ("Viện, Trường")
     ignored_parentheticals: frozenset[str]
     locality_words: dict[str, tuple[str, ...]]
     named_locality: NamedLocality
@@ -96,6 +100,10 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         role_words=_phrases(data["role_words"]),
         leading_role_words=_phrases(data["leading_role_words"]),
         qualifier_words=_phrases(data["qualifier_words"]),
+        mention_qualifiers=_phrases(data["mention_qualifiers"]),
+        tiers=_phrases(data["tiers"]),
+        class_nouns=frozenset(_phrases(data["class_nouns"])),
+        links=frozenset(_phrases(data["links"])),
         ignored_parentheticals=frozenset(_phrases(data["ignored_parentheticals"])),
         locality_words={k: _phrases(v) for k, v in data["locality_words"].items()},
         named_locality=NamedLocality(

@@ -96,8 +96,41 @@ def split_colon(text: str) -> tuple[str, str | None]:
     return (head.strip(), tail.strip()) if sep else (text, None)
 
 
+class Piece(str):
+    """A piece of an agency list, remembering the link printed before it (', ' or ' và ')."""
+
+    link: str = ", "
+
+    @classmethod
+    def after(cls, text: str, link: str) -> "Piece":
+        piece = cls(text)
+        piece.link = link
+        return piece
+
+
+_LINK = re.compile(r"\s*,\s*|\s+và\s+")
+
+
 def split_commas(text: str) -> list[str]:
-    return [p for p in (trim(x) for x in text.split(",")) if p]
+    """List links: ',' and 'và' ('Sở A và Sở B'); a name with 'và' or ',' inside ('Sở Văn hóa, Thể
+    thao và Du lịch') is joined back by the caller, which tries the registry on joined pieces."""
+    out: list[str] = []
+    link = ", "
+    pos = 0
+    for m in [*_LINK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        piece = trim(text[pos:end])
+        if piece:
+            out.append(Piece.after(piece, link if out else ""))
+        if m:
+            link = ", " if "," in m.group() else " và "
+            pos = m.end()
+    return out
+
+
+def join_pieces(pieces: list[str], i: int, j: int) -> str:
+    """Pieces i..j-1 with the links printed between them."""
+    return pieces[i] + "".join(getattr(p, "link", ", ") + p for p in pieces[i + 1:j])
 
 
 def parentheticals(text: str) -> tuple[str, list[str]]:
@@ -146,3 +179,35 @@ def role_word_variants(text: str, rules: AgencyRules) -> list[str]:
 
 def is_role_only(text: str, rules: AgencyRules) -> bool:
     return role_word_variants(text, rules)[-1] == ""
+
+
+def without_qualifier(text: str, rules: AgencyRules) -> str | None:
+    """'địa phương liên quan' -> 'địa phương': a trailing qualifier ('liên quan', 'ở các cấp') off."""
+    low = text.lower()
+    for q in rules.mention_qualifiers:
+        if low.endswith(" " + q):
+            return trim(text[: len(text) - len(q)])
+    return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3})\.\s+(?=[^\W\d_])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """'Các Cục: A; B. Vụ C' -> ['Các Cục: A; B', 'Vụ C'] (a period after a word, then a capital;
+    'TP. Huế' is an abbreviation, not a sentence end)."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[m.end()].isupper():
+            out.append(text[start:m.start()])
+            start = m.end()
+    out.append(text[start:])
+    return [p for p in (trim(x) for x in out) if p]
+
+
+def continues_line(previous: str, line: str) -> bool:
+    """A line that carries on the name of the line before: it starts in lower case, or it is one
+    word hanging after a line with no closing punctuation ('… hồ sơ công bố' / 'TTHC')."""
+    if previous.rstrip()[-1:] in ";.:":
+        return False
+    return line[:1].islower() or (" " not in line.strip() and line[:1].isalpha())

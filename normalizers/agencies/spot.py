@@ -34,7 +34,7 @@ def _matcher(registry: Registry, level: str):
     nlp = spacy.blank("xx")
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
     by_id: dict[str, list] = {}
-    for key, entry_id in registry.index[level].items():
+    for key, entry_id in registry.keys(level).items():
         words = key.split(" ")
         if len(words) >= MIN_PATTERN_TOKENS:
             by_id.setdefault(entry_id, []).append(Doc(nlp.vocab, words=words))

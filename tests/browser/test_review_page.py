@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists() and os.environ.get("CI") == "true":
+    raise RuntimeError("the browser tests need Debian's /usr/bin/chromium (scripts/install-system-deps.sh)")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium (apt-get install chromium)")
 
 from plantasks.review.normalize import normalize_deadline_text, plan_context  # noqa: E402
-from plantasks.review.server import ReviewApp, make_server  # noqa: E402
 from plantasks.review.store import CorrectionStore, default_store_path  # noqa: E402
 from plantasks.schemas import DocumentResult  # noqa: E402
-from review_support import extract, sample_run as extract_sample  # noqa: E402
+from review_support import extract, running, sample_run as extract_sample  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -33,12 +33,8 @@ def sample_run(tmp_path):
 @pytest.fixture
 def served(sample_run):
     _, out, _ = sample_run
-    server = make_server(ReviewApp(out), port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with running(out) as url:
+        yield url + "/"
 
 
 @pytest.fixture
@@ -186,10 +182,8 @@ def test_a_scanned_page_shows_the_cell_box(tmp_path, page):
     out = tmp_path / "out"
     out.mkdir()
     (out / "scan.pdf.json").write_text(result.model_dump_json(), encoding="utf-8")
-    server = make_server(ReviewApp(out), port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+    with running(out) as url:
+        page.goto(url + "/")
         page.wait_for_selector("#source .page .bbox")
         page.wait_for_function("document.querySelector('#source .page img').naturalWidth > 0")
         img = page.locator("#source .page img").bounding_box()
@@ -200,9 +194,6 @@ def test_a_scanned_page_shows_the_cell_box(tmp_path, page):
         assert "Trang 1" in page.inner_text("#source h3")
         page.click('[data-zoom="1"]')
         page.wait_for_function("document.querySelector('#source .zoom').textContent.includes('200%')")
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_conflicts_after_a_source_change_are_resolved_on_the_page(sample_run, page):
@@ -217,10 +208,8 @@ def test_conflicts_after_a_source_change_are_resolved_on_the_page(sample_run, pa
     source.write_text(text.replace("\tSở Nội vụ.\n\tHội đồng", "\tSở Tài chính.\n\tHội đồng")
                       .replace("Tổng hợp, báo cáo tình hình", "Sơ kết tình hình"), encoding="utf-8")
     extract(source, out)
-    server = make_server(ReviewApp(out), port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+    with running(out) as url:
+        page.goto(url + "/")
         # the conflicting task comes first and says what happened
         page.wait_for_selector("#tasks li.current .badge.conflict")
         assert page.input_value("#f-stt") == "4"
@@ -234,9 +223,6 @@ def test_conflicts_after_a_source_change_are_resolved_on_the_page(sample_run, pa
             page.click("#doc-conflicts button")
         page.wait_for_selector("#doc-conflicts .orphan", state="detached")
         assert "0 xung đột" in page.inner_text("#stats")
-    finally:
-        server.shutdown()
-        server.server_close()
     result = extract(source, out)
     final = {t.stt: t for t in result.tasks}
     assert [a.name for a in final["4"].lead] == ["Sở Tư pháp"] and final["4"].corrected == ["lead"]

@@ -1,0 +1,250 @@
+"""The catalogue of an output folder: one SQLite row per source document, the folder's single truth.
+
+Every run writes one transaction per finished document; `tasks.jsonl` and `documents.jsonl` are
+regenerated from it after every run, so they always cover the whole folder, whichever run or shard
+produced each document. SQLite (WAL, busy timeout) serialises concurrent runs into one folder.
+
+Table `documents` (one row per source path; the row model is `schemas.CatalogueRow`):
+
+| column | meaning |
+|---|---|
+| source_path | absolute path of the input (non-UTF-8 bytes escaped as surrogates) — primary key |
+| sha256 | sha256 of the bytes the recorded output was made from |
+| size, mtime_ns | the file's stat when it was read (a same-size, same-mtime file is not re-hashed) |
+| tool_version | plantasks version that produced the output |
+| vocab_version | hash of the vocabularies (YAML/TSV data files) that produced it |
+| status | success, partial, failed, timeout, duplicate |
+| duplicate_of | for a duplicate: the source path whose output it shares |
+| output | file name of the per-document JSON inside the folder ('' for duplicates and some failures) |
+| document_id | the document id inside that output |
+| tasks | number of tasks in the output |
+| warnings | number of warnings in the output |
+| message | first warning's code and message (why a document failed or is partial) |
+| last_error | when a later run failed on changed bytes, why (the earlier good record is kept) |
+| updated | UTC time of the last write |
+| run_id | the run that wrote the row |
+
+Table `task_lines` (source_path, lines): the document's `tasks.jsonl` lines, so regenerating the
+export needs no JSON parsing. Table `outputs` (name, source_path) reserves output file names.
+Table `runs` (id, started, finished, argv, counts): one row per run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+CATALOGUE_NAME = "catalogue.sqlite"
+SCHEMA_VERSION = 1
+FINISHED = ("success", "partial")  # statuses whose output is a good record worth keeping
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+  source_path TEXT PRIMARY KEY,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL DEFAULT -1,
+  mtime_ns INTEGER NOT NULL DEFAULT -1,
+  tool_version TEXT NOT NULL,
+  vocab_version TEXT NOT NULL,
+  status TEXT NOT NULL,
+  duplicate_of TEXT,
+  output TEXT NOT NULL DEFAULT '',
+  document_id TEXT NOT NULL DEFAULT '',
+  tasks INTEGER NOT NULL DEFAULT 0,
+  warnings INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  updated TEXT NOT NULL,
+  run_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
+CREATE TABLE IF NOT EXISTS task_lines (source_path TEXT PRIMARY KEY, lines TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, source_path TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT,
+  argv TEXT NOT NULL, counts TEXT)
+"""
+COLUMNS = ("source_path", "sha256", "size", "mtime_ns", "tool_version", "vocab_version", "status", "duplicate_of",
+           "output", "document_id", "tasks", "warnings", "message", "last_error", "updated", "run_id")
+
+
+class CatalogueError(Exception):
+    """The catalogue cannot be used (not SQLite, newer schema, folder not writable)."""
+
+
+@lru_cache(maxsize=1)
+def vocab_version() -> str:
+    """One hash over every vocabulary and rule file the readers and normalizers load."""
+    digest = hashlib.sha256()
+    for folder in ("parsers", "normalizers"):
+        base = Path(__import__(f"plantasks.{folder}", fromlist=["_"]).__file__).parent
+        for path in sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".tsv", ".json") and p.is_file()):
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class Row:
+    source_path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    tool_version: str
+    vocab_version: str
+    status: str
+    duplicate_of: str | None
+    output: str
+    document_id: str
+    tasks: int
+    warnings: int
+    message: str
+    last_error: str
+    updated: str
+    run_id: str
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class Catalogue:
+    """One connection for the run; every write is its own short IMMEDIATE transaction."""
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / CATALOGUE_NAME
+        try:
+            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise CatalogueError(f"{self.path}: catalogue schema {version} is newer than this plantasks "
+                                     f"({SCHEMA_VERSION}); upgrade plantasks")
+            if version < SCHEMA_VERSION:
+                with self.transaction() as db:
+                    for statement in filter(str.strip, _SCHEMA.split(";")):
+                        db.execute(statement)
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as err:
+            raise CatalogueError(f"{self.path}: {err}; is it a plantasks catalogue? "
+                                 "Use another --out folder or move the file away") from err
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------ reading
+
+    def get(self, source_path: str) -> Row | None:
+        row = self.db.execute(f"SELECT {','.join(COLUMNS)} FROM documents WHERE source_path = ?", (source_path,)).fetchone()
+        return Row(*row) if row else None
+
+    def rows(self) -> Iterator[Row]:
+        for row in self.db.execute(f"SELECT {','.join(COLUMNS)} FROM documents ORDER BY source_path"):
+            yield Row(*row)
+
+    def original_of(self, sha256: str, source_path: str) -> str | None:
+        """Another source already catalogued with these bytes and an output of its own."""
+        row = self.db.execute(
+            "SELECT source_path FROM documents WHERE sha256 = ? AND source_path != ? AND duplicate_of IS NULL "
+            "AND status IN ('success', 'partial') ORDER BY source_path LIMIT 1", (sha256, source_path)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------ writing
+
+    def reserve_outputs(self, wanted: dict[str, str]) -> dict[str, str]:
+        """source path -> output file name, reserved in one transaction so no two sources (in this
+        run or any other run into the folder) ever share a name; `wanted` holds each one's preferred name."""
+        names: dict[str, str] = {}
+        with self.transaction() as db:
+            for source, name in wanted.items():
+                row = db.execute("SELECT name FROM outputs WHERE source_path = ?", (source,)).fetchone()
+                if row:
+                    names[source] = row[0]
+                    continue
+                for candidate in (name, _tagged(name, source)):
+                    if db.execute("INSERT OR IGNORE INTO outputs(name, source_path) VALUES (?, ?)",
+                                  (candidate, source)).rowcount:
+                        names[source] = candidate
+                        break
+                else:
+                    raise CatalogueError(f"cannot reserve an output name for {source}")
+        return names
+
+    def record(self, row: Row, task_lines: str | None) -> None:
+        """One document, one transaction. A failure on changed bytes keeps the earlier good record and
+        notes why in `last_error`."""
+        with self.transaction() as db:
+            if row.status not in FINISHED and row.status != "duplicate":
+                old = db.execute("SELECT status FROM documents WHERE source_path = ?", (row.source_path,)).fetchone()
+                if old and old[0] in FINISHED:
+                    db.execute("UPDATE documents SET last_error = ?, updated = ?, run_id = ? WHERE source_path = ?",
+                               (f"{row.status}: {row.message}", row.updated, row.run_id, row.source_path))
+                    return
+            db.execute(f"INSERT OR REPLACE INTO documents({','.join(COLUMNS)}) VALUES ({','.join('?' * len(COLUMNS))})",
+                       tuple(getattr(row, c) for c in COLUMNS))
+            if task_lines is None:
+                db.execute("DELETE FROM task_lines WHERE source_path = ?", (row.source_path,))
+            else:
+                db.execute("INSERT OR REPLACE INTO task_lines(source_path, lines) VALUES (?, ?)", (row.source_path, task_lines))
+
+    def touch(self, source_path: str, size: int, mtime_ns: int) -> None:
+        """Same bytes under a new mtime (a copy, a touch): remember the stat so the next run needs no hash."""
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET size = ?, mtime_ns = ? WHERE source_path = ?", (size, mtime_ns, source_path))
+
+    def forget_missing(self) -> list[Row]:
+        """Rows whose source file no longer exists are removed with their output; their duplicates
+        are removed too, so the next run processes them as originals."""
+        gone = [r for r in self.rows() if not _exists(r.source_path)]
+        with self.transaction() as db:
+            for r in gone:
+                db.execute("DELETE FROM documents WHERE source_path = ? OR duplicate_of = ?", (r.source_path, r.source_path))
+                db.execute("DELETE FROM task_lines WHERE source_path = ?", (r.source_path,))
+                db.execute("DELETE FROM outputs WHERE source_path = ?", (r.source_path,))
+        return gone
+
+    def start_run(self, run_id: str, started: str, argv: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO runs(id, started, argv) VALUES (?, ?, ?)", (run_id, started, argv))
+
+    def finish_run(self, run_id: str, counts: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished = ?, counts = ? WHERE id = ?", (utc_now(), counts, run_id))
+
+    def task_lines(self) -> Iterator[str]:
+        """Every document's task lines, in source-path order (duplicates and failures have none)."""
+        for (lines,) in self.db.execute(
+                "SELECT t.lines FROM task_lines t JOIN documents d USING (source_path) "
+                "WHERE d.status IN ('success', 'partial') ORDER BY d.source_path"):
+            yield lines
+
+
+def _tagged(name: str, source: str) -> str:
+    tag = hashlib.sha1(source.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{name.removesuffix('.json')}.{tag}.json"
+
+
+def _exists(source: str) -> bool:
+    try:
+        os.stat(source)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # unreadable now is not removed
+    return True
