@@ -147,8 +147,8 @@ def header_map(cells: list[str]) -> tuple[ColumnMap, list[str]] | None:
         return None
     if "content" not in distinct and "stt" not in distinct:
         return None
-    if matched < len(nonempty) - 1 and "content" not in distinct:
-        return None
+    if matched < len(nonempty) - max(1, len(nonempty) // 4):
+        return None  # a header may carry a column no rule knows, not many
     headers = tuple(" ".join(c.split()) for c in cells)
     return ColumnMap(tuple(_settle(_dedupe(roles), headers)), headers), [p.leftover for p in parsed]
 

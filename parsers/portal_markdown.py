@@ -73,6 +73,12 @@ class _Token:
         return raw.startswith("**") and raw.endswith("**") and bool(strip_markup(raw).strip())
 
     @property
+    def bold_blank(self) -> bool:
+        """A bold empty cell ("** **"): how the portal prints the blank cells of a group title row."""
+        raw = "".join(l.text.strip() for l in self.lines)
+        return "**" in raw and not strip_markup(raw)
+
+    @property
     def prov(self) -> Provenance:
         if not self.lines:
             return Provenance()
@@ -203,6 +209,7 @@ class _Reader:
             if not self._row_starts(i, width):
                 return i
             cells, i, short = self._cells(i, width)
+            closed = short and self.tokens[i - 1].empty  # the empty cell that ended it was taken
             texts = [t.text for t in cells]
             if short:
                 texts = place_short_row(texts, [t.text for t in header], previous)
@@ -213,7 +220,9 @@ class _Reader:
                 prov = _span(cells)
                 self.blocks.append(TableRow(tuple(Cell(t, prov) for t in texts), prov))
                 previous = texts
-            if i < len(self.tokens) and self.tokens[i].empty:
+            if closed:
+                continue
+            if i < len(self.tokens) and self.tokens[i].empty and not self.tokens[i].bold_blank:
                 i += 1
             else:
                 i = self._split_tail(i)
@@ -241,7 +250,7 @@ class _Reader:
         nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         if not looks_like_row_number(cells[0].text):
             return False
-        return nxt is None or looks_like_row_number(nxt.text)
+        return nxt is None or looks_like_row_number(nxt.text) or nxt.bold_blank
 
     def _split_tail(self, i: int) -> int:
         """The row had no closing empty cell: the text after its last cell (a heading, the next

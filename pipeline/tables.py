@@ -25,6 +25,7 @@ _SENTENCE_END = re.compile(r"[.;:!?…)\"”]$")
 _HEADING = re.compile(  # "III. Title", "1.2. Title", "a) Title", "Điều 2. Title", "MỤC TIÊU"
     r"^((?:Điều\s+\d{1,3}[a-z]?|Mục\s+\d{1,2}|[IVXLC]{1,6}|[0-9]{1,2}(?:\.[0-9]{1,2})*|[a-zđ])[.):]\s*)?([A-ZĐÀ-Ỹ“\"].*)$")
 _LEADING_NUMBER = re.compile(r"^\s*([0-9]{1,3}|[IVXLC]{1,6})[.)]?\s+")
+_GROUP_NUMBER = re.compile(r"^\s*([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[A-ZĐ])[.)]\s+")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
 _BULLET_START = re.compile(r"^\s*([-+•–]|\d{1,2}[.)])\s")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
@@ -126,7 +127,7 @@ class _Assembler:
             return
         heading = _heading(line.text)
         if self.collect_title and not _ANNEX_NOTE.match(line.text) and len(self.title_lines) < 3:
-            if not self.title_lines or (line.text.isupper() == self.title_lines[-1].isupper() and not heading):
+            if not heading and (not self.title_lines or line.text.isupper() == self.title_lines[-1].isupper()):
                 self.title_lines.append(line.text)
                 return
             self.collect_title = False
@@ -214,7 +215,7 @@ class _Assembler:
         table = self.current
         if len(row.cells) == 1 and table.columns.width >= 3 and row.cells[0].text.strip():
             # one cell across the whole table (a readers' colspan/group row): a section title
-            self.section = sentence_case_keep(_LEADING_NUMBER.sub("", row.cells[0].text))
+            self.section = sentence_case_keep(_GROUP_NUMBER.sub("", row.cells[0].text))
             table.has_sections = True
             self.after_break = False
             return
@@ -362,8 +363,8 @@ def _fold_group_rows(table: AppendixTable) -> None:
 def _ends_mid_table(blocks: list[Block], asm: _Assembler) -> bool:
     """The text stops inside a table: its last block is a task row missing cells."""
     tail = [b for b in blocks if not (isinstance(b, TextLine) and not b.text.strip())]
-    if not tail or not isinstance(tail[-1], TableRow) or not asm.tables:
-        return False
+    if not tail or not isinstance(tail[-1], TableRow) or not asm.tables or asm.current is None:
+        return False  # no table open at the end (a signature layout table is not a task table)
     last = tail[-1]
     width = asm.tables[-1].columns.width
     filled = sum(1 for t in last.texts if t.strip())
