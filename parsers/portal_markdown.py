@@ -210,6 +210,8 @@ class _Reader:
                 return i
             cells, i, short = self._cells(i, width)
             closed = short and self.tokens[i - 1].empty  # the empty cell that ended it was taken
+            if all(t.empty for t in cells):
+                continue  # empty cells before the end of the text or the next table
             texts = [t.text for t in cells]
             if short:
                 texts = place_short_row(texts, [t.text for t in header], previous)
