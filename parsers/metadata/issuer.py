@@ -99,6 +99,12 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
             joined = f"{line} {strip_motto_text(layout.lines[i + 1])}"
         key = _strip_motto(match_key(joined))
         central = central_issuer(key)
+        if i + 1 < end and is_upper_line(line) and is_upper_line(layout.lines[i + 1]):
+            # a central body's name wrapped over two header lines ("ỦY BAN THƯỜNG VỤ" / "QUỐC HỘI")
+            nxt = strip_motto_text(layout.lines[i + 1])
+            wrapped = central_issuer(_strip_motto(match_key(f"{line} {nxt}")))
+            if wrapped and len(wrapped.body) > len(central.body if central else ""):
+                return wrapped
         if central:
             return central
         m = LOCAL_MENTION.search(joined)
@@ -193,6 +199,7 @@ def number_issuer(number: DocNumber | None) -> Issuer | None:
 
 
 def find_issuer(layout: Layout, number: DocNumber | None, atts: list[Attachment], year: int | None) -> Issuer | None:
-    """The issuing body by the first rule that finds one: header, body sentence, attachment line, number suffix."""
-    return (header_issuer(layout, year) or body_issuer(layout, year)
-            or attachment_issuer(atts, year) or number_issuer(number))
+    """The issuing body by the first rule that finds one: header, attachment line ("kèm theo Công văn
+    số … của <issuer>", which names it outright), body sentence, number suffix."""
+    return (header_issuer(layout, year) or attachment_issuer(atts, year)
+            or body_issuer(layout, year) or number_issuer(number))
