@@ -42,6 +42,7 @@ def test_portal_markdown_rows_group_rows_short_rows_and_tables_under_headings():
     ]
     meta = result.document
     assert (meta.doc_type, meta.decision_number, str(meta.decision_date)) == ("decision", "45/TB-SXD", "2025-03-02")
+    assert meta.signer == "Trần Văn An"  # after a delegation mark and a title
     assert meta.title is None or "Số hiệu" not in meta.title and meta.title != "Thông báo"
     assert "no_task_table" not in [w.code for w in result.warnings]
 
@@ -63,6 +64,7 @@ def test_saved_portal_page_legislative_programme():
         "decision", "12/2030/UBTVQH16", "2030-02-10")
     assert meta.title == "Nghị quyết điều chỉnh Chương trình lập pháp năm 2030"
     assert (meta.period_start, meta.period_end, meta.signer) == (2030, 2030, "Nguyễn Văn Bình")
+    assert (meta.issuer, meta.level) == ("Ủy ban Thường vụ Quốc hội", "national")  # name wrapped over two lines
     assert not meta.truncated  # the signature layout table after the task table is not a task row
 
 

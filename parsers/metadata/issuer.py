@@ -88,11 +88,16 @@ def strip_motto_text(line: str) -> str:
     return SPACES.sub(" ", line).strip()
 
 
+_HEADER_LINE_MAX = 160  # header lines are short; a paragraph naming a body is body text
+
+
 def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
     """Issuer from the header block: authority line or the issuing-body header."""
     end = min(layout.body_start, 40)
     for i in range(end):
         line = strip_motto_text(layout.lines[i])
+        if len(line) > _HEADER_LINE_MAX:
+            continue  # a sentence of the body, not a header line
         joined = line
         if i + 1 < end and match_key(line) in load_vocab().local_bodies:
             # "ỦY BAN NHÂN DÂN" / "TỈNH THANH HÓA"
