@@ -204,7 +204,6 @@ def number_issuer(number: DocNumber | None) -> Issuer | None:
 
 
 def find_issuer(layout: Layout, number: DocNumber | None, atts: list[Attachment], year: int | None) -> Issuer | None:
-    """The issuing body by the first rule that finds one: header, attachment line ("kèm theo Công văn
-    số … của <issuer>", which names it outright), body sentence, number suffix."""
-    return (header_issuer(layout, year) or attachment_issuer(atts, year)
-            or body_issuer(layout, year) or number_issuer(number))
+    """The issuing body by the first rule that finds one: header, body sentence, attachment line, number suffix."""
+    return (header_issuer(layout, year) or body_issuer(layout, year)
+            or attachment_issuer(atts, year) or number_issuer(number))
