@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup system-deps schema clean
+.PHONY: run test bench fuzz setup system-deps schema clean
 
 run: $(STAMP) system-deps
 	$(BIN)/plantasks extract data/raw --out data/out
@@ -13,6 +13,9 @@ test: $(STAMP) system-deps
 
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/run.py
+
+fuzz: $(STAMP)
+	PLANTASKS_FUZZ=1 $(BIN)/python -m pytest tests/test_fuzz_plans.py -q -s -p no:cacheprovider
 
 setup: $(STAMP)
 
@@ -26,7 +29,7 @@ system-deps:
 	@bash scripts/install-system-deps.sh
 
 schema: $(STAMP)
-	for name in document task run; do $(BIN)/plantasks schema $$name > schemas/$$name.schema.json; done
+	for name in document task run catalogue; do $(BIN)/plantasks schema $$name > schemas/$$name.schema.json; done
 
 clean:
 	rm -rf $(VENV) data/out

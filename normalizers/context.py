@@ -30,3 +30,20 @@ class PlanContext:
         if self.period_start is not None and self.period_start == self.period_end:
             return self.period_start
         return None
+
+
+def plan_context(meta, as_of: date | None = None) -> PlanContext:
+    """The context of a plan from its document record (a DocumentMeta or its JSON dict): time-dependent
+    rules read the plan's own date, else the date the user gave (--as-of)."""
+    if hasattr(meta, "model_dump"):
+        meta = meta.model_dump()
+    ref = meta.get("decision_date") or meta.get("plan_date") or as_of
+    if isinstance(ref, str):
+        try:
+            ref = date.fromisoformat(ref)
+        except ValueError:
+            ref = None
+    return PlanContext(
+        level=meta.get("level"), province=meta.get("province"), district=meta.get("district"),
+        period_start=meta.get("period_start"), period_end=meta.get("period_end"), reference_date=ref,
+    )

@@ -1,9 +1,9 @@
-"""Vietnamese text repair: Unicode normal form, tone placement, legacy encodings, OCR confusions.
+"""Vietnamese text repair: Unicode normal form, tone placement, legacy encodings.
 
 Printed text is kept as printed; these functions give (a) keys for matching (`match_key`),
-(b) a canonical tone placement for names (`unify_tone_placement`), (c) recovery of text typed in
-the legacy TCVN3 (ABC, .VnTime fonts) and VNI (VNI-Times fonts) encodings (`repair_legacy`), and
-(d) a conservative vocabulary-confirmed OCR fixer (`fix_ocr_confusions`).
+(b) a canonical tone placement for names (`unify_tone_placement`), and (c) recovery of text typed in
+the legacy TCVN3 (ABC, .VnTime fonts) and VNI (VNI-Times fonts) encodings (`repair_legacy`).
+Folding (marks removed) is `normalizers.text.strip_marks` / `fold`.
 
 Tone placement: Vietnamese writes the tone of an open "oa", "oe", "uy" either on the first vowel
 ("hòa", "thủy", the style of the GOLD files, called "classic" here) or on the second ("hoà",
@@ -16,11 +16,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from plantasks.normalizers.text import strip_marks as strip_diacritics  # noqa: F401  (re-exported)
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -48,13 +47,6 @@ _SPACE_RE = re.compile(r"\s+")
 def nfc(text: str) -> str:
     """The text in Unicode NFC (precomposed) form."""
     return unicodedata.normalize("NFC", text)
-
-
-def strip_diacritics(text: str) -> str:
-    """Base letters only: 'Cải cách Đ' -> 'Cai cach D'."""
-    decomposed = unicodedata.normalize("NFD", text)
-    base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return base.replace("đ", "d").replace("Đ", "D")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -196,6 +188,25 @@ def unify_tone_placement(text: str, style: str = "classic") -> str:
 
 # ---------------------------------------------------------------- legacy encodings (TCVN3, VNI)
 
+def toneless(syllable: str) -> str:
+    """The syllable without its tone mark; vowel marks (â ă ê ô ơ ư) and đ stay: 'để' -> 'đê'."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
+
+
+def tone_of(syllable: str) -> str | None:
+    """The combining tone mark of a syllable, None for the level tone (ngang)."""
+    return next((ch for ch in unicodedata.normalize("NFD", syllable) if ch in TONE_MARKS), None)
+
+
+def with_tone(syllable: str, tone: str) -> str | None:
+    """The syllable with `tone` instead of its own, tone placed where the syllable had its own."""
+    if tone_of(syllable) is None:
+        return None
+    decomposed = unicodedata.normalize("NFD", syllable)
+    return unicodedata.normalize("NFC", "".join(tone if ch in TONE_MARKS else ch for ch in decomposed))
+
+
 LEGACY_ENCODINGS = ("tcvn3", "vni")
 # Vietnamese letters outside Latin-1: a line holding any of them is Unicode already.
 _UNICODE_VIETNAMESE = re.compile(r"[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
@@ -206,7 +217,6 @@ _TOKEN_EDGE = "\"'“”‘’()[]{}.,;:!?…-–—/*"
 class LegacyTable:
     name: str
     decode_map: dict[str, str]  # legacy sequence (1 or 2 chars) -> Unicode letter
-    encode_map: dict[str, str]  # Unicode letter -> legacy sequence
     longest: int
 
 
@@ -223,8 +233,7 @@ def legacy_table(name: str) -> LegacyTable:
         raise ValueError(f"unknown legacy encoding {name!r}: use one of {LEGACY_ENCODINGS}")
     rows = _read_tsv(DATA_DIR / f"legacy_{name}.tsv")
     decode = {r["legacy"]: nfc(r["unicode"]) for r in rows}
-    encode = {nfc(r["unicode"]): r["legacy"] for r in rows if r.get("variant", "vn3") != "vn1"}
-    return LegacyTable(name, decode, encode, max(len(k) for k in decode))
+    return LegacyTable(name, decode, max(len(k) for k in decode))
 
 
 def decode_legacy(text: str, encoding: str) -> str:
@@ -242,19 +251,6 @@ def decode_legacy(text: str, encoding: str) -> str:
         else:
             out.append(text[i])
             i += 1
-    return "".join(out)
-
-
-def encode_legacy(text: str, encoding: str) -> str:
-    """Unicode -> legacy (the inverse table). Capitals with tones that TCVN3 cannot write are
-    written with the lower-case code, as the upper-case .VnTimeH fonts do."""
-    table = legacy_table(encoding)
-    out = []
-    for ch in nfc(text):
-        code = table.encode_map.get(ch)
-        if code is None and ch != ch.lower():
-            code = table.encode_map.get(ch.lower())
-        out.append(code if code is not None else ch)
     return "".join(out)
 
 
@@ -354,73 +350,3 @@ def repair_legacy(text: str) -> tuple[str, list[str]]:
         if verdict.encoding and re.search(r"[\u0080-\u009f]", verdict.text):
             warnings.append(f"line {number}: {verdict.encoding.upper()} text has control bytes 0x80-0x9F left unmapped")
     return "\n".join(out), warnings
-
-
-# ---------------------------------------------------------------- OCR confusions
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Known words, by match_key and by their diacritic-free skeleton."""
-
-    words: frozenset[str]
-    by_skeleton: dict[str, tuple[str, ...]]
-
-
-def build_vocabulary(words: Iterable[str]) -> Vocabulary:
-    """Index words (phrases are split into words) for fix_ocr_confusions."""
-    keys = {match_key(w) for phrase in words for w in _WORD_RE.findall(nfc(phrase))}
-    skeletons: dict[str, list[str]] = {}
-    for key in sorted(keys):
-        skeletons.setdefault(strip_diacritics(key), []).append(key)
-    return Vocabulary(frozenset(keys), {k: tuple(v) for k, v in skeletons.items()})
-
-
-@dataclass(frozen=True)
-class Replacement:
-    start: int
-    end: int
-    old: str
-    new: str
-
-
-def _differing_chars(a: str, b: str) -> int:
-    return sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
-
-
-def _with_case_of(template: str, word: str) -> str:
-    if len(template) > 1 and template.isupper():
-        return word.upper()
-    if template[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
-
-
-def find_ocr_confusions(text: str, vocabulary: Vocabulary | Iterable[str]) -> list[Replacement]:
-    """Words that are not in the vocabulary but differ from exactly one vocabulary word by a
-    single diacritic ('thê' -> 'thể' when only 'thể' fits); everything else is left alone."""
-    vocab = vocabulary if isinstance(vocabulary, Vocabulary) else build_vocabulary(vocabulary)
-    found = []
-    text = nfc(text)
-    for m in _WORD_RE.finditer(text):
-        key = match_key(m.group(0))
-        if key in vocab.words:
-            continue
-        candidates = [w for w in vocab.by_skeleton.get(strip_diacritics(key), ())
-                      if len(w) == len(key) and _differing_chars(w, key) == 1]
-        if len(candidates) == 1:
-            new = _with_case_of(m.group(0), unify_tone_placement(candidates[0]))
-            found.append(Replacement(m.start(), m.end(), m.group(0), new))
-    return found
-
-
-def fix_ocr_confusions(text: str, vocabulary: Vocabulary | Iterable[str]) -> str:
-    """Apply find_ocr_confusions: replace only vocabulary-confirmed, unambiguous one-mark slips."""
-    text = nfc(text)
-    out, last = [], 0
-    for rep in find_ocr_confusions(text, vocabulary):
-        out.append(text[last:rep.start])
-        out.append(rep.new)
-        last = rep.end
-    out.append(text[last:])
-    return "".join(out)

@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
 
+from plantasks.normalizers.text import fold
+
 ROLES = ("stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "submitter", "extra")
 _CORE = {"stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "submitter"}
 EXTRA = "extra"  # a column that feeds no field: its cells stay on the task under the printed header
-
-
-class _FoldTable(dict):
-    """str.translate table filled on first sight of each character: one char in, one char out."""
-
-    def __missing__(self, code: int) -> str:
-        base = unicodedata.normalize("NFD", chr(code))[0].lower()
-        self[code] = folded = "d" if base in "đð" else base
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lower-case, diacritics removed, same length as the input (so spans map back)."""
-    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True)

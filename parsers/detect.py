@@ -7,10 +7,10 @@ str, saying (as ReaderIssues) when the encoding had to be guessed.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import PurePath
 
+from plantasks.normalizers.decoding import decode_bytes
 from plantasks.parsers.blocks import ReaderIssue
 
 FORMATS = ("text", "docx", "doc", "pdf", "html", "image", "unknown")
@@ -121,65 +121,7 @@ def _is_mhtml(sample: bytes) -> bool:
 
 
 def decode_text(data: bytes, partial: bool = False) -> tuple[str | None, list[ReaderIssue]]:
-    """Decode plain text: UTF-8 (BOM or not), UTF-16 with BOM, else cp1258/cp1252 (flagged).
-
-    Returns (None, []) for bytes that are not text at all (binary). `partial` allows a sample
-    cut in the middle of a multi-byte character.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _utf8(data[3:], partial), []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _utf16(data, partial), []
-    text = _utf8(data, partial)
-    if text is not None:
-        return (text, []) if _looks_textual(text) else (None, [])
-    if _looks_binary(data):
-        return None, []
-    for encoding in ("cp1258", "cp1252"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        issue = ReaderIssue(
-            "encoding_guess",
-            f"the text is not UTF-8; read it as {encoding}. If letters look wrong, save the file as UTF-8.",
-        )
-        return text, [issue]
-    return data.decode("latin-1"), [ReaderIssue("encoding_guess", "unknown text encoding; read it as latin-1")]
-
-
-def _utf8(data: bytes, partial: bool) -> str | None:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if partial and err.start >= len(data) - 3:
-            return data[: err.start].decode("utf-8", errors="strict")
-        return None
-
-
-def _utf16(data: bytes, partial: bool) -> str | None:
-    body = data[: len(data) - (len(data) % 2)] if partial else data
-    try:
-        return body.decode("utf-16")
-    except UnicodeDecodeError:
-        return body.decode("utf-16", errors="replace") if partial else None
-
-
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:_TEXT_SNIFF_BYTES]
-    if b"\x00" in sample:
-        return True
-    controls = len(_CONTROL_BYTES.findall(sample))
-    return controls > len(sample) * 0.05
-
-
-def _looks_textual(text: str) -> bool:
-    sample = text[:_TEXT_SNIFF_BYTES]
-    if "\x00" in sample:
-        return False
-    controls = len(_CONTROL_CHARS.findall(sample))
-    return controls <= len(sample) * 0.05
+    """Plain-text bytes -> (text, issues) through the one decoder (normalizers.decoding); (None, [])
+    for bytes that are not text. `partial` allows a sample cut inside a multi-byte character."""
+    decoded = decode_bytes(data, partial)
+    return decoded.text, [ReaderIssue(i.code, i.message) for i in decoded.issues]

@@ -47,8 +47,11 @@ def read_limited(path: Path, options: ReadOptions = ReadOptions()) -> bytes:
 
 
 def _too_large(size: int, options: ReadOptions) -> str:
-    return (f"the file is {size / 2**20:.1f} MB, more than the limit of {options.max_bytes / 2**20:.0f} MB; "
-            "raise --max-mb to read it")
+    return f"the file is {_size(size)}, more than the limit of {_size(options.max_bytes)}; raise --max-mb to read it"
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**17 else f"{n} bytes"
 
 
 def read_document(data: bytes, name: str = "", options: ReadOptions = ReadOptions()) -> ParsedDocument:

@@ -14,31 +14,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderIssue, TableRow, TextLine
+from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.portal_markdown import SourceLine, is_portal_markdown, read_portal_markdown
+from plantasks.parsers.detect import decode_text
+from plantasks.normalizers.text import LEADING_BULLET as _BULLET
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_BULLET = re.compile(r"^\s*[-+•–]\s+")
 _STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zA-ZđĐ])[.)]?$")
 _SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
-
-
-def decode_text(data: bytes) -> tuple[str, list[ReaderIssue]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), []
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", errors="replace"), []
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        if bad <= max(3, len(text) // 2000):
-            return text, [ReaderIssue("encoding_damage", f"{bad} byte(s) are not valid UTF-8 and were replaced")]
-        return data.decode("cp1258", errors="replace"), [
-            ReaderIssue("encoding_guess", "the text is not UTF-8; read as Windows-1258 (Vietnamese)")
-        ]
 
 
 @dataclass
@@ -235,6 +219,8 @@ class _TextReader:
 def read_text(data: bytes | str) -> ParsedDocument:
     if isinstance(data, bytes):
         text, issues = decode_text(data)
+        if text is None:
+            raise ReaderError("corrupt", "the file is neither text nor a known document format")
     else:
         text, issues = data, []
     lines = _lines(text)

@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import signal
-import stat
 import sys
 import tempfile
 import time
@@ -29,11 +28,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from plantasks import SCHEMA_VERSION, __version__
 from plantasks.pipeline.catalogue import FINISHED, Catalogue, Row, utc_now, vocab_version
-from plantasks.pipeline.extract import ExtractOptions, extract_bytes
+
+if TYPE_CHECKING:  # the stages load on first use, so `plantasks --help` and the service start fast
+    from plantasks.pipeline.extract import ExtractOptions
+    from plantasks.pipeline.stages import Corrections
 
 SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".md", ".yaml", ".yml", ".tmp"}
 MAX_NAME_BYTES = 180  # output names stay well under the usual 255-byte file-name limit (temp prefix/suffix included)
@@ -53,11 +55,6 @@ class Inputs:
     files: list[Path] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # unreadable folders, broken links, symlink loops
-
-
-def collect_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    found = walk_inputs(paths)
-    return found.files, found.missing
 
 
 def walk_inputs(paths: Iterable[Path]) -> Inputs:
@@ -185,14 +182,15 @@ class Done:
     unknown_agency_rate: float | None
 
 
-class DocumentTimeout(Exception):
-    pass
+class DocumentTimeout(BaseException):
+    """Not an Exception: the stage runner turns Exceptions into warnings, a timeout must stop the document."""
 
 
 def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> Done:
     """Read and extract one document; every failure is a result, never an exception."""
     from plantasks.parsers.blocks import ReaderError
     from plantasks.parsers.read import read_limited
+    from plantasks.pipeline.extract import extract_bytes
 
     data = job.data
     try:
@@ -296,6 +294,7 @@ class RunReport:
     started: str
     argv: list[str]
     counts: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     tasks: int = 0
     missing: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -307,20 +306,22 @@ class RunReport:
     def failed(self) -> int:
         return self.counts.get("failed", 0) + self.counts.get("timeout", 0) + len(self.missing)
 
-    @property
-    def documents(self) -> list[DocumentReport]:
-        """This run's documents (read back from disk; for callers that want them all)."""
-        if not self.documents_file or not self.documents_file.exists():
-            return []
-        with open(self.documents_file, encoding="utf-8") as fh:
-            return [DocumentReport(**json.loads(line)) for line in fh]
-
     def add(self, doc: DocumentReport, sink) -> None:
         self.counts[doc.status] = self.counts.get(doc.status, 0) + 1
         self.tasks += doc.tasks
+        for stage, seconds in doc.timings.items():
+            self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + seconds, 4)
         if doc.status in ("partial", "failed", "timeout"):
-            self.attention.append(replace(doc, warnings=doc.warnings[:1], timings={}))
+            self.attention.append(replace(doc, warnings=[headline(doc.warnings)] if doc.warnings else [], timings={}))
         sink.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+
+
+_STATUS_CODES = ("no_task_table", "no_tasks", "truncated")  # the warnings that make a document partial
+
+
+def headline(warnings: list[dict]) -> dict | None:
+    """The warning that explains the document's status (a failure, or why it is partial), else the first."""
+    return next((w for w in warnings if w["code"] in _STATUS_CODES), warnings[0] if warnings else None)
 
 
 class DiskFull(Exception):
@@ -347,7 +348,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     fd, lines_path = tempfile.mkstemp(dir=out_dir, prefix=".run-", suffix=".tmp")
     report.documents_file = Path(lines_path)
     sink = os.fdopen(fd, "w", encoding="utf-8")
-    writer = _Writer(catalogue, out_dir, run_id, report, sink)
+    writer = _Writer(catalogue, out_dir, run_id, report, sink, options.corrections)
     bar = _Progress(len(inputs), progress)
     interrupted = False
     try:
@@ -403,11 +404,18 @@ def _per_worker(options: ExtractOptions, workers: int | None) -> ExtractOptions:
 def _run_pool(jobs: Iterator[Job], options: ExtractOptions, workers: int, timeout: float | None) -> Iterator[Done]:
     """Stream jobs through a process pool, at most 2 per worker in flight (memory stays flat). A worker
     that dies (killed, out of memory) fails only the documents it may have held; the pool is rebuilt."""
+    import multiprocessing
+
     window = workers * 2
     pending: dict = {}
     retried: set[str] = set()
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     jobs = iter(jobs)
+    if multiprocessing.get_start_method() == "fork":
+        # the first document runs here: vocabularies, registry and models load once, and forked workers inherit them
+        first = next(jobs, None)
+        if first is not None:
+            yield process(first, options, timeout)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     exhausted = False
     try:
         while True:
@@ -457,9 +465,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 class _Writer:
     """The client side: decides what to do per input, then writes outputs and catalogue rows."""
 
-    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink):
+    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store: Corrections | None):
         self.catalogue, self.out_dir, self.run_id, self.report, self.sink = catalogue, out_dir, run_id, report, sink
         self.tool, self.vocab = __version__, vocab_version()
+        self.store = store
         self.stats: dict[str, tuple[int, int]] = {}
         self.names: dict[str, str] = {}
 
@@ -478,7 +487,8 @@ class _Writer:
             self.stats[source] = (st.st_size, st.st_mtime_ns)
             old = self.catalogue.get(source)
             current = old is not None and old.tool_version == self.tool and old.vocab_version == self.vocab \
-                and (old.status in FINISHED or old.status == "duplicate")
+                and (old.status in FINISHED or old.status == "duplicate") \
+                and old.corrections == self.corrections_of(old.sha256, source)
             if current and not force and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
                 sha = old.sha256
             else:
@@ -490,22 +500,28 @@ class _Writer:
             if current and not force and old.sha256 == sha:
                 if (old.size, old.mtime_ns) != (st.st_size, st.st_mtime_ns):
                     self.catalogue.touch(source, st.st_size, st.st_mtime_ns)
-                if old.status != "duplicate" or self.catalogue.get(old.duplicate_of or "") is not None:
+                original = self.catalogue.get(old.duplicate_of or "") if old.status == "duplicate" else None
+                if old.status != "duplicate" or (original is not None and original.sha256 == old.sha256
+                                                 and original.status in FINISHED):
                     bar.step(source)
                     self.report.add(DocumentReport(source, old.output, "unchanged", 0, duplicate_of=old.duplicate_of), self.sink)
                     seen.setdefault(sha, old.duplicate_of or source)
                     continue
-            original = seen.get(sha) or self.catalogue.original_of(sha, source)
-            if original and original != source:
+            original = (seen.get(sha) or self.catalogue.original_of(sha, source)) if st.st_size else None
+            if original and original != source:  # (empty files are each reported, not duplicates)
                 self._duplicate(source, sha, original)
                 bar.step(source)
                 continue
             seen[sha] = source
             yield job
 
+    def corrections_of(self, sha: str, source: str) -> str:
+        """Fingerprint of the live corrections for this document ("" without a store)."""
+        return self.store.fingerprint(sha, source) if self.store is not None else ""
+
     def _duplicate(self, source: str, sha: str, original: str) -> None:
         size, mtime = self.stats.get(source, (-1, -1))
-        self.catalogue.record(Row(source, sha, size, mtime, self.tool, self.vocab, "duplicate", original, "", "", 0, 0,
+        self.catalogue.record(Row(source, sha, size, mtime, self.tool, self.vocab, "", "duplicate", original, "", "", 0, 0,
                                   f"same bytes as {original}", "", utc_now(), self.run_id), None)
         self.report.add(DocumentReport(source, "", "duplicate", 0, duplicate_of=original), self.sink)
 
@@ -514,7 +530,8 @@ class _Writer:
         target = self.out_dir / name
         old = self.catalogue.get(done.source)
         keep = done.status not in FINISHED and old is not None and old.status in FINISHED
-        message = f"{done.warnings[0]['code']}: {done.warnings[0]['message']}" if done.warnings else ""
+        first = headline(done.warnings)
+        message = f"{first['code']}: {first['message']}" if first else ""
         if not keep:
             try:
                 write_atomic(target, done.result_json)
@@ -522,7 +539,9 @@ class _Writer:
                 self._unwritable(done, name, err)
                 return
         size, mtime = self.stats.get(done.source, (-1, -1))
-        row = Row(done.source, done.sha256, size, mtime, self.tool, self.vocab, done.status, None, name, done.document_id,
+        row = Row(done.source, done.sha256, size, mtime, self.tool, self.vocab,
+                  self.corrections_of(done.sha256, done.source) if done.status in FINISHED else "", done.status, None,
+                  name, done.document_id,
                   done.tasks, len(done.warnings), message, "", utc_now(), self.run_id)
         self.catalogue.record(row, done.task_lines if done.status in FINISHED else None)
         self.report.add(DocumentReport(done.source, name, done.status, done.tasks, done.warnings, done.timings,
@@ -561,6 +580,7 @@ def write_run_json(path: Path, report: RunReport, seconds: float) -> None:
         "stopped": report.stopped or None,
         "counts": {"documents": sum(report.counts.values()), "tasks": report.tasks,
                    "missing_inputs": len(report.missing), **{f"status_{k}": v for k, v in sorted(report.counts.items())}},
+        "stage_seconds": report.stage_seconds,
         "missing_inputs": report.missing,
         "input_problems": report.problems,
     }

@@ -13,6 +13,7 @@ Table `documents` (one row per source path; the row model is `schemas.CatalogueR
 | size, mtime_ns | the file's stat when it was read (a same-size, same-mtime file is not re-hashed) |
 | tool_version | plantasks version that produced the output |
 | vocab_version | hash of the vocabularies (YAML/TSV data files) that produced it |
+| corrections | fingerprint of the analyst corrections applied to it ('' for none) |
 | status | success, partial, failed, timeout, duplicate |
 | duplicate_of | for a duplicate: the source path whose output it shares |
 | output | file name of the per-document JSON inside the folder ('' for duplicates and some failures) |
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -52,6 +54,7 @@ CREATE TABLE IF NOT EXISTS documents (
   mtime_ns INTEGER NOT NULL DEFAULT -1,
   tool_version TEXT NOT NULL,
   vocab_version TEXT NOT NULL,
+  corrections TEXT NOT NULL DEFAULT '',
   status TEXT NOT NULL,
   duplicate_of TEXT,
   output TEXT NOT NULL DEFAULT '',
@@ -69,7 +72,8 @@ CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, source_path TEXT NOT 
 CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT,
   argv TEXT NOT NULL, counts TEXT)
 """
-COLUMNS = ("source_path", "sha256", "size", "mtime_ns", "tool_version", "vocab_version", "status", "duplicate_of",
+COLUMNS = ("source_path", "sha256", "size", "mtime_ns", "tool_version", "vocab_version", "corrections", "status",
+           "duplicate_of",
            "output", "document_id", "tasks", "warnings", "message", "last_error", "updated", "run_id")
 
 
@@ -97,6 +101,7 @@ class Row:
     mtime_ns: int
     tool_version: str
     vocab_version: str
+    corrections: str
     status: str
     duplicate_of: str | None
     output: str
@@ -240,9 +245,14 @@ def _tagged(name: str, source: str) -> str:
     return f"{name.removesuffix('.json')}.{tag}.json"
 
 
+def raw_path(source: str) -> bytes:
+    """The file-system bytes of a catalogued path (undoes the \\xNN escaping of undecodable bytes)."""
+    return re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m.group(1), 16)]), source.encode("utf-8"))
+
+
 def _exists(source: str) -> bool:
     try:
-        os.stat(source)
+        os.stat(raw_path(source))
     except FileNotFoundError:
         return False
     except OSError:

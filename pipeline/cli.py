@@ -1,21 +1,24 @@
-"""`plantasks` command line: a thin layer over the library; main(argv) -> exit code."""
+"""The pipeline's commands (`extract`, `schema`): a thin layer over the library; main(argv) -> exit code.
+
+The `plantasks` program (plantasks/cli.py) adds the analysts' and the service's commands and gives
+`extract` the corrections store.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
 from plantasks import __version__
 from plantasks.parsers.read import ReadOptions
-from plantasks.pipeline.service import register as register_serve
-from plantasks.review.cli import register as register_review_commands
 from plantasks.schemas import OUTPUT_MODELS
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra_commands: Iterable[Callable] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plantasks", description="Task records from Vietnamese government plan decisions.")
     parser.add_argument("--version", action="version", version=f"plantasks {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -24,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ex.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     ex.add_argument("--corrections", type=Path, metavar="FILE",
-                    help="corrections store to re-apply (default: DIR/corrections.sqlite when it exists)")
+                    help="corrections store to re-apply (only the one named here; none by default)")
     ex.add_argument("--create", action="store_true", help="create the --corrections store when it does not exist")
     ex.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
                     help="report each agency's successor valid on this date")
@@ -48,11 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("schema", help="print the JSON Schema of an output file")
     sc.add_argument("name", nargs="?", default="document", choices=sorted(OUTPUT_MODELS),
-                    help="document: DIR/NAME.json, task: a line of tasks.jsonl, run: run.json")
+                    help="document: DIR/NAME.json, task: a line of tasks.jsonl, run: run.json, catalogue: a line of documents.jsonl")
     sc.set_defaults(func=cmd_schema)
 
-    register_review_commands(sub)
-    register_serve(sub)
+    for register in extra_commands:
+        register(sub)
     return parser
 
 
@@ -100,21 +103,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _corrections_store(args: argparse.Namespace) -> Path | None | int:
-    """The store to re-apply; a store named on the command line must exist (or --create it)."""
+def _corrections_store(args: argparse.Namespace):
+    """The store to re-apply: only the one named with --corrections, which must exist (or --create it)."""
     if args.corrections is None:
-        default = args.out / "corrections.sqlite"
-        return default if default.exists() else None
-    if args.corrections.exists():
-        return args.corrections
-    if not args.create:
+        return None
+    if args.open_corrections is None:
+        print("plantasks: --corrections needs the plantasks program (plantasks.cli)", file=sys.stderr)
+        return 2
+    if not args.corrections.exists() and not args.create:
         print(f"plantasks: no corrections store at {args.corrections}; check the path, or add --create to "
               "start a new one there", file=sys.stderr)
         return 2
-    from plantasks.review.store import CorrectionStore
-
-    CorrectionStore(args.corrections)
-    return args.corrections
+    return args.open_corrections(args.corrections)
 
 
 def _summary(report, args: argparse.Namespace) -> None:
@@ -137,15 +137,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, extra_commands: Iterable[Callable] = (),
+         open_corrections: Callable[[Path], object] | None = None) -> int:
+    """`open_corrections(path)` gives the corrections store `extract --corrections` re-applies."""
+    parser = build_parser(extra_commands)
     args = parser.parse_args(argv)
+    args.open_corrections = open_corrections
     return args.func(args)
-
-
-def entry() -> None:
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("plantasks: interrupted", file=sys.stderr)
-        sys.exit(130)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Provenance, TableRow, TextLine
 from plantasks.parsers.columns import EXTRA, ColumnMap, classify_header_cell, fold, header_map
-from plantasks.normalizers.text import clean_cell, collapse, sentence_case
+from plantasks.normalizers.text import LEADING_BULLET as _BULLET_START, clean_cell, collapse
+from plantasks.normalizers.text import section_case as sentence_case_keep
 
 _APPENDIX = re.compile(  # matched on fold(text): OCR may drop diacritics ("PHU LUC SO 01")
     r"^\s*(phu\s*luc)(?:\s+(so)\s*[:.]?)?(?:\s*([0-9]{1,3}[a-z]?|[ivxlc]{1,6}|[a-z])\b)?\s*[:.\-–]?\s*(.*)$"
@@ -27,7 +28,6 @@ _HEADING = re.compile(  # "III. Title", "1.2. Title", "a) Title", "Điều 2. Ti
 _LEADING_NUMBER = re.compile(r"^\s*([0-9]{1,3}|[IVXLC]{1,6})[.)]?\s+")
 _GROUP_NUMBER = re.compile(r"^\s*([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[A-ZĐ])[.)]\s+")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
-_BULLET_START = re.compile(r"^\s*([-+•–]|\d{1,2}[.)])\s")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
 EXTRA_PREFIX = "extra:"  # cells of columns that feed no field, keyed by their printed header
 
@@ -308,15 +308,6 @@ def _spans_row(row: TableRow) -> bool:
     """The title cell is merged over the following columns: readers give them its box and no text."""
     boxes = [c.prov.bbox for c in row.cells[1:]]
     return len(boxes) > 1 and boxes[0] is not None and all(b == boxes[0] for b in boxes)
-
-
-def sentence_case_keep(title: str) -> str:
-    """Section titles: single spaces, sentence case when printed all upper case, else first letter up."""
-    text = collapse(title).rstrip(" :")
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
-        return sentence_case(text)
-    return text[:1].upper() + text[1:]
 
 
 def _row_confidence(row: TableRow) -> float:

@@ -57,10 +57,3 @@ def _appendix_section(table: AppendixTable) -> str:
     return sentence_case_keep(table.title) if table.title else ""
 
 
-def build_tasks(tables: list[AppendixTable], sha256: str, source_file: str, ctx: PlanContext,
-                as_of: date | None = None) -> list[Task]:
-    return [
-        build_task(row, table, ti, sha256, source_file, ctx, as_of)
-        for ti, table in enumerate(tables)
-        for row in table.rows
-    ]

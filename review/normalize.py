@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import functools
 import importlib
-import unicodedata
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
-from plantasks.normalizers.context import PlanContext
+from plantasks.normalizers.context import PlanContext, plan_context  # noqa: F401  (re-exported)
+from plantasks.normalizers.text import fold as fold_text
 from plantasks.review.fields import norm_text
 
 
@@ -24,19 +23,6 @@ def optional_module(name: str):
         return importlib.import_module(name)
     except Exception:  # a half-written sibling module must not break review
         return None
-
-
-def plan_context(meta: dict) -> PlanContext:
-    ref = meta.get("decision_date") or meta.get("plan_date")
-    if isinstance(ref, str):
-        try:
-            ref = date.fromisoformat(ref)
-        except ValueError:
-            ref = None
-    return PlanContext(
-        level=meta.get("level"), province=meta.get("province"), district=meta.get("district"),
-        period_start=meta.get("period_start"), period_end=meta.get("period_end"), reference_date=ref,
-    )
 
 
 def _as_dict(obj: Any) -> dict | None:
@@ -124,8 +110,7 @@ def normalize_deadline_text(text: str, ctx: PlanContext) -> list[dict] | None:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for prefix search (đ counts as d)."""
-    decomposed = unicodedata.normalize("NFD", norm_text(text).casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold_text(norm_text(text))
 
 
 def registry_entries() -> list:
@@ -178,6 +163,11 @@ def _registry_keys() -> dict[str, frozenset[str]]:
     return {name: frozenset(k for form in forms for k in _search_keys(form)) for name, forms in registry_forms().items()}
 
 
+@functools.lru_cache(maxsize=200_000)
+def _name_keys(name: str) -> frozenset[str]:
+    return frozenset(_search_keys(name))
+
+
 class NameIndex:
     """The search keys of the registry's names and some extra names, computed once (suggestions as you type)."""
 
@@ -185,7 +175,7 @@ class NameIndex:
         self.keys = dict(_registry_keys())
         for name in extra:
             if name not in self.keys:
-                self.keys[name] = frozenset(_search_keys(name))
+                self.keys[name] = _name_keys(name)
 
     def suggest(self, prefix: str, limit: int = 15) -> list[str]:
         queries = _search_keys(prefix)

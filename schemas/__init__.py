@@ -1,4 +1,4 @@
-from plantasks.schemas.catalogue import CatalogueRow, catalogue_schema
+from plantasks.schemas.catalogue import CatalogueRow
 from plantasks.schemas.output import (
     Agency,
     Deadline,
@@ -15,7 +15,7 @@ from plantasks.schemas.output import (
 )
 
 __all__ = [
-    "CatalogueRow", "catalogue_schema",
+    "CatalogueRow",
     "Agency", "Deadline", "DeadlineItem", "DocumentMeta", "DocumentResult",
     "Task", "TaskLine", "TaskSource", "RunReport", "Warning", "OUTPUT_MODELS", "json_schema",
 ]

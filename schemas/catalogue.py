@@ -15,6 +15,7 @@ class CatalogueRow(BaseModel):
     mtime_ns: int = Field(description="file modification time in ns when read (-1: unknown)")
     tool_version: str = Field(description="plantasks version that produced the output")
     vocab_version: str = Field(description="hash of the vocabulary and rule files that produced the output")
+    corrections: str = Field(description="fingerprint of the analyst corrections applied to the output ('' for none)")
     status: Literal["success", "partial", "failed", "timeout", "duplicate"]
     duplicate_of: str | None = Field(None, description="for a duplicate: the source_path whose output it shares")
     output: str = Field(description="per-document JSON file inside the folder ('' for a duplicate)")
@@ -26,7 +27,3 @@ class CatalogueRow(BaseModel):
                                         "the earlier good record was kept")
     updated: str = Field(description="UTC time of the last write (ISO 8601)")
     run_id: str = Field(description="the run that wrote the row")
-
-
-def catalogue_schema() -> dict:
-    return CatalogueRow.model_json_schema()

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from plantasks import SCHEMA_VERSION
+from plantasks.schemas.codes import flag_codes, warning_codes
 
 Level = Literal["national", "ministry", "province", "district", "commune"]
 Area = Literal[
@@ -19,6 +20,9 @@ DeadlineKind = Literal[
     "recurring", "continuous", "event", "reference", "unspecified",
 ]
 Recurrence = Literal["monthly", "quarterly", "half_yearly", "nine_months", "yearly", "ad_hoc"]
+
+
+from plantasks.schemas.catalogue import CatalogueRow  # noqa: E402  (a line of documents.jsonl)
 
 
 class _Model(BaseModel):
@@ -75,7 +79,8 @@ class Task(_Model):
                                   "(Theo dõi, Người đứng đầu chịu trách nhiệm, Tình trạng …), keyed by the printed header")
     source: TaskSource = Field(default_factory=TaskSource)
     confidence: float = Field(default=1.0, ge=0, le=1)
-    flags: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list, description="codes of the registry (schemas/codes.yaml)",
+                             json_schema_extra={"items": {"type": "string", "enum": list(flag_codes())}})
     corrected: list[str] = Field(default_factory=list, description="fields a person corrected")
 
 
@@ -103,7 +108,8 @@ class DocumentMeta(_Model):
 
 
 class Warning(_Model):
-    code: str
+    code: str = Field(description="a code of the registry (schemas/codes.yaml)",
+                      json_schema_extra={"enum": list(warning_codes())})
     message: str
     source: TaskSource | None = None
 
@@ -124,13 +130,15 @@ class TaskLine(Task):
 
 class RunDocument(_Model):
     file: str = Field(description="the input as given")
-    output: str = Field(description="name of its DOC.json in the output folder")
-    status: str
+    output: str = Field(description="name of its DOC.json in the output folder ('' for a duplicate)")
+    status: str = Field(description="success, partial, failed, timeout; unchanged (skipped: same bytes, tool, "
+                                    "vocabularies and corrections as the catalogue's record), duplicate")
     tasks: int
     warnings: list[dict]
     timings: dict[str, float] = Field(description="seconds per stage")
     unknown_agency_rate: float | None = None
     kept_previous_output: bool = False
+    duplicate_of: str | None = Field(default=None, description="for a duplicate: the input with the same bytes")
 
 
 class RunReport(_Model):
@@ -138,17 +146,21 @@ class RunReport(_Model):
 
     plantasks_version: str
     schema_version: str
+    vocab_version: str = Field(description="hash of the vocabulary and rule files used")
     started: str
     seconds: float
     argv: list[str]
     counts: dict[str, int]
     stage_seconds: dict[str, float]
     missing_inputs: list[str]
+    input_problems: list[str] = Field(default_factory=list, description="unreadable folders, broken links, symlink loops")
+    stopped: str | None = Field(default=None, description="why the run stopped before the end (disk full, interrupted)")
     documents: list[RunDocument]
 
 
 SCHEMA_BASE = "urn:plantasks:schema"
-OUTPUT_MODELS: dict[str, type[BaseModel]] = {"document": DocumentResult, "task": TaskLine, "run": RunReport}
+OUTPUT_MODELS: dict[str, type[BaseModel]] = {"document": DocumentResult, "task": TaskLine, "run": RunReport,
+                                             "catalogue": CatalogueRow}
 
 
 def json_schema(name: str = "document") -> dict:

@@ -4,6 +4,7 @@ set -u
 need=()
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 tesseract --list-langs 2>/dev/null | grep -qx vie || need+=(tesseract-ocr-vie)
+tesseract --list-langs 2>/dev/null | grep -qx osd || need+=(tesseract-ocr-osd)  # pages scanned turned
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0

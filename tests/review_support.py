@@ -9,14 +9,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from plantasks.pipeline.cli import main as plantasks_main
+from plantasks.cli import main as plantasks_main
+from plantasks.review.store import default_store_path
 from plantasks.schemas import DocumentResult
 
 REVIEW_PLAN = Path(__file__).parent / "fixtures" / "review" / "ke_hoach_mau.txt"
 
 
 def extract(source: Path, out: Path) -> DocumentResult:
-    assert plantasks_main(["extract", str(source), "--out", str(out), "--quiet"]) == 0
+    """`plantasks extract`, re-applying the folder's corrections store (named explicitly) once there is one."""
+    store = default_store_path(out)
+    given = ["--corrections", str(store)] if store.exists() else []
+    assert plantasks_main(["extract", str(source), "--out", str(out), *given, "--quiet"]) == 0
     return DocumentResult.model_validate_json((out / f"{source.name}.json").read_text(encoding="utf-8"))
 
 

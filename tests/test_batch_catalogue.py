@@ -16,18 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from plantasks.pipeline.cli import main
+from plantasks.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
-PLANTASKS = [sys.executable, "-c", "from plantasks.pipeline.cli import entry; entry()"]
+PLANTASKS = [sys.executable, "-c", "from plantasks.cli import entry; entry()"]
 
 
 def variant(seed: Path, k: int) -> bytes:
-    """The seed plan with its first task's wording changed: new bytes, same structure."""
-    text = seed.read_text(encoding="utf-8")
-    return text.replace("Sở Nội vụ", f"Sở Nội vụ {'và Sở Tư pháp ' * (k % 3)}", 1).replace(
-        "\n", f"\n{'' if k == 0 else ' '}", k % 5 + 1).encode("utf-8")
+    """The seed plan with its title line and first lead agency changed: new bytes, same structure."""
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    lines[0] += f" (bản {k})"
+    return "\n".join(lines).replace("Sở Nội vụ", f"Sở Nội vụ{' và Sở Tư pháp' * (k % 2)}", 1).encode("utf-8")
 
 
 def make_inputs(folder: Path, n: int) -> list[Path]:
@@ -138,6 +138,12 @@ def test_duplicates_are_recorded_once(tmp_path):
     # a later run alone over the copy still knows it is a duplicate
     assert extract(tmp_path / "b", "--out", out) == 0
     assert run_json(out)["documents"][0]["status"] == "unchanged"
+    # the original changes: the copy now stands for the old bytes and gets its own tasks
+    (tmp_path / "a" / "plan_001.txt").write_bytes(variant(SEEDS[1], 4))
+    assert extract(tmp_path / "a", tmp_path / "b", "--out", out) == 0
+    rows = catalogue(out)
+    assert rows["copy.txt"]["status"] == "success" and rows["copy.txt"]["tasks"] == rows["plan_001.txt"]["tasks"]
+    assert_consistent(out)
 
 
 def test_outputs_are_readable_by_others(tmp_path):
@@ -182,7 +188,7 @@ def wait_for_rows(out: Path, n: int, proc: subprocess.Popen, limit: float = 120)
 
 
 def test_a_killed_run_resumes_without_redoing_finished_documents(tmp_path):
-    make_inputs(tmp_path / "in", 12)
+    make_inputs(tmp_path / "in", 150)
     out = tmp_path / "out"
     proc = subprocess.Popen([*PLANTASKS, "extract", str(tmp_path / "in"), "--out", str(out), "--quiet", "--workers", "1"],
                             stderr=subprocess.PIPE, text=True)
@@ -191,16 +197,16 @@ def test_a_killed_run_resumes_without_redoing_finished_documents(tmp_path):
     proc.wait()
     with sqlite3.connect(out / "catalogue.sqlite") as con:
         finished = {r[0] for r in con.execute("SELECT source_path FROM documents")}
-    assert 2 <= len(finished) < 12
-    assert extract(tmp_path / "in", "--out", out) == 0
+    assert 2 <= len(finished) < 150
+    assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--quiet"]) == 0
     redone = {d["file"] for d in run_json(out)["documents"] if d["status"] != "unchanged"}
     assert redone and not (redone & finished)
-    assert len(catalogue(out)) == 12
+    assert len(catalogue(out)) == 150
     assert_consistent(out)
 
 
 def test_ctrl_c_exits_130_with_one_line_and_keeps_finished_work(tmp_path):
-    make_inputs(tmp_path / "in", 12)
+    make_inputs(tmp_path / "in", 150)
     out = tmp_path / "out"
     proc = subprocess.Popen([*PLANTASKS, "extract", str(tmp_path / "in"), "--out", str(out), "--quiet", "--workers", "2"],
                             stderr=subprocess.PIPE, text=True)
@@ -210,7 +216,7 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_finished_work(tmp_path):
     assert proc.returncode == 130
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1 and "resume" in err
     rows = catalogue(out)  # the exports were regenerated from what finished
-    assert 1 <= len(rows) < 12
+    assert 1 <= len(rows) < 150
     assert_consistent(out)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from plantasks.pipeline.cli import main  # noqa: E402
+from plantasks.cli import main  # noqa: E402
 from test_batch_catalogue import catalogue, make_inputs  # noqa: E402
 
 

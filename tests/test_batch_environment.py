@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plantasks.pipeline.cli import main
+from plantasks.cli import main
 from test_batch_catalogue import SEEDS, catalogue, make_inputs, run_json
 
 ROOT = os.geteuid() == 0
@@ -45,6 +45,8 @@ def test_an_undecodable_file_name_is_escaped(tmp_path, capsys):
     assert row["source_path"].endswith("k\\xe9_ho\\xe1ch.txt") and row["status"] == "success"
     assert (out / "k\\xe9_ho\\xe1ch.txt.json").exists()
     assert "Traceback" not in capsys.readouterr().err
+    assert main(["extract", str(folder), "--out", str(out), "--workers", "1"]) == 0  # found again, not re-done
+    assert run_json(out)["documents"][0]["status"] == "unchanged"
 
 
 def _failing_replace(monkeypatch, code: int, name_part: str):

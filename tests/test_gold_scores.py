@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from plantasks.pipeline.cli import main
+from plantasks.cli import main
 from plantasks.review.evaluate import score_run
 
 FIXTURES = Path(__file__).parent / "fixtures"

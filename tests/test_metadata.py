@@ -11,7 +11,7 @@ import yaml
 
 from plantasks.parsers.metadata import META_FIELDS, extract_metadata, parse_date, parse_number, period_from_text
 from plantasks.parsers.metadata.places import title_case_name
-from plantasks.parsers.metadata.title import sentence_case
+from plantasks.normalizers.text import sentence_case
 from plantasks.parsers.metadata.vocab import load_vocab
 
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
@@ -164,7 +164,7 @@ def test_names_are_title_cased_with_classic_tone_placement():
 
 def test_sentence_case_keeps_names_and_abbreviations():
     text = "CẢI CÁCH HÀNH CHÍNH (CCHC) TRÊN ĐỊA BÀN TỈNH THANH HÓA NĂM 2024"
-    assert sentence_case(text, ["Thanh Hóa"]) == "cải cách hành chính (CCHC) trên địa bàn tỉnh Thanh Hóa năm 2024"
+    assert sentence_case(text, ["Thanh Hóa"]) == "Cải cách hành chính (CCHC) trên địa bàn tỉnh Thanh Hóa năm 2024"
 
 
 def test_vocabulary_integrity():

@@ -7,7 +7,7 @@ import pytest
 
 from plantasks.parsers.ocr.layout import Reading
 from plantasks.parsers.ocr.recheck import doubtful, is_row_number, reading_of, stack_crops
-from plantasks.parsers.ocr.repair import ROMAN, bare, confusions, repair_row_number, repair_text, word_pairs
+from plantasks.parsers.ocr.repair import ROMAN, confusions, repair_row_number, repair_text
 from plantasks.parsers.ocr.tesseract import Word
 
 
@@ -42,11 +42,9 @@ def test_row_numbers_left_alone(text):
     ("~- Kế hoạch", "- Kế hoạch"),
     ("Quý\n1V/2024", "Quý\nIV/2024"),  # cut by a line break in the cell
     ("~ Tố chức\n~- Kế hoạch kiếm tra", "- Tổ chức\n- Kế hoạch kiểm tra"),
-    # marks misread on known administrative words (words.yaml)
+    # marks misread, checked against the lexicon (test_ocr_lexicon.py has more)
     ("Tố chức triến khai thực hiện", "Tổ chức triển khai thực hiện"),
     ("sửa đối, bố sung", "sửa đổi, bổ sung"),
-    ("CẢI CACH THÚ TỤC HANH CHÍNH", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"),
-    ("Định kỳ hãng Quý", "Định kỳ hằng Quý"),  # breve read as tilde; 'hàng quý' is kept as printed
     ("Quý 1v/2024", "Quý IV/2024"),
     # specks
     ("“Thường xuyên", "Thường xuyên"),
@@ -76,20 +74,6 @@ def test_line_repairs(read, meant):
 ])
 def test_lines_left_alone(text):
     assert repair_text(text) == text
-
-
-def test_word_list_is_usable():
-    from plantasks.parsers.ocr.repair import WORDS_FILE
-    import yaml
-
-    phrases = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))["phrases"]
-    assert all(len(p.split()) >= 2 for p in phrases)  # a lone syllable gives no pair to check against
-    assert len(set(phrases)) == len(phrases)
-    pairs = word_pairs()
-    assert "tổ chức" in pairs.pairs and "kiểm tra" in pairs.pairs
-    assert bare("Tổ chức ĐIỀU") == "To chuc DIEU"
-    assert all(len(p.split(" ")) == 2 for p in pairs.pairs)
-    assert all(p == p.lower() for p in pairs.pairs)
 
 
 def test_what_is_a_row_number():

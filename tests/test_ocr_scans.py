@@ -8,7 +8,6 @@ decision-page-1bit.png: a decision's first page as a 1-bit PNG, body text only.
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,16 @@ from rapidfuzz import fuzz
 from plantasks.parsers.blocks import ReaderError, TableRow, TextLine
 from plantasks.parsers.ocr import ocr_pdf, ocr_pdf_pages, read_image
 from plantasks.parsers.ocr import tesseract as tesseract_module
-from plantasks.parsers.ocr.tesseract import installed_languages
+
 from plantasks.parsers.read import ReadOptions
+from ocr_support import needs_tesseract, require_tesseract
 
 SCANS = Path(__file__).parent / "fixtures" / "scan"
-TESSERACT = shutil.which("tesseract")
-needs_tesseract = pytest.mark.skipif(
-    TESSERACT is None or "vie" not in installed_languages(TESSERACT),
-    reason="Tesseract with the Vietnamese model is not installed (make system-deps)",
-)
 
 
 @pytest.fixture(scope="module")
 def table_page():
+    require_tesseract()
     data = (SCANS / "table-page-section-row.pdf").read_bytes()
     return ocr_pdf(data, [1], ReadOptions())
 

@@ -4,7 +4,6 @@ exactly its grid and texts (merged cells included), also tilted, and a multi-pag
 from __future__ import annotations
 
 import io
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +12,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from plantasks.parsers.blocks import TableRow, TextLine
 from plantasks.parsers.ocr import read_image
-from plantasks.parsers.ocr.tesseract import installed_languages
 from plantasks.parsers.read import ReadOptions
+from ocr_support import needs_tesseract, require_tesseract
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
@@ -22,11 +21,9 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
 )
 FONT = next((p for p in FONT_CANDIDATES if Path(p).exists()), None)
-TESSERACT = shutil.which("tesseract")
 
 pytestmark = [
-    pytest.mark.skipif(TESSERACT is None or "vie" not in installed_languages(TESSERACT),
-                       reason="Tesseract with the Vietnamese model is not installed (make system-deps)"),
+    needs_tesseract,
     pytest.mark.skipif(FONT is None, reason="no TrueType font with Vietnamese glyphs (fonts-dejavu-core)"),
 ]
 
@@ -101,6 +98,7 @@ def rows_of(doc) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def page_doc():
+    require_tesseract()
     return read_image(encoded([draw_page()], "PNG"), ReadOptions(ocr_workers=1))
 
 

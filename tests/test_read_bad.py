@@ -36,7 +36,7 @@ def test_empty_file(data):
 def test_file_over_the_size_limit():
     error = _error(SAMPLE_DOCX.read_bytes(), "a.docx", ReadOptions(max_bytes=1000))
     assert error.code == "too_large"
-    assert "--max-bytes" in error.message
+    assert "--max-mb" in error.message
 
 
 def test_unknown_binary_is_not_supported():

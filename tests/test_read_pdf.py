@@ -252,6 +252,28 @@ def test_failing_ocr_keeps_the_text_pages(monkeypatch):
     assert parsed.blocks
 
 
+def test_ocr_out_of_memory_is_said_as_such(monkeypatch):
+    def exhausted(data, page_numbers, options):
+        raise MemoryError()
+
+    monkeypatch.setitem(sys.modules, "plantasks.parsers.ocr", types.SimpleNamespace(ocr_pdf_pages=exhausted))
+    with pytest.raises(ReaderError) as err:
+        read_document(_image_page_pdf(), "scan.pdf")
+    assert err.value.code == "out_of_memory"
+    assert "memory" in err.value.message and "Tesseract" not in err.value.message
+
+
+def test_scan_that_ocr_cannot_read_does_not_ask_to_install_tesseract(monkeypatch):
+    def broken(data, page_numbers, options):
+        raise RuntimeError("engine crashed")
+
+    monkeypatch.setitem(sys.modules, "plantasks.parsers.ocr", types.SimpleNamespace(ocr_pdf_pages=broken))
+    with pytest.raises(ReaderError) as err:
+        read_document(_image_page_pdf(), "scan.pdf")
+    assert err.value.code == "no_text" and "engine crashed" in err.value.message
+    assert "install" not in err.value.message
+
+
 # ---------------------------------------------------------------- bad PDFs
 
 

@@ -14,7 +14,7 @@ import pytest
 from plantasks.parsers.blocks import TableRow, TextLine
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.read import read_document
-from plantasks.pipeline.cli import main
+from plantasks.cli import main
 from plantasks.review.evaluate import score_run
 
 FIXTURES = Path(__file__).parent / "fixtures"

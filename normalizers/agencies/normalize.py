@@ -14,10 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from plantasks.normalizers.agencies.rules import AgencyRules, load_rules
+from plantasks.normalizers.text import strip_marks as fold
+from plantasks.normalizers.vietnamese import unify_tone_placement as unify_tone
 
 _WORD = re.compile(r"[^\W_]+")
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-_OPEN_PAIRS = ("oa", "oe", "uy")
 _DROPPED = frozenset({"và"})
 _LEADING_DROPPED = frozenset({"các", "những", "cac", "nhung"})
 _EDGE_PUNCT = " \t\n-–—+•*.,;:/"
@@ -48,28 +48,6 @@ class Keyed:
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
-
-
-def fold(text: str) -> str:
-    """Without diacritics: 'Sở Tư pháp' -> 'so tu phap' (on lowercase keys)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@functools.lru_cache(maxsize=8192)
-def unify_tone(word: str) -> str:
-    """Classic tone placement on open 'oa', 'oe', 'uy': 'hoá' -> 'hóa', 'thuỷ' -> 'thủy'."""
-    decomposed = unicodedata.normalize("NFD", word)
-    tones = [c for c in decomposed if c in _TONES]
-    if len(tones) != 1:
-        return word
-    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-    low = base.lower()
-    if not low.endswith(_OPEN_PAIRS) or (low.endswith("uy") and low[-3:-2] == "q"):
-        return word
-    pos = len(base) - 2
-    toned = unicodedata.normalize("NFC", base[pos] + tones[0])
-    return base[:pos] + toned + base[pos + 1:]
 
 
 def light(text: str) -> str:

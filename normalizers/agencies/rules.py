@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from plantasks.normalizers.text import strip_marks as _fold
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 RULES_FILE = DATA_DIR / "agency_rules.yaml"
 
@@ -54,14 +56,9 @@ class AgencyRules:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    from plantasks.normalizers.agencies.normalize import unify_tone
+    from plantasks.normalizers.vietnamese import unify_tone_placement as unify_tone
 
     return tuple(unify_tone(w) for w in _WORD.findall(unicodedata.normalize("NFC", text).lower()) if w != "và")
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _abbreviations(raw: dict[str, str]) -> dict[tuple[str, ...], tuple[str, ...]]:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from plantasks.normalizers.agencies.rules import AgencyRules
+from plantasks.normalizers.text import LEADING_BULLET as _BULLET
 
 Role = Literal["lead", "support"]
 
-_BULLET = re.compile(r"^\s*(?:[-+•*–—]+|\(?\d{1,2}[.)]|[a-zđ]\))\s*")
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _SEMICOLON = re.compile(r"\s*;\s*")

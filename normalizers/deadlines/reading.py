@@ -39,6 +39,7 @@ from plantasks.normalizers.deadlines.resolve import (
     unit_rule,
 )
 from plantasks.schemas import DeadlineItem
+from plantasks.normalizers.text import BULLET_SYMBOLS
 
 
 @dataclass
@@ -105,7 +106,7 @@ def unit_labels(canon: Canonical, spans: list[tuple[int, int]], unit_starts: lis
     for i, ((s, _), u_start) in enumerate(zip(spans, unit_starts)):
         colon = canon.raw.rfind(":", s, u_start) if i > 0 else -1
         if colon > s:
-            text = canon.raw[s:colon].strip(LEADING + "-+•–")
+            text = canon.raw[s:colon].strip(LEADING + BULLET_SYMBOLS)
             current = None if squash(canon.key[s:colon]).strip(".;,:-") in cues.generic_labels else (text or None)
         labels.append(current)
     return labels

@@ -30,6 +30,7 @@ from plantasks.normalizers.deadlines.model import (
     add_offset,
 )
 from plantasks.normalizers.deadlines.vocab import alternation, fold, load_vocab
+from plantasks.normalizers.text import BULLET_SYMBOLS
 
 UNIT_KINDS = (DATABLE, RECURRING, CONTINUOUS, ONWARDS, "invalid")
 TRAILING = " .;,:…-–—/"
@@ -140,7 +141,7 @@ def split_label(canon: Canonical, start: int, end: int, entities: list[Entity], 
         after = [e for e in entities if e.start > colon and e.end <= end]
         if not (any(e.kind in UNIT_KINDS or e.kind == OFFSET for e in after) or has_cue(key[colon + 1:end], cues)):
             continue
-        label = raw[start:colon].strip(LEADING + "-+•–")
+        label = raw[start:colon].strip(LEADING + BULLET_SYMBOLS)
         folded = squash(key[start:colon]).strip(".;,:-")
         if folded in cues.cue_class:
             return None, start  # "Chậm nhất: 15/12/2024": the cue is part of the time

@@ -15,10 +15,8 @@ from dataclasses import dataclass, replace
 
 from plantasks.normalizers.deadlines.canonical import Canonical
 from plantasks.normalizers.deadlines.model import Entity
+from plantasks.normalizers.text import BULLET as _BULLET, BULLET_SYMBOLS as BULLET_CHARS, INLINE_BULLET as _INLINE_BULLET  # noqa: F401
 
-BULLET_CHARS = "-+•–—*·▪►○●"
-_BULLET = re.compile(r"(?P<b>[-+•–—*·▪►○●]+)(?:\s+|(?![0-9]))|(?P<n>\d{1,2}[.)]|[a-zđA-ZĐ]\))\s+")
-_INLINE_BULLET = re.compile(r"(?<=[.;:!?])\s+(?P<b>[-+•–—*·▪►○●])\s+")
 _INLINE_DASH = re.compile(r"(?<=[^\s.;:!?])\s+(?P<b>[-+–—])\s+(?=[^\W\d_])")
 _SENTENCE = re.compile(r"\.\s+(?=\S)")
 _TRAILING = " .;,:…-–—/"

@@ -19,51 +19,13 @@ from typing import Any
 
 import yaml
 
+from plantasks.normalizers.text import fold, fold_char, marks  # noqa: F401  (re-exported)
+
 VOCAB_PATH = Path(__file__).with_name("vocab.yaml")
 
 # Combining tone marks (NFD): huyền, sắc, ngã, hỏi, nặng. The other marks shape the vowel (ă â ê ô ơ ư).
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 _TOKEN = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
-
-
-@functools.lru_cache(maxsize=8192)
-def fold_char(ch: str) -> str:
-    """One character of the match key: lower case, base letter, đ -> d, dashes -> '-'."""
-    if ch in _DASHES:
-        return "-"
-    low = ch.lower()
-    if len(low) != 1:
-        return ch
-    if low in ("đ", "ð"):
-        return "d"
-    base = unicodedata.normalize("NFD", low)[0]
-    return base
-
-
-class _FoldTable(dict):  # type: ignore[type-arg]
-    """str.translate table that folds each character the first time it is seen."""
-
-    def __missing__(self, code: int) -> str:
-        folded = fold_char(chr(code))
-        self[code] = folded
-        return folded
-
-
-@functools.cache
-def _fold_table() -> _FoldTable:
-    return _FoldTable()
-
-
-def fold(text: str) -> str:
-    """The match key of a text; same length as the text."""
-    return text.translate(_fold_table())
-
-
-@functools.lru_cache(maxsize=8192)
-def marks(word: str) -> tuple[str, ...]:
-    """The combining marks of a word (NFD), sorted: 'hằng' -> (breve, grave)."""
-    return tuple(sorted(ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.combining(ch)))
 
 
 def marks_fit(found: tuple[str, ...], forms: frozenset[tuple[str, ...]]) -> bool:

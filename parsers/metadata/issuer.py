@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plantasks.normalizers.text import loose_key
 from plantasks.normalizers.vietnamese import match_key, unify_tone_placement
 from plantasks.parsers.metadata.layout import SPACES, Layout, aligned_key, is_upper_line
 from plantasks.parsers.metadata.numbers_dates import Attachment, DocNumber
@@ -29,7 +30,7 @@ class Issuer:
 
 def _local_issuer(m: re.Match, text: str, year: int | None, rule: str) -> Issuer:
     vocab = load_vocab()
-    body = vocab.local_bodies[match_key(m.group("body"))]
+    body = vocab.local_bodies.get(loose_key(m.group("body")), m.group("body"))
     unit = unit_word(m.group("unit"))
     tokens = name_tokens(text[m.end():], is_upper_line(text))
     level = vocab.unit_levels.get(unit, "district")
@@ -99,7 +100,7 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
         if len(line) > _HEADER_LINE_MAX:
             continue  # a sentence of the body, not a header line
         joined = line
-        if i + 1 < end and match_key(line) in load_vocab().local_bodies:
+        if i + 1 < end and loose_key(line) in load_vocab().local_bodies:
             # "ỦY BAN NHÂN DÂN" / "TỈNH THANH HÓA"
             joined = f"{line} {strip_motto_text(layout.lines[i + 1])}"
         key = _strip_motto(match_key(joined))

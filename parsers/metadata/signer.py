@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from plantasks.normalizers.text import BULLET_SYMBOLS
 from plantasks.normalizers.vietnamese import match_key
 from plantasks.parsers.metadata.layout import Layout
 from plantasks.parsers.metadata.places import title_case_name
@@ -59,7 +60,7 @@ def find_signer(layout: Layout) -> str | None:
             continue
         if key in vocab.signature_noise or key.startswith("nơi nhận"):
             continue
-        if line[:1] in "-+•*~–—·":
+        if line[:1] in BULLET_SYMBOLS:
             tails.append(re.split(r"[.;:,]", line)[-1].strip())
             continue
         name = _name_like(re.sub(r"\((?:đã )?ký[^)]*\)", "", line).strip(), after_title)

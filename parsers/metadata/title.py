@@ -6,6 +6,7 @@ import re
 
 from plantasks.parsers.metadata.issuer import LOCAL_MENTION, central_issuer
 from plantasks.parsers.metadata.layout import BODY_START, SPACES, Layout, aligned_key, is_upper_line
+from plantasks.normalizers.text import sentence_case
 from plantasks.parsers.metadata.vocab import load_vocab
 
 _ROMAN_HEAD = re.compile(r"^(?:[ivxl]+|\d+)[.)]\s")
@@ -94,19 +95,6 @@ def find_mixed_case(rest: str, layout: Layout) -> str | None:
         if pos >= 0 and (pos == 0 or not key[pos - 1].isalpha()):
             return line[pos:pos + len(target)]
     return None
-
-
-def sentence_case(text: str, names: list[str]) -> str:
-    """Upper-case text in sentence case; known names and abbreviations keep their capitals."""
-    vocab = load_vocab()
-    words = []
-    for tok in text.split():
-        core = tok.strip(",.;:()“”\"")
-        words.append(tok if core in vocab.keep_upper else tok.lower())
-    out = " ".join(words)
-    for name in sorted(set(names), key=len, reverse=True):
-        out = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, out)
-    return out
 
 
 def compose_title(raw: str, layout: Layout, names: list[str]) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from plantasks.normalizers.text import loose_key
 from plantasks.normalizers.vietnamese import match_key
 
 DATA = Path(__file__).parent.parent / "data" / "metadata_vocab.yaml"
@@ -36,7 +37,6 @@ class Vocab:
     number_types: dict[str, str]  # match_key(code) -> doc_type
     title_lead_ins: tuple[str, ...]
     plan_title_heads: tuple[str, ...]
-    keep_upper: frozenset[str]
     motto: tuple[str, ...]
     subordinate_heads: tuple[str, ...]
     official_names: tuple[str, ...]
@@ -50,7 +50,7 @@ def load_vocab() -> Vocab:
     return Vocab(
         provinces=_provinces(raw["provinces"]),
         unit_levels={match_key(u["word"]): u["level"] for u in raw["units"]},
-        local_bodies={match_key(f): b["name"] for b in raw["local_bodies"] for f in b["forms"]},
+        local_bodies={loose_key(f): b["name"] for b in raw["local_bodies"] for f in b["forms"]},
         national=national,
         national_codes=national_codes,
         ministries=ministries,
@@ -62,7 +62,6 @@ def load_vocab() -> Vocab:
         number_types={match_key(k): v for k, v in raw["number_types"].items()},
         title_lead_ins=tuple(sorted((match_key(t) for t in raw["title_lead_ins"]), key=len, reverse=True)),
         plan_title_heads=tuple(match_key(t) for t in raw["plan_title_heads"]),
-        keep_upper=frozenset(raw["keep_upper"]),
         motto=tuple(match_key(m) for m in raw["motto"]),
         subordinate_heads=tuple(sorted((match_key(h) for h in raw["subordinate_heads"]), key=len, reverse=True)),
         official_names=tuple(raw["official_names"]),

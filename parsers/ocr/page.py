@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PIL import Image
@@ -10,11 +10,12 @@ from PIL import Image
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
+from plantasks.parsers.ocr.lexicon import key, lexicon
 from plantasks.parsers.ocr.layout import Geometry, cell_readings, page_blocks, place_words
 from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
-from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, tesseract_words
+from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, page_orientation, tesseract_words
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ class OcrSettings:
     wrap_slack_in: float = 0.04  # a line ending this close to the text width is full (wrapped)
     cell_padding_in: float = 0.07  # the most a cell's text is inset from its left line
     low_confidence: float = 0.6  # a page whose mean word confidence is below this is reported
+    # A page is noise (no rows, one warning) below any of these: mean word confidence, share of its
+    # letter words that are Vietnamese syllables, share of its characters that are letters or digits.
+    noise_confidence: float = 0.45
+    noise_lexical_share: float = 0.5
+    noise_alnum_share: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -102,12 +108,47 @@ def find_tables(ink: np.ndarray, dpi: float, settings: OcrSettings) -> tuple[lis
 
 
 def ocr_page(image: PageImage, settings: OcrSettings, binary: str) -> PageResult:
+    """One page read; a page that reads as noise but holds ink is asked for its orientation (Tesseract
+    OSD) and read again turned upright (pages scanned sideways or upside down)."""
+    result, readable = read_page(image, settings, binary)
+    if readable or ink_share(image.gray) < MIN_INK_SHARE:
+        return result
+    degrees = page_orientation(binary, image.gray, image.dpi, settings.timeout_s)
+    if not degrees:
+        return result
+    turned, readable = read_page(turn(image, degrees // 90), settings, binary)
+    if not readable:
+        return result
+    note = ReaderIssue("ocr_page_turned", f"page {image.page}: scanned turned by {degrees} degrees; read upright",
+                       Provenance(page=image.page))
+    return replace(turned, issues=[note, *turned.issues])
+
+
+MIN_INK_SHARE = 0.003  # a page with less ink than this is blank: no orientation to look for
+
+
+def ink_share(gray: np.ndarray) -> float:
+    return float((gray < 128).mean())
+
+
+def turn(image: PageImage, turns: int) -> PageImage:
+    height, width = image.gray.shape
+    return PageImage(image.page, np.ascontiguousarray(np.rot90(image.gray, turns)), image.dpi,
+                     image.to_doc.turned(turns, width, height))
+
+
+def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[PageResult, bool]:
+    """The page's blocks and whether its text was readable (not empty, not noise)."""
     prepared = prepare_page(image, settings)
     where = Provenance(page=image.page)
     try:
         words = drop_noise(read_words(prepared.gray, image.dpi, settings, binary))
     except TesseractFailed as exc:
-        return PageResult(image.page, [], [ReaderIssue("ocr_failed", f"page {image.page}: {exc}", where)], prepared.skew_deg)
+        issue = ReaderIssue("ocr_failed", f"page {image.page}: {exc}", where)
+        return PageResult(image.page, [], [issue], prepared.skew_deg), True
+    verdict = page_verdict(image.page, words, settings)
+    if verdict is not None:  # nothing or noise read: no rows, one warning
+        return PageResult(image.page, [], [verdict], prepared.skew_deg, len(words), mean_confidence(words)), False
     layout = geometry(settings, image.dpi)
     placement = place_words(words, prepared.tables, layout.table_margin)
     readings = cell_readings(placement, prepared.tables, layout)
@@ -120,7 +161,7 @@ def ocr_page(image: PageImage, settings: OcrSettings, binary: str) -> PageResult
         prepared.skew_deg,
         len(words),
         mean_confidence(words),
-    )
+    ), True
 
 
 def geometry(settings: OcrSettings, dpi: float) -> Geometry:
@@ -171,10 +212,55 @@ def mean_confidence(words: list[Word]) -> float:
 
 
 def page_issues(page: int, words: list[Word], settings: OcrSettings) -> list[ReaderIssue]:
-    where = Provenance(page=page)
-    if not words:
-        return [ReaderIssue("ocr_empty_page", f"page {page}: OCR found no text", where)]
+    """Warnings for a page that was read (a noise page is judged by page_verdict before)."""
     confidence = mean_confidence(words)
     if confidence < settings.low_confidence:
+        where = Provenance(page=page)
         return [ReaderIssue("ocr_low_confidence", f"page {page}: mean OCR confidence {confidence:.2f}", where)]
     return []
+
+
+def page_verdict(page: int, words: list[Word], settings: OcrSettings) -> ReaderIssue | None:
+    """Why a page gives no blocks at all: no text, or text that is noise (scanner grain, a stamp, a
+    photo, a blank page's shadow), else None. Noise: Tesseract doubts it, few of its letter words are
+    Vietnamese syllables, or few of its characters are letters or digits."""
+    where = Provenance(page=page)
+    if not words:
+        return ReaderIssue("ocr_empty_page", f"page {page}: OCR found no text", where)
+    stats = text_stats(words)
+    if (
+        stats.confidence < settings.noise_confidence
+        or stats.lexical_share < settings.noise_lexical_share
+        or stats.alnum_share < settings.noise_alnum_share
+    ):
+        return ReaderIssue(
+            "ocr_noise_page",
+            f"page {page}: what OCR read is noise, not text (confidence {stats.confidence:.2f}, "
+            f"{stats.lexical_share:.0%} of words Vietnamese, {stats.alnum_share:.0%} letters or digits); "
+            "no rows taken from it",
+            where,
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class TextStats:
+    confidence: float  # mean word confidence, 0..1
+    lexical_share: float  # share of letter words that are known syllables or abbreviations (not lone letters)
+    alnum_share: float  # share of characters that are letters or digits
+
+
+def text_stats(words: list[Word]) -> TextStats:
+    lex = lexicon()
+    letter_words = [core for core in (w.text.strip(EDGE_MARKS) for w in words) if core and core.isalpha()]
+    known = sum(len(core) > 1 and (lex.is_syllable(key(core)) or (core.isupper() and len(core) <= 8))
+                for core in letter_words)
+    chars = "".join(w.text for w in words)
+    return TextStats(
+        mean_confidence(words),
+        known / len(letter_words) if letter_words else 0.0,
+        sum(ch.isalnum() for ch in chars) / len(chars) if chars else 0.0,
+    )
+
+
+EDGE_MARKS = "\"'“”‘’()[]{}.,;:!?…-–—/*•+"

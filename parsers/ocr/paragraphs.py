@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plantasks.normalizers.text import LEADING_BULLET as BULLET
 from plantasks.parsers.ocr.repair import repair_marks, repair_text
 from plantasks.parsers.ocr.tesseract import Word
 
-BULLET = re.compile(r"^([-+•●○▪–*]|\d{1,2}[.)]|[a-zđ][.)])\s")
 ITEM_START = re.compile(r"^(\d{1,2}|[IVXLC]{1,6}|[a-zđ])[.)]\s")
 ITEM_END = ".;:"
 PARAGRAPH_GAP = 0.8  # a vertical gap above this share of the line height breaks the paragraph

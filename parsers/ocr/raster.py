@@ -20,6 +20,8 @@ from plantasks.parsers.blocks import ReaderError
 RENDER_DPI = 300.0          # pages that are not a single image
 MIN_DPI, MAX_DPI = 100.0, 400.0  # beyond MAX_DPI an image is scaled down before OCR
 FULL_PAGE_COVER = 0.95      # an embedded image covering this share of the page is the page
+MAX_PAGE_PIXELS = 80_000_000  # one page image at most (A3 at 400 dpi is 31 million): about 80 MB gray
+COLOUR_SPREAD = 60  # channels further apart than this: coloured ink (seal, signature), not black
 ASSUMED_PAGE_INCHES = 11.69  # long side of A4, to guess the resolution of an image without dpi
 
 
@@ -31,8 +33,25 @@ class PixelMap:
     y_offset: float = 0.0
     x_scale: float = 1.0
     y_scale: float = 1.0
+    turns: int = 0  # quarter turns counter-clockwise the image was given to stand upright
+    width: int = 0  # of the image before it was turned
+    height: int = 0
+
+    def turned(self, turns: int, width: int, height: int) -> "PixelMap":
+        """The map for the image turned `turns` more quarter turns (width, height: before this turn)."""
+        if self.turns:
+            raise ValueError("a page image is turned once")
+        return PixelMap(self.x_offset, self.y_offset, self.x_scale, self.y_scale, turns % 4, width, height)
+
+    def unturned(self, x: float, y: float) -> tuple[float, float]:
+        """Pixel (x, y) of the turned image -> the same point in the image as scanned."""
+        w, h = self.width, self.height
+        return {0: (x, y), 1: (w - y, x), 2: (w - x, h - y), 3: (y, h - x)}[self.turns]
 
     def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        if self.turns:
+            (ax, ay), (bx, by) = self.unturned(x0, y0), self.unturned(x1, y1)
+            x0, x1, y0, y1 = min(ax, bx), max(ax, bx), min(ay, by), max(ay, by)
         return (
             round(float(self.x_offset + x0 * self.x_scale), 2),
             round(float(self.y_offset + y0 * self.y_scale), 2),
@@ -97,7 +116,7 @@ def image_pages(data: bytes, max_pages: int) -> list[PageImage]:
 
 def _frame_page(frame: Image.Image, number: int) -> PageImage:
     upright = ImageOps.exif_transpose(frame) if number == 1 else frame
-    gray = upright.convert("L")
+    gray = Image.fromarray(ink_gray(upright))
     dpi = _frame_dpi(upright)
     scale = 1.0
     if dpi > MAX_DPI:
@@ -114,6 +133,19 @@ def _frame_dpi(frame: Image.Image) -> float:
         return float(min(max(float(declared[0]), 50.0), 1200.0))
     guessed = max(frame.size) / ASSUMED_PAGE_INCHES
     return float(min(max(guessed, MIN_DPI), 1200.0))
+
+
+def ink_gray(image: Image.Image) -> np.ndarray:
+    """The page as gray levels of its black ink. In colour, a coloured pixel takes the level of its
+    brightest channel: a red seal or a blue signature over white paper fades to near white, while
+    black text under a seal stays dark (a dark red pixel has no bright channel)."""
+    if image.mode in ("1", "L", "LA", "I", "I;16", "F"):
+        return np.asarray(image.convert("L"))
+    rgb = np.asarray(image.convert("RGB")).astype(np.int16)
+    luminance = np.asarray(image.convert("RGB").convert("L")).astype(np.int16)
+    brightest, darkest = rgb.max(axis=2), rgb.min(axis=2)
+    coloured = brightest - darkest > COLOUR_SPREAD
+    return np.where(coloured, brightest, luminance).astype(np.uint8)
 
 
 def _pdfium():
@@ -139,6 +171,9 @@ def _embedded_page_image(pdfium, page, number: int) -> PageImage | None:
     if len(images) != 1 or others:
         return None
     image = images[0]
+    width_px, height_px = image.get_px_size()
+    if width_px * height_px > MAX_PAGE_PIXELS:
+        return None  # rendered instead, at a resolution that fits
     matrix = image.get_matrix()
     if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
         return None
@@ -146,19 +181,33 @@ def _embedded_page_image(pdfium, page, number: int) -> PageImage | None:
     page_width, page_height = page.get_size()
     if (right - left) * (top - bottom) < FULL_PAGE_COVER * page_width * page_height:
         return None
-    pixels = image.get_bitmap(render=False).to_pil().convert("L")
+    pixels = image.get_bitmap(render=False).to_pil()
     dpi = pixels.width / ((right - left) / 72.0)
     if not MIN_DPI / 2 <= dpi <= MAX_DPI:
         return None
     to_doc = PixelMap(left, page_height - top, (right - left) / pixels.width, (top - bottom) / pixels.height)
-    return PageImage(number, np.asarray(pixels), dpi, to_doc)
+    return PageImage(number, ink_gray(pixels), dpi, to_doc)
 
 
 def _rendered_page_image(pdfium, page, number: int) -> PageImage:
-    dpi = _native_dpi(pdfium, page) or RENDER_DPI
-    bitmap = page.render(scale=dpi / 72.0, grayscale=True)
-    pixels = bitmap.to_pil().convert("L")
-    return PageImage(number, np.asarray(pixels), dpi, PixelMap(x_scale=72.0 / dpi, y_scale=72.0 / dpi))
+    dpi = render_dpi(page.get_size(), _native_dpi(pdfium, page) or RENDER_DPI, number)
+    bitmap = page.render(scale=dpi / 72.0)
+    return PageImage(number, ink_gray(bitmap.to_pil()), dpi, PixelMap(x_scale=72.0 / dpi, y_scale=72.0 / dpi))
+
+
+def render_dpi(size_pt: tuple[float, float], wanted: float, number: int) -> float:
+    """`wanted`, lowered so the page stays within MAX_PAGE_PIXELS; a page too large even at MIN_DPI
+    (a 200-inch page in a 450-byte file) is refused before anything is rendered."""
+    width_in, height_in = (max(v, 1.0) / 72.0 for v in size_pt)
+    fitting = (MAX_PAGE_PIXELS / (width_in * height_in)) ** 0.5
+    if fitting < MIN_DPI:
+        raise ReaderError(
+            "too_large",
+            f"page {number} measures {width_in:.0f} x {height_in:.0f} inches: rendering it for OCR at "
+            f"{MIN_DPI:.0f} dpi would take {width_in * height_in * MIN_DPI ** 2 / 1e6:.0f} million pixels "
+            f"(limit {MAX_PAGE_PIXELS / 1e6:.0f} million); not a scanned paper page",
+        )
+    return min(wanted, fitting)
 
 
 def _native_dpi(pdfium, page) -> float | None:

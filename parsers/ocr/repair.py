@@ -1,26 +1,44 @@
-"""Repairs of typical Tesseract glyph confusions, driven by confusions.yaml and words.yaml.
+"""Repairs of typical Tesseract glyph confusions: glyph rules from confusions.yaml (Roman numerals,
+bullets, specks) and word repairs checked against a Vietnamese lexicon (lexicon.py).
 
-Each repair applies only where its context makes the reading certain (see the YAMLs' comments);
-everything else is left exactly as recognized. repair_text works on a whole cell or paragraph, so a
-pattern cut by a line break ("Quý" / "1V/2024") is still seen.
+Each repair applies only where its context makes the reading certain; a word is changed only when
+the change turns a non-word into a word or an unattested syllable pair into a dictionary word, so
+correctly spelled text passes unchanged. Everything else is left exactly as recognized.
+repair_text works on a whole cell or paragraph, so a pattern cut by a line break ("Quý" /
+"1V/2024") is still seen.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from plantasks.parsers.ocr.lexicon import HOOK, HOOK_MISREAD_AS, is_letters, key, lexicon, tone_of, with_tone
+
 RULES_FILE = Path(__file__).with_name("confusions.yaml")
-WORDS_FILE = Path(__file__).with_name("words.yaml")
 LETTERS = re.compile(r"[^\W\d_]+")
 EDGE_PUNCTUATION = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.DOTALL)
 ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 ARABIC = re.compile(r"\d{1,3}")
+MIN_PAIR_SUPPORT = 2  # sightings of a syllable pair in running text that make it attested
+# Upper case: tone read -> tones it may stand for. A mark is lost (TỔ -> TÔ, ĐIỀU -> ĐIÊU), huyền
+# read as ngã (HÀNH -> HÃNH). A mark read where there is none, huyền for hỏi, or hỏi and sắc for
+# each other (CHỈNH for CHÍNH happens, but 'ĐỊA BÀN TỈNH' would become 'BÀN TÍNH', a dictionary
+# word) are not repaired in upper case.
+CAPITAL_MISREADS = {
+    None: frozenset("\u0300\u0301\u0303\u0309\u0323"),
+    "\u0303": frozenset("\u0300\u0309"),
+    "\u0301": frozenset(),
+    "\u0309": frozenset(),
+    "\u0300": frozenset(),
+    "\u0323": frozenset(),
+}
+DICTIONARY_PAIR = 100  # Lexicon.pair_support of two syllables of one dictionary word
+COMMON_FACTOR = 30  # a hỏi form this many times more common than the unattested word as read wins
 
 
 @dataclass(frozen=True)
@@ -63,36 +81,6 @@ def as_roman(token: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class WordPairs:
-    pairs: frozenset[str]  # "tổ chức", "chức thực", ... (lower case)
-    by_bare: dict[str, tuple[str, ...]]  # "to chuc" -> ("tổ chức",)
-
-
-@functools.cache
-def word_pairs() -> WordPairs:
-    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-    targets = _pairs(data["phrases"])
-    by_bare: dict[str, list[str]] = {}
-    for pair in sorted(targets):
-        by_bare.setdefault(bare(pair), []).append(pair)
-    return WordPairs(frozenset(targets | _pairs(data["also_correct"])), {k: tuple(v) for k, v in by_bare.items()})
-
-
-def _pairs(phrases: list[str]) -> set[str]:
-    pairs = set()
-    for phrase in phrases:
-        syllables = unicodedata.normalize("NFC", phrase).lower().split()
-        pairs.update(f"{a} {b}" for a, b in zip(syllables, syllables[1:]))
-    return pairs
-
-
-def bare(text: str) -> str:
-    """Letters without tone or vowel marks: 'tổ chức' -> 'to chuc', 'Đ' -> 'D'."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def repair_marks(text: str) -> str:
     """Misread characters, bullets and specks: enough for one physical line (before lines are joined)."""
     rules = confusions()
@@ -113,23 +101,121 @@ def repair_text(text: str) -> str:
 
 
 def repair_words(text: str) -> str:
-    """Syllable pairs misread in their marks put right when exactly one known pair matches them."""
+    """Syllables misread in their tone mark, and two syllables read without the space between them,
+    put right where the lexicon (lexicon.py) says the change turns a non-word into a word, or an
+    unattested syllable pair into an attested one. A syllable that is a known word and forms a known
+    pair with a neighbour is never changed, so correctly spelled text passes unchanged."""
     parts = re.split(r"(\s+)", text)  # words at even indexes, the spaces between at odd ones
-    vocabulary = word_pairs()
-    for i in range(0, len(parts) - 2, 2):
-        left, right = _split_edges(parts[i]), _split_edges(parts[i + 2])
-        if left is None or right is None or left[2] or right[0]:
-            continue  # a number, a word with inner marks, or punctuation between the two
-        pair = f"{left[1].lower()} {right[1].lower()}"
-        if pair in vocabulary.pairs:
+    for i in range(0, len(parts), 2):
+        edges = _split_edges(parts[i])
+        if edges is None:
             continue
-        known = vocabulary.by_bare.get(bare(pair), ())
-        if len(known) != 1:
-            continue
-        new_left, new_right = known[0].split(" ")
-        parts[i] = left[0] + _same_case(new_left, left[1]) + left[2]
-        parts[i + 2] = right[0] + _same_case(new_right, right[1]) + right[2]
+        left = _neighbour(parts, i - 2, edges, before=True)
+        right = _neighbour(parts, i + 2, edges, before=False)
+        core = edges[1]
+        fixed = _unglued(core, left, right) or _retoned(core, left, right)
+        if fixed:
+            parts[i] = edges[0] + fixed + edges[2]
     return "".join(parts)
+
+
+def _neighbour(parts: list[str], j: int, edges: tuple[str, str, str], before: bool) -> str | None:
+    """The lower-case syllable next to a word when no punctuation stands between them."""
+    if not 0 <= j < len(parts) or (edges[0] if before else edges[2]):
+        return None
+    other = _split_edges(parts[j])
+    if other is None or (other[2] if before else other[0]):
+        return None
+    if not before and other[1][:1].isupper() and not other[1].isupper():
+        return None  # a name starts here ('tỉnh Thái Bình'): no pair with it is evidence
+    word = key(other[1]).split(" ")
+    return word[-1] if before else word[0]
+
+
+def _retoned(core: str, left: str | None, right: str | None) -> str | None:
+    """The syllable a word stands for when only its tone mark was misread, or None to keep it.
+
+    A non-word ('chuấn') becomes the tone variant best attested next to its neighbours. A real
+    syllable is changed only the way Tesseract misreads the small hook above (hỏi) at scan
+    resolutions: read as sắc or ngã ('tố chức', 'kiếm tra', 'đế xác định'); and only when the hỏi
+    form is attested with a neighbour (a dictionary word, or a pair seen in running text) while the
+    word as read is attested with neither. The left neighbour is already repaired; the right one is
+    tried as read and with a hỏi of its own ('chuyến đối số' -> 'chuyển đổi số'). With no pair
+    either way between two neighbours, a hỏi form far more common than the word as read wins ('đế'
+    for 'để')."""
+    lex = lexicon()
+    syllable = key(core)
+    if not is_letters(core):
+        return None
+    if lex.is_syllable(syllable):
+        hook = _rehooked(syllable, left, right)
+        if hook is None and core.isupper() and len(core) > 1:
+            return _retoned_capitals(core, syllable, left, right)
+        return _same_case(hook, core) if hook else None
+    ranked = sorted(((support(lex, left, v, right), lex.counts[v], v) for v in lex.tone_variants(syllable)),
+                    reverse=True)
+    if not ranked or ranked[0][0] == 0 or (len(ranked) > 1 and ranked[1][:2] == ranked[0][:2]):
+        return None
+    return _same_case(ranked[0][2], core)
+
+
+def _rehooked(syllable: str, left: str | None, right: str | None) -> str | None:
+    """The hỏi form of a real syllable read with sắc or ngã, when the context asks for it (_retoned)."""
+    lex = lexicon()
+    hook = hooked(syllable)
+    if hook is None or not lex.is_syllable(hook) or support(lex, left, syllable, right):
+        return None
+    attested = max(support(lex, left, hook, r) for r in (right, hooked(right))) >= MIN_PAIR_SUPPORT
+    common = left and right and lex.counts[hook] >= COMMON_FACTOR * (lex.counts[syllable] + 1)
+    return hook if attested or common else None
+
+
+def _retoned_capitals(core: str, syllable: str, left: str | None, right: str | None) -> str | None:
+    """A real syllable in upper case (section titles, 'CẢI CÁCH THỦ TỤC HÀNH CHÍNH'), where marks
+    squeezed above capitals are misread in more ways (CAPITAL_MISREADS): such a tone variant that
+    makes a dictionary word with a neighbour (the right one as read or misread the same ways), when
+    the word as read makes none with either; never the last word of a run."""
+    lex = lexicon()
+    if right is None or support(lex, left, syllable, right):
+        return None  # the last word may be cut from what follows ('TỈNH THANH' before 'HÓA')
+    rights = (right, *(v for v in lex.tone_variants(right) if tone_of(v) in CAPITAL_MISREADS[tone_of(right)]))
+    candidates = [v for v in lex.tone_variants(syllable) if tone_of(v) in CAPITAL_MISREADS[tone_of(syllable)]]
+    ranked = sorted(((max(support(lex, left, v, r) for r in rights), lex.counts[v], v) for v in candidates),
+                    reverse=True)
+    if not ranked or ranked[0][0] < DICTIONARY_PAIR or (len(ranked) > 1 and ranked[1][0] >= DICTIONARY_PAIR):
+        return None
+    return ranked[0][2].upper()
+
+
+def hooked(syllable: str | None) -> str | None:
+    """The hỏi form of a syllable read with sắc or ngã, else None."""
+    if syllable is None or tone_of(syllable) not in HOOK_MISREAD_AS:
+        return None
+    return with_tone(syllable, HOOK)
+
+
+def support(lex, left: str | None, syllable: str, right: str | None) -> int:
+    return (lex.pair_support(left, syllable) if left else 0) + (lex.pair_support(syllable, right) if right else 0)
+
+
+def _unglued(core: str, left: str | None, right: str | None) -> str | None:
+    """'khicó' -> 'khi có': a non-word that is two known syllables forming an attested pair (not an
+    upper-case acronym: 'PAPI')."""
+    lex = lexicon()
+    syllable = key(core)
+    if len(syllable) != len(core) or len(syllable) < 3 or core.isupper() or lex.is_syllable(syllable):
+        return None
+    splits = []
+    for cut in range(1, len(syllable)):
+        first, second = syllable[:cut], syllable[cut:]
+        if lex.is_syllable(first) and lex.is_syllable(second):
+            support = lex.pair_support(first, second)
+            if support >= MIN_PAIR_SUPPORT:
+                splits.append((support, cut))
+    if len(splits) != 1:
+        return None
+    cut = splits[0][1]
+    return core[:cut] + " " + core[cut:]
 
 
 def _split_edges(token: str) -> tuple[str, str, str] | None:

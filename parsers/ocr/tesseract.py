@@ -1,16 +1,21 @@
 """One Tesseract run per page image: words with boxes, confidences and Tesseract's line ids.
 
-The image goes to Tesseract's stdin as PGM (no file, no compression); TSV comes back on stdout.
+Through Tesseract's C++ API (tesserocr) when it is installed: one engine per worker thread and
+language, so the language model is loaded once per worker, not once per page. Otherwise (or with
+PLANTASKS_OCR_ENGINE=cli) through the `tesseract` command: the image goes to its stdin as PGM (no
+file, no compression), TSV comes back on stdout. Both give the same TSV, parsed once.
 OMP_THREAD_LIMIT=1: Tesseract's own OpenMP threads make a page several times slower on a small
-machine; pages are parallelized by the caller instead.
+machine; pages and documents are parallelized by the callers instead.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -65,6 +70,67 @@ def installed_languages(binary: str) -> frozenset[str]:
 
 
 def tesseract_words(binary: str, gray: np.ndarray, dpi: float, lang: str, psm: int, timeout: float) -> list[Word]:
+    engine = api_engine(binary, lang, psm)
+    if engine is not None:
+        return api_words(engine, gray, dpi)
+    return command_words(binary, gray, dpi, lang, psm, timeout)
+
+
+_engines = threading.local()
+
+
+def api_engine(binary: str, lang: str, psm: int):
+    """This thread's tesserocr engine for (lang, psm), made on first use; None without tesserocr."""
+    if os.environ.get("PLANTASKS_OCR_ENGINE", "api") == "cli":
+        return None
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # read when the library starts its threads
+    try:
+        import tesserocr
+    except ImportError:
+        return None
+    cache = getattr(_engines, "by_key", None)
+    if cache is None:
+        cache = _engines.by_key = {}
+    key = (lang, psm)
+    if key not in cache:
+        try:
+            engine = tesserocr.PyTessBaseAPI(path=tessdata_dir(binary), lang=lang, psm=psm)
+        except RuntimeError:
+            cache[key] = None  # the library cannot load the model: the command still can
+        else:
+            engine.SetVariable("tessedit_do_invert", "0")
+            cache[key] = engine
+    return cache[key]
+
+
+def api_words(engine, gray: np.ndarray, dpi: float) -> list[Word]:
+    from PIL import Image
+
+    try:
+        engine.SetImage(Image.fromarray(np.ascontiguousarray(gray, dtype=np.uint8)))
+        engine.SetSourceResolution(max(1, round(dpi)))
+        tsv = engine.GetTSVText(0)
+    except RuntimeError as exc:
+        raise TesseractFailed(f"Tesseract failed: {exc}") from exc
+    finally:
+        engine.Clear()
+    return parse_tsv(tsv or "")
+
+
+@functools.cache
+def tessdata_dir(binary: str) -> str:
+    """Where the `tesseract` command finds its models (TESSDATA_PREFIX first): the library uses the same."""
+    if os.environ.get("TESSDATA_PREFIX"):
+        return os.environ["TESSDATA_PREFIX"]
+    try:
+        listing = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    found = re.search(r'"([^"]+)"', listing.stdout + listing.stderr)
+    return found.group(1) if found else ""
+
+
+def command_words(binary: str, gray: np.ndarray, dpi: float, lang: str, psm: int, timeout: float) -> list[Word]:
     command = [binary, "stdin", "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(round(dpi)), *SPEED_OPTIONS, "tsv"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
@@ -86,7 +152,7 @@ def to_pgm(gray: np.ndarray) -> bytes:
 def parse_tsv(tsv: str) -> list[Word]:
     """Word rows (level 5) of Tesseract's TSV output; empty and unrecognized words dropped."""
     words = []
-    for row in tsv.splitlines()[1:]:
+    for row in tsv.splitlines():
         fields = row.split("\t")
         if len(fields) < 12 or fields[0] != "5":
             continue
@@ -98,3 +164,34 @@ def parse_tsv(tsv: str) -> list[Word]:
         line = (int(fields[2]), int(fields[3]), int(fields[4]))
         words.append(Word(text, confidence, (left, top, left + width, top + height), line))
     return words
+
+
+OSD_MIN_CONFIDENCE = 2.0  # Tesseract's orientation confidence below which a page is left as it is
+
+
+def page_orientation(binary: str, gray: np.ndarray, dpi: float, timeout: float) -> int:
+    """Tesseract's orientation and script detection (the `osd` model): how many degrees the page
+    must be turned counter-clockwise to stand upright (0, 90, 180 or 270); 0 when unsure or when
+    the osd model is not installed."""
+    if "osd" not in installed_languages(binary):
+        return 0
+    engine = api_engine(binary, "osd", 0)
+    try:
+        if engine is not None:
+            from PIL import Image
+
+            engine.SetImage(Image.fromarray(np.ascontiguousarray(gray, dtype=np.uint8)))
+            engine.SetSourceResolution(max(1, round(dpi)))
+            found = engine.DetectOrientationScript() or {}
+            engine.Clear()
+            degrees, confidence = found.get("orient_deg", 0), found.get("orient_conf", 0.0)
+        else:
+            command = [binary, "stdin", "stdout", "--psm", "0", "-l", "osd", "--dpi", str(round(dpi))]
+            done = subprocess.run(command, input=to_pgm(gray), capture_output=True, timeout=timeout,
+                                  env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+            text = done.stdout.decode("utf-8", "replace")
+            degrees = int((re.search(r"Orientation in degrees: (\d+)", text) or [0, 0])[1])
+            confidence = float((re.search(r"Orientation confidence: ([\d.]+)", text) or [0, 0.0])[1])
+    except (RuntimeError, OSError, subprocess.SubprocessError, ValueError):
+        return 0
+    return degrees % 360 if confidence >= OSD_MIN_CONFIDENCE and degrees % 90 == 0 else 0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from plantasks.normalizers.text import LEADING_BULLET as BULLET
 from plantasks.parsers.blocks import Block, Provenance, TextLine
 from plantasks.parsers.pdf.frame import round_box
 from plantasks.parsers.pdf.words import Line, split_segments
 
-BULLET = re.compile(r"^([-+•●○▪–*]|\d{1,2}[.)]|[a-zđ][.)])\s")
 ITEM_START = re.compile(r"^(\d{1,2}|[IVXLC]{1,6}|[a-zđ])[.)]\s")
 
 

@@ -75,6 +75,13 @@ def _nothing_read(issues: list[ReaderIssue]) -> ReaderError:
     """Why a PDF gave no blocks at all: every page broken, or a scan that OCR did not read."""
     if issues and all(i.code == "page_unreadable" for i in issues):
         return ReaderError("corrupt", "no page of the PDF could be read: the file is damaged; download it again")
+    if any(i.code == "ocr_pages" for i in issues):
+        blank = [i.message for i in issues if i.code in ("ocr_empty_page", "ocr_noise_page")]
+        return ReaderError("no_text", "the PDF is a scan and OCR found no text on any page"
+                           + (f" ({'; '.join(blank[:3])})" if blank else "") + ": check that the right file was scanned")
+    failed = next((i.message for i in issues if i.code == "ocr_failed"), "")
+    if failed:
+        return ReaderError("no_text", f"the PDF is a scan and OCR could not read it: {failed}")
     reason = next((i.message for i in issues if i.code.startswith("ocr")), "")
     return ReaderError("no_text", "the PDF has no text layer" + (f" ({reason})" if reason else "") +
                        ": it is a scan; enable OCR (install Tesseract) or use a text version")
@@ -103,6 +110,9 @@ def _ocr_pages(data: bytes, numbers: list[int], options, issues: list[ReaderIssu
             raise
         issues.append(ReaderIssue("ocr_unavailable", f"{err.message}; pages without text were skipped: {pages}"))
         return {}
+    except MemoryError:
+        raise ReaderError("out_of_memory", f"the machine ran out of memory while OCR read pages {pages}: run "
+                          "with fewer --ocr-workers or --workers, or split the document") from None
     except Exception as err:  # a failing OCR engine must not lose the text pages
         issues.append(ReaderIssue("ocr_failed", f"OCR failed ({type(err).__name__}: {err}); pages skipped: {pages}"))
         return {}

@@ -1,0 +1,125 @@
+"""The Vietnamese lexicon the OCR repairs check their changes against.
+
+Both sources ship inside underthesea (Apache-2.0), a prescribed dependency, and are read from its
+installed data files without importing the package (which loads models):
+
+- corpus/data/Viet74K.txt: Hồ Ngọc Đức's Vietnamese word list (74 000 words, one a line). Every
+  syllable of it is a known syllable; every two adjacent syllables of one word are a known pair
+  ("hồ sơ", "sơ công" is not one).
+- the word-segmented VLSP 2013 POS test text that ships with its tagger
+  (pipeline/pos_tag/models/pos_crf_vlsp2013_*/test_output.txt, about 100 000 syllables of news and
+  legal prose): syllable counts and counts of syllables that follow each other in running text, so
+  that a function word ("để") is known to be far more common than its look-alike ("đế").
+
+Keys are lower case, NFC, tone marks placed in the classic style (normalizers.vietnamese: "hòa",
+"thủy", "quý"), whichever style the source or the scan uses. When a source is missing (another underthesea version) the lexicon is
+smaller, never wrong: the repairs then change fewer words.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from plantasks.normalizers.vietnamese import tone_of, toneless, unify_tone_placement, with_tone  # noqa: F401  (re-exported)
+
+HOOK = "\u0309"  # hỏi
+HOOK_MISREAD_AS = frozenset("\u0301\u0303")  # sắc, ngã: what a small hook above becomes in a coarse scan
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    syllables: frozenset[str]
+    word_pairs: frozenset[tuple[str, str]]  # adjacent syllables inside one dictionary word
+    counts: Counter  # syllable -> occurrences in the running text
+    bigrams: Counter  # (syllable, next syllable) -> occurrences in the running text
+    by_toneless: dict[str, tuple[str, ...]]  # toneless form -> the known syllables with that form
+
+    def is_syllable(self, syllable: str) -> bool:
+        """`syllable`: a key() of the text's word."""
+        return syllable in self.syllables
+
+    def tone_variants(self, syllable: str) -> tuple[str, ...]:
+        """Known syllables differing from `syllable` only in the tone mark ('đế' -> 'để', 'đề', ...)."""
+        return tuple(v for v in self.by_toneless.get(toneless(syllable), ()) if v != syllable)
+
+    def pair_support(self, left: str, right: str) -> int:
+        """How well two adjacent syllables are attested: a dictionary word counts as 100 sightings."""
+        return (100 if (left, right) in self.word_pairs else 0) + self.bigrams.get((left, right), 0)
+
+
+def key(word: str) -> str:
+    """The lexicon's form of a word: lower case, NFC, classic tone placement."""
+    return unify_tone_placement(word.lower())
+
+
+def is_letters(token: str) -> bool:
+    return bool(token) and all(ch.isalpha() for ch in token)
+
+
+def underthesea_dir() -> Path | None:
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def word_list_file(root: Path) -> Path | None:
+    path = root / "corpus" / "data" / "Viet74K.txt"
+    return path if path.is_file() else None
+
+
+def running_text_file(root: Path) -> Path | None:
+    found = sorted((root / "pipeline" / "pos_tag" / "models").glob("pos_crf_vlsp2013_*/test_output.txt"))
+    return found[-1] if found else None
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    root = underthesea_dir()
+    words = read_lines(word_list_file(root)) if root else []
+    tokens = read_tokens(running_text_file(root)) if root else []
+    return build_lexicon(words, tokens)
+
+
+def read_lines(path: Path | None) -> list[str]:
+    if path is None:
+        return []
+    return key(path.read_text(encoding="utf-8")).splitlines()
+
+
+def read_tokens(path: Path | None) -> list[str]:
+    """First column of a CoNLL-style file; an empty line ends a sentence (kept as '')."""
+    return [line.split("\t", 1)[0] for line in read_lines(path)]
+
+
+def build_lexicon(words: list[str], running_tokens: list[str]) -> Lexicon:
+    syllables: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for word in words:
+        parts = word.replace("-", " ").split()
+        if all(is_letters(p) for p in parts):
+            syllables.update(parts)
+            pairs.update(zip(parts, parts[1:]))
+    counts: Counter = Counter()
+    bigrams: Counter = Counter()
+    previous = None
+    for token in running_tokens:
+        parts = token.replace("_", " ").split()
+        if not parts or not all(is_letters(p) for p in parts):
+            previous = None  # a sentence end, a number or punctuation breaks the sequence
+            continue
+        counts.update(parts)
+        syllables.update(parts)
+        if previous is not None:
+            bigrams[(previous, parts[0])] += 1
+        bigrams.update(zip(parts, parts[1:]))
+        previous = parts[-1]
+    by_toneless: dict[str, list[str]] = {}
+    for syllable in sorted(syllables):
+        by_toneless.setdefault(toneless(syllable), []).append(syllable)
+    return Lexicon(frozenset(syllables), frozenset(pairs), counts, bigrams,
+                   {k: tuple(v) for k, v in by_toneless.items()})

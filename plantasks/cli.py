@@ -1,0 +1,55 @@
+"""The `plantasks` program: the pipeline's commands, the analysts' and the service's commands, and the
+corrections store they share. The one place where the pipeline and the review tools meet."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from plantasks.pipeline import cli as pipeline_cli
+from plantasks.pipeline.service import register as register_serve
+from plantasks.review.apply import apply_corrections
+from plantasks.review.cli import register as register_review_commands
+from plantasks.schemas import DocumentResult
+
+
+@dataclass(frozen=True)
+class StoredCorrections:
+    """The corrections store at `path` (review/store.py) as the pipeline's corrections stage uses it;
+    created empty when it does not exist yet."""
+
+    path: Path
+
+    def __post_init__(self) -> None:
+        if not self.path.exists():
+            from plantasks.review.store import CorrectionStore
+
+            CorrectionStore(self.path)
+
+    def apply(self, result: DocumentResult) -> DocumentResult:
+        return apply_corrections(result, self.path)
+
+    def fingerprint(self, sha256: str, source: str) -> str:
+        from plantasks.review.apply import document_name
+        from plantasks.review.store import CorrectionStore
+
+        found = CorrectionStore(self.path, read_only=True).for_document(sha256, document_name(source))
+        if not found:
+            return ""
+        return hashlib.sha1(json.dumps([(c.id, c.status, c.at) for c in found]).encode()).hexdigest()[:16]
+
+
+def main(argv: list[str] | None = None) -> int:
+    return pipeline_cli.main(argv, extra_commands=[register_review_commands, register_serve],
+                             open_corrections=StoredCorrections)
+
+
+def entry() -> None:
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("plantasks: interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,175 @@
+"""Invented plan pages drawn with Pillow, then put through the conditions of real scanning: a red
+round seal over the text, a handwritten signature, JPEG artefacts, 150-300 dpi, skew, pages turned by
+90 or 180 degrees, greyscale or colour, and a page of scanner noise. Each page is a one-page PDF with
+the image as its only object, as scanners write them.
+
+A page is an A4 landscape task table: header row, a Roman-numbered section row spanning the table, and
+task rows (TT | Nội dung | Chủ trì | Thời gian) with text of the kind plans print. EXPECTED holds what
+the reader must give for it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+)
+FONT = next((p for p in FONT_CANDIDATES if Path(p).exists()), None)
+
+HEADER = ("TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian")
+SECTION = ("I", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH")
+TASKS = (
+    ("1", "Rà soát, đơn giản hóa thủ tục hành chính nội bộ", "Sở Tư pháp", "Quý II/2025"),
+    ("2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến", "Văn phòng UBND tỉnh", "Thường xuyên"),
+    ("3", "Tổ chức đối thoại với người dân, doanh nghiệp", "Sở Nội vụ", "Tháng 10/2025"),
+)
+EXPECTED = [list(HEADER), [SECTION[0], SECTION[1], "", ""], *[list(t) for t in TASKS]]
+COLUMNS_IN = (0.0, 0.6, 6.0, 8.2, 10.0)  # column lines, inches from the table's left edge
+ROW_IN = 0.55
+
+
+def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in: float | None = None,
+                    furniture: bool = True) -> Image.Image:
+    """The clean page, RGB, A4 landscape at `dpi`: `rows` (default EXPECTED; a row whose cells right of
+    TT are all empty but the second is drawn as a section row), and optionally a stray vertical line
+    through the table `stray_line_in` inches from its left edge. `furniture`: the appendix title
+    above and the signer's title below (a middle page of a long table has neither)."""
+    rows = EXPECTED if rows is None else rows
+    width, height = round(11.69 * dpi), round(8.27 * dpi)
+    page = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, round(0.16 * dpi))
+    left, top = round(0.8 * dpi), round(1.3 * dpi)
+    xs = [left + round(c * dpi) for c in COLUMNS_IN]
+    ys = [top + round(i * ROW_IN * dpi) for i in range(len(rows) + 1)]
+    if furniture:
+        draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
+    line = max(1, round(dpi / 100))
+    for r, y in enumerate(ys):
+        draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
+    for c, x in enumerate(xs):
+        for r, row in enumerate(rows):
+            if 1 < c < len(xs) - 1 and not any(row[2:]):
+                continue  # a section title spans the columns right of TT
+            draw.line([(x, ys[r]), (x, ys[r + 1])], fill="black", width=line)
+    if stray_line_in is not None:
+        x = left + round(stray_line_in * dpi)
+        draw.line([(x, ys[0]), (x, ys[-1])], fill="black", width=line)
+    pad = round(0.08 * dpi)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                draw.text((xs[c] + pad, ys[r] + pad), text, font=font, fill="black")
+    if furniture:
+        draw.text((xs[2], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
+    return page
+
+
+def add_stamp(page: Image.Image, dpi: int) -> Image.Image:
+    """A red round seal with its ring of letters, over the last task rows and the signature line."""
+    seal = Image.new("RGBA", page.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(seal)
+    cx, cy, radius = round(8.4 * dpi), round(4.3 * dpi), round(0.75 * dpi)
+    red = (220, 30, 40, 150)
+    for k in (0, round(0.12 * dpi)):
+        draw.ellipse([cx - radius + k, cy - radius + k, cx + radius - k, cy + radius - k], outline=red,
+                     width=max(2, round(dpi / 60)))
+    font = ImageFont.truetype(FONT, round(0.1 * dpi))
+    for i, ch in enumerate("ỦY BAN NHÂN DÂN TỈNH * "):
+        angle = 2 * math.pi * i / 23
+        x, y = cx + 0.8 * radius * math.cos(angle), cy + 0.8 * radius * math.sin(angle)
+        draw.text((x, y), ch, font=font, fill=red, anchor="mm")
+    draw.regular_polygon((cx, cy, round(0.2 * dpi)), 5, fill=red)
+    return Image.alpha_composite(page.convert("RGBA"), seal).convert("RGB")
+
+
+def add_signature(page: Image.Image, dpi: int) -> Image.Image:
+    """Pen strokes under the signer's title, crossing into the bottom task row."""
+    page = page.copy()
+    draw = ImageDraw.Draw(page)
+    rng = random.Random(7)
+    x, y = 8.3 * dpi, 4.5 * dpi
+    points = []
+    for i in range(40):
+        points.append((x + i * 0.04 * dpi, y + math.sin(i / 2.5) * 0.25 * dpi + rng.uniform(-4, 4)))
+    draw.line(points, fill=(20, 30, 120), width=max(2, round(dpi / 70)), joint="curve")
+    draw.line([(x - 0.2 * dpi, y + 0.3 * dpi), (x + 1.9 * dpi, y - 0.15 * dpi)], fill=(20, 30, 120),
+              width=max(2, round(dpi / 80)))
+    return page
+
+
+def add_noise(page: Image.Image, amount: float, seed: int = 3) -> Image.Image:
+    rng = random.Random(seed)
+    gray = page.convert("L")
+    pixels = gray.load()
+    for _ in range(int(gray.width * gray.height * amount)):
+        x, y = rng.randrange(gray.width), rng.randrange(gray.height)
+        pixels[x, y] = rng.choice((0, 90, 160))
+    return gray.filter(ImageFilter.MedianFilter(1)).convert("RGB")
+
+
+def noise_page(dpi: int) -> Image.Image:
+    """A near-blank last page: scanner grain, a dark edge, a smudge; no text."""
+    width, height = round(8.27 * dpi), round(11.69 * dpi)
+    page = Image.new("RGB", (width, height), (246, 244, 240))
+    page = add_noise(page, 0.004)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle([0, 0, round(0.15 * dpi), height], fill=(60, 60, 60))
+    rng = random.Random(11)
+    for _ in range(25):
+        x, y = rng.randrange(width), rng.randrange(height)
+        draw.ellipse([x, y, x + rng.randrange(3, 12), y + rng.randrange(3, 12)], fill=(80, 80, 80))
+    return page
+
+
+def to_pdf(image: Image.Image, dpi: int, jpeg_quality: int = 75) -> bytes:
+    """One page, the image as a JPEG covering it: what a scanner writes."""
+    out = io.BytesIO()
+    image.save(out, "PDF", resolution=float(dpi), quality=jpeg_quality)
+    return out.getvalue()
+
+
+def condition_pdf(name: str) -> bytes:
+    """The page of one named condition as a one-page PDF."""
+    dpi = {"150dpi": 150, "300dpi": 300}.get(name, 200)
+    page = draw_table_page(dpi)
+    quality = 75
+    if name == "stamp":
+        page = add_stamp(page, dpi)
+    elif name == "signature":
+        page = add_signature(page, dpi)
+    elif name == "jpeg":
+        quality = 12
+    elif name == "skew":
+        page = page.rotate(1.8, resample=Image.Resampling.BICUBIC, fillcolor="white")
+    elif name == "rotated90":
+        page = page.rotate(90, expand=True)
+    elif name == "rotated180":
+        page = page.rotate(180)
+    elif name == "greyscale":
+        page = add_noise(page, 0.002).convert("L")
+    elif name == "noise":
+        page = noise_page(dpi)
+    return to_pdf(page, dpi, quality)
+
+
+def continued_table_pdf(dpi: int = 200) -> bytes:
+    """Two pages: the table's header, section and first task; then the other tasks without a
+    repeated header, where a stray line splits the task-text column (that page's grid has five
+    columns)."""
+    first = draw_table_page(dpi, EXPECTED[:3], furniture=False)
+    second = draw_table_page(dpi, EXPECTED[3:], stray_line_in=4.2, furniture=False)
+    out = io.BytesIO()
+    first.save(out, "PDF", resolution=float(dpi), quality=75, save_all=True, append_images=[second])
+    return out.getvalue()
+
+
+CONDITIONS = ("150dpi", "300dpi", "stamp", "signature", "jpeg", "skew", "rotated90", "rotated180", "greyscale")
