@@ -144,9 +144,9 @@ def test_two_level_header_and_column_number_row():
 def test_table_outside_appendix_with_numbered_group_rows():
     result = extract("body_table_groups.txt")
     assert rows(result, "table", "section", "stt", "content") == [
-        ("PHỤ LỤC", "Cải cách thể chế", "1.1", "Rà soát văn bản"),
-        ("PHỤ LỤC", "Cải cách thể chế", "1.2", "Kiểm tra văn bản"),
-        ("PHỤ LỤC", "Nhiệm vụ cụ thể", "2", "Số hóa hồ sơ"),
+        ("", "Cải cách thể chế", "1.1", "Rà soát văn bản"),
+        ("", "Cải cách thể chế", "1.2", "Kiểm tra văn bản"),
+        ("", "Nhiệm vụ cụ thể", "2", "Số hóa hồ sơ"),
     ]
 
 
