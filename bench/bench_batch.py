@@ -24,8 +24,8 @@ from pathlib import Path
 from plantasks.pipeline.extract import extract_bytes
 
 ROOT = Path(__file__).parents[1]
-TEXT_SEEDS = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))
-WORD_SEEDS = sorted((ROOT / "tests" / "fixtures" / "docx").glob("*.docx"))
+TEXT_SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
+WORD_SEEDS = sorted((ROOT / "data" / "raw").glob("*.docx"))
 PLANS = int(os.environ.get("BENCH_BATCH_PLANS", "1000"))
 BIG = int(os.environ.get("BENCH_BATCH_BIG", "10000"))
 RUNS = 3

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from plantasks.cli import main
+from samples import TEXT_SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+SEEDS = TEXT_SAMPLES
 PLANTASKS = [sys.executable, "-c", "from plantasks.cli import entry; entry()"]
 
 
