@@ -177,17 +177,21 @@ def _retoned_capitals(core: str, syllable: str, left: str | None, right: str | N
     makes a dictionary word with a neighbour (the right one as read or misread the same ways), when
     the word as read makes none with either; the best attested one when several do; not for the last
     word of a run. Hỏi and sắc read for each other (CHỈNH for CHÍNH) only where the dictionary word
-    is also common in running text ('HÀNH CHÍNH', not 'BÀN TÍNH' for 'BÀN TỈNH')."""
+    is also common in running text ('HÀNH CHÍNH', not 'BÀN TÍNH' for 'BÀN TỈNH'); then also over a
+    word as read that only the dictionary knows ('CHÍ ĐẠO' -> 'CHỈ ĐẠO', 'CÁCH THẾ CHẾ' ->
+    'CÁCH THỂ CHẾ')."""
     lex = lexicon()
-    if support(lex, left, syllable, right):
-        return None
+    own = support(lex, left, syllable, right)
+    if own >= DICTIONARY_PAIR + MIN_PAIR_SUPPORT:
+        return None  # a word as read that running text attests stays
     rights = (right, *(v for v in lex.tone_variants(right) if tone_of(v) in CAPITAL_MISREADS[tone_of(right)])) \
         if right else (None,)
 
     def evidence(variant: str) -> int:
         found = max(support(lex, left, variant, r) for r in rights)
         if tone_of(variant) in CAPITAL_MISREADS[tone_of(syllable)]:
-            return found if right else 0  # the last word may be cut from what follows ('TỈNH THANH' | 'HÓA')
+            # not for the last word, which may be cut from what follows ('TỈNH THANH' | 'HÓA')
+            return found if right and not own else 0
         swapped = {tone_of(variant), tone_of(syllable)} == SWAPPED_TONES
         return found if swapped and found >= WELL_ATTESTED else 0
 
