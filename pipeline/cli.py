@@ -51,7 +51,7 @@ def build_parser(extra_commands: Iterable[Callable] = ()) -> argparse.ArgumentPa
 
     sc = sub.add_parser("schema", help="print the JSON Schema of an output file")
     sc.add_argument("name", nargs="?", default="document", choices=sorted(OUTPUT_MODELS),
-                    help="document: DIR/NAME.json, task: a line of tasks.jsonl, run: run.json")
+                    help="document: DIR/NAME.json, task: a line of tasks.jsonl, run: run.json, catalogue: a line of documents.jsonl")
     sc.set_defaults(func=cmd_schema)
 
     for register in extra_commands:

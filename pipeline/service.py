@@ -15,6 +15,7 @@ folders the run was given.
 
 import asyncio
 import base64
+import bisect
 import hashlib
 import hmac
 import ipaddress
@@ -31,14 +32,14 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qs, urlsplit
 
-from plantasks import __version__
+from plantasks import SCHEMA_VERSION, __version__
 from plantasks import review as review_package
 from plantasks.pipeline.batch import write_atomic
 from plantasks.pipeline.extract import ExtractOptions, extract_bytes
 from plantasks.review.fields import labels
 from plantasks.review.server import ApiError, ReviewApp
 from plantasks.schemas.api import (
-    ApiTask, DocumentList, DocumentSummary, ErrorBody, Job, SaveIn, TaskPage, WithdrawIn,
+    DocumentList, DocumentSummary, ErrorBody, Job, SaveIn, TaskPage, WithdrawIn,
 )
 
 STATIC = Path(review_package.__file__).resolve().parent / "static"
@@ -270,8 +271,9 @@ def safe_file_name(name: str) -> str:
     return base[-120:]
 
 
-def store_upload(out_dir: Path, name: str, data: bytes, options: ExtractOptions) -> str:
-    """Keep the uploaded bytes under DIR/uploads/, extract them, write DIR/NAME.json; returns the document id."""
+def store_upload(out_dir: Path, name: str, data: bytes, options: ExtractOptions, corrections=None) -> str:
+    """Keep the uploaded bytes under DIR/uploads/, extract them (with the folder's corrections), write
+    DIR/NAME.json; returns the document id."""
     sha = hashlib.sha256(data).hexdigest()
     folder = out_dir / UPLOADS / sha[:16]
     folder.mkdir(parents=True, exist_ok=True)
@@ -279,8 +281,7 @@ def store_upload(out_dir: Path, name: str, data: bytes, options: ExtractOptions)
     if not source.exists():
         source.write_bytes(data)
     relative = source.relative_to(out_dir).as_posix()
-    corrections = options.corrections or out_dir / "corrections.sqlite"
-    outcome = extract_bytes(data, relative, replace(options, corrections=corrections))
+    outcome = extract_bytes(data, relative, replace(options, corrections=options.corrections or corrections))
     write_atomic(out_dir / f"{source.name}.{sha[:8]}.json", outcome.result.model_dump_json(indent=1))
     return outcome.result.document.id
 
@@ -313,6 +314,9 @@ def create_app(settings: ServiceSettings):
     settings = check_settings(settings)
     out_dir = settings.out_dir
     review = ReviewApp(out_dir, settings.store_path, settings.source_roots)
+    from plantasks.cli import StoredCorrections
+
+    stored = StoredCorrections(review.store.path)  # uploads get the folder's corrections, like a re-run
     jobs = Jobs()
     app = FastAPI(title="plantasks", version=__version__,
                   description="Task records from Vietnamese government plan decisions, and their review.",
@@ -345,10 +349,10 @@ def create_app(settings: ServiceSettings):
         data = await file.read()
         name = file.filename or "upload"
         if len(data) > settings.sync_bytes:
-            job = jobs.submit(name, lambda: store_upload(out_dir, name, data, settings.extract))
+            job = jobs.submit(name, lambda: store_upload(out_dir, name, data, settings.extract, stored))
             return JSONResponse(job.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
-        doc_id = await run_in_threadpool(store_upload, out_dir, name, data, settings.extract)
-        review.refresh()
+        doc_id = await run_in_threadpool(store_upload, out_dir, name, data, settings.extract, stored)
+        review.refresh(force=True)
         return DocumentSummary(**review.summary(review._doc(doc_id)))
 
     @app.get("/v1/jobs/{job_id}", tags=["documents"])
@@ -357,69 +361,69 @@ def create_app(settings: ServiceSettings):
         if found is None:
             raise ApiError(HTTPStatus.NOT_FOUND, f"không có công việc {job_id!r}")
         if found.status == "done":
-            review.refresh()
+            review.refresh(force=True)
         return found
 
-    @app.get("/v1/documents", tags=["documents"])
-    def documents() -> DocumentList:
-        return DocumentList(documents=review.documents())
+    @app.get("/v1/documents", tags=["documents"], response_model=DocumentList)
+    def documents():
+        return JSONResponse({"documents": review.documents()})
 
-    @app.get("/v1/documents/{doc_id}", tags=["documents"])
-    def document(doc_id: str) -> dict:
-        """The document's result (the DOC.json contract) with the live corrections applied."""
+    @app.get("/v1/documents/{doc_id}", tags=["documents"], response_class=JSONResponse)
+    def document(doc_id: str):
+        """The document's result (the DOC.json contract) with the live corrections applied; each task also
+        carries its `version` and `updated`."""
         data = review.document(doc_id)
-        return {"schema_version": "1.0", "document": data["document"], "tasks": data["tasks"],
-                "warnings": data["warnings"]}
+        return JSONResponse({"schema_version": SCHEMA_VERSION, "document": data["document"], "tasks": data["tasks"],
+                             "warnings": data["warnings"]})
 
-    @app.get("/v1/tasks", tags=["tasks"])
+    @app.get("/v1/tasks", tags=["tasks"], response_model=TaskPage)
     def tasks(document: str | None = None, flag: str | None = None,
-              updated_since: Annotated[str | None, Query(description="ISO time, e.g. a previous sync_cursor")] = None,
-              cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 200) -> TaskPage:
-        """Tasks in the order they changed (corrections applied); page with `cursor`, sync with `updated_since`."""
-        after = decode_cursor(cursor) if cursor else None
-        rows = []
-        for doc in review.all_docs():
-            meta = doc.view.document
-            if document and meta.id != document:
+              updated_since: Annotated[str | None, Query(description="ISO 8601 UTC time: tasks changed at or after it")] = None,
+              cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 200):
+        """Tasks in the order they changed, corrections applied. Page with `next_cursor`; on the last page keep
+        `sync_cursor` and pass it as `cursor` next time to get exactly the tasks changed since."""
+        keys, where = review.changes()
+        start = bisect.bisect_right(keys, decode_cursor(cursor)) if cursor else 0
+        if updated_since:
+            start = max(start, bisect.bisect_left(keys, (updated_since,)))
+        page, more = [], False
+        for at in range(start, len(keys)):
+            doc, i = where[at]
+            task = doc.tasks[i]
+            if (document and keys[at][1] != document) or (flag and flag not in task["flags"]):
                 continue
-            for t in doc.tasks:
-                if flag and flag not in t["flags"]:
-                    continue
-                if updated_since and t["updated"] < updated_since:
-                    continue
-                key = (t["updated"], meta.id, t["id"])
-                if after and key <= after:
-                    continue
-                rows.append((key, meta, t))
-        rows.sort(key=lambda r: r[0])
-        page = rows[:limit]
-        out = [ApiTask(document_id=meta.id, source_file=meta.source_file, **t) for _, meta, t in page]
-        newest = max((r[0][0] for r in rows), default=None)
-        return TaskPage(tasks=out, next_cursor=encode_cursor(page[-1][0]) if len(rows) > limit else None,
-                        sync_cursor=newest or updated_since)
+            if len(page) == limit:
+                more = True
+                break
+            page.append((keys[at], doc, task))
+        body = {"tasks": [{"document_id": key[1], "source_file": doc.summary["source_file"], **task}
+                          for key, doc, task in page],
+                "next_cursor": encode_cursor(page[-1][0]) if more else None,
+                "sync_cursor": None if more else (encode_cursor(keys[-1]) if keys and start < len(keys) else cursor)}
+        return JSONResponse(body)
 
     # ---- the review page ------------------------------------------------------------------------
     @app.get("/", include_in_schema=False)
     def index():
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
-    @app.get("/api/documents", tags=["review"])
-    def api_documents() -> list[DocumentSummary]:
-        return review.documents()
+    @app.get("/api/documents", tags=["review"], response_model=list[DocumentSummary])
+    def api_documents():
+        return JSONResponse(review.documents())
 
     @app.get("/api/labels", tags=["review"])
     def api_labels() -> dict:
         return labels()
 
-    @app.get("/api/queue", tags=["review"])
+    @app.get("/api/queue", tags=["review"], response_class=JSONResponse)
     def api_queue(document: str | None = None, flag: str | None = None, agency: str | None = None,
                   area: str | None = None, q: str | None = None,
                   limit: Annotated[int, Query(ge=1, le=2000)] = 300) -> dict:
-        return review.queue(document or None, flag or None, agency or None, area or None, q or None, limit)
+        return JSONResponse(review.queue(document or None, flag or None, agency or None, area or None, q or None, limit))
 
-    @app.get("/api/document", tags=["review"])
-    def api_document(doc: str) -> dict:
-        return review.document(doc)
+    @app.get("/api/document", tags=["review"], response_class=JSONResponse)
+    def api_document(doc: str):
+        return JSONResponse(review.document(doc))
 
     @app.get("/api/source", tags=["review"])
     def api_source(doc: str, task: str) -> dict:
@@ -438,15 +442,15 @@ def create_app(settings: ServiceSettings):
         return review.deadline(doc, text)
 
     @app.post("/api/save", tags=["review"], responses={409: {"description": "a task changed since it was loaded"}})
-    def api_save(body: SaveIn) -> dict:
+    def api_save(body: SaveIn):
         edits = [{"task": e.task, "version": e.version, "fields": e.fields.given(), "accepted": e.accepted}
                  for e in body.edits]
         added = [{"after": a.after, "fields": a.fields.given()} for a in body.added]
-        return review.save(body.doc, body.who.strip(), body.note, edits, added, list(body.deleted))
+        return JSONResponse(review.save(body.doc, body.who.strip(), body.note, edits, added, list(body.deleted)))
 
     @app.post("/api/withdraw", tags=["review"])
-    def api_withdraw(body: WithdrawIn) -> dict:
-        return review.withdraw(body.doc, list(body.ids), body.who.strip())
+    def api_withdraw(body: WithdrawIn):
+        return JSONResponse(review.withdraw(body.doc, list(body.ids), body.who.strip()))
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
@@ -495,12 +499,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                         help="another host name clients use to reach this server (repeatable)")
     parser.add_argument("--corrections", type=Path, metavar="FILE", help="corrections store (default DIR/corrections.sqlite)")
+    parser.add_argument("--max-body-mb", type=float, default=MAX_BODY / 2**20, help="refuse larger requests (413)")
+    parser.add_argument("--read-timeout", type=float, default=READ_TIMEOUT,
+                        help="seconds to wait for a request body to arrive (408 after)")
+    parser.add_argument("--sync-kb", type=int, default=SYNC_BYTES // 1024,
+                        help="uploads up to this size are answered at once, larger ones as a job (202)")
 
 
 def settings_from_args(args) -> ServiceSettings:
     return ServiceSettings(out_dir=args.dir, host=args.host, port=args.port, token=args.token,
                            store_path=args.corrections, source_roots=tuple(args.source),
-                           allowed_hosts=tuple(args.allow_host))
+                           allowed_hosts=tuple(args.allow_host), max_body=int(args.max_body_mb * 2**20),
+                           read_timeout=args.read_timeout, sync_bytes=args.sync_kb * 1024)
 
 
 def register(subparsers) -> None:

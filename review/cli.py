@@ -31,7 +31,8 @@ def register(subparsers) -> None:
 
     im = subparsers.add_parser("import", help="turn the edits in a reviewed spreadsheet into corrections")
     im.add_argument("file", type=Path, metavar="FILE")
-    im.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: the one the sheet was exported from)")
+    im.add_argument("--out", type=Path, metavar="DIR", help="the output folder the sheet was exported from (required "
+                    "unless --corrections names the store)")
     im.add_argument("--who", default=os.environ.get("USER", ""), help="reviewer name stored with each correction")
     im.add_argument("--corrections", type=Path, metavar="FILE", help="corrections store (default DIR/corrections.sqlite)")
     im.set_defaults(func=cmd_import)

@@ -17,10 +17,10 @@ from pydantic import ValidationError
 from plantasks.review.apply import document_name
 from plantasks.review.fields import (
     ACCEPTED, ADD_TASK, ADDED_MARK, AGENCY_FIELDS, DELETE_TASK, EDITABLE_FIELDS,
-    fingerprint, norm_text, same_value, task_key,
+    fingerprint, labels, norm_text, same_value, task_key,
 )
 from plantasks.review.normalize import normalize_deadline_text, plan_context, resolve_agency_list
-from plantasks.review.store import Correction, utc_now
+from plantasks.review.store import Correction
 from plantasks.schemas.output import Area, DeadlineItem, DocumentResult, Task
 
 AREAS: tuple[str, ...] = typing.get_args(Area)
@@ -62,7 +62,7 @@ def corrections_for(view: DocumentResult, who: str, edits: list[TaskEdit] = (), 
     """Corrections for one document's changes; `view` is what the analyst was shown."""
     batch = EditBatch()
     meta = view.document.model_dump(mode="json")
-    tasks = [t.model_dump(mode="json") for t in view.tasks]
+    tasks = _Shown([t.model_dump(mode="json") for t in view.tasks])
     base = Correction(task_id="", doc_sha256=view.document.sha256, field="", before=None, after=None,
                       who=who, document=document_name(view.document.source_file))
     for edit in edits:
@@ -78,23 +78,31 @@ def _collect(batch: EditBatch, make, task_id: str) -> None:
     try:
         batch.corrections.extend(c for c in make() if c is not None)
     except EditError as exc:
-        batch.problems.append(f"task {task_id}: {exc}")
+        batch.problems.append(f"nhiệm vụ {task_id}: {exc}")
 
 
-def _task(tasks: list[dict], task_id: str) -> dict:
-    for task in tasks:
-        if task["id"] == task_id:
-            return task
-    raise EditError("no such task in this document (was it re-extracted since?)")
+class _Shown:
+    """The tasks the analyst saw, in order, found by id in constant time (a sheet of 4,000 rows stays linear)."""
+
+    def __init__(self, tasks: list[dict]):
+        self.order = tasks
+        self.at = {t["id"]: i for i, t in enumerate(tasks)}
 
 
-def _edit_corrections(tasks: list[dict], meta: dict, edit: TaskEdit, base: Correction) -> list[Correction]:
+def _task(tasks: _Shown, task_id: str) -> dict:
+    at = tasks.at.get(task_id)
+    if at is None:
+        raise EditError("không có nhiệm vụ này trong văn bản (văn bản vừa được trích xuất lại?)")
+    return tasks.order[at]
+
+
+def _edit_corrections(tasks: _Shown, meta: dict, edit: TaskEdit, base: Correction) -> list[Correction]:
     task = _task(tasks, edit.task_id)
     updated = dict(task)
     changed = []
     for name, raw_value in edit.fields.items():
         if name not in EDITABLE_FIELDS:
-            raise EditError(f"field {name!r} cannot be corrected; use one of {', '.join(EDITABLE_FIELDS)}")
+            raise EditError(f"không sửa được trường {name!r}; chỉ sửa: {', '.join(EDITABLE_FIELDS)}")
         value = prepare_value(name, raw_value, task, meta)
         if not same_value(name, task.get(name), value):
             updated[name] = value
@@ -139,12 +147,12 @@ def prepare_value(name: str, value: Any, task: dict, meta: dict) -> Any:
     if name == "area":
         area = norm_text(value) or "other"
         if area not in AREAS:
-            raise EditError(f"area {area!r} is not one of {', '.join(AREAS)}")
+            raise EditError(f"lĩnh vực {area!r} không có trong danh sách ({', '.join(AREAS)})")
         return area
     if name == "funding":
         return norm_text(value) or None
     if name == "content" and not norm_text(value):
-        raise EditError("content cannot be empty (delete the task instead)")
+        raise EditError(f"{labels()['errors']['empty_content']} (muốn bỏ nhiệm vụ thì xóa nhiệm vụ)")
     return norm_text(value)
 
 
@@ -169,7 +177,10 @@ def _deadline(value: Any, current: dict, meta: dict) -> dict:
     try:
         items = [DeadlineItem.model_validate(_blank_to_none(i)).model_dump(mode="json") for i in items]
     except ValidationError as exc:
-        raise EditError(f"deadline item not valid: {exc.errors()[0]['msg']}") from exc
+        raise EditError(f"mốc thời hạn không hợp lệ: {exc.errors()[0]['msg']}") from exc
+    for item in items:
+        if item["start"] and item["due"] and item["start"] > item["due"]:
+            raise EditError(f"{labels()['errors']['start_after_due']} ({item['start']} > {item['due']})")
     return {"raw": raw, "items": items}
 
 
@@ -178,12 +189,13 @@ def _blank_to_none(item: dict) -> dict:
 
 
 def new_task_id(sha256: str, insert_after: str | None, content: str) -> str:
-    seed = f"{sha256}|{insert_after}|{content}|{utc_now()}"
+    """The same added task (document, place, content) gets the same id, so importing a sheet twice adds it once."""
+    seed = f"{sha256}|{insert_after}|{content}"
     return "manual-" + hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16]
 
 
-def _add_correction(tasks: list[dict], meta: dict, new: NewTask, base: Correction) -> Correction:
-    anchor = _task(tasks, new.insert_after) if new.insert_after else (tasks[0] if tasks else {})
+def _add_correction(tasks: _Shown, meta: dict, new: NewTask, base: Correction) -> Correction:
+    anchor = _task(tasks, new.insert_after) if new.insert_after else (tasks.order[0] if tasks.order else {})
     task: dict[str, Any] = {
         "table": anchor.get("table", ""), "section": anchor.get("section", ""), "area": anchor.get("area", "other"),
         "stt": "", "content": "", "source": {"file": (anchor.get("source") or {}).get("file")},
@@ -195,22 +207,22 @@ def _add_correction(tasks: list[dict], meta: dict, new: NewTask, base: Correctio
         elif name in EDITABLE_FIELDS:
             task[name] = prepare_value(name, value, task, meta)
     if not norm_text(task["content"]):
-        raise EditError("an added task needs its content")
+        raise EditError("nhiệm vụ thêm mới cần có nội dung")
     task["id"] = new_task_id(base.doc_sha256, new.insert_after, task["content"])
     try:
         task = Task.model_validate(task).model_dump(mode="json")
     except ValidationError as exc:
-        raise EditError(f"added task not valid: {exc.errors()[0]['msg']}") from exc
+        raise EditError(f"nhiệm vụ thêm mới không hợp lệ: {exc.errors()[0]['msg']}") from exc
     after_key = task_key(anchor) if new.insert_after else None
     return _replace(base, task_id=task["id"], field=ADD_TASK, after=_clean(task), note=new.note,
                     before={"insert_after": new.insert_after, "after_key": after_key})
 
 
-def _delete_correction(tasks: list[dict], gone: Deletion, base: Correction) -> Correction:
+def _delete_correction(tasks: _Shown, gone: Deletion, base: Correction) -> Correction:
     task = _task(tasks, gone.task_id)
     if ADDED_MARK in (task.get("corrected") or []):
         return _replace(base, task_id=task["id"], field=ADD_TASK, before=None, after=None, note=gone.note)
-    at = tasks.index(task)
-    previous = tasks[at - 1]["id"] if at else None
+    at = tasks.at[task["id"]]
+    previous = tasks.order[at - 1]["id"] if at else None
     return _replace(base, task_id=task["id"], task_key=task_key(task), field=DELETE_TASK,
                     before={"task": task, "insert_after": previous}, after=None, note=gone.note)

@@ -163,7 +163,7 @@ def flag_label(code: str) -> str:
     for prefix, field_name in family.items():
         if code.startswith(prefix):
             return f"{labels()['fields'][field_name]}: cần xem ({code})"
-    return f"{flags['unknown']} ({code})"
+    return f"Cần xem ({code})"
 
 
 def describe_deadline(items: list[dict]) -> str:
@@ -176,12 +176,19 @@ def describe_deadline(items: list[dict]) -> str:
         if rec:
             text += " " + ", ".join(rec)
         if item.get("start") and item.get("due") and item["start"] != item["due"]:
-            text += f" {item['start']} → {item['due']}"
+            text += f" {vi_date(item['start'])} → {vi_date(item['due'])}"
         elif item.get("due"):
-            text += f" {item['due']}"
+            text += f" {vi_date(item['due'])}"
         if item.get("label"):
             text += f" ({item['label']})"
         if item.get("raw"):
             text += f": «{item['raw']}»"
         parts.append(text)
     return "; ".join(parts)
+
+
+def vi_date(value: Any) -> str:
+    """2025-06-30 as Vietnamese write it: 30/06/2025."""
+    text = str(value or "")
+    parts = text.split("-")
+    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 else text

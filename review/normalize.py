@@ -163,6 +163,11 @@ def _registry_keys() -> dict[str, frozenset[str]]:
     return {name: frozenset(k for form in forms for k in _search_keys(form)) for name, forms in registry_forms().items()}
 
 
+@functools.lru_cache(maxsize=200_000)
+def _name_keys(name: str) -> frozenset[str]:
+    return frozenset(_search_keys(name))
+
+
 class NameIndex:
     """The search keys of the registry's names and some extra names, computed once (suggestions as you type)."""
 
@@ -170,7 +175,7 @@ class NameIndex:
         self.keys = dict(_registry_keys())
         for name in extra:
             if name not in self.keys:
-                self.keys[name] = frozenset(_search_keys(name))
+                self.keys[name] = _name_keys(name)
 
     def suggest(self, prefix: str, limit: int = 15) -> list[str]:
         queries = _search_keys(prefix)

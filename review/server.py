@@ -16,6 +16,7 @@ import io
 import json
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -25,7 +26,7 @@ from typing import Any
 from plantasks.review.apply import Conflict, apply_with_conflicts, document_name, restore_extracted
 from plantasks.review.edits import Deletion, NewTask, TaskEdit, corrections_for
 from plantasks.review.fields import (
-    ACCEPTED, CONFLICT_FLAG, EDITABLE_FIELDS, agency_names, comparable, describe_deadline, labels,
+    ACCEPTED, CONFLICT_FLAG, agency_names, describe_deadline, labels,
 )
 from plantasks.review.normalize import NameIndex, normalize_deadline_text, plan_context
 from plantasks.review.outputs import read_output
@@ -37,6 +38,7 @@ PAGE_SCALE = 2.0  # 144 dpi: sharp when zoomed on a laptop screen, still quick t
 PAGE_CACHE = 24
 SOURCE_CONTEXT = 6
 INDEX_NAME = ".plantasks-index.sqlite"
+RESCAN_SECONDS = 0.5  # how stale the folder index may be for requests in quick succession
 
 
 class ApiError(Exception):
@@ -57,6 +59,8 @@ class _Doc:
     view: DocumentResult | None = None
     conflicts: list[Conflict] = field(default_factory=list)
     tasks: list[dict] = field(default_factory=list)  # the view's tasks as JSON, with version and updated
+    rows: list[tuple] = field(default_factory=list)  # per task, what the queue sorts and filters on
+    summary: dict = field(default_factory=dict)
 
 
 def utc_stamp() -> str:
@@ -64,10 +68,8 @@ def utc_stamp() -> str:
 
 
 def task_version(task: dict) -> str:
-    """A hash of the fields an analyst sees and may change: equal versions mean nobody changed the task."""
-    seen = {f: comparable(f, task.get(f)) for f in EDITABLE_FIELDS}
-    seen["corrected"] = sorted(task.get("corrected") or [])
-    seen["flags"] = sorted(task.get("flags") or [])
+    """A hash of the task as served (without its version and time): any change gives a new version."""
+    seen = {k: v for k, v in task.items() if k not in ("version", "updated")}
     return hashlib.sha256(json.dumps(seen, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -76,13 +78,25 @@ class _Versions:
 
     def __init__(self, path: Path | None):
         try:
-            self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
-            self.db.execute("CREATE TABLE IF NOT EXISTS task_versions (doc TEXT, task TEXT, version TEXT,"
-                            " updated TEXT, PRIMARY KEY (doc, task))")
+            self.db = self._open(str(path) if path else ":memory:")
         except sqlite3.Error:  # a read-only output folder: keep the index in memory
-            self.db = sqlite3.connect(":memory:", check_same_thread=False)
-            self.db.execute("CREATE TABLE task_versions (doc TEXT, task TEXT, version TEXT, updated TEXT,"
-                            " PRIMARY KEY (doc, task))")
+            self.db = self._open(":memory:")
+        self.pending: list[tuple] = []
+
+    @staticmethod
+    def _open(name: str) -> sqlite3.Connection:
+        db = sqlite3.connect(name, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # an index: a lost last write only re-stamps some tasks
+        db.execute("CREATE TABLE IF NOT EXISTS task_versions (doc TEXT, task TEXT, version TEXT, updated TEXT,"
+                   " PRIMARY KEY (doc, task))")
+        return db
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO task_versions VALUES (?, ?, ?, ?)", self.pending)
+            self.pending = []
 
     def stamp(self, doc_id: str, tasks: list[dict]) -> None:
         known = dict(((t, (v, u)) for t, v, u in
@@ -96,9 +110,7 @@ class _Versions:
             if old is None or old[0] != version:
                 changed.append((doc_id, task["id"], version, updated))
             task["version"], task["updated"] = version, updated
-        if changed:
-            with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO task_versions VALUES (?, ?, ?, ?)", changed)
+        self.pending += changed
 
 
 class ReviewApp:
@@ -117,6 +129,11 @@ class ReviewApp:
         self._by_sha: dict[str, list[Correction]] = {}
         self._by_name: dict[str, list[Correction]] = {}
         self._names: NameIndex | None = None
+        self.generation = 0  # counts the changes the index has seen
+        self.rescan_seconds = RESCAN_SECONDS
+        self._scanned = -RESCAN_SECONDS
+        self._changes: tuple[int, list, list] = (-1, [], [])
+        self._queue: tuple[int, list] = (-1, [])
         self._pages: dict[tuple[str, int], bytes] = {}
         self._parsed: dict[str, list | None] = {}
         self._sources: dict[str, Path | None] = {}
@@ -124,9 +141,13 @@ class ReviewApp:
         self._versions = _Versions(index if self.out_dir.is_dir() else None)
 
     # the folder index ---------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Re-read the files and corrections that changed since the last request (a stat per file)."""
+    def refresh(self, force: bool = False) -> None:
+        """Re-read the files and corrections that changed (a stat per file, at most every `rescan_seconds`
+        unless forced: after this server's own writes)."""
         with self._lock:
+            if not force and time.monotonic() - self._scanned < self.rescan_seconds:
+                return
+            self._scanned = time.monotonic()
             stamp = _file_stamp(self.store.path), _file_stamp(self.store.path.with_name(self.store.path.name + "-wal"))
             store_changed = stamp != self._store_stamp
             if store_changed:
@@ -152,12 +173,35 @@ class ReviewApp:
             if not (files_changed or store_changed):
                 return
             self._names = None
+            self.generation += 1
             self._docs = seen
             by_id = {}
             for doc in seen.values():
                 self._ensure(doc)
                 by_id[doc.view.document.id] = doc
+            self._versions.flush()
             self._by_id = by_id
+
+    def _queue_order(self) -> list[tuple[str, int, _Doc]]:
+        """Every task of the folder in review order (needing a look first, then by document and position),
+        sorted once per change of the folder."""
+        self.refresh()
+        with self._lock:
+            if self._queue[0] != self.generation:
+                rows = sorted(((row[0], doc.summary["label"], doc.path.name, i), doc) for doc in self._by_id.values()
+                              for i, row in enumerate(doc.rows))
+                self._queue = (self.generation, [(key[1], key[3], doc) for key, doc in rows])
+            return self._queue[1]
+
+    def changes(self) -> tuple[list[tuple[str, str, str]], list[tuple[_Doc, int]]]:
+        """Every task in the order it last changed: keys (updated, document id, task id) and where each task is."""
+        self.refresh()
+        with self._lock:
+            if self._changes[0] != self.generation:
+                rows = sorted((((t["updated"], doc.summary["id"], t["id"]), (doc, i))
+                               for doc in self._by_id.values() for i, t in enumerate(doc.tasks)), key=lambda r: r[0])
+                self._changes = (self.generation, [k for k, _ in rows], [w for _, w in rows])
+            return self._changes[1], self._changes[2]
 
     def _history(self, meta) -> list[Correction]:
         name = document_name(meta.source_file)
@@ -171,11 +215,18 @@ class ReviewApp:
         if doc.view is not None and signature == doc.signature:
             return
         if not doc.restored:
-            doc.extracted, doc.restored = restore_extracted(doc.extracted, history), True
+            if history or _marked(doc.extracted):
+                doc.extracted = restore_extracted(doc.extracted, history)
+            doc.restored = True
         doc.signature = signature
-        doc.view, doc.conflicts = apply_with_conflicts(doc.extracted, [c for c in history if c.status == ACTIVE])
+        if history:
+            doc.view, doc.conflicts = apply_with_conflicts(doc.extracted, [c for c in history if c.status == ACTIVE])
+        else:  # nothing to apply (most documents of a batch)
+            doc.view, doc.conflicts = doc.extracted, []
         doc.tasks = doc.view.model_dump(mode="json")["tasks"]
         self._versions.stamp(doc.view.document.id, doc.tasks)
+        doc.rows = [_queue_row(t) for t in doc.tasks]
+        doc.summary = self._summary(doc)
 
     def _doc(self, doc_id: str) -> _Doc:
         self.refresh()
@@ -194,6 +245,9 @@ class ReviewApp:
 
     # documents -------------------------------------------------------------------------------
     def summary(self, doc: _Doc) -> dict:
+        return doc.summary
+
+    def _summary(self, doc: _Doc) -> dict:
         meta = doc.view.document
         tasks = doc.tasks
         return {
@@ -207,8 +261,8 @@ class ReviewApp:
         }
 
     def documents(self) -> list[dict]:
-        docs = sorted(self.all_docs(), key=lambda d: (document_label(d.view.document, d.path.name).casefold(), d.path.name))
-        return [self.summary(d) for d in docs]
+        docs = sorted(self.all_docs(), key=lambda d: (d.summary["label"].casefold(), d.path.name))
+        return [d.summary for d in docs]
 
     def document(self, doc_id: str) -> dict:
         doc = self._doc(doc_id)
@@ -229,32 +283,24 @@ class ReviewApp:
     def queue(self, document: str | None = None, flag: str | None = None, agency: str | None = None,
               area: str | None = None, q: str | None = None, limit: int = 300) -> dict:
         """Tasks of the whole folder that need a look first (conflicts, flags, low confidence), filtered."""
-        rows = []
         needle = (q or "").casefold().strip()
         agency_needle = (agency or "").casefold().strip()
-        for doc in self.all_docs():
-            meta = doc.view.document
-            if document and meta.id != document:
+        found = []
+        for label, i, doc in self._queue_order():
+            rank, flags, task_area, names, text, _ = doc.rows[i]
+            if ((document and doc.summary["id"] != document) or (flag and flag not in flags)
+                    or (area and task_area != area) or (agency_needle and agency_needle not in names)
+                    or (needle and needle not in text)):
                 continue
-            label = document_label(meta, doc.path.name)
-            for i, t in enumerate(doc.tasks):
-                if flag and flag not in t["flags"] and not (flag == "low_confidence" and t["confidence"] < LOW_CONFIDENCE):
-                    continue
-                if area and t["area"] != area:
-                    continue
-                names = agency_names(t["lead"]) + agency_names(t["support"])
-                if agency_needle and not any(agency_needle in n.casefold() for n in names):
-                    continue
-                if needle and needle not in " ".join([t["stt"], t["content"], *names]).casefold():
-                    continue
-                rows.append((_rank(t), label, i, doc, t))
-        rows.sort(key=lambda r: r[:3])
-        items = [{"doc": d.view.document.id, "doc_label": label, "id": t["id"], "stt": t["stt"], "table": t["table"],
-                  "content": t["content"][:200], "flags": t["flags"], "confidence": t["confidence"],
-                  "corrected": t["corrected"], "area": t["area"], "lead": agency_names(t["lead"]),
-                  "unknown_agency": any(a["match"] == "none" and not a["id"] for a in t["lead"] + t["support"])}
-                 for _, label, _, d, t in rows[:limit]]
-        return {"total": len(rows), "items": items}
+            found.append((rank, label, i, doc))
+        items = []
+        for _, label, i, doc in found[:limit]:
+            t = doc.tasks[i]
+            items.append({"doc": doc.summary["id"], "doc_label": label, "id": t["id"], "stt": t["stt"],
+                          "table": t["table"], "content": t["content"][:200], "flags": t["flags"],
+                          "confidence": t["confidence"], "corrected": t["corrected"], "area": t["area"],
+                          "lead": agency_names(t["lead"]), "unknown_agency": doc.rows[i][5]})
+        return {"total": len(found), "items": items}
 
     # source ----------------------------------------------------------------------------------
     def source(self, doc_id: str, task_id: str) -> dict:
@@ -381,7 +427,7 @@ class ReviewApp:
     def save(self, doc_id: str, who: str, note: str, edits: list[dict], added: list[dict], deleted: list[str]) -> dict:
         """Store one save (one transaction); a task changed since the analyst loaded it is refused (409)."""
         with self._lock:
-            self.refresh()
+            self.refresh(force=True)
             doc = self._doc(doc_id)
             stale = version_conflicts(doc.tasks, edits, deleted)
             if stale:
@@ -394,7 +440,7 @@ class ReviewApp:
             if batch.problems:
                 raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "; ".join(batch.problems))
             saved = self.store.save(batch.corrections)
-            self.refresh()
+            self.refresh(force=True)
         return {"saved": len(saved), "added": [c.task_id for c in saved if c.field == "add_task"],
                 "document": self.document(doc_id)}
 
@@ -402,7 +448,7 @@ class ReviewApp:
         with self._lock:
             self._doc(doc_id)
             changed = self.store.set_status(ids, WITHDRAWN, who=who, note="giữ giá trị trích xuất")
-            self.refresh()
+            self.refresh(force=True)
         return {"withdrawn": changed, "document": self.document(doc_id)}
 
 
@@ -418,6 +464,11 @@ def version_conflicts(tasks: list[dict], edits: list[dict], deleted: list[str]) 
         out.append({"task": task["id"], "stt": task["stt"], "version": task["version"], "yours": fields,
                     "current": {f: task.get(f) for f in fields} or {"corrected": task["corrected"]}})
     return out
+
+
+def _marked(result: DocumentResult) -> bool:
+    """Whether an earlier run left corrections' marks in the result (so they must be undone)."""
+    return any(t.corrected or CONFLICT_FLAG in t.flags for t in result.tasks)
 
 
 def _file_stamp(path: Path) -> tuple[int, int]:
@@ -466,6 +517,15 @@ def _source_roots(out_dir: Path, given: tuple[Path, ...]) -> tuple[Path, ...]:
         if resolved not in out and resolved != Path(resolved.anchor):
             out.append(resolved)
     return tuple(out)
+
+
+def _queue_row(task: dict) -> tuple:
+    """(rank, flags with low_confidence, area, agency names folded, searchable text folded, an unknown agency?)."""
+    names = agency_names(task["lead"]) + agency_names(task["support"])
+    flags = set(task["flags"]) | ({"low_confidence"} if task["confidence"] < LOW_CONFIDENCE else set())
+    return (_rank(task), flags, task["area"], "\n".join(names).casefold(),
+            " ".join([task["stt"], task["content"], *names]).casefold(),
+            any(a["match"] == "none" and not a["id"] for a in task["lead"] + task["support"]))
 
 
 def _rank(task: dict) -> int:

@@ -241,22 +241,42 @@ def _chain(db: sqlite3.Connection, new: Correction) -> Correction:
 
 
 def _live_predecessor(db: sqlite3.Connection, new: Correction) -> Correction | None:
-    """The latest live correction of the same field of the same task (by id, or by task key after a source change)."""
-    rows = db.execute(
-        "SELECT * FROM corrections WHERE field = ? AND status IN ('active', 'reverted')"
-        " AND (doc_sha256 = ? OR (? != '' AND document = ?)) ORDER BY id DESC",
-        (new.field, new.doc_sha256, new.document, new.document),
-    ).fetchall()
-    candidates = [_row_to_correction(r) for r in rows]
-    for c in candidates:
-        if c.task_id == new.task_id:
-            return c
-    if not new.task_key:
+    """The latest live correction of the same field of the same task (by id, or by task key after a source change).
+
+    Two indexed queries per correction (never a scan of the document's corrections), so saving n rows of a
+    spreadsheet costs n lookups, not n²."""
+    live = "status IN ('active', 'reverted')"
+    row = db.execute(
+        f"SELECT * FROM corrections WHERE task_id = ? AND field = ? AND {live}"
+        " AND (doc_sha256 = ? OR (? != '' AND document = ?)) ORDER BY id DESC LIMIT 1",
+        (new.task_id, new.field, new.doc_sha256, new.document, new.document),
+    ).fetchone()
+    if row is not None:
+        return _row_to_correction(row)
+    if not new.task_key or not new.document:
         return None
-    for c in candidates:
-        if c.doc_sha256 != new.doc_sha256 and c.task_key and key_score(c.task_key, new.task_key):
+    rows = db.execute(
+        f"SELECT * FROM corrections WHERE document = ? AND field = ? AND {live} AND doc_sha256 != ? ORDER BY id DESC",
+        (new.document, new.field, new.doc_sha256),
+    )
+    for r in rows:
+        c = _row_to_correction(r)
+        if c.task_key and key_score(c.task_key, new.task_key):
             return c
     return None
+
+
+def changing(db_path: Path, corrections: Sequence[Correction]) -> list[Correction]:
+    """The corrections that would change something: one equal to the live correction of its task field is dropped."""
+    store = CorrectionStore(db_path)
+    with store._connect() as db:
+        out = []
+        for c in corrections:
+            row = db.execute("SELECT after_json, status FROM corrections WHERE task_id = ? AND field = ? AND"
+                             " doc_sha256 = ? ORDER BY id DESC LIMIT 1", (c.task_id, c.field, c.doc_sha256)).fetchone()
+            if row is None or row[1] not in (ACTIVE, REVERTED) or _dump(json.loads(row[0])) != _dump(c.after):
+                out.append(c)
+    return out
 
 
 def _insert(db: sqlite3.Connection, c: Correction) -> Correction:

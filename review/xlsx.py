@@ -26,10 +26,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from plantasks import __version__
 from plantasks.review.apply import Conflict
 from plantasks.review.edits import AREAS, Deletion, NewTask, TaskEdit, corrections_for
-from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, labels, norm_text
+from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, flag_label, labels, norm_text, vi_date
 from plantasks.review.normalize import normalize_deadline_text, plan_context
 from plantasks.review.outputs import extracted, load_outputs, review_view
-from plantasks.review.store import CorrectionStore, default_store_path
+from plantasks.review.store import CorrectionStore, changing, default_store_path
 from plantasks.schemas import DocumentMeta, DocumentResult, Task
 from plantasks.schemas.output import DeadlineKind
 
@@ -38,7 +38,7 @@ EXPORTED = "_exported"
 DOCS = "_docs"
 LISTS = "_lists"
 META = "_meta"
-FORMAT = 1
+FORMAT = 2  # 2: normalised start/due and source columns
 JSON_CHUNK = 30_000  # a cell holds at most 32,767 characters
 MARK = "x"
 
@@ -69,8 +69,11 @@ COLUMNS = (
     Column("support", "Cơ quan phối hợp (mỗi dòng một cơ quan)", 30),
     Column("deadline", "Thời hạn", 22),
     Column("deadline_kind", "Loại thời hạn", 16),
+    Column("start", "Bắt đầu (chuẩn hóa)", 12, editable=False),
+    Column("due", "Hạn (chuẩn hóa)", 12, editable=False),
     Column("funding", "Kinh phí", 14),
-    Column("flags", "Cần xem", 18, editable=False),
+    Column("source", "Nguồn (trang, dòng)", 14, editable=False),
+    Column("flags", "Cần xem", 28, editable=False),
     Column("accepted", "Đã duyệt (x)", 9),
     Column("delete", "Xóa (x)", 7),
     Column("note", "Ghi chú", 24),
@@ -111,16 +114,35 @@ def kind_cell(items: list[dict]) -> str:
     return "; ".join(kinds)
 
 
+def date_cells(items: list[dict]) -> tuple[str, str]:
+    """The normalised start and due of each dated item, one line per item (30/06/2025)."""
+    dated = [i for i in items or [] if i.get("start") or i.get("due")]
+    return ("\n".join(vi_date(i.get("start")) for i in dated), "\n".join(vi_date(i.get("due")) for i in dated))
+
+
+def source_cell(source: dict) -> str:
+    """Where the task is printed: page and line(s) of the source file."""
+    parts = []
+    if source.get("page"):
+        parts.append(f"tr. {source['page']}")
+    if source.get("line_start"):
+        end = source.get("line_end") or source["line_start"]
+        parts.append(f"dòng {source['line_start']}" + (f"–{end}" if end != source["line_start"] else ""))
+    return ", ".join(parts)
+
+
 def task_cells(task: dict, doc_label: str) -> dict[str, str]:
     """What the sheet shows for one task (also what import compares the edited sheet against)."""
     deadline = task.get("deadline") or {}
+    start, due = date_cells(deadline.get("items"))
     return {
         "id": task["id"], "doc": doc_label, "table": task.get("table") or "", "section": task.get("section") or "",
         "area": AREA_LABELS.get(task.get("area"), task.get("area") or ""), "stt": task.get("stt") or "",
         "content": task.get("content") or "", "outputs": "\n".join(task.get("outputs") or []),
         "lead": agency_cell(task.get("lead")), "support": agency_cell(task.get("support")),
         "deadline": deadline.get("raw") or "", "deadline_kind": kind_cell(deadline.get("items")),
-        "funding": task.get("funding") or "", "flags": ", ".join(task.get("flags") or []),
+        "start": start, "due": due, "source": source_cell(task.get("source") or {}),
+        "funding": task.get("funding") or "", "flags": "\n".join(flag_label(f) for f in task.get("flags") or []),
         "accepted": MARK if ACCEPTED in (task.get("corrected") or []) else "", "delete": "", "note": "",
     }
 
@@ -146,21 +168,39 @@ def export_workbook(out_dir: Path, xlsx_path: Path, store_path: Path | None = No
     for path, result in load_outputs(out_dir):
         view, conflicts = review_view(extracted(result, store), store)
         label = path.name.removesuffix(".json")
-        docs.append([view.document.id, label, view.document.model_dump_json()])
+        append(docs, [view.document.id, label, view.document.model_dump_json()])
         for task in view.model_dump(mode="json")["tasks"]:
             _write_task_row(ws, row, task, label, conflicts)
-            exported.append([task["id"], view.document.id, *_chunks(json.dumps(task, ensure_ascii=False))])
+            append(exported, [task["id"], view.document.id, *_chunks(json.dumps(task, ensure_ascii=False))])
             row += 1
     _add_validations(ws, row)
-    meta.append(["format", FORMAT])
-    meta.append(["plantasks", __version__])
-    meta.append(["out_dir", str(Path(out_dir).resolve())])
-    meta.append(["exported_at", datetime.now(timezone.utc).isoformat(timespec="seconds")])
+    append(meta, ["format", FORMAT])
+    append(meta, ["plantasks", __version__])
+    append(meta, ["out_dir", str(Path(out_dir).resolve())])  # shown in messages only; never where import writes
+    append(meta, ["exported_at", datetime.now(timezone.utc).isoformat(timespec="seconds")])
     for sheet in (exported, docs, lists, meta):
         sheet.sheet_state = "hidden"
     xlsx_path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(xlsx_path)
     return row - 2
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(ws, row: int, col: int, value: Any):
+    """Write a cell; a text a spreadsheet would run as a formula (OWASP's CSV-injection starts) is stored as text."""
+    cell = ws.cell(row, col)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+    return cell
+
+
+def append(ws, values: list[Any]) -> None:
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for col, value in enumerate(values, start=1):
+        put(ws, row, col, value)
 
 
 def _chunks(text: str) -> list[str]:
@@ -169,15 +209,15 @@ def _chunks(text: str) -> list[str]:
 
 def _write_lists(ws) -> None:
     for i, label in enumerate(AREA_LABELS.values(), start=1):
-        ws.cell(i, 1, label)
+        put(ws, i, 1, label)
     for i, label in enumerate(KIND_LABELS.values(), start=1):
-        ws.cell(i, 2, label)
-    ws.cell(1, 3, MARK)
+        put(ws, i, 2, label)
+    put(ws, 1, 3, MARK)
 
 
 def _write_header(ws) -> None:
     for col in COLUMNS:
-        cell = ws.cell(1, INDEX[col.key], col.title)
+        cell = put(ws, 1, INDEX[col.key], col.title)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -190,14 +230,31 @@ def _write_header(ws) -> None:
 def _write_task_row(ws, row: int, task: dict, label: str, conflicts: list[Conflict]) -> None:
     cells = task_cells(task, label)
     for col in COLUMNS:
-        cell = ws.cell(row, INDEX[col.key], cells[col.key] or None)
+        cell = put(ws, row, INDEX[col.key], cells[col.key] or None)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[row].height = row_height(cells)
     for key in _flagged_columns(task):
         ws.cell(row, INDEX[key]).fill = FLAG_FILL
     for c in conflicts:
         if c.task_id == task["id"]:
             key = c.correction.field if c.correction.field in INDEX else "flags"
             ws.cell(row, INDEX[key]).fill = CONFLICT_FILL
+
+
+LINE_POINTS = 15  # one wrapped line of the default 11 pt font
+MAX_LINES = 12
+
+
+def row_height(cells: dict[str, str]) -> float:
+    """Points for a row tall enough to read its longest wrapped cell (at most MAX_LINES lines)."""
+    lines = 1
+    for col in COLUMNS:
+        if col.key == "id":
+            continue
+        chars = max(1, int(col.width * 1.1))
+        text = cells.get(col.key) or ""
+        lines = max(lines, sum(-(-len(line) // chars) or 1 for line in text.split("\n")))
+    return float(LINE_POINTS * min(lines, MAX_LINES))
 
 
 def _flagged_columns(task: dict) -> set[str]:
@@ -261,8 +318,13 @@ def import_workbook(xlsx_path: Path, out_dir: Path | None = None, who: str = "",
         raise WorkbookError(f"{xlsx_path}: not written by `plantasks export` (no sheet {', '.join(missing)}); "
                             "export the folder again and edit that file")
     meta = {r[0]: r[1] for r in wb[META].iter_rows(values_only=True) if r and r[0]}
-    target = Path(out_dir or meta.get("out_dir") or xlsx_path.parent)
-    report = ImportReport(store_path=store_path or default_store_path(target))
+    if meta.get("format") != FORMAT:
+        raise WorkbookError(f"{xlsx_path}: written by another plantasks version (sheet format {meta.get('format')}, "
+                            f"this one reads {FORMAT}); export the folder again and edit that file")
+    if out_dir is None and store_path is None:  # never where the file says: a sheet is not trusted with paths
+        raise WorkbookError(f"{xlsx_path}: say which output folder the corrections belong to: --out DIR "
+                            f"(this sheet says it was exported from {meta.get('out_dir') or 'an unknown folder'})")
+    report = ImportReport(store_path=store_path or default_store_path(Path(out_dir)))
     docs = _read_docs(wb)
     exported = _read_exported(wb, docs)
     per_doc: dict[str, _DocEdits] = {}
@@ -272,6 +334,8 @@ def import_workbook(xlsx_path: Path, out_dir: Path | None = None, who: str = "",
         batch = corrections_for(doc_edits.view, who, doc_edits.edits, doc_edits.added, doc_edits.deleted)
         corrections += batch.corrections
         report.problems += [_with_row(p, doc_edits) for p in batch.problems]
+    if corrections:
+        corrections = changing(report.store_path, corrections)  # a sheet imported twice changes nothing the second time
     report.saved = len(CorrectionStore(report.store_path).save(corrections)) if corrections else 0
     return report
 

@@ -120,7 +120,8 @@ class ApiTask(TaskLine):
 class TaskPage(_Strict):
     tasks: list[ApiTask]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
-    sync_cursor: str | None = Field(description="pass as `updated_since` next time to get only what changed")
+    sync_cursor: str | None = Field(description="on the last page, the position after the last task: pass it as "
+                                                "`cursor` next time to get only the tasks changed since")
 
 
 class DocumentSummary(_Strict):

