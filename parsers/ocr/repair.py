@@ -136,7 +136,8 @@ def _neighbour(parts: list[str], j: int, edges: tuple[str, str, str], before: bo
 def _retoned(core: str, left: str | None, right: str | None) -> str | None:
     """The syllable a word stands for when only its tone mark was misread, or None to keep it.
 
-    A non-word ('chuấn') becomes the tone variant best attested next to its neighbours. A real
+    A non-word ('chuấn') becomes the tone variant (or, without one, the variant in any mark:
+    'chuãn') best attested next to its neighbours. A real
     syllable is changed only the way Tesseract misreads the small hook above (hỏi) at scan
     resolutions: read as sắc or ngã ('tố chức', 'kiếm tra', 'đế xác định'); and only when the hỏi
     form is attested with a neighbour (a dictionary word, or a pair seen in running text) while the
@@ -153,8 +154,8 @@ def _retoned(core: str, left: str | None, right: str | None) -> str | None:
         if hook is None and core.isupper() and len(core) > 1:
             return _retoned_capitals(core, syllable, left, right)
         return _same_case(hook, core) if hook else None
-    ranked = sorted(((support(lex, left, v, right), lex.counts[v], v) for v in lex.tone_variants(syllable)),
-                    reverse=True)
+    variants = lex.tone_variants(syllable) or lex.mark_variants(syllable)  # 'chuãn': a vowel mark lost too
+    ranked = sorted(((support(lex, left, v, right), lex.counts[v], v) for v in variants), reverse=True)
     if not ranked or ranked[0][0] == 0 or (len(ranked) > 1 and ranked[1][:2] == ranked[0][:2]):
         return None
     return _same_case(ranked[0][2], core)
