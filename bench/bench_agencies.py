@@ -13,11 +13,15 @@ The baseline ("plain") has none of them: registry look-ups and cell splitting on
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from datetime import date
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scaling import scaling  # noqa: E402 - the shared long-cell measurement next to this file
 
 from plantasks.normalizers.agencies import Options, resolve_agencies
 from plantasks.normalizers.context import PlanContext
@@ -138,7 +142,12 @@ def run() -> dict:
         "cells": len(cells),
         "accuracy": accuracy,
         "speed_ratio": {name: round(mps / full_mps, 3) for name, (mps, _) in speed.items()},
+        "scaling": scaling(lambda cell: resolve_agencies(cell, "performer", SCALING_CTX), SCALING_UNIT),  # bench/scaling.py
     }
+
+
+SCALING_CTX = PlanContext(level="province", period_start=2026, period_end=2026, reference_date=date(2025, 12, 1))
+SCALING_UNIT = "Sở Nội vụ, Sở Tư pháp và các cơ quan, địa phương liên quan; vụ pháp chế, thanh tra, "
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import re
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -24,6 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scaling import scaling  # noqa: E402 - the shared long-cell measurement next to this file
 
 from plantasks.normalizers.context import PlanContext
 from plantasks.normalizers.deadlines import normalize_deadline
@@ -141,7 +145,12 @@ def run() -> dict[str, Any]:
         "runs": RUNS,
         "baseline": base,
         "speed_ratio": round(ours["phrases_per_second"] / base["phrases_per_second"], 4),
+        "scaling": scaling(lambda cell: normalize_deadline(cell, SCALING_CTX), SCALING_UNIT),  # bench/scaling.py
     }
+
+
+SCALING_CTX = PlanContext(level="province", period_start=2026, period_end=2026, reference_date=date(2025, 12, 1))
+SCALING_UNIT = "- Quý II/2026: báo cáo; tháng 5 và tháng 9/2026. Thường xuyên, hằng năm.\n"
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import pdfplumber
 
 from plantasks.parsers.read import read_document
 
-FIXTURES = Path(__file__).parents[1] / "tests" / "fixtures"
+SAMPLES = Path(__file__).parents[1] / "data" / "raw"
 STEMS = ("000_9ab0fe3c0e4fbaba", "001_5665434d914fd8e7", "002_45228b90b1913796")
 RUNS = 5
 
@@ -51,8 +51,8 @@ def _peak_python_mb(fn) -> float:
 def run() -> dict:
     from plantasks.pipeline.extract import extract_bytes
 
-    pdfs = [(FIXTURES / "pdf" / f"{s}.pdf").read_bytes() for s in STEMS]
-    docxs = [(FIXTURES / "docx" / f"{s}.docx").read_bytes() for s in STEMS]
+    pdfs = [(SAMPLES / f"{s}.pdf").read_bytes() for s in STEMS]
+    docxs = [(SAMPLES / f"{s}.docx").read_bytes() for s in STEMS]
     pages = sum(read_document(d, "x.pdf").page_count for d in pdfs)  # also warms imports and caches
     for data in docxs:
         read_document(data, "x.docx")

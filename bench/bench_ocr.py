@@ -12,8 +12,7 @@ run() -> dict of medians over RUNS runs (runs interleaved, so a busy machine hit
   "cli" for one `tesseract` process per page (PLANTASKS_OCR_ENGINE=cli);
 - peak memory: Python heap (tracemalloc) of one parallel run and the largest Tesseract process.
 
-Pages: BENCH_OCR_PDF / BENCH_OCR_PAGES if set, else 4 pages (2 text, 2 table) of a sample scan when
-the shared fixtures are there, else the committed one-page fixture three times.
+Pages: BENCH_OCR_PDF / BENCH_OCR_PAGES if set, else 4 pages of the scanned sample plan in data/raw.
 """
 
 from __future__ import annotations
@@ -39,18 +38,15 @@ from plantasks.parsers.ocr.tesseract import api_engine  # noqa: E402
 from plantasks.parsers.read import ReadOptions  # noqa: E402
 
 RUNS = 3
-SHARED_SAMPLE = Path("/work/shared/fixtures/000_9ab0fe3c0e4fbaba.scanned.pdf")
-SHARED_PAGES = [2, 4, 11, 13]
-COMMITTED_SAMPLE = ROOT / "tests/fixtures/scan/table-page-section-row.pdf"
+SAMPLE = ROOT / "data" / "raw" / "001_5665434d914fd8e7.scanned.pdf"
+SAMPLE_PAGES = [1, 2, 5, 9]
 
 
 def bench_input() -> tuple[bytes, list[int]]:
     if os.environ.get("BENCH_OCR_PDF"):
         pages = [int(p) for p in os.environ.get("BENCH_OCR_PAGES", "1").split(",")]
         return Path(os.environ["BENCH_OCR_PDF"]).read_bytes(), pages
-    if SHARED_SAMPLE.exists():
-        return SHARED_SAMPLE.read_bytes(), SHARED_PAGES
-    return COMMITTED_SAMPLE.read_bytes(), [1, 1, 1]
+    return SAMPLE.read_bytes(), SAMPLE_PAGES
 
 
 def page_image_files(data: bytes, pages: list[int], folder: Path) -> list[Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from plantasks.pipeline.extract import extract_bytes
 
-SAMPLES = sorted((Path(__file__).parents[1] / "tests" / "fixtures" / "seeds").glob("*.txt"))
+SAMPLES = sorted((Path(__file__).parents[1] / "data" / "raw").glob("*.txt"))
 RUNS = 7
 
 

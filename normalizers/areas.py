@@ -35,6 +35,7 @@ class AreaMatch:
 class AreaCues:
     abbreviations: dict[str, str]  # normalised abbreviation -> normalised expansion
     patterns: tuple[tuple[re.Pattern, str, str], ...]  # (regex, cue, area)
+    plan_cues: tuple[re.Pattern, ...] = ()  # a title with one of these is an administrative-reform plan
 
 
 def fold(text: str) -> str:
@@ -53,7 +54,8 @@ def load_cues() -> AreaCues:
         for cue in cues:
             key = fold(cue)
             patterns.append((re.compile(rf"(?<!\w){re.escape(key)}(?!\w)"), key, area))
-    return AreaCues(abbreviations, tuple(patterns))
+    plan_cues = tuple(re.compile(rf"(?<!\w){re.escape(fold(c))}(?!\w)") for c in raw["cchc_plan"])
+    return AreaCues(abbreviations, tuple(patterns), plan_cues)
 
 
 def normalise_title(title: str) -> str:
@@ -79,3 +81,22 @@ def classify_area_detail(title: str) -> AreaMatch:
 def classify_area(title: str) -> str:
     """One of AREAS for a section/appendix title; "other" when no cue matches."""
     return classify_area_detail(title).area
+
+
+def is_cchc_plan(title: str) -> bool:
+    """The plan's title (or stated purpose) is administrative reform (cải cách hành chính, CCHC)."""
+    text = normalise_title(title)
+    return any(p.search(text) for p in load_cues().plan_cues)
+
+
+def area_in_plan(section: str, title: str | None) -> str:
+    """The area of a row: decided for the document first (GOLD_SPEC: rows of a plan that is not a
+    CCHC plan are all "other", whatever the section is called), then by the section's title; a
+    section that names no area takes the area the plan's own title names ("Kế hoạch tuyên truyền
+    cải cách hành chính" -> direction). Without a title only the section decides."""
+    if title is None:
+        return classify_area(section) if section else "other"
+    if not is_cchc_plan(title):
+        return "other"
+    by_section = classify_area(section) if section else "other"
+    return by_section if by_section != "other" else classify_area(title)

@@ -14,6 +14,7 @@ class PlanContext:
     period_start: int | None = None
     period_end: int | None = None
     reference_date: date | None = None  # the decision's (or plan's) date, else the user's --as-of
+    title: str | None = None  # the plan's title (decides whether reform areas apply at all)
 
     @property
     def vocabulary_date(self) -> date | None:
@@ -46,4 +47,5 @@ def plan_context(meta, as_of: date | None = None) -> PlanContext:
     return PlanContext(
         level=meta.get("level"), province=meta.get("province"), district=meta.get("district"),
         period_start=meta.get("period_start"), period_end=meta.get("period_end"), reference_date=ref,
+        title=meta.get("title"),
     )

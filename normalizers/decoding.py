@@ -42,8 +42,19 @@ class Decoded:
     issues: tuple[DecodeIssue, ...] = ()
 
 
-def decode_bytes(data: bytes, partial: bool = False) -> Decoded:
-    """Decode a whole file; `partial` for a sample that may be cut inside a character (sniffing)."""
+# charsets web pages declare, as Python names them
+_DECLARED = {"windows-1258": "cp1258", "windows-1252": "cp1252", "x-user-defined": "cp1252"}
+
+
+def decode_bytes(data: bytes, partial: bool = False, declared: str | None = None) -> Decoded:
+    """Decode a whole file; `partial` for a sample that may be cut inside a character (sniffing);
+    `declared`: the charset the file names (a web page's meta charset), used when the bytes fit it."""
+    if declared and declared.replace("-", "").lower() != "utf8" and not partial:
+        codec = _DECLARED.get(declared.lower(), declared.lower())
+        try:
+            return Decoded(unicodedata.normalize("NFC", data.decode(codec)), codec, 1.0)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declaration: the bytes decide
     for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
                        (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                        (codecs.BOM_UTF16_BE, "utf-16-be")):

@@ -188,6 +188,25 @@ def unify_tone_placement(text: str, style: str = "classic") -> str:
 
 # ---------------------------------------------------------------- legacy encodings (TCVN3, VNI)
 
+def toneless(syllable: str) -> str:
+    """The syllable without its tone mark; vowel marks (â ă ê ô ơ ư) and đ stay: 'để' -> 'đê'."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
+
+
+def tone_of(syllable: str) -> str | None:
+    """The combining tone mark of a syllable, None for the level tone (ngang)."""
+    return next((ch for ch in unicodedata.normalize("NFD", syllable) if ch in TONE_MARKS), None)
+
+
+def with_tone(syllable: str, tone: str) -> str | None:
+    """The syllable with `tone` instead of its own, tone placed where the syllable had its own."""
+    if tone_of(syllable) is None:
+        return None
+    decomposed = unicodedata.normalize("NFD", syllable)
+    return unicodedata.normalize("NFC", "".join(tone if ch in TONE_MARKS else ch for ch in decomposed))
+
+
 LEGACY_ENCODINGS = ("tcvn3", "vni")
 # Vietnamese letters outside Latin-1: a line holding any of them is Unicode already.
 _UNICODE_VIETNAMESE = re.compile(r"[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -11,8 +11,9 @@ import yaml
 
 from plantasks.normalizers.text import fold
 
-ROLES = ("stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "note")
-_CORE = {"stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding"}
+ROLES = ("stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "submitter", "extra")
+_CORE = {"stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "submitter"}
+EXTRA = "extra"  # a column that feeds no field: its cells stay on the task under the printed header
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,14 @@ class HeaderCell:
 
 @dataclass(frozen=True)
 class ColumnMap:
+    """Role of each column (None: a header no rule knows) and the header as printed."""
+
     roles: tuple[str | None, ...]
+    headers: tuple[str, ...] = field(default=(), compare=False)
+
+    def header(self, column: int) -> str:
+        text = self.headers[column] if column < len(self.headers) else ""
+        return text or f"cột {column + 1}"
 
     def index(self, role: str) -> int | None:
         return self.roles.index(role) if role in self.roles else None
@@ -34,10 +42,20 @@ class ColumnMap:
 
 
 @cache
+def _data() -> dict:
+    return yaml.safe_load((Path(__file__).parent / "data" / "columns.yaml").read_text(encoding="utf-8"))
+
+
+@cache
 def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[set[str]], set[str]]:
-    data = yaml.safe_load((Path(__file__).parent / "data" / "columns.yaml").read_text(encoding="utf-8"))
+    data = _data()
     rules = [(role, sorted(phrases, key=len, reverse=True)) for role, phrases in data["roles"].items()]
     return rules, [set(c) for c in data["combined"]], set(data["exact_only"])
+
+
+def _phrase(key: str, phrase: str) -> tuple[int, int] | None:
+    m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", key)
+    return m.span() if m else None
 
 
 @lru_cache(maxsize=1 << 14)  # header wording repeats across rows and plans
@@ -53,10 +71,11 @@ def classify_header_cell(text: str) -> HeaderCell:
                     found[role] = (0, len(key))
                     break
                 continue
-            m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", key)
-            if m:
-                found[role] = m.span()
+            span = _phrase(key, phrase)
+            if span:
+                found[role] = span
                 break
+    found = _outermost(found)
     if not found:
         return HeaderCell(None, raw)
     roles = set(found)
@@ -67,6 +86,15 @@ def classify_header_cell(text: str) -> HeaderCell:
     start, end = found[role]
     leftover = _leftover(raw, key, start, end)
     return HeaderCell(role, leftover)
+
+
+def _outermost(found: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Drop a role whose words sit inside (or overlap) a longer match of another role."""
+    kept: dict[str, tuple[int, int]] = {}
+    for role, (start, end) in sorted(found.items(), key=lambda item: item[1][0] - item[1][1]):
+        if all(end <= s or start >= e for s, e in kept.values()):
+            kept[role] = (start, end)
+    return kept
 
 
 def _leftover(raw: str, key: str, start: int, end: int) -> str:
@@ -85,7 +113,10 @@ _FILLER = re.compile(r"^(va|\(?\d+\)?|cq|cap|thuc|hien|du|kien|cu|the|chinh)$")
 
 
 def header_map(cells: list[str]) -> tuple[ColumnMap, list[str]] | None:
-    """A header row -> its column map and per-column leftover text; None when the row is not a header."""
+    """A header row -> its column map and per-column leftover text; None when the row is not a header.
+
+    A header needs three known core roles and the content or number column; one header the
+    vocabulary does not know does not stop a table (its column is kept as an unknown column)."""
     nonempty = [c for c in cells if c.strip()]
     if len(nonempty) < 3 or any(len(c.split()) > 12 for c in nonempty):
         return None
@@ -100,20 +131,39 @@ def header_map(cells: list[str]) -> tuple[ColumnMap, list[str]] | None:
         return None
     if "content" not in distinct and "stt" not in distinct:
         return None
-    if matched < len(nonempty) - 1:
-        return None
-    return ColumnMap(tuple(_dedupe(roles))), [p.leftover for p in parsed]
+    if matched < len(nonempty) - max(1, len(nonempty) // 4):
+        return None  # a header may carry a column no rule knows, not many
+    headers = tuple(" ".join(c.split()) for c in cells)
+    return ColumnMap(tuple(_settle(_dedupe(roles), headers)), headers), [p.leftover for p in parsed]
 
 
 def _dedupe(roles: list[str | None]) -> list[str | None]:
-    """A role seen twice: the second is an unknown column (kept, not mapped)."""
+    """A role seen twice: the second is kept as an extra column, except for agency roles, which
+    several columns may share (chủ trì thẩm tra + tham gia thẩm tra both name examining bodies)."""
+    multi = set(_data()["multi"])
     seen: set[str] = set()
     out = []
     for r in roles:
-        out.append(None if r in seen else r)
+        out.append(EXTRA if r in seen and r not in multi else r)
         if r:
             seen.add(r)
     return out
+
+
+def _settle(roles: list[str | None], headers: tuple[str, ...]) -> list[str | None]:
+    """Roles that depend on the other columns: the submitting body is the lead only where no
+    drafting/lead column exists; a "Kết quả thực hiện" column beside a status column is a report."""
+    roles = list(roles)
+    has_lead = "lead" in roles or "performer" in roles
+    status = _data()["status"]
+    keys = [fold(h) for h in headers]
+    has_status = any(r in (EXTRA, None) and any(_phrase(k, p) for p in status) for r, k in zip(roles, keys))
+    for i, role in enumerate(roles):
+        if role == "submitter":
+            roles[i] = EXTRA if has_lead else "lead"
+        elif role == "outputs" and has_status and _phrase(keys[i], "thuc hien"):
+            roles[i] = EXTRA
+    return roles
 
 
 def is_header_row(cells: list[str]) -> bool:

@@ -120,8 +120,9 @@ def _is_mhtml(sample: bytes) -> bool:
 # ---------------------------------------------------------------- text decoding
 
 
-def decode_text(data: bytes, partial: bool = False) -> tuple[str | None, list[ReaderIssue]]:
+def decode_text(data: bytes, partial: bool = False, declared: str | None = None) -> tuple[str | None, list[ReaderIssue]]:
     """Plain-text bytes -> (text, issues) through the one decoder (normalizers.decoding); (None, [])
-    for bytes that are not text. `partial` allows a sample cut inside a multi-byte character."""
-    decoded = decode_bytes(data, partial)
+    for bytes that are not text. `partial` allows a sample cut inside a multi-byte character;
+    `declared` is the charset a web page names."""
+    decoded = decode_bytes(data, partial, declared)
     return decoded.text, [ReaderIssue(i.code, i.message) for i in decoded.issues]

@@ -8,7 +8,8 @@ links. What remains is walked in document order:
   of text ended by <br>), whitespace collapsed as a browser would. List items get "- " or their
   number in front, as printed.
 - TableRow: one per <tr> of a data table, one Cell per grid column. colspan puts the text in the
-  leftmost column and empty cells after it; rowspan repeats the cell's text in every row it
+  leftmost column and empty cells after it, except a row whose one cell spans the whole table (a
+  section title), which is a one-cell row; rowspan repeats the cell's text in every row it
   spans (GOLD_SPEC: a merged cell belongs to each row), as the DOCX and PDF readers do. Inside a
   cell, <br>, paragraphs, divs and list items are '\\n'.
 - Layout tables are not data: a table that holds another table, or has a single column, is read
@@ -61,13 +62,7 @@ def read_html(data: bytes, options) -> ParsedDocument:
 def _html_text(data: bytes) -> tuple[str, list[ReaderIssue]]:
     if _is_mhtml(data):
         data = _mhtml_html_part(data)
-    declared = _declared_charset(data[:4096])
-    if declared and declared.replace("-", "").lower() not in ("utf8",):
-        try:
-            return data.decode(_python_codec(declared)), []
-        except (LookupError, UnicodeDecodeError):
-            pass
-    text, issues = decode_text(data)
+    text, issues = decode_text(data, declared=_declared_charset(data[:4096]))
     if text is None:
         raise ReaderError("corrupt", "the web page is not text: it may be damaged; save it again from the browser")
     return text, issues
@@ -93,11 +88,6 @@ def _mhtml_html_part(data: bytes) -> bytes:
 def _declared_charset(head: bytes) -> str | None:
     match = re.search(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", head, re.I)
     return match.group(1).decode("ascii") if match else None
-
-
-def _python_codec(charset: str) -> str:
-    charset = charset.lower()
-    return {"windows-1258": "cp1258", "windows-1252": "cp1252", "x-user-defined": "cp1252"}.get(charset, charset)
 
 
 def _parse(text: str):
@@ -302,7 +292,14 @@ def table_rows(table) -> list[TableRow]:
         grid_rows.append([cells.get(c, Cell("", prov)) for c in range(max(cells, default=-1) + 1)])
         provs.append(prov)
     width = max((len(r) for r in grid_rows), default=0)
-    return [TableRow(tuple(r + [Cell("", p)] * (width - len(r))), p) for r, p in zip(grid_rows, provs)]
+    out = []
+    for tr, cells, prov in zip(rows, grid_rows, provs):
+        own = _own_cells(tr)
+        if width >= 3 and len(own) == 1 and _span(own[0], "colspan") >= width:
+            out.append(TableRow((cells[0],), prov))  # one cell across the table: a section title row
+        else:
+            out.append(TableRow(tuple(cells + [Cell("", prov)] * (width - len(cells))), prov))
+    return out
 
 
 def _take_pending(pending: dict[int, tuple[Cell, int]], cells: dict[int, Cell], column: int, to_end: bool = False) -> int:

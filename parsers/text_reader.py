@@ -3,7 +3,8 @@
 Table layouts recognised, each by the shape of its lines:
 - cells: one cell per TAB-prefixed line, continuation lines without TAB, blank lines between rows;
 - tsv: one row per line, cells separated by TABs (a row may start with TABs for empty cells);
-- pipe: markdown/pipe tables, with or without |---| rules, rows broken over several lines.
+- pipe: markdown/pipe tables, with or without |---| rules, rows broken over several lines;
+- portal markdown: one cell per line(s) between lone `|` lines (parsers/portal_markdown.py).
 Everything else is a TextLine. A form feed starts a new page.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 from plantasks.parsers.columns import header_map
+from plantasks.parsers.portal_markdown import SourceLine, is_portal_markdown, read_portal_markdown
 from plantasks.parsers.detect import decode_text
 from plantasks.normalizers.text import LEADING_BULLET as _BULLET
 
@@ -222,6 +224,7 @@ def read_text(data: bytes | str) -> ParsedDocument:
     else:
         text, issues = data, []
     lines = _lines(text)
-    blocks = _TextReader(lines).run()
+    source = [SourceLine(l.number, l.page, l.text) for l in lines]
+    blocks = read_portal_markdown(source) if is_portal_markdown(source) else _TextReader(lines).run()
     pages = lines[-1].page if lines else 0
     return ParsedDocument(format="text", blocks=blocks, page_count=pages, issues=issues)

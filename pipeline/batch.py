@@ -351,6 +351,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     writer = _Writer(catalogue, out_dir, run_id, report, sink, options.corrections)
     bar = _Progress(len(inputs), progress)
     interrupted = False
+    results = None
     try:
         for gone in catalogue.forget_missing():
             if gone.output and not catalogue.db.execute("SELECT 1 FROM outputs WHERE name = ?", (gone.output,)).fetchone():
@@ -377,6 +378,8 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the saving short
         report.stopped = "interrupted"
     finally:
+        if results is not None and hasattr(results, "close"):
+            results.close()  # end the workers now, before the exports are written
         bar.close()
         sink.close()
         try:

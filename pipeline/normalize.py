@@ -6,7 +6,7 @@ from datetime import date
 from functools import lru_cache
 
 from plantasks.normalizers.agencies import resolve_agencies
-from plantasks.normalizers.areas import classify_area
+from plantasks.normalizers.areas import area_in_plan
 from plantasks.normalizers.context import PlanContext
 from plantasks.normalizers.deadlines import normalize_deadline
 from plantasks.schemas import Agency, Deadline
@@ -49,5 +49,5 @@ def _unique(agencies: list[Agency]) -> list[Agency]:
 
 
 @lru_cache(maxsize=1 << 12)
-def area_of(section: str) -> str:
-    return classify_area(section) if section else "other"
+def area_of(section: str, title: str | None) -> str:
+    return area_in_plan(section, title)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Provenance, TableRow, TextLine
-from plantasks.parsers.columns import ColumnMap, classify_header_cell, fold, header_map
+from plantasks.parsers.columns import EXTRA, ColumnMap, classify_header_cell, fold, header_map
 from plantasks.normalizers.text import LEADING_BULLET as _BULLET_START, clean_cell, collapse
 from plantasks.normalizers.text import section_case as sentence_case_keep
 
@@ -23,10 +23,13 @@ _ROMAN = re.compile(r"^[IVXLC]{1,6}$")
 _LETTER = re.compile(r"^[A-ZĐ]$")
 _INLINE_SECTION = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.;:!?…)\"”]$")
-_HEADING = re.compile(r"^(([IVXLC]{1,6}|[0-9]{1,2})[.)]\s+)?([A-ZĐÀ-Ỹ].*)$")
+_HEADING = re.compile(  # "III. Title", "1.2. Title", "a) Title", "Điều 2. Title", "MỤC TIÊU"
+    r"^((?:Điều\s+\d{1,3}[a-z]?|Mục\s+\d{1,2}|[IVXLC]{1,6}|[0-9]{1,2}(?:\.[0-9]{1,2})*|[a-zđ])[.):]\s*)?([A-ZĐÀ-Ỹ“\"].*)$")
 _LEADING_NUMBER = re.compile(r"^\s*([0-9]{1,3}|[IVXLC]{1,6})[.)]?\s+")
+_GROUP_NUMBER = re.compile(r"^\s*([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[A-ZĐ])[.)]\s+")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
+EXTRA_PREFIX = "extra:"  # cells of columns that feed no field, keyed by their printed header
 
 
 @dataclass
@@ -99,7 +102,7 @@ class _Assembler:
         self.tables: list[AppendixTable] = []
         self.body: list[TextLine] = []
         self.leftovers: list[Leftover] = []
-        self.label = "PHỤ LỤC"
+        self.label = ""  # a table outside any appendix has no label
         self.title_lines: list[str] = []
         self.collect_title = False
         self.label_since_table = False
@@ -107,7 +110,8 @@ class _Assembler:
         self.section = ""
         self.after_break = False
         self.last_row_block: TableRow | None = None
-        self.heading = ""  # the last body heading, title of a table printed outside any appendix
+        self.heading = ""  # the last heading since the appendix label: title of the table under it
+        self.heading_since_table = False
 
     # -- text lines -----------------------------------------------------------------------
     def text_line(self, line: TextLine) -> None:
@@ -119,17 +123,23 @@ class _Assembler:
             self.collect_title = True
             self.label_since_table = True
             self.current = None
+            self.heading = ""
             return
+        heading = _heading(line.text)
         if self.collect_title and not _ANNEX_NOTE.match(line.text) and len(self.title_lines) < 3:
-            if not self.title_lines or line.text.isupper() == self.title_lines[-1].isupper():
+            if not heading and (not self.title_lines or line.text.isupper() == self.title_lines[-1].isupper()):
                 self.title_lines.append(line.text)
-            return
+                return
+            self.collect_title = False
         if self.current is not None:
             self.after_break = True
-        else:
-            heading = _HEADING.match(line.text)
-            if heading and len(line.text.split()) <= 20 and (heading.group(1) or line.text.isupper()):
-                self.heading = heading.group(3)
+        if heading:
+            self.heading = heading
+        if heading and _HEADING.match(line.text.strip()).group(1):
+            # a numbered heading after a table closes it: rows after it belong to something else
+            # (an upper-case line alone may be page furniture between a table's pages)
+            self.heading_since_table = True
+            self.current = None
 
     # -- table rows -------------------------------------------------------------------------
     def table_row(self, row: TableRow) -> None:
@@ -167,7 +177,7 @@ class _Assembler:
 
     def _header(self, columns: ColumnMap, leftovers: list[str], row: TableRow) -> None:
         last = self.tables[-1] if self.tables else None
-        if last and not self.label_since_table and last.columns == columns:
+        if last and not self.label_since_table and not self.heading_since_table and last.columns == columns:
             self.current = last
             self.after_break = True
             if last.rows and any(leftovers):
@@ -176,17 +186,23 @@ class _Assembler:
                         last.rows[-1].join(role, extra)
                 last.rows[-1].flags.append("continuation_in_header_row")
             return
-        title = " ".join(collapse(t) for t in self.title_lines if t.strip()) or self.heading
+        title = self.heading or " ".join(collapse(t) for t in self.title_lines if t.strip())
         self.current = AppendixTable(self.label, title, columns)
         self.tables.append(self.current)
+        unknown = [columns.header(i) for i, role in enumerate(columns.roles) if role is None]
+        if unknown:
+            self.leftovers.append(Leftover(
+                "unknown_column", "the table has columns no header rule knows, kept on each task under "
+                f"`extra`: {', '.join(unknown)}", row.prov))
         self.label_since_table = False
+        self.heading_since_table = False
         self.collect_title = False
         self.section = ""
         self.after_break = False
 
     def _reopen(self, row: TableRow) -> bool:
         last = self.tables[-1] if self.tables else None
-        if last is None or self.label_since_table:
+        if last is None or self.label_since_table or self.heading_since_table:
             return False
         filled = [t for t in row.texts if t.strip()]
         if len(row.cells) != last.columns.width or len(filled) < 2:
@@ -197,6 +213,12 @@ class _Assembler:
 
     def _data_row(self, row: TableRow) -> None:
         table = self.current
+        if len(row.cells) == 1 and table.columns.width >= 3 and row.cells[0].text.strip():
+            # one cell across the whole table (a readers' colspan/group row): a section title
+            self.section = sentence_case_keep(_GROUP_NUMBER.sub("", row.cells[0].text))
+            table.has_sections = True
+            self.after_break = False
+            return
         cells = self._cells_by_role(row, table.columns)
         if not any(ch.isalnum() for text in cells.values() for ch in text):
             return  # blank or ruling line between rows
@@ -260,13 +282,21 @@ class _Assembler:
                     "extra_cells", f"row has {len(row.cells)} cells for {width} columns; extra text joined to the last column", row.prov))
         texts += [""] * (width - len(texts))
         cells: dict[str, str] = {}
-        for role, text in zip(columns.roles, texts):
-            if role is None:
-                if text.strip():
-                    cells["note"] = (cells.get("note", "") + "\n" + text).strip()
-                continue
-            cells[role] = clean_cell(text)
+        for column, (role, text) in enumerate(zip(columns.roles, texts)):
+            key = role if role not in (None, EXTRA) else EXTRA_PREFIX + columns.header(column)
+            text = clean_cell(text)
+            cells[key] = "\n".join(filter(None, (cells.get(key, ""), text)))
         return cells
+
+
+def _heading(text: str) -> str:
+    """The title of a heading line (its number or "Điều N." dropped, trailing colon too); "" for other lines."""
+    m = _HEADING.match(text.strip())
+    if not m or len(text.split()) > 30 or _SENTENCE_END.search(text.strip().rstrip(":")):
+        return ""
+    if not (m.group(1) or (_is_upper(text) and len(text.split()) >= 2)):
+        return ""
+    return m.group(2).rstrip(" :")
 
 
 def _is_upper(text: str) -> bool:
@@ -324,8 +354,8 @@ def _fold_group_rows(table: AppendixTable) -> None:
 def _ends_mid_table(blocks: list[Block], asm: _Assembler) -> bool:
     """The text stops inside a table: its last block is a task row missing cells."""
     tail = [b for b in blocks if not (isinstance(b, TextLine) and not b.text.strip())]
-    if not tail or not isinstance(tail[-1], TableRow) or not asm.tables:
-        return False
+    if not tail or not isinstance(tail[-1], TableRow) or not asm.tables or asm.current is None:
+        return False  # no table open at the end (a signature layout table is not a task table)
     last = tail[-1]
     width = asm.tables[-1].columns.width
     filled = sum(1 for t in last.texts if t.strip())

@@ -8,7 +8,7 @@ from datetime import date
 from plantasks.normalizers.context import PlanContext
 from plantasks.normalizers.text import collapse, split_items
 from plantasks.pipeline.normalize import agencies_of, area_of, deadline_of
-from plantasks.pipeline.tables import AppendixTable, TaskRow, sentence_case_keep
+from plantasks.pipeline.tables import EXTRA_PREFIX, AppendixTable, TaskRow, sentence_case_keep
 from plantasks.schemas import Task, TaskSource
 
 LOW_CONFIDENCE = 0.8  # mean Tesseract word confidence of the weakest cell
@@ -37,7 +37,7 @@ def build_task(row: TaskRow, table: AppendixTable, table_index: int, sha256: str
         id=task_id(sha256, table, table_index, row),
         table=table.label,
         section=section,
-        area=area_of(section),
+        area=area_of(section, ctx.title),
         stt=row.stt,
         content=content,
         outputs=split_items(cells.get("outputs", "")),
@@ -45,6 +45,7 @@ def build_task(row: TaskRow, table: AppendixTable, table_index: int, sha256: str
         support=support,
         deadline=deadline,
         funding=funding,
+        extra={k[len(EXTRA_PREFIX):]: collapse(v) for k, v in cells.items() if k.startswith(EXTRA_PREFIX) and v.strip()},
         source=TaskSource(file=source_file, page=row.prov.page, line_start=row.prov.line_start,
                           line_end=row.prov.line_end, bbox=list(row.prov.bbox) if row.prov.bbox else None),
         confidence=round(row.confidence, 3),

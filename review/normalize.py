@@ -18,11 +18,8 @@ from plantasks.review.fields import norm_text
 
 
 def optional_module(name: str):
-    """The module, or None when it is missing or fails to import (a sibling still being written)."""
-    try:
-        return importlib.import_module(name)
-    except Exception:  # a half-written sibling module must not break review
-        return None
+    """The normalizer module (always installed with plantasks)."""
+    return importlib.import_module(name)
 
 
 def _as_dict(obj: Any) -> dict | None:

@@ -429,7 +429,7 @@ class ReviewApp:
         with self._lock:
             self.refresh(force=True)
             doc = self._doc(doc_id)
-            stale = version_conflicts(doc.tasks, edits, deleted)
+            stale = version_conflicts(doc.tasks, edits)
             if stale:
                 raise ApiError(HTTPStatus.CONFLICT, labels()["errors"]["version_conflict"], stale)
             batch = corrections_for(
@@ -452,8 +452,8 @@ class ReviewApp:
         return {"withdrawn": changed, "document": self.document(doc_id)}
 
 
-def version_conflicts(tasks: list[dict], edits: list[dict], deleted: list[str]) -> list[dict]:
-    """Each edited or deleted task whose version moved on since the analyst loaded it, with both values."""
+def version_conflicts(tasks: list[dict], edits: list[dict]) -> list[dict]:
+    """Each edited task whose version moved on since the analyst loaded it, with both values."""
     by_id = {t["id"]: t for t in tasks}
     out = []
     for edit in edits:

@@ -75,6 +75,8 @@ class Task(_Model):
     support: list[Agency] = Field(default_factory=list)
     deadline: Deadline = Field(default_factory=Deadline)
     funding: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict, description="cells of columns that feed no field "
+                                  "(Theo dõi, Người đứng đầu chịu trách nhiệm, Tình trạng …), keyed by the printed header")
     source: TaskSource = Field(default_factory=TaskSource)
     confidence: float = Field(default=1.0, ge=0, le=1)
     flags: list[str] = Field(default_factory=list, description="codes of the registry (schemas/codes.yaml)",

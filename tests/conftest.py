@@ -7,3 +7,14 @@ from ocr_support import require_tesseract
 def tesseract() -> None:
     """Tesseract with the Vietnamese model: skip without it, fail without it in CI."""
     require_tesseract()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "system_package(what): the test needs this system package (present)")
+    config.addinivalue_line("markers", "system_package_missing(what): a system package the test needs is missing")
+
+
+def pytest_runtest_setup(item):
+    mark = item.get_closest_marker("system_package_missing")
+    if mark:
+        pytest.fail(f"{mark.args[0]} is missing in CI: run scripts/install-system-deps.sh as root", pytrace=False)

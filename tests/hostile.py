@@ -12,10 +12,11 @@ import os
 import random
 import zipfile
 from pathlib import Path
+from samples import SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
-GOOD = {"good_plan.txt": FIXTURES / "seeds" / "000_9ab0fe3c0e4fbaba.txt",
-        "good_plan.docx": FIXTURES / "docx" / "001_5665434d914fd8e7.docx"}
+GOOD = {"good_plan.txt": SAMPLES / "000_9ab0fe3c0e4fbaba.txt",
+        "good_plan.docx": SAMPLES / "001_5665434d914fd8e7.docx"}
 RUN_ARGS = ["--no-ocr", "--max-mb", "2", "--max-xml-nodes", "50000", "--max-unpacked-mb", "40"]
 
 _CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'

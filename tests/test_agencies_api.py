@@ -126,3 +126,13 @@ def test_switching_parts_off_changes_only_their_cases():
 def test_empty_cell_gives_nothing():
     res = resolve_agencies("  \n - ", "lead", PROVINCE)
     assert (res.lead, res.support, res.flags) == ([], [], [])
+
+
+def test_agencies_named_in_body_text_are_found_with_their_spans():
+    from plantasks.normalizers.agencies.spot import find_agencies
+
+    text = "Giao Sở Tư pháp chủ trì, phối hợp với UBND cấp xã; báo cáo Bộ Nội vụ. Thành lập Tổ công tác."
+    found = find_agencies(text, PROVINCE)
+    assert [(m.text, m.name) for m in found] == [
+        ("Sở Tư pháp", "Sở Tư pháp"), ("UBND cấp xã", "Ủy ban nhân dân cấp xã"), ("Bộ Nội vụ", "Bộ Nội vụ")]
+    assert all(text[m.start:m.end] == m.text for m in found)

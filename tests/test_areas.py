@@ -48,3 +48,32 @@ def test_no_cue_is_other_with_no_cue_reported():
 def test_abbreviations_are_expanded():
     assert classify_area("Tuyên truyền CCHC") == "direction"
     assert classify_area("Đào tạo CBCCVC") == "civil_service"
+
+
+# Document first (GOLD_SPEC): only an administrative-reform plan has reform areas.
+PLAN_CASES = [
+    # a CCHC plan: the section decides
+    ("Kế hoạch cải cách hành chính tỉnh Hà Giang năm 2025", "Cải cách thủ tục hành chính", "procedures"),
+    ("Kế hoạch CCHC năm 2026 của Sở Y tế", "Xây dựng chính quyền số", "digital_government"),
+    # a CCHC plan on one area: a section naming no area takes the area of the title
+    ("Kế hoạch tuyên truyền cải cách hành chính năm 2026", "Tổ chức chương trình đối thoại với các sở", "direction"),
+    ("Kế hoạch kiểm tra công tác cải cách hành chính năm 2025", "Đợt 1", "direction"),
+    # any other plan: every row is "other", whatever its section is called
+    ("Kế hoạch bảo vệ môi trường giai đoạn 2026-2030", "Cải cách thủ tục hành chính về môi trường", "other"),
+    ("Kế hoạch chuyển đổi số tỉnh năm 2026", "Phát triển chính quyền số", "other"),
+    ("Nghị quyết điều chỉnh Chương trình lập pháp năm 2026", "Các dự án luật trình Quốc hội", "other"),
+    ("Kế hoạch phòng thủ dân sự năm 2026", "Công tác chỉ đạo, điều hành", "other"),
+]
+
+
+@pytest.mark.parametrize("title, section, area", PLAN_CASES, ids=[f"{t[:30]}|{s[:20]}" for t, s, _ in PLAN_CASES])
+def test_area_is_decided_for_the_document_first(title, section, area):
+    from plantasks.normalizers.areas import area_in_plan
+
+    assert area_in_plan(section, title) == area
+
+
+def test_without_a_title_the_section_alone_decides():
+    from plantasks.normalizers.areas import area_in_plan
+
+    assert area_in_plan("Cải cách thể chế", None) == "institutions"

@@ -12,7 +12,7 @@ CASES = [
     (["TT", "Nhiệm vụ cụ thể", "Sản phẩm", "Cơ quan thực hiện", "Thời gian thực hiện"],
      ("stt", "content", "outputs", "performer", "deadline")),
     (["STT", "Nhiệm vụ/Hoạt động cụ thể", "Sản phẩm, kết quả đầu ra", "Đơn vị thực hiện", "Thời hạn", "Kinh phí", "Ghi chú"],
-     ("stt", "content", "outputs", "performer", "deadline", "funding", "note")),
+     ("stt", "content", "outputs", "performer", "deadline", "funding", "extra")),
     (["Số TT", "Nội dung công việc", "Chủ trì", "Phối hợp", "Thời gian", "Kinh phí thực hiện"],
      ("stt", "content", "lead", "support", "deadline", "funding")),
     (["TT", "Thời gian", "Nội dung", "Cơ quan thực hiện", "Sản phẩm"],

@@ -18,11 +18,12 @@ from plantasks.normalizers.agencies import resolve_agencies
 from plantasks.normalizers.context import PlanContext
 from plantasks.normalizers.deadlines import normalize_deadline
 from plantasks.pipeline.extract import extract_bytes
+from samples import TEXT_SAMPLES
 
 FULL = os.environ.get("PLANTASKS_FUZZ") == "1"
 PLANS = 10_000 if FULL else 200
 CALLS = 25_000 if FULL else 300  # per normalizer (two of them)
-SEEDS = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))]
+SEEDS = [p.read_text(encoding="utf-8") for p in TEXT_SAMPLES]
 STATS = {"plans": 0, "normalizer_calls": 0, "slowest_s": 0.0, "slowest_case": ""}
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from plantasks.cli import main
 from plantasks.review.evaluate import score_run
+from samples import SAMPLES, TEXT_SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLD = FIXTURES / "gold"
@@ -27,7 +28,7 @@ def run_and_score(inputs: list[Path], tmp_path: Path) -> dict:
 
 
 def test_text_plans_meet_every_floor(tmp_path):
-    report = run_and_score(sorted((FIXTURES / "seeds").glob("*.txt")), tmp_path)
+    report = run_and_score(TEXT_SAMPLES, tmp_path)
     total = report["total"]
     assert {k: total[k] for k in FLOORS if total[k] < FLOORS[k]} == {}
     assert total["deadline_raw"] >= 0.98
@@ -36,9 +37,9 @@ def test_text_plans_meet_every_floor(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_docx_and_text_pdf_score_like_text(fmt, tmp_path):
-    inputs = sorted((FIXTURES / fmt).glob(f"*_*.{fmt}"))
+    inputs = sorted(SAMPLES.glob(f"*_*.{fmt}"))
     inputs = [p for p in inputs if (GOLD / f"{p.stem}.meta.json").exists()]
     if not inputs:
-        pytest.skip(f"no sample plans as .{fmt} in tests/fixtures/{fmt}")
+        pytest.fail(f"no sample plans as .{fmt} in data/raw")
     total = run_and_score(inputs, tmp_path)["total"]
     assert {k: total[k] for k in FLOORS if total[k] < FLOORS[k]} == {}

@@ -13,9 +13,10 @@ from plantasks.parsers.metadata import META_FIELDS, extract_metadata, parse_date
 from plantasks.parsers.metadata.places import title_case_name
 from plantasks.normalizers.text import sentence_case
 from plantasks.parsers.metadata.vocab import load_vocab
+from samples import GOLD, TEXT_SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
-SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+SEEDS = TEXT_SAMPLES
 EXPECTED = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))
 
 
@@ -34,7 +35,7 @@ def field_misses(fields: dict, expected: dict) -> list[tuple]:
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 def test_seed_documents_match_gold_on_every_field(seed: Path):
-    gold = json.loads(seed.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    gold = json.loads((GOLD / f"{seed.stem}.meta.json").read_text(encoding="utf-8"))
     result = extract_metadata(body_lines(seed.read_text(encoding="utf-8")))
     assert field_misses(result.fields, gold) == []
 

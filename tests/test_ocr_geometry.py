@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from plantasks.parsers.blocks import TableRow, TextLine
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
-from plantasks.parsers.ocr.grid import GridTuning, cluster_positions, rulings_to_tables
+from plantasks.parsers.ocr.grid import GridTuning, cluster_positions, group_to_grid, table_groups
 from plantasks.parsers.ocr.layout import (
     Geometry,
     cell_readings,
@@ -21,6 +21,12 @@ from plantasks.parsers.ocr.paragraphs import join_lines, make_line, paragraph_te
 from plantasks.parsers.ocr.raster import PixelMap
 from plantasks.parsers.ocr.rulings import close_gaps, erase_rulings, find_rulings, long_runs
 from plantasks.parsers.ocr.tesseract import Word, parse_tsv, to_pgm
+
+
+def tables_of(horizontal, vertical, tuning, ink=None):
+    """The grids of the connected line groups, top to bottom, as the OCR page reader finds them."""
+    grids = (group_to_grid(h, v, tuning, ink) for h, v in table_groups(horizontal, vertical, tuning.touch))
+    return sorted(filter(None, grids), key=lambda g: g.ys[0])
 
 TUNING = GridTuning(touch=8, merge=9)
 
@@ -84,7 +90,7 @@ def test_a_stray_short_line_does_not_split_rows():
     ink = grid_image(xs, ys)
     ink[230:232, 120:170] = True  # a dash in the first column, crossing nothing
     ink[200:250, 640:642] = True  # a short vertical stroke touching nothing
-    [table] = rulings_to_tables(*find_rulings(ink, min_length=40, max_gap=2, max_thickness=6), TUNING)
+    [table] = tables_of(*find_rulings(ink, min_length=40, max_gap=2, max_thickness=6), TUNING)
     assert (table.row_count, table.col_count) == (2, 3)
 
 
@@ -94,7 +100,7 @@ def test_grid_with_merged_cells():
     # column 2 is merged over rows 2 and 3: no horizontal line at y=320 (index 3) in column 2
     ink = grid_image(xs, ys, missing_v={(1, 2)}, missing_h={(3, 2)})
     horizontal, vertical = find_rulings(ink, min_length=40, max_gap=2, max_thickness=6)
-    [table] = rulings_to_tables(horizontal, vertical, TUNING)
+    [table] = tables_of(horizontal, vertical, TUNING)
     assert list(table.xs) == pytest.approx(xs, abs=1.5)
     assert list(table.ys) == pytest.approx(ys, abs=1.5)
     spans = {(c.row, c.col): (c.row_span, c.col_span) for c in table.cells}
@@ -111,7 +117,7 @@ def test_lines_that_do_not_cross_are_not_a_table():
     draw.line([(100, 300), (600, 300)], fill=0, width=2)
     horizontal, vertical = find_rulings(np.asarray(image) < 128, min_length=40, max_gap=2, max_thickness=6)
     assert len(horizontal) == 2
-    assert rulings_to_tables(horizontal, vertical, TUNING) == []
+    assert tables_of(horizontal, vertical, TUNING) == []
 
 
 def test_cluster_positions_merges_close_lines():
@@ -170,7 +176,7 @@ def test_two_heading_columns_on_one_line_are_two_text_lines():
 def test_page_blocks_put_words_in_cells_and_lines_around():
     xs, ys = (100, 200, 500, 800), (100, 160, 220, 320, 420)
     ink = grid_image(xs, ys, missing_v={(1, 2)}, missing_h={(3, 2)})
-    [table] = rulings_to_tables(*find_rulings(ink, min_length=40, max_gap=2, max_thickness=6), TUNING)
+    [table] = tables_of(*find_rulings(ink, min_length=40, max_gap=2, max_thickness=6), TUNING)
     words = [
         word("PHỤ", (100, 40, 150, 60), (1, 1, 1)), word("LỤC", (155, 40, 200, 60), (1, 1, 1)),
         word("TT", (110, 120, 140, 140), (2, 1, 1)), word("Nội", (210, 120, 250, 140), (2, 1, 1)),
@@ -248,9 +254,9 @@ def test_lines_of_a_one_line_row_are_found_in_the_image():
     ink = grid_image(xs, ys, missing_v={(1, 1), (1, 2)})
     horizontal, vertical = find_rulings(ink, min_length=40, max_gap=2, max_thickness=6)
     assert not any(v.start > 230 for v in vertical)
-    [without_image] = rulings_to_tables(horizontal, vertical, TUNING)
+    [without_image] = tables_of(horizontal, vertical, TUNING)
     assert without_image.cell_at(2, 0).col_span == 3
-    [table] = rulings_to_tables(horizontal, vertical, TUNING, ink)
+    [table] = tables_of(horizontal, vertical, TUNING, ink)
     assert table.cell_at(1, 0).col_span == 3
     assert [table.cell_at(2, c).col_span for c in range(3)] == [1, 1, 1]
 
@@ -261,5 +267,5 @@ def test_a_tall_letter_touching_a_rule_is_not_a_column():
     ink[125:175, 400:402] = True  # a stroke hanging from the line under a one-line row, touching nothing else
     horizontal, vertical = find_rulings(ink, min_length=40, max_gap=2, max_thickness=6)
     assert any(abs(v.pos - 401) < 2 for v in vertical)
-    [table] = rulings_to_tables(horizontal, vertical, TUNING, ink)
+    [table] = tables_of(horizontal, vertical, TUNING, ink)
     assert list(table.xs) == pytest.approx(xs, abs=1.5)

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from plantasks.parsers.ocr.lexicon import build_lexicon, key, lexicon, toneless, with_tone
 from plantasks.parsers.ocr.repair import repair_text, repair_words
+from samples import SAMPLES
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEEDS = SAMPLES  # the sample plans, kept once in data/raw
 
 # Invented plan prose with words the old sample-derived list damaged, names, acronyms and rare words.
 INVENTED = [

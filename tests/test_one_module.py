@@ -27,6 +27,7 @@ FAMILIES = [
     ("a sentence-case function", r"^\s*def (sentence_case\w*|section_case)\(", {TEXT}),
     ("an acronym list", r"(KNOWN_ACRONYMS|keep_upper)\s*[=:]", {TEXT}),
     ("a byte decoder", r'\.decode\(\s*"(cp\d+|utf-16[-a-z]*|windows-\d+)"', {DECODING}),
+    ("a decoder with a chosen codec", r"\.decode\(\s*_?[a-z_]*(codec|encoding|charset)", {DECODING}),
     ("a text decoder", r"^\s*def (decode_text|decode_bytes)\(", {DECODING, "parsers/detect.py"}),
     ("an OCR word fixer", r"^\s*def (fix_ocr_confusions|find_ocr_confusions|repair_words)\(", {"parsers/ocr/repair.py"}),
     ("a plan context builder", r"^\s*def plan_context\(", {"normalizers/context.py"}),

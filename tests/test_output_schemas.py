@@ -11,10 +11,11 @@ from jsonschema import Draft202012Validator
 
 from plantasks.cli import main
 from plantasks.schemas import OUTPUT_MODELS, json_schema
+from samples import SAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-INPUTS = [FIXTURES / "review" / "ke_hoach_mau.txt", FIXTURES / "docx" / "002_45228b90b1913796.docx",
+INPUTS = [FIXTURES / "review" / "ke_hoach_mau.txt", SAMPLES / "002_45228b90b1913796.docx",
           FIXTURES / "html" / "portal_page.html", FIXTURES / "bad" / "encrypted.pdf"]
 
 

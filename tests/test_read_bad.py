@@ -15,9 +15,11 @@ from PIL import Image
 
 from plantasks.parsers.blocks import ReaderError, TableRow
 from plantasks.parsers.read import ReadOptions, read_document
+from system_packages import needs
+from samples import SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLE_DOCX = FIXTURES / "docx" / "000_9ab0fe3c0e4fbaba.docx"
+SAMPLE_DOCX = SAMPLES / "000_9ab0fe3c0e4fbaba.docx"
 LEGACY_DOC = FIXTURES / "docx" / "legacy_plan.doc"
 
 
@@ -120,7 +122,7 @@ def test_doc_without_libreoffice_says_how_to_get_it(monkeypatch):
     assert "LibreOffice" in error.message
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@needs(shutil.which("soffice") is not None, "LibreOffice (soffice)")
 def test_doc_is_converted_with_libreoffice():
     parsed = read_document(LEGACY_DOC.read_bytes(), "plan.doc")
     assert parsed.format == "doc"

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from plantasks.parsers.detect import decode_text, detect_format
+from samples import SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -71,7 +72,7 @@ def test_zip_that_is_not_word_is_unknown_unless_named_docx():
 
 
 def test_truncated_zip_named_docx_goes_to_the_docx_reader():
-    data = (FIXTURES / "docx" / "000_9ab0fe3c0e4fbaba.docx").read_bytes()
+    data = (SAMPLES / "000_9ab0fe3c0e4fbaba.docx").read_bytes()
     assert detect_format(data[:1000], "plan.docx") == "docx"
     assert detect_format(data[:1000], "") == "unknown"
 

@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 
 from plantasks.parsers.blocks import ReaderError, TableRow, TextLine
 from plantasks.parsers.read import ReadOptions, read_document
+from samples import SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docx"
 
@@ -216,7 +217,7 @@ def test_sliver_grid_column_is_folded_into_its_neighbour():
     ],
 )
 def test_sample_plans_read_every_table_row_with_stable_columns(stem, rows, first_task):
-    parsed = read_document((FIXTURES / f"{stem}.docx").read_bytes(), f"{stem}.docx")
+    parsed = read_document((SAMPLES / f"{stem}.docx").read_bytes(), f"{stem}.docx")
     table_rows = [b for b in parsed.blocks if isinstance(b, TableRow)]
     assert len(table_rows) == rows
     assert {len(r.cells) for r in table_rows} == {6}
@@ -228,14 +229,14 @@ def test_sample_plans_read_every_table_row_with_stable_columns(stem, rows, first
 
 
 def test_sample_plan_keeps_paragraph_breaks_inside_cells():
-    parsed = read_document((FIXTURES / "000_9ab0fe3c0e4fbaba.docx").read_bytes(), "a.docx")
+    parsed = read_document((SAMPLES / "000_9ab0fe3c0e4fbaba.docx").read_bytes(), "a.docx")
     row = next(r for r in parsed.blocks if isinstance(r, TableRow) and r.texts[0] == "2")
     assert row.texts[5] == ("- Kế hoạch kiểm tra, rà soát văn bản QPPL: Chậm nhất trong Quý I/2024\n"
                             "- Báo cáo kết quả rà soát: Định kỳ hằng Quý")
 
 
 def test_section_row_of_a_single_appendix_plan():
-    parsed = read_document((FIXTURES / "002_45228b90b1913796.docx").read_bytes(), "c.docx")
+    parsed = read_document((SAMPLES / "002_45228b90b1913796.docx").read_bytes(), "c.docx")
     rows = _rows(parsed)
     assert rows[1] == ["I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", "", "", "", ""]
 
@@ -250,7 +251,7 @@ def test_docx_without_text_is_no_text():
 
 
 def test_truncated_docx_is_corrupt():
-    data = (FIXTURES / "000_9ab0fe3c0e4fbaba.docx").read_bytes()
+    data = (SAMPLES / "000_9ab0fe3c0e4fbaba.docx").read_bytes()
     with pytest.raises(ReaderError) as err:
         read_document(data[: len(data) // 2], "cut.docx")
     assert err.value.code == "corrupt"
@@ -270,7 +271,7 @@ def test_zip_without_word_part_under_docx_name_is_corrupt_or_unsupported():
 
 
 def test_unpacked_size_limit_is_a_zip_bomb():
-    data = (FIXTURES / "000_9ab0fe3c0e4fbaba.docx").read_bytes()
+    data = (SAMPLES / "000_9ab0fe3c0e4fbaba.docx").read_bytes()
     with pytest.raises(ReaderError) as err:
         read_document(data, "a.docx", ReadOptions(max_unpacked_bytes=100_000))
     assert err.value.code == "zip_bomb"
@@ -291,5 +292,5 @@ def test_text_typed_in_legacy_fonts_is_converted_and_reported():
 
 
 def test_unicode_text_is_left_alone_by_the_legacy_repair():
-    parsed = read_document((FIXTURES / "002_45228b90b1913796.docx").read_bytes(), "c.docx")
+    parsed = read_document((SAMPLES / "002_45228b90b1913796.docx").read_bytes(), "c.docx")
     assert parsed.issues == []

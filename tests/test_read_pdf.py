@@ -13,6 +13,7 @@ from PIL import Image
 
 from plantasks.parsers.blocks import Cell, Provenance, ReaderError, TableRow, TextLine
 from plantasks.parsers.read import ReadOptions, read_document
+from samples import SAMPLES
 
 PDF = Path(__file__).parent / "fixtures" / "pdf"
 BAD = Path(__file__).parent / "fixtures" / "bad"
@@ -166,7 +167,7 @@ def test_rotate_flag_on_upright_text_is_ignored(ruled):
 @pytest.mark.parametrize("stem, rows", [("000_9ab0fe3c0e4fbaba", 64), ("001_5665434d914fd8e7", 43),
                                         ("002_45228b90b1913796", 54)])
 def test_sample_plans(stem, rows):
-    parsed = read_document((PDF / f"{stem}.pdf").read_bytes(), f"{stem}.pdf")
+    parsed = read_document((SAMPLES / f"{stem}.pdf").read_bytes(), f"{stem}.pdf")
     table_rows = [b for b in parsed.blocks if isinstance(b, TableRow)]
     assert len(table_rows) == rows
     assert {len(r.cells) for r in table_rows} == {6}
@@ -174,13 +175,13 @@ def test_sample_plans(stem, rows):
 
 
 def test_line_end_hyphen_joins_without_a_space():
-    parsed = read_document((PDF / "000_9ab0fe3c0e4fbaba.pdf").read_bytes(), "a.pdf")
+    parsed = read_document((SAMPLES / "000_9ab0fe3c0e4fbaba.pdf").read_bytes(), "a.pdf")
     cells = [c.text for b in parsed.blocks if isinstance(b, TableRow) for c in b.cells]
     assert any("Nghị quyết số 99/NQ-CP ngày 24/6/2020" in text for text in cells)
 
 
 def test_wrapped_dash_in_a_cell_is_not_a_bullet():
-    parsed = read_document((PDF / "000_9ab0fe3c0e4fbaba.pdf").read_bytes(), "a.pdf")
+    parsed = read_document((SAMPLES / "000_9ab0fe3c0e4fbaba.pdf").read_bytes(), "a.pdf")
     row = next(b.texts for b in parsed.blocks if isinstance(b, TableRow) and b.texts[0] == "6"
                and b.texts[1].startswith("Công bố"))
     assert row[1] == "Công bố kết quả hệ thống hóa văn bản QPPL kỳ 2019 - 2023"

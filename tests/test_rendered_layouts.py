@@ -1,10 +1,12 @@
 """The sample plans re-rendered in every text layout the text reader supports must score like the originals.
 
 Each DOCX sample is read into blocks, written back out as cell-per-line, TSV and pipe text (with a page
-break, page number and repeated header every few rows), and extracted again: the text reader may not
-depend on the one layout a sample happens to use.
+break, page number and repeated header every few rows) and as portal markdown (hard-wrapped cells
+between lone `|` lines, bold headers), and extracted again: the text reader may not depend on the one
+layout a sample happens to use.
 """
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,12 +16,16 @@ from plantasks.parsers.columns import header_map
 from plantasks.parsers.read import read_document
 from plantasks.cli import main
 from plantasks.review.evaluate import score_run
+from samples import SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGE_ROWS = 4
+WRAP = 60  # column at which the portal-markdown rendering hard-wraps text
 
 
 def render(blocks, layout: str, split_rows: bool = False) -> str:
+    if layout == "portal_markdown":
+        return render_portal_markdown(blocks)
     out: list[str] = []
     header = None
     since_header = 0
@@ -60,6 +66,35 @@ def split_row(cells: list[str]) -> tuple[list[str], list[str] | None]:
     return first, rest
 
 
+def render_portal_markdown(blocks) -> str:
+    """As a web extractor prints a portal page: text hard-wrapped, each table cell on its own lines
+    between lone `|` lines, a row ended by an empty cell, header cells and headings in bold."""
+    out: list[str] = []
+    in_table = False
+    above: list[str] = []
+    for block in blocks:
+        if isinstance(block, TextLine):
+            text = f"**{block.text}**" if block.text.isupper() else block.text
+            out += textwrap.wrap(text, WRAP) or [""]
+            in_table, above = False, []
+            continue
+        cells = [c.text for c in block.cells]
+        if above and not cells[0] and all(c == a for c, a in zip(cells, above) if c):
+            continue  # every cell merged with the row above: the portal prints the row once
+        above = cells
+        bold = header_map(cells) is not None
+        if not in_table:
+            out.append("|")
+            in_table = True
+        for cell in cells:
+            for line in cell.split("\n"):
+                wrapped = textwrap.wrap(line, WRAP) or [""]
+                out += [f"**{w}**" for w in wrapped] if bold and line else wrapped
+            out.append("|")
+        out.append("|")  # the empty cell that ends the row
+    return "\n".join(l for l in out if l != "") + "\n"
+
+
 def row_lines(cells: list[str], layout: str) -> list[str]:
     if layout == "cells":
         return [f"\t{c}" for c in cells] + [""]
@@ -68,11 +103,15 @@ def row_lines(cells: list[str], layout: str) -> list[str]:
     return ["| " + " | ".join(c.replace("\n", "<br>").replace("|", "/") for c in cells) + " |"]
 
 
-@pytest.mark.parametrize("split_rows", [False, True], ids=["whole_rows", "rows_split_over_pages"])
-@pytest.mark.parametrize("layout", ["cells", "tsv", "pipe"])
+LAYOUTS = [(layout, split) for layout in ("cells", "tsv", "pipe") for split in (False, True)]
+LAYOUTS.append(("portal_markdown", False))  # a web page has no page breaks to split rows over
+
+
+@pytest.mark.parametrize("layout, split_rows", LAYOUTS,
+                         ids=[f"{l}-{'rows_split_over_pages' if s else 'whole_rows'}" for l, s in LAYOUTS])
 def test_samples_rendered_in_each_layout(layout, split_rows, tmp_path):
     inputs = []
-    for docx in sorted((FIXTURES / "docx").glob("0*.docx")):
+    for docx in sorted(SAMPLES.glob("0*.docx")):
         blocks = read_document(docx.read_bytes(), docx.name).blocks
         target = tmp_path / "in" / f"{docx.stem}.txt"
         target.parent.mkdir(exist_ok=True)

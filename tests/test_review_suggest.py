@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import pytest
 import yaml
@@ -21,22 +19,6 @@ def agency(text: str, name: str | None = None, match: str = "none") -> dict:
 
 def lead_fix(sha: str, before: list[dict], after: list, field: str = "lead") -> Correction:
     return Correction(task_id="t", doc_sha256=sha, field=field, before=before, after=after)
-
-
-@pytest.fixture(autouse=True)
-def registry(monkeypatch):
-    """A two-entry registry that reads "Sở KH&ĐT" as an alias (so it is not proposed again)."""
-    module = types.ModuleType("plantasks.normalizers.agencies")
-    entries = {"so_khdt": types.SimpleNamespace(id="so_khdt", name="Sở Kế hoạch và Đầu tư"),
-               "so_noi_vu": types.SimpleNamespace(id="so_noi_vu", name="Sở Nội vụ")}
-
-    def resolve_agencies(cell, column, ctx, as_of=None):
-        hit = [Agency(text=cell, name="Sở Kế hoạch và Đầu tư", id="so_khdt", match="alias")] if cell == "Sở KH&ĐT" else []
-        return types.SimpleNamespace(lead=hit, support=[], flags=[])
-
-    module.resolve_agencies = resolve_agencies
-    module.load_registry = lambda: types.SimpleNamespace(entries=entries)
-    monkeypatch.setitem(sys.modules, "plantasks.normalizers.agencies", module)
 
 
 def test_a_renamed_row_teaches_its_printed_form():
@@ -56,32 +38,34 @@ def test_case_or_accent_only_changes_and_added_agencies_teach_nothing():
 
 
 def test_suggestions_count_corrections_and_skip_known_aliases():
+    """Against the shipped registry: 'Sở KH&ĐT' is already an alias, 'TT PVHCC tỉnh' and 'BQL dự án' are not."""
     corrections = [
-        lead_fix("a", [agency("Sở KHĐT tỉnh")], [agency("Sở KHĐT tỉnh", "Sở Kế hoạch và Đầu tư")]),
-        lead_fix("b", [agency("Sở KHĐT tỉnh")], [agency("Sở KHĐT tỉnh", "Sở Kế hoạch và Đầu tư")], field="support"),
+        lead_fix("a", [agency("TT PVHCC tỉnh")], [agency("TT PVHCC tỉnh", "Trung tâm Phục vụ hành chính công tỉnh")]),
+        lead_fix("b", [agency("TT PVHCC tỉnh")], [agency("TT PVHCC tỉnh", "Trung tâm Phục vụ hành chính công tỉnh")], field="support"),
         lead_fix("b", [agency("Sở KH&ĐT")], [agency("Sở KH&ĐT", "Sở Kế hoạch và Đầu tư")]),
         lead_fix("c", [agency("BQL dự án")], [agency("BQL dự án", "Ban Quản lý dự án đầu tư xây dựng tỉnh")]),
         Correction(task_id="t", doc_sha256="c", field="content", before="x", after="y"),
     ]
     found = alias_suggestions(corrections)
     assert [(s.text, s.name, s.count, s.documents) for s in found] == [
-        ("Sở KHĐT tỉnh", "Sở Kế hoạch và Đầu tư", 2, 2),
+        ("TT PVHCC tỉnh", "Trung tâm Phục vụ hành chính công tỉnh", 2, 2),
         ("BQL dự án", "Ban Quản lý dự án đầu tư xây dựng tỉnh", 1, 1)]
-    assert [s.text for s in alias_suggestions(corrections, min_count=2)] == ["Sở KHĐT tỉnh"]
+    assert [s.text for s in alias_suggestions(corrections, min_count=2)] == ["TT PVHCC tỉnh"]
     text = aliases_yaml(found)
     assert text.startswith("# Agency aliases")
     assert yaml.safe_load(text) == [
-        {"name": "Sở Kế hoạch và Đầu tư", "id": "so_khdt", "aliases": [{"text": "Sở KHĐT tỉnh", "count": 2, "documents": 2}]},
+        {"name": "Trung tâm Phục vụ hành chính công tỉnh", "id": "tt_phvhcc_tinh",
+         "aliases": [{"text": "TT PVHCC tỉnh", "count": 2, "documents": 2}]},
         {"name": "Ban Quản lý dự án đầu tư xây dựng tỉnh", "id": None,
          "aliases": [{"text": "BQL dự án", "count": 1, "documents": 1}]}]
 
 
 def test_cli_suggest_aliases_and_list(tmp_path, capsys):
     store = CorrectionStore(default_store_path(tmp_path))
-    store.save([lead_fix("a" * 64, [agency("Sở KHĐT tỉnh")], [agency("Sở KHĐT tỉnh", "Sở Kế hoạch và Đầu tư")]),
+    store.save([lead_fix("a" * 64, [agency("TT PVHCC tỉnh")], [agency("TT PVHCC tỉnh", "Trung tâm Phục vụ hành chính công tỉnh")]),
                 Correction(task_id="t2", doc_sha256="a" * 64, field="stt", before="1", after="2", who="an")])
     assert review_main(["corrections", "suggest-aliases", str(tmp_path)]) == 0
-    assert yaml.safe_load(capsys.readouterr().out)[0]["aliases"][0]["text"] == "Sở KHĐT tỉnh"
+    assert yaml.safe_load(capsys.readouterr().out)[0]["aliases"][0]["text"] == "TT PVHCC tỉnh"
     assert review_main(["corrections", "list", str(tmp_path), "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(r["id"], r["field"], r["status"]) for r in rows] == [(1, "lead", "active"), (2, "stt", "active")]

@@ -101,6 +101,9 @@ def candidate_keys(text: str, ctx: PlanContext, registry: Registry, rules: Agenc
             keys.append((key, None))
         for q in _qualifier_keys(key, level, registry, rules, ctx.vocabulary_date):
             keys.append((q, None))
+    own, plain = (key_of(w, rules) for w in rules.own_tier)
+    if level == "province" and first.endswith(" " + own):  # "ban an toàn giao thông cấp tỉnh"
+        keys.append((first[: -len(own)] + plain, None))
     for key, _ in list(keys):
         keys.extend(_trailing_locality_keys(key, level, registry, rules))
     return keys

@@ -17,7 +17,7 @@ from typing import Literal
 
 from plantasks.normalizers.agencies import split
 from plantasks.normalizers.agencies.match import (
-    Hit, display_name, match_exact, match_fuzzy, match_named_locality, plan_level, unknown,
+    Hit, match_exact, match_fuzzy, match_named_locality, plan_level, unknown,
 )
 from plantasks.normalizers.agencies.normalize import keyed
 from plantasks.normalizers.agencies.registry import Registry, load_registry
@@ -30,6 +30,7 @@ from plantasks.schemas import Agency
 Column = Literal["lead", "support", "performer"]
 MAX_JOINED_PIECES = 8
 MAX_FUZZY_PIECES = 4
+POS_WINDOW = 8  # words given to the part-of-speech tagger
 LONGER_SPAN_MARGIN = 4  # a damaged longer name replaces an intact shorter one only when clearly closer
 
 FLAG_UNKNOWN = "agency_unknown"
@@ -81,7 +82,7 @@ def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | 
         (lead if part.role == "lead" else support).extend(found.hits)
         if found.dropped:
             flags.append(FLAG_DROPPED)
-    day = ctx.vocabulary_date or as_of
+    day = as_of or ctx.vocabulary_date  # successors: at the date the user asked for, else the plan's
     result = AgencyCellResult(
         lead=hits_to_agencies(lead, env.registry, day),
         support=hits_to_agencies(support, env.registry, day),
@@ -99,14 +100,14 @@ def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | 
 
 def cell_to_lines(cell: str, rules: AgencyRules) -> list[str]:
     text = split.split_before_labels(clean_cell(cell), rules)
-    out: list[str] = []
+    out: list[list[str]] = []
     for raw in text.split("\n"):
         line = split.strip_bullet(raw)
-        if line and out and line == raw.strip() and split.continues_line(out[-1], line):
-            out[-1] = f"{out[-1]} {line}"  # a name hard-wrapped inside the cell ("Ủy ban" / "nhân dân …")
+        if line and out and line == raw.strip() and split.continues_line(out[-1][-1], line):
+            out[-1].append(line)  # a name hard-wrapped inside the cell ("Ủy ban" / "nhân dân …")
         elif line:
-            out.append(line)
-    return out
+            out.append([line])
+    return [" ".join(parts) for parts in out]
 
 
 def join_broken_names(lines: list[str], env: _Env) -> list[str]:
@@ -217,6 +218,30 @@ def part_to_hits(text: str, env: _Env) -> _Found:
     return found
 
 
+@dataclass
+class _Mention:
+    """A mention being read: a hit, or (hit None) an unknown name; `parts` is its printed text, kept
+    as pieces so that a long run of continuations is joined once (linear in the cell's length)."""
+
+    hit: Hit | None
+    parts: list[str]
+
+    @classmethod
+    def of(cls, hit: Hit) -> "_Mention":
+        return cls(hit if hit.entry is not None else None, [hit.text])
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts = ["".join(self.parts)]
+        return self.parts[0]
+
+    def done(self, env: _Env) -> Hit:
+        if self.hit is None:
+            return _unknown(self.text, env)
+        return Hit(self.text, self.hit.entry, self.hit.how, self.hit.score, self.hit.name)
+
+
 def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = None) -> _Found:
     """Comma pieces -> mentions. Known names (the longest run of pieces the registry knows, a shared
     head distributed over the pieces after it) become hits; what the registry does not know is kept
@@ -224,7 +249,7 @@ def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = No
     own continues the unknown name before it ("Vụ Kế hoạch, Tài chính"), a lone tier ("cấp xã")
     repeats the mention before it at that tier, a qualifier ("liên quan") stays with its mention."""
     found = _Found()
-    items: list[Hit] = []
+    items: list[_Mention] = []
     head = inherited_head
     i = 0
     while i < len(pieces):
@@ -235,53 +260,60 @@ def pieces_to_hits(pieces: list[str], env: _Env, inherited_head: str | None = No
                 hit, j = fuzzy, jf
         run_end = _class_noun_run(pieces, i, env)
         if run_end > max(j, i + 1):  # "Hội, Hiệp hội": one class, not the group "Hội" + a leftover
-            items.append(unknown(split.join_pieces(pieces, i, run_end), env.rules))
+            items.append(_Mention(None, [split.join_pieces(pieces, i, run_end)]))
             i = run_end
             continue
         if hit is not None:
-            items.append(hit)
+            items.append(_Mention.of(hit))
             head = split.starts_with_phrase(pieces[i], env.rules.shared_heads) or head
             i = j
             continue
         piece = pieces[i]
         i += 1
-        sub = _sub_split(piece, env)
+        sub = _sub_split(piece, env) or []
+        if not sub and split.is_role_only(piece, env.rules):
+            continue
+        if not sub and env.options.spot:
+            sub = _spot(piece, env)
         if sub:
-            items.extend(sub)
+            items.extend(_Mention.of(h) for h in sub)
             continue
-        if split.is_role_only(piece, env.rules):
-            continue
-        spotted = _spot(piece, env) if env.options.spot else []
-        if spotted:
-            items.extend(spotted)
-            continue
-        items.extend(_attach_unknown(items, piece, env))
-    found.hits = items
-    found.dropped = [h.text for h in items if h.entry is None and not _names_something(h.text, env)]
+        _attach_unknown(items, piece, env)
+    found.hits = [m.done(env) for m in items]
+    found.dropped = [h.text for h in found.hits if h.entry is None and not _names_something(h.text, env)]
     return found
 
 
-def _attach_unknown(items: list[Hit], piece: str, env: _Env) -> list[Hit]:
-    """A piece nothing matched: a new mention, or the continuation of the mention before it
-    (items[-1] is replaced in place when the piece belongs to it)."""
+def _attach_unknown(items: list[_Mention], piece: str, env: _Env) -> None:
+    """A piece nothing matched: a new mention, or the continuation of the mention before it."""
     prev = items[-1] if items else None
     rules = env.rules
     link = getattr(piece, "link", ", ") or ", "
     if prev is not None and split.starts_with_phrase(piece, rules.mention_qualifiers):
-        text = f"{prev.text}{link}{piece}"
-        items[-1] = Hit(text, prev.entry, prev.how, prev.score,
-                        prev.name if prev.entry is not None else display_name(text, rules))
-        return []
+        prev.parts += [link, piece]
+        return
     tier = split.starts_with_phrase(piece, rules.tiers)
     if prev is not None and tier and split.trim(piece).lower() == tier:
         base = _without_tier(prev.text, rules)
         if base is not None:
             text = f"{base} {split.trim(piece)}"
-            return [match_exact(text, env.ctx, env.registry, rules) or unknown(_peeled(text, env), rules)]
-    if prev is not None and prev.entry is None and not split.starts_with_phrase(piece, rules.head_words):
-        items[-1] = unknown(f"{prev.text}{link}{_peeled(piece, env)}", rules)
-        return []
-    return [unknown(_peeled(piece, env), rules)]
+            hit = match_exact(text, env.ctx, env.registry, rules)
+            items.append(_Mention.of(hit) if hit else _Mention(None, [_peeled(text, env)]))
+            return
+    if prev is not None and prev.hit is None and not split.starts_with_phrase(piece, rules.head_words):
+        prev.parts += [link, _peeled(piece, env)]
+        return
+    items.append(_Mention(None, [_peeled(piece, env)]))
+
+
+def _unknown(text: str, env: _Env) -> Hit:
+    """A mention the registry does not know, as printed. In a provincial plan a body written
+    'X cấp tỉnh' is the province's own body, named 'X tỉnh' (GOLD_SPEC)."""
+    hit = unknown(text, env.rules)
+    if plan_level(env.ctx) == "province" and hit.name.endswith(f" {env.rules.own_tier[0]}"):
+        name = hit.name[: -len(env.rules.own_tier[0])] + env.rules.own_tier[1]
+        return Hit(hit.text, None, "none", 0.0, name)
+    return hit
 
 
 def _without_tier(text: str, rules: AgencyRules) -> str | None:
@@ -314,7 +346,7 @@ def _names_something(text: str, env: _Env) -> bool:
         return True
     from underthesea import pos_tag
 
-    tags = pos_tag(text)
+    tags = pos_tag(" ".join(text.split()[:POS_WINDOW]))  # the first word decides; a bounded window
     return bool(tags) and tags[0][1] in env.rules.noun_tags
 
 
@@ -433,30 +465,43 @@ def _prefer_parent_in_parentheses(hits: list[Hit], inner: list[str], env: _Env) 
 
 def _drop_subunits_before_parent(hits: list[Hit], env: _Env) -> list[Hit]:
     """'Trung tâm lưu trữ lịch sử, Sở Nội vụ' counts as Sở Nội vụ."""
-    out = []
+    out: list[Hit] = []
+    carried: list[str] = []  # printed sub-unit names, kept in the parent's printed text
     for k, hit in enumerate(hits):
         nxt = hits[k + 1] if k + 1 < len(hits) else None
         if nxt is not None and nxt.entry is not None:
             if hit.entry is not None and hit.entry.parent == nxt.entry.id:
+                carried.append(hit.text)
                 continue
-            if hit.entry is None and nxt.entry.kind == "agency" and \
-                    split.starts_with_phrase(hit.text, env.rules.subunit_heads):
+            if hit.entry is None and nxt.entry.kind == "agency" and _names_a_subunit(hit.text, env):
+                carried.append(hit.text)
                 continue
+        if carried:
+            hit = Hit(", ".join([*carried, hit.text]), hit.entry, hit.how, hit.score, hit.name)
+            carried = []
         out.append(hit)
     return out
+
+
+def _names_a_subunit(text: str, env: _Env) -> bool:
+    """'Trung tâm lưu trữ lịch sử' names a unit; 'Viện, Trường' (bare class nouns) names a class."""
+    if not split.starts_with_phrase(text, env.rules.subunit_heads):
+        return False
+    return not all(p.strip().lower() in env.rules.class_nouns for p in text.split(","))
 
 
 # ------------------------------------------------------------------ hits -> agencies
 
 def hits_to_agencies(hits: list[Hit], registry: Registry, day: date | None) -> list[Agency]:
-    out: list[Agency] = []
-    seen: set[str] = set()
-    for hit in hits:
-        if hit.name.casefold() in seen:
-            continue
-        seen.add(hit.name.casefold())
-        out.append(hit_to_agency(hit, registry, day))
-    return out
+    first: dict[str, Hit] = {}
+    printed: dict[str, list[str]] = {}
+    for hit in hits:  # one entry per body; a repeated mention's printed text stays with the first
+        key = hit.name.casefold()
+        first.setdefault(key, hit)
+        if hit.text not in printed.setdefault(key, []):
+            printed[key].append(hit.text)
+    return [hit_to_agency(Hit("; ".join(printed[k]), h.entry, h.how, h.score, h.name), registry, day)
+            for k, h in first.items()]
 
 
 def hit_to_agency(hit: Hit, registry: Registry, day: date | None) -> Agency:

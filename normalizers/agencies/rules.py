@@ -43,8 +43,9 @@ class AgencyRules:
     qualifier_words: tuple[str, ...]
     mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
     tiers: tuple[str, ...]                # "cấp tỉnh", "cấp xã": a lone tier repeats the mention before
-    class_nouns: frozenset[str]
-    links: frozenset[str]                 # words joining two names: "và", "với", "cùng"           # bare class nouns: a run of them is one class ("Viện, Trường")
+    class_nouns: frozenset[str]           # bare class nouns: a run of them is one class ("Viện, Trường")
+    links: frozenset[str]                 # words joining two names: "và", "với", "cùng"
+    own_tier: tuple[str, str]             # ("cấp tỉnh", "tỉnh"): a provincial plan's own body
     ignored_parentheticals: frozenset[str]
     locality_words: dict[str, tuple[str, ...]]
     named_locality: NamedLocality
@@ -101,6 +102,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         tiers=_phrases(data["tiers"]),
         class_nouns=frozenset(_phrases(data["class_nouns"])),
         links=frozenset(_phrases(data["links"])),
+        own_tier=tuple(data["own_tier"]),
         ignored_parentheticals=frozenset(_phrases(data["ignored_parentheticals"])),
         locality_words={k: _phrases(v) for k, v in data["locality_words"].items()},
         named_locality=NamedLocality(

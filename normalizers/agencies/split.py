@@ -141,18 +141,23 @@ def parentheticals(text: str) -> tuple[str, list[str]]:
 
 
 def drop_repeats(text: str) -> str:
-    """OCR doubling removed: 'có liên quan liên quan' -> 'có liên quan'."""
+    """OCR doubling removed: 'có liên quan liên quan' -> 'có liên quan' (one pass per size)."""
     words = text.split()
     bare = [w.lower().strip(_EDGE) for w in words]
     for size in (3, 2, 1):
+        out_w: list[str] = []
+        out_b: list[str] = []
         i = 0
-        while i + 2 * size <= len(words):
-            if bare[i:i + size] == bare[i + size:i + 2 * size] and any(c.isalpha() for c in "".join(bare[i:i + size])) \
+        while i < len(words):
+            if i + 2 * size <= len(words) and bare[i:i + size] == bare[i + size:i + 2 * size] \
+                    and any(c.isalpha() for c in "".join(bare[i:i + size])) \
                     and not any(w != b and w.rstrip(_EDGE) != w for w, b in zip(words[i:i + size], bare[i:i + size])):
-                del words[i:i + size]  # keep the second copy: it carries the punctuation that follows
-                del bare[i:i + size]
-            else:
-                i += 1
+                i += size  # keep the second copy: it carries the punctuation that follows
+                continue
+            out_w.append(words[i])
+            out_b.append(bare[i])
+            i += 1
+        words, bare = out_w, out_b
     return " ".join(words)
 
 

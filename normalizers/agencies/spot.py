@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from plantasks.normalizers.agencies.normalize import Keyed, key_of
-from plantasks.normalizers.agencies.registry import Registry
-from plantasks.normalizers.agencies.rules import AgencyRules
+from plantasks.normalizers.agencies.match import plan_level
+from plantasks.normalizers.agencies.normalize import Keyed, key_of, keyed
+from plantasks.normalizers.agencies.registry import Registry, load_registry
+from plantasks.normalizers.agencies.rules import AgencyRules, load_rules
+from plantasks.normalizers.context import PlanContext
 
 MIN_PATTERN_TOKENS = 3  # shorter keys ("cơ quan", "tỉnh ủy") are too common in running text
 
@@ -55,13 +57,40 @@ def spot(text: Keyed, level: str, registry: Registry, rules: AgencyRules,
 
     nlp, matcher = _matcher(registry, level)
     doc = Doc(nlp.vocab, words=[t.norm for t in text.tokens])
-    spans = filter_spans([doc[s:e] for _, s, e in matcher(doc)])
-    labels = {(s, e): nlp.vocab.strings[m] for m, s, e in matcher(doc)}
+    matches = matcher(doc)
+    spans = filter_spans([doc[s:e] for _, s, e in matches])
+    labels = {(s, e): nlp.vocab.strings[m] for m, s, e in matches}
     qualifiers = [key_of(w, rules).split(" ") for w in rules.qualifier_words]
+    norms = [t.norm for t in text.tokens]
     out = []
     for span in sorted(spans, key=lambda sp: sp.start):
-        before = [t.norm for t in text.tokens[:span.start]]
-        if not keep_qualified and any(q and before[-len(q):] == q for q in qualifiers):
+        if not keep_qualified and any(q and norms[max(0, span.start - len(q)):span.start] == q for q in qualifiers):
             continue
         out.append(Spotted(span.start, span.end, labels[(span.start, span.end)]))
+    return out
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A registry body named in running text: where (characters of the text), which body."""
+
+    start: int
+    end: int
+    text: str
+    entry_id: str
+    name: str
+
+
+def find_agencies(text: str, ctx: PlanContext) -> list[Mention]:
+    """Registry bodies named in body text ("… giao Sở Tư pháp chủ trì, phối hợp với UBND cấp xã …"),
+    with their character spans: the same PhraseMatcher the cell reader uses on leftovers, over the
+    registry names of the plan's level."""
+    rules = load_rules()
+    registry = load_registry()
+    k = keyed(text, rules)
+    out = []
+    for s in spot(k, plan_level(ctx), registry, rules, keep_qualified=True):
+        start, end = k.tokens[s.first].start, k.tokens[s.last - 1].end
+        entry = registry.entries[s.entry_id]
+        out.append(Mention(start, end, k.text[start:end], entry.id, entry.name))
     return out

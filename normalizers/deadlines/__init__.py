@@ -13,7 +13,9 @@ The function never raises and never guesses a date: what it cannot read is "unsp
 
 from __future__ import annotations
 
+import bisect
 import functools
+from collections import deque
 from dataclasses import dataclass, field
 
 from plantasks.normalizers.context import PlanContext
@@ -26,7 +28,7 @@ from plantasks.normalizers.deadlines.grammar import load_grammar
 from plantasks.normalizers.deadlines.model import Entity
 from plantasks.normalizers.deadlines.reading import PieceReading, read_piece
 from plantasks.normalizers.deadlines.resolve import UNPARSED
-from plantasks.normalizers.deadlines.segments import Piece, find_cuts, join, make_pieces
+from plantasks.normalizers.deadlines.segments import Piece, bullet_barriers, find_cuts, join, make_pieces
 from plantasks.normalizers.deadlines.vocab import fold, load_vocab
 from plantasks.schemas import DeadlineItem
 
@@ -59,9 +61,9 @@ def _normalize(cell: str, ctx: PlanContext) -> DeadlineResult:
     canon = canonicalize(cell)
     if _is_placeholder(canon):
         return DeadlineResult(raw=canon.raw)
-    entities = load_grammar().scan(canon.key, canon.repaired)
+    entities = load_grammar().scan(canon.key, canon.repaired, bullet_barriers(canon))
     cuts = find_cuts(canon, entities)
-    entities = [e for e in entities if not any(e.start < c.left_end and c.right_start <= e.end and c.hard for c in cuts)]
+    entities = _not_across(entities, [c for c in cuts if c.hard])
     pieces = make_pieces(canon, cuts)
     readings = _settle(canon, pieces, entities, ctx)
     items: list[DeadlineItem] = []
@@ -71,6 +73,18 @@ def _normalize(cell: str, ctx: PlanContext) -> DeadlineResult:
         flags += reading.flags
     flags += _period_flags(items, ctx)
     return DeadlineResult(raw=canon.raw, items=items, flags=list(dict.fromkeys(flags)))
+
+
+def _not_across(entities: list[Entity], hard: list) -> list[Entity]:  # type: ignore[type-arg]
+    """Entities that no hard cut runs through (cuts are sorted and disjoint: bisection)."""
+    lefts = [c.left_end for c in hard]
+    kept = []
+    for e in entities:
+        k = bisect.bisect_right(lefts, e.start)
+        if k < len(hard) and hard[k].left_end < e.end and hard[k].right_start <= e.end:
+            continue
+        kept.append(e)
+    return kept
 
 
 def _is_placeholder(canon: Canonical) -> bool:
@@ -95,25 +109,23 @@ def _settle(canon: Canonical, pieces: list[Piece], entities: list[Entity], ctx: 
             cache[k] = read_piece(canon, piece.start, piece.end, entities, ctx, grammar, label)
         return cache[k]
 
-    pieces = list(pieces)
-    changed = True
-    while changed and len(pieces) > 1:
-        changed = False
-        for i, piece in enumerate(pieces):
-            reading = read(piece)
-            if reading.temporal:
-                continue
-            label_only = piece.ends_with_colon
-            if label_only and piece.cut_after is not None and piece.cut_after.hard:
-                continue
-            if not label_only and i > 0 and piece.cut_before is not None and not piece.cut_before.hard:
-                pieces[i - 1:i + 1] = [join(pieces[i - 1], piece)]
-                changed = True
-                break
-            if i + 1 < len(pieces) and piece.cut_after is not None and not piece.cut_after.hard:
-                pieces[i:i + 2] = [join(piece, pieces[i + 1])]
-                changed = True
-                break
+    # one pass, left to right: a piece without time joins its neighbour across a soft cut and the
+    # joined piece is looked at again (linear in the number of pieces)
+    out: list[Piece] = []
+    queue = deque(pieces)
+    while queue:
+        piece = queue.popleft()
+        soft_before = piece.cut_before is not None and not piece.cut_before.hard
+        soft_after = piece.cut_after is not None and not piece.cut_after.hard
+        if read(piece).temporal or (piece.ends_with_colon and not soft_after and piece.cut_after is not None):
+            out.append(piece)
+        elif not piece.ends_with_colon and out and soft_before:
+            queue.appendleft(join(out.pop(), piece))
+        elif queue and soft_after:
+            queue.appendleft(join(piece, queue.popleft()))
+        else:
+            out.append(piece)
+    pieces = out
     return _read_with_labels(canon, pieces, read)
 
 
@@ -141,6 +153,7 @@ def _period_flags(items: list[DeadlineItem], ctx: PlanContext) -> list[str]:
     low = ctx.period_start if ctx.period_start is not None else ctx.period_end
     high = ctx.period_end if ctx.period_end is not None else ctx.period_start
     for item in items:
-        if item.due is not None and not (low <= item.due.year <= high):  # type: ignore[operator]
+        day = item.due if item.due is not None else item.start  # an open period: where it starts
+        if day is not None and not (low <= day.year <= high):  # type: ignore[operator]
             return [OUTSIDE_PERIOD]
     return []

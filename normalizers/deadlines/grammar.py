@@ -8,6 +8,7 @@ text; overlapping candidates are resolved longest first, then by rule order (Duc
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable
@@ -55,25 +56,30 @@ class Grammar:
     part_of: dict[str, str]
     half_first: frozenset[str]
 
-    def scan(self, key: str, repaired: frozenset[int] = frozenset()) -> list[Entity]:
-        """All entities of the key, overlaps resolved: longest match first, then rule order."""
+    def scan(self, key: str, repaired: frozenset[int] = frozenset(),
+             barriers: frozenset[int] = frozenset()) -> list[Entity]:
+        """All entities of the key, overlaps resolved: longest match first, then rule order. No
+        entity spans a barrier (the start of a bulleted line: "- Tháng 3 / - Tháng 9" is two
+        months, never the range "Tháng 3 - 9")."""
         candidates: list[tuple[int, int, int, list[Entity]]] = []
+        walls = sorted(barriers)
+        fixed = sorted(repaired)
         for order, rule in enumerate(self.rules):
             for m in rule.pattern.finditer(key):
-                if m.end() <= m.start():
+                if m.end() <= m.start() or _any_between(walls, m.start(), m.end(), strict=True):
                     continue
                 entities = rule.build(m, self)
                 if entities:
                     candidates.append((m.start(), m.end(), order, entities))
         candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(key) + 1)  # positions already covered: linear in the key's length
         found: list[Entity] = []
         for start, end, _, entities in candidates:
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            if any(taken[start:end]):
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             for e in entities:
-                ocr = e.ocr or any(start <= i < end for i in repaired)
+                ocr = e.ocr or _any_between(fixed, start, end)
                 found.append(replace(e, ocr=ocr) if ocr != e.ocr else e)
         found.sort(key=lambda e: (e.start, e.end))
         return found
@@ -102,6 +108,12 @@ class Grammar:
 
 
 # ----------------------------------------------------------------------------------------- builders
+
+def _any_between(sorted_positions: list[int], start: int, end: int, strict: bool = False) -> bool:
+    """A position p with start <= p < end (strict: start < p < end), by bisection."""
+    i = bisect.bisect_right(sorted_positions, start) if strict else bisect.bisect_left(sorted_positions, start)
+    return i < len(sorted_positions) and sorted_positions[i] < end
+
 
 def _year(m: re.Match[str], group: str = "y") -> int | None:
     value = m.groupdict().get(group)
@@ -396,7 +408,7 @@ RULES: tuple[tuple[str, str, Callable[..., list[Entity]] | Builder], ...] = (
     ("day_every_period", r"«B»(?:«DAYW»\s*)?«D»\s+(?:cua\s+)?«RECHEAD»\s+(?P<per>«MONTH»|«QUARTER»|«YEARW»|tuan)«E»", build_day_of_period("day_every_period")),
     ("day_next_period", r"«B»«DAYW»\s*«D»\s+(?:cua\s+)?(?P<per>«MONTH»|«QUARTER»|«YEARW»)\s+«NEXT»«E»", build_day_of_period("day_next_period")),
     ("day_in_period", r"«B»«DAYW»\s*«D»\s+(?:cua\s+)?«MONTH»\s+(?:dau|cuoi\s*cung|cuoi)\s+(?:cua\s+)?(?:moi\s+|hang\s+)?(?P<per>«QUARTER»|«YEARW»)(?:\s+«NEXT»)?«E»", build_day_of_period("day_in_period")),
-    ("continuous", r"«B»«CONT»(?:\s*,?\s*«CONTTAIL»(?:\s*«Y»(?:\s*(?:-|den)\s*«Y»)?(?![0-9]))?)?«E»", build_continuous),
+    ("continuous", r"«B»«CONT»(?:\s*«CONTTAIL»(?:\s*«Y»(?:\s*(?:-|den)\s*«Y»)?(?![0-9]))?)?«E»", build_continuous),
     ("from_now", r"«B»(?:tu|ke\s*tu|tinh\s*tu)\s+«NOWW»«E»", build_now),
     ("offset", r"«B»(?:«OFFHEAD»\s*)?(?P<n>\d{1,4})\s*(?P<u>«OFFUNIT»)\s*,?\s*«OFFANCHOR»(?P<dec>\s*«DECISION»)?«E»", build_offset),
 )

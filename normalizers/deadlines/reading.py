@@ -7,6 +7,8 @@ unspecified.
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass, field
 
@@ -55,7 +57,13 @@ def read_piece(canon: Canonical, start: int, end: int, entities: list[Entity], c
                grammar: Grammar, inherited_label: str | None = None) -> PieceReading:
     """The label and items of raw[start:end]; `entities` are those of the whole cell."""
     cues = load_cues()
-    inside = [e for e in entities if start <= e.start and e.end <= end]
+    inside = []
+    for k in range(bisect.bisect_left(entities, start, key=lambda x: x.start), len(entities)):  # sorted by start
+        e = entities[k]
+        if e.start >= end:
+            break
+        if e.end <= end:
+            inside.append(e)
     label, body_start = split_label(canon, start, end, inside, cues)
     if label is None:
         label = inherited_label

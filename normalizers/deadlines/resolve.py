@@ -303,9 +303,12 @@ def drop_describing_years(units: list[Unit], key: str, has_cue: bool) -> list[Un
     kept = []
     for unit in units:
         alone = sum(1 for u in units if u.group == unit.group) == 1
-        before = key[:unit.start].rstrip()
+        k = unit.start
+        while k > 0 and key[k - 1].isspace():  # the character before the unit (no copy of the key)
+            k -= 1
+        last = key[k - 1] if k > 0 else ""
         if (unit.kind == DATABLE and unit.rule in ("year", "year_bare") and unit.cue is None and alone
-                and before and (before[-1].isalpha() or before[-1] == "_") and (len(units) > 1 or has_cue)):
+                and last and (last.isalpha() or last == "_") and (len(units) > 1 or has_cue)):
             continue
         kept.append(unit)
     return kept if kept or has_cue else units
@@ -358,7 +361,16 @@ def unit_dates(unit: Unit, ctx: PlanContext) -> tuple[str, date | None, date | N
         return kind, None, last_day, []
     if cue == "from" and not span:
         return "period", first_day, None, []
+    if cue == "after":
+        return "period", _day_after(last_day), None, []
     return kind, first_day, last_day, []
+
+
+def _day_after(day: date) -> date | None:
+    try:
+        return date.fromordinal(day.toordinal() + 1)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _day_before(day: date) -> date | None:

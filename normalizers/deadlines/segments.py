@@ -10,6 +10,7 @@ so "Ngay sau khi có chỉ đạo của Chính phủ; Thủ tướng Chính ph�
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -42,10 +43,12 @@ class Piece:
 def find_cuts(canon: Canonical, entities: list[Entity]) -> list[Cut]:
     raw = canon.raw
     cuts: list[Cut] = []
+    barriers = bullet_barriers(canon)
     for p in sorted(canon.breaks):
         after = raw[p + 1:]
         if _BULLET.match(after):
-            cuts.append(Cut(p, p + 1, True))
+            # a dash that may join a range across the line break ("Từ tháng 3 / - tháng 9") is soft
+            cuts.append(Cut(p, p + 1, p + 1 in barriers or raw[p + 1] not in _DASHES))
         elif raw[p - 1] in ".;:!?)" or after[:1].isupper():
             cuts.append(Cut(p, p + 1, False))
     for m in _INLINE_BULLET.finditer(raw):
@@ -57,10 +60,13 @@ def find_cuts(canon: Canonical, entities: list[Entity]) -> list[Cut]:
     for m in _SENTENCE.finditer(raw):
         if raw[m.end()].isupper() and not _is_numbering(raw, m.start(), line_starts):
             cuts.append(Cut(m.start(), m.end(), False))
+    ends = {e.end for e in entities}
+    starts = {e.start for e in entities}
     for m in _INLINE_DASH.finditer(raw):
-        if not _joins_two_times(m, entities):
+        if not _joins_two_times(m, starts, ends):
             cuts.append(Cut(m.start(), m.start("b"), False))
-    cuts = [c for c in cuts if c.hard or not _inside_entity(c, entities)]
+    inside = _EntityCover(entities)
+    cuts = [c for c in cuts if c.hard or not inside.covers(c)]
     return _merge_cuts(cuts)
 
 
@@ -72,15 +78,25 @@ def _is_numbering(raw: str, dot: int, line_starts: set[int]) -> bool:
     return 0 < dot - start <= 2 and start in line_starts
 
 
-def _inside_entity(cut: Cut, entities: list[Entity]) -> bool:
-    return any(e.start < cut.left_end and cut.right_start < e.end for e in entities)
+class _EntityCover:
+    """Whether a cut falls inside an entity, in O(log n): entities by start, with the running
+    maximum of their ends."""
+
+    def __init__(self, entities: list[Entity]) -> None:
+        ordered = sorted(entities, key=lambda e: e.start)
+        self.starts = [e.start for e in ordered]
+        self.max_end: list[int] = []
+        for e in ordered:
+            self.max_end.append(max(e.end, self.max_end[-1]) if self.max_end else e.end)
+
+    def covers(self, cut: Cut) -> bool:
+        k = bisect.bisect_left(self.starts, cut.left_end) - 1
+        return k >= 0 and self.max_end[k] > cut.right_start
 
 
-def _joins_two_times(m: re.Match[str], entities: list[Entity]) -> bool:
+def _joins_two_times(m: re.Match[str], starts: set[int], ends: set[int]) -> bool:
     """'Tháng 01/2024 - Tháng 12/2024' is a range, not two pieces."""
-    ends_before = any(e.end == m.start() for e in entities)
-    starts_after = any(e.start == m.end() or e.start == m.end() - 1 for e in entities)
-    return ends_before and starts_after
+    return m.start() in ends and (m.end() in starts or m.end() - 1 in starts)
 
 
 def _merge_cuts(cuts: list[Cut]) -> list[Cut]:
@@ -142,3 +158,21 @@ def _relink(pieces: list[Piece]) -> list[Piece]:
 
 def join(left: Piece, right: Piece) -> Piece:
     return Piece(left.start, right.end, left.bullet, left.cut_before, right.cut_after, right.ends_with_colon)
+
+
+_DASHES = "-–—"
+
+
+def bullet_barriers(canon: Canonical) -> frozenset[int]:
+    """Starts of bulleted lines, told from a range dash by layout: a line that starts with a bullet
+    mark other than a dash, or with a dash when the cell's first line or another line also starts
+    with one ("- Tháng 3 / - Tháng 9"). A lone dash opening the second line of an unbulleted cell
+    ("Từ tháng 3 / - tháng 9/2024") may be a range and is no barrier."""
+    raw = canon.raw
+    starts = [p + 1 for p in sorted(canon.breaks) if _BULLET.match(raw[p + 1:])]
+    dashed = [p for p in starts if raw[p] in _DASHES]
+    first_bulleted = bool(_BULLET.match(raw)) and raw[:1] in BULLET_CHARS
+    out = {p for p in starts if raw[p] not in _DASHES}
+    if first_bulleted or len(dashed) >= 2:
+        out.update(dashed)
+    return frozenset(out)

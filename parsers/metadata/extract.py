@@ -64,7 +64,10 @@ def _doc_type(layout: Layout, number: DocNumber | None, atts: list[Attachment]) 
         return "decision", "decision heading"
     if any(a.kind == "decision" and not a.in_appendix for a in atts):
         return "decision", "attached to a decision"
-    return "plan", "plan heading"
+    if layout.plan_heading is not None:
+        return "plan", "plan heading"
+    # a notice, letter or resolution without a plan heading sets the tasks itself (GOLD_SPEC)
+    return "decision", "no plan heading"
 
 
 def _number_and_date(doc_type: str, number: DocNumber | None, own_date: DocDate | None, atts: list[Attachment],
@@ -136,6 +139,10 @@ def _title_and_period(layout: Layout, names: list[str], issue_year: int | None,
     else:
         notes.append("title not found")
     period = _period(([("title", title)] if title else []) + candidates, issue_year, sources)
+    if period is None and issue_year:
+        period = (issue_year, issue_year)
+        sources["period_start"] = sources["period_end"] = "issue year"
+        notes.append("plan period not stated: the year of issue taken as the first year the tasks run")
     if period is None:
         notes.append("plan period not found")
     return {"title": title, "period_start": period[0] if period else None,

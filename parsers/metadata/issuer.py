@@ -89,17 +89,28 @@ def strip_motto_text(line: str) -> str:
     return SPACES.sub(" ", line).strip()
 
 
+_HEADER_LINE_MAX = 160  # header lines are short; a paragraph naming a body is body text
+
+
 def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
     """Issuer from the header block: authority line or the issuing-body header."""
     end = min(layout.body_start, 40)
     for i in range(end):
         line = strip_motto_text(layout.lines[i])
+        if len(line) > _HEADER_LINE_MAX:
+            continue  # a sentence of the body, not a header line
         joined = line
         if i + 1 < end and loose_key(line) in load_vocab().local_bodies:
             # "ỦY BAN NHÂN DÂN" / "TỈNH THANH HÓA"
             joined = f"{line} {strip_motto_text(layout.lines[i + 1])}"
         key = _strip_motto(match_key(joined))
         central = central_issuer(key)
+        if i + 1 < end and is_upper_line(line) and is_upper_line(layout.lines[i + 1]):
+            # a central body's name wrapped over two header lines ("ỦY BAN THƯỜNG VỤ" / "QUỐC HỘI")
+            nxt = strip_motto_text(layout.lines[i + 1])
+            wrapped = central_issuer(_strip_motto(match_key(f"{line} {nxt}")))
+            if wrapped and len(wrapped.body) > len(central.body if central else ""):
+                return wrapped
         if central:
             return central
         m = LOCAL_MENTION.search(joined)

@@ -9,6 +9,7 @@ from plantasks.normalizers.vietnamese import match_key, nfc, unify_tone_placemen
 from plantasks.parsers.metadata.vocab import load_vocab
 
 SPACES = re.compile(r"\s+")
+DECISION_HEADINGS = ("quyết định", "nghị quyết", "thông báo", "chỉ thị")  # documents that set tasks themselves
 _MARKUP = re.compile(r"\*\*|__|</?[a-zA-Z][^>]*>")
 BODY_START = re.compile(r"^(căn cứ|thực hiện|điều 1\b|i\.\s|phần i\b|quyết định\s*:|theo đề nghị)")
 
@@ -50,7 +51,7 @@ def lines_to_layout(raw_lines: list[str]) -> Layout:
         (i for i, k in enumerate(keys) if BODY_START.match(k) and not (i and keys[i - 1] in heads)),
         len(lines),
     )
-    decision = next((i for i, k in enumerate(keys) if k.rstrip(":") in ("quyết định", "nghị quyết") and i <= body_start), None)
+    decision = next((i for i, k in enumerate(keys) if k.rstrip(":") in DECISION_HEADINGS and i <= body_start), None)
     appendix = next((i for i, k in enumerate(keys) if _is_appendix_heading(lines[i], k)), None)
     plan = next(
         (i for i, k in enumerate(keys[: appendix if appendix is not None else len(keys)])

@@ -11,11 +11,21 @@ from plantasks.parsers.metadata.layout import SPACES, Layout
 
 _NUMBER = re.compile(
     r"(?P<n>\d+[A-Za-z]?)?[\s.…_]*(?:/\s*(?P<y>(?:19|20)\d{2})\s*)?/\s*"
-    r"(?P<code>[A-Za-zĐđ]{1,5})\s*[-–]\s*(?P<iss>[A-Za-zĐđ0-9]+(?:\s*[-–.]\s*[A-Za-zĐđ0-9]+)*)"
+    r"(?P<code>[A-Za-zĐđ]{1,8})\s*[-–]\s*(?P<iss>[A-Za-zĐđ0-9]+(?:\s*[-–.]\s*[A-Za-zĐđ0-9]+)*)"
 )
 _OWN_NUMBER = re.compile(r"(?:^|(?<=\s))(?:Số|SỐ|Sô|SÔ|So)\s*[:.]?\s*(?=[\d\s.…_]*/)")
+# "Nghị quyết số: 119/2026/UBTVQH15" as the header's number line
+_TYPED_OWN_NUMBER = re.compile(r"^\s*(?:nghị quyết|quyết định|thông báo|công văn|chỉ thị)\s+số\s*[:.]?\s*(?=\d)",
+                               re.IGNORECASE)
+# the portal's own metadata block ("Số hiệu: …", "Ngày ban hành: …"): used only when the text has no number line
+_SITE_NUMBER = re.compile(r"^\s*số hiệu\s*:\s*", re.IGNORECASE)
+_SITE_DATE = re.compile(r"^\s*ngày ban hành\s*:\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})", re.IGNORECASE)
+# a number whose issuer code carries no type ("119/2026/UBTVQH15": resolutions of Quốc hội bodies)
+_NUMBER_YEAR_CODE = re.compile(r"(?P<n>\d+)\s*/\s*(?P<y>(?:19|20)\d{2})\s*/\s*(?P<code>[A-ZĐ]{2,}\d{0,3})\b")
+_ADOPTED = re.compile(r"thông\s+qua\s+ngày", re.IGNORECASE)
 _ATTACHED = re.compile(
-    r"kèm\s+theo\s+(?P<kind>quyết\s+định|kế\s+hoạch|nghị\s+quyết)\s+số\s*[:.]?\s*", re.IGNORECASE
+    r"kèm\s+theo\s+(?P<kind>quyết\s+định|kế\s+hoạch|nghị\s+quyết|công\s+văn|thông\s+báo(?:\s+kết\s+luận)?)"
+    r"\s+số\s*[:.]?\s*", re.IGNORECASE
 )
 _DATE_WORDS = re.compile(
     r"ngày\s*(?P<d>\d{1,2}|[\s.…_]*?)\s*tháng\s*(?P<m>\d{1,2}|[\s.…_]*?)\s*năm\s*(?P<y>\d{4})",
@@ -54,6 +64,9 @@ def parse_number(text: str) -> DocNumber | None:
     """The document number at the start of `text` ('175 /KH-UBND' -> '175/KH-UBND')."""
     m = _NUMBER.match(text.strip())
     if not m:
+        m = _NUMBER_YEAR_CODE.match(text.strip())
+        if m:
+            return DocNumber(f"{m.group('n')}/{m.group('y')}/{m.group('code')}", "", m.group("code"))
         return None
     code, iss = m.group("code"), SPACES.sub("", m.group("iss")).replace("–", "-")
     if not m.group("n"):
@@ -86,11 +99,15 @@ def _date_from_parts(d: str, m: str, y: int) -> DocDate:
 def own_number(layout: Layout) -> tuple[DocNumber | None, int | None]:
     """The document's own "Số: …" line in the header block, and its line index."""
     for i in range(min(layout.body_start, 40)):
-        m = _OWN_NUMBER.search(layout.lines[i])
+        m = _OWN_NUMBER.search(layout.lines[i]) or _TYPED_OWN_NUMBER.match(layout.lines[i])
         if m and "kèm theo" not in layout.keys[i]:
             num = parse_number(layout.lines[i][m.end():])
             if num:
                 return num, i
+    for i, line in enumerate(layout.lines):
+        m = _SITE_NUMBER.match(line)
+        if m and parse_number(line[m.end():]):
+            return parse_number(line[m.end():]), i
     return None, None
 
 
@@ -102,6 +119,14 @@ def own_place_date(layout: Layout) -> tuple[str | None, DocDate | None]:
         if m:
             place = re.sub(r"^.*\b(?:S[ốô]\s*:?\s*\S+|UBND|NHÂN DÂN)\s+", "", m.group("place")).strip()
             return place or None, parse_date(line[m.start():])
+    for line in layout.lines[layout.body_start:]:  # a resolution dated by its adoption line
+        m = _ADOPTED.search(line)
+        if m:
+            return None, parse_date(line[m.start():])
+    for line in layout.lines:
+        m = _SITE_DATE.match(line)
+        if m:
+            return None, _date_from_parts(m.group("d"), m.group("m"), int(m.group("y")))
     return None, None
 
 

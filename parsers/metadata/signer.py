@@ -11,6 +11,7 @@ from plantasks.parsers.metadata.places import title_case_name
 from plantasks.parsers.metadata.vocab import load_vocab
 
 _NAME_WORD = re.compile(r"^[^\W\d_]+$")
+_DELEGATION = re.compile(r"^(kt|tm|q|t/m|k/t)\.?\s+\S")
 
 
 def _name_like(line: str, after_title: bool) -> str | None:
@@ -29,12 +30,17 @@ def _name_like(line: str, after_title: bool) -> str | None:
 
 
 def _signature_anchor(layout: Layout) -> int | None:
-    vocab = load_vocab()
-    for i in range(layout.body_start, len(layout.lines)):
-        key = layout.keys[i].rstrip(":")
-        if key in vocab.signer_titles or key.startswith("nơi nhận"):
-            return i
+    for start in (layout.body_start, 0):  # a letter may have no line the body start is known by
+        for i in range(start, len(layout.lines)):
+            key = layout.keys[i].rstrip(":")
+            if _is_title(key) or key.startswith("nơi nhận"):
+                return i
     return None
+
+
+def _is_title(key: str) -> bool:
+    """A signer's title line: a known title, or a delegation mark (KT., TM., Q.) before one."""
+    return key in load_vocab().signer_titles or bool(_DELEGATION.match(key))
 
 
 def find_signer(layout: Layout) -> str | None:
@@ -49,7 +55,7 @@ def find_signer(layout: Layout) -> str | None:
         line, key = layout.lines[i], layout.keys[i].rstrip(":")
         if i > anchor and (i == layout.plan_heading or i == layout.appendix_start):
             break
-        if key in vocab.signer_titles:
+        if _is_title(key):
             after_title = True
             continue
         if key in vocab.signature_noise or key.startswith("nơi nhận"):

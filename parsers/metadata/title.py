@@ -22,7 +22,7 @@ def _strip_lead_in(key: str) -> int:
 
 def _title_stop(key: str, line: str) -> bool:
     vocab = load_vocab()
-    if BODY_START.match(key) or key.startswith("(") or key.startswith("điều "):
+    if BODY_START.match(key) or key.startswith("(") or re.match(r"điều\s+\d", key):
         return True
     if LOCAL_MENTION.match(line) or central_issuer(key):
         return True
@@ -34,8 +34,10 @@ def decision_title(layout: Layout) -> str | None:
         return None
     parts = []
     for i in range(layout.decision_heading + 1, min(layout.decision_heading + 5, len(layout.lines))):
-        if _title_stop(layout.keys[i], layout.lines[i]):
+        if _title_stop(layout.keys[i], layout.lines[i]) or len(layout.lines[i]) > 250:
             break
+        if parts and is_upper_line(parts[-1]) and not is_upper_line(layout.lines[i]):
+            break  # an upper-case title ends where running text begins
         parts.append(layout.lines[i])
     return " ".join(parts) or None
 
@@ -96,7 +98,7 @@ def find_mixed_case(rest: str, layout: Layout) -> str | None:
 
 
 def compose_title(raw: str, layout: Layout, names: list[str]) -> str:
-    raw = raw.strip(" .;:“”\"")
+    raw = raw.strip(" .;:“”\"_")
     split = split_title_head(raw)
     head, rest = split if split else ("", raw)
     if rest and is_upper_line(rest):
@@ -117,8 +119,33 @@ def title_candidates(layout: Layout) -> list[tuple[str, str]]:
     dec = decision_title(layout)
     if dec:
         lead = _strip_lead_in(aligned_key(dec))
-        out.append(("decision title", dec[lead:]))
+        dec = dec[lead:]
+        if not lead and split_title_head(dec) is None:
+            # a bare verb phrase ("Điều chỉnh Chương trình …") is named with its document type
+            head = layout.lines[layout.decision_heading].rstrip(" :")
+            if is_upper_line(dec):
+                dec = find_mixed_case(dec, layout) or sentence_case(dec, [])
+            dec = f"{head[:1].upper()}{head[1:].lower()} {dec[:1].lower()}{dec[1:]}"
+        out.append(("decision title", dec))
     art = article_one_title(layout)
     if art:
         out.append(("article 1", art))
+    if not out and layout.appendix_start is not None:
+        # a letter or notice without its own subject line: the attached task list's title
+        appendix = appendix_title(layout)
+        if appendix:
+            out.append(("appendix title", appendix))
     return out
+
+
+def appendix_title(layout: Layout) -> str | None:
+    """The heading printed under the first appendix label, up to its "(Kèm theo …)" line."""
+    i = layout.appendix_start
+    line = layout.lines[i]
+    rest = re.sub(r"(?i)^phụ\s+lục(\s+(số\s*)?[0-9ivxlc]+\b)?[\s.:–-]*", "", line).strip()
+    parts = [rest] if rest else []
+    for j in range(i + 1, min(i + 4, len(layout.lines))):
+        if layout.keys[j].startswith("(") or (parts and is_upper_line(parts[-1]) != is_upper_line(layout.lines[j])):
+            break
+        parts.append(layout.lines[j])
+    return " ".join(parts).split("(")[0].strip(" -–") or None

@@ -1,7 +1,7 @@
 """Rulings -> table grids: which lines belong together, where the row and column boundaries are,
 and which grid cells are merged (a boundary line missing inside a row or column).
 
-Stages, as small pure functions: rulings_to_tables (connected lines) -> boundaries (clustered line
+Stages, as small pure functions: table_groups (connected lines) -> boundaries (clustered line
 positions) -> boundary presence per grid row/column -> merged cells.
 """
 
@@ -55,17 +55,6 @@ class GridTuning:
     coverage: float = 0.5  # share of a cell side a line must cover to count as a boundary there
     line_width: float = 2.0  # how far either side of a boundary the image is searched for its line (px)
     ink_coverage: float = 0.9  # share of a cell side that must be inked for a line found in the image
-
-
-def rulings_to_tables(
-    horizontal: list[Ruling], vertical: list[Ruling], tuning: GridTuning, ink: np.ndarray | None = None
-) -> list[TableGrid]:
-    tables = []
-    for h_group, v_group in table_groups(horizontal, vertical, tuning.touch):
-        grid = group_to_grid(h_group, v_group, tuning, ink)
-        if grid is not None:
-            tables.append(grid)
-    return sorted(tables, key=lambda g: g.ys[0])
 
 
 def table_groups(horizontal: list[Ruling], vertical: list[Ruling], touch: float):

@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from plantasks.normalizers.text import strip_marks
-from plantasks.normalizers.vietnamese import unify_tone_placement
+from plantasks.normalizers.vietnamese import tone_of, toneless, unify_tone_placement, with_tone  # noqa: F401  (re-exported)
 
-TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 HOOK = "\u0309"  # hỏi
 HOOK_MISREAD_AS = frozenset("\u0301\u0303")  # sắc, ngã: what a small hook above becomes in a coarse scan
 
@@ -62,25 +60,6 @@ class Lexicon:
 def key(word: str) -> str:
     """The lexicon's form of a word: lower case, NFC, classic tone placement."""
     return unify_tone_placement(word.lower())
-
-
-def toneless(syllable: str) -> str:
-    """The syllable without its tone mark; vowel marks (â ă ê ô ơ ư) and đ stay: 'để' -> 'đê'."""
-    decomposed = unicodedata.normalize("NFD", syllable)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
-
-
-def tone_of(syllable: str) -> str | None:
-    """The combining tone mark of a syllable, None for the level tone (ngang)."""
-    return next((ch for ch in unicodedata.normalize("NFD", syllable) if ch in TONE_MARKS), None)
-
-
-def with_tone(syllable: str, tone: str) -> str | None:
-    """The syllable with `tone` instead of its own, tone placed as the lexicon places it."""
-    if tone_of(syllable) is None:
-        return None
-    decomposed = unicodedata.normalize("NFD", syllable)
-    return unicodedata.normalize("NFC", "".join(tone if ch in TONE_MARKS else ch for ch in decomposed))
 
 
 def is_letters(token: str) -> bool:
