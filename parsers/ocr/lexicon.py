@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from plantasks.normalizers.text import strip_marks
 from plantasks.normalizers.vietnamese import tone_of, toneless, unify_tone_placement, with_tone  # noqa: F401  (re-exported)
 
 HOOK = "\u0309"  # hỏi
@@ -37,6 +38,7 @@ class Lexicon:
     counts: Counter  # syllable -> occurrences in the running text
     bigrams: Counter  # (syllable, next syllable) -> occurrences in the running text
     by_toneless: dict[str, tuple[str, ...]]  # toneless form -> the known syllables with that form
+    by_bare: dict[str, tuple[str, ...]]  # form without any mark ('chuan') -> the known syllables
 
     def is_syllable(self, syllable: str) -> bool:
         """`syllable`: a key() of the text's word."""
@@ -45,6 +47,10 @@ class Lexicon:
     def tone_variants(self, syllable: str) -> tuple[str, ...]:
         """Known syllables differing from `syllable` only in the tone mark ('đế' -> 'để', 'đề', ...)."""
         return tuple(v for v in self.by_toneless.get(toneless(syllable), ()) if v != syllable)
+
+    def mark_variants(self, syllable: str) -> tuple[str, ...]:
+        """Known syllables differing from `syllable` in any mark ('chuãn' -> 'chuẩn', 'chuấn', ...)."""
+        return tuple(v for v in self.by_bare.get(strip_marks(syllable), ()) if v != syllable)
 
     def pair_support(self, left: str, right: str) -> int:
         """How well two adjacent syllables are attested: a dictionary word counts as 100 sightings."""
@@ -119,7 +125,9 @@ def build_lexicon(words: list[str], running_tokens: list[str]) -> Lexicon:
         bigrams.update(zip(parts, parts[1:]))
         previous = parts[-1]
     by_toneless: dict[str, list[str]] = {}
+    by_bare: dict[str, list[str]] = {}
     for syllable in sorted(syllables):
         by_toneless.setdefault(toneless(syllable), []).append(syllable)
+        by_bare.setdefault(strip_marks(syllable), []).append(syllable)
     return Lexicon(frozenset(syllables), frozenset(pairs), counts, bigrams,
-                   {k: tuple(v) for k, v in by_toneless.items()})
+                   {k: tuple(v) for k, v in by_toneless.items()}, {k: tuple(v) for k, v in by_bare.items()})

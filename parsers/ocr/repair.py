@@ -26,9 +26,8 @@ ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 ARABIC = re.compile(r"\d{1,3}")
 MIN_PAIR_SUPPORT = 2  # sightings of a syllable pair in running text that make it attested
 # Upper case: tone read -> tones it may stand for. A mark is lost (TỔ -> TÔ, ĐIỀU -> ĐIÊU), huyền
-# read as ngã (HÀNH -> HÃNH). A mark read where there is none, huyền for hỏi, or hỏi and sắc for
-# each other (CHỈNH for CHÍNH happens, but 'ĐỊA BÀN TỈNH' would become 'BÀN TÍNH', a dictionary
-# word) are not repaired in upper case.
+# read as ngã (HÀNH -> HÃNH). A mark read where there is none, or huyền for hỏi, is not repaired in
+# upper case; hỏi and sắc for each other only with strong evidence (_retoned_capitals).
 CAPITAL_MISREADS = {
     None: frozenset("\u0300\u0301\u0303\u0309\u0323"),
     "\u0303": frozenset("\u0300\u0309"),
@@ -38,6 +37,8 @@ CAPITAL_MISREADS = {
     "\u0323": frozenset(),
 }
 DICTIONARY_PAIR = 100  # Lexicon.pair_support of two syllables of one dictionary word
+WELL_ATTESTED = DICTIONARY_PAIR + 10  # a dictionary word also seen this often in running text
+SWAPPED_TONES = frozenset("\u0301\u0309")  # sắc, hỏi
 COMMON_FACTOR = 30  # a hỏi form this many times more common than the unattested word as read wins
 
 
@@ -135,7 +136,8 @@ def _neighbour(parts: list[str], j: int, edges: tuple[str, str, str], before: bo
 def _retoned(core: str, left: str | None, right: str | None) -> str | None:
     """The syllable a word stands for when only its tone mark was misread, or None to keep it.
 
-    A non-word ('chuấn') becomes the tone variant best attested next to its neighbours. A real
+    A non-word ('chuấn') becomes the tone variant (or, without one, the variant in any mark:
+    'chuãn') best attested next to its neighbours. A real
     syllable is changed only the way Tesseract misreads the small hook above (hỏi) at scan
     resolutions: read as sắc or ngã ('tố chức', 'kiếm tra', 'đế xác định'); and only when the hỏi
     form is attested with a neighbour (a dictionary word, or a pair seen in running text) while the
@@ -152,8 +154,8 @@ def _retoned(core: str, left: str | None, right: str | None) -> str | None:
         if hook is None and core.isupper() and len(core) > 1:
             return _retoned_capitals(core, syllable, left, right)
         return _same_case(hook, core) if hook else None
-    ranked = sorted(((support(lex, left, v, right), lex.counts[v], v) for v in lex.tone_variants(syllable)),
-                    reverse=True)
+    variants = lex.tone_variants(syllable) or lex.mark_variants(syllable)  # 'chuãn': a vowel mark lost too
+    ranked = sorted(((support(lex, left, v, right), lex.counts[v], v) for v in variants), reverse=True)
     if not ranked or ranked[0][0] == 0 or (len(ranked) > 1 and ranked[1][:2] == ranked[0][:2]):
         return None
     return _same_case(ranked[0][2], core)
@@ -174,15 +176,28 @@ def _retoned_capitals(core: str, syllable: str, left: str | None, right: str | N
     """A real syllable in upper case (section titles, 'CẢI CÁCH THỦ TỤC HÀNH CHÍNH'), where marks
     squeezed above capitals are misread in more ways (CAPITAL_MISREADS): such a tone variant that
     makes a dictionary word with a neighbour (the right one as read or misread the same ways), when
-    the word as read makes none with either; never the last word of a run."""
+    the word as read makes none with either; the best attested one when several do; not for the last
+    word of a run. Hỏi and sắc read for each other (CHỈNH for CHÍNH) only where the dictionary word
+    is also common in running text ('HÀNH CHÍNH', not 'BÀN TÍNH' for 'BÀN TỈNH'); then also over a
+    word as read that only the dictionary knows ('CHÍ ĐẠO' -> 'CHỈ ĐẠO', 'CÁCH THẾ CHẾ' ->
+    'CÁCH THỂ CHẾ')."""
     lex = lexicon()
-    if right is None or support(lex, left, syllable, right):
-        return None  # the last word may be cut from what follows ('TỈNH THANH' before 'HÓA')
-    rights = (right, *(v for v in lex.tone_variants(right) if tone_of(v) in CAPITAL_MISREADS[tone_of(right)]))
-    candidates = [v for v in lex.tone_variants(syllable) if tone_of(v) in CAPITAL_MISREADS[tone_of(syllable)]]
-    ranked = sorted(((max(support(lex, left, v, r) for r in rights), lex.counts[v], v) for v in candidates),
-                    reverse=True)
-    if not ranked or ranked[0][0] < DICTIONARY_PAIR or (len(ranked) > 1 and ranked[1][0] >= DICTIONARY_PAIR):
+    own = support(lex, left, syllable, right)
+    if own >= DICTIONARY_PAIR + MIN_PAIR_SUPPORT:
+        return None  # a word as read that running text attests stays
+    rights = (right, *(v for v in lex.tone_variants(right) if tone_of(v) in CAPITAL_MISREADS[tone_of(right)])) \
+        if right else (None,)
+
+    def evidence(variant: str) -> int:
+        found = max(support(lex, left, variant, r) for r in rights)
+        if tone_of(variant) in CAPITAL_MISREADS[tone_of(syllable)]:
+            # not for the last word, which may be cut from what follows ('TỈNH THANH' | 'HÓA')
+            return found if right and not own else 0
+        swapped = {tone_of(variant), tone_of(syllable)} == SWAPPED_TONES
+        return found if swapped and found >= WELL_ATTESTED else 0
+
+    ranked = sorted(((evidence(v), lex.counts[v], v) for v in lex.tone_variants(syllable)), reverse=True)
+    if not ranked or ranked[0][0] < DICTIONARY_PAIR or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
         return None
     return ranked[0][2].upper()
 
