@@ -117,7 +117,19 @@ def match_exact(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRu
             continue
         how: How = "exact" if registry.is_canonical(entry, text) else "alias"
         return Hit(trim(text), entry, how, 100.0, entry.name)
-    return None
+    return _counted_group(text, ctx, registry, rules)
+
+
+def _counted_group(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRules) -> Hit | None:
+    """'UBND 06 thành phố trực thuộc trung ương': a class with a count is still the class (groups only)."""
+    words = keyed(text, rules).key.split(" ")
+    counted = [w for w in words if not w.isdigit()]
+    if len(counted) == len(words) or not counted:
+        return None
+    entry = registry.lookup(" ".join(counted), plan_level(ctx), ctx.vocabulary_date)
+    if entry is None or entry.kind != "group":
+        return None
+    return Hit(trim(text), entry, "alias", 100.0, entry.name)
 
 
 _LOCALITY = re.compile(r"^(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(.+)$", re.I)
