@@ -96,6 +96,11 @@ def starts_with_bullet(text: str) -> bool:
     return LEADING_BULLET.match(text) is not None
 
 
+def is_bullet_only(text: str) -> bool:
+    """A line that is only an item marker ('-', '2.', 'a)'): its item follows on the next line."""
+    return bool(text.strip()) and LEADING_BULLET.sub("", text + " ", count=1).strip() == ""
+
+
 def strip_bullet(text: str) -> str:
     """The item without its leading marker: '- Báo cáo' -> 'Báo cáo', '2) Kế hoạch' -> 'Kế hoạch'."""
     return LEADING_BULLET.sub("", text, count=1).strip()
