@@ -96,11 +96,9 @@ def starts_with_bullet(text: str) -> bool:
     return LEADING_BULLET.match(text) is not None
 
 
-def is_bare_marker(text: str) -> bool:
-    """A line that is only an item marker ('-', '2)', 'a.'): its item follows on the next line."""
-    padded = text.strip() + " "
-    m = LEADING_BULLET.match(padded)
-    return m is not None and m.end() == len(padded)
+def is_bullet_only(text: str) -> bool:
+    """A line that is only an item marker ('-', '2.', 'a)'): its item follows on the next line."""
+    return bool(text.strip()) and LEADING_BULLET.sub("", text + " ", count=1).strip() == ""
 
 
 def strip_bullet(text: str) -> str:

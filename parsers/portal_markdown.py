@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plantasks.normalizers.text import is_bare_marker
+from plantasks.normalizers.text import is_bullet_only
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.row_layout import looks_like_row_number, place_short_row
@@ -121,7 +121,7 @@ def paragraphs(raw_lines: list[str]) -> list[str]:
 def _starts_paragraph(prev_raw: str, raw: str, prev: str, text: str, in_bold: bool) -> bool:
     if in_bold:
         return False
-    if is_bare_marker(prev):
+    if is_bullet_only(prev):
         return False  # "-" alone on a line: its item follows
     if prev_raw.rstrip().endswith("**") and prev_raw.strip() != "**":
         return True
