@@ -24,12 +24,12 @@ import re
 from dataclasses import dataclass
 
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
+from plantasks.normalizers.text import LEADING_BULLET
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.row_layout import looks_like_row_number, place_short_row
 
 _LONE_BAR = re.compile(r"^\s*\|\s*$")
 _MIN_BARS = 6
-_BULLET_ONLY = re.compile(r"^\s*([-+•–]|\d{1,2}[.)]|[a-zđ]\))\s*$")
 _NEW_ITEM = re.compile(r"^\s*([-+•–]\s|[-+•–]$|\d{1,2}[.)]\s|[a-zđ]\)\s|\(\d{1,2}\)\s|#|\*\s*\(|\*\*)")
 _SENTENCE_END = re.compile(r"[.;:!?]$")
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
@@ -121,8 +121,8 @@ def paragraphs(raw_lines: list[str]) -> list[str]:
 def _starts_paragraph(prev_raw: str, raw: str, prev: str, text: str, in_bold: bool) -> bool:
     if in_bold:
         return False
-    if _BULLET_ONLY.match(prev):
-        return False  # "-" alone on a line: its item follows
+    if _marker_only(prev):
+        return False  # "-" or "1." alone on a line: its item follows
     if prev_raw.rstrip().endswith("**") and prev_raw.strip() != "**":
         return True
     if _NEW_ITEM.match(raw):
@@ -133,6 +133,11 @@ def _starts_paragraph(prev_raw: str, raw: str, prev: str, text: str, in_bold: bo
     if _SENTENCE_END.search(prev):
         return True
     return _is_upper(prev) != _is_upper(text)
+
+
+def _marker_only(text: str) -> bool:
+    m = LEADING_BULLET.match(text.strip() + " ")
+    return bool(m) and not text.strip()[m.end() - 1:].strip()
 
 
 def _is_upper(text: str) -> bool:
