@@ -14,19 +14,33 @@ installed data files without importing the package (which loads models):
 Keys are lower case, NFC, tone marks placed in the classic style (normalizers.vietnamese: "hòa",
 "thủy", "quý"), whichever style the source or the scan uses. When a source is missing (another underthesea version) the lexicon is
 smaller, never wrong: the repairs then change fewer words.
+
+A third source is the product's own vocabulary of plans, shipped in its data files: agency names
+(normalizers/data/agencies.yaml), reform areas (areas.yaml) and time phrases
+(normalizers/deadlines/vocab.yaml, without its OCR section). Adjacent syllables of one of their
+phrases count as a dictionary pair ("hằng quý", "chuyển đổi số"), which the general word list and
+the news text miss.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from plantasks import normalizers
 from plantasks.normalizers.text import strip_marks
 from plantasks.normalizers.vietnamese import tone_of, toneless, unify_tone_placement, with_tone  # noqa: F401  (re-exported)
 
+NORMALIZERS = Path(normalizers.__file__).parent
+DOMAIN_FILES = (NORMALIZERS / "data" / "agencies.yaml", NORMALIZERS / "data" / "areas.yaml",
+                NORMALIZERS / "deadlines" / "vocab.yaml")
+LETTER_RUN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 HOOK = "\u0309"  # hỏi
 HOOK_MISREAD_AS = frozenset("\u0301\u0303")  # sắc, ngã: what a small hook above becomes in a coarse scan
 
@@ -39,6 +53,8 @@ class Lexicon:
     bigrams: Counter  # (syllable, next syllable) -> occurrences in the running text
     by_toneless: dict[str, tuple[str, ...]]  # toneless form -> the known syllables with that form
     by_bare: dict[str, tuple[str, ...]]  # form without any mark ('chuan') -> the known syllables
+    phrase_pairs: frozenset[tuple[str, str]] = frozenset()  # adjacent syllables of the product's phrases
+    phrase_syllables: frozenset[str] = frozenset()  # every syllable of the product's phrases
 
     def is_syllable(self, syllable: str) -> bool:
         """`syllable`: a key() of the text's word."""
@@ -88,7 +104,29 @@ def lexicon() -> Lexicon:
     root = underthesea_dir()
     words = read_lines(word_list_file(root)) if root else []
     tokens = read_tokens(running_text_file(root)) if root else []
-    return build_lexicon(words, tokens)
+    return build_lexicon(words, tokens, domain_phrases())
+
+
+def domain_phrases() -> list[str]:
+    """Runs of words from the strings of the product's vocabulary files (DOMAIN_FILES)."""
+    runs: list[str] = []
+    for path in DOMAIN_FILES:
+        if path.is_file():
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                data.pop("ocr", None)  # glyph confusions, not words
+            runs.extend(run for text in _strings(data) for run in LETTER_RUN.findall(key(text)))
+    return runs
+
+
+def _strings(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in _strings(k) + _strings(v)]
+    if isinstance(node, list):
+        return [s for item in node for s in _strings(item)]
+    return []
 
 
 def read_lines(path: Path | None) -> list[str]:
@@ -102,10 +140,11 @@ def read_tokens(path: Path | None) -> list[str]:
     return [line.split("\t", 1)[0] for line in read_lines(path)]
 
 
-def build_lexicon(words: list[str], running_tokens: list[str]) -> Lexicon:
+def build_lexicon(words: list[str], running_tokens: list[str], phrases: list[str] = ()) -> Lexicon:
     syllables: set[str] = set()
     pairs: set[tuple[str, str]] = set()
-    for word in words:
+    phrase_pairs = {pair for phrase in phrases for pair in zip(phrase.split(), phrase.split()[1:])}
+    for word in [*words, *phrases]:
         parts = word.replace("-", " ").split()
         if all(is_letters(p) for p in parts):
             syllables.update(parts)
@@ -130,4 +169,5 @@ def build_lexicon(words: list[str], running_tokens: list[str]) -> Lexicon:
         by_toneless.setdefault(toneless(syllable), []).append(syllable)
         by_bare.setdefault(strip_marks(syllable), []).append(syllable)
     return Lexicon(frozenset(syllables), frozenset(pairs), counts, bigrams,
-                   {k: tuple(v) for k, v in by_toneless.items()}, {k: tuple(v) for k, v in by_bare.items()})
+                   {k: tuple(v) for k, v in by_toneless.items()}, {k: tuple(v) for k, v in by_bare.items()}, frozenset(phrase_pairs),
+                   frozenset(s for phrase in phrases for s in phrase.split()))

@@ -114,20 +114,22 @@ def repair_words(text: str) -> str:
         left = _neighbour(parts, i - 2, edges, before=True)
         right = _neighbour(parts, i + 2, edges, before=False)
         core = edges[1]
-        fixed = _unglued(core, left, right) or _retoned(core, left, right)
+        fixed = _unglued(core, left, right) or _retoned(core, left, right) \
+            or _in_context(core, left, right, _neighbour(parts, i + 2, edges, before=False, names=True))
         if fixed:
             parts[i] = edges[0] + fixed + edges[2]
     return "".join(parts)
 
 
-def _neighbour(parts: list[str], j: int, edges: tuple[str, str, str], before: bool) -> str | None:
-    """The lower-case syllable next to a word when no punctuation stands between them."""
+def _neighbour(parts: list[str], j: int, edges: tuple[str, str, str], before: bool, names: bool = False) -> str | None:
+    """The lower-case syllable next to a word when no punctuation stands between them (with `names`,
+    also a capitalized word that follows)."""
     if not 0 <= j < len(parts) or (edges[0] if before else edges[2]):
         return None
     other = _split_edges(parts[j])
     if other is None or (other[2] if before else other[0]):
         return None
-    if not before and other[1][:1].isupper() and not other[1].isupper():
+    if not before and not names and other[1][:1].isupper() and not other[1].isupper():
         return None  # a name starts here ('tỉnh Thái Bình'): no pair with it is evidence
     word = key(other[1]).split(" ")
     return word[-1] if before else word[0]
@@ -159,6 +161,44 @@ def _retoned(core: str, left: str | None, right: str | None) -> str | None:
     if not ranked or ranked[0][0] == 0 or (len(ranked) > 1 and ranked[1][:2] == ranked[0][:2]):
         return None
     return _same_case(ranked[0][2], core)
+
+
+def _in_context(core: str, left: str | None, right: str | None, name: str | None) -> str | None:
+    """A real lower-case syllable misread in any of its marks (tone, vowel mark, d for đ: 'định kỳ
+    hãng quý', 'cụ thế cho'), put right only when the word as read makes no attested pair with a
+    neighbour (nor with any reading of it), both neighbours present are known syllables, a variant
+    makes a dictionary word (or a phrase of the product's vocabulary) with one of them, and that
+    variant is far more common in running text than the word as read. A capitalized word that
+    follows (`name`: 'hằng Quý') counts only through a phrase of the product's vocabulary."""
+    lex = lexicon()
+    syllable = key(core)
+    if core != syllable or not (left or right or name) or not lex.is_syllable(syllable) \
+            or syllable in lex.phrase_syllables:
+        return None  # a word of the product's own phrases ('quý', 'phường') is printed on purpose
+    if any(n and not lex.is_syllable(n) for n in (left, right)):
+        return None  # next to an acronym or a number-like token: no evidence
+    readings = lambda n: (n, *lex.mark_variants(n)) if n else (None,)  # noqa: E731
+    own = max([_pair(lex, v, syllable) for v in readings(left)] + [_pair(lex, syllable, v) for v in readings(right)])
+    if own >= MIN_PAIR_SUPPORT or name and (syllable, name) in lex.phrase_pairs:
+        return None
+
+    def evidence(v: str) -> int:
+        """Pairs seen in running text or in the product's phrases; a bare dictionary entry
+        ('bàn tính' for 'địa bàn tỉnh') is not enough."""
+        pairs = [(left, v), (v, right), (v, name)]
+        return max((lex.bigrams.get(p, 0) + (DICTIONARY_PAIR if p in lex.phrase_pairs else 0) for p in pairs
+                    if p[0] and p[1] and (p[1] != name or p in lex.phrase_pairs)), default=0)
+
+    ranked = sorted(((evidence(v), support(lex, left, v, right), lex.counts[v], v) for v in lex.mark_variants(syllable)),
+                    reverse=True)
+    if not ranked or ranked[0][0] < MIN_PAIR_SUPPORT:
+        return None
+    variant = ranked[0][3]
+    return variant if lex.counts[variant] >= COMMON_FACTOR * (lex.counts[syllable] + 1) else None
+
+
+def _pair(lex, left: str | None, right: str | None) -> int:
+    return lex.pair_support(left, right) if left and right else 0
 
 
 def _rehooked(syllable: str, left: str | None, right: str | None) -> str | None:
