@@ -28,7 +28,7 @@ import functools
 import importlib.util
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -41,6 +41,7 @@ NORMALIZERS = Path(normalizers.__file__).parent
 DOMAIN_FILES = (NORMALIZERS / "data" / "agencies.yaml", NORMALIZERS / "data" / "areas.yaml",
                 NORMALIZERS / "deadlines" / "vocab.yaml")
 LETTER_RUN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+BOUND_SHARE = 0.3  # a syllable standing alone less often than this is bound to its neighbour
 HOOK = "\u0309"  # hỏi
 HOOK_MISREAD_AS = frozenset("\u0301\u0303")  # sắc, ngã: what a small hook above becomes in a coarse scan
 
@@ -55,6 +56,15 @@ class Lexicon:
     by_bare: dict[str, tuple[str, ...]]  # form without any mark ('chuan') -> the known syllables
     phrase_pairs: frozenset[tuple[str, str]] = frozenset()  # adjacent syllables of the product's phrases
     phrase_syllables: frozenset[str] = frozenset()  # every syllable of the product's phrases
+    compounds: Counter = field(default_factory=Counter)  # 2 or 3 syllables in a row -> occurrences inside one segmented word
+    alone: Counter = field(default_factory=Counter)  # syllable -> occurrences as a one-syllable word of the running text
+
+    def bound_pair(self, left: str, right: str) -> bool:
+        """Two syllables that running text writes as one word ('công nghệ', 'thường xuyên'), one of
+        them rarely a word on its own: no punctuation stands between them in correct text."""
+        if self.compounds.get((left, right), 0) < 2:
+            return False
+        return min(self.alone[s] / max(self.counts[s], 1) for s in (left, right)) < BOUND_SHARE
 
     def is_syllable(self, syllable: str) -> bool:
         """`syllable`: a key() of the text's word."""
@@ -151,6 +161,8 @@ def build_lexicon(words: list[str], running_tokens: list[str], phrases: list[str
             pairs.update(zip(parts, parts[1:]))
     counts: Counter = Counter()
     bigrams: Counter = Counter()
+    compounds: Counter = Counter()
+    alone: Counter = Counter()
     previous = None
     for token in running_tokens:
         parts = token.replace("_", " ").split()
@@ -159,6 +171,10 @@ def build_lexicon(words: list[str], running_tokens: list[str], phrases: list[str
             continue
         counts.update(parts)
         syllables.update(parts)
+        compounds.update(zip(parts, parts[1:]))
+        compounds.update(zip(parts, parts[1:], parts[2:]))
+        if len(parts) == 1:
+            alone[parts[0]] += 1
         if previous is not None:
             bigrams[(previous, parts[0])] += 1
         bigrams.update(zip(parts, parts[1:]))
@@ -170,4 +186,4 @@ def build_lexicon(words: list[str], running_tokens: list[str], phrases: list[str
         by_bare.setdefault(strip_marks(syllable), []).append(syllable)
     return Lexicon(frozenset(syllables), frozenset(pairs), counts, bigrams,
                    {k: tuple(v) for k, v in by_toneless.items()}, {k: tuple(v) for k, v in by_bare.items()}, frozenset(phrase_pairs),
-                   frozenset(s for phrase in phrases for s in phrase.split()))
+                   frozenset(s for phrase in phrases for s in phrase.split()), compounds, alone)
