@@ -115,7 +115,8 @@ def repair_words(text: str) -> str:
         right = _neighbour(parts, i + 2, edges, before=False)
         core = edges[1]
         fixed = _unglued(core, left, right) or _retoned(core, left, right) \
-            or _in_context(core, left, right, _neighbour(parts, i + 2, edges, before=False, names=True))
+            or _in_context(core, left, right, _neighbour(parts, i + 2, edges, before=False, names=True)) \
+            or _by_margin(core, left, right)
         if fixed:
             parts[i] = edges[0] + fixed + edges[2]
     return "".join(parts)
@@ -224,6 +225,35 @@ def _in_context(core: str, left: str | None, right: str | None, name: str | None
         return None
     variant = ranked[0][3]
     return variant if lex.counts[variant] >= COMMON_FACTOR * (lex.counts[syllable] + 1) else None
+
+
+def _by_margin(core: str, left: str | None, right: str | None) -> str | None:
+    """A real lower-case syllable misread in one of its marks whose pair with one neighbour is
+    unattested while a variant's pair there is well attested (a dictionary word seen in running text
+    or a phrase of the product's vocabulary), and the
+    variant is at least as well attested with the other neighbour: 'chuyển đối số' -> 'chuyển đổi
+    số' ('đối số' is a word, but so is 'đổi số' in the product's phrases), 'cụ thế cho' -> 'cụ thể
+    cho'. Both neighbours must be there and the variant attested with both ('kỳ thi theo' stays)."""
+    lex = lexicon()
+    syllable = key(core)
+    if core != syllable or not (left and right) or not lex.is_syllable(syllable):
+        return None
+    own = (_phrase_support(lex, left, syllable), _phrase_support(lex, syllable, right))
+    found = []
+    for v in lex.mark_variants(syllable):
+        new = (_phrase_support(lex, left, v), _phrase_support(lex, v, right))
+        for side in (0, 1):
+            if own[side] == 0 and new[side] >= WELL_ATTESTED and new[1 - side] >= max(own[1 - side], 1):
+                found.append((sum(new), v))
+                break
+    if len(found) != 1 and not (found and max(found)[0] > sorted(found)[-2][0]):
+        return None
+    return max(found)[1]
+
+
+def _phrase_support(lex, left: str, right: str) -> int:
+    """pair_support, a phrase of the product's vocabulary counting as a second dictionary."""
+    return lex.pair_support(left, right) + (DICTIONARY_PAIR if (left, right) in lex.phrase_pairs else 0)
 
 
 def _pair(lex, left: str | None, right: str | None) -> int:
