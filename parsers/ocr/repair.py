@@ -233,15 +233,16 @@ def _by_margin(core: str, left: str | None, right: str | None) -> str | None:
     or a phrase of the product's vocabulary), and the
     variant is at least as well attested with the other neighbour: 'chuyển đối số' -> 'chuyển đổi
     số' ('đối số' is a word, but so is 'đổi số' in the product's phrases), 'cụ thế cho' -> 'cụ thể
-    cho'. Both neighbours must be there and the variant attested with both ('kỳ thi theo' stays)."""
+    cho'. Both neighbours must be there and the variant attested with both ('kỳ thi theo' stays;
+    with one neighbour, 'tỉnh năm' would become 'tỉnh nam')."""
     lex = lexicon()
     syllable = key(core)
     if core != syllable or not (left and right) or not lex.is_syllable(syllable):
         return None
-    own = (_phrase_support(lex, left, syllable), _phrase_support(lex, syllable, right))
+    own = (_pair(lex, left, syllable, phrases=True), _pair(lex, syllable, right, phrases=True))
     found = []
     for v in lex.mark_variants(syllable):
-        new = (_phrase_support(lex, left, v), _phrase_support(lex, v, right))
+        new = (_pair(lex, left, v, phrases=True), _pair(lex, v, right, phrases=True))
         for side in (0, 1):
             if own[side] == 0 and new[side] >= WELL_ATTESTED and new[1 - side] >= max(own[1 - side], 1):
                 found.append((sum(new), v))
@@ -251,13 +252,13 @@ def _by_margin(core: str, left: str | None, right: str | None) -> str | None:
     return max(found)[1]
 
 
-def _phrase_support(lex, left: str, right: str) -> int:
-    """pair_support, a phrase of the product's vocabulary counting as a second dictionary."""
-    return lex.pair_support(left, right) + (DICTIONARY_PAIR if (left, right) in lex.phrase_pairs else 0)
-
-
-def _pair(lex, left: str | None, right: str | None) -> int:
-    return lex.pair_support(left, right) if left and right else 0
+def _pair(lex, left: str | None, right: str | None, phrases: bool = False) -> int:
+    """pair_support of two syllables (0 without one); with `phrases`, a phrase of the product's
+    vocabulary counts as a second dictionary."""
+    if not (left and right):
+        return 0
+    bonus = DICTIONARY_PAIR if phrases and (left, right) in lex.phrase_pairs else 0
+    return lex.pair_support(left, right) + bonus
 
 
 def _rehooked(syllable: str, left: str | None, right: str | None) -> str | None:
