@@ -60,7 +60,7 @@ def confusions() -> Confusions:
     numeral_chars = re.escape("".join(sorted(set(glyphs) | set("IVX"))))
     words = "|".join(re.escape(w) for w in data["quarter_words"])
     quarter = re.compile(
-        rf"(?<!\w)((?:{words})\s+)([{numeral_chars}]{{1,4}}?)(?:(20\d\d)(?!\d)|(?=\s*(?:/|$|[\s,;.)])))"
+        rf"(?<!\w)((?:{words})[.,]?\s+)([{numeral_chars}]{{1,4}}?)(?:(20\d\d)(?!\d)|(?=\s*(?:/|$|[\s,;.)])))"
     )
     marks = "|".join(re.escape(m) for m in sorted(data["bullet_marks"], key=len, reverse=True))
     bullet = re.compile(rf"^(?:{marks})[ \t]*(?=\S)", re.MULTILINE)
@@ -140,7 +140,9 @@ def _unpunctuated(text: str) -> str:
         if m.group(3) == "-":
             bound = first.isupper() and second.isupper() and any(lex.bound_pair(a, v) for v in (b, *lex.mark_variants(b)))
         else:
-            bound = (second.islower() or (a, b) in lex.phrase_pairs) and lex.bound_pair(a, b)
+            bound = second.islower() and lex.bound_pair(a, b) \
+                or second.istitle() and m.group(2) == "," and (a, b) in lex.phrase_pairs  # 'hằng, Quý'
+
         after = key(m.group(5) or "")
         if bound and after and not lex.compounds.get((a, b, after)) \
                 and any(lex.compounds.get((v, after), 0) for v in (b, *lex.tone_variants(b))):
@@ -351,14 +353,15 @@ def _same_case(word: str, model: str) -> str:
 
 
 def _quarter(match: re.Match) -> str:
-    """'Quý 1V' -> 'Quý IV'; a year glued on where the slash was lost: 'Quý 12024' -> 'Quý I/2024'."""
+    """'Quý 1V' -> 'Quý IV'; a year glued on where the slash was lost: 'Quý 12024' -> 'Quý I/2024';
+    a speck between word and numeral dropped: 'Quý. 1V/2023' -> 'Quý IV/2023'."""
     token, year = match.group(2), match.group(3)
     if token == "1" and not year:
         return match.group(0)
     roman = "I" if token == "1" else as_roman(token)
     if roman is None or roman not in ("I", "II", "III", "IV"):
         return match.group(0)
-    return match.group(1) + roman + (f"/{year}" if year else "")
+    return match.group(1).replace(".", "").replace(",", "") + roman + (f"/{year}" if year else "")
 
 
 def repair_row_number(text: str) -> str:
