@@ -60,7 +60,7 @@ def confusions() -> Confusions:
     numeral_chars = re.escape("".join(sorted(set(glyphs) | set("IVX"))))
     words = "|".join(re.escape(w) for w in data["quarter_words"])
     quarter = re.compile(
-        rf"(?<!\w)((?:{words})[.,]?\s+)([{numeral_chars}]{{1,4}}?)(?:(20\d\d)(?!\d)|(?=\s*(?:/|$|[\s,;.)])))"
+        rf"(?<!\w)((?:{words})\.?\s+)([{numeral_chars}]{{1,4}}?)(?:(20\d\d)(?!\d)|(?=\s*(?:/|$|[\s,;.)])))"
     )
     marks = "|".join(re.escape(m) for m in sorted(data["bullet_marks"], key=len, reverse=True))
     bullet = re.compile(rf"^(?:{marks})[ \t]*(?=\S)", re.MULTILINE)
@@ -142,7 +142,6 @@ def _unpunctuated(text: str) -> str:
         else:
             bound = second.islower() and lex.bound_pair(a, b) \
                 or second.istitle() and m.group(2) == "," and (a, b) in lex.phrase_pairs  # 'hằng, Quý'
-
         after = key(m.group(5) or "")
         if bound and after and not lex.compounds.get((a, b, after)) \
                 and any(lex.compounds.get((v, after), 0) for v in (b, *lex.tone_variants(b))):
@@ -199,8 +198,9 @@ def _in_context(core: str, left: str | None, right: str | None, name: str | None
     """A real lower-case syllable misread in any of its marks (tone, vowel mark, d for đ: 'định kỳ
     hãng quý', 'cụ thế cho'), put right only when the word as read makes no attested pair with a
     neighbour (nor with any reading of it), both neighbours present are known syllables, a variant
-    makes a dictionary word (or a phrase of the product's vocabulary) with one of them, and that
-    variant is far more common in running text than the word as read. A capitalized word that
+    makes a pair seen in running text (or a phrase of the product's vocabulary) with one of them,
+    and that variant is far more common in running text than the word as read, which is no word of
+    the product's own phrases. A capitalized word that
     follows (`name`: 'hằng Quý') counts only through a phrase of the product's vocabulary."""
     lex = lexicon()
     syllable = key(core)
@@ -232,8 +232,8 @@ def _in_context(core: str, left: str | None, right: str | None, name: str | None
 def _by_margin(core: str, left: str | None, right: str | None) -> str | None:
     """A real lower-case syllable misread in one of its marks whose pair with one neighbour is
     unattested while a variant's pair there is well attested (a dictionary word seen in running text
-    or a phrase of the product's vocabulary), and the
-    variant is at least as well attested with the other neighbour: 'chuyển đối số' -> 'chuyển đổi
+    or a phrase of the product's vocabulary), and the variant is at least as well attested with the
+    other neighbour: 'chuyển đối số' -> 'chuyển đổi
     số' ('đối số' is a word, but so is 'đổi số' in the product's phrases), 'cụ thế cho' -> 'cụ thể
     cho'. Both neighbours must be there and the variant attested with both ('kỳ thi theo' stays;
     with one neighbour, 'tỉnh năm' would become 'tỉnh nam')."""
@@ -361,7 +361,7 @@ def _quarter(match: re.Match) -> str:
     roman = "I" if token == "1" else as_roman(token)
     if roman is None or roman not in ("I", "II", "III", "IV"):
         return match.group(0)
-    return match.group(1).replace(".", "").replace(",", "") + roman + (f"/{year}" if year else "")
+    return match.group(1).replace(".", "") + roman + (f"/{year}" if year else "")
 
 
 def repair_row_number(text: str) -> str:
