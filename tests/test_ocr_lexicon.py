@@ -93,6 +93,7 @@ def test_any_run_of_correct_words_passes_unchanged(data):
     ("rà soát, chuãn hóa", "rà soát, chuẩn hóa"),  # a vowel mark lost as well
     ("sau khicó quy định", "sau khi có quy định"),  # a lost space
     ("quyết định phê duyệt đềán", "quyết định phê duyệt đề án"),
+    ("người hoạt động không chuyên tráchở cấp xã", "người hoạt động không chuyên trách ở cấp xã"),
     ("CẢI CÁCH TÔ CHỨC BỘ MÁY", "CẢI CÁCH TỔ CHỨC BỘ MÁY"),
     ("CHÍNH QUYÊN SỐ", "CHÍNH QUYỀN SỐ"),
     ("THỦ TỤC HANH CHÍNH", "THỦ TỤC HÀNH CHÍNH"),

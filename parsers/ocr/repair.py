@@ -316,8 +316,9 @@ def support(lex, left: str | None, syllable: str, right: str | None) -> int:
 
 
 def _unglued(core: str, left: str | None, right: str | None) -> str | None:
-    """'khicó' -> 'khi có': a non-word that is two known syllables forming an attested pair (not an
-    upper-case acronym: 'PAPI')."""
+    """'khicó' -> 'khi có': a non-word that is two known syllables forming an attested pair, or each
+    forming one with its neighbour ('xử lýhồ sơ'), in exactly one way (not an upper-case acronym:
+    'PAPI')."""
     lex = lexicon()
     syllable = key(core)
     if len(syllable) != len(core) or len(syllable) < 3 or core.isupper() or lex.is_syllable(syllable):
@@ -327,7 +328,9 @@ def _unglued(core: str, left: str | None, right: str | None) -> str | None:
         first, second = syllable[:cut], syllable[cut:]
         if lex.is_syllable(first) and lex.is_syllable(second):
             support = lex.pair_support(first, second)
-            if support >= MIN_PAIR_SUPPORT:
+            # or each half a dictionary word seen in running text with its neighbour ('xử lýhồ sơ')
+            around = min(_pair(lex, left, first), _pair(lex, second, right))
+            if support >= MIN_PAIR_SUPPORT or around >= DICTIONARY_PAIR + MIN_PAIR_SUPPORT:
                 splits.append((support, cut))
     if len(splits) != 1:
         return None
