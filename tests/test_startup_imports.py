@@ -30,3 +30,14 @@ def test_schema_choices_are_the_output_models():
     from plantasks.schemas import OUTPUT_MODELS
 
     assert SCHEMA_NAMES == tuple(sorted(OUTPUT_MODELS))
+
+
+def test_spacy_is_loaded_only_for_text_that_holds_a_registry_name():
+    code = ("from plantasks.normalizers.agencies.spot import find_agencies\n"
+            "from plantasks.normalizers.context import PlanContext\n"
+            "import sys\n"
+            "ctx = PlanContext(level='province', province='Thanh Hóa')\n"
+            "assert find_agencies('Rà soát, cập nhật và báo cáo kết quả thực hiện trước ngày 15 hằng tháng.', ctx) == []\n"
+            "assert 'spacy' not in sys.modules\n"
+            "assert [m.name for m in find_agencies('Giao Sở Tư pháp chủ trì thực hiện.', ctx)] == ['Sở Tư pháp']")
+    assert "spacy" in _loaded_after(code)
