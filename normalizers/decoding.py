@@ -203,10 +203,13 @@ def _wide(data: bytes, codec: str, confidence: float, issues: list[DecodeIssue])
 # ---------------------------------------------------------------- binary and NUL bytes
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _looks_binary(data: bytes) -> bool:
     """More than 5% control bytes (NUL included) in the first 64 KB: not a text file."""
     sample = data[:_SNIFF]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > len(sample) * 0.05
 
 

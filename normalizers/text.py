@@ -179,6 +179,7 @@ def sentence_case(text: str, names: Iterable[str] = ()) -> str:
     return result[:1].upper() + result[1:]
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a table's title is cased again for each of its tasks
 def section_case(title: str) -> str:
     """Section titles: single spaces, sentence case when printed in capitals, else first letter up."""
     text = collapse(title).rstrip(" :")

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from plantasks import __version__
 from plantasks.parsers.read import ReadOptions
-from plantasks.schemas import OUTPUT_MODELS
+
+# the keys of plantasks.schemas.OUTPUT_MODELS, spelled out so that --help does not import pydantic
+SCHEMA_NAMES = ("catalogue", "document", "run", "task")
 
 
 def build_parser(extra_commands: Iterable[Callable] = ()) -> argparse.ArgumentParser:
@@ -50,7 +52,7 @@ def build_parser(extra_commands: Iterable[Callable] = ()) -> argparse.ArgumentPa
     ex.set_defaults(func=cmd_extract)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of an output file")
-    sc.add_argument("name", nargs="?", default="document", choices=sorted(OUTPUT_MODELS),
+    sc.add_argument("name", nargs="?", default="document", choices=SCHEMA_NAMES,
                     help="document: DIR/NAME.json, task: a line of tasks.jsonl, run: run.json, catalogue: a line of documents.jsonl")
     sc.set_defaults(func=cmd_schema)
 

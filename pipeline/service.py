@@ -36,6 +36,7 @@ from plantasks import SCHEMA_VERSION, __version__
 from plantasks import review as review_package
 from plantasks.pipeline.batch import write_atomic
 from plantasks.pipeline.extract import ExtractOptions, extract_bytes
+from plantasks.pipeline.service_options import MAX_BODY, READ_TIMEOUT, SYNC_BYTES, TOKEN_ENV
 from plantasks.review.fields import labels
 from plantasks.review.server import ApiError, ReviewApp
 from plantasks.schemas.api import (
@@ -43,11 +44,7 @@ from plantasks.schemas.api import (
 )
 
 STATIC = Path(review_package.__file__).resolve().parent / "static"
-TOKEN_ENV = "PLANTASKS_TOKEN"
 TOKEN_COOKIE = "plantasks_token"
-MAX_BODY = 64 * 2**20
-SYNC_BYTES = 256 * 2**10  # uploads up to this size are extracted while the client waits
-READ_TIMEOUT = 20.0
 PAGE_LIMIT = 500
 UPLOADS = "uploads"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -486,37 +483,11 @@ def serve(settings: ServiceSettings, open_browser: bool = False) -> int:
     return 0
 
 
-def add_arguments(parser) -> None:
-    """The options `plantasks serve` and `plantasks review` share."""
-    parser.add_argument("dir", type=Path, metavar="DIR", help="output folder of `plantasks extract`")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this computer only; any other needs --token)")
-    parser.add_argument("--port", type=int, default=8765, help="port (0: any free port; default 8765)")
-    parser.add_argument("--token", default=None,
-                        help=f"access token every request must carry (default: ${TOKEN_ENV}); required off this computer")
-    parser.add_argument("--source", type=Path, action="append", default=[], metavar="FOLDER",
-                        help="a folder source files may be shown from (repeatable; the run's input folders are allowed)")
-    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
-                        help="another host name clients use to reach this server (repeatable)")
-    parser.add_argument("--corrections", type=Path, metavar="FILE", help="corrections store (default DIR/corrections.sqlite)")
-    parser.add_argument("--max-body-mb", type=float, default=MAX_BODY / 2**20, help="refuse larger requests (413)")
-    parser.add_argument("--read-timeout", type=float, default=READ_TIMEOUT,
-                        help="seconds to wait for a request body to arrive (408 after)")
-    parser.add_argument("--sync-kb", type=int, default=SYNC_BYTES // 1024,
-                        help="uploads up to this size are answered at once, larger ones as a job (202)")
-
-
 def settings_from_args(args) -> ServiceSettings:
     return ServiceSettings(out_dir=args.dir, host=args.host, port=args.port, token=args.token,
                            store_path=args.corrections, source_roots=tuple(args.source),
                            allowed_hosts=tuple(args.allow_host), max_body=int(args.max_body_mb * 2**20),
                            read_timeout=args.read_timeout, sync_bytes=args.sync_kb * 1024)
-
-
-def register(subparsers) -> None:
-    sv = subparsers.add_parser("serve", help="HTTP API and review page over an output folder (uploads, tasks since a cursor)")
-    add_arguments(sv)
-    sv.set_defaults(func=cmd_serve)
 
 
 def cmd_serve(args, open_browser: bool = False) -> int:

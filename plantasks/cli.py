@@ -8,12 +8,14 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plantasks.pipeline import cli as pipeline_cli
-from plantasks.pipeline.service import register as register_serve
-from plantasks.review.apply import apply_corrections
+from plantasks.pipeline.service_options import register as register_serve
 from plantasks.review.cli import register as register_review_commands
-from plantasks.schemas import DocumentResult
+
+if TYPE_CHECKING:
+    from plantasks.schemas import DocumentResult
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class StoredCorrections:
             CorrectionStore(self.path)
 
     def apply(self, result: DocumentResult) -> DocumentResult:
+        from plantasks.review.apply import apply_corrections
+
         return apply_corrections(result, self.path)
 
     def fingerprint(self, sha256: str, source: str) -> str:

@@ -16,7 +16,7 @@ from plantasks.review.store import STATUSES, CorrectionStore, StoreError, defaul
 
 
 def register(subparsers) -> None:
-    from plantasks.pipeline.service import add_arguments
+    from plantasks.pipeline.service_options import add_arguments
 
     rv = subparsers.add_parser("review", help="open the review page for an output folder")
     add_arguments(rv)
@@ -69,7 +69,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from plantasks.pipeline.service import cmd_serve
+    from plantasks.pipeline.service_options import cmd_serve
 
     return cmd_serve(args, open_browser=not args.no_browser)
 

@@ -207,7 +207,9 @@ def test_a_killed_run_resumes_without_redoing_finished_documents(tmp_path):
 
 
 def test_ctrl_c_exits_130_with_one_line_and_keeps_finished_work(tmp_path):
-    make_inputs(tmp_path / "in", 150)
+    # far more documents than two workers finish while the signal is on its way, so the run is always
+    # still going when it lands (150 were sometimes all done first)
+    make_inputs(tmp_path / "in", 900)
     out = tmp_path / "out"
     # (a shell without job control starts background jobs with Ctrl-C ignored: give the run the default)
     proc = subprocess.Popen([*PLANTASKS, "extract", str(tmp_path / "in"), "--out", str(out), "--quiet", "--workers", "2"],
@@ -219,7 +221,7 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_finished_work(tmp_path):
     assert proc.returncode == 130, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1 and "resume" in err
     rows = catalogue(out)  # the exports were regenerated from what finished
-    assert 3 <= len(rows) < 150
+    assert 3 <= len(rows) < 900
     assert_consistent(out)
 
 

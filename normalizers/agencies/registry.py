@@ -194,4 +194,6 @@ def build_registry(data: dict) -> Registry:
 
 @functools.cache
 def load_registry(path: Path = REGISTRY_FILE) -> Registry:
-    return build_registry(yaml.safe_load(path.read_text(encoding="utf-8")))
+    # the registry is the one big vocabulary: libyaml's loader (same result) reads it ~8x faster
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return build_registry(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))

@@ -28,6 +28,20 @@ class Spotted:
 
 
 @functools.cache
+def _patterns(registry: Registry, level: str) -> tuple[frozenset[tuple[str, ...]], frozenset[int]]:
+    """The matcher's patterns as token tuples, and their lengths: enough to tell, without spaCy,
+    that a text holds none of them (most pieces), so spaCy is imported only when it has work."""
+    keys = [tuple(key.split(" ")) for key in registry.keys(level)]
+    found = frozenset(k for k in keys if len(k) >= MIN_PATTERN_TOKENS)
+    return found, frozenset(map(len, found))
+
+
+def _may_match(norms: list[str], registry: Registry, level: str) -> bool:
+    patterns, lengths = _patterns(registry, level)
+    return any(tuple(norms[i:i + n]) in patterns for n in lengths for i in range(len(norms) - n + 1))
+
+
+@functools.cache
 def _matcher(registry: Registry, level: str):
     import spacy
     from spacy.matcher import PhraseMatcher
@@ -50,18 +64,18 @@ def spot(text: Keyed, level: str, registry: Registry, rules: AgencyRules,
     """Registry names in `text`, longest first, not overlapping, in text order. Names right after
     a qualifier word ("của", "thuộc", ...) describe rather than act and are left out, unless
     `keep_qualified` (the text names a sub-unit: "Tổ giúp việc của Sở Nội vụ" counts as the Sở)."""
-    if not text.tokens:
+    norms = [t.norm for t in text.tokens]
+    if not _may_match(norms, registry, level):
         return []
     from spacy.tokens import Doc
     from spacy.util import filter_spans
 
     nlp, matcher = _matcher(registry, level)
-    doc = Doc(nlp.vocab, words=[t.norm for t in text.tokens])
+    doc = Doc(nlp.vocab, words=norms)
     matches = matcher(doc)
     spans = filter_spans([doc[s:e] for _, s, e in matches])
     labels = {(s, e): nlp.vocab.strings[m] for m, s, e in matches}
     qualifiers = [key_of(w, rules).split(" ") for w in rules.qualifier_words]
-    norms = [t.norm for t in text.tokens]
     out = []
     for span in sorted(spans, key=lambda sp: sp.start):
         if not keep_qualified and any(q and norms[max(0, span.start - len(q)):span.start] == q for q in qualifiers):
