@@ -21,7 +21,8 @@ from plantasks.parsers.row_layout import looks_like_row_number
 
 _PIECE = re.compile(r"\S+(?: \S+)*")  # words separated by single spaces
 _MAX_HEADER_LINES = 3
-_MAX_GAP_LINES = 2  # blank lines a table may hold between rows
+_MAX_GAP_LINES = 2
+_EDGE_WINDOW = 80  # lines after a header looked at for the cells' left edges  # blank lines a table may hold between rows
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,19 @@ def _header_words() -> frozenset[str]:
 @dataclass
 class Columns:
     spans: list[tuple[int, int]]  # where each column's header text lies
+    edges: frozenset[int] = frozenset()  # offsets where the table's cells start on many lines
 
     def place(self, piece: Piece) -> list[tuple[int, str]]:
         """(column, text) for a printed piece, cut at column boundaries it runs over."""
         over = [c for c, (s, e) in enumerate(self.spans) if piece.start < e and piece.end > s]
         if len(over) <= 1:
             return [(over[0] if over else self._nearest(piece), piece.text)]
-        # cut at the space nearest to where the next column's header begins
+        # two cells printed one space apart: cut where the next column's cells start on other
+        # lines, nearest to its header; text running over columns with no such cut (a section
+        # title) stays whole
         boundary = self.spans[over[1]][0] - piece.start
-        spaces = [m.start() for m in re.finditer(" ", piece.text)]
+        spaces = [m.start() for m in re.finditer(" ", piece.text)
+                  if piece.start + m.start() + 1 in self.edges and piece.start + m.start() + 1 > self.spans[over[0]][0]]
         if not spaces:
             return [(over[0], piece.text)]
         cut = min(spaces, key=lambda p: abs(p + 1 - boundary))
@@ -108,6 +113,7 @@ class AlignedRow:
     cells: list[list[str]]  # lines of each cell
     first: int  # index of its first and last line
     last: int
+    opening: frozenset[int] = frozenset()  # columns its first line printed text in
 
     def texts(self) -> list[str]:
         return [_join(lines) for lines in self.cells]
@@ -125,8 +131,18 @@ def _join(lines: list[str]) -> str:
     return out
 
 
+def _edges(lines: list[str]) -> frozenset[int]:
+    """Offsets where a piece starts after a wide gap on at least three lines (cells' left edges)."""
+    counts: dict[int, int] = {}
+    for line in lines:
+        for p in pieces(line):
+            counts[p.start] = counts.get(p.start, 0) + 1
+    return frozenset(o for o, n in counts.items() if n >= 3)
+
+
 def read_aligned(lines: list[str], i: int, columns: Columns) -> tuple[list[AlignedRow], int]:
     """Rows of a column-aligned table whose header ends before line i; and the line after it."""
+    columns = Columns(columns.spans, _edges(lines[i:i + _EDGE_WINDOW]))
     rows: list[AlignedRow] = []
     width = len(columns.spans)
     j, blanks = i, 0
@@ -146,8 +162,8 @@ def read_aligned(lines: list[str], i: int, columns: Columns) -> tuple[list[Align
         if not starts and not _continues(placed, columns, line):
             break
         blanks = 0
-        if starts or not rows:
-            rows.append(AlignedRow([[] for _ in range(width)], j, j))
+        if starts or not rows or _opens_unnumbered_row(placed, rows[-1]):
+            rows.append(AlignedRow([[] for _ in range(width)], j, j, frozenset(c for c, _ in placed)))
         for c, text in placed:
             rows[-1].cells[c].append(text)
         rows[-1].last = j
@@ -155,6 +171,16 @@ def read_aligned(lines: list[str], i: int, columns: Columns) -> tuple[list[Align
     while j > i and not lines[j - 1].strip():
         j -= 1
     return rows, j
+
+
+def _opens_unnumbered_row(placed: list[tuple[int, str]], row: AlignedRow) -> bool:
+    """A line without a row number that starts its own row (GOLD_SPEC: a row without a TT number
+    stating its own work): it prints, like the row's first line, a capitalised start in every
+    column that line used (a wrapped continuation leaves some column empty or goes on in lower case)."""
+    columns = {c for c, _ in placed}
+    wanted = row.opening - {0}
+    return (len(wanted) >= 3 and wanted <= columns
+            and all(t[:1].isupper() or t[:1].isdigit() for c, t in placed if c in wanted))
 
 
 def _continues(placed: list[tuple[int, str]], columns: Columns, line: str) -> bool:
