@@ -20,6 +20,7 @@ from plantasks.parsers.columns import _data, header_map
 from plantasks.parsers.row_layout import looks_like_row_number
 
 _PIECE = re.compile(r"\S+(?: \S+)*")  # words separated by single spaces
+_BROKEN_AT_HYPHEN = re.compile(r"\w-$")
 _MAX_HEADER_LINES = 3
 _MAX_GAP_LINES = 2
 _EDGE_WINDOW = 80  # lines after a header looked at for the cells' left edges  # blank lines a table may hold between rows
@@ -126,6 +127,8 @@ def _join(lines: list[str]) -> str:
             out = line
         elif LEADING_BULLET.match(line):
             out += "\n" + line
+        elif _BROKEN_AT_HYPHEN.search(out):
+            out += line  # 'số 99/NQ-' + 'CP': a code wrapped at its hyphen
         else:
             out += " " + line
     return out
