@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from plantasks.normalizers.text import LEADING_BULLET, fold
-from plantasks.parsers.columns import _data, header_map
+from plantasks.parsers.columns import _data, classify_header_cell, header_map
 from plantasks.parsers.row_layout import looks_like_row_number
 
 _PIECE = re.compile(r"\S+(?: \S+)*")  # words separated by single spaces
 _BROKEN_AT_HYPHEN = re.compile(r"\w-$")
+_PAGE_MARK = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?$", re.IGNORECASE)  # page furniture ends a page's table
 _MAX_HEADER_LINES = 3
 _MAX_GAP_LINES = 2
 _EDGE_WINDOW = 80  # lines after a header looked at for the cells' left edges  # blank lines a table may hold between rows
@@ -102,6 +103,8 @@ def _joins_header(line: list[Piece], spans: list[list[int]], texts: list[list[st
         over = [c for c, (s, e) in enumerate(spans) if p.start < e + 2 and p.end > s - 2]
         if len(over) != 1:
             return False
+        if classify_header_cell(" ".join(texts[over[0]] + [p.text])).role is None:
+            return False  # 'Cơ quan' + 'Sở Nội vụ' is a row's text, 'Cơ quan' + 'chủ trì' a header
         placed.append((over[0], p))
     for c, p in placed:
         texts[c].append(p.text)
@@ -157,7 +160,7 @@ def read_aligned(lines: list[str], i: int, columns: Columns) -> tuple[list[Align
                 break
             j += 1
             continue
-        if header_at(lines, j):
+        if header_at(lines, j) or _PAGE_MARK.match(line.strip()):
             break  # a repeated header (page break) or the next table: the caller reads it
         placed = [cp for p in pieces(line) for cp in columns.place(p)]
         number = " ".join(t for c, t in placed if c == 0)
