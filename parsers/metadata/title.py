@@ -6,7 +6,7 @@ import re
 
 from plantasks.parsers.metadata.issuer import LOCAL_MENTION, central_issuer
 from plantasks.parsers.metadata.layout import BODY_START, SPACES, Layout, aligned_key, is_upper_line
-from plantasks.normalizers.text import sentence_case
+from plantasks.normalizers.text import fold, sentence_case
 from plantasks.parsers.metadata.vocab import load_vocab
 
 _ROMAN_HEAD = re.compile(r"^(?:[ivxl]+|\d+)[.)]\s")
@@ -145,6 +145,30 @@ def recover_case(title: str, layout: Layout) -> str:
     return " ".join(out)
 
 
+def respell_from_body(title: str, layout: Layout) -> str:
+    """A title word printed once, a typo of a word the document prints in the same phrase at least
+    twice ('Chường trình lập pháp' beside 'Chương trình lập pháp' in the articles), takes the
+    document's spelling: the spelling differs only in its diacritics and is followed by the same word."""
+    tokens = [w.strip(",;:.()“”\"'").lower() for line in layout.lines for w in line.split()]
+    counts: dict[str, int] = {}
+    pairs: dict[tuple[str, str], dict[str, int]] = {}
+    for k, w in enumerate(tokens):
+        counts[w] = counts.get(w, 0) + 1
+        if k + 1 < len(tokens):
+            by_spelling = pairs.setdefault((fold(w), tokens[k + 1]), {})
+            by_spelling[w] = by_spelling.get(w, 0) + 1
+    words = title.split(" ")
+    for i in range(len(words) - 1):
+        word, after = words[i].lower(), words[i + 1].strip(",;:.").lower()
+        if counts.get(word, 0) > 1:
+            continue
+        others = {w: n for w, n in pairs.get((fold(word), after), {}).items() if w != word and n >= 2}
+        if others:
+            best = max(others, key=others.get)
+            words[i] = best[:1].upper() + best[1:] if words[i][:1].isupper() else best
+    return " ".join(words)
+
+
 def compose_title(raw: str, layout: Layout, names: list[str]) -> str:
     raw = raw.strip(" .;:“”\"_")
     split = split_title_head(raw)
@@ -155,7 +179,7 @@ def compose_title(raw: str, layout: Layout, names: list[str]) -> str:
     if rest and not (first.isupper() and len(first) > 1) and first not in names:
         rest = rest[:1].lower() + rest[1:]
     title = f"{head} {rest}".strip() if head else rest[:1].upper() + rest[1:]
-    return SPACES.sub(" ", title)
+    return respell_from_body(SPACES.sub(" ", title), layout)
 
 
 def title_candidates(layout: Layout) -> list[tuple[str, str]]:
