@@ -251,3 +251,11 @@ def test_a_government_office_plan_of_its_own_stays_ministry_level():
              "Cải cách hành chính của Văn phòng Chính phủ năm 2026", "I. MỤC ĐÍCH"]
     result = extract_metadata(lines)
     assert (result.fields["issuer"], result.fields["level"]) == ("Văn phòng Chính phủ", "ministry")
+
+
+def test_a_title_typo_takes_the_spelling_the_articles_repeat():
+    lines = ["ỦY BAN THƯỜNG VỤ QUỐC HỘI", "Nghị quyết số: 12/2026/UBTVQH15", "Hà Nội, ngày 02 tháng 3 năm 2026",
+             "NGHỊ QUYẾT", "Điều chỉnh Chường trình giám sát năm 2026",
+             "Điều 1. Điều chỉnh Chương trình giám sát năm 2026",
+             "Bổ sung vào Chương trình giám sát năm 2026 nội dung sau:"]
+    assert extract_metadata(lines).fields["title"] == "Nghị quyết điều chỉnh Chương trình giám sát năm 2026"
