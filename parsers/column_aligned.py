@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from plantasks.normalizers.text import LEADING_BULLET, fold
-from plantasks.parsers.columns import _data, classify_header_cell, header_map
+from plantasks.parsers.columns import classify_header_cell, header_map, header_words
 from plantasks.parsers.row_layout import looks_like_row_number
 
 _PIECE = re.compile(r"\S+(?: \S+)*")  # words separated by single spaces
@@ -36,13 +35,6 @@ class Piece:
 
 def pieces(line: str) -> list[Piece]:
     return [Piece(m.start(), m.end(), m.group()) for m in _PIECE.finditer(line.expandtabs(8))]
-
-
-@cache
-def _header_words() -> frozenset[str]:
-    """Every word the header vocabulary uses (folded): a header's wrapped second line holds only these."""
-    words = {w for phrases in _data()["roles"].values() for p in phrases for w in re.split(r"[\s/]+", p)}
-    return frozenset(words | {"cap", "du", "kien", "cu", "the", "va", "gian", "thanh"})
 
 
 @dataclass
@@ -96,7 +88,7 @@ def header_at(lines: list[str], i: int) -> tuple[Columns, list[str], int] | None
 def _joins_header(line: list[Piece], spans: list[list[int]], texts: list[list[str]]) -> bool:
     """Adds a wrapped header line's pieces to the columns they lie under; False (nothing added)
     when the line is not header wording or lies under no column."""
-    if not line or any(not set(fold(p.text).split()) <= _header_words() for p in line):
+    if not line or any(not set(fold(p.text).split()) <= header_words() for p in line):
         return False
     placed = []
     for p in line:
