@@ -2,10 +2,13 @@
 
 Cells are separated by runs of two or more spaces; a cell's text wraps onto the following lines at
 the same column offsets; a row starts where the number (STT) column holds a row number. The header
-line(s) fix the columns: each printed piece of text goes to the column whose header it lies under
-(by overlap, else the nearest), a piece running over two columns is cut at the space nearest the
-boundary. A page break repeats the header; the lines after it continue the row above (an empty
-STT cell, which the table assembler joins). Wrapped lines are joined with one space; a line
+line(s) fix the columns (the first is the number column): each printed piece of text goes to the
+column whose header it lies under (by overlap, else the nearest); a piece running over two columns
+(cells printed one space apart) is cut where the table's cells start on other lines, and stays whole
+where no such edge exists (a section title). A line without a row number continues the row, unless
+it opens every column its row's first line used with a capital (its own unnumbered row). A page
+number ends the page's table; after the repeated header the first lines continue the row above
+(an empty STT cell, which the table assembler joins). Wrapped lines are joined with one space; a line
 starting with a bullet keeps its line break (GOLD_SPEC splits list cells there).
 """
 
@@ -22,8 +25,8 @@ _PIECE = re.compile(r"\S+(?: \S+)*")  # words separated by single spaces
 _BROKEN_AT_HYPHEN = re.compile(r"\w-$")
 _PAGE_MARK = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?$", re.IGNORECASE)  # page furniture ends a page's table
 _MAX_HEADER_LINES = 3
-_MAX_GAP_LINES = 2
-_EDGE_WINDOW = 80  # lines after a header looked at for the cells' left edges  # blank lines a table may hold between rows
+_MAX_GAP_LINES = 2  # blank lines a table may hold between rows
+_EDGE_WINDOW = 80  # lines after a header looked at for the cells' left edges
 
 
 @dataclass(frozen=True)
