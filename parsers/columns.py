@@ -53,6 +53,13 @@ def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[set[str]], set[str]
     return rules, [set(c) for c in data["combined"]], set(data["exact_only"])
 
 
+@cache
+def header_words() -> frozenset[str]:
+    """Every word (folded) the header vocabulary uses, with the filler words headers carry."""
+    words = {w for phrases in _data()["roles"].values() for p in phrases for w in re.split(r"[\s/]+", p)}
+    return frozenset(words | {"va", "cap", "du", "kien", "cu", "the", "chinh"})
+
+
 def _phrase(key: str, phrase: str) -> tuple[int, int] | None:
     m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", key)
     return m.span() if m else None

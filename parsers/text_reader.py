@@ -4,8 +4,9 @@ Table layouts recognised, each by the shape of its lines:
 - cells: one cell per TAB-prefixed line, continuation lines without TAB, blank lines between rows;
 - tsv: one row per line, cells separated by TABs (a row may start with TABs for empty cells);
 - pipe: markdown/pipe tables, with or without |---| rules, rows broken over several lines;
-- portal markdown: one cell per line(s) between lone `|` lines (parsers/portal_markdown.py).
-Everything else is a TextLine. A form feed starts a new page.
+- portal markdown: one cell per line(s) between lone `|` lines (parsers/portal_markdown.py);
+- column-aligned: cells separated by runs of spaces under a header (parsers/column_aligned.py).
+The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
+from plantasks.parsers.column_aligned import header_at, read_aligned
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.portal_markdown import SourceLine, is_portal_markdown, read_portal_markdown
 from plantasks.parsers.detect import decode_text
@@ -88,6 +90,7 @@ def _span(lines: list[_Line]) -> Provenance:
 class _TextReader:
     def __init__(self, lines: list[_Line]):
         self.lines = lines
+        self.texts = [l.text for l in lines]
         self.blocks: list[Block] = []
         self.width: int | None = None  # columns of the current table, from its header
         self.mode: str | None = None  # layout of the current table: cells / tsv / pipe
@@ -124,6 +127,10 @@ class _TextReader:
             return self._tsv_row(i)
         if kind == "pipe":
             return self._pipe_row(i)
+        if kind == "text":
+            aligned = header_at(self.texts, i)
+            if aligned:
+                return self._aligned_table(i, *aligned)
         self.blocks.append(TextLine(line.text.strip(), line.prov))
         return i + 1
 
@@ -205,6 +212,16 @@ class _TextReader:
         cells = tuple(Cell(c.strip(), prov) for c in inner.split("|"))
         self._emit_row(TableRow(cells, prov), "pipe")
         return end + 1
+
+    # -- column-aligned tables -----------------------------------------------------------
+    def _aligned_table(self, i: int, columns, headers: list[str], height: int) -> int:
+        head = self.lines[i:i + height]
+        self._emit_row(TableRow(tuple(Cell(h, _span(head)) for h in headers), _span(head)), "aligned")
+        rows, end = read_aligned(self.texts, i + height, columns)
+        for row in rows:
+            prov = _span(self.lines[row.first:row.last + 1])
+            self._emit_row(TableRow(tuple(Cell(t, prov) for t in row.texts()), prov), "aligned")
+        return end
 
     def _emit_row(self, row: TableRow, mode: str) -> None:
         found = header_map(row.texts)

@@ -230,3 +230,32 @@ def test_a_mixed_case_title_wrapped_onto_a_second_line_is_joined():
         "trên địa bàn tỉnh Nam Định năm 2022"
     )
     assert (fields["period_start"], fields["period_end"]) == (2022, 2022)
+
+
+def test_period_without_years_in_the_title_starts_at_the_first_deadline_year():
+    lines = (FIXTURES / "government_office_notice.txt").read_text(encoding="utf-8").splitlines()
+    times = ["Tháng 3/2027", "Trước ngày 30/6/2028", "Theo Quyết định số 12/QĐ-TTg ngày 05/01/2020", ""]
+    result = extract_metadata(lines, times)
+    assert (result.fields["period_start"], result.fields["period_end"]) == (2027, 2027)
+    assert result.sources["period_start"] == "first deadline year"
+
+
+def test_a_horizon_the_title_states_starts_at_the_first_deadline_year():
+    lines = ["KẾ HOẠCH", "Phát triển kinh tế số đến năm 2030", "I. MỤC TIÊU"]
+    result = extract_metadata(lines, ["Quý IV/2026", "Năm 2027"])
+    assert (result.fields["period_start"], result.fields["period_end"]) == (2026, 2030)
+
+
+def test_a_government_office_plan_of_its_own_stays_ministry_level():
+    lines = ["VĂN PHÒNG CHÍNH PHỦ", "Số: 77/KH-VPCP", "Hà Nội, ngày 05 tháng 01 năm 2026", "KẾ HOẠCH",
+             "Cải cách hành chính của Văn phòng Chính phủ năm 2026", "I. MỤC ĐÍCH"]
+    result = extract_metadata(lines)
+    assert (result.fields["issuer"], result.fields["level"]) == ("Văn phòng Chính phủ", "ministry")
+
+
+def test_a_title_typo_takes_the_spelling_the_articles_repeat():
+    lines = ["ỦY BAN THƯỜNG VỤ QUỐC HỘI", "Nghị quyết số: 12/2026/UBTVQH15", "Hà Nội, ngày 02 tháng 3 năm 2026",
+             "NGHỊ QUYẾT", "Điều chỉnh Chường trình giám sát năm 2026",
+             "Điều 1. Điều chỉnh Chương trình giám sát năm 2026",
+             "Bổ sung vào Chương trình giám sát năm 2026 nội dung sau:"]
+    assert extract_metadata(lines).fields["title"] == "Nghị quyết điều chỉnh Chương trình giám sát năm 2026"

@@ -1,7 +1,8 @@
 """The sample plans re-rendered in every text layout the text reader supports must score like the originals.
 
-Each DOCX sample is read into blocks, written back out as cell-per-line, TSV and pipe text (with a page
-break, page number and repeated header every few rows) and as portal markdown (hard-wrapped cells
+Each DOCX sample is read into blocks, written back out as cell-per-line, TSV, pipe and column-aligned
+text (`pdftotext -layout` style, cells wrapped inside their columns; with a page break, page number and
+repeated header every few rows) and as portal markdown (hard-wrapped cells
 between lone `|` lines, bold headers), and extracted again: the text reader may not depend on the one
 layout a sample happens to use.
 """
@@ -95,7 +96,27 @@ def render_portal_markdown(blocks) -> str:
     return "\n".join(l for l in out if l != "") + "\n"
 
 
+ALIGNED_WIDTHS = (4, 44)  # number and task columns; the others are ALIGNED_OTHER wide
+ALIGNED_OTHER = 20
+ALIGNED_GAP = "   "
+
+
+def aligned_lines(cells: list[str]) -> list[str]:
+    """As `pdftotext -layout` prints a table row: each cell wrapped inside its column, the columns
+    at fixed offsets separated by spaces, a list cell's items each on a new line."""
+    wrapped = []
+    for i, cell in enumerate(cells):
+        width = ALIGNED_WIDTHS[i] if i < len(ALIGNED_WIDTHS) else ALIGNED_OTHER
+        lines = [w for part in cell.split("\n") for w in textwrap.wrap(part, width, break_long_words=False)]
+        wrapped.append((width, lines))
+    height = max((len(lines) for _, lines in wrapped), default=0)
+    return [ALIGNED_GAP.join((lines[k] if k < len(lines) else "").ljust(width) for width, lines in wrapped).rstrip()
+            for k in range(height)]
+
+
 def row_lines(cells: list[str], layout: str) -> list[str]:
+    if layout == "aligned":
+        return aligned_lines(cells)
     if layout == "cells":
         return [f"\t{c}" for c in cells] + [""]
     if layout == "tsv":
@@ -103,7 +124,7 @@ def row_lines(cells: list[str], layout: str) -> list[str]:
     return ["| " + " | ".join(c.replace("\n", "<br>").replace("|", "/") for c in cells) + " |"]
 
 
-LAYOUTS = [(layout, split) for layout in ("cells", "tsv", "pipe") for split in (False, True)]
+LAYOUTS = [(layout, split) for layout in ("cells", "tsv", "pipe", "aligned") for split in (False, True)]
 LAYOUTS.append(("portal_markdown", False))  # a web page has no page breaks to split rows over
 
 

@@ -179,3 +179,51 @@ def test_title_rows_are_sections_whatever_their_number_reads():
         ("Cải cách thể chế", "1", "Rà soát văn bản"),
         ("Cải cách thủ tục hành chính", "1", "Công bố thủ tục"),
     ]
+
+
+def test_column_aligned_table_read_by_header_positions():
+    """pdftotext -layout / OCR style: a wrapped two-line header, cells wrapped at their column,
+    one-space-apart cells, a section row, a page break with a page number and a repeated header,
+    and an unnumbered row that states its own work."""
+    result = extract("column_aligned.txt")
+    assert rows(result, "table", "section", "stt", "content", "outputs") == [
+        ("PHỤ LỤC", "Hạ tầng số", "1", "Nâng cấp mạng truyền số liệu chuyên dùng cấp II đến 100% xã, phường",
+         ["Mạng được nâng cấp"]),
+        ("PHỤ LỤC", "Hạ tầng số", "2",
+         "Triển khai nền tảng tích hợp chia sẻ dữ liệu theo Quyết định số 12/QĐ-UBND của tỉnh",
+         ["Nền tảng LGSP", "Báo cáo kết quả"]),
+        ("PHỤ LỤC", "Dữ liệu số", "1", "Xây dựng cơ sở dữ liệu đất đai", ["Cơ sở dữ liệu"]),
+        ("PHỤ LỤC", "Dữ liệu số", "", "Số hóa hồ sơ hộ tịch", ["Dữ liệu hộ tịch"]),
+    ]
+    first, second, third, fourth = result.tasks
+    assert [a.text for a in first.lead] == ["Sở Khoa học và Công nghệ"]
+    assert [a.text for a in first.support] == ["Các sở, ban, ngành", "UBND cấp xã"]
+    assert [(i.kind, i.due.isoformat()) for i in second.deadline.items] == [("month", "2025-06-30"), ("month", "2025-12-31")]
+    assert [a.text for a in third.lead] == ["Sở Nông nghiệp và Môi trường"]
+    assert (fourth.deadline.raw, [a.text for a in fourth.lead]) == ("Thường xuyên", ["Sở Tư pháp"])
+    assert result.warnings == []
+
+
+def test_one_file_mixing_pipe_tsv_and_column_aligned_tables():
+    result = extract("mixed_layouts.txt")
+    assert rows(result, "table", "stt", "content", "outputs") == [
+        ("PHỤ LỤC SỐ 01", "1", "Lắp đặt mạng nội bộ tại Ủy ban nhân dân các xã", ["Mạng nội bộ"]),
+        ("PHỤ LỤC SỐ 01", "2", "Trang bị máy tính cho bộ phận một cửa", ["Máy tính"]),
+        ("PHỤ LỤC SỐ 02", "1", "Số hóa hồ sơ lưu trữ của huyện", ["Hồ sơ số hóa"]),
+        ("PHỤ LỤC SỐ 02", "2", "Cập nhật dữ liệu dân cư", ["Dữ liệu được cập nhật"]),
+        ("PHỤ LỤC SỐ 03", "1", "Tập huấn kỹ năng số cho cán bộ, công chức cấp xã", ["Lớp tập huấn"]),
+    ]
+    assert [[a.text for a in t.lead] for t in result.tasks][-1] == ["Phòng Văn hóa và Thông tin"]
+    assert [t.deadline.raw for t in result.tasks] == ["Quý I/2025", "Quý II/2025", "Năm 2025", "Thường xuyên", "Tháng 3/2025"]
+
+
+def test_second_content_like_column_is_kept_in_extra():
+    """GOLD_SPEC: content is the Nội dung / Nhiệm vụ column and names no joining rule, so beside
+    "Tên dự án, nhiệm vụ" a "Nội dung chính" column stays on the task under its header."""
+    result = extract("two_content_columns.txt")
+    assert [(t.stt, t.content, t.extra, t.outputs) for t in result.tasks] == [
+        ("1", "Đề án phát triển sàn giao dịch công nghệ",
+         {"Nội dung chính": "Xây dựng quy chế vận hành; kết nối các sàn địa phương"}, []),
+        ("2", "Nhiệm vụ thống kê khoa học và công nghệ",
+         {"Nội dung chính": "Điều tra nghiên cứu và phát triển năm 2025"}, []),
+    ]

@@ -9,7 +9,8 @@ from plantasks.normalizers.vietnamese import match_key
 from plantasks.parsers.metadata.issuer_fields import issuer_fields
 from plantasks.parsers.metadata.layout import Layout, lines_to_layout
 from plantasks.parsers.metadata.numbers_dates import Attachment, DocDate, DocNumber, attachments, own_number, own_place_date
-from plantasks.parsers.metadata.period import period_from_text
+from plantasks.parsers.metadata.issuer import conveys_national
+from plantasks.parsers.metadata.period import first_task_year, period_from_text
 from plantasks.parsers.metadata.places import province_mentions
 from plantasks.parsers.metadata.signer import find_signer
 from plantasks.parsers.metadata.title import compose_title, title_candidates
@@ -28,8 +29,9 @@ class MetadataResult:
     sources: dict[str, str] = field(default_factory=dict)  # field -> rule that produced it
 
 
-def extract_metadata(lines: list[str]) -> MetadataResult:
-    """Metadata of one document from its body text lines (outside tables) in reading order."""
+def extract_metadata(lines: list[str], deadline_cells: list[str] = ()) -> MetadataResult:
+    """Metadata of one document from its body text lines (outside tables) in reading order; the
+    time cells of its task rows give the first year its tasks run (the period when the title names none)."""
     layout = lines_to_layout(lines)
     notes: list[str] = []
     sources: dict[str, str] = {}
@@ -44,7 +46,10 @@ def extract_metadata(lines: list[str]) -> MetadataResult:
     fields.update(issuer_fields(layout, number, atts, place, year, notes, sources))
     names = [n for n in (fields["province"], fields["district"]) if n]
     names += sorted(set(province_mentions(layout, year)))
-    fields.update(_title_and_period(layout, names, year, notes, sources))
+    fields.update(_title_and_period(layout, names, year, first_task_year(deadline_cells), notes, sources))
+    if fields["level"] == "ministry" and conveys_national(fields["issuer"], fields["title"]):
+        fields["level"] = "national"
+        sources["level"] = "conveys a national body's conclusions"
     fields["signer"] = find_signer(layout)
     if fields["signer"]:
         sources["signer"] = "signature block"
@@ -128,7 +133,7 @@ def _disagreements(number: str | None, when: date | None, atts: list[Attachment]
     return notes
 
 
-def _title_and_period(layout: Layout, names: list[str], issue_year: int | None,
+def _title_and_period(layout: Layout, names: list[str], issue_year: int | None, task_year: int | None,
                       notes: list[str], sources: dict) -> dict:
     candidates = title_candidates(layout)
     title = None
@@ -138,8 +143,13 @@ def _title_and_period(layout: Layout, names: list[str], issue_year: int | None,
         sources["title"] = rule
     else:
         notes.append("title not found")
-    period = _period(([("title", title)] if title else []) + candidates, issue_year, sources)
-    if period is None and issue_year:
+    start = task_year or issue_year
+    period = _period(([("title", title)] if title else []) + candidates, start, sources)
+    if period is None and task_year:
+        period = (task_year, task_year)
+        sources["period_start"] = sources["period_end"] = "first deadline year"
+        notes.append("plan period not stated: the first year the tasks run, from their deadlines")
+    elif period is None and issue_year:
         period = (issue_year, issue_year)
         sources["period_start"] = sources["period_end"] = "issue year"
         notes.append("plan period not stated: the year of issue taken as the first year the tasks run")

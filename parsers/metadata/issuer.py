@@ -76,6 +76,16 @@ def central_issuer(key: str) -> Issuer | None:
     return None
 
 
+def conveys_national(issuer: str | None, title: str | None) -> bool:
+    """A ministry-level office speaking for a national body: its title, the office's own name
+    removed, names a national body ('Thông báo kết luận … của Ban Chỉ đạo của Chính phủ')."""
+    vocab = load_vocab()
+    if not issuer or not title or match_key(issuer) not in vocab.national_conveyors:
+        return False
+    rest = match_key(title).replace(match_key(issuer), " ")
+    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", rest) for form in vocab.national)
+
+
 def strip_motto_text(line: str) -> str:
     """The line without the national motto (PDF headers glue it to the issuing body)."""
     key = aligned_key(line)

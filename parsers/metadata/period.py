@@ -39,3 +39,10 @@ def period_from_text(text: str, issue_year: int | None) -> tuple[int, int] | Non
     if years:
         return int(years[-1]), int(years[-1])
     return None
+
+
+def first_task_year(deadline_cells: list[str]) -> int | None:
+    """The first year the tasks run: the earliest year their time cells name (dates and numbers
+    of other documents a cell refers to do not count)."""
+    years = [int(y) for cell in deadline_cells for y in _YEAR.findall(_REFERENCES.sub(" ", match_key(cell)))]
+    return min(years) if years else None

@@ -6,7 +6,7 @@ import re
 
 from plantasks.parsers.metadata.issuer import LOCAL_MENTION, central_issuer
 from plantasks.parsers.metadata.layout import BODY_START, SPACES, Layout, aligned_key, is_upper_line
-from plantasks.normalizers.text import sentence_case
+from plantasks.normalizers.text import fold, sentence_case
 from plantasks.parsers.metadata.vocab import load_vocab
 
 _ROMAN_HEAD = re.compile(r"^(?:[ivxl]+|\d+)[.)]\s")
@@ -97,17 +97,89 @@ def find_mixed_case(rest: str, layout: Layout) -> str | None:
     return None
 
 
+_SENTENCE_END = (".", ":", ";", "!", "?")
+
+
+def _body_capitals(layout: Layout) -> tuple[list[str], list[bool]]:
+    """The words of the mixed-case lines, each with whether its capital is its own (not a
+    line's or sentence's first word, not after a number or bullet)."""
+    words: list[str] = []
+    own: list[bool] = []
+    for line in layout.lines:
+        if is_upper_line(line):
+            continue
+        prev = ""
+        for i, word in enumerate(line.split()):
+            words.append(word.strip(",;:.()“”\"'"))
+            own.append(i > 0 and not prev.endswith(_SENTENCE_END) and not prev.rstrip(".)").isdigit()
+                       and words[-1][:1].isupper())
+            prev = word
+        words.append("")  # no phrase runs over a line end
+        own.append(False)
+    return words, own
+
+
+def recover_case(title: str, layout: Layout) -> str:
+    """A sentence-cased title with the capitals its phrases carry where the body prints them in
+    running text ('ban chỉ đạo của chính phủ' -> 'Ban Chỉ đạo của Chính phủ'): the longest run of
+    two or more title words found in the body lends the capitals of its own-capital words."""
+    words, own = _body_capitals(layout)
+    index: dict[str, list[int]] = {}
+    for j, w in enumerate(words):
+        index.setdefault(w.lower(), []).append(j)
+    out = title.split(" ")
+    low = [w.strip(",;:.()").lower() for w in out]
+    i = 0
+    while i < len(out):
+        best, at = 0, -1
+        for j in index.get(low[i], []):
+            n = 0
+            while i + n < len(out) and j + n < len(words) and words[j + n].lower() == low[i + n]:
+                n += 1
+            if n >= 2 and n > best and any(own[j:j + n]):
+                best, at = n, j
+        for k in range(best):
+            if own[at + k]:
+                out[i + k] = out[i + k].replace(low[i + k], words[at + k], 1) if low[i + k] in out[i + k] else out[i + k]
+        i += max(best, 1)
+    return " ".join(out)
+
+
+def respell_from_body(title: str, layout: Layout) -> str:
+    """A title word printed once, a typo of a word the document prints in the same phrase at least
+    twice ('Chường trình lập pháp' beside 'Chương trình lập pháp' in the articles), takes the
+    document's spelling: the spelling differs only in its diacritics and is followed by the same word."""
+    tokens = [w.strip(",;:.()“”\"'").lower() for line in layout.lines for w in line.split()]
+    counts: dict[str, int] = {}
+    pairs: dict[tuple[str, str], dict[str, int]] = {}
+    for k, w in enumerate(tokens):
+        counts[w] = counts.get(w, 0) + 1
+        if k + 1 < len(tokens):
+            by_spelling = pairs.setdefault((fold(w), tokens[k + 1]), {})
+            by_spelling[w] = by_spelling.get(w, 0) + 1
+    words = title.split(" ")
+    for i in range(len(words) - 1):
+        word, after = words[i].lower(), words[i + 1].strip(",;:.").lower()
+        if counts.get(word, 0) > 1:
+            continue
+        others = {w: n for w, n in pairs.get((fold(word), after), {}).items() if w != word and n >= 2}
+        if others:
+            best = max(others, key=others.get)
+            words[i] = best[:1].upper() + best[1:] if words[i][:1].isupper() else best
+    return " ".join(words)
+
+
 def compose_title(raw: str, layout: Layout, names: list[str]) -> str:
     raw = raw.strip(" .;:“”\"_")
     split = split_title_head(raw)
     head, rest = split if split else ("", raw)
     if rest and is_upper_line(rest):
-        rest = find_mixed_case(rest, layout) or sentence_case(rest, names)
+        rest = find_mixed_case(rest, layout) or recover_case(sentence_case(rest, names), layout)
     first = rest.split()[0].strip(",.;:") if rest else ""
     if rest and not (first.isupper() and len(first) > 1) and first not in names:
         rest = rest[:1].lower() + rest[1:]
     title = f"{head} {rest}".strip() if head else rest[:1].upper() + rest[1:]
-    return SPACES.sub(" ", title)
+    return respell_from_body(SPACES.sub(" ", title), layout)
 
 
 def title_candidates(layout: Layout) -> list[tuple[str, str]]:
@@ -124,7 +196,7 @@ def title_candidates(layout: Layout) -> list[tuple[str, str]]:
             # a bare verb phrase ("Điều chỉnh Chương trình …") is named with its document type
             head = layout.lines[layout.decision_heading].rstrip(" :")
             if is_upper_line(dec):
-                dec = find_mixed_case(dec, layout) or sentence_case(dec, [])
+                dec = find_mixed_case(dec, layout) or recover_case(sentence_case(dec, []), layout)
             dec = f"{head[:1].upper()}{head[1:].lower()} {dec[:1].lower()}{dec[1:]}"
         out.append(("decision title", dec))
     art = article_one_title(layout)

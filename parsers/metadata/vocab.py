@@ -40,6 +40,7 @@ class Vocab:
     motto: tuple[str, ...]
     subordinate_heads: tuple[str, ...]
     official_names: tuple[str, ...]
+    national_conveyors: frozenset[str]  # match_key of ministry-level offices speaking for national bodies
 
 
 @functools.cache
@@ -65,6 +66,7 @@ def load_vocab() -> Vocab:
         motto=tuple(match_key(m) for m in raw["motto"]),
         subordinate_heads=tuple(sorted((match_key(h) for h in raw["subordinate_heads"]), key=len, reverse=True)),
         official_names=tuple(raw["official_names"]),
+        national_conveyors=frozenset(match_key(n) for n in raw.get("national_conveyors", [])),
     )
 
 
