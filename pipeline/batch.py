@@ -122,20 +122,11 @@ _UMASK = _umask()
 def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside the target, then rename: readers never see half a file.
     The file gets the mode a plain open() would give (0666 minus the umask), not mkstemp's 0600."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_lines_atomic(path, (text,))
 
 
 def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
+    """`write_atomic` for text given piece by piece (a large export is never held whole in memory)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)
