@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from plantasks.normalizers.agencies.rules import AgencyRules
-from plantasks.normalizers.text import LEADING_BULLET as _BULLET
+from plantasks.normalizers.text import strip_bullet  # noqa: F401  (callers use split.strip_bullet)
 
 Role = Literal["lead", "support"]
 
@@ -29,10 +29,6 @@ class Part:
 
     text: str
     role: Role
-
-
-def strip_bullet(line: str) -> str:
-    return _BULLET.sub("", line, count=1).strip()
 
 
 def trim(text: str) -> str:
