@@ -111,9 +111,10 @@ def _parse_toneless(lower: str) -> tuple[str, str, str] | None:
     return onset, nucleus, coda
 
 
-def parse_syllable(word: str) -> Syllable | None:
-    """Parse one word as a Vietnamese syllable; None for anything else (English, numbers...)."""
-    split = _split_tone(nfc(word))
+def _split_and_parse(word: str) -> tuple[list[str], str | None, tuple[str, str, str]] | None:
+    """The word's characters without the tone, its tone, and (onset, nucleus, coda); None when the
+    word is no Vietnamese syllable."""
+    split = _split_tone(word)
     if split is None:
         return None
     chars, tone = split
@@ -121,9 +122,16 @@ def parse_syllable(word: str) -> Syllable | None:
     if len(lower) != len(chars):
         return None
     parts = _parse_toneless(lower)
-    if parts is None:
+    return None if parts is None else (chars, tone, parts)
+
+
+def parse_syllable(word: str) -> Syllable | None:
+    """Parse one word as a Vietnamese syllable; None for anything else (English, numbers...)."""
+    parsed = _split_and_parse(nfc(word))
+    if parsed is None:
         return None
-    return Syllable(parts[0], parts[1], parts[2], tone)
+    _, tone, (onset, nucleus, coda) = parsed
+    return Syllable(onset, nucleus, coda, tone)
 
 
 def is_vietnamese_syllable(word: str) -> bool:
@@ -157,17 +165,10 @@ def _tone_position(nucleus: str, coda: str, style: str) -> int:
 
 @functools.lru_cache(maxsize=1 << 16)  # a plan repeats the same few thousand words: place each word's tone once
 def _place_tone_in_word(word: str, style: str) -> str:
-    split = _split_tone(word)
-    if split is None or split[1] is None:
+    parsed = _split_and_parse(word)
+    if parsed is None or parsed[1] is None or len(parsed[2][1]) > 3:
         return word
-    chars, tone = split
-    lower = "".join(c.lower() for c in chars)
-    if len(lower) != len(chars):
-        return word
-    parts = _parse_toneless(lower)
-    if parts is None or len(parts[1]) > 3:
-        return word
-    onset, nucleus, coda = parts
+    chars, tone, (onset, nucleus, coda) = parsed
     target = len(onset) + _tone_position(nucleus, coda, style)
     out = list(chars)
     out[target] = nfc(out[target] + tone)
