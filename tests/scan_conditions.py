@@ -173,3 +173,72 @@ def continued_table_pdf(dpi: int = 200) -> bytes:
 
 
 CONDITIONS = ("150dpi", "300dpi", "stamp", "signature", "jpeg", "skew", "rotated90", "rotated180", "greyscale")
+
+
+# ---------------------------------------------------------------- cells centred at their own heights
+
+# A table as Word prints most plans: every cell's lines wrapped to its column and centred vertically in
+# the row (agencies and times also horizontally), so the lines of one row sit at different heights
+# from column to column, and the agency and time columns are narrow enough to wrap after a few words.
+CENTRED_COLUMNS_IN = (0.0, 0.45, 3.3, 4.55, 5.95, 7.2)  # TT | Nội dung | Chủ trì | Phối hợp | Thời gian
+CENTRED_ALIGN = ("centre", "left", "centre", "centre", "centre")
+CENTRED_HEADER = ("TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian")
+CENTRED_SECTION = ("I", "CÔNG TÁC TUYÊN TRUYỀN, ĐỐI THOẠI")
+CENTRED_TASKS = (
+    ("1", "Tổ chức đối thoại trực tuyến giữa lãnh đạo tỉnh với người dân, doanh nghiệp về thủ tục hành chính",
+     "Sở Nội vụ", "Văn phòng UBND tỉnh, Sở Tư pháp", "Từ 20 giờ 15 phút đến 20 giờ 45 phút ngày 12 tháng 3"),
+    ("2", "Rà soát, công bố danh mục thủ tục hành chính tiếp nhận trực tuyến toàn trình",
+     "Trung tâm Phục vụ hành chính công tỉnh", "Các sở, ban, ngành", "Tháng 6/2026"),
+    ("3", "Kiểm tra việc thực hiện quy chế một cửa tại các xã, phường",
+     "Thanh tra tỉnh", "Công an tỉnh, Sở Nội vụ", "Trước ngày 30 tháng 9 năm 2026"),
+)
+CENTRED_EXPECTED = [list(CENTRED_HEADER), [*CENTRED_SECTION, "", "", ""], *[list(t) for t in CENTRED_TASKS]]
+
+
+def wrapped(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """`text` broken into lines as a word processor does: each line takes words while they fit."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def draw_centred_table_page(dpi: int = 200, rows: list[list[str]] | None = None) -> Image.Image:
+    """A4 portrait page with a title, the table of `rows` (default CENTRED_EXPECTED; a row whose cells
+    right of the second are empty is a section row spanning them) and the signer's title."""
+    rows = CENTRED_EXPECTED if rows is None else rows
+    width, height = round(8.27 * dpi), round(11.69 * dpi)
+    page = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, round(0.15 * dpi))
+    pad, leading = round(0.07 * dpi), round(0.22 * dpi)
+    left, top = round(0.55 * dpi), round(1.2 * dpi)
+    xs = [left + round(c * dpi) for c in CENTRED_COLUMNS_IN]
+    draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
+    cells = []
+    for row in rows:
+        section = not any(row[2:])
+        spans = [(0, 1), (1, len(xs) - 1)] if section else [(c, c + 1) for c in range(len(row))]
+        cells.append([(c0, c1, wrapped(row[c0], font, xs[c1] - xs[c0] - 2 * pad)) for c0, c1 in spans])
+    heights = [max(len(lines) for _, _, lines in row) * leading + 2 * pad for row in cells]
+    ys = [top]
+    for h in heights:
+        ys.append(ys[-1] + h)
+    line = max(1, round(dpi / 100))
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
+    for r, row in enumerate(cells):
+        for c0, c1, lines in row:
+            draw.line([(xs[c0], ys[r]), (xs[c0], ys[r + 1])], fill="black", width=line)
+            first = ys[r] + (ys[r + 1] - ys[r] - len(lines) * leading) / 2  # centred vertically
+            for i, text in enumerate(lines):
+                x = xs[c0] + pad
+                if CENTRED_ALIGN[c0] == "centre" and not (c1 - c0 > 1):
+                    x = (xs[c0] + xs[c1] - font.getlength(text)) / 2
+                draw.text((x, first + i * leading), text, font=font, fill="black")
+        draw.line([(xs[-1], ys[r]), (xs[-1], ys[r + 1])], fill="black", width=line)
+    draw.text((xs[3], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
+    return page

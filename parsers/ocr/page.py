@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from PIL import Image
 
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
+from plantasks.parsers.ocr.cells import blank_tables, enlarged, enlargement, read_cells, scaled_word
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
@@ -142,7 +142,8 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     prepared = prepare_page(image, settings)
     where = Provenance(page=image.page)
     try:
-        words = drop_noise(read_words(prepared.gray, image.dpi, settings, binary))
+        words = drop_noise(read_words(blank_tables(prepared.gray, prepared.tables), image.dpi, settings, binary)
+                           + read_cells(prepared, image.dpi, settings, binary))
     except TesseractFailed as exc:
         issue = ReaderIssue("ocr_failed", f"page {image.page}: {exc}", where)
         return PageResult(image.page, [], [issue], prepared.skew_deg), True
@@ -175,19 +176,9 @@ def geometry(settings: OcrSettings, dpi: float) -> Geometry:
 
 def read_words(gray: np.ndarray, dpi: float, settings: OcrSettings, binary: str) -> list[Word]:
     """Tesseract's words, boxes in the pixels of `gray` (upscaled first when the scan is coarse)."""
-    factor = settings.ocr_dpi / dpi if dpi < settings.ocr_dpi * 0.95 else 1.0
-    if factor == 1.0:
-        return tesseract_words(binary, gray, dpi, settings.lang, settings.psm, settings.timeout_s)
-    size = (round(gray.shape[1] * factor), round(gray.shape[0] * factor))
-    larger = np.asarray(Image.fromarray(gray).resize(size, Image.Resampling.BICUBIC))
-    words = tesseract_words(binary, larger, dpi * factor, settings.lang, settings.psm, settings.timeout_s)
-    return [scaled_word(w, 1.0 / factor) for w in words]
-
-
-def scaled_word(word: Word, factor: float) -> Word:
-    x0, y0, x1, y1 = word.box
-    box = (round(x0 * factor), round(y0 * factor), round(x1 * factor), round(y1 * factor))
-    return Word(word.text, word.confidence, box, word.line)
+    factor = enlargement(dpi, settings.ocr_dpi)
+    words = tesseract_words(binary, enlarged(gray, factor), dpi * factor, settings.lang, settings.psm, settings.timeout_s)
+    return words if factor == 1.0 else [scaled_word(w, 1.0 / factor) for w in words]
 
 
 MEANINGFUL_MARKS = frozenset("-+*•")
