@@ -4,14 +4,21 @@ In real plans the cells of one table row rarely share baselines: Word centres ea
 so a three-line agency cell beside a seven-line task cell and a two-line deadline cell puts every
 column's lines at different heights, and narrow columns wrap after two or three words. Read as one
 uniform block, the page's text lines run across the columns and Tesseract's line finding mixes the
-narrow columns' lines into garbage. Each cell is therefore its own block: the page image (rulings
-erased) is given to Tesseract once, then every inked cell is recognised through a
-rectangle (tesserocr SetRectangle, psm 6). Words outside the tables come from one pass over the page
-with the tables blanked. Word boxes stay in the pixels of the page image, so provenance and the
-placement of words in cells (layout.py) are unchanged.
+narrow columns' lines into garbage. Each cell is therefore its own block:
 
-Without the Tesseract API (the `tesseract` command only) the cells are cut out and stacked one above
-the other with white gaps, and the stack is read in one run.
+- every cell that holds ink is cut out (rulings already erased, paper grain lighter than half-way
+  between ink and white made white) and the cuts are stacked one above the other with white margins:
+  Tesseract reads text that touches the edge of its image badly ('Quý IV' -> 'Quỹ 1V');
+- the stack is given to Tesseract once and each cell is recognised through its own rectangle
+  (tesserocr SetRectangle, psm 6: its own threshold, its own lines); without the Tesseract API (the
+  `tesseract` command only) the stack is read in one run;
+- a cell holding a doubtful word (low confidence, or lower-case letters that make no Vietnamese
+  syllable) is read again as sparse text (psm 11), which finds a short line standing apart (the last
+  syllable of a centred cell, 'trì') that a uniform block cuts; the surer reading is kept.
+
+Words outside the tables come from the page pass with the tables blanked (blank_tables). Word boxes
+are mapped back to the pixels of the page image, so provenance and the placement of words in cells
+(layout.py) are unchanged.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from plantasks.normalizers.vietnamese import is_vietnamese_syllable
 from plantasks.parsers.ocr.grid import TableGrid
 from plantasks.parsers.ocr.recheck import stack_crops
 from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, api_engine, command_words, parse_tsv
@@ -27,50 +35,32 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 
 CELL_INSET_IN = 0.01  # kept off each side of a cell: what is left of its erased lines
 MIN_INK_IN2 = 0.0003  # a cell with less ink than this (square inches) is empty: a speck, not a glyph
-STACK_GAP_IN = 0.12  # white between stacked cells (command path)
+MARGIN_IN = 0.1  # white around each cut in the stack
+DOUBTFUL = 50.0  # a word read less confidently than this (0..100) has its cell read again
+SPARSE_PSM = 11
 LINE_BASE = 10_000  # cell words get Tesseract line ids from here up, apart from the page pass's
+EDGE_MARKS = "\"'“”‘’()[]{}.,;:!?…-–—/*•+"
 
 
 def read_cells(prepared, dpi: float, settings, binary: str) -> list[Word]:
     """The words of the tables of `prepared` (a PreparedPage), cell by cell, boxes in its pixels
-    (read enlarged, like the page pass, when the scan is coarse)."""
-    factor = enlargement(dpi, settings.ocr_dpi)
-    boxes = cell_boxes(prepared.gray, prepared.tables, dpi, prepared.ink_threshold)
+    (the cuts enlarged like the page pass when the scan is coarse)."""
+    paper = (prepared.ink_threshold + 255) // 2
+    gray = np.where(prepared.gray > paper, 255, prepared.gray).astype(np.uint8)
+    boxes = cell_boxes(gray, prepared.tables, dpi, prepared.ink_threshold)
     if not boxes:
         return []
-    scaled = [tuple(round(v * factor) for v in box) for box in boxes]
-    words = cell_words(binary, enlarged(prepared.gray, factor), dpi * factor, scaled, settings.lang, settings.psm,
-                       settings.timeout_s)
-    return words if factor == 1.0 else [scaled_word(w, 1.0 / factor) for w in words]
-
-
-def enlargement(dpi: float, ocr_dpi: float) -> float:
-    """How much a page is enlarged for Tesseract: coarser scans than `ocr_dpi` are brought up to it."""
-    return ocr_dpi / dpi if dpi < ocr_dpi * 0.95 else 1.0
-
-
-def enlarged(gray: np.ndarray, factor: float) -> np.ndarray:
-    if factor == 1.0:
-        return gray
-    size = (round(gray.shape[1] * factor), round(gray.shape[0] * factor))
-    return np.asarray(Image.fromarray(gray).resize(size, Image.Resampling.BICUBIC))
-
-
-def scaled_word(word: Word, factor: float) -> Word:
-    x0, y0, x1, y1 = word.box
-    box = (round(x0 * factor), round(y0 * factor), round(x1 * factor), round(y1 * factor))
-    return Word(word.text, word.confidence, box, word.line)
-
-
-def blank_tables(gray: np.ndarray, tables: list[TableGrid]) -> np.ndarray:
-    """The page with every table's box made white: what the page pass reads."""
-    if not tables:
-        return gray
-    out = gray.copy()
-    for table in tables:
-        x0, y0, x1, y1 = _pixels(table.box, gray.shape)
-        out[y0:y1, x0:x1] = 255
-    return out
+    factor = enlargement(dpi, settings.ocr_dpi)
+    engine = api_engine(binary, settings.lang, settings.psm)  # the page pass's engine, its mode switched per read
+    read = Cuts(gray, boxes, factor, dpi)
+    per_box = read.words(engine, binary, settings.lang, settings.psm, settings.timeout_s)
+    doubtful = [i for i, words in enumerate(per_box) if any(map(_doubtful, words))]
+    if doubtful:
+        again = Cuts(gray, [boxes[i] for i in doubtful], factor, dpi)
+        for i, words in zip(doubtful, again.words(engine, binary, settings.lang, SPARSE_PSM, settings.timeout_s)):
+            if _surer(words, per_box[i]):
+                per_box[i] = words
+    return [_in_cell(w, i) for i, words in enumerate(per_box) for w in words]
 
 
 def cell_boxes(gray: np.ndarray, tables: list[TableGrid], dpi: float, ink_threshold: int) -> list[Box]:
@@ -89,55 +79,95 @@ def cell_boxes(gray: np.ndarray, tables: list[TableGrid], dpi: float, ink_thresh
     return boxes
 
 
-def cell_words(binary: str, gray: np.ndarray, dpi: float, boxes: list[Box], lang: str, psm: int,
-               timeout: float) -> list[Word]:
-    """The words of each box read as its own block, boxes in the pixels of `gray`."""
-    if not boxes:
-        return []
-    engine = api_engine(binary, lang, psm)
-    if engine is not None:
-        return _api_cell_words(engine, gray, dpi, boxes)
-    return _stacked_cell_words(binary, gray, dpi, boxes, lang, psm, timeout)
+class Cuts:
+    """Cells cut out of the page and stacked one above the other, each with white margins."""
+
+    def __init__(self, gray: np.ndarray, boxes: list[Box], factor: float, dpi: float):
+        self.boxes, self.factor, self.dpi = boxes, factor, dpi * factor
+        self.gap = 2 * max(4, round(MARGIN_IN * self.dpi))
+        stack, self.spans = stack_crops([gray[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes], factor, self.gap)
+        # one white column more on the right: Tesseract misreads a rectangle as wide as its image
+        self.stack = np.pad(stack, ((0, 0), (0, 1)), constant_values=255)
+        self.widths = [max(1, round((x1 - x0) * factor)) + 2 * self.gap for x0, _, x1, _ in boxes]
+
+    def words(self, engine, binary: str, lang: str, psm: int, timeout: float) -> list[list[Word]]:
+        """Each cell's words, read in segmentation mode `psm`, boxes in the pixels of the page."""
+        if engine is not None:
+            read = self._api_read(engine, psm)
+        else:
+            words = command_words(binary, self.stack, self.dpi, lang, psm, timeout)
+            read = [[w for w in words if top <= w.center[1] < bottom] for top, bottom in self.spans]
+        return [[self._on_page(w, i) for w in words] for i, words in enumerate(read)]
+
+    def _api_read(self, engine, psm: int) -> list[list[Word]]:
+        read: list[list[Word]] = []
+        mode = engine.GetPageSegMode()
+        try:
+            engine.SetPageSegMode(psm)
+            engine.SetImage(Image.fromarray(self.stack))
+            engine.SetSourceResolution(max(1, round(self.dpi)))
+            for (top, bottom), width in zip(self.spans, self.widths):
+                engine.SetRectangle(0, top, width, bottom - top)
+                # TSV boxes are in the pixels of the whole stack, whatever rectangle was read
+                read.append(parse_tsv(engine.GetTSVText(0) or ""))
+        except RuntimeError as exc:
+            raise TesseractFailed(f"Tesseract failed: {exc}") from exc
+        finally:
+            engine.Clear()
+            engine.SetPageSegMode(mode)
+        return read
+
+    def _on_page(self, word: Word, index: int) -> Word:
+        x0, y0 = self.boxes[index][:2]
+        left, top = self.gap, self.spans[index][0] + self.gap // 2  # where the cut starts in the stack
+        bx0, by0, bx1, by1 = word.box
+        box = (x0 + round((bx0 - left) / self.factor), y0 + round((by0 - top) / self.factor),
+               x0 + round((bx1 - left) / self.factor), y0 + round((by1 - top) / self.factor))
+        return Word(word.text, word.confidence, box, word.line)
 
 
-def _api_cell_words(engine, gray: np.ndarray, dpi: float, boxes: list[Box]) -> list[Word]:
-    words: list[Word] = []
-    try:
-        engine.SetImage(Image.fromarray(np.ascontiguousarray(gray)))
-        engine.SetSourceResolution(max(1, round(dpi)))
-        for index, (x0, y0, x1, y1) in enumerate(boxes):
-            engine.SetRectangle(x0, y0, x1 - x0, y1 - y0)
-            # TSV boxes are in the pixels of the whole image, whatever rectangle was read
-            words += _as_cell(parse_tsv(engine.GetTSVText(0) or ""), index)
-    except RuntimeError as exc:
-        raise TesseractFailed(f"Tesseract failed: {exc}") from exc
-    finally:
-        engine.Clear()
-    return words
+def _doubtful(word: Word) -> bool:
+    """Tesseract doubts the word, or it is lower-case letters that make no Vietnamese syllable ('tn')."""
+    core = word.text.strip(EDGE_MARKS)
+    unknown = core.isalpha() and core.islower() and not is_vietnamese_syllable(core)
+    return word.confidence < DOUBTFUL or unknown
 
 
-def _stacked_cell_words(binary: str, gray: np.ndarray, dpi: float, boxes: list[Box], lang: str, psm: int,
-                        timeout: float) -> list[Word]:
-    gap = max(8, round(STACK_GAP_IN * dpi))
-    crops = [gray[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
-    stack, spans = stack_crops(crops, 1.0, gap)
-    read = command_words(binary, stack, dpi, lang, psm, timeout)
-    words: list[Word] = []
-    for index, ((x0, y0, _, _), (top, bottom)) in enumerate(zip(boxes, spans)):
-        crop_top = top + gap // 2  # where the crop starts in the stack
-        mine = [w for w in read if top <= w.center[1] < bottom]
-        moved = [Word(w.text, w.confidence, _shifted(w.box, x0 - gap, y0 - crop_top), w.line) for w in mine]
-        words += _as_cell(moved, index)
-    return words
+def _surer(new: list[Word], old: list[Word]) -> bool:
+    """Is reading `new` of a cell better than `old`: no character fewer, and fewer doubtful words, or
+    as many and a higher mean confidence."""
+    def chars(words: list[Word]) -> int:
+        return sum(ch.isalnum() for w in words for ch in w.text)
+
+    def mean(words: list[Word]) -> float:
+        return sum(w.confidence for w in words) / len(words) if words else 0.0
+
+    if not new or chars(new) < chars(old):
+        return False
+    doubts_new, doubts_old = sum(map(_doubtful, new)), sum(map(_doubtful, old))
+    return doubts_new < doubts_old or (doubts_new == doubts_old and mean(new) > mean(old))
 
 
-def _as_cell(words: list[Word], index: int) -> list[Word]:
-    """The words with line ids of their own cell (no line of one cell continues in another)."""
-    return [Word(w.text, w.confidence, w.box, (LINE_BASE + index, w.line[1], w.line[2])) for w in words]
+def _in_cell(word: Word, index: int) -> Word:
+    """The word with a line id of its own cell (no line of one cell continues in another)."""
+    return Word(word.text, word.confidence, word.box, (LINE_BASE + index, word.line[1], word.line[2]))
 
 
-def _shifted(box: Box, dx: int, dy: int) -> Box:
-    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+def enlargement(dpi: float, ocr_dpi: float) -> float:
+    """How much a page (page.read_words) or a cell is enlarged for Tesseract: coarser scans than
+    `ocr_dpi` are brought up to it."""
+    return ocr_dpi / dpi if dpi < ocr_dpi * 0.95 else 1.0
+
+
+def blank_tables(gray: np.ndarray, tables: list[TableGrid]) -> np.ndarray:
+    """The page with every table's box made white: what the page pass reads."""
+    if not tables:
+        return gray
+    out = gray.copy()
+    for table in tables:
+        x0, y0, x1, y1 = _pixels(table.box, gray.shape)
+        out[y0:y1, x0:x1] = 255
+    return out
 
 
 def _pixels(box: tuple[float, float, float, float], shape: tuple[int, ...]) -> Box:

@@ -1,13 +1,15 @@
-"""One page image -> blocks: deskew, find the table grid, erase the ruling lines, OCR once, place words."""
+"""One page image -> blocks: deskew, find the table grid, erase the ruling lines, OCR the page outside
+the tables and the table cells one by one (cells.py), place words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from PIL import Image
 
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
-from plantasks.parsers.ocr.cells import blank_tables, enlarged, enlargement, read_cells, scaled_word
+from plantasks.parsers.ocr.cells import blank_tables, enlargement, read_cells
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
@@ -177,8 +179,18 @@ def geometry(settings: OcrSettings, dpi: float) -> Geometry:
 def read_words(gray: np.ndarray, dpi: float, settings: OcrSettings, binary: str) -> list[Word]:
     """Tesseract's words, boxes in the pixels of `gray` (upscaled first when the scan is coarse)."""
     factor = enlargement(dpi, settings.ocr_dpi)
-    words = tesseract_words(binary, enlarged(gray, factor), dpi * factor, settings.lang, settings.psm, settings.timeout_s)
-    return words if factor == 1.0 else [scaled_word(w, 1.0 / factor) for w in words]
+    if factor == 1.0:
+        return tesseract_words(binary, gray, dpi, settings.lang, settings.psm, settings.timeout_s)
+    size = (round(gray.shape[1] * factor), round(gray.shape[0] * factor))
+    larger = np.asarray(Image.fromarray(gray).resize(size, Image.Resampling.BICUBIC))
+    words = tesseract_words(binary, larger, dpi * factor, settings.lang, settings.psm, settings.timeout_s)
+    return [scaled_word(w, 1.0 / factor) for w in words]
+
+
+def scaled_word(word: Word, factor: float) -> Word:
+    x0, y0, x1, y1 = word.box
+    box = (round(x0 * factor), round(y0 * factor), round(x1 * factor), round(y1 * factor))
+    return Word(word.text, word.confidence, box, word.line)
 
 
 MEANINGFUL_MARKS = frozenset("-+*•")
