@@ -45,8 +45,7 @@ EDGE_MARKS = "\"'“”‘’()[]{}.,;:!?…-–—/*•+"
 def read_cells(prepared, dpi: float, settings, binary: str) -> list[Word]:
     """The words of the tables of `prepared` (a PreparedPage), cell by cell, boxes in its pixels
     (the cuts enlarged like the page pass when the scan is coarse)."""
-    paper = (prepared.ink_threshold + 255) // 2
-    gray = np.where(prepared.gray > paper, 255, prepared.gray).astype(np.uint8)
+    gray = clean_paper(prepared.gray, prepared.ink_threshold)
     boxes = cell_boxes(gray, prepared.tables, dpi, prepared.ink_threshold)
     if not boxes:
         return []
@@ -159,15 +158,21 @@ def enlargement(dpi: float, ocr_dpi: float) -> float:
     return ocr_dpi / dpi if dpi < ocr_dpi * 0.95 else 1.0
 
 
-def blank_tables(gray: np.ndarray, tables: list[TableGrid]) -> np.ndarray:
-    """The page with every table's box made white: what the page pass reads."""
-    if not tables:
-        return gray
-    out = gray.copy()
+def blank_tables(gray: np.ndarray, tables: list[TableGrid], ink_threshold: int) -> np.ndarray:
+    """What the page pass reads: the page with its paper made white (clean_paper) and every table's
+    box white. The paper is cleaned because without the tables' ink Tesseract's own threshold would
+    fall into the grain of a grey scan."""
+    out = clean_paper(gray, ink_threshold)
     for table in tables:
         x0, y0, x1, y1 = _pixels(table.box, gray.shape)
         out[y0:y1, x0:x1] = 255
     return out
+
+
+def clean_paper(gray: np.ndarray, ink_threshold: int) -> np.ndarray:
+    """A copy of the page with levels lighter than half-way between ink and white made white."""
+    paper = (ink_threshold + 255) // 2
+    return np.where(gray > paper, 255, gray).astype(np.uint8)
 
 
 def _pixels(box: tuple[float, float, float, float], shape: tuple[int, ...]) -> Box:
