@@ -43,6 +43,14 @@ def test_cells_centred_at_different_heights_read_as_printed(scan):
     assert rows == CENTRED_EXPECTED
 
 
+def test_the_tesseract_command_reads_the_cells_alike(scan, monkeypatch):
+    """Without the Tesseract library the cells are read from one stacked image by the command."""
+    monkeypatch.setenv("PLANTASKS_OCR_ENGINE", "cli")
+    doc = ocr_pdf(scan, [1], ReadOptions(ocr_workers=1))
+    rows = [block.texts for block in doc.blocks if isinstance(block, TableRow)]
+    assert rows == CENTRED_EXPECTED
+
+
 def test_cells_centred_at_different_heights_give_the_printed_tasks(scan, tmp_path):
     (tmp_path / "centred.pdf").write_bytes(scan)
     assert main(["extract", str(tmp_path / "centred.pdf"), "--out", str(tmp_path / "out"), "--quiet"]) == 0
