@@ -6,8 +6,8 @@ column's lines at different heights, and narrow columns wrap after two or three 
 uniform block, the page's text lines run across the columns and Tesseract's line finding mixes the
 narrow columns' lines into garbage. Each cell is therefore its own block:
 
-- every cell that holds ink is cut out (rulings already erased, paper grain lighter than half-way
-  between ink and white made white) and the cuts are stacked one above the other with white margins:
+- every cell that holds ink is cut out (rulings already erased, paper grain and light specks
+  made white: clean_paper) and the cuts are stacked one above the other with white margins:
   Tesseract reads text that touches the edge of its image badly ('Quý IV' -> 'Quỹ 1V');
 - the stack is given to Tesseract once and each cell is recognised through its own rectangle
   (tesserocr SetRectangle, psm 6: its own threshold, its own lines); without the Tesseract API (the
@@ -23,6 +23,8 @@ are mapped back to the pixels of the page image, so provenance and the placement
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PIL import Image
 
@@ -33,13 +35,15 @@ from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, api_engine, c
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 
-CELL_INSET_IN = 0.01  # kept off each side of a cell: what is left of its erased lines
+# kept off a cell's sides, what is left of its erased lines: more at the left and right, where
+# text keeps a padding from the line and a stub of it would read as a letter ('TThực')
+CELL_INSET_IN = (0.03, 0.01)  # left and right, top and bottom
 MIN_INK_IN2 = 0.0003  # a cell with less ink than this (square inches) is empty: a speck, not a glyph
 MARGIN_IN = 0.1  # white around each cut in the stack
 DOUBTFUL = 50.0  # a word read less confidently than this (0..100) has its cell read again
 SPARSE_PSM = 11
 LINE_BASE = 10_000  # cell words get Tesseract line ids from here up, apart from the page pass's
-EDGE_MARKS = "\"'“”‘’()[]{}.,;:!?…-–—/*•+"
+EDGES = re.compile(r"^[\W_]+|[\W_]+$")  # marks around a word's letters
 
 
 def read_cells(prepared, dpi: float, settings, binary: str) -> list[Word]:
@@ -64,13 +68,13 @@ def read_cells(prepared, dpi: float, settings, binary: str) -> list[Word]:
 
 def cell_boxes(gray: np.ndarray, tables: list[TableGrid], dpi: float, ink_threshold: int) -> list[Box]:
     """The inside of every cell that holds ink, tables top to bottom, cells in reading order."""
-    inset = max(1, round(CELL_INSET_IN * dpi))
+    across, down = (max(1, round(inset * dpi)) for inset in CELL_INSET_IN)
     min_ink = max(4, round(MIN_INK_IN2 * dpi * dpi))
     boxes = []
     for table in tables:
         for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
             x0, y0, x1, y1 = _pixels(cell.box, gray.shape)
-            box = (x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+            box = (x0 + across, y0 + down, x1 - across, y1 - down)
             if box[2] - box[0] < 2 or box[3] - box[1] < 2:
                 continue
             if int((gray[box[1]:box[3], box[0]:box[2]] <= ink_threshold).sum()) >= min_ink:
@@ -127,7 +131,7 @@ class Cuts:
 
 def _doubtful(word: Word) -> bool:
     """Tesseract doubts the word, or it is lower-case letters that make no Vietnamese syllable ('tn')."""
-    core = word.text.strip(EDGE_MARKS)
+    core = EDGES.sub("", word.text)
     unknown = core.isalpha() and core.islower() and not is_vietnamese_syllable(core)
     return word.confidence < DOUBTFUL or unknown
 
@@ -170,9 +174,16 @@ def blank_tables(gray: np.ndarray, tables: list[TableGrid], ink_threshold: int) 
 
 
 def clean_paper(gray: np.ndarray, ink_threshold: int) -> np.ndarray:
-    """A copy of the page with levels lighter than half-way between ink and white made white."""
-    paper = (ink_threshold + 255) // 2
-    return np.where(gray > paper, 255, gray).astype(np.uint8)
+    """A copy of the page where only ink and the pixel ring around it (a glyph's soft edge) keep
+    their levels; everything else, paper grain and light specks, is made white."""
+    ink = gray <= ink_threshold
+    near = ink.copy()
+    near[1:, :] |= ink[:-1, :]
+    near[:-1, :] |= ink[1:, :]
+    rows = near.copy()
+    near[:, 1:] |= rows[:, :-1]
+    near[:, :-1] |= rows[:, 1:]
+    return np.where(near, gray, 255).astype(np.uint8)
 
 
 def _pixels(box: tuple[float, float, float, float], shape: tuple[int, ...]) -> Box:
