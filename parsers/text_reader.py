@@ -28,7 +28,8 @@ from plantasks.normalizers.text import LEADING_BULLET as _BULLET
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_UNDERLINE = re.compile(r"^\s*(=+|-{3,})\s*$")
+_CELL_BREAK = re.compile(r"<br\s*/?>|(?<=[*_]) {2,}(?=[*_])", re.IGNORECASE)
 _STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zA-ZđĐ])[.)]?$")
 _SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 
@@ -104,13 +105,15 @@ class _TextReader:
         self.prev_kind = "blank"  # kind of the last non-blank line
         # markdown (a pipe table's '---|---' rule): lines outside tables are hard-wrapped paragraphs with markup
         self.markdown = any(_PIPE_RULE.match(t.strip()) and "|" in t for t in self.texts)
+        self.in_layout_table = False  # rows of a pipe table that is not a task table (signature, letterhead)
+        self.layout_lines: set[int] = set()  # ids of the text lines those rows became
 
     def run(self) -> list[Block]:
         i = 0
         while i < len(self.lines):
             i = self._step(i)
         self._flush_cells()
-        return _markdown_paragraphs(self.blocks, self.lines) if self.markdown else self.blocks
+        return _markdown_paragraphs(self.blocks, self.lines, self.layout_lines) if self.markdown else self.blocks
 
     def _step(self, i: int) -> int:
         line = self.lines[i]
@@ -121,6 +124,7 @@ class _TextReader:
             self._cell_line(line)
             return i + 1
         if kind == "blank":
+            self.in_layout_table = False
             if self.row:
                 self.row.blank_since_cell = True
                 if self.width is None or (len(self.row.cells) < self.width and self._short_row_ends(i)):
@@ -232,8 +236,23 @@ class _TextReader:
         inner = inner[:-1] if inner.endswith("|") else inner
         prov = Provenance(page=first.page, line_start=first.number, line_end=self.lines[end].number)
         cells = tuple(Cell(_markdown_cell(c), prov) for c in _UNESCAPED_BAR.split(inner))
+        if self._starts_layout_table(end, cells):
+            self.in_layout_table = True
+        if self.in_layout_table:  # its cells are lines of the body, one per printed line
+            line = TextLine("\n".join(c.text for c in cells if c.text), prov)
+            self.layout_lines.add(id(line))
+            self.blocks.append(line)
+            return end + 1
         self._emit_row(TableRow(cells, prov), "pipe")
         return end + 1
+
+    def _starts_layout_table(self, end: int, cells: tuple[Cell, ...]) -> bool:
+        """A pipe table's header (its rule follows) that names no task columns, under an open task table of
+        another width: a layout table after the task table (the signature block), not more task rows."""
+        rule = self.lines[end + 1].text.strip() if end + 1 < len(self.lines) else ""
+        if not (_PIPE_RULE.match(rule) and "|" in rule) or header_map([c.text for c in cells]):
+            return False
+        return self.width is not None and len(cells) != self.width
 
     # -- column-aligned tables -----------------------------------------------------------
     def _aligned_table(self, i: int, columns, headers: list[str], height: int) -> int:
@@ -255,8 +274,9 @@ class _TextReader:
         self.blocks.append(row)
 
 
-def _markdown_paragraphs(blocks: list[Block], lines: list[_Line]) -> list[Block]:
-    """Runs of text lines (between tables) as markdown paragraphs: markup off, hard wraps joined."""
+def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: set[int]) -> list[Block]:
+    """Runs of text lines (between tables) as markdown paragraphs: markup off, hard wraps joined. The
+    lines a layout table's rows became are kept as they are."""
     out: list[Block] = []
     run: list[TextLine] = []
 
@@ -264,14 +284,15 @@ def _markdown_paragraphs(blocks: list[Block], lines: list[_Line]) -> list[Block]
         if not run:
             return
         first, last = run[0].prov.line_start, run[-1].prov.line_end
-        raw = [_ESCAPE.sub(r"\1", lines[n - 1].text) for n in range(first, last + 1)]  # blanks end paragraphs
+        # blank lines and a heading's underline ('=====', '-----') end paragraphs
+        raw = ["" if _UNDERLINE.match(t) else _ESCAPE.sub(r"\1", t) for t in (l.text for l in lines[first - 1:last])]
         for text, a, b in paragraph_spans(raw):
             out.append(TextLine(text, Provenance(page=lines[first - 1 + a].page, line_start=first + a,
                                                  line_end=first + b)))
         run.clear()
 
     for block in blocks:
-        if isinstance(block, TextLine):
+        if isinstance(block, TextLine) and id(block) not in layout_lines:
             run.append(block)
         else:
             flush()
@@ -281,8 +302,9 @@ def _markdown_paragraphs(blocks: list[Block], lines: list[_Line]) -> list[Block]
 
 
 def _markdown_cell(text: str) -> str:
-    """A pipe-table cell as printed: emphasis and escapes off, <br> as a line break."""
-    lines = (strip_markup(_ESCAPE.sub(r"\1", part)) for part in _BR.split(text.strip()))
+    """A pipe-table cell as printed: emphasis and escapes off; <br>, and a gap of two spaces between
+    emphasised spans (a line break a converter could not write inside a table), as line breaks."""
+    lines = (strip_markup(_ESCAPE.sub(r"\1", part)) for part in _CELL_BREAK.split(text.strip()))
     return "\n".join(l for l in lines if l)
 
 

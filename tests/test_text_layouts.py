@@ -244,3 +244,4 @@ def test_markdown_pipe_tables_without_outer_bars_as_web_converters_write_them():
     assert [t.deadline.raw for t in result.tasks] == ["Quý II/2025", "Tháng 9/2025", "Quý IV/2025"]
     assert result.document.plan_number == "45/KH-UBND"
     assert result.document.title == "Kế hoạch cải cách hành chính năm 2025"
+    assert result.document.signer == "Nguyễn Văn An"  # a layout table cell whose lines became spans
