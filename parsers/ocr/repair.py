@@ -51,6 +51,7 @@ class Confusions:
     stray_opener_pattern: re.Pattern
     quote_closers: tuple[str, ...]
     inner_full_stop: re.Pattern | None
+    quarter_words: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -68,7 +69,8 @@ def confusions() -> Confusions:
     stray = re.compile(rf"^[{openers}][ \t]*(?=\w)", re.MULTILINE)
     full_stop = re.compile(r"(?<=[^\W\d_]{2})\.(?= ([^\W\d_]))") if data["drop_inner_full_stops"] else None
     characters = {str(k): str(v) for k, v in data["characters"].items()}
-    return Confusions(glyphs, quarter, characters, bullet, stray, tuple(data["quote_closers"]), full_stop)
+    return Confusions(glyphs, quarter, characters, bullet, stray, tuple(data["quote_closers"]), full_stop,
+                      tuple(data["quarter_words"]))
 
 
 def as_roman(token: str) -> str | None:
