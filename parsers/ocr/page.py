@@ -12,7 +12,7 @@ from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
 from plantasks.parsers.ocr.layout import Geometry, cell_readings, page_blocks, place_words
-from plantasks.parsers.ocr.numerals import recount_quarter_numerals
+from plantasks.parsers.ocr.glyphs import checked_against_glyphs
 from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
@@ -150,7 +150,7 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     verdict = page_verdict(image.page, words, settings)
     if verdict is not None:  # nothing or noise read: no rows, one warning
         return PageResult(image.page, [], [verdict], prepared.skew_deg, len(words), mean_confidence(words)), False
-    words = recount_quarter_numerals(prepared.gray, words, prepared.ink_threshold)
+    words = checked_against_glyphs(prepared.gray, words, prepared.ink_threshold)
     layout = geometry(settings, image.dpi)
     placement = place_words(words, prepared.tables, layout.table_margin)
     readings = cell_readings(placement, prepared.tables, layout)

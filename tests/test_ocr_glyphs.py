@@ -1,5 +1,5 @@
-"""Roman quarter numerals counted on the glyphs (parsers/ocr/numerals.py): invented lines "Quý II/2024"
-drawn in a serif face at scan resolutions, given the misreadings Tesseract makes of them."""
+"""Readings checked against the glyphs (parsers/ocr/glyphs.py): invented lines ("Quý II/2024", a word
+without the comma Tesseract adds) drawn in a serif face at scan resolutions, given its misreadings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from plantasks.parsers.ocr.numerals import numeral_text, recount_quarter_numerals, stems_and_stop
+from plantasks.parsers.ocr.glyphs import checked_against_glyphs, numeral_text, recount_quarter_numerals, stems_and_stop
 from plantasks.parsers.ocr.tesseract import Word
 from scan_conditions import FONT
 
@@ -88,3 +88,20 @@ def test_strokes_too_small_or_merged_are_not_counted():
 ])
 def test_numeral_text(read, stems, meant):
     assert numeral_text(read, stems) == meant
+
+
+@pytest.mark.skipif(FONT is None, reason="no TrueType font with Vietnamese glyphs (fonts-dejavu-core)")
+@pytest.mark.parametrize("dpi", [150, 300])
+@pytest.mark.parametrize("printed, read, confidence, meant", [
+    ("chống", "chống,", 79.0, "chống"),  # a comma read after the g of a line end
+    ("ISO", "ISO.", 65.0, "ISO"),
+    ("Lao", "Lao.", 72.0, "Lao"),
+    ("chống,", "chống,", 79.0, "chống,"),  # printed: kept
+    ("ương.", "ương.", 86.0, "ương."),
+    ("kiệm,", "kiệm,", 70.0, "kiệm,"),
+    ("chống", "chống,", 96.0, "chống,"),  # read confidently: kept whatever the ink
+])
+def test_closing_marks_that_no_ink_shows_are_dropped(dpi, printed, read, confidence, meant):
+    gray, boxes = drawn_line([printed], dpi, FONT)
+    [word] = checked_against_glyphs(gray, [Word(read, confidence, tuple(int(v) for v in boxes[0]), (1, 1, 1))], INK)
+    assert word.text == meant

@@ -1,15 +1,22 @@
-"""Roman quarter numerals counted on the glyphs: "Quý II/2024" is not left as Tesseract's "Quý I/2024".
+"""Readings checked against the glyphs on the page, where Tesseract's reading is known to slip.
 
-In a serif face at scan resolutions the strokes of I, II and III stand so close that their serifs
-touch, and Tesseract reads one stroke more or less ("II" -> "I", "1", "11"; "III" -> "II", "IIL";
-"IV" -> "I1V"), which moves a deadline by a quarter. A second Tesseract run does not help (it
-misreads the same strokes). The glyphs themselves are unambiguous: an I is a vertical stem as tall
-as the numerals, and stems stand side by side, joined only by serifs at the top and bottom, until
-the first stroke that crosses the middle of the line (the slash, a V, a digit). So the word after a
-quarter word ("Quý") whose reading is made of numeral-like glyphs gets as many I's as the image has
-stems, a V kept where Tesseract read one ("IV" reads reliably: its strokes differ). The reading is
-kept where it already says so (an Arabic "1" stays "1"), and wherever the strokes cannot be told
-apart (too small, merged into one blob).
+Roman quarter numerals ("Quý II/2024" is not left as "Quý I/2024"). In a serif face at scan
+resolutions the strokes of I, II and III stand so close that their serifs touch, and Tesseract reads
+one stroke more or less ("II" -> "I", "1", "11"; "III" -> "II", "IIL"; "IV" -> "I1V"), which moves a
+deadline by a quarter. A second Tesseract run does not help (it misreads the same strokes). The
+glyphs themselves are unambiguous: an I is a vertical stem as tall as the numerals, and stems stand
+side by side, joined only by serifs at the top and bottom, until the first stroke that crosses the
+middle of the line (the slash, a V, a digit). So the word after a quarter word ("Quý") whose reading
+is made of numeral-like glyphs gets as many I's as the image has stems, a V kept where Tesseract
+read one ("IV" reads reliably: its strokes differ). The reading is kept where it already says so (an
+Arabic "1" stays "1"), and wherever the strokes cannot be told apart (too small, merged into one blob).
+
+Marks that are not there ("chống, lãng phí", "Lao. động", "ISO. 9001"). At the end of a line,
+diacritics of the line below and the descender of a g make Tesseract add a comma or full stop that
+the page does not print, and it is unsure of the word (confidence below SURE_MARK). A printed comma
+or full stop is the word's last ink and sits low, on or below the baseline; where the word's last
+columns of ink reach up into the letters instead (the g's bowl, the o's side), the doubtful mark is
+dropped. A word read confidently keeps its mark whatever its ink looks like.
 """
 
 from __future__ import annotations
@@ -31,6 +38,40 @@ MIDDLE = (0.3, 0.7)  # the middle band of the line, as shares of the numeral hei
 MAX_STEM_WIDTH = 0.3  # a wider run of stem columns is strokes merged into a blob: not counted
 MIN_HEIGHT_PX = 8  # smaller numerals are not measured
 MAX_GAP = 1.2  # the numeral follows the quarter word within this many word heights
+
+
+SURE_MARK = 90.0  # a word read at least this confidently keeps its closing mark
+MARK_ZONE = 0.55  # a closing comma or full stop lies in this lowest share of the word box (descenders included)
+MARK_COLUMNS = 0.1  # the word's last columns of ink looked at, as a share of its height
+
+
+def checked_against_glyphs(gray: np.ndarray, words: list[Word], ink_threshold: int) -> list[Word]:
+    """`words` with quarter numerals recounted and doubtful closing marks that no ink shows dropped."""
+    words = [without_phantom_mark(gray, w, ink_threshold) for w in words]
+    return recount_quarter_numerals(gray, words, ink_threshold)
+
+
+def without_phantom_mark(gray: np.ndarray, word: Word, ink_threshold: int) -> Word:
+    text = word.text
+    if word.confidence >= SURE_MARK or len(text) < 3 or text[-1] not in ",." or not text[-2].isalpha():
+        return word
+    if mark_at_end(gray, word.box, ink_threshold) is not False:
+        return word
+    return replace(word, text=text[:-1])
+
+
+def mark_at_end(gray: np.ndarray, box: tuple[int, int, int, int], ink_threshold: int) -> bool | None:
+    """Does the word in `box` end in ink that lies low, as a comma or full stop does (None: no ink)?"""
+    x0, y0, x1, y1 = box
+    reach = max(1, round(0.15 * (y1 - y0)))  # a faint mark may stand just outside the box
+    ink = gray[max(y0, 0):y1 + 1, max(x0, 0):x1 + reach] <= ink_threshold
+    columns = np.flatnonzero(ink.any(axis=0))
+    if len(columns) == 0:
+        return None
+    height = ink.shape[0]
+    last = columns[-1]
+    tail = ink[:, max(last - max(2, round(MARK_COLUMNS * height)) + 1, 0):last + 1]
+    return bool(np.flatnonzero(tail.any(axis=1))[0] >= (1 - MARK_ZONE) * height)
 
 
 def recount_quarter_numerals(gray: np.ndarray, words: list[Word], ink_threshold: int) -> list[Word]:
