@@ -39,6 +39,7 @@ CAPITAL_MISREADS = {
 DICTIONARY_PAIR = 100  # Lexicon.pair_support of two syllables of one dictionary word
 WELL_ATTESTED = DICTIONARY_PAIR + 10  # a dictionary word also seen this often in running text
 SWAPPED_TONES = frozenset("\u0301\u0309")  # sắc, hỏi
+SEEN_OFTEN = 5  # sightings in running text that outweigh a dictionary word never seen there
 COMMON_FACTOR = 30  # a hỏi form this many times more common than the unattested word as read wins
 
 
@@ -118,10 +119,21 @@ def repair_words(text: str) -> str:
         core = edges[1]
         fixed = _unglued(core, left, right) or _retoned(core, left, right) \
             or _in_context(core, left, right, _neighbour(parts, i + 2, edges, before=False, names=True)) \
-            or _by_margin(core, left, right)
+            or _by_margin(core, left, right) \
+            or _by_running_text(core, left, right, (_beyond(parts, i, left, -1), _beyond(parts, i, right, 1)))
         if fixed:
             parts[i] = edges[0] + fixed + edges[2]
     return "".join(parts)
+
+
+def _beyond(parts: list[str], i: int, neighbour: str | None, step: int) -> str | None:
+    """The syllable next to word i's neighbour on the far side (step -1: left), where no
+    punctuation stands between."""
+    j = i + 2 * step
+    if neighbour is None or not 0 <= j < len(parts):
+        return None
+    edges = _split_edges(parts[j])
+    return _neighbour(parts, j + 2 * step, edges, before=step < 0) if edges else None
 
 
 STRAY_MARK = re.compile(r"([^\W\d_]+)(?:([,.:])|[ \t]+([-_])) (?=([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?)")
@@ -254,6 +266,51 @@ def _by_margin(core: str, left: str | None, right: str | None) -> str | None:
     if len(found) != 1 and not (found and max(found)[0] > sorted(found)[-2][0]):
         return None
     return max(found)[1]
+
+
+def _by_running_text(core: str, left: str | None, right: str | None,
+                     outer: tuple[str | None, str | None] = (None, None)) -> str | None:
+    """A real lower-case syllable that running text never shows next to either neighbour (nor a
+    phrase of the product's vocabulary), while one variant in its marks forms with a neighbour a
+    dictionary word that running text attests: 'theo đòi' -> 'theo dõi', 'có thế giám sát' -> 'có
+    thể giám sát', 'lăng phí' -> 'lãng phí', 'chỉ phí tuân thủ' -> 'chi phí'. The variant's word
+    must be seen more often than the neighbour's own word with the syllable beyond it (`outer`:
+    'dữ liệu đã số hóa' stays, though 'đa số' is a word). Where the word as read is a dictionary
+    word with a neighbour, the variant's word must be seen SEEN_OFTEN times on that side ('theo
+    đòi', 'kỳ thi theo' stays) and as often as a dictionary entry counts on the other ('cụ thế
+    cho', 'thí nghiệm trọng' stays). Where it is none, read as printed the neighbour would stand
+    alone, which running text never shows it doing ('phí', not 'với'). One best variant."""
+    lex = lexicon()
+    syllable = key(core)
+    if core != syllable or not (left or right) or not lex.is_syllable(syllable):
+        return None
+    if any(n and not lex.is_syllable(n) for n in (left, right)):
+        return None  # next to an acronym or a number-like token: no evidence
+    own = [p for p in ((left, syllable), (syllable, right)) if p[0] and p[1]]
+    if any(lex.bigrams.get(p, 0) or p in lex.phrase_pairs for p in own):
+        return None
+    words_as_read = [p in lex.word_pairs for p in ((left, syllable), (syllable, right))]
+    beyond = [lex.pair_support(*p) if all(p) else 0 for p in ((outer[0], left), (right, outer[1]))]
+
+    def evidence(variant: str) -> int:
+        found = 0
+        for side, pair in enumerate(((left, variant), (variant, right))):
+            seen = lex.bigrams.get(pair, 0)
+            if not all(pair) or pair not in lex.word_pairs or seen <= beyond[side]:
+                continue  # no word, or its neighbour belongs to a word beyond ('đã số hóa')
+            if words_as_read[1 - side] and seen < DICTIONARY_PAIR:
+                continue  # the word as read is a word with the other neighbour ('thí nghiệm trọng')
+            if words_as_read[side] and seen < SEEN_OFTEN:
+                continue  # the word as read is a word on this side too ('kỳ thi theo')
+            if not any(words_as_read) and lex.alone[pair[1 - side]] > 0:
+                continue  # read as printed, the neighbour would stand alone as it does in running text ('số với')
+            found = max(found, seen)
+        return found
+
+    ranked = sorted(((evidence(v), v) for v in lex.mark_variants(syllable)), reverse=True)
+    if not ranked or ranked[0][0] == 0 or len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+        return None
+    return ranked[0][1]
 
 
 def _pair(lex, left: str | None, right: str | None, phrases: bool = False) -> int:
