@@ -51,6 +51,7 @@ def test_row_numbers_left_alone(text):
     ("| Tháng 01/2024", "Tháng 01/2024"),
     ("Báo cáo. kết quả thực hiện", "Báo cáo kết quả thực hiện"),
     ("Quyết định của cơ quan có thấm quyền.", "Quyết định của cơ quan có thẩm quyền."),
+    ("các văn bản triến khai,thực hiện", "các văn bản triển khai, thực hiện"),  # the space after a comma
 ])
 def test_line_repairs(read, meant):
     assert repair_text(read) == meant
@@ -71,6 +72,7 @@ def test_line_repairs(read, meant):
     "Năm 2024. Các sở",
     "tố cáo, khiếu nại",  # a real word that only looks like a misread one
     "Sở Nội vụ, Sở Tư pháp",
+    "tỷ lệ 1,5 lần; 2,3 triệu đồng",  # a decimal comma keeps no space
 ])
 def test_lines_left_alone(text):
     assert repair_text(text) == text

@@ -52,6 +52,7 @@ class Confusions:
     stray_opener_pattern: re.Pattern
     quote_closers: tuple[str, ...]
     inner_full_stop: re.Pattern | None
+    inner_comma: re.Pattern | None = None
     quarter_words: tuple[str, ...] = ()
 
 
@@ -70,7 +71,8 @@ def confusions() -> Confusions:
     stray = re.compile(rf"^[{openers}][ \t]*(?=\w)", re.MULTILINE)
     full_stop = re.compile(r"(?<=[^\W\d_]{2})\.(?= ([^\W\d_]))") if data["drop_inner_full_stops"] else None
     characters = {str(k): str(v) for k, v in data["characters"].items()}
-    return Confusions(glyphs, quarter, characters, bullet, stray, tuple(data["quote_closers"]), full_stop,
+    comma = re.compile(r"(?<=[^\W\d_]),(?=[^\W\d_])") if data["space_after_inner_commas"] else None
+    return Confusions(glyphs, quarter, characters, bullet, stray, tuple(data["quote_closers"]), full_stop, comma,
                       tuple(data["quarter_words"]))
 
 
@@ -95,6 +97,8 @@ def repair_marks(text: str) -> str:
         text = rules.stray_opener_pattern.sub("", text)
     if rules.inner_full_stop is not None:
         text = rules.inner_full_stop.sub(lambda m: "" if m.group(1).islower() else ".", text)
+    if rules.inner_comma is not None:
+        text = rules.inner_comma.sub(", ", text)
     return text
 
 
@@ -183,8 +187,10 @@ def _neighbour(parts: list[str], j: int, edges: tuple[str, str, str], before: bo
 def _retoned(core: str, left: str | None, right: str | None) -> str | None:
     """The syllable a word stands for when only its tone mark was misread, or None to keep it.
 
-    A non-word ('chuấn') becomes the tone variant (or, without one, the variant in any mark:
-    'chuãn') best attested next to its neighbours. A real
+    A non-word ('chuấn') becomes the variant in its marks best attested next to its neighbours, a
+    tone variant first where they are equal ('chuãn', 'gản với', 'theo đõi' -> 'theo dõi', not the
+    dictionary's 'theo đòi' that running text never shows); attested with neither, its only tone
+    variant ('đạt chuấn tiếp cận'). A real
     syllable is changed only the way Tesseract misreads the small hook above (hỏi) at scan
     resolutions: read as sắc or ngã ('tố chức', 'kiếm tra', 'đế xác định'); and only when the hỏi
     form is attested with a neighbour (a dictionary word, or a pair seen in running text) while the
@@ -201,11 +207,12 @@ def _retoned(core: str, left: str | None, right: str | None) -> str | None:
         if hook is None and core.isupper() and len(core) > 1:
             return _retoned_capitals(core, syllable, left, right)
         return _same_case(hook, core) if hook else None
-    variants = lex.tone_variants(syllable) or lex.mark_variants(syllable)  # 'chuãn': a vowel mark lost too
-    ranked = sorted(((support(lex, left, v, right), lex.counts[v], v) for v in variants), reverse=True)
-    if not ranked or ranked[0][0] == 0 or (len(ranked) > 1 and ranked[1][:2] == ranked[0][:2]):
-        return None
-    return _same_case(ranked[0][2], core)
+    tones = lex.tone_variants(syllable)
+    ranked = sorted(((support(lex, left, v, right), v in tones, lex.counts[v], v) for v in lex.mark_variants(syllable)),
+                    reverse=True)
+    if ranked and ranked[0][0] > 0:
+        return None if len(ranked) > 1 and ranked[1][:3] == ranked[0][:3] else _same_case(ranked[0][3], core)
+    return _same_case(tones[0], core) if len(tones) == 1 and (left or right) else None  # the only reading
 
 
 def _in_context(core: str, left: str | None, right: str | None, name: str | None) -> str | None:
@@ -389,7 +396,7 @@ def _unglued(core: str, left: str | None, right: str | None) -> str | None:
             support = lex.pair_support(first, second)
             # or each half a dictionary word seen in running text with its neighbour ('xử lýhồ sơ')
             around = min(_pair(lex, left, first), _pair(lex, second, right))
-            if support >= MIN_PAIR_SUPPORT or around >= DICTIONARY_PAIR + MIN_PAIR_SUPPORT:
+            if support >= MIN_PAIR_SUPPORT or around >= DICTIONARY_PAIR:
                 splits.append((support, cut))
     if len(splits) != 1:
         return None
