@@ -99,7 +99,9 @@ def test_numeral_text(read, stems, meant):
     ("chống,", "chống,", 79.0, "chống,"),  # printed: kept
     ("ương.", "ương.", 86.0, "ương."),
     ("kiệm,", "kiệm,", 70.0, "kiệm,"),
-    ("chống", "chống,", 96.0, "chống,"),  # read confidently: kept whatever the ink
+    ("trong", "trong,", 96.0, "trong"),
+    ("cấp;", "cấp,", 93.0, "cấp,"),  # a semicolon read as a comma: its dot stands apart, kept
+    ("chống", "chống,", 98.0, "chống,"),  # read confidently: kept whatever the ink
 ])
 def test_closing_marks_that_no_ink_shows_are_dropped(dpi, printed, read, confidence, meant):
     gray, boxes = drawn_line([printed], dpi, FONT)

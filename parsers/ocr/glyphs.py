@@ -13,10 +13,11 @@ Arabic "1" stays "1"), and wherever the strokes cannot be told apart (too small,
 
 Marks that are not there ("chống, lãng phí", "Lao. động", "ISO. 9001"). At the end of a line,
 diacritics of the line below and the descender of a g make Tesseract add a comma or full stop that
-the page does not print, and it is unsure of the word (confidence below SURE_MARK). A printed comma
-or full stop is the word's last ink and sits low, on or below the baseline; where the word's last
-columns of ink reach up into the letters instead (the g's bowl, the o's side), the doubtful mark is
-dropped. A word read confidently keeps its mark whatever its ink looks like.
+the page does not print, and it is a little unsure of the word (confidence below SURE_MARK). A
+printed comma or full stop is the word's last ink and sits low, on or below the baseline; a
+semicolon or colon read as one ends in a small dot standing apart. Where the word's last columns of
+ink reach up into the letters instead (the g's bowl, the o's side), the doubtful mark is dropped. A
+word read confidently keeps its mark whatever its ink looks like.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ MIN_HEIGHT_PX = 8  # smaller numerals are not measured
 MAX_GAP = 1.2  # the numeral follows the quarter word within this many word heights
 
 
-SURE_MARK = 90.0  # a word read at least this confidently keeps its closing mark
+SURE_MARK = 97.0  # a word read at least this confidently keeps its closing mark
 MARK_ZONE = 0.55  # a closing comma or full stop lies in this lowest share of the word box (descenders included)
 MARK_COLUMNS = 0.1  # the word's last columns of ink looked at, as a share of its height
+DOT = 0.3  # the dot of a semicolon or colon is smaller than this share of the word's height
 
 
 def checked_against_glyphs(gray: np.ndarray, words: list[Word], ink_threshold: int) -> list[Word]:
@@ -61,7 +63,8 @@ def without_phantom_mark(gray: np.ndarray, word: Word, ink_threshold: int) -> Wo
 
 
 def mark_at_end(gray: np.ndarray, box: tuple[int, int, int, int], ink_threshold: int) -> bool | None:
-    """Does the word in `box` end in ink that lies low, as a comma or full stop does (None: no ink)?"""
+    """Does the word in `box` end in a mark: ink that lies low, as a comma or full stop does, or whose
+    upper part is a dot standing apart, as the top of a semicolon or colon is (None: no ink)?"""
     x0, y0, x1, y1 = box
     reach = max(1, round(0.15 * (y1 - y0)))  # a faint mark may stand just outside the box
     ink = gray[max(y0, 0):y1 + 1, max(x0, 0):x1 + reach] <= ink_threshold
@@ -70,8 +73,27 @@ def mark_at_end(gray: np.ndarray, box: tuple[int, int, int, int], ink_threshold:
         return None
     height = ink.shape[0]
     last = columns[-1]
-    tail = ink[:, max(last - max(2, round(MARK_COLUMNS * height)) + 1, 0):last + 1]
-    return bool(np.flatnonzero(tail.any(axis=1))[0] >= (1 - MARK_ZONE) * height)
+    first = max(last - max(2, round(MARK_COLUMNS * height)) + 1, 0)
+    top = int(np.flatnonzero(ink[:, first:last + 1].any(axis=1))[0])
+    if top >= (1 - MARK_ZONE) * height:
+        return True
+    ys, xs = connected(ink, [(top, first + int(c)) for c in np.flatnonzero(ink[top, first:last + 1])])
+    return bool(np.ptp(xs) < DOT * height and np.ptp(ys) < DOT * height)
+
+
+def connected(ink: np.ndarray, seeds: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the ink pixels 8-connected to `seeds` (a word's crop: small)."""
+    seen, stack = set(seeds), list(seeds)
+    height, width = ink.shape
+    while stack:
+        y, x = stack.pop()
+        for ny in (y - 1, y, y + 1):
+            for nx in (x - 1, x, x + 1):
+                if 0 <= ny < height and 0 <= nx < width and ink[ny, nx] and (ny, nx) not in seen:
+                    seen.add((ny, nx))
+                    stack.append((ny, nx))
+    ys, xs = zip(*seen)
+    return np.array(ys), np.array(xs)
 
 
 def recount_quarter_numerals(gray: np.ndarray, words: list[Word], ink_threshold: int) -> list[Word]:
