@@ -204,6 +204,8 @@ def drop_noise(words: list[Word]) -> list[Word]:
 def _is_noise(word: Word) -> bool:
     if word.text in LINE_REMNANTS:
         return True
+    if set(word.text) == {"_"}:  # taller than wide: what an erased vertical line leaves, not a blank to fill
+        return word.box[3] - word.box[1] > word.box[2] - word.box[0]
     if not any(ch.isalnum() for ch in word.text):
         return word.text not in MEANINGFUL_MARKS and word.confidence < 60
     return len(word.text) == 1 and word.text.isalpha() and word.confidence < 30

@@ -146,8 +146,9 @@ STRAY_MARK = re.compile(r"([^\W\d_]+)(?:([,.:])|[ \t]+([-_])) (?=([^\W\d_]+)(?:[
 def _unpunctuated(text: str) -> str:
     """A speck read as a mark inside a word of two syllables: 'công, nghệ', 'thực. hiện', 'sự:
     nghiệp', 'TÀI - CHỈNH' (a dash only between capitals, where a misread mark of the second may
-    hide the word), 'mức _ độ'. Only where running text writes the two syllables as one word with
-    a syllable that rarely stands alone (Lexicon.bound_pair): 'phòng, ban, ngành' keeps its commas."""
+    hide the word), 'mức _ độ'. Only where running text writes the two syllables as one word with a
+    syllable that rarely stands alone (Lexicon.bound_pair): 'phòng, ban, ngành' keeps its commas.
+    An underscore stuck to a word ('TTHC_', '_UBND') is a speck too."""
     lex = lexicon()
 
     def fix(m: re.Match) -> str:
@@ -167,6 +168,7 @@ def _unpunctuated(text: str) -> str:
         return f"{first} " if bound else m.group(0)
 
     text = re.sub(r"(?<=[^\W\d_])_(?=\s|$)", "", text)  # 'TTHC_'
+    text = re.sub(r"(?:^|(?<=\s))_(?=[^\W\d_])", "", text)  # '_UBND'
     return STRAY_MARK.sub(fix, text)
 
 
