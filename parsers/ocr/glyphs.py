@@ -40,9 +40,8 @@ MAX_STEM_WIDTH = 0.3  # a wider run of stem columns is strokes merged into a blo
 MIN_HEIGHT_PX = 8  # smaller numerals are not measured
 MAX_GAP = 1.2  # the numeral follows the quarter word within this many word heights
 
-
 SURE_MARK = 97.0  # a word read at least this confidently keeps its closing mark
-MARK_ZONE = 0.55  # a closing comma or full stop lies in this lowest share of the word box (descenders included)
+MARK_ZONE = 0.55  # a closing comma or full stop lies in this lowest share of the word's box (descenders in)
 MARK_COLUMNS = 0.1  # the word's last columns of ink looked at, as a share of its height
 DOT = 0.3  # the dot of a semicolon or colon is smaller than this share of the word's height
 
@@ -54,6 +53,7 @@ def checked_against_glyphs(gray: np.ndarray, words: list[Word], ink_threshold: i
 
 
 def without_phantom_mark(gray: np.ndarray, word: Word, ink_threshold: int) -> Word:
+    """The word without its closing comma or full stop when Tesseract doubts it and no ink shows one."""
     text = word.text
     if word.confidence >= SURE_MARK or len(text) < 3 or text[-1] not in ",." or not text[-2].isalpha():
         return word
@@ -147,7 +147,9 @@ def stems_and_stop(gray: np.ndarray, box: tuple[int, int, int, int], ink_thresho
     top = _run_top(ink[:, tallest], height)
     middle = ink[top + int(MIDDLE[0] * height):top + int(np.ceil(MIDDLE[1] * height))]
     stem = runs >= STEM_SHARE * height
-    near_stem = stem | np.roll(stem, 1) | np.roll(stem, -1)  # a slanted stem leans into its neighbours
+    near_stem = stem.copy()  # a slanted stem leans into the columns either side
+    near_stem[1:] |= stem[:-1]
+    near_stem[:-1] |= stem[1:]
     stems, width = 0, 0
     for col in range(len(runs)):
         if stem[col]:

@@ -9,10 +9,10 @@ from PIL import Image
 
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
+from plantasks.parsers.ocr.glyphs import checked_against_glyphs
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
 from plantasks.parsers.ocr.layout import Geometry, cell_readings, page_blocks, place_words
-from plantasks.parsers.ocr.glyphs import checked_against_glyphs
 from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
@@ -204,7 +204,7 @@ def drop_noise(words: list[Word]) -> list[Word]:
 def _is_noise(word: Word) -> bool:
     if word.text in LINE_REMNANTS:
         return True
-    if set(word.text) == {"_"}:  # taller than wide: what an erased vertical line leaves, not a blank to fill
+    if set(word.text) == {"_"}:  # taller than wide: left by an erased vertical line, not a blank to fill
         return word.box[3] - word.box[1] > word.box[2] - word.box[0]
     if not any(ch.isalnum() for ch in word.text):
         return word.text not in MEANINGFUL_MARKS and word.confidence < 60

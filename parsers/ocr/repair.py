@@ -312,7 +312,7 @@ def _by_running_text(core: str, left: str | None, right: str | None,
             if words_as_read[side] and seen < SEEN_OFTEN:
                 continue  # the word as read is a word on this side too ('kỳ thi theo')
             if not any(words_as_read) and lex.alone[pair[1 - side]] > 0:
-                continue  # read as printed, the neighbour would stand alone as it does in running text ('số với')
+                continue  # the neighbour may stand alone as printed: running text shows it so ('số với')
             found = max(found, seen)
         return found
 
