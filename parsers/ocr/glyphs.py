@@ -39,6 +39,7 @@ MIDDLE = (0.3, 0.7)  # the middle band of the line, as shares of the numeral hei
 MAX_STEM_WIDTH = 0.3  # a wider run of stem columns is strokes merged into a blob: not counted
 MIN_HEIGHT_PX = 8  # smaller numerals are not measured
 MAX_GAP = 1.2  # the numeral follows the quarter word within this many word heights
+MAX_WRAP = 12  # wrapped to the next line, it starts at most this many word heights further left
 
 SURE_MARK = 97.0  # a word read at least this confidently keeps its closing mark
 MARK_ZONE = 0.55  # a closing comma or full stop lies in this lowest share of the word's box (descenders in)
@@ -109,11 +110,13 @@ def recount_quarter_numerals(gray: np.ndarray, words: list[Word], ink_threshold:
 
 def follows(word: Word, following: Word) -> bool:
     """Is `following` the word read after `word`: next on its line, or (`word` ending its line in
-    Tesseract's order: the last column) first on the line below, further left ('Quý' / 'IV/2024')."""
+    Tesseract's order: the last column) first on the line below, further left but within a cell's
+    width ('Quý' / 'IV/2024'; not the row number at the far left of the table)."""
     height = word.box[3] - word.box[1]
     if following.line == word.line:
         return 0 <= following.box[0] - word.box[2] <= MAX_GAP * height
-    return following.box[0] < word.box[0] and 0 <= following.box[1] - word.box[3] <= height
+    return (0 < word.box[0] - following.box[0] <= MAX_WRAP * height
+            and 0 <= following.box[1] - word.box[3] <= height)
 
 
 def numeral_text(read: str, stems: int | None) -> str:
