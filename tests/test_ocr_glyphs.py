@@ -111,8 +111,8 @@ def test_closing_marks_that_no_ink_shows_are_dropped(dpi, printed, read, confide
 
 
 def test_a_numeral_wrapped_to_the_next_line_is_counted_but_not_a_row_number_far_left():
-    quarter = Word("Quý", 90.0, (1310, 400, 1346, 420), (1, 1, 1))  # the last word of its line
+    quarter = Word("Quý", 90.0, (1360, 400, 1391, 420), (1, 1, 1))  # the last word of its line
     assert follows(quarter, Word("IV/2024", 50.0, (1312, 424, 1380, 440), (1, 1, 2)))  # first on the next
     assert not follows(quarter, Word("1", 90.0, (160, 424, 170, 440), (1, 1, 2)))  # the table's TT column
-    assert follows(quarter, Word("II/2024", 50.0, (1352, 401, 1412, 418), (1, 1, 1)))
-    assert not follows(quarter, Word("II/2024", 50.0, (1452, 401, 1512, 418), (1, 1, 1)))  # another column
+    assert follows(quarter, Word("II/2024", 50.0, (1398, 401, 1458, 418), (1, 1, 1)))
+    assert not follows(quarter, Word("II/2024", 50.0, (1498, 401, 1558, 418), (1, 1, 1)))  # another column
