@@ -8,8 +8,10 @@ Public API (imported lazily by the PDF reader and the dispatcher):
 
 Per page (page.py): the page image (raster.py: a scan's embedded image as is, else rendered by
 pdfium) is levelled (deskew.py), its ruling lines found and fitted (rulings.py) and turned into table
-grids with merged cells (grid.py), the lines erased, then ONE Tesseract run (tesseract.py, psm 6,
-native resolution but at least 150 dpi) gives words with boxes and confidences, checked against
+grids with merged cells (grid.py), the lines erased, then Tesseract (tesseract.py, psm 6, native
+resolution but at least 150 dpi) reads the page outside the tables in one run and every table cell
+as a block of its own (cells.py: cells centred at their own heights, narrow columns), giving words
+with boxes in page pixels and confidences, checked against
 the glyphs where Tesseract is known to slip (glyphs.py: Roman quarter numerals counted on their
 stems, closing marks no ink shows dropped); words go to grid
 cells by their centres or form paragraphs outside tables (layout.py, paragraphs.py); doubtful row

@@ -145,7 +145,8 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     prepared = prepare_page(image, settings)
     where = Provenance(page=image.page)
     try:
-        words = drop_noise(read_words(blank_tables(prepared.gray, prepared.tables, prepared.ink_threshold), image.dpi, settings, binary)
+        outside_tables = blank_tables(prepared.gray, prepared.tables, prepared.ink_threshold)
+        words = drop_noise(read_words(outside_tables, image.dpi, settings, binary)
                            + read_cells(prepared, image.dpi, settings, binary))
     except TesseractFailed as exc:
         issue = ReaderIssue("ocr_failed", f"page {image.page}: {exc}", where)
