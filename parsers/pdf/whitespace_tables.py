@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import bisect
+import statistics
 
 from plantasks.parsers.pdf.grid import Grid
 from plantasks.parsers.pdf.words import Line
 
 _MIN_RIVER = 5.0  # points of white space, kept clear by every line of a block, that separate two columns
 _LOOSE_GAP = 8.0  # a gap between two words wider than this (about two spaces) hints at columns
+_NARROW_RIVER = 1.0  # points: between runs of words of rows set apart by white space, any clear strip parts columns
+_SPACE = 0.4  # of the font height: the widest gap between two words of one cell's line
 
 
 def whitespace_tables(lines: list[Line]) -> list[Grid]:
@@ -46,8 +49,11 @@ def _tabular_blocks(lines: list[Line], width: float) -> list[list[Line]]:
 
 
 def _river_grid(block: list[Line]) -> Grid | None:
+    spaced = _spaced_grid(block)
+    if spaced is not None:
+        return spaced
     rivers = _rivers(block)
-    while len(block) >= 3 and len(rivers) >= 2 and _columns_used(block[0], rivers) < 2:
+    while len(block) >= 3 and len(rivers) >= 2 and _columns_used(block[0].words, rivers) < 2:
         block = block[1:]  # a title above the table (one column wide) is not its first row
         rivers = _rivers(block)
     if len(block) < 3 or len(rivers) < 2:
@@ -55,32 +61,95 @@ def _river_grid(block: list[Line]) -> Grid | None:
     return _grid_from_rivers(block, rivers)
 
 
-def _columns_used(line: Line, rivers: list[float]) -> int:
-    return len({bisect.bisect_left(rivers, (w.x0 + w.x1) / 2) for w in line.words})
+def _spaced_grid(block: list[Line]) -> Grid | None:
+    """A table whose rows stand apart by white space (cell padding, as a web page prints): rows are
+    the runs of lines between the gaps, so a cell's text may sit anywhere in its row (vertically
+    centred numbers); columns are the rivers between runs of words, however narrow (centred text
+    of two columns may come within a point of each other). Rows using one column at either end
+    (a title above, a heading below) are left out. None when the rows do not stand apart."""
+    rows = _spaced_rows(block)
+    while len(rows) >= 2:
+        rivers = _rivers([line for row in rows for line in row], _NARROW_RIVER, _runs)
+        if len(rivers) >= 2 and _columns_used([w for line in rows[0] for w in line.words], rivers) < 2:
+            rows = rows[1:]
+        elif len(rivers) >= 2 and _columns_used([w for line in rows[-1] for w in line.words], rivers) < 2:
+            rows = rows[:-1]
+        else:
+            break
+    lines = [line for row in rows for line in row]
+    if not lines:
+        return None
+    rivers = _rivers(lines, _NARROW_RIVER, _runs)
+    if len(rivers) < 2 or any(sum(1 for line in row if line.x0 < rivers[0]) > 1 for row in rows):
+        return None  # two lines of one row start in the first column: the gaps are not between rows
+    words = [w for line in lines for w in line.words]
+    if len(rows) == 1 and _columns_used(words, rivers) <= len(rivers):
+        return None  # a lone row is a table's header only when it fills every column
+    across = sum(1 for row in rows if min(l.x0 for l in row) < rivers[0] < max(l.x1 for l in row))
+    if across < len(rows) * 0.6:
+        return None
+    return _grid(lines, rivers, [row[0] for row in rows])
 
 
-def _rivers(block: list[Line]) -> list[float]:
-    """x positions of the white space no word of the block crosses."""
-    spans = sorted((w.x0, w.x1) for line in block for w in line.words)
+def _spaced_rows(block: list[Line]) -> list[list[Line]]:
+    """The block's lines in runs split at vertical gaps wider than half a line ([] for fewer than two runs)."""
+    height = statistics.median(line.bottom - line.top for line in block)
+    rows = [[block[0]]]
+    for line in block[1:]:
+        if line.top - max(l.bottom for l in rows[-1]) > 0.5 * height:
+            rows.append([line])
+        else:
+            rows[-1].append(line)
+    return rows if len(rows) >= 2 else []
+
+
+def _runs(line: Line) -> list[tuple[float, float]]:
+    """A line's runs of words set a normal space apart (wider gaps part two cells)."""
+    height = statistics.median(w.height for w in line.words)
+    runs = [(line.words[0].x0, line.words[0].x1)]
+    for word in line.words[1:]:
+        if word.x0 - runs[-1][1] <= _SPACE * height:
+            runs[-1] = (runs[-1][0], word.x1)
+        else:
+            runs.append((word.x0, word.x1))
+    return runs
+
+
+def _columns_used(words, rivers: list[float]) -> int:
+    return len({bisect.bisect_left(rivers, (w.x0 + w.x1) / 2) for w in words})
+
+
+def _words(line: Line) -> list[tuple[float, float]]:
+    return [(w.x0, w.x1) for w in line.words]
+
+
+def _rivers(block: list[Line], least: float = _MIN_RIVER, spans_of=_words) -> list[float]:
+    """x positions of the white space (at least `least` wide) no word (run of words) of the block crosses."""
+    spans = sorted(span for line in block for span in spans_of(line))
     rivers, reach = [], spans[0][1]
     for x0, x1 in spans[1:]:
-        if x0 - reach >= _MIN_RIVER:
+        if x0 - reach >= least:
             rivers.append((reach + x0) / 2)
         reach = max(reach, x1)
     return rivers
 
 
 def _grid_from_rivers(block: list[Line], rivers: list[float]) -> Grid | None:
-    spans = sorted((w.x0, w.x1) for line in block for w in line.words)
-    xs = [spans[0][0] - 1.0] + rivers + [max(x1 for _, x1 in spans) + 1.0]
     starts = [line for line in block if line.words[0].x0 < rivers[0]]
     if len(starts) < 2 or block[0] not in starts:
         return None
-    rows = [line.top - 1.0 for line in starts] + [block[-1].bottom + 1.0]
-    columns, count = len(xs) - 1, len(rows) - 1
-    cells = [(xs[c], rows[r], xs[c + 1], rows[r + 1]) for r in range(count) for c in range(columns)]
-    owner = [[r * columns + c for c in range(columns)] for r in range(count)]
     filled = sum(1 for line in starts if sum(1 for r in rivers if line.x0 < r < line.x1) >= 1)
     if filled < len(starts) * 0.6:
         return None  # most rows must reach past the first river: a real table, not a list of short lines
+    return _grid(block, rivers, starts)
+
+
+def _grid(block: list[Line], rivers: list[float], starts: list[Line]) -> Grid:
+    """The grid of the block's lines: columns between the rivers, a row from each of `starts`."""
+    spans = sorted((w.x0, w.x1) for line in block for w in line.words)
+    xs = [spans[0][0] - 1.0] + rivers + [max(x1 for _, x1 in spans) + 1.0]
+    rows = [line.top - 1.0 for line in starts] + [max(line.bottom for line in block) + 1.0]
+    columns, count = len(xs) - 1, len(rows) - 1
+    cells = [(xs[c], rows[r], xs[c + 1], rows[r + 1]) for r in range(count) for c in range(columns)]
+    owner = [[r * columns + c for c in range(columns)] for r in range(count)]
     return Grid((xs[0], rows[0], xs[-1], rows[-1]), xs, rows, cells, owner, ruled=False)
