@@ -61,7 +61,7 @@ def chars_to_words(chars: list[Char]) -> list[Word]:
     a glyph drawn twice at almost the same place (fake bold) is kept once.
     """
     words: list[Word] = []
-    for line in rows_by_overlap(_clusters(chars)):
+    for line in rows_by_overlap(_clusters(chars), anchored=True):
         current: list[Char] = []
         for char in line:
             if current and _duplicate(current[-1], char):
@@ -110,9 +110,14 @@ def words_to_lines(words: list[Word]) -> list[Line]:
     return [Line(row) for row in rows_by_overlap(words)]
 
 
-def rows_by_overlap(items: list[Placed]) -> list[list[Placed]]:
+def rows_by_overlap(items: list[Placed], anchored: bool = False) -> list[list[Placed]]:
     """Group characters or words into rows: in order of their bottoms, an item joins the current row
-    when they overlap vertically by more than half the lower height; each row sorted left to right."""
+    when they overlap vertically by more than half the lower height; each row sorted left to right.
+
+    The row's extent grows with its items (a slanted line of words stays one row); `anchored`, it
+    stays that of the row's first item: characters of one line share their extent, and a number
+    centred between two lines of the next cell must not run those lines together.
+    """
     rows: list[list[Placed]] = []
     extents: list[tuple[float, float]] = []
     for item in sorted(items, key=lambda i: (i.bottom, i.x0)):
@@ -121,7 +126,8 @@ def rows_by_overlap(items: list[Placed]) -> list[list[Placed]]:
             overlap = min(bottom, item.bottom) - max(top, item.top)
             if overlap > 0.5 * min(bottom - top, item.bottom - item.top):
                 rows[-1].append(item)
-                extents[-1] = (min(top, item.top), max(bottom, item.bottom))
+                if not anchored:
+                    extents[-1] = (min(top, item.top), max(bottom, item.bottom))
                 continue
         rows.append([item])
         extents.append((item.top, item.bottom))
