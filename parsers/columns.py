@@ -112,10 +112,12 @@ def _leftover(raw: str, key: str, start: int, end: int) -> str:
         for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", "".join(mask)):
             mask[m.start():m.end()] = " " * (m.end() - m.start())
     kept = "".join(ch if m != " " else " " for ch, m in zip(raw, mask))
+    kept = _QUALIFIER.sub(" ", kept)  # "(Năm 2026)", "(triệu đồng)": the column's qualifier, not row text
     words = [w for w in kept.split() if w.strip("/,.:;-–()") and not _FILLER.match(fold(w.strip("/,.:;-–()")))]
     return " ".join(words)
 
 
+_QUALIFIER = re.compile(r"\([^()]*(\)|$)")  # to the cell's end: the key lost its closing parenthesis
 _FILLER = re.compile(r"^(va|\(?\d+\)?|cq|cap|thuc|hien|du|kien|cu|the|chinh)$")
 
 
