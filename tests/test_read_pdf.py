@@ -101,9 +101,9 @@ def test_paragraphs_in_a_cell_keep_their_breaks_and_wrapped_lines_do_not(ruled):
 
 def test_text_outside_tables_reads_in_order_with_columns_apart(ruled):
     assert _lines(ruled, page=1) == [
-        "ỦY BAN NHÂN DÂN",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA",
+        "ỦY BAN NHÂN DÂN",  # the header block reads column by column, as its table row would
         "TỈNH HÀ NAM",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA",
         "VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Số: 12/KH-UBND",

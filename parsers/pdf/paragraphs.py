@@ -13,21 +13,71 @@ ITEM_START = re.compile(r"^(\d{1,2}|[IVXLC]{1,6}|[a-zđ])[.)]\s")
 
 
 def paragraphs(lines: list[Line], text_width: float) -> list[tuple[float, TextLine]]:
-    """Physical lines -> (top, TextLine) paragraphs: multi-column lines stay apart, full lines are joined."""
+    """Physical lines -> (top, TextLine) paragraphs: full lines are joined; lines split in columns
+    (a two-column header block) are read column by column, see _column_block."""
     out: list[tuple[float, TextLine]] = []
     current: list[Line] = []
+    block: list[list[Line]] = []
+    reach: list[tuple[float, float]] = []  # the columns of the blocks just read
     for line in lines:
         segments = split_segments(line)
         if len(segments) > 1:
             out += _flush(current)
             current = []
-            out += [(s.top, _text_line(s.text, [s])) for s in segments]
+            if block and line.top - max(s.bottom for s in block[-1]) > 0.8 * (line.bottom - line.top):
+                out += _column_block(block, reach)
+                block = []
+            block.append(segments)
             continue
+        out += _column_block(block, reach)
+        block, reach = [], []
         if current and not continues(current[-1], line, text_width, listed=False):
             out += _flush(current)
             current = []
         current.append(line)
-    return out + _flush(current)
+    return out + _column_block(block, reach) + _flush(current)
+
+
+def _column_block(block: list[list[Line]], reach: list[tuple[float, float]]) -> list[tuple[float, TextLine]]:
+    """Consecutive lines split in columns (the issuing body beside the national motto, each maybe
+    wrapped in its narrow column): the left column's lines, then the next column's, as a table row
+    would give them, all placed at the block's top. In a column, a line wraps on to the next when
+    the next word would not have fitted (the widest line of the column sets its width and is never
+    taken as wrapped: the column may be wider). `reach` holds the x extents of the columns of the
+    blocks before (a row "Số: …" under the header rows keeps their columns); it is extended."""
+    if not block:
+        return []
+    columns: list[list[Line]] = [[] for _ in reach]
+    for segments in block:
+        used: set[int] = set()
+        for segment in segments:
+            index = next((i for i, (x0, x1) in enumerate(reach) if segment.x0 <= x1 and segment.x1 >= x0), None)
+            if index is None:
+                reach.append((segment.x0, segment.x1))
+                columns.append([segment])
+            elif index in used and columns[index]:  # two pieces of one line in one column ("Số:", the blank, "/KH-UBND")
+                columns[index][-1] = Line(columns[index][-1].words + segment.words)
+            else:
+                columns[index].append(segment)
+            index = len(columns) - 1 if index is None else index
+            reach[index] = (min(reach[index][0], segment.x0), max(reach[index][1], segment.x1))
+            used.add(index)
+    top = min(s.top for s in block[0])
+    out = []
+    for _, column in sorted(zip(reach, columns), key=lambda pair: pair[0][0]):
+        if not column:
+            continue
+        width = max(l.x1 - l.x0 for l in column)
+        current = [column[0]]
+        for line in column[1:]:
+            previous = current[-1]
+            if previous.x1 - previous.x0 < width - 1.0 and continues(previous, line, width, listed=False):
+                current.append(line)
+            else:
+                out += [(top, text) for _, text in _flush(current)]
+                current = [line]
+        out += [(top, text) for _, text in _flush(current)]
+    return out
 
 
 def continues(previous: Line, line: Line, text_width: float, listed: bool = True) -> bool:
