@@ -187,8 +187,11 @@ class _Assembler:
         if last and not self.label_since_table and not self.heading_since_table and last.columns == columns:
             self.current = last
             self.after_break = True
-            if last.rows and any(leftovers):
-                pieces = [clean_cell(extra) if role else "" for role, extra in zip(columns.roles, leftovers)]
+            # text beside the header words is the row's continuation, unless the table's first
+            # header printed it too ("Tiến độ trình UBTVQH" repeated on every page)
+            pieces = [clean_cell(extra) if role and fold(extra) not in fold(last.columns.header(i)) else ""
+                      for i, (role, extra) in enumerate(zip(columns.roles, leftovers))]
+            if last.rows and any(pieces):
                 last.rows[-1].join_columns(pieces + [""] * (columns.width - len(pieces)), columns)
                 last.rows[-1].flags.append("continuation_in_header_row")
             return
