@@ -40,8 +40,9 @@ def paragraphs(lines: list[Line], text_width: float) -> list[tuple[float, TextLi
 
 
 def _in_one_column(line: Line, reach: list[tuple[float, float]]) -> bool:
-    """A line under a column block that stays within one of its columns (the motto under its nation)."""
-    return any(x0 - 2.0 <= line.x0 and line.x1 <= x1 + 2.0 for x0, x1 in reach)
+    """A line under a column block that overlaps one of its columns only (the motto under the
+    nation's name, the last line of the issuing body)."""
+    return sum(1 for x0, x1 in reach if line.x0 <= x1 and line.x1 >= x0) == 1
 
 
 def _columns(block: list[list[Line]], reach: list[tuple[float, float]]) -> tuple[list[list[Line]], list[tuple[float, float]]]:

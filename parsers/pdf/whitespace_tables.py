@@ -28,7 +28,7 @@ def whitespace_tables(lines: list[Line]) -> list[Grid]:
     width = max(l.x1 for l in lines) - min(l.x0 for l in lines)
     grids = []
     for block in _tabular_blocks(lines, width):
-        grid = _river_grid(block)
+        grid = _river_grid(block, block[-1] is lines[-1])
         if grid is not None:
             grids.append(grid)
     return grids
@@ -48,10 +48,15 @@ def _tabular_blocks(lines: list[Line], width: float) -> list[list[Line]]:
     return [b for b in blocks if len(b) >= 3]
 
 
-def _river_grid(block: list[Line]) -> Grid | None:
-    spaced = _spaced_grid(block)
-    if spaced is not None:
+def _river_grid(block: list[Line], at_page_end: bool) -> Grid | None:
+    spaced = _spaced_grid(block, at_page_end)
+    if spaced is not None and len(spaced.ys) > 2:
         return spaced
+    return _lined_grid(block) or spaced
+
+
+def _lined_grid(block: list[Line]) -> Grid | None:
+    """A table whose rows start at each line with text in the first column."""
     rivers = _rivers(block)
     while len(block) >= 3 and len(rivers) >= 2 and _columns_used(block[0].words, rivers) < 2:
         block = block[1:]  # a title above the table (one column wide) is not its first row
@@ -61,12 +66,13 @@ def _river_grid(block: list[Line]) -> Grid | None:
     return _grid_from_rivers(block, rivers)
 
 
-def _spaced_grid(block: list[Line]) -> Grid | None:
+def _spaced_grid(block: list[Line], at_page_end: bool) -> Grid | None:
     """A table whose rows stand apart by white space (cell padding, as a web page prints): rows are
     the runs of lines between the gaps, so a cell's text may sit anywhere in its row (vertically
     centred numbers); columns are the rivers between runs of words, however narrow (centred text
     of two columns may come within a point of each other). Rows using one column at either end
-    (a title above, a heading below) are left out. None when the rows do not stand apart."""
+    (a title above, a heading below) are left out. A lone row is kept only at the page end when it
+    fills every column: a header whose rows the page break sent to the next page."""
     rows = _spaced_rows(block)
     while len(rows) >= 2:
         rivers = _rivers([line for row in rows for line in row], _NARROW_RIVER, _runs)
@@ -83,8 +89,8 @@ def _spaced_grid(block: list[Line]) -> Grid | None:
     if len(rivers) < 2 or any(sum(1 for line in row if line.x0 < rivers[0]) > 1 for row in rows):
         return None  # two lines of one row start in the first column: the gaps are not between rows
     words = [w for line in lines for w in line.words]
-    if len(rows) == 1 and _columns_used(words, rivers) <= len(rivers):
-        return None  # a lone row is a table's header only when it fills every column
+    if len(rows) == 1 and (not at_page_end or _columns_used(words, rivers) <= len(rivers)):
+        return None
     across = sum(1 for row in rows if min(l.x0 for l in row) < rivers[0] < max(l.x1 for l in row))
     if across < len(rows) * 0.6:
         return None
@@ -92,15 +98,15 @@ def _spaced_grid(block: list[Line]) -> Grid | None:
 
 
 def _spaced_rows(block: list[Line]) -> list[list[Line]]:
-    """The block's lines in runs split at vertical gaps wider than half a line ([] for fewer than two runs)."""
-    height = statistics.median(line.bottom - line.top for line in block)
+    """The block's lines in runs split at vertical gaps wider than half a line."""
+    height = statistics.median(w.height for line in block for w in line.words)
     rows = [[block[0]]]
     for line in block[1:]:
         if line.top - max(l.bottom for l in rows[-1]) > 0.5 * height:
             rows.append([line])
         else:
             rows[-1].append(line)
-    return rows if len(rows) >= 2 else []
+    return rows
 
 
 def _runs(line: Line) -> list[tuple[float, float]]:

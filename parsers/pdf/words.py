@@ -105,9 +105,10 @@ def _breaks_word(previous: Char, char: Char) -> bool:
     return char.x0 - previous.x1 > 0.15 * height  # font height = 1 em: a gap wider than a thin space
 
 
-def words_to_lines(words: list[Word]) -> list[Line]:
-    """Group words into physical lines (by vertical overlap, in order of their baselines), each sorted left to right."""
-    return [Line(row) for row in rows_by_overlap(words)]
+def words_to_lines(words: list[Word], anchored: bool = False) -> list[Line]:
+    """Group words into physical lines (by vertical overlap, in order of their baselines), each sorted
+    left to right; `anchored` as in rows_by_overlap (words of a text layer: each has its line's extent)."""
+    return [Line(row) for row in rows_by_overlap(words, anchored)]
 
 
 def rows_by_overlap(items: list[Placed], anchored: bool = False) -> list[list[Placed]]:
