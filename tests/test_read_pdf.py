@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+import plantasks
 from plantasks.parsers.blocks import Cell, Provenance, ReaderError, TableRow, TextLine
 from plantasks.parsers.read import ReadOptions, read_document
 from samples import SAMPLES
@@ -65,6 +66,14 @@ def test_every_page_of_the_table_gives_its_rows_in_order(ruled):
     assert [b.prov.page for b in ruled.blocks if isinstance(b, TableRow) and b.texts == HEADER] == [2, 3, 4, 5, 6, 7]
     numbers = [row[0] for row in rows if row[0] not in ("", "TT", "I")]
     assert numbers == [str(n) for n in range(1, 25)]
+
+
+def test_a_page_border_touching_the_table_is_not_a_cell():
+    """The ruled plan with a Word page border on the text margins (bordered_plan.pdf)."""
+    result = plantasks.extract_file(PDF / "bordered_plan.pdf")
+    assert (result.document.issuer, result.document.plan_number) == ("Ủy ban nhân dân tỉnh Hà Nam", "12/KH-UBND")
+    assert [(t.stt, t.content) for t in result.tasks] == [(str(n), f"Nhiệm vụ số {n}: {TASK}") for n in range(1, 25)]
+    assert [a.name for t in result.tasks[:4] for a in t.lead] == ["Sở Nội vụ"] * 3 + ["Sở Tư pháp"]
 
 
 def test_page_two_rows_exactly(ruled):
