@@ -18,27 +18,11 @@ from pathlib import Path
 import pytest
 
 import plantasks
+from fixtures.pdf.make_fixtures import PROGRAMME_HEADER as HEADER, PROJECTS  # the rows as printed
 from plantasks.parsers.blocks import TableRow, TextLine
 from plantasks.parsers.read import read_document
 
 PDF = Path(__file__).parent / "fixtures" / "pdf"
-HEADER = ["STT", "Tên dự án", "Cơ quan trình", "Cơ quan chủ trì thẩm tra", "Cơ quan tham gia thẩm tra",
-          "Tiến độ trình Ủy ban Thường vụ Quốc hội"]
-OTHERS = "Hội đồng Dân tộc, các Ủy ban khác của Quốc hội"
-PROJECTS = [  # the rows as printed: name, submitting body, examining body, other examining bodies, session
-    ("Luật Lưu trữ số (sửa đổi)", "Chính phủ", "Ủy ban Văn hóa và Xã hội", OTHERS, "Phiên họp tháng 4/2031"),
-    ("Nghị quyết về thí điểm cơ chế quản lý dữ liệu đô thị thông minh tại các thành phố trực thuộc trung ương",
-     "Chính phủ", "Ủy ban Kinh tế và Tài chính, Ủy ban Khoa học, Công nghệ và Môi trường",
-     "Hội đồng Dân tộc, Ủy ban Pháp luật và Tư pháp, Ủy ban Văn hóa và Xã hội, các Ủy ban khác của Quốc hội",
-     "Phiên họp tháng 4/2031"),
-    ("Luật sửa đổi, bổ sung một số điều của Luật Đo lường, Luật Tiêu chuẩn và Quy chuẩn kỹ thuật, "
-     "Luật Chất lượng sản phẩm, hàng hóa", "Chính phủ", "Ủy ban Khoa học, Công nghệ và Môi trường",
-     "Hội đồng Dân tộc, Ủy ban Pháp luật và Tư pháp, Ủy ban Kinh tế và Tài chính, các Ủy ban khác của Quốc hội",
-     "Phiên họp tháng 5/2031"),
-    ("Luật Thư viện (sửa đổi)", "Chính phủ", "Ủy ban Văn hóa và Xã hội", OTHERS, "Phiên họp tháng 6/2031"),
-    ("Luật Phòng, chống thiên tai (sửa đổi)", "Chính phủ", "Ủy ban Khoa học, Công nghệ và Môi trường", OTHERS,
-     "Phiên họp tháng 6/2031"),
-]
 KHCN = "Ủy ban Khoa học, Công nghệ và Môi trường"
 DAN_TOC, OTHER_COMMITTEES = "Hội đồng Dân tộc", "Các Ủy ban khác của Quốc hội"
 SUPPORT = [  # examining bodies as GOLD_SPEC keys them: one entry per body, in order of mention
