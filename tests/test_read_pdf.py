@@ -355,3 +355,22 @@ def test_scan_carrying_a_typed_footer_still_goes_to_ocr(monkeypatch):
     parsed = read_document((PDF / "scan_with_page_number.pdf").read_bytes(), "scan.pdf")
     assert seen == [1]
     assert _rows(parsed) == [["1", "Việc một"]]
+
+
+# ---------------------------------------------------------------- words at a column rule
+
+
+def _chars(text: str, x: float, top: float = 100.0, width: float = 6.5) -> list:
+    from plantasks.parsers.pdf.text_layer import Char
+
+    return [Char(ch, x + i * width, top, x + (i + 1) * width, top + 14.0) for i, ch in enumerate(text)]
+
+
+def test_a_column_rule_parts_the_words_of_two_cells_that_touch_it():
+    from plantasks.parsers.pdf.words import chars_to_words
+
+    chars = _chars("ban", 458.0) + _chars("Phiên", 479.2)  # 1.7 points apart, less than a thin space
+    assert [w.text for w in chars_to_words(chars)] == ["banPhiên"]
+    rule = (478.5, 90.0, 130.0)
+    assert [w.text for w in chars_to_words(chars, [rule])] == ["ban", "Phiên"]
+    assert [w.text for w in chars_to_words(chars, [(478.5, 120.0, 160.0)])] == ["banPhiên"]  # the rule starts below their line

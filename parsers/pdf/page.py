@@ -43,7 +43,7 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
         chars = page_chars(layer, frame)
     finally:
         page.close()
-    words = chars_to_words(chars)
+    words = chars_to_words(chars, [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"])
     tables = _page_tables(edges, words, options)
     outside = _words_to_cells(words, tables)
     return PageLayout(number, frame.width, frame.height, words_to_lines(outside, anchored=True), tables)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import statistics
 import unicodedata
 from dataclasses import dataclass
@@ -51,22 +52,27 @@ class Line:
 Placed = TypeVar("Placed", Char, Word)  # placed on the page by x0, top and bottom
 
 
-def chars_to_words(chars: list[Char]) -> list[Word]:
+def chars_to_words(chars: list[Char], walls: list[tuple[float, float, float]] = ()) -> list[Word]:
     """Characters -> words, by geometry, not content-stream order.
 
     Content order is unreliable (a fallback font's glyphs — often the Vietnamese letters — come
     in a separate text run), so characters are grouped into lines by their vertical extent,
-    sorted left to right, and split into words at space characters and at gaps wider than a thin
-    space. PDFium's generated spaces are ignored; combining marks stay with their base letter;
-    a glyph drawn twice at almost the same place (fake bold) is kept once.
+    sorted left to right, and split into words at space characters, at gaps wider than a thin
+    space and at `walls`, vertical rules (x, top, bottom) between two characters (the text of two
+    cells may come within a point of their common rule). PDFium's generated spaces are ignored;
+    combining marks stay with their base letter; a glyph drawn twice at almost the same place
+    (fake bold) is kept once.
     """
+    walls = sorted(walls)
+    wall_xs = [w[0] for w in walls]
     words: list[Word] = []
     for line in rows_by_overlap(_clusters(chars), anchored=True):
         current: list[Char] = []
         for char in line:
             if current and _duplicate(current[-1], char):
                 continue
-            if char.text.isspace() or (current and _breaks_word(current[-1], char)):
+            if char.text.isspace() or (current and (_breaks_word(current[-1], char)
+                                                    or _walled(current[-1], char, walls, wall_xs))):
                 _flush_word(current, words)
                 current = []
             if not char.text.isspace():
@@ -98,6 +104,14 @@ def _flush_word(chars: list[Char], words: list[Word]) -> None:
         text = unicodedata.normalize("NFC", "".join(c.text for c in chars))
         words.append(Word(text, chars[0].x0, max(c.x1 for c in chars),
                           min(c.top for c in chars), max(c.bottom for c in chars)))
+
+
+def _walled(previous: Char, char: Char, walls: list[tuple[float, float, float]], xs: list[float]) -> bool:
+    """Is there a vertical rule between the two characters' centres, along their height?"""
+    middle = (char.top + char.bottom) / 2
+    start = bisect.bisect_right(xs, (previous.x0 + previous.x1) / 2)
+    end = bisect.bisect_left(xs, (char.x0 + char.x1) / 2)
+    return any(walls[i][1] <= middle <= walls[i][2] for i in range(start, end))
 
 
 def _breaks_word(previous: Char, char: Char) -> bool:
