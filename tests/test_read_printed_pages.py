@@ -8,7 +8,9 @@ Two invented resolutions, made by fixtures/pdf/make_fixtures.py:
   different padding), and a repeated header on page 2 with words beyond the header vocabulary;
 - spaced_programme.pdf: a task table without any rule, rows set apart by cell padding, cells
   centred both ways, its header row alone at the end of page 1; a header block whose narrow
-  columns wrap the issuing body and the date.
+  columns wrap the issuing body and the date;
+- close_cells.pdf: the same kind of table on a landscape page, two columns set flush right and
+  flush left so that their texts come a space apart in the body lines (the header keeps them apart).
 """
 
 from __future__ import annotations
@@ -122,3 +124,8 @@ def test_the_spaced_plan_gives_its_issuer_and_tasks():
     assert [(t.stt, t.content, t.deadline.raw) for t in result.tasks] == [
         (str(n), p[0], p[4]) for n, p in enumerate(PROJECTS[:4], start=1)]
     assert [[a.name for a in t.support] for t in result.tasks] == SUPPORT[:4]
+
+
+def test_two_cells_a_space_apart_stay_apart_where_the_header_parts_them():
+    parsed = read_document((PDF / "close_cells.pdf").read_bytes(), "close_cells.pdf")
+    assert _task_rows(parsed, 1) == [HEADER] + [_printed(n, p) for n, p in enumerate(PROJECTS[:4], start=1)]

@@ -85,7 +85,7 @@ def _spaced_grid(block: list[Line], at_page_end: bool) -> Grid | None:
     lines = [line for row in rows for line in row]
     if not lines:
         return None
-    rivers = _rivers(lines, _NARROW_RIVER, _runs)
+    rivers = _header_rivers(rows[0], _rivers(lines, _NARROW_RIVER, _words), _rivers(lines, _NARROW_RIVER, _runs))
     if len(rivers) < 2 or any(sum(1 for line in row if line.x0 < rivers[0]) > 1 for row in rows):
         return None  # two lines of one row start in the first column: the gaps are not between rows
     words = [w for line in lines for w in line.words]
@@ -95,6 +95,32 @@ def _spaced_grid(block: list[Line], at_page_end: bool) -> Grid | None:
     if across < len(rows) * 0.6:
         return None
     return _grid(lines, rivers, [row[0] for row in rows])
+
+
+def _header_rivers(head: list[Line], narrow: list[float], rivers: list[float]) -> list[float]:
+    """The rivers; when the first row (the header) shows more columns than the rivers part, also
+    those between single words that the header shows as a gap wider than a space in each of its
+    lines: two cells' texts a space apart in a body line ("... An | Hội đồng ...") read as one
+    run, but their header words stand apart."""
+    if len(_rivers(head, _NARROW_RIVER, _runs)) <= len(rivers):
+        return rivers
+    height = statistics.median(w.height for line in head for w in line.words)
+
+    def apart(x: float) -> bool:
+        seen = False
+        for line in head:
+            if any(w.x0 < x < w.x1 for w in line.words):
+                return False
+            left = max((w.x1 for w in line.words if w.x1 <= x), default=None)
+            right = min((w.x0 for w in line.words if w.x0 >= x), default=None)
+            if left is not None and right is not None:
+                if right - left <= _SPACE * height:
+                    return False
+                seen = True
+        return seen
+
+    extra = [x for x in narrow if all(abs(x - r) > _NARROW_RIVER for r in rivers) and apart(x)]
+    return sorted(rivers + extra)
 
 
 def _spaced_rows(block: list[Line]) -> list[list[Line]]:
