@@ -53,7 +53,7 @@ def _page_tables(edges: list[dict], words: list[Word], options) -> list[Grid]:
     """Ruled tables; on a page without any rules, tables found by their white-space columns."""
     tables = [grid for grid in map(table_to_grid, edges_to_tables(edges)) if grid is not None]
     if not tables and options.pdf_text_tables and not edges:
-        tables = whitespace_tables(words_to_lines(words, anchored=True))
+        tables = whitespace_tables(words_to_lines(words, anchored=True), spaced=True)
     return tables
 
 

@@ -14,21 +14,22 @@ _NARROW_RIVER = 1.0  # points: between runs of words of rows set apart by white 
 _SPACE = 0.4  # of the font height: the widest gap between two words of one cell's line
 
 
-def whitespace_tables(lines: list[Line]) -> list[Grid]:
+def whitespace_tables(lines: list[Line], *, spaced: bool = False) -> list[Grid]:
     """Tables without rules, found by their columns of white space ("rivers").
 
     Blocks of consecutive lines that are not running text (each has a wide gap between words or
     is short) are candidates; a block whose words leave at least two vertical rivers clear from
     top to bottom is a table of 3+ columns. A row starts at each line with text in the first
     column (wrapped lines of a row leave it empty). Each grid slot is its own cell: spans cannot
-    be seen without rules.
+    be seen without rules. `spaced` (exact word boxes of a text layer): rows set apart by white
+    space are looked for first, see _spaced_grid.
     """
     if not lines:
         return []
     width = max(l.x1 for l in lines) - min(l.x0 for l in lines)
     grids = []
     for block in _tabular_blocks(lines, width):
-        grid = _river_grid(block, block[-1] is lines[-1])
+        grid = _river_grid(block, block[-1] is lines[-1]) if spaced else _lined_grid(block)
         if grid is not None:
             grids.append(grid)
     return grids
