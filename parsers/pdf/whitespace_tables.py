@@ -14,34 +14,36 @@ _NARROW_RIVER = 1.0  # points: between runs of words of rows set apart by white 
 _SPACE = 0.4  # of the font height: the widest gap between two words of one cell's line
 
 
-def whitespace_tables(lines: list[Line], *, spaced: bool = False) -> list[Grid]:
+def whitespace_tables(lines: list[Line], line_gap: float = 2.0, *, spaced: bool = False) -> list[Grid]:
     """Tables without rules, found by their columns of white space ("rivers").
 
     Blocks of consecutive lines that are not running text (each has a wide gap between words or
     is short) are candidates; a block whose words leave at least two vertical rivers clear from
     top to bottom is a table of 3+ columns. A row starts at each line with text in the first
     column (wrapped lines of a row leave it empty). Each grid slot is its own cell: spans cannot
-    be seen without rules. `spaced` (exact word boxes of a text layer): rows set apart by white
-    space are looked for first, see _spaced_grid.
+    be seen without rules. `line_gap`: the widest vertical gap, in line heights, between two lines
+    of one table (scanned tables ruled between rows leave more room than text-layer ones).
+    `spaced` (exact word boxes of a text layer): rows set apart by white space are looked for
+    first, see _spaced_grid.
     """
     if not lines:
         return []
     width = max(l.x1 for l in lines) - min(l.x0 for l in lines)
     grids = []
-    for block in _tabular_blocks(lines, width):
+    for block in _tabular_blocks(lines, width, line_gap):
         grid = _river_grid(block, block[-1] is lines[-1]) if spaced else _lined_grid(block)
         if grid is not None:
             grids.append(grid)
     return grids
 
 
-def _tabular_blocks(lines: list[Line], width: float) -> list[list[Line]]:
+def _tabular_blocks(lines: list[Line], width: float, line_gap: float) -> list[list[Line]]:
     blocks: list[list[Line]] = [[]]
     for line in lines:
         gaps = [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:])]
         tabular = any(g > _LOOSE_GAP for g in gaps) or (line.x1 - line.x0) < 0.4 * width
         previous = blocks[-1][-1] if blocks[-1] else None
-        near = previous is None or line.top - previous.bottom < 2 * (previous.bottom - previous.top)
+        near = previous is None or line.top - previous.bottom < line_gap * (previous.bottom - previous.top)
         if tabular and near:
             blocks[-1].append(line)
         else:
@@ -58,10 +60,10 @@ def _river_grid(block: list[Line], at_page_end: bool) -> Grid | None:
 
 def _lined_grid(block: list[Line]) -> Grid | None:
     """A table whose rows start at each line with text in the first column."""
-    rivers = _rivers(block)
+    rivers = river_positions(block)
     while len(block) >= 3 and len(rivers) >= 2 and _columns_used(block[0].words, rivers) < 2:
         block = block[1:]  # a title above the table (one column wide) is not its first row
-        rivers = _rivers(block)
+        rivers = river_positions(block)
     if len(block) < 3 or len(rivers) < 2:
         return None
     return _grid_from_rivers(block, rivers)
@@ -76,7 +78,7 @@ def _spaced_grid(block: list[Line], at_page_end: bool) -> Grid | None:
     fills every column: a header whose rows the page break sent to the next page."""
     rows = _spaced_rows(block)
     while len(rows) >= 2:
-        rivers = _rivers([line for row in rows for line in row], _NARROW_RIVER, _runs)
+        rivers = river_positions([line for row in rows for line in row], _NARROW_RIVER, _runs)
         if len(rivers) >= 2 and _columns_used([w for line in rows[0] for w in line.words], rivers) < 2:
             rows = rows[1:]
         elif len(rivers) >= 2 and _columns_used([w for line in rows[-1] for w in line.words], rivers) < 2:
@@ -86,7 +88,8 @@ def _spaced_grid(block: list[Line], at_page_end: bool) -> Grid | None:
     lines = [line for row in rows for line in row]
     if not lines:
         return None
-    rivers = _header_rivers(rows[0], _rivers(lines, _NARROW_RIVER, _words), _rivers(lines, _NARROW_RIVER, _runs))
+    narrow = river_positions(lines, _NARROW_RIVER, _words)
+    rivers = _header_rivers(rows[0], narrow, river_positions(lines, _NARROW_RIVER, _runs))
     if len(rivers) < 2 or any(sum(1 for line in row if line.x0 < rivers[0]) > 1 for row in rows):
         return None  # two lines of one row start in the first column: the gaps are not between rows
     words = [w for line in lines for w in line.words]
@@ -103,7 +106,7 @@ def _header_rivers(head: list[Line], narrow: list[float], rivers: list[float]) -
     those between single words that the header shows as a gap wider than a space in each of its
     lines: two cells' texts a space apart in a body line ("... An | Hội đồng ...") read as one
     run, but their header words stand apart."""
-    if len(_rivers(head, _NARROW_RIVER, _runs)) <= len(rivers):
+    if len(river_positions(head, _NARROW_RIVER, _runs)) <= len(rivers):
         return rivers
     height = statistics.median(w.height for line in head for w in line.words)
 
@@ -156,7 +159,7 @@ def _words(line: Line) -> list[tuple[float, float]]:
     return [(w.x0, w.x1) for w in line.words]
 
 
-def _rivers(block: list[Line], least: float = _MIN_RIVER, spans_of=_words) -> list[float]:
+def river_positions(block: list[Line], least: float = _MIN_RIVER, spans_of=_words) -> list[float]:
     """x positions of the white space (at least `least` wide) no word (run of words) of the block crosses."""
     spans = sorted(span for line in block for span in spans_of(line))
     rivers, reach = [], spans[0][1]
