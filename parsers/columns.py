@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.normalizers.text import fold
 
 ROLES = ("stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "submitter", "extra")
@@ -43,7 +42,7 @@ class ColumnMap:
 
 @cache
 def _data() -> dict:
-    return yaml.safe_load((Path(__file__).parent / "data" / "columns.yaml").read_text(encoding="utf-8"))
+    return load_yaml(Path(__file__).parent / "data" / "columns.yaml")
 
 
 @cache

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.parsers.ocr.lexicon import HOOK, HOOK_MISREAD_AS, is_letters, key, lexicon, tone_of, with_tone
 
 RULES_FILE = Path(__file__).with_name("confusions.yaml")
@@ -55,7 +54,7 @@ class Confusions:
 
 @functools.cache
 def confusions() -> Confusions:
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(RULES_FILE)
     glyphs = {str(k): str(v) for k, v in data["roman_glyphs"].items()}
     numeral_chars = re.escape("".join(sorted(set(glyphs) | set("IVX"))))
     words = "|".join(re.escape(w) for w in data["quarter_words"])
