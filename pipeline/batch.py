@@ -125,20 +125,68 @@ def write_atomic(path: Path, text: str) -> None:
     write_lines_atomic(path, (text,))
 
 
-def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
-    """`write_atomic` for text given piece by piece (a large export is never held whole in memory)."""
+@dataclass(frozen=True)
+class Span:
+    """`length` bytes at `start` of the open file `fd`: a piece `write_lines_atomic` copies file to file."""
+    fd: int
+    start: int
+    length: int
+
+
+def write_lines_atomic(path: Path, pieces: Iterable[str | Span]) -> None:
+    """`write_atomic` for text given piece by piece (a large export is never held whole in memory);
+    a `Span` is copied from another file by the kernel, never passing through Python."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in lines:
-                fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        buffer: list[bytes] = []
+        held = 0
+        for piece in pieces:
+            if isinstance(piece, Span):
+                _write_all(fd, b"".join(buffer))
+                buffer, held = [], 0
+                _copy_span(piece, fd)
+                continue
+            data = piece.encode("utf-8")
+            buffer.append(data)
+            held += len(data)
+            if held >= 1 << 20:
+                _write_all(fd, b"".join(buffer))
+                buffer, held = [], 0
+        _write_all(fd, b"".join(buffer))
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
         os.replace(tmp, path)
     except BaseException:
+        if fd >= 0:
+            os.close(fd)
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _copy_span(span: Span, fd: int) -> None:
+    start, left = span.start, span.length
+    try:
+        while left:  # in the kernel (a reflink on file systems that have them)
+            copied = os.copy_file_range(span.fd, fd, left, start)
+            if not copied:
+                break
+            start, left = start + copied, left - copied
+    except (AttributeError, OSError):  # not Linux, or a pair of file systems it cannot copy between
+        pass
+    while left:
+        data = os.pread(span.fd, min(left, 1 << 20), start)
+        if not data:
+            raise OSError(errno.EIO, "the previous tasks.jsonl is shorter than the catalogue says")
+        _write_all(fd, data)
+        start, left = start + len(data), left - len(data)
 
 
 def sha256_file(path: Path) -> str:
@@ -554,12 +602,75 @@ class _Writer:
 
 
 def export(catalogue: Catalogue, out_dir: Path) -> None:
-    """tasks.jsonl and documents.jsonl for the whole folder, regenerated from the catalogue."""
+    """tasks.jsonl and documents.jsonl for the whole folder, from the catalogue, under its write lock
+    (concurrent runs export one after the other). When nothing changed since the last export they are
+    left as they are; otherwise the lines of documents unchanged since are copied from the current
+    tasks.jsonl (checked against the stat the catalogue recorded) and only the others read from it."""
+    tasks, documents = out_dir / "tasks.jsonl", out_dir / "documents.jsonl"
+    with catalogue.transaction():
+        recorded = (catalogue.state("tasks.jsonl"), catalogue.state("documents.jsonl"))
+        if recorded[0] is not None and recorded == (_stat_key(tasks), _stat_key(documents)) \
+                and catalogue.state("changes") == catalogue.state("exported"):
+            return
+        try:
+            previous = os.open(tasks, os.O_RDONLY)
+        except OSError:
+            previous = -1
+        try:
+            if previous >= 0 and _stat_key(previous) != recorded[0]:
+                os.close(previous)
+                previous = -1  # written or edited by something else: regenerated whole
+            places: list[tuple[str, int, int]] = []
+            write_lines_atomic(tasks, _task_pieces(catalogue, previous, places))
+        finally:
+            if previous >= 0:
+                os.close(previous)
+        write_lines_atomic(documents, _document_lines(catalogue))
+        catalogue.mark_exported(places)
+        catalogue.set_state("tasks.jsonl", _stat_key(tasks))
+        catalogue.set_state("documents.jsonl", _stat_key(documents))
+
+
+def _task_pieces(catalogue: Catalogue, previous: int, places: list[tuple[str, int, int]]) -> Iterator[str | Span]:
+    """tasks.jsonl in source-path order; runs of unchanged documents are one Span of the previous file."""
+    at = 0
+    run: Span | None = None
+    for source, place in catalogue.exported_sources():
+        if place is not None and previous >= 0:
+            start, length = place
+            if run is not None and run.start + run.length == start:
+                run = Span(previous, run.start, run.length + length)
+            else:
+                if run is not None:
+                    yield run
+                run = Span(previous, start, length)
+        else:
+            if run is not None:
+                yield run
+                run = None
+            text = catalogue.lines_of(source)
+            length = len(text.encode("utf-8"))
+            yield text
+        places.append((source, at, length))
+        at += length
+    if run is not None:
+        yield run
+
+
+def _document_lines(catalogue: Catalogue) -> Iterator[str]:
     from plantasks.schemas import CatalogueRow
 
-    write_lines_atomic(out_dir / "tasks.jsonl", catalogue.task_lines())
-    write_lines_atomic(out_dir / "documents.jsonl",
-                       (CatalogueRow(**asdict(r)).model_dump_json() + "\n" for r in catalogue.rows()))
+    for row in catalogue.rows():
+        yield CatalogueRow(**asdict(row)).model_dump_json() + "\n"
+
+
+def _stat_key(file: Path | int) -> str | None:
+    """What identifies one written version of an export (a rewrite or an edit changes it)."""
+    try:
+        st = os.stat(file)
+    except OSError:
+        return None
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def write_run_json(path: Path, report: RunReport, seconds: float) -> None:

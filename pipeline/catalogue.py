@@ -28,6 +28,10 @@ Table `documents` (one row per source path; the row model is `schemas.CatalogueR
 Table `task_lines` (source_path, lines): the document's `tasks.jsonl` lines, so regenerating the
 export needs no JSON parsing. Table `outputs` (name, source_path) reserves output file names.
 Table `runs` (id, started, finished, argv, counts): one row per run.
+Tables `exported` (source_path, start, length: where a document's lines sit in the current
+`tasks.jsonl`), `unexported` (documents written since) and `state` (a change counter, the exported
+files' stat) let a re-run copy the unchanged part of `tasks.jsonl` instead of regenerating it, and
+skip the export when nothing changed.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from pathlib import Path
 from typing import Iterator
 
 CATALOGUE_NAME = "catalogue.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FINISHED = ("success", "partial")  # statuses whose output is a good record worth keeping
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -70,7 +74,10 @@ CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
 CREATE TABLE IF NOT EXISTS task_lines (source_path TEXT PRIMARY KEY, lines TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, source_path TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT,
-  argv TEXT NOT NULL, counts TEXT)
+  argv TEXT NOT NULL, counts TEXT);
+CREATE TABLE IF NOT EXISTS exported (source_path TEXT PRIMARY KEY, start INTEGER NOT NULL, length INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS unexported (source_path TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
 """
 COLUMNS = ("source_path", "sha256", "size", "mtime_ns", "tool_version", "vocab_version", "corrections", "status",
            "duplicate_of",
@@ -200,6 +207,7 @@ class Catalogue:
                 if old and old[0] in FINISHED:
                     db.execute("UPDATE documents SET last_error = ?, updated = ?, run_id = ? WHERE source_path = ?",
                                (f"{row.status}: {row.message}", row.updated, row.run_id, row.source_path))
+                    _changed(db)
                     return
             db.execute(f"INSERT OR REPLACE INTO documents({','.join(COLUMNS)}) VALUES ({','.join('?' * len(COLUMNS))})",
                        tuple(getattr(row, c) for c in COLUMNS))
@@ -207,11 +215,14 @@ class Catalogue:
                 db.execute("DELETE FROM task_lines WHERE source_path = ?", (row.source_path,))
             else:
                 db.execute("INSERT OR REPLACE INTO task_lines(source_path, lines) VALUES (?, ?)", (row.source_path, task_lines))
+            db.execute("INSERT OR IGNORE INTO unexported(source_path) VALUES (?)", (row.source_path,))
+            _changed(db)
 
     def touch(self, source_path: str, size: int, mtime_ns: int) -> None:
         """Same bytes under a new mtime (a copy, a touch): remember the stat so the next run needs no hash."""
         with self.transaction() as db:
             db.execute("UPDATE documents SET size = ?, mtime_ns = ? WHERE source_path = ?", (size, mtime_ns, source_path))
+            _changed(db)
 
     def forget_missing(self) -> list[Row]:
         """Rows whose source file no longer exists are removed with their output; their duplicates
@@ -222,6 +233,8 @@ class Catalogue:
                 db.execute("DELETE FROM documents WHERE source_path = ? OR duplicate_of = ?", (r.source_path, r.source_path))
                 db.execute("DELETE FROM task_lines WHERE source_path = ?", (r.source_path,))
                 db.execute("DELETE FROM outputs WHERE source_path = ?", (r.source_path,))
+            if gone:
+                _changed(db)
         return gone
 
     def start_run(self, run_id: str, started: str, argv: str) -> None:
@@ -238,6 +251,38 @@ class Catalogue:
                 "SELECT t.lines FROM task_lines t JOIN documents d USING (source_path) "
                 "WHERE d.status IN ('success', 'partial') ORDER BY d.source_path"):
             yield lines
+
+    # ------------------------------------------------------------ the exports' bookkeeping (inside a transaction)
+
+    def exported_sources(self) -> Iterator[tuple[str, tuple[int, int] | None]]:
+        """The documents with task lines, in export order, each with where its lines sit in the
+        current tasks.jsonl (None when they were written since, or never exported)."""
+        yield from ((source, None if start is None else (start, length)) for source, start, length in self.db.execute(
+            "SELECT d.source_path, e.start, e.length FROM documents d JOIN task_lines t USING (source_path) "
+            "LEFT JOIN exported e ON e.source_path = d.source_path AND d.source_path NOT IN (SELECT source_path FROM unexported) "
+            "WHERE d.status IN ('success', 'partial') ORDER BY d.source_path"))
+
+    def lines_of(self, source_path: str) -> str:
+        return self.db.execute("SELECT lines FROM task_lines WHERE source_path = ?", (source_path,)).fetchone()[0]
+
+    def state(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)", (key, value))
+
+    def mark_exported(self, places: Iterator[tuple[str, int, int]]) -> None:
+        self.db.execute("DELETE FROM exported")
+        self.db.executemany("INSERT INTO exported(source_path, start, length) VALUES (?, ?, ?)", places)
+        self.db.execute("DELETE FROM unexported")
+        self.set_state("exported", self.state("changes") or "0")
+
+
+def _changed(db: sqlite3.Connection) -> None:
+    """One more change the exports do not show yet."""
+    db.execute("INSERT INTO state(key, value) VALUES ('changes', '1') "
+               "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def _tagged(name: str, source: str) -> str:
