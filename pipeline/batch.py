@@ -34,8 +34,7 @@ from plantasks import SCHEMA_VERSION, __version__
 from plantasks.pipeline.catalogue import FINISHED, Catalogue, Row, utc_now, vocab_version
 
 if TYPE_CHECKING:  # the stages load on first use, so `plantasks --help` and the service start fast
-    from plantasks.pipeline.extract import ExtractOptions
-    from plantasks.pipeline.stages import Corrections
+    from plantasks.pipeline.options import Corrections, ExtractOptions
 
 SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".md", ".yaml", ".yml", ".tmp"}
 MAX_NAME_BYTES = 180  # output names stay well under the usual 255-byte file-name limit (temp prefix/suffix included)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from plantasks.pipeline.batch import SHIP_BYTES_UNDER, Done, Job, _failed, process
-from plantasks.pipeline.extract import ExtractOptions  # noqa: F401 (workers unpickle it)
+from plantasks.pipeline.options import ExtractOptions
 
 RETRIES = 2
 
