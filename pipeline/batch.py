@@ -26,6 +26,7 @@ import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
+from itertools import chain, islice
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # the stages load on first use, so `plantasks --help` and the
 SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".md", ".yaml", ".yml", ".tmp"}
 MAX_NAME_BYTES = 180  # output names stay well under the usual 255-byte file-name limit (temp prefix/suffix included)
 SHIP_BYTES_UNDER = 16 * 2**20  # to a Dask cluster, smaller files travel as bytes; larger ones by path
+SMALL_BATCH = 16  # fewer documents to extract than this run in this process, without worker processes
 
 
 # ---------------------------------------------------------------- inputs
@@ -218,6 +220,7 @@ class Done:
     warnings: list[dict]
     timings: dict[str, float]
     unknown_agency_rate: float | None
+    pos_tags: tuple[str, dict[str, str]] | None = None  # the tagger's answers it needed (normalizers/pos.py)
 
 
 class DocumentTimeout(BaseException):
@@ -226,6 +229,7 @@ class DocumentTimeout(BaseException):
 
 def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> Done:
     """Read and extract one document; every failure is a result, never an exception."""
+    from plantasks.normalizers import pos
     from plantasks.parsers.blocks import ReaderError
     from plantasks.parsers.read import read_limited
     from plantasks.pipeline.extract import extract_bytes
@@ -251,11 +255,12 @@ def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> 
                        f"{type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})")
     result = outcome.result
     doc = result.document
+    asked = pos.asked()
     lines = "".join(json.dumps({"document_id": doc.id, "source_file": doc.source_file, **t.model_dump(mode="json")},
                                ensure_ascii=False) + "\n" for t in result.tasks)
     return Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
                 [w.model_dump(mode="json", exclude_none=True) for w in result.warnings], outcome.timings,
-                unknown_rate(result))
+                unknown_rate(result), (pos.model(), asked) if asked else None)
 
 
 def _failed(job: Job, data: bytes | None, status: str, code: str, message: str) -> Done:
@@ -395,6 +400,12 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
             if gone.output and not catalogue.db.execute("SELECT 1 FROM outputs WHERE name = ?", (gone.output,)).fetchone():
                 (out_dir / gone.output).unlink(missing_ok=True)
         jobs = writer.plan(inputs, force, bar)
+        first = list(islice(jobs, SMALL_BATCH))
+        if first:
+            _recall_pos_tags(catalogue)
+        if len(first) < SMALL_BATCH:
+            workers = 1  # a few changed documents: quicker here than starting workers that each load the models
+        jobs = chain(first, jobs)
         if workers and workers > 1 or scheduler:
             options = _per_worker(options, workers)
         try:
@@ -432,6 +443,13 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     if interrupted:
         raise Interrupted(report)
     return report
+
+
+def _recall_pos_tags(catalogue: Catalogue) -> None:
+    """The tagger's answers found by earlier runs into the folder (workers forked later inherit them)."""
+    from plantasks.normalizers import pos
+
+    pos.remember(catalogue.pos_tags(pos.model()))
 
 
 def _per_worker(options: ExtractOptions, workers: int | None) -> ExtractOptions:
@@ -517,7 +535,8 @@ class _Writer:
         """Yields the jobs to run; records unchanged and duplicate inputs on the way."""
         sources = {display(p.absolute()): p for p in inputs}
         self.names = self.catalogue.reserve_outputs({s: output_name(p) for s, p in sources.items()})
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = {}  # sha256 -> the source standing for those bytes in this run
+        planned: dict[str, str] = {}  # source -> its sha256 now (jobs run later, after more inputs are planned)
         for source, path in sources.items():
             job = Job(source, str(path.absolute()))
             try:
@@ -538,17 +557,20 @@ class _Writer:
                 except OSError:
                     yield job
                     continue
+            planned[source] = sha
             if current and not force and old.sha256 == sha:
                 if (old.size, old.mtime_ns) != (st.st_size, st.st_mtime_ns):
                     self.catalogue.touch(source, st.st_size, st.st_mtime_ns)
                 original = self.catalogue.get(old.duplicate_of or "") if old.status == "duplicate" else None
-                if old.status != "duplicate" or (original is not None and original.sha256 == old.sha256
-                                                 and original.status in FINISHED):
+                if old.status != "duplicate" or (original is not None and original.status in FINISHED
+                                                 and planned.get(original.source_path, original.sha256) == old.sha256):
                     bar.step(source)
                     self.report.add(DocumentReport(source, old.output, "unchanged", 0, duplicate_of=old.duplicate_of), self.sink)
                     seen.setdefault(sha, old.duplicate_of or source)
                     continue
-            original = (seen.get(sha) or self.catalogue.original_of(sha, source)) if st.st_size else None
+            # (a catalogued original whose bytes changed in this run is one no longer)
+            original = (seen.get(sha) or next((o for o in self.catalogue.originals_of(sha, source)
+                                               if planned.get(o, sha) == sha), None)) if st.st_size else None
             if original and original != source:  # (empty files are each reported, not duplicates)
                 self._duplicate(source, sha, original)
                 bar.step(source)
@@ -584,7 +606,7 @@ class _Writer:
                   self.corrections_of(done.sha256, done.source) if done.status in FINISHED else "", done.status, None,
                   name, done.document_id,
                   done.tasks, len(done.warnings), message, "", utc_now(), self.run_id)
-        self.catalogue.record(row, done.task_lines if done.status in FINISHED else None)
+        self.catalogue.record(row, done.task_lines if done.status in FINISHED else None, done.pos_tags)
         self.report.add(DocumentReport(done.source, name, done.status, done.tasks, done.warnings, done.timings,
                                        done.unknown_agency_rate, kept_previous_output=keep), self.sink)
 

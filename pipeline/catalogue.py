@@ -31,7 +31,8 @@ Table `runs` (id, started, finished, argv, counts): one row per run.
 Tables `exported` (source_path, start, length: where a document's lines sit in the current
 `tasks.jsonl`), `unexported` (documents written since) and `state` (a change counter, the exported
 files' stat) let a re-run copy the unchanged part of `tasks.jsonl` instead of regenerating it, and
-skip the export when nothing changed.
+skip the export when nothing changed. Table `pos_tags` (model, text, tag) keeps the part-of-speech
+answers found while extracting (normalizers/pos.py), so a re-run needs the tagger only for new texts.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, started TEXT NOT NULL, fin
   argv TEXT NOT NULL, counts TEXT);
 CREATE TABLE IF NOT EXISTS exported (source_path TEXT PRIMARY KEY, start INTEGER NOT NULL, length INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS unexported (source_path TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pos_tags (model TEXT NOT NULL, text TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (model, text))
 """
 COLUMNS = ("source_path", "sha256", "size", "mtime_ns", "tool_version", "vocab_version", "corrections", "status",
            "duplicate_of",
@@ -170,12 +172,15 @@ class Catalogue:
         for row in self.db.execute(f"SELECT {','.join(COLUMNS)} FROM documents ORDER BY source_path"):
             yield Row(*row)
 
-    def original_of(self, sha256: str, source_path: str) -> str | None:
-        """Another source already catalogued with these bytes and an output of its own."""
-        row = self.db.execute(
+    def pos_tags(self, model: str) -> Iterator[tuple[str, str]]:
+        """The part-of-speech answers of `model` found by earlier runs into this folder."""
+        yield from self.db.execute("SELECT text, tag FROM pos_tags WHERE model = ?", (model,))
+
+    def originals_of(self, sha256: str, source_path: str) -> list[str]:
+        """Other sources already catalogued with these bytes and an output of their own."""
+        return [row[0] for row in self.db.execute(
             "SELECT source_path FROM documents WHERE sha256 = ? AND source_path != ? AND duplicate_of IS NULL "
-            "AND status IN ('success', 'partial') ORDER BY source_path LIMIT 1", (sha256, source_path)).fetchone()
-        return row[0] if row else None
+            "AND status IN ('success', 'partial') ORDER BY source_path", (sha256, source_path))]
 
     # ------------------------------------------------------------ writing
 
@@ -198,10 +203,13 @@ class Catalogue:
                     raise CatalogueError(f"cannot reserve an output name for {source}")
         return names
 
-    def record(self, row: Row, task_lines: str | None) -> None:
+    def record(self, row: Row, task_lines: str | None, pos_tags: tuple[str, dict[str, str]] | None = None) -> None:
         """One document, one transaction. A failure on changed bytes keeps the earlier good record and
-        notes why in `last_error`."""
+        notes why in `last_error`. `pos_tags`: the tagger's model and the answers it gave on the way."""
         with self.transaction() as db:
+            if pos_tags and pos_tags[1]:
+                db.executemany("INSERT OR REPLACE INTO pos_tags(model, text, tag) VALUES (?, ?, ?)",
+                               ((pos_tags[0], text, tag) for text, tag in pos_tags[1].items()))
             if row.status not in FINISHED and row.status != "duplicate":
                 old = db.execute("SELECT status FROM documents WHERE source_path = ?", (row.source_path,)).fetchone()
                 if old and old[0] in FINISHED:
