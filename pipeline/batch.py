@@ -25,7 +25,7 @@ import traceback
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from datetime import datetime, timezone
 from pathlib import Path
@@ -356,7 +356,7 @@ class RunReport:
             self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + seconds, 4)
         if doc.status in ("partial", "failed", "timeout"):
             self.attention.append(replace(doc, warnings=[headline(doc.warnings)] if doc.warnings else [], timings={}))
-        sink.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+        sink.write(json.dumps(vars(doc), ensure_ascii=False) + "\n")  # (asdict would deep-copy every report)
 
 
 _STATUS_CODES = ("no_task_table", "no_tasks", "truncated")  # the warnings that make a document partial
@@ -682,7 +682,7 @@ def _document_lines(catalogue: Catalogue) -> Iterator[str]:
     from plantasks.schemas import CatalogueRow
 
     for row in catalogue.rows():
-        yield CatalogueRow(**asdict(row)).model_dump_json() + "\n"
+        yield CatalogueRow(**vars(row)).model_dump_json() + "\n"
 
 
 def _stat_key(file: Path | int) -> str | None:
