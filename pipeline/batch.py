@@ -281,26 +281,60 @@ def _sha_or_name(job: Job) -> str:
 
 
 class _time_limit:
-    """SIGALRM-based limit; only where signals can be used (a process's main thread)."""
+    """Gives up on a document after `seconds` by raising DocumentTimeout in the thread running it: in a
+    process's main thread with SIGALRM (which also cuts a blocked system call short); in any other
+    thread (a Dask worker runs tasks in a thread pool) from a watcher thread, at the thread's next
+    Python step. Raised again every half second until the document stops, in case library code
+    swallowed it."""
+
+    AGAIN = 0.5
 
     def __init__(self, seconds: float | None):
-        import threading
-
-        self.seconds = seconds if seconds and threading.current_thread() is threading.main_thread() else None
+        self.seconds = seconds or None
+        self.watcher = None
 
     def __enter__(self):
-        if self.seconds:
+        import threading
+
+        if not self.seconds:
+            return
+        if threading.current_thread() is threading.main_thread():
             self.previous = signal.signal(signal.SIGALRM, self._expired)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, self.AGAIN)
+            return
+        self.thread, self.lock, self.over = threading.get_ident(), threading.Lock(), threading.Event()
+        self.watcher = threading.Thread(target=self._watch, name="plantasks-timeout", daemon=True)
+        self.watcher.start()
 
     def __exit__(self, *exc):
-        if self.seconds:
+        if not self.seconds:
+            return
+        if self.watcher is None:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
+            return
+        with self.lock:
+            self.over.set()
+            _raise_in(self.thread, None)  # one raised too late for this document is withdrawn
+
+    def _watch(self) -> None:
+        wait = self.seconds
+        while not self.over.wait(wait):
+            with self.lock:
+                if not self.over.is_set():
+                    _raise_in(self.thread, DocumentTimeout)
+            wait = self.AGAIN
 
     @staticmethod
     def _expired(signum, frame):
         raise DocumentTimeout()
+
+
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """Have `thread` raise `exception` at its next Python step (None: withdraw a pending one)."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exception) if exception else None)
 
 
 def unknown_rate(result) -> float | None:
@@ -412,7 +446,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
             if scheduler:
                 from plantasks.pipeline.cluster import run_on_cluster
 
-                results = run_on_cluster(jobs, options, scheduler)
+                results = run_on_cluster(jobs, options, scheduler, timeout)
             elif workers and workers > 1:
                 results = _run_pool(jobs, options, workers, timeout)
             else:
