@@ -26,8 +26,8 @@ import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
 from datetime import datetime, timezone
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -134,9 +134,10 @@ class Span:
     length: int
 
 
-def write_lines_atomic(path: Path, pieces: Iterable[str | Span]) -> None:
-    """`write_atomic` for text given piece by piece (a large export is never held whole in memory);
-    a `Span` is copied from another file by the kernel, never passing through Python."""
+def write_lines_atomic(path: Path, pieces: Iterable[str | bytes | Span]) -> None:
+    """`write_atomic` for text given piece by piece (a large export is never held whole in memory;
+    bytes are UTF-8 text already); a `Span` is copied from another file by the kernel, never passing
+    through Python."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)
@@ -148,7 +149,7 @@ def write_lines_atomic(path: Path, pieces: Iterable[str | Span]) -> None:
                 buffer, held = [], 0
                 _copy_span(piece, fd)
                 continue
-            data = piece.encode("utf-8")
+            data = piece if isinstance(piece, bytes) else piece.encode("utf-8")
             buffer.append(data)
             held += len(data)
             if held >= 1 << 20:
@@ -686,7 +687,7 @@ def export(catalogue: Catalogue, out_dir: Path) -> None:
         catalogue.set_state("documents.jsonl", _stat_key(documents))
 
 
-def _task_pieces(catalogue: Catalogue, previous: int, places: list[tuple[str, int, int]]) -> Iterator[str | Span]:
+def _task_pieces(catalogue: Catalogue, previous: int, places: list[tuple[str, int, int]]) -> Iterator[bytes | Span]:
     """tasks.jsonl in source-path order; runs of unchanged documents are one Span of the previous file."""
     at = 0
     run: Span | None = None
@@ -703,8 +704,8 @@ def _task_pieces(catalogue: Catalogue, previous: int, places: list[tuple[str, in
             if run is not None:
                 yield run
                 run = None
-            text = catalogue.lines_of(source)
-            length = len(text.encode("utf-8"))
+            text = catalogue.lines_of(source).encode("utf-8")
+            length = len(text)
             yield text
         places.append((source, at, length))
         at += length

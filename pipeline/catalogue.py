@@ -253,13 +253,6 @@ class Catalogue:
         with self.transaction() as db:
             db.execute("UPDATE runs SET finished = ?, counts = ? WHERE id = ?", (utc_now(), counts, run_id))
 
-    def task_lines(self) -> Iterator[str]:
-        """Every document's task lines, in source-path order (duplicates and failures have none)."""
-        for (lines,) in self.db.execute(
-                "SELECT t.lines FROM task_lines t JOIN documents d USING (source_path) "
-                "WHERE d.status IN ('success', 'partial') ORDER BY d.source_path"):
-            yield lines
-
     # ------------------------------------------------------------ the exports' bookkeeping (inside a transaction)
 
     def exported_sources(self) -> Iterator[tuple[str, tuple[int, int] | None]]:
