@@ -78,3 +78,15 @@ def test_the_tagger_answers_what_underthesea_answers():
         expected = pos_tag(text)
         assert pos.first_tag(text) == (expected[0][1] if expected else "")
     assert {"Người dân", "Thực hiện rà soát"} <= set(pos.asked()) and pos.asked() == {}
+
+
+def test_a_rerun_with_nothing_to_redo_loads_no_stage(tmp_path):
+    make_inputs(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    assert extract(tmp_path / "in", "--out", out) == 0
+    probe = ("import sys\nfrom plantasks.cli import main\n"
+             f"code = main(['extract', {str(tmp_path / 'in')!r}, '--out', {str(out)!r}, '--quiet'])\n"
+             "print(code, sorted({'plantasks.pipeline.stages', 'pydantic', 'underthesea', 'spacy'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "0 []"
+    assert {d["status"] for d in json.loads((out / "run.json").read_text())["documents"]} == {"unchanged"}
