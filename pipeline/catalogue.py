@@ -128,12 +128,14 @@ def utc_now() -> str:
 
 
 class Catalogue:
-    """One connection for the run; every write is its own short IMMEDIATE transaction."""
+    """One connection for the run; every write is its own short IMMEDIATE transaction (the export one
+    longer: it holds the lock while it writes tasks.jsonl and documents.jsonl)."""
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / CATALOGUE_NAME
         try:
-            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            # a concurrent run may hold the write lock through a whole export of a large folder: wait for it
+            self.db = sqlite3.connect(self.path, timeout=600, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             version = self.db.execute("PRAGMA user_version").fetchone()[0]

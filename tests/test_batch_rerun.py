@@ -90,3 +90,19 @@ def test_a_rerun_with_nothing_to_redo_loads_no_stage(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "0 []"
     assert {d["status"] for d in json.loads((out / "run.json").read_text())["documents"]} == {"unchanged"}
+
+
+def test_a_catalogue_of_the_previous_schema_is_upgraded_in_place(tmp_path):
+    inputs = make_inputs(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    assert extract(tmp_path / "in", "--out", out) == 0
+    db = sqlite3.connect(out / "catalogue.sqlite")
+    for table in ("exported", "unexported", "state", "pos_tags"):  # what schema 1 did not have
+        db.execute(f"DROP TABLE {table}")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    _change(inputs[0], 0)
+    assert extract(tmp_path / "in", "--out", out) == 0
+    assert sqlite3.connect(out / "catalogue.sqlite").execute("PRAGMA user_version").fetchone()[0] == 2
+    assert_consistent(out)
