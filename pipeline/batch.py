@@ -37,7 +37,7 @@ from plantasks.pipeline.catalogue import FINISHED, Catalogue, Row, utc_now, voca
 if TYPE_CHECKING:  # the stages load on first use, so `plantasks --help` and the service start fast
     from plantasks.pipeline.options import Corrections, ExtractOptions
 
-SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".md", ".yaml", ".yml", ".tmp"}
+SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".yaml", ".yml", ".tmp"}
 MAX_NAME_BYTES = 180  # output names stay well under the usual 255-byte file-name limit (temp prefix/suffix included)
 SHIP_BYTES_UNDER = 16 * 2**20  # to a Dask cluster, smaller files travel as bytes; larger ones by path
 SMALL_BATCH = 16  # fewer documents to extract than this run in this process, without worker processes
