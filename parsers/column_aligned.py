@@ -45,6 +45,11 @@ class Columns:
     spans: list[tuple[int, int]]  # where each column's header text lies
     edges: frozenset[int] = frozenset()  # offsets where the table's cells start on many lines
 
+    def _room(self, c: int) -> int:
+        """Width of column c between its gutters (the last one open to the right)."""
+        left = self.gutters[c - 1][1] if c else 0
+        return (self.gutters[c][0] if c < len(self.gutters) else 10 ** 6) - left
+
     def place(self, piece: Piece) -> list[tuple[int, str]]:
         """(column, text) for a printed piece, cut at column boundaries it runs over."""
         over = [c for c, (s, e) in enumerate(self.spans) if piece.start < e and piece.end > s]
@@ -191,3 +196,274 @@ def _continues(placed: list[tuple[int, str]], columns: Columns, line: str) -> bo
         return False
     indent = len(line) - len(line.lstrip())
     return indent >= columns.spans[1][0] - 2 if len(columns.spans) > 1 else True
+
+
+# -- tables whose cells are vertically centred ---------------------------------------------------
+# A word processor exported to PDF centres each cell at its own height: the row number and a short
+# cell sit in the middle of the row, header cells spread over several lines with words of several
+# cells on one line, and two cells may be printed one space apart. Columns then come from the
+# x-extents of the text over the whole table (a projection profile: gutters are its deep valleys),
+# rows from the row numbers: each row is the band of lines around its number, cut between two
+# numbers where blank lines, cell starts and the row's symmetry about its number say.
+
+_HEADER_REACH = 5  # lines of a header above or below its number-column header
+_STT_HEADER = re.compile(r"^(?:S\s?TT|TT)\.?$", re.IGNORECASE)
+_VALLEY = 0.4  # a gutter's profile is at most this share of both neighbouring columns' peaks
+_ASYMMETRY = 0.25  # cost per line of a row not centred on its number
+_MAX_TABLE_LINES = 400
+
+
+@dataclass
+class CentredTable:
+    header: list[str]
+    header_lines: tuple[int, int]  # first and last line of the first header
+    rows: list[AlignedRow]
+    end: int  # the line after the table
+
+
+def _header_like(line: str) -> bool:
+    words = [w.strip(",.:;") for w in line.split()]
+    return bool(words) and all(
+        fold(w.strip("()")) in header_words() or any(ch.isdigit() for ch in w) or w.isupper()
+        or w.startswith("(") or w.endswith(")") for w in words if w)
+
+
+def _stt_piece(line: str) -> Piece | None:
+    found = pieces(line)
+    return found[0] if found and _STT_HEADER.match(found[0].text) and len(found) >= 2 else None
+
+
+def _header_block(lines: list[str], i: int) -> tuple[int, int, Piece] | None:
+    """(first, last, number-column header) of a header block of several lines starting at line i."""
+    if i and lines[i - 1].strip() and _header_like(lines[i - 1]):
+        return None  # the block starts higher up
+    for j in range(i, min(i + _HEADER_REACH, len(lines))):
+        if not lines[j].strip() or not _header_like(lines[j]):
+            return None
+        stt = _stt_piece(lines[j])
+        if stt:
+            last = j
+            while last + 1 < len(lines) and last + 1 - j <= _HEADER_REACH and lines[last + 1].strip() \
+                    and _header_like(lines[last + 1]) and not _stt_piece(lines[last + 1]):
+                last += 1
+            return (i, last, stt) if last > i else None
+    return None
+
+
+def _gutters(lines: list[str]) -> list[tuple[int, int]]:
+    """x-ranges between columns: valleys of the count of lines printing text at each offset."""
+    cover: list[int] = []
+    for line in lines:
+        for p in pieces(line):
+            if len(cover) < p.end:
+                cover += [0] * (p.end - len(cover))
+            for x in range(p.start, p.end):
+                cover[x] += 1
+    found: list[tuple[int, int]] = []
+    x, left_peak = 0, 0
+    while x < len(cover):
+        if x == 0 or cover[x] >= cover[x - 1] or (x + 1 < len(cover) and cover[x + 1] < cover[x]):
+            left_peak = max(left_peak, cover[x])
+            x += 1
+            continue
+        # cover[x] is the bottom of a descent: its valley is the run at this level
+        low = cover[x]
+        end = x
+        while end + 1 < len(cover) and cover[end + 1] == low:
+            end += 1
+        right, k = 0, end + 1
+        while k < len(cover) and cover[k] >= low:
+            right = max(right, cover[k])
+            if cover[k] > low and k + 1 < len(cover) and cover[k + 1] < low:
+                break
+            k += 1
+        if right and min(left_peak, right) >= 2 and low <= _VALLEY * min(left_peak, right):
+            found.append((x, end))
+            left_peak = 0
+        x = end + 1
+    return found
+
+
+@dataclass
+class _Grid:
+    gutters: list[tuple[int, int]]
+
+    @property
+    def width(self) -> int:
+        return len(self.gutters) + 1
+
+    def column(self, x: int) -> int:
+        return sum(1 for s, e in self.gutters if x > (s + e) / 2)
+
+    def _room(self, c: int) -> int:
+        """Width of column c between its gutters (the last one open to the right)."""
+        left = self.gutters[c - 1][1] if c else 0
+        return (self.gutters[c][0] if c < len(self.gutters) else 10 ** 6) - left
+
+    def place(self, piece: Piece) -> list[tuple[int, str]]:
+        """(column, text) of a printed piece, cut at the word spaces that fall in gutters."""
+        out: list[tuple[int, str]] = []
+        start, text = piece.start, piece.text
+        for c, (s, e) in enumerate(self.gutters):
+            if not (start < s and start + len(text) > e):
+                continue
+            if len(text) <= self._room(c) and len(text) <= self._room(c + 1):
+                continue  # text a little off its column's centre, not two cells
+            spaces = [m.start() for m in re.finditer(" ", text) if s - 3 <= start + m.start() <= e + 3]
+            if not spaces:
+                continue
+            middle = (s + e) / 2  # a cell starts with a capital: of two spaces in the gutter, the one before it
+            cut = min(spaces, key=lambda p: (not text[p + 1].isupper(), abs(start + p - middle)))
+            out.append((self.column(start), text[:cut]))
+            start, text = start + cut + 1, text[cut + 1:]
+        mid = start + len(text) / 2 if len(text) > 1 else start
+        out.append((self.column(mid if len(self.gutters) else start), text))
+        return out
+
+
+def centred_table_at(lines: list[str], i: int) -> CentredTable | None:
+    """The table whose header block starts at line i, when its rows are centred on their numbers
+    (text stands between the header and the first row number); None otherwise (the top-aligned
+    reader's case)."""
+    block = _header_block(lines, i)
+    if not block:
+        return None
+    first, last, stt = block
+    number_end = stt.end + 1
+    width = max(p.end for j in range(first, last + 1) for p in pieces(lines[j]))
+    body, end = _body_extent(lines, last + 1, number_end, width)
+    anchors = [k for k, j in enumerate(body) if _row_number(lines[j], number_end)]
+    if not anchors or not any(lines[j].strip() for j in body[:anchors[0]]):
+        return None
+    gutters = _gutters([lines[j] for j in range(first, last + 1)] + [lines[j] for j in body])
+    grid = _Grid([g for g in gutters if g[1] >= number_end - 1])  # none inside the number column
+    header = _join_cells(lines, range(first, last + 1), grid)
+    if grid.width < 3 or not header_map(header):
+        return None
+    return CentredTable(header, (first, last), _centred_rows(lines, body, anchors, grid), end)
+
+
+def _row_number(line: str, number_end: int) -> bool:
+    found = pieces(line)
+    return bool(found) and found[0].start < number_end and looks_like_row_number(found[0].text)
+
+
+def _body_extent(lines: list[str], i: int, number_end: int, width: int) -> tuple[list[int], int]:
+    """The table's body lines from line i (blank lines kept; repeated headers and page numbers
+    left out) and the line after the table: it ends at text starting in the number column that is
+    no row number, at a line of running text as wide as most of the table, or at a long gap."""
+    body: list[int] = []
+    j, blanks = i, 0
+    while j < len(lines) and j - i < _MAX_TABLE_LINES:
+        line = lines[j]
+        if not line.strip():
+            blanks += 1
+            if blanks > _MAX_GAP_LINES * 3:
+                break
+            body.append(j)
+            j += 1
+            continue
+        repeated = _header_block(lines, j)
+        if repeated:
+            j, blanks = repeated[1] + 1, 0
+            continue
+        if _PAGE_MARK.match(line.strip()) and _next_is_header(lines, j + 1):
+            j += 1
+            continue
+        found = pieces(line)
+        if found[0].start < number_end and not looks_like_row_number(found[0].text):
+            break
+        if len(found) == 1 and len(found[0].text) >= 0.6 * width:
+            break
+        body.append(j)
+        blanks = 0
+        j += 1
+    while body and not lines[body[-1]].strip():
+        body.pop()
+    return body, (body[-1] + 1 if body else i)
+
+
+def _next_is_header(lines: list[str], j: int) -> bool:
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j < len(lines) and _header_block(lines, j) is not None
+
+
+def _join_cells(lines: list[str], rows: range | list[int], grid: _Grid) -> list[str]:
+    cells: list[list[str]] = [[] for _ in range(grid.width)]
+    for j in rows:
+        for p in pieces(lines[j]):
+            for c, text in grid.place(p):
+                cells[c].append(text)
+    return [_join(c) for c in cells]
+
+
+def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _Grid) -> list[AlignedRow]:
+    """Rows around their numbers: the cut between two numbers is chosen (over all rows at once) to
+    split the fewest cells where they go on, to start cells with a capital, and to centre each row
+    on its number; where blank lines part the rows, the cuts are taken there."""
+    texts = [_line_cells(lines[j], grid) for j in body]
+    blank = [not lines[j].strip() for j in body]
+    barrier = [k > 0 and body[k] != body[k - 1] + 1 for k in range(len(body))]
+
+    def cut_cost(k: int, anchor: int) -> float:
+        cost = 0.0
+        for c in range(1, grid.width):
+            above = texts[k - 1].get(c) if not barrier[k] else None
+            here = texts[k].get(c)
+            if above and here:
+                cost += 1.0 if here[0].islower() else 0.3
+                continue
+            following = next((texts[m][c] for m in range(k, len(texts)) if c in texts[m]), "")
+            if following[:1].islower():
+                cost += 0.5
+        return cost
+
+    def asymmetry(start: int, stop: int, anchor: int) -> float:
+        used = [k for k in range(start, stop) if not blank[k]]
+        if not used or any(barrier[k] for k in range(start + 1, stop)):
+            return 0.0
+        off = abs((anchor - used[0]) - (used[-1] - anchor))
+        return _ASYMMETRY * off if off > 1 else 0.0
+
+    options = [[0]]
+    for a, b in zip(anchors, anchors[1:]):
+        span = range(a + 1, b + 1)
+        if any(blank[k] for k in span):
+            choice = [k for k in span if not blank[k] and (blank[k - 1] or barrier[k])]
+        else:
+            choice = [k for k in span if not blank[k]]
+        options.append(choice or [b])
+    options.append([len(body)])
+    # best[k][s]: cost of the first k rows with row k starting at s
+    best: list[dict[int, tuple[float, int | None]]] = [{0: (0.0, None)}]
+    for r, anchor in enumerate(anchors):
+        layer: dict[int, tuple[float, int | None]] = {}
+        for stop in options[r + 1]:
+            split = cut_cost(stop, anchors[r + 1]) if r + 1 < len(anchors) else 0.0
+            layer[stop] = min((cost + asymmetry(start, stop, anchor) + split, start)
+                              for start, (cost, _) in best[r].items())
+        best.append(layer)
+    stops, stop = [], len(body)
+    for r in range(len(anchors), 0, -1):
+        stops.append(stop)
+        stop = best[r][stop][1]
+    stops.reverse()
+    rows, start = [], 0
+    for stop in stops:
+        used = [k for k in range(start, stop) if not blank[k]]
+        cells: list[list[str]] = [[] for _ in range(grid.width)]
+        for k in used:
+            for c, text in sorted(texts[k].items()):
+                cells[c].append(text)
+        rows.append(AlignedRow(cells, body[used[0]], body[used[-1]]))
+        start = stop
+    return rows
+
+
+def _line_cells(line: str, grid: _Grid) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for p in pieces(line):
+        for c, text in grid.place(p):
+            out[c] = f"{out[c]} {text}" if c in out else text
+    return out
