@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from plantasks.normalizers.text import LEADING_BULLET, fold
 from plantasks.parsers.columns import classify_header_cell, header_map, header_words
@@ -312,13 +316,38 @@ class _Grid:
             spaces = [m.start() for m in re.finditer(" ", text) if s - 3 <= start + m.start() <= e + 3]
             if not spaces:
                 continue
-            middle = (s + e) / 2  # a cell starts with a capital: of two spaces in the gutter, the one before it
-            cut = min(spaces, key=lambda p: (not text[p + 1].isupper(), abs(start + p - middle)))
-            out.append((self.column(start), text[:cut]))
+            # a cell starts with a capital, and a name's capitalised words stay together: of two
+            # spaces in the gutter, the one where capitalised words start
+            middle = (s + e) / 2
+            cut = min(spaces, key=lambda p: (not _capital(text[p + 1]), _after_capital(text, p),
+                                             abs(start + p - middle)))
+            out.append((self.column(start + cut / 2), text[:cut]))
             start, text = start + cut + 1, text[cut + 1:]
         mid = start + len(text) / 2 if len(text) > 1 else start
         out.append((self.column(mid if len(self.gutters) else start), text))
         return out
+
+
+@cache
+def _wrapping() -> tuple[frozenset[str], tuple[str, ...]]:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "cell_wrapping.yaml").read_text(encoding="utf-8"))
+    rule = data["goes_on_after"]
+    return frozenset(rule["words"]), tuple(rule["marks"])
+
+
+def _goes_on(text: str) -> bool:
+    """The line of a cell ends where the cell cannot end (a conjunction, a comma): it goes on."""
+    words, marks = _wrapping()
+    text = text.rstrip()
+    return bool(text) and (text.endswith(marks) or text.rsplit(" ", 1)[-1] in words)
+
+
+def _capital(ch: str) -> bool:
+    return ch.isupper() or ch.isdigit()
+
+
+def _after_capital(text: str, space: int) -> bool:
+    return _capital(text[:space].rsplit(" ", 1)[-1][:1])
 
 
 def centred_table_at(lines: list[str], i: int) -> CentredTable | None:
@@ -331,16 +360,16 @@ def centred_table_at(lines: list[str], i: int) -> CentredTable | None:
     first, last, stt = block
     number_end = stt.end + 1
     width = max(p.end for j in range(first, last + 1) for p in pieces(lines[j]))
-    body, end = _body_extent(lines, last + 1, number_end, width)
-    anchors = [k for k, j in enumerate(body) if _row_number(lines[j], number_end)]
-    if not anchors or not any(lines[j].strip() for j in body[:anchors[0]]):
+    body, shown, end = _body_extent(lines, last + 1, stt, width)
+    anchors = [k for k, j in enumerate(body) if _row_number(shown[j], number_end)]
+    if not anchors or not any(shown[j].strip() for j in body[:anchors[0]]):
         return None
-    gutters = _gutters([lines[j] for j in range(first, last + 1)] + [lines[j] for j in body])
+    gutters = _gutters([lines[j] for j in range(first, last + 1)] + [shown[j] for j in body])
     grid = _Grid([g for g in gutters if g[1] >= number_end - 1])  # none inside the number column
     header = _join_cells(lines, range(first, last + 1), grid)
     if grid.width < 3 or not header_map(header):
         return None
-    return CentredTable(header, (first, last), _centred_rows(lines, body, anchors, grid), end)
+    return CentredTable(header, (first, last), _centred_rows(shown, body, anchors, grid), end)
 
 
 def _row_number(line: str, number_end: int) -> bool:
@@ -348,11 +377,15 @@ def _row_number(line: str, number_end: int) -> bool:
     return bool(found) and found[0].start < number_end and looks_like_row_number(found[0].text)
 
 
-def _body_extent(lines: list[str], i: int, number_end: int, width: int) -> tuple[list[int], int]:
-    """The table's body lines from line i (blank lines kept; repeated headers and page numbers
-    left out) and the line after the table: it ends at text starting in the number column that is
-    no row number, at a line of running text as wide as most of the table, or at a long gap."""
+def _body_extent(lines: list[str], i: int, stt: Piece, width: int) -> tuple[list[int], dict[int, str], int]:
+    """The table's body lines from line i, their text as placed under the first header, and the
+    line after the table. Repeated headers and page numbers are left out, with the blank lines
+    around them; a page whose header stands a few characters off the first one's has its lines
+    moved back by as much. The table ends at text starting in the number column that is no row
+    number, at a line of running text as wide as most of the table, or at a long gap."""
     body: list[int] = []
+    shown: dict[int, str] = {}
+    shift, number_end = 0, stt.end + 1
     j, blanks = i, 0
     while j < len(lines) and j - i < _MAX_TABLE_LINES:
         line = lines[j]
@@ -361,26 +394,36 @@ def _body_extent(lines: list[str], i: int, number_end: int, width: int) -> tuple
             if blanks > _MAX_GAP_LINES * 3:
                 break
             body.append(j)
+            shown[j] = ""
             j += 1
             continue
         repeated = _header_block(lines, j)
-        if repeated:
-            j, blanks = repeated[1] + 1, 0
+        furniture = not repeated and _PAGE_MARK.match(line.strip()) and _next_is_header(lines, j + 1)
+        if repeated or furniture:
+            while body and not shown[body[-1]]:
+                body.pop()
+            if repeated:
+                shift = stt.start - repeated[2].start
+                j = repeated[1] + 1
+            else:
+                j += 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            blanks = 0
             continue
-        if _PAGE_MARK.match(line.strip()) and _next_is_header(lines, j + 1):
-            j += 1
-            continue
-        found = pieces(line)
+        text = " " * shift + line if shift >= 0 else line[min(-shift, len(line) - len(line.lstrip())):]
+        found = pieces(text)
         if found[0].start < number_end and not looks_like_row_number(found[0].text):
             break
         if len(found) == 1 and len(found[0].text) >= 0.6 * width:
             break
         body.append(j)
+        shown[j] = text
         blanks = 0
         j += 1
-    while body and not lines[body[-1]].strip():
+    while body and not shown[body[-1]]:
         body.pop()
-    return body, (body[-1] + 1 if body else i)
+    return body, shown, (body[-1] + 1 if body else i)
 
 
 def _next_is_header(lines: list[str], j: int) -> bool:
@@ -406,12 +449,24 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
     blank = [not lines[j].strip() for j in body]
     barrier = [k > 0 and body[k] != body[k - 1] + 1 for k in range(len(body))]
 
+    def above(k: int, c: int) -> str | None:
+        """Column c's text on the line above line k, or on the one before when the line above holds
+        only other columns' text (cells of different heights print on alternate lines)."""
+        if barrier[k] or k == 0 or blank[k - 1]:
+            return None
+        if c in texts[k - 1]:
+            return texts[k - 1][c]
+        if k >= 2 and not barrier[k - 1] and not blank[k - 2]:
+            return texts[k - 2].get(c)
+        return None
+
     def cut_cost(k: int, anchor: int) -> float:
         cost = 0.0
         for c in range(1, grid.width):
-            above = texts[k - 1].get(c) if not barrier[k] else None
             here = texts[k].get(c)
-            if above and here:
+            if _goes_on(above(k, c) or ""):
+                cost += 1.0
+            if above(k, c) and here:
                 cost += 1.0 if here[0].islower() else 0.3
                 continue
             following = next((texts[m][c] for m in range(k, len(texts)) if c in texts[m]), "")
@@ -424,7 +479,7 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
         if not used or any(barrier[k] for k in range(start + 1, stop)):
             return 0.0
         off = abs((anchor - used[0]) - (used[-1] - anchor))
-        return _ASYMMETRY * off if off > 1 else 0.0
+        return _ASYMMETRY * off if off > 1 else 0.1 * off  # a row of even height is off by one
 
     options = [[0]]
     for a, b in zip(anchors, anchors[1:]):
