@@ -215,6 +215,7 @@ _STT_HEADER = re.compile(r"^(?:S\s?TT|TT)\.?$", re.IGNORECASE)
 _VALLEY = 0.4  # a gutter's profile is at most this share of both neighbouring columns' peaks
 _ASYMMETRY = 0.25  # cost per line of a row not centred on its number
 _MAX_TABLE_LINES = 400
+_NAME_REACH = 8  # characters a cut may move left of a gutter to keep a capitalised name whole
 
 
 @dataclass
@@ -321,6 +322,11 @@ class _Grid:
             middle = (s + e) / 2
             cut = min(spaces, key=lambda p: (not _capital(text[p + 1]), _after_capital(text, p),
                                              abs(start + p - middle)))
+            while _after_capital(text, cut) and " " in text[:cut]:  # back to the start of the name
+                back = text.rindex(" ", 0, cut)
+                if s - (start + back) > _NAME_REACH:
+                    break
+                cut = back
             out.append((self.column(start + cut / 2), text[:cut]))
             start, text = start + cut + 1, text[cut + 1:]
         mid = start + len(text) / 2 if len(text) > 1 else start
