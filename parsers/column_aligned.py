@@ -227,9 +227,10 @@ class CentredTable:
 
 
 def _header_like(line: str) -> bool:
+    """Every word is header wording, a number, a bracketed note or an abbreviation (UBTVQH)."""
     words = [w.strip(",.:;") for w in line.split()]
     return bool(words) and all(
-        fold(w.strip("()")) in header_words() or any(ch.isdigit() for ch in w) or w.isupper()
+        fold(w.strip("()")) in header_words() or any(ch.isdigit() for ch in w) or (w.isupper() and w.isascii())
         or w.startswith("(") or w.endswith(")") for w in words if w)
 
 
@@ -368,7 +369,7 @@ def centred_table_at(lines: list[str], i: int) -> CentredTable | None:
     width = max(p.end for j in range(first, last + 1) for p in pieces(lines[j]))
     body, shown, end = _body_extent(lines, last + 1, stt, width)
     anchors = [k for k, j in enumerate(body) if _row_number(shown[j], number_end)]
-    if not anchors or not any(shown[j].strip() for j in body[:anchors[0]]):
+    if not anchors or not _centred(shown, body, anchors):
         return None
     gutters = _gutters([lines[j] for j in range(first, last + 1)] + [shown[j] for j in body])
     grid = _Grid([g for g in gutters if g[1] >= number_end - 1])  # none inside the number column
@@ -376,6 +377,18 @@ def centred_table_at(lines: list[str], i: int) -> CentredTable | None:
     if grid.width < 3 or not header_map(header):
         return None
     return CentredTable(header, (first, last), _centred_rows(shown, body, anchors, grid), end)
+
+
+def _centred(lines: dict[int, str], body: list[int], anchors: list[int]) -> bool:
+    """Rows are centred on their numbers when text stands above the first number, or when many
+    numbers stand alone or beside a cell's middle (a lower-case word) rather than its first line."""
+    if any(lines[j].strip() for j in body[:anchors[0]]):
+        return True
+    middles = 0
+    for k in anchors:
+        rest = pieces(lines[body[k]])[1:]
+        middles += not rest or rest[0].text[:1].islower()
+    return middles * 4 >= len(anchors) and middles >= 1
 
 
 def _row_number(line: str, number_end: int) -> bool:
@@ -487,6 +500,7 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
         off = abs((anchor - used[0]) - (used[-1] - anchor))
         return _ASYMMETRY * off if off > 1 else 0.1 * off  # a row of even height is off by one
 
+    anchors = sorted(anchors + _unnumbered_rows(texts, blank, barrier, anchors))
     options = [[0]]
     for a, b in zip(anchors, anchors[1:]):
         span = range(a + 1, b + 1)
@@ -520,6 +534,31 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
         rows.append(AlignedRow(cells, body[used[0]], body[used[-1]]))
         start = stop
     return rows
+
+
+def _unnumbered_rows(texts: list[dict[int, str]], blank: list[bool], barrier: list[bool],
+                     anchors: list[int]) -> list[int]:
+    """Middle lines of the blocks set apart by blank lines that hold no row number but their own
+    row (GOLD_SPEC: a row without a TT number stating its own work): every cell they print, in
+    three columns or more, starts with a capital. A block right after a page break continues the
+    row above."""
+    out, k = [], 0
+    while k < len(texts):
+        if blank[k]:
+            k += 1
+            continue
+        end = k + 1
+        while end < len(texts) and not blank[end] and not barrier[end]:
+            end += 1
+        first: dict[int, str] = {}
+        for m in range(k, end):
+            for c, text in texts[m].items():
+                first.setdefault(c, text)
+        if (k > 0 and blank[k - 1] and not any(k <= a < end for a in anchors) and 0 not in first
+                and len(first) >= 3 and all(_capital(t[:1]) or LEADING_BULLET.match(t) for t in first.values())):
+            out.append((k + end - 1) // 2)
+        k = end
+    return out
 
 
 def _line_cells(line: str, grid: _Grid) -> dict[int, str]:
