@@ -211,6 +211,8 @@ def _continues(placed: list[tuple[int, str]], columns: Columns, line: str) -> bo
 # numbers where blank lines, cell starts and the row's symmetry about its number say.
 
 _HEADER_REACH = 5  # lines of a header above or below its number-column header
+_HEADING = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s")  # "IV. ", "2. ", "b) " open a heading
+_HEADER_PIECE_WORDS = 4  # words a header cell prints on one line below the number-column header
 _STT_HEADER = re.compile(r"^(?:S\s?TT|TT)\.?$", re.IGNORECASE)
 _VALLEY = 0.4  # a gutter's profile is at most this share of both neighbouring columns' peaks
 _ASYMMETRY = 0.25  # cost per line of a row not centred on its number
@@ -249,11 +251,17 @@ def _header_block(lines: list[str], i: int) -> tuple[int, int, Piece] | None:
         stt = _stt_piece(lines[j])
         if stt:
             last = j
-            while last + 1 < len(lines) and last + 1 - j <= _HEADER_REACH and lines[last + 1].strip() \
-                    and _header_like(lines[last + 1]) and not _stt_piece(lines[last + 1]):
+            while last + 1 < len(lines) and last + 1 - j <= _HEADER_REACH and _header_below(lines[last + 1]):
                 last += 1
             return (i, last, stt) if last > i else None
     return None
+
+
+def _header_below(line: str) -> bool:
+    """A line under the number-column header that goes on the header: header wording in short
+    pieces (a task's first line may happen to use header words, but runs longer)."""
+    return (bool(line.strip()) and _header_like(line) and not _stt_piece(line)
+            and all(len(p.text.split()) <= _HEADER_PIECE_WORDS for p in pieces(line)))
 
 
 def _gutters(lines: list[str]) -> list[tuple[int, int]]:
@@ -376,7 +384,8 @@ def centred_table_at(lines: list[str], i: int) -> CentredTable | None:
     header = _join_cells(lines, range(first, last + 1), grid)
     if grid.width < 3 or not header_map(header):
         return None
-    return CentredTable(header, (first, last), _centred_rows(shown, body, anchors, grid), end)
+    rows = _centred_rows(shown, body, anchors, grid)
+    return CentredTable(header, (first, last), rows, rows[-1].last + 1)
 
 
 def _centred(lines: dict[int, str], body: list[int], anchors: list[int]) -> bool:
@@ -479,14 +488,23 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
             return texts[k - 2].get(c)
         return None
 
-    def cut_cost(k: int, anchor: int) -> float:
+    def below(k: int, c: int) -> str | None:
+        """Column c's text on line k, or on the next one when line k holds only other columns'."""
+        if c in texts[k]:
+            return texts[k][c]
+        if k + 1 < len(texts) and not blank[k] and not blank[k + 1] and not barrier[k + 1]:
+            return texts[k + 1].get(c)
+        return None
+
+    def cut_cost(k: int) -> float:
         cost = 0.0
         for c in range(1, grid.width):
-            here = texts[k].get(c)
+            here = below(k, c)
             if _goes_on(above(k, c) or ""):
                 cost += 1.0
-            if above(k, c) and here:
-                cost += 1.0 if here[0].islower() else 0.3
+            if above(k, c) and here:  # a cell goes on here, unless this line opens a new one
+                weight = 1.0 if c in texts[k] and c in texts[k - 1] else 0.5  # less sure across a line
+                cost += weight * (1.0 if here[0].islower() else 0.5 if here[0].isdigit() else 0.3)
                 continue
             following = next((texts[m][c] for m in range(k, len(texts)) if c in texts[m]), "")
             if following[:1].islower():
@@ -497,8 +515,10 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
         used = [k for k in range(start, stop) if not blank[k]]
         if not used or any(barrier[k] for k in range(start + 1, stop)):
             return 0.0
-        off = abs((anchor - used[0]) - (used[-1] - anchor))
-        return _ASYMMETRY * off if off > 1 else 0.1 * off  # a row of even height is off by one
+        below = (used[-1] - anchor) - (anchor - used[0])
+        if below in (0, 1):  # a row of even height has its number just above its middle
+            return 0.05 * below
+        return _ASYMMETRY * abs(below)
 
     anchors = sorted(anchors + _unnumbered_rows(texts, blank, barrier, anchors))
     options = [[0]]
@@ -515,7 +535,7 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
     for r, anchor in enumerate(anchors):
         layer: dict[int, tuple[float, int | None]] = {}
         for stop in options[r + 1]:
-            split = cut_cost(stop, anchors[r + 1]) if r + 1 < len(anchors) else 0.0
+            split = cut_cost(stop) if r + 1 < len(anchors) else 0.0
             layer[stop] = min((cost + asymmetry(start, stop, anchor) + split, start)
                               for start, (cost, _) in best[r].items())
         best.append(layer)
@@ -524,6 +544,7 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
         stops.append(stop)
         stop = best[r][stop][1]
     stops.reverse()
+    stops[-1] = _last_row_stop(texts, blank, barrier, stops[-2] if len(stops) > 1 else 0, anchors[-1])
     rows, start = [], 0
     for stop in stops:
         used = [k for k in range(start, stop) if not blank[k]]
@@ -534,6 +555,20 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
         rows.append(AlignedRow(cells, body[used[0]], body[used[-1]]))
         start = stop
     return rows
+
+
+def _last_row_stop(texts: list[dict[int, str]], blank: list[bool], barrier: list[bool], start: int,
+                   anchor: int) -> int:
+    """The last row reaches as far below its number as above it, one line more for an even
+    height unless that line opens a heading: lines further down are not the row's."""
+    stop = len(texts)
+    used = [k for k in range(start, stop) if not blank[k]]
+    if not used or any(barrier[k] for k in range(start + 1, stop)):
+        return stop
+    last = anchor + (anchor - used[0])
+    if last + 1 < stop and not blank[last + 1] and not any(_HEADING.match(t) for t in texts[last + 1].values()):
+        last += 1
+    return min(stop, last + 1)
 
 
 def _unnumbered_rows(texts: list[dict[int, str]], blank: list[bool], barrier: list[bool],
