@@ -10,6 +10,10 @@ it opens every column its row's first line used with a capital (its own unnumber
 number ends the page's table; after the repeated header the first lines continue the row above
 (an empty STT cell, which the table assembler joins). Wrapped lines are joined with one space; a line
 starting with a bullet keeps its line break (GOLD_SPEC splits list cells there).
+
+Tables whose cells are centred vertically (a word processor's table printed to PDF) are read by
+`centred_table_at` further down: columns from the text's projection profile, rows as bands of lines
+around their numbers.
 """
 
 from __future__ import annotations
@@ -48,11 +52,6 @@ def pieces(line: str) -> list[Piece]:
 class Columns:
     spans: list[tuple[int, int]]  # where each column's header text lies
     edges: frozenset[int] = frozenset()  # offsets where the table's cells start on many lines
-
-    def _room(self, c: int) -> int:
-        """Width of column c between its gutters (the last one open to the right)."""
-        left = self.gutters[c - 1][1] if c else 0
-        return (self.gutters[c][0] if c < len(self.gutters) else 10 ** 6) - left
 
     def place(self, piece: Piece) -> list[tuple[int, str]]:
         """(column, text) for a printed piece, cut at column boundaries it runs over."""
@@ -366,16 +365,15 @@ def _after_capital(text: str, space: int) -> bool:
 
 
 def centred_table_at(lines: list[str], i: int) -> CentredTable | None:
-    """The table whose header block starts at line i, when its rows are centred on their numbers
-    (text stands between the header and the first row number); None otherwise (the top-aligned
-    reader's case)."""
+    """The table whose header block (several lines) starts at line i, when its rows are centred on
+    their numbers; None otherwise (then the top-aligned reader below `header_at` reads it)."""
     block = _header_block(lines, i)
     if not block:
         return None
     first, last, stt = block
     number_end = stt.end + 1
     width = max(p.end for j in range(first, last + 1) for p in pieces(lines[j]))
-    body, shown, end = _body_extent(lines, last + 1, stt, width)
+    body, shown = _body_extent(lines, last + 1, stt, width)
     anchors = [k for k, j in enumerate(body) if _row_number(shown[j], number_end)]
     if not anchors or not _centred(shown, body, anchors):
         return None
@@ -405,9 +403,8 @@ def _row_number(line: str, number_end: int) -> bool:
     return bool(found) and found[0].start < number_end and looks_like_row_number(found[0].text)
 
 
-def _body_extent(lines: list[str], i: int, stt: Piece, width: int) -> tuple[list[int], dict[int, str], int]:
-    """The table's body lines from line i, their text as placed under the first header, and the
-    line after the table. Repeated headers and page numbers are left out, with the blank lines
+def _body_extent(lines: list[str], i: int, stt: Piece, width: int) -> tuple[list[int], dict[int, str]]:
+    """The table's body lines from line i and their text as placed under the first header. Repeated headers and page numbers are left out, with the blank lines
     around them; a page whose header stands a few characters off the first one's has its lines
     moved back by as much. The table ends at text starting in the number column that is no row
     number, at a line of running text as wide as most of the table, or at a long gap."""
@@ -451,7 +448,7 @@ def _body_extent(lines: list[str], i: int, stt: Piece, width: int) -> tuple[list
         j += 1
     while body and not shown[body[-1]]:
         body.pop()
-    return body, shown, (body[-1] + 1 if body else i)
+    return body, shown
 
 
 def _next_is_header(lines: list[str], j: int) -> bool:
