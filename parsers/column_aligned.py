@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -216,6 +216,7 @@ _STT_HEADER = re.compile(r"^(?:S\s?TT|TT)\.?$", re.IGNORECASE)
 _VALLEY = 0.4  # a gutter's profile is at most this share of both neighbouring columns' peaks
 _ASYMMETRY = 0.25  # cost per line of a row not centred on its number
 _MAX_TABLE_LINES = 400
+_LOOK_DOWN = 12  # lines looked down for the first text of a column after a cut
 _NAME_REACH = 8  # characters a cut may move left of a gutter to keep a capitalised name whole
 
 
@@ -227,6 +228,7 @@ class CentredTable:
     end: int  # the line after the table
 
 
+@lru_cache(maxsize=1 << 12)  # every line is asked about as itself and as the line above the next
 def _header_like(line: str) -> bool:
     """Every word is header wording, a number, a bracketed note or an abbreviation (UBTVQH)."""
     words = [w.strip(",.:;") for w in line.split()]
@@ -503,7 +505,7 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
                 weight = 1.0 if c in texts[k] and c in texts[k - 1] else 0.5  # less sure across a line
                 cost += weight * (1.0 if here[0].islower() else 0.5 if here[0].isdigit() else 0.3)
                 continue
-            following = next((texts[m][c] for m in range(k, len(texts)) if c in texts[m]), "")
+            following = next((texts[m][c] for m in range(k, min(k + _LOOK_DOWN, len(texts))) if c in texts[m]), "")
             if following[:1].islower():
                 cost += 0.5
         return cost
