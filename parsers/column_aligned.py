@@ -345,17 +345,20 @@ class _Grid:
 
 
 @cache
-def _wrapping() -> tuple[frozenset[str], tuple[str, ...]]:
-    data = yaml.safe_load((Path(__file__).parent / "data" / "cell_wrapping.yaml").read_text(encoding="utf-8"))
-    rule = data["goes_on_after"]
-    return frozenset(rule["words"]), tuple(rule["marks"])
+def _wrapping() -> dict:
+    return yaml.safe_load((Path(__file__).parent / "data" / "cell_wrapping.yaml").read_text(encoding="utf-8"))
 
 
 def _goes_on(text: str) -> bool:
     """The line of a cell ends where the cell cannot end (a conjunction, a comma): it goes on."""
-    words, marks = _wrapping()
+    rule = _wrapping()["goes_on_after"]
     text = text.rstrip()
-    return bool(text) and (text.endswith(marks) or text.rsplit(" ", 1)[-1] in words)
+    return bool(text) and (text.endswith(tuple(rule["marks"])) or text.rsplit(" ", 1)[-1] in rule["words"])
+
+
+def _takes_number(text: str) -> bool:
+    """The line ends with a word a number follows ('năm' 2026, 'tháng' 9/2025)."""
+    return text.rstrip().rsplit(" ", 1)[-1].lower() in _wrapping()["number_after"]
 
 
 def _capital(ch: str) -> bool:
@@ -503,7 +506,8 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
                 cost += 1.0
             if above(k, c) and here:  # a cell goes on here, unless this line opens a new one
                 weight = 1.0 if c in texts[k] and c in texts[k - 1] else 0.5  # less sure across a line
-                cost += weight * (1.0 if here[0].islower() else 0.5 if here[0].isdigit() else 0.3)
+                opens = 0.3 if here[0].isupper() else 0.5 if here[0].isdigit() and not _takes_number(above(k, c)) else 1.0
+                cost += weight * opens
                 continue
             following = next((texts[m][c] for m in range(k, min(k + _LOOK_DOWN, len(texts))) if c in texts[m]), "")
             if following[:1].islower():
