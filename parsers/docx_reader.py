@@ -57,8 +57,8 @@ def read_docx(data: bytes, options) -> ParsedDocument:
     """Read a DOCX file's body into TextLines and TableRows (see the module docstring)."""
     guard_zip(data, options.max_unpacked_bytes, options.max_zip_ratio)
     package = _Package(data, options)
-    body, fallbacks = package.body()
-    reader = _BodyReader(numbering=Numbering(source=lambda: _numbering_of(package)), fallbacks=fallbacks)
+    body = package.body()
+    reader = _BodyReader(numbering=Numbering(source=lambda: _numbering_of(package)), present=_present_tags(body))
     reader.read_container(body)
     if not reader.blocks:
         raise ReaderError("no_text", "the Word document has no text: check that it is the right file")
@@ -204,8 +204,8 @@ class _Package:
         return matching[0].target_partname
 
     def body(self):
-        """The main document part's w:body (python-docx's CT_Body) and whether the XML holds any
-        mc:Fallback; ReaderError when the package cannot be read as a Word document."""
+        """The main document part's w:body (python-docx's CT_Body); ReaderError when the package
+        cannot be read as a Word document."""
         from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
         from docx.opc.packuri import PACKAGE_URI
         from docx.opc.pkgreader import _ContentTypeMap
@@ -224,7 +224,7 @@ class _Package:
         except Exception as err:  # noqa: BLE001 - a bomb anywhere in a broken package is reported as such
             guard_xml(self.data, self.guard.max_unpacked_bytes, self.guard.max_nodes)
             raise _corrupt(err) from None
-        return element.body, b"Fallback" in xml
+        return element.body
 
     def part_element(self, reltype: str, content_type: str):
         """The parsed part the main document relates to by `reltype`; None when there is none or it
@@ -415,8 +415,15 @@ def _levels_of_nodes(nodes) -> dict[int, _Level]:
 
 _P, _TBL, _TR, _TC, _T = W + "p", W + "tbl", W + "tr", W + "tc", W + "t"
 _PPR, _TRPR, _TCPR = W + "pPr", W + "trPr", W + "tcPr"
-_TEXT_TAGS = (_T, W + "tab", W + "br", W + "cr", W + "noBreakHyphen")
 _FALLBACK = "{%s}Fallback" % MC_NS
+_BREAKS = (W + "tab", W + "br", W + "cr", W + "noBreakHyphen")
+_FEATURES = (*_BREAKS, W + "numPr", W + "pStyle", W + "vMerge", W + "gridSpan", W + "gridBefore", W + "gridAfter", _FALLBACK)
+
+
+def _present_tags(body) -> frozenset[str]:
+    """Which of the optional elements (breaks, numbering, merges, grid offsets, mc:Fallback) the body
+    holds at all: one pass in lxml, so the per-paragraph and per-cell work skips what is absent."""
+    return frozenset(node.tag for node in body.iter(*_FEATURES))
 
 
 def _child(node, tag: str):
@@ -435,10 +442,17 @@ class _Merge:
 @dataclass
 class _BodyReader:
     numbering: Numbering
-    fallbacks: bool = True  # False: the XML holds no mc:Fallback, no text node needs the ancestor check
+    present: frozenset[str] = frozenset(_FEATURES)  # the optional elements the body holds (_present_tags)
     blocks: list = field(default_factory=list)
     issues: list = field(default_factory=list)
     ordinal: int = 0
+
+    def __post_init__(self) -> None:
+        self.text_tags = (_T, *(tag for tag in _BREAKS if tag in self.present))
+        self.fallbacks = _FALLBACK in self.present
+        self.numbered = bool({W + "numPr", W + "pStyle"} & self.present)
+        self.cell_props = not self.present.isdisjoint((W + "vMerge", W + "gridSpan"))
+        self.grid_offsets = not self.present.isdisjoint((W + "gridBefore", W + "gridAfter"))
 
     def read_container(self, node) -> None:
         for child in _content_children(node):
@@ -454,8 +468,9 @@ class _BodyReader:
                 self.read_table(child)
 
     def read_table(self, tbl) -> None:
-        rows = [(tr, [(tc, *_tc_props(tc)) for tc in _cells_of(tr)]) for tr in _rows_of(tbl)]
-        columns = _logical_columns(tbl, rows)
+        rows = [(tr, [(tc, *self.tc_props(tc)) for tc in _cells_of(tr)]) for tr in _rows_of(tbl)]
+        columns = _logical_columns(tbl, [(self.grid_int(tr, "gridBefore"), self.grid_int(tr, "gridAfter"), cells)
+                                         for tr, cells in rows])
         width = columns.count
         merges: dict[int, _Merge] = {}
         for tr, cells_of_row in rows:
@@ -468,7 +483,7 @@ class _BodyReader:
 
     def _row_cells(self, tr, cells_of_row, columns: _Columns, merges: dict[int, _Merge], prov: Provenance) -> list[Cell]:
         cells: list[Cell] = []
-        grid = _grid_int(tr, "gridBefore")
+        grid = self.grid_int(tr, "gridBefore")
         for tc, span, vmerge in cells_of_row:
             span = max(span, 1)
             start, end = columns.logical_range(grid, span)
@@ -497,13 +512,24 @@ class _BodyReader:
             elif child.tag == _TBL:  # nested table: flattened, row by row, cell by cell
                 for tr in _rows_of(child):
                     for inner in _cells_of(tr):
-                        if _tc_props(inner)[1] != "continue":
+                        if self.tc_props(inner)[1] != "continue":
                             lines += self.cell_text(inner).split("\n")
         return "\n".join(line.strip() for line in lines if line.strip())
 
+    def tc_props(self, tc) -> tuple[int, str | None]:
+        """A cell's gridSpan (1 when absent) and vMerge ("restart", "continue" or None)."""
+        return _tc_props(tc) if self.cell_props else (1, None)
+
+    def grid_int(self, tr, name: str) -> int:
+        return _grid_int(tr, name) if self.grid_offsets else 0
+
     def paragraph_text(self, p) -> str:
-        parts = [_numbering_marker(p, self.numbering)]
-        for node in p.iter(*_TEXT_TAGS):
+        parts = [_numbering_marker(p, self.numbering) if self.numbered else ""]
+        if len(self.text_tags) == 1 and not self.fallbacks:  # only w:t in this body
+            parts += [node.text or "" for node in p.iter(_T)]
+            text = unicodedata.normalize("NFC", "".join(parts))
+            return " ".join(text.split()) if "\n" not in text else "\n".join(" ".join(line.split()) for line in text.split("\n"))
+        for node in p.iter(*self.text_tags):
             if self.fallbacks and _inside_fallback(node, p):
                 continue
             tag = node.tag
@@ -580,7 +606,7 @@ class _Columns:
 
 
 def _logical_columns(tbl, rows) -> _Columns:
-    """`rows`: the table's (w:tr, [(w:tc, gridSpan, vMerge)]) as read_table lists them."""
+    """`rows`: the table's (gridBefore, gridAfter, [(w:tc, gridSpan, vMerge)]) per row."""
     grid = _child(tbl, W + "tblGrid")
     widths = []
     if grid is not None:
@@ -589,8 +615,7 @@ def _logical_columns(tbl, rows) -> _Columns:
                 widths.append(int(float(col.get(W + "w", "0"))))
             except ValueError:
                 widths.append(0)
-    row_width = max((_grid_int(tr, "gridBefore") + sum(span for _, span, _ in cells) + _grid_int(tr, "gridAfter")
-                     for tr, cells in rows), default=0)
+    row_width = max((before + sum(span for _, span, _ in cells) + after for before, after, cells in rows), default=0)
     if not any(widths) or len(widths) < row_width:
         widths = [_SLIVER_TWIPS] * row_width  # no usable grid: every grid column counts
     logical, sliver, index = [], [], -1
