@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import repeat
 
 from plantasks.parsers.metadata.issuer import LOCAL_MENTION, central_issuer
 from plantasks.parsers.metadata.layout import BODY_START, SPACES, Layout, aligned_key, is_upper_line
@@ -150,7 +151,7 @@ def respell_from_body(title: str, layout: Layout) -> str:
     """A title word printed once, a typo of a word the document prints in the same phrase at least
     twice ('Chường trình lập pháp' beside 'Chương trình lập pháp' in the articles), takes the
     document's spelling: the spelling differs only in its diacritics and is followed by the same word."""
-    tokens = [w.strip(",;:.()“”\"'").lower() for line in layout.lines for w in line.split()]
+    tokens = list(map(str.lower, map(str.strip, " ".join(layout.lines).split(), repeat(",;:.()“”\"'"))))
     counts = Counter(tokens)
     words = title.split(" ")
     wanted: dict[str, set[str]] = {}  # following word -> folded spellings of the title words before it
