@@ -1,16 +1,76 @@
-"""Whole pipeline on the text samples: documents and tasks per second (median of runs)."""
+"""Whole pipeline in one process after start-up: text and Word plans per second per core.
+
+Plans are the sample plans with a few words changed (bench_batch.text_plan / word_plan), so every
+plan has its own bytes and tasks. Each run times the pipeline (extract_bytes) and, interleaved in
+the same process, a baseline over the same plans, so a noisy machine hits both alike:
+- Word: a bare python-docx `docx.Document()` open of each file (no text read at all);
+- text: decoding the bytes and splitting them into lines.
+Reported: medians over RUNS of plans/s per core (process CPU time, so other processes on the machine
+do not count; wall-clock rates beside them), the baseline's rate, the ratio pipeline/baseline time,
+and the median wall milliseconds per plan of each stage (pipeline.stages timings).
+"""
 
 from __future__ import annotations
 
+import io
 import statistics
 import time
 import tracemalloc
 from pathlib import Path
 
+from bench_batch import text_plan, word_plan
 from plantasks.pipeline.extract import extract_bytes
 
 SAMPLES = sorted((Path(__file__).parents[1] / "data" / "raw").glob("*.txt"))
 RUNS = 7
+PLANS = 30
+
+
+def bare_document(data: bytes) -> None:
+    import docx
+
+    docx.Document(io.BytesIO(data))
+
+
+def plain_lines(data: bytes) -> None:
+    data.decode("utf-8").splitlines()
+
+
+def per_core(make, baseline) -> dict:
+    """Plans/s of one process: CPU seconds of the process (what one core does, whatever else the
+    machine runs) and wall seconds, the pipeline and its baseline interleaved, medians of RUNS."""
+    for k in range(10_000, 10_003):  # start-up: imports, vocabularies, registry, matchers
+        extract_bytes(make(k), f"warm{k}")
+    plans = [make(k) for k in range(PLANS)]
+    cpu = {"ours": [], "base": []}
+    wall = {"ours": [], "base": []}
+    stages: dict[str, list[float]] = {}
+
+    def ours() -> None:
+        for k, data in enumerate(plans):
+            for stage, seconds in extract_bytes(data, f"plan{k}").timings.items():
+                stages.setdefault(stage, []).append(seconds)
+
+    def base() -> None:
+        for data in plans:
+            baseline(data)
+
+    for _ in range(RUNS):
+        for name, fn in (("ours", ours), ("base", base)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            fn()
+            cpu[name].append(time.process_time() - start_cpu)
+            wall[name].append(time.perf_counter() - start)
+    t, b = statistics.median(cpu["ours"]), statistics.median(cpu["base"])
+    return {
+        "plans_per_s_per_core": round(PLANS / t, 1),
+        "cpu_ms_per_plan": round(1000 * t / PLANS, 2),
+        f"baseline_{baseline.__name__}_per_s": round(PLANS / b, 1),
+        "time_ratio_to_baseline": round(t / b, 2),
+        "wall_plans_per_s": round(PLANS / statistics.median(wall["ours"]), 1),
+        f"wall_baseline_{baseline.__name__}_per_s": round(PLANS / statistics.median(wall["base"]), 1),
+        "stage_wall_ms_per_plan": {s: round(1000 * statistics.median(v), 2) for s, v in stages.items()},
+    }
 
 
 def run() -> dict:
@@ -37,4 +97,13 @@ def run() -> dict:
         "tasks_per_second": round(tasks / median, 1),
         "peak_python_mb": round(peak / 2**20, 1),
         "runs": RUNS,
+        "plans_per_run": PLANS,
+        "text": per_core(text_plan, plain_lines),
+        "word": per_core(word_plan, bare_document),
     }
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=1, ensure_ascii=False))

@@ -450,6 +450,7 @@ class _BodyReader:
     def __post_init__(self) -> None:
         self.text_tags = (_T, *(tag for tag in _BREAKS if tag in self.present))
         self.fallbacks = _FALLBACK in self.present
+        self.plain = len(self.text_tags) == 1 and not self.fallbacks
         self.numbered = bool({W + "numPr", W + "pStyle"} & self.present)
         self.cell_props = not self.present.isdisjoint((W + "vMerge", W + "gridSpan"))
         self.grid_offsets = not self.present.isdisjoint((W + "gridBefore", W + "gridAfter"))
@@ -461,34 +462,39 @@ class _BodyReader:
                 self.ordinal += 1
                 prov = Provenance(line_start=self.ordinal, line_end=self.ordinal)
                 for line in self.paragraph_text(child).split("\n"):
-                    line = line.strip()
-                    if line:
+                    if line:  # already stripped
                         self.blocks.append(TextLine(line, prov))
             elif tag == _TBL:
                 self.read_table(child)
 
     def read_table(self, tbl) -> None:
-        rows = [(tr, [(tc, *self.tc_props(tc)) for tc in _cells_of(tr)]) for tr in _rows_of(tbl)]
-        columns = _logical_columns(tbl, [(self.grid_int(tr, "gridBefore"), self.grid_int(tr, "gridAfter"), cells)
-                                         for tr, cells in rows])
+        rows = [(self.grid_int(tr, "gridBefore"), self.grid_int(tr, "gridAfter"), [(tc, *self.tc_props(tc)) for tc in _cells_of(tr)])
+                for tr in _rows_of(tbl)]
+        columns = _logical_columns(tbl, rows)
+        ranges: dict[tuple[int, int], tuple[int, int]] = {}  # (grid column, span) -> logical range, per table
         width = columns.count
         merges: dict[int, _Merge] = {}
-        for tr, cells_of_row in rows:
+        for before, _, cells_of_row in rows:
             self.ordinal += 1
             prov = Provenance(line_start=self.ordinal, line_end=self.ordinal)
-            cells = self._row_cells(tr, cells_of_row, columns, merges, prov)
+            empty = Cell("", prov)
+            cells = self._row_cells(before, cells_of_row, columns, ranges, merges, prov, empty)
             width = max(width, len(cells))
-            cells += [Cell("", prov)] * (width - len(cells))
+            cells += [empty] * (width - len(cells))
             self.blocks.append(TableRow(tuple(cells), prov))
 
-    def _row_cells(self, tr, cells_of_row, columns: _Columns, merges: dict[int, _Merge], prov: Provenance) -> list[Cell]:
+    def _row_cells(self, grid: int, cells_of_row, columns: _Columns, ranges: dict, merges: dict[int, _Merge],
+                   prov: Provenance, empty: Cell) -> list[Cell]:
         cells: list[Cell] = []
-        grid = self.grid_int(tr, "gridBefore")
         for tc, span, vmerge in cells_of_row:
             span = max(span, 1)
-            start, end = columns.logical_range(grid, span)
+            where = ranges.get((grid, span))
+            if where is None:
+                where = ranges[grid, span] = columns.logical_range(grid, span)
+            start, end = where
             grid += span
-            cells += [Cell("", prov)] * (start - len(cells))
+            if start > len(cells):
+                cells += [empty] * (start - len(cells))
             if vmerge == "continue" and start in merges:
                 cell = Cell(merges[start].text, merges[start].prov)
             else:
@@ -501,11 +507,12 @@ class _BodyReader:
                 cells.append(cell)
             else:  # two Word cells folded into one logical column: keep both texts
                 cells[-1] = Cell(_join_lines(cells[-1].text, cell.text), cells[-1].prov)
-            cells += [Cell("", prov)] * (end - len(cells))
+            if end > len(cells):
+                cells += [empty] * (end - len(cells))
         return cells
 
     def cell_text(self, tc) -> str:
-        lines: list[str] = []
+        lines: list[str] = []  # each already stripped (paragraph_text collapses its lines' whitespace)
         for child in _content_children(tc):
             if child.tag == _P:
                 lines += self.paragraph_text(child).split("\n")
@@ -514,7 +521,7 @@ class _BodyReader:
                     for inner in _cells_of(tr):
                         if self.tc_props(inner)[1] != "continue":
                             lines += self.cell_text(inner).split("\n")
-        return "\n".join(line.strip() for line in lines if line.strip())
+        return "\n".join(filter(None, lines))
 
     def tc_props(self, tc) -> tuple[int, str | None]:
         """A cell's gridSpan (1 when absent) and vMerge ("restart", "continue" or None)."""
@@ -525,7 +532,7 @@ class _BodyReader:
 
     def paragraph_text(self, p) -> str:
         parts = [_numbering_marker(p, self.numbering) if self.numbered else ""]
-        if len(self.text_tags) == 1 and not self.fallbacks:  # only w:t in this body
+        if self.plain:  # only w:t in this body
             parts += [node.text or "" for node in p.iter(_T)]
             text = unicodedata.normalize("NFC", "".join(parts))
             return " ".join(text.split()) if "\n" not in text else "\n".join(" ".join(line.split()) for line in text.split("\n"))
@@ -606,7 +613,7 @@ class _Columns:
 
 
 def _logical_columns(tbl, rows) -> _Columns:
-    """`rows`: the table's (gridBefore, gridAfter, [(w:tc, gridSpan, vMerge)]) per row."""
+    """`rows`: the table's (gridBefore, gridAfter, [(w:tc, gridSpan, vMerge)]) per row, as read_table lists them."""
     grid = _child(tbl, W + "tblGrid")
     widths = []
     if grid is not None:
