@@ -307,13 +307,20 @@ def _plainly_unicode(line: str) -> bool:
 
 # a line (between newlines) that is not _plainly_unicode: something visible, something non-ASCII,
 # no letter only Unicode Vietnamese has
-_MAYBE_LEGACY_LINE = re.compile(r"(?m)^(?![^\n]*%s)(?=[^\n]*\S)(?=[^\n]*[^\x00-\x7f])" % _UNICODE_VIETNAMESE.pattern)
+_MAYBE_LEGACY_LINE = re.compile(r"(?m)^(?![^\n]*%s)(?=[^\n]*\S)(?=[^\n]*[^\x00-\x7f])[^\n]*" % _UNICODE_VIETNAMESE.pattern)
 
 
 def may_hold_legacy(text: str) -> bool:
     """Whether any line of the text could be TCVN3/VNI (repair_legacy leaves the text alone otherwise):
     one regex pass instead of judging each line."""
     return _MAYBE_LEGACY_LINE.search(text) is not None
+
+
+def needs_legacy_repair(text: str) -> bool:
+    """Whether repair_legacy would convert or report any line of the text: the lines that could be
+    legacy-encoded are found in one regex pass and each distinct one is judged (judge_line is cached),
+    so a whole document is checked at once."""
+    return any(judge_line(line).encoding for line in {m.group() for m in _MAYBE_LEGACY_LINE.finditer(text)})
 
 
 @functools.lru_cache(maxsize=8192)
