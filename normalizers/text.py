@@ -125,7 +125,6 @@ def clean_cell(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-@functools.lru_cache(maxsize=1 << 15)  # the same cell is collapsed by the table and the task stages
 def collapse(text: str) -> str:
     """All whitespace, line breaks included, to single spaces."""
     return " ".join((text or "").split())

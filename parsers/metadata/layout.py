@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -28,10 +27,9 @@ def aligned_key(text: str) -> str:
     return unify_tone_placement(nfc(text).replace("\u00d0", "\u0110").casefold())
 
 
-@functools.lru_cache(maxsize=4096)
 def is_upper_line(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 @dataclass(frozen=True)
