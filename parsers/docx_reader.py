@@ -55,7 +55,6 @@ _XML_CHUNK = 1 << 20
 
 def read_docx(data: bytes, options) -> ParsedDocument:
     """Read a DOCX file's body into TextLines and TableRows (see the module docstring)."""
-    guard_zip(data, options.max_unpacked_bytes, options.max_zip_ratio)
     package = _Package(data, options)
     body = package.body()
     reader = _BodyReader(numbering=Numbering(source=lambda: _numbering_of(package)), present=_present_tags(body))
@@ -112,14 +111,17 @@ def _is_encrypted_ole(data: bytes) -> bool:
 # ---------------------------------------------------------------- zip guard
 
 
-def guard_zip(data: bytes, max_unpacked_bytes: int, max_ratio: float) -> None:
-    """Refuse damaged archives and zip bombs before anything is decompressed."""
+def open_zip(data: bytes) -> zipfile.ZipFile:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise ReaderError("corrupt", "the Word file is damaged or incomplete (not a readable zip archive): "
                           "download it again or re-save it in Word") from None
+
+
+def guard_zip(archive: zipfile.ZipFile, max_unpacked_bytes: int, max_ratio: float) -> None:
+    """Refuse zip bombs and encrypted archives from their directory, before anything is decompressed."""
+    infos = archive.infolist()
     total = sum(info.file_size for info in infos)
     if total > max_unpacked_bytes:
         raise ReaderError("zip_bomb", f"the Word file unpacks to {total} bytes, more than the limit of "
@@ -177,7 +179,8 @@ class _Package:
 
     def __init__(self, data: bytes, options):
         self.data, self.options = data, options
-        self.archive = zipfile.ZipFile(io.BytesIO(data))
+        self.archive = open_zip(data)
+        guard_zip(self.archive, options.max_unpacked_bytes, options.max_zip_ratio)
         self.guard = _Guard(options.max_unpacked_bytes, getattr(options, "max_xml_nodes", _MAX_XML_NODES))
 
     def blob(self, membername: str) -> bytes:
@@ -513,15 +516,23 @@ class _BodyReader:
 
     def cell_text(self, tc) -> str:
         lines: list[str] = []  # each already stripped (paragraph_text collapses its lines' whitespace)
-        for child in _content_children(tc):
-            if child.tag == _P:
+        for child in tc:
+            tag = child.tag
+            if tag == _P:  # the usual cell: paragraphs after its w:tcPr
                 lines += self.paragraph_text(child).split("\n")
-            elif child.tag == _TBL:  # nested table: flattened, row by row, cell by cell
-                for tr in _rows_of(child):
-                    for inner in _cells_of(tr):
-                        if self.tc_props(inner)[1] != "continue":
-                            lines += self.cell_text(inner).split("\n")
+            elif tag == _TBL or tag in _WRAPPERS:
+                for block in (child,) if tag == _TBL else _unwrapped(child):
+                    lines += self.paragraph_text(block).split("\n") if block.tag == _P else self.nested_lines(block)
         return "\n".join(filter(None, lines))
+
+    def nested_lines(self, tbl) -> list[str]:
+        """A table nested in a cell, flattened: row by row, cell by cell."""
+        lines: list[str] = []
+        for tr in _rows_of(tbl):
+            for inner in _cells_of(tr):
+                if self.tc_props(inner)[1] != "continue":
+                    lines += self.cell_text(inner).split("\n")
+        return lines
 
     def tc_props(self, tc) -> tuple[int, str | None]:
         """A cell's gridSpan (1 when absent) and vMerge ("restart", "continue" or None)."""
@@ -554,22 +565,31 @@ class _BodyReader:
         return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
+_WRAPPERS = frozenset((W + "sdt", W + "customXml", W + "ins", W + "smartTag", "{%s}AlternateContent" % MC_NS))
+
+
 def _content_children(node):
     """Block-level children, looking through content controls, tracked insertions and mc:AlternateContent."""
     for child in node:
         tag = child.tag
         if tag == _P or tag == _TBL:
             yield child
-        elif tag == W + "sdt":
-            content = _child(child, W + "sdtContent")
-            if content is not None:
-                yield from _content_children(content)
-        elif tag in (W + "customXml", W + "ins", W + "smartTag"):
-            yield from _content_children(child)
-        elif tag == "{%s}AlternateContent" % MC_NS:
-            choice = _child(child, "{%s}Choice" % MC_NS)
-            if choice is not None:
-                yield from _content_children(choice)
+        elif tag in _WRAPPERS:
+            yield from _unwrapped(child)
+
+
+def _unwrapped(wrapper):
+    """The block-level content of a content control, custom XML, insertion or mc:AlternateContent."""
+    if wrapper.tag == W + "sdt":
+        content = _child(wrapper, W + "sdtContent")
+        if content is not None:
+            yield from _content_children(content)
+    elif wrapper.tag == "{%s}AlternateContent" % MC_NS:
+        choice = _child(wrapper, "{%s}Choice" % MC_NS)
+        if choice is not None:
+            yield from _content_children(choice)
+    else:
+        yield from _content_children(wrapper)
 
 
 def _rows_of(tbl):

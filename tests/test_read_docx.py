@@ -299,6 +299,24 @@ def test_fallback_content_is_not_read_twice():
     assert _lines(read_document(_bytes(document), "plan.docx")) == ["Trước Hộp chữ sau"]
 
 
+def test_content_controls_and_tracked_insertions_are_read_through():
+    # form templates wrap cells' paragraphs in content controls (w:sdt); tracked changes wrap rows
+    # and paragraphs in w:ins
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    table = _table(document, [["TT", "Chủ trì"], ["1", ""]])
+    cell = table.cell(1, 1)._tc
+    cell.remove(cell.findall(qn("w:p"))[0])
+    cell.append(docx.oxml.parse_xml(
+        f'<w:sdt xmlns:w="{w}"><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>Sở Nội vụ</w:t></w:r></w:p>'
+        f'<w:p><w:r><w:t>Sở Tài chính</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    document.element.body.insert(0, docx.oxml.parse_xml(
+        f'<w:ins xmlns:w="{w}" w:id="1" w:author="a"><w:p><w:r><w:t>Dòng thêm</w:t></w:r></w:p></w:ins>'))
+    parsed = read_document(_bytes(document), "plan.docx")
+    assert _lines(parsed) == ["Dòng thêm"]
+    assert _rows(parsed) == [["TT", "Chủ trì"], ["1", "Sở Nội vụ\nSở Tài chính"]]
+
+
 # ---------------------------------------------------------------- bad DOCX
 
 
