@@ -184,6 +184,8 @@ def unify_tone_placement(text: str, style: str = "classic") -> str:
     if style not in ("classic", "new"):
         raise ValueError(f"unknown tone style {style!r}: use 'classic' or 'new'")
     text = nfc(text)
+    if _WORD_RE.fullmatch(text):  # one word (callers key word by word): no substitution pass
+        return _place_tone_in_word(text, style)
     return _WORD_RE.sub(lambda m: _place_tone_in_word(m.group(0), style), text)
 
 
