@@ -1,7 +1,9 @@
 """Whole pipeline in one process after start-up: text and Word plans per second per core.
 
 Plans are the sample plans with a few words changed (bench_batch.text_plan / word_plan), so every
-plan has its own bytes and tasks. Each run times the pipeline (extract_bytes) and, interleaved in
+plan has its own bytes and tasks; most of their lines and cells repeat from plan to plan, so the
+`*_fresh_lines` runs also empty the per-line and per-cell caches before each plan, as for a plan whose
+text is all new (the per-word caches stay warm). Each run times the pipeline (extract_bytes) and, interleaved in
 the same process, a baseline over the same plans, so a noisy machine hits both alike:
 - Word: a bare python-docx `docx.Document()` open of each file (no text read at all);
 - text: decoding the bytes and splitting them into lines.
@@ -12,9 +14,11 @@ and the median wall milliseconds per plan of each stage (pipeline.stages timings
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import statistics
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -37,18 +41,33 @@ def plain_lines(data: bytes) -> None:
     data.decode("utf-8").splitlines()
 
 
-def per_core(make, baseline) -> dict:
+def line_caches() -> list:
+    """The package's per-line and per-cell caches (match keys, cleaned cells, header cells, deadline and
+    agency cells): what a plan whose every line and cell is new finds empty. Per-word and per-character
+    caches stay, as a batch warms them within its first plans."""
+    per_word = {"fold_char", "marks", "_place_tone_in_word", "_phrase_rx"}
+    return [value for name, module in list(sys.modules.items()) if name.startswith("plantasks.")
+            for value in vars(module).values()
+            if isinstance(value, functools._lru_cache_wrapper) and (value.cache_parameters()["maxsize"] or 0) >= 1024
+            and value.__wrapped__.__name__ not in per_word]
+
+
+def per_core(make, baseline, fresh_lines: bool = False) -> dict:
     """Plans/s of one process: CPU seconds of the process (what one core does, whatever else the
-    machine runs) and wall seconds, the pipeline and its baseline interleaved, medians of RUNS."""
+    machine runs) and wall seconds, the pipeline and its baseline interleaved, medians of RUNS.
+    `fresh_lines`: the line and cell caches are emptied before each plan (its text all new)."""
     for k in range(10_000, 10_003):  # start-up: imports, vocabularies, registry, matchers
         extract_bytes(make(k), f"warm{k}")
     plans = [make(k) for k in range(PLANS)]
     cpu = {"ours": [], "base": []}
     wall = {"ours": [], "base": []}
     stages: dict[str, list[float]] = {}
+    caches = line_caches() if fresh_lines else []
 
     def ours() -> None:
         for k, data in enumerate(plans):
+            for cache in caches:
+                cache.cache_clear()
             for stage, seconds in extract_bytes(data, f"plan{k}").timings.items():
                 stages.setdefault(stage, []).append(seconds)
 
@@ -126,6 +145,8 @@ def run() -> dict:
         "plans_per_run": PLANS,
         "text": per_core(text_plan, plain_lines),
         "word": per_core(word_plan, bare_document),
+        "text_fresh_lines": per_core(text_plan, plain_lines, fresh_lines=True),
+        "word_fresh_lines": per_core(word_plan, bare_document, fresh_lines=True),
     }
 
 
