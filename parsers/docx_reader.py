@@ -2,7 +2,9 @@
 
 Reads the body XML in document order: every body paragraph becomes TextLines, every table row a
 TableRow. Cell XML is read here (not through python-docx's Table API) so that merged cells are
-seen as Word stores them.
+seen as Word stores them. Only the parts the text needs are unpacked and parsed, found through
+python-docx's OPC relationships and parsed by its oxml parser: the main document part always,
+numbering and styles only when a paragraph is numbered (docx.Document() would parse every part).
 
 Provenance: `line_start == line_end` is the block's ordinal in the document body, 1-based,
 counting every body paragraph (empty ones too) and every table row of a top-level table in
@@ -178,7 +180,7 @@ class _Package:
     `docx.Document()` would unpack and parse every part (styles, theme, fonts, settings …)."""
 
     def __init__(self, data: bytes, options):
-        self.data, self.options = data, options
+        self.data = data
         self.archive = open_zip(data)
         guard_zip(self.archive, options.max_unpacked_bytes, options.max_zip_ratio)
         self.guard = _Guard(options.max_unpacked_bytes, getattr(options, "max_xml_nodes", _MAX_XML_NODES))
@@ -231,16 +233,13 @@ class _Package:
 
     def part_element(self, reltype: str, content_type: str):
         """The parsed part the main document relates to by `reltype`; None when there is none or it
-        is not of `content_type`. A missing styles part is python-docx's default styles."""
+        is not of `content_type` (python-docx's default styles, used when a package has none, hold no
+        list styles either)."""
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.oxml.parser import parse_xml
-        from docx.parts.styles import StylesPart
 
         try:
-            try:
-                partname = self.related(self.main, reltype)
-            except KeyError:
-                return parse_xml(StylesPart._default_styles_xml()) if reltype == RT.STYLES else None
+            partname = self.related(self.main, reltype)
             if self.content_types[partname] != content_type:
                 return None
             xml = self.blob(partname.membername)
@@ -284,11 +283,10 @@ class Numbering:
     counters: dict[str, list[int]] = field(default_factory=dict)
     source: Callable[[], tuple[dict, dict]] | None = None  # loads levels and style_lists on first use
 
-    def load(self) -> Numbering:
+    def load(self) -> None:
         if self.source is not None:
             self.levels, self.style_lists = self.source()
             self.source = None
-        return self
 
     def marker(self, num_id: str, ilvl: int) -> str:
         levels = self.levels.get(num_id)
