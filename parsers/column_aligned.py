@@ -80,9 +80,10 @@ class Columns:
 
 def header_at(lines: list[str], i: int) -> tuple[Columns, list[str], int] | None:
     """Columns and header texts when line i starts a column-aligned header, and its number of lines."""
+    found = _PIECE.finditer(lines[i].expandtabs(8))
+    if next(found, None) is None or next(found, None) is None or next(found, None) is None:
+        return None  # fewer than three pieces, found without building them
     first = pieces(lines[i])
-    if len(first) < 3:
-        return None
     spans = [[p.start, p.end] for p in first]
     texts = [[p.text] for p in first]
     best = None
