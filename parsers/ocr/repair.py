@@ -287,11 +287,12 @@ def _by_running_text(core: str, left: str | None, right: str | None,
     word with a neighbour, the variant's word must be seen SEEN_OFTEN times on that side ('theo
     đòi', 'kỳ thi theo' stays) and as often as a dictionary entry counts on the other ('cụ thế
     cho', 'thí nghiệm trọng' stays). Where it is none, read as printed the neighbour would stand
-    alone, which running text never shows it doing ('phí', not 'với'). One best variant."""
+    alone, which running text never shows it doing ('phí', not 'với'). Both neighbours must be
+    there. One best variant."""
     lex = lexicon()
     syllable = key(core)
-    if core != syllable or not (left or right) or not lex.is_syllable(syllable):
-        return None
+    if core != syllable or not (left and right) or not lex.is_syllable(syllable):
+        return None  # at a line's edge the word beyond is unknown ('cơ | quan chủ' is not 'quân chủ')
     if any(n and not lex.is_syllable(n) for n in (left, right)):
         return None  # next to an acronym or a number-like token: no evidence
     own = [p for p in ((left, syllable), (syllable, right)) if p[0] and p[1]]
