@@ -91,6 +91,8 @@ class Assembly:
 
 def appendix_label(line: str) -> tuple[str, str] | None:
     """'Phụ lục số 01: Các nhiệm vụ …' -> ('PHỤ LỤC SỐ 01', 'Các nhiệm vụ …'); None for other lines."""
+    if fold(line.lstrip()[:3]) != "phu":  # what _APPENDIX needs first; fold keeps one character per character
+        return None
     m = _APPENDIX.match(fold(line))
     if not m:
         return None

@@ -9,7 +9,9 @@ Public API (imported lazily by the PDF reader and the dispatcher):
 Per page (page.py): the page image (raster.py: a scan's embedded image as is, else rendered by
 pdfium) is levelled (deskew.py), its ruling lines found and fitted (rulings.py) and turned into table
 grids with merged cells (grid.py), the lines erased, then ONE Tesseract run (tesseract.py, psm 6,
-native resolution but at least 150 dpi) gives words with boxes and confidences; words go to grid
+native resolution but at least 150 dpi) gives words with boxes and confidences, checked against
+the glyphs where Tesseract is known to slip (glyphs.py: Roman quarter numerals counted on their
+stems, closing marks no ink shows dropped); words go to grid
 cells by their centres or form paragraphs outside tables (layout.py, paragraphs.py); doubtful row
 numbers (TT column) are read again in one small run over enlarged crops (recheck.py); a table
 continued on the next page keeps its columns there (continuation.py); typical glyph confusions are

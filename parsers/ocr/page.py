@@ -9,6 +9,7 @@ from PIL import Image
 
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
+from plantasks.parsers.ocr.glyphs import checked_against_glyphs
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
 from plantasks.parsers.ocr.layout import Geometry, cell_readings, page_blocks, place_words
@@ -149,6 +150,7 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     verdict = page_verdict(image.page, words, settings)
     if verdict is not None:  # nothing or noise read: no rows, one warning
         return PageResult(image.page, [], [verdict], prepared.skew_deg, len(words), mean_confidence(words)), False
+    words = checked_against_glyphs(prepared.gray, words, prepared.ink_threshold)
     layout = geometry(settings, image.dpi)
     placement = place_words(words, prepared.tables, layout.table_margin)
     readings = cell_readings(placement, prepared.tables, layout)
@@ -202,6 +204,8 @@ def drop_noise(words: list[Word]) -> list[Word]:
 def _is_noise(word: Word) -> bool:
     if word.text in LINE_REMNANTS:
         return True
+    if set(word.text) == {"_"}:  # taller than wide: left by an erased vertical line, not a blank to fill
+        return word.box[3] - word.box[1] > word.box[2] - word.box[0]
     if not any(ch.isalnum() for ch in word.text):
         return word.text not in MEANINGFUL_MARKS and word.confidence < 60
     return len(word.text) == 1 and word.text.isalpha() and word.confidence < 30
