@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.normalizers.vietnamese import match_key, strip_diacritics
 
 DATA = Path(__file__).parent / "data" / "areas.yaml"
@@ -45,7 +44,7 @@ def fold(text: str) -> str:
 
 @functools.cache
 def load_cues() -> AreaCues:
-    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    raw = load_yaml(DATA)
     abbreviations = {fold(k): fold(v) for k, v in raw["abbreviations"].items()}
     patterns = []
     for area, cues in raw["areas"].items():

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
+from plantasks.data_files import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -150,7 +150,7 @@ _WORD_EDGE = "().,;:“”\"'"
 @functools.cache
 def acronyms() -> frozenset[str]:
     """Words kept in capitals by sentence case (data/acronyms.yaml)."""
-    raw = yaml.safe_load((DATA_DIR / "acronyms.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(DATA_DIR / "acronyms.yaml")
     return frozenset(raw["acronyms"])
 
 

@@ -184,6 +184,8 @@ def unify_tone_placement(text: str, style: str = "classic") -> str:
     if style not in ("classic", "new"):
         raise ValueError(f"unknown tone style {style!r}: use 'classic' or 'new'")
     text = nfc(text)
+    if _WORD_RE.fullmatch(text):  # one word (callers key word by word): no substitution pass
+        return _place_tone_in_word(text, style)
     return _WORD_RE.sub(lambda m: _place_tone_in_word(m.group(0), style), text)
 
 
@@ -300,10 +302,35 @@ class LegacyVerdict:
     unrecovered: tuple[str, ...]  # changed words still not Vietnamese after conversion
 
 
+def _plainly_unicode(line: str) -> bool:
+    """Blank, ASCII, or holding a letter only Unicode Vietnamese has: not a legacy-encoded line."""
+    return not line.strip() or line.isascii() or _UNICODE_VIETNAMESE.search(line) is not None
+
+
+# a line (between newlines) that is not _plainly_unicode: something visible, something non-ASCII,
+# no letter only Unicode Vietnamese has
+_MAYBE_LEGACY_LINE = re.compile(r"(?m)^(?![^\n]*%s)(?=[^\n]*\S)(?=[^\n]*[^\x00-\x7f])[^\n]*" % _UNICODE_VIETNAMESE.pattern)
+
+
+def may_hold_legacy(text: str) -> bool:
+    """Whether any line of the text could be TCVN3/VNI (repair_legacy leaves the text alone otherwise):
+    one regex pass instead of judging each line."""
+    return _MAYBE_LEGACY_LINE.search(text) is not None
+
+
+def needs_legacy_repair(text: str) -> bool:
+    """Whether repair_legacy would convert or report any line of the text: the lines that could be
+    legacy-encoded are found in one regex pass and each distinct one is judged (judge_line is cached),
+    so a whole document is checked at once."""
+    return any(judge_line(line).encoding for line in {m.group() for m in _MAYBE_LEGACY_LINE.finditer(text)})
+
+
+@functools.lru_cache(maxsize=8192)
 def judge_line(line: str) -> LegacyVerdict:
-    """Whether a line is TCVN3 or VNI text, by how many words become Vietnamese syllables."""
+    """Whether a line is TCVN3 or VNI text, by how many words become Vietnamese syllables (cached:
+    time cells and agency names recur from plan to plan)."""
     none = LegacyVerdict(None, line, 0, 0, ())
-    if not line.strip() or _UNICODE_VIETNAMESE.search(line) or line.isascii():
+    if _plainly_unicode(line):
         return none
     best = none
     for encoding in LEGACY_ENCODINGS:
@@ -341,6 +368,8 @@ def repair_legacy(text: str) -> tuple[str, list[str]]:
     Lines already in Unicode Vietnamese, English, or anything the conversion does not make more
     Vietnamese are returned unchanged. Warnings name the words that stayed unreadable.
     """
+    if not may_hold_legacy(text):  # the usual case: nothing to judge
+        return text, []
     out, warnings = [], []
     for number, line in enumerate(text.split("\n"), start=1):
         verdict = judge_line(line)

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.normalizers.text import fold
 
 ROLES = ("stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "submitter", "extra")
@@ -43,7 +42,7 @@ class ColumnMap:
 
 @cache
 def _data() -> dict:
-    return yaml.safe_load((Path(__file__).parent / "data" / "columns.yaml").read_text(encoding="utf-8"))
+    return load_yaml(Path(__file__).parent / "data" / "columns.yaml")
 
 
 @cache
@@ -60,8 +59,15 @@ def header_words() -> frozenset[str]:
     return frozenset(words | {"va", "cap", "du", "kien", "cu", "the", "chinh"})
 
 
+@cache
+def _phrase_rx(phrase: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+
+
 def _phrase(key: str, phrase: str) -> tuple[int, int] | None:
-    m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", key)
+    if phrase not in key:  # most phrases are not in a cell at all: no regex needed
+        return None
+    m = _phrase_rx(phrase).search(key)
     return m.span() if m else None
 
 
@@ -109,13 +115,18 @@ def _leftover(raw: str, key: str, start: int, end: int) -> str:
     rules, _, _ = _vocabulary()
     mask = list(key)
     for phrase in sorted((p for _, ps in rules for p in ps), key=len, reverse=True):
-        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", "".join(mask)):
+        masked = "".join(mask)
+        if phrase not in masked:
+            continue
+        for m in _phrase_rx(phrase).finditer(masked):
             mask[m.start():m.end()] = " " * (m.end() - m.start())
     kept = "".join(ch if m != " " else " " for ch, m in zip(raw, mask))
+    kept = _QUALIFIER.sub(" ", kept)  # "(Năm 2026)", "(triệu đồng)": the column's qualifier, not row text
     words = [w for w in kept.split() if w.strip("/,.:;-–()") and not _FILLER.match(fold(w.strip("/,.:;-–()")))]
     return " ".join(words)
 
 
+_QUALIFIER = re.compile(r"\([^()]*(\)|$)")  # to the cell's end: the key lost its closing parenthesis
 _FILLER = re.compile(r"^(va|\(?\d+\)?|cq|cap|thuc|hien|du|kien|cu|the|chinh)$")
 
 

@@ -2,7 +2,9 @@
 
 Reads the body XML in document order: every body paragraph becomes TextLines, every table row a
 TableRow. Cell XML is read here (not through python-docx's Table API) so that merged cells are
-seen as Word stores them.
+seen as Word stores them. Only the parts the text needs are unpacked and parsed, found through
+python-docx's OPC relationships and parsed by its oxml parser: the main document part always,
+numbering and styles only when a paragraph is numbered (docx.Document() would parse every part).
 
 Provenance: `line_start == line_end` is the block's ordinal in the document body, 1-based,
 counting every body paragraph (empty ones too) and every table row of a top-level table in
@@ -35,6 +37,7 @@ import subprocess
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
@@ -54,10 +57,9 @@ _XML_CHUNK = 1 << 20
 
 def read_docx(data: bytes, options) -> ParsedDocument:
     """Read a DOCX file's body into TextLines and TableRows (see the module docstring)."""
-    guard_zip(data, options.max_unpacked_bytes, options.max_zip_ratio)
-    guard_xml(data, options.max_unpacked_bytes, getattr(options, "max_xml_nodes", _MAX_XML_NODES))
-    body, numbering = _load_body(data)
-    reader = _BodyReader(numbering=numbering)
+    package = _Package(data, options)
+    body = package.body()
+    reader = _BodyReader(numbering=Numbering(source=lambda: _numbering_of(package)), present=_present_tags(body))
     reader.read_container(body)
     if not reader.blocks:
         raise ReaderError("no_text", "the Word document has no text: check that it is the right file")
@@ -111,14 +113,17 @@ def _is_encrypted_ole(data: bytes) -> bool:
 # ---------------------------------------------------------------- zip guard
 
 
-def guard_zip(data: bytes, max_unpacked_bytes: int, max_ratio: float) -> None:
-    """Refuse damaged archives and zip bombs before anything is decompressed."""
+def open_zip(data: bytes) -> zipfile.ZipFile:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise ReaderError("corrupt", "the Word file is damaged or incomplete (not a readable zip archive): "
                           "download it again or re-save it in Word") from None
+
+
+def guard_zip(archive: zipfile.ZipFile, max_unpacked_bytes: int, max_ratio: float) -> None:
+    """Refuse zip bombs and encrypted archives from their directory, before anything is decompressed."""
+    infos = archive.infolist()
     total = sum(info.file_size for info in infos)
     if total > max_unpacked_bytes:
         raise ReaderError("zip_bomb", f"the Word file unpacks to {total} bytes, more than the limit of "
@@ -132,44 +137,131 @@ def guard_zip(data: bytes, max_unpacked_bytes: int, max_ratio: float) -> None:
 
 
 def guard_xml(data: bytes, max_unpacked_bytes: int, max_nodes: int) -> None:
-    """Decompress the XML parts in a stream (headers can lie) and count their elements before any
-    parser builds a tree: a small file that unpacks to millions of nodes is refused, not parsed."""
-    total = nodes = 0
+    """Decompress every XML part in a stream (headers can lie) and count their elements: a small file
+    that unpacks to millions of nodes is refused, not parsed."""
+    guard = _Guard(max_unpacked_bytes, max_nodes)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
-            if not info.filename.endswith((".xml", ".rels")):
-                continue
-            try:
-                with archive.open(info) as member:
-                    while chunk := member.read(_XML_CHUNK):
-                        total += len(chunk)
-                        nodes += chunk.count(b"<") - chunk.count(b"</")
-                        if total > max_unpacked_bytes:
-                            raise ReaderError("zip_bomb", f"the Word file unpacks to more than the limit of "
-                                              f"{max_unpacked_bytes // 2**20} MB; raise --max-unpacked-mb if you trust the file")
-                        if nodes > max_nodes:
-                            raise ReaderError("too_complex", f"the Word file holds more than {max_nodes} XML elements "
-                                              f"(in {info.filename}); raise --max-xml-nodes if you trust the file")
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
-                raise ReaderError("corrupt", "the Word file is damaged or incomplete (a part cannot be unpacked): "
-                                  "download it again or re-save it in Word") from None
+            if info.filename.endswith((".xml", ".rels")):
+                guard.read(archive, info)
 
 
-def _load_body(data: bytes):
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+class _Guard:
+    """The parts decompressed so far, counted against the limits before any parser builds a tree."""
+
+    def __init__(self, max_unpacked_bytes: int, max_nodes: int):
+        self.max_unpacked_bytes, self.max_nodes = max_unpacked_bytes, max_nodes
+        self.total = self.nodes = 0
+
+    def read(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+        chunks = []
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(_XML_CHUNK):
+                    self.total += len(chunk)
+                    self.nodes += chunk.count(b"<") - chunk.count(b"</")
+                    if self.total > self.max_unpacked_bytes:
+                        raise ReaderError("zip_bomb", f"the Word file unpacks to more than the limit of "
+                                          f"{self.max_unpacked_bytes // 2**20} MB; raise --max-unpacked-mb if you trust the file")
+                    if self.nodes > self.max_nodes:
+                        raise ReaderError("too_complex", f"the Word file holds more than {self.max_nodes} XML elements "
+                                          f"(in {info.filename}); raise --max-xml-nodes if you trust the file")
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+            raise ReaderError("corrupt", "the Word file is damaged or incomplete (a part cannot be unpacked): "
+                              "download it again or re-save it in Word") from None
+        return b"".join(chunks)
+
+
+class _Package:
+    """The parts of a Word package this reader needs, found through python-docx's OPC machinery
+    (content types, relationships, part names) and parsed by its oxml parser, each only when asked
+    for: the body always, numbering and styles only when a paragraph carries list numbering.
+    `docx.Document()` would unpack and parse every part (styles, theme, fonts, settings …)."""
+
+    def __init__(self, data: bytes, options):
+        self.data = data
+        self.archive = open_zip(data)
+        guard_zip(self.archive, options.max_unpacked_bytes, options.max_zip_ratio)
+        self.guard = _Guard(options.max_unpacked_bytes, getattr(options, "max_xml_nodes", _MAX_XML_NODES))
+
+    def blob(self, membername: str) -> bytes:
+        """The part's bytes, counted against the limits (KeyError: no such part)."""
+        return self.guard.read(self.archive, self.archive.getinfo(membername))
+
+    def rels(self, source_uri):
+        from docx.opc.pkgreader import _SerializedRelationships
+
+        try:
+            xml = self.blob(source_uri.rels_uri.membername)
+        except KeyError:
+            xml = None
+        return _SerializedRelationships.load_from_xml(source_uri.baseURI, xml)
+
+    def related(self, source_uri, reltype: str):
+        """The part name the source's single relationship of `reltype` targets (KeyError: none,
+        ValueError: several or external), as python-docx's part_related_by."""
+        matching = [rel for rel in self.rels(source_uri) if rel.reltype == reltype]
+        if not matching:
+            raise KeyError(f"no relationship of type '{reltype}' in collection")
+        if len(matching) > 1:
+            raise ValueError(f"multiple relationships of type '{reltype}' in collection")
+        return matching[0].target_partname
+
+    def body(self):
+        """The main document part's w:body (python-docx's CT_Body); ReaderError when the package
+        cannot be read as a Word document."""
+        from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PACKAGE_URI
+        from docx.opc.pkgreader import _ContentTypeMap
+        from docx.oxml.parser import parse_xml
+
+        try:
+            self.content_types = _ContentTypeMap.from_xml(self.blob("[Content_Types].xml"))
+            self.main = self.related(PACKAGE_URI, RT.OFFICE_DOCUMENT)
+            content_type = self.content_types[self.main]
+            if content_type != CT.WML_DOCUMENT_MAIN:
+                raise ValueError(f"not a Word file, content type is '{content_type}'")
+            xml = self.blob(self.main.membername)
+            element = parse_xml(xml)
+        except ReaderError:
+            raise
+        except Exception as err:  # noqa: BLE001 - a bomb anywhere in a broken package is reported as such
+            guard_xml(self.data, self.guard.max_unpacked_bytes, self.guard.max_nodes)
+            raise _corrupt(err) from None
+        return element.body
+
+    def part_element(self, reltype: str, content_type: str):
+        """The parsed part the main document relates to by `reltype`; None when there is none or it
+        is not of `content_type` (python-docx's default styles, used when a package has none, hold no
+        list styles either)."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.oxml.parser import parse_xml
+
+        try:
+            partname = self.related(self.main, reltype)
+            if self.content_types[partname] != content_type:
+                return None
+            xml = self.blob(partname.membername)
+            if reltype == RT.STYLES and b"numPr" not in xml:
+                return None  # no style carries list numbering: nothing to parse
+            return parse_xml(xml)
+        except ReaderError:
+            raise
+        except KeyError:
+            return None
+        except Exception as err:  # noqa: BLE001 - python-docx raises assorted errors on broken parts
+            raise _corrupt(err) from None
+
+
+def _corrupt(err: Exception) -> ReaderError:
     from lxml.etree import XMLSyntaxError
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, XMLSyntaxError, ValueError, zipfile.BadZipFile, EOFError,
-            zipfile.LargeZipFile) as err:
-        raise ReaderError("corrupt", f"the Word file is damaged and cannot be read ({type(err).__name__}): "
-                          "re-save it in Word or LibreOffice") from None
-    except Exception as err:  # python-docx raises assorted errors on broken parts
-        raise ReaderError("corrupt", f"the Word file cannot be read ({type(err).__name__}: {err}): re-save it "
-                          "in Word or LibreOffice") from None
-    return document.element.body, _numbering_of(document)
+    if isinstance(err, (KeyError, XMLSyntaxError, ValueError, zipfile.BadZipFile, EOFError, zipfile.LargeZipFile)):
+        return ReaderError("corrupt", f"the Word file is damaged and cannot be read ({type(err).__name__}): "
+                           "re-save it in Word or LibreOffice")
+    return ReaderError("corrupt", f"the Word file cannot be read ({type(err).__name__}: {err}): re-save it "
+                       "in Word or LibreOffice")
 
 
 # ---------------------------------------------------------------- numbering
@@ -189,6 +281,12 @@ class Numbering:
     levels: dict[str, dict[int, _Level]] = field(default_factory=dict)
     style_lists: dict[str, tuple[str, int]] = field(default_factory=dict)  # paragraph style id -> (numId, ilvl)
     counters: dict[str, list[int]] = field(default_factory=dict)
+    source: Callable[[], tuple[dict, dict]] | None = None  # loads levels and style_lists on first use
+
+    def load(self) -> None:
+        if self.source is not None:
+            self.levels, self.style_lists = self.source()
+            self.source = None
 
     def marker(self, num_id: str, ilvl: int) -> str:
         levels = self.levels.get(num_id)
@@ -238,20 +336,20 @@ def _roman(value: int) -> str:
     return "".join(out)
 
 
-def _numbering_of(document) -> Numbering:
-    try:
-        root = document.part.numbering_part.element
-    except (KeyError, NotImplementedError, AttributeError):
-        return Numbering()
-    return Numbering(levels=_list_levels(root), style_lists=_style_lists(document))
+def _numbering_of(package: _Package) -> tuple[dict[str, dict[int, _Level]], dict[str, tuple[str, int]]]:
+    """The list levels of the numbering part and the list styles of the styles part (none without a
+    numbering part)."""
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+
+    root = package.part_element(RT.NUMBERING, CT.WML_NUMBERING)
+    if root is None:
+        return {}, {}
+    styles = package.part_element(RT.STYLES, CT.WML_STYLES)
+    return _list_levels(root), _style_lists(styles) if styles is not None else {}
 
 
-def _style_lists(document) -> dict[str, tuple[str, int]]:
+def _style_lists(styles) -> dict[str, tuple[str, int]]:
     """Paragraph styles that carry list numbering (e.g. "List Bullet"), following basedOn."""
-    try:
-        styles = document.styles.element
-    except (KeyError, NotImplementedError, AttributeError):
-        return {}
     own, based_on = {}, {}
     for style in styles.findall(W + "style"):
         style_id = style.get(W + "styleId")
@@ -316,6 +414,24 @@ def _levels_of_nodes(nodes) -> dict[int, _Level]:
 # ---------------------------------------------------------------- body
 
 
+_P, _TBL, _TR, _TC, _T = W + "p", W + "tbl", W + "tr", W + "tc", W + "t"
+_PPR, _TRPR, _TCPR = W + "pPr", W + "trPr", W + "tcPr"
+_FALLBACK = "{%s}Fallback" % MC_NS
+_BREAKS = (W + "tab", W + "br", W + "cr", W + "noBreakHyphen")
+_FEATURES = (*_BREAKS, W + "numPr", W + "pStyle", W + "vMerge", W + "gridSpan", W + "gridBefore", W + "gridAfter", _FALLBACK)
+
+
+def _present_tags(body) -> frozenset[str]:
+    """Which of the optional elements (breaks, numbering, merges, grid offsets, mc:Fallback) the body
+    holds at all: one pass in lxml, so the per-paragraph and per-cell work skips what is absent."""
+    return frozenset(node.tag for node in body.iter(*_FEATURES))
+
+
+def _child(node, tag: str):
+    """The first child with `tag` (as node.find(tag), without its path machinery), or None."""
+    return next(node.iterchildren(tag), None)
+
+
 @dataclass
 class _Merge:
     """An open vertical merge in one logical column."""
@@ -327,48 +443,63 @@ class _Merge:
 @dataclass
 class _BodyReader:
     numbering: Numbering
+    present: frozenset[str] = frozenset(_FEATURES)  # the optional elements the body holds (_present_tags)
     blocks: list = field(default_factory=list)
     issues: list = field(default_factory=list)
     ordinal: int = 0
 
+    def __post_init__(self) -> None:
+        self.text_tags = (_T, *(tag for tag in _BREAKS if tag in self.present))
+        self.fallbacks = _FALLBACK in self.present
+        self.plain = len(self.text_tags) == 1 and not self.fallbacks
+        self.numbered = bool({W + "numPr", W + "pStyle"} & self.present)
+        self.cell_props = not self.present.isdisjoint((W + "vMerge", W + "gridSpan"))
+        self.grid_offsets = not self.present.isdisjoint((W + "gridBefore", W + "gridAfter"))
+
     def read_container(self, node) -> None:
         for child in _content_children(node):
             tag = child.tag
-            if tag == W + "p":
+            if tag == _P:
                 self.ordinal += 1
                 prov = Provenance(line_start=self.ordinal, line_end=self.ordinal)
-                for line in _paragraph_text(child, self.numbering).split("\n"):
-                    line = line.strip()
-                    if line:
+                for line in self.paragraph_text(child).split("\n"):
+                    if line:  # already stripped
                         self.blocks.append(TextLine(line, prov))
-            elif tag == W + "tbl":
+            elif tag == _TBL:
                 self.read_table(child)
 
     def read_table(self, tbl) -> None:
-        columns = _logical_columns(tbl)
+        rows = [(self.grid_int(tr, "gridBefore"), self.grid_int(tr, "gridAfter"), [(tc, *self.tc_props(tc)) for tc in _cells_of(tr)])
+                for tr in _rows_of(tbl)]
+        columns = _logical_columns(tbl, rows)
+        ranges: dict[tuple[int, int], tuple[int, int]] = {}  # (grid column, span) -> logical range, per table
         width = columns.count
         merges: dict[int, _Merge] = {}
-        for tr in _rows_of(tbl):
+        for before, _, cells_of_row in rows:
             self.ordinal += 1
             prov = Provenance(line_start=self.ordinal, line_end=self.ordinal)
-            cells = self._row_cells(tr, columns, merges, prov)
+            empty = Cell("", prov)
+            cells = self._row_cells(before, cells_of_row, columns, ranges, merges, prov, empty)
             width = max(width, len(cells))
-            cells += [Cell("", prov)] * (width - len(cells))
+            cells += [empty] * (width - len(cells))
             self.blocks.append(TableRow(tuple(cells), prov))
 
-    def _row_cells(self, tr, columns: "_Columns", merges: dict[int, "_Merge"], prov: Provenance) -> list[Cell]:
+    def _row_cells(self, grid: int, cells_of_row, columns: _Columns, ranges: dict, merges: dict[int, _Merge],
+                   prov: Provenance, empty: Cell) -> list[Cell]:
         cells: list[Cell] = []
-        grid = _grid_int(tr, "gridBefore")
-        for tc in _cells_of(tr):
-            span = max(_tc_int(tc, "gridSpan", 1), 1)
-            start, end = columns.logical_range(grid, span)
+        for tc, span, vmerge in cells_of_row:
+            span = max(span, 1)
+            where = ranges.get((grid, span))
+            if where is None:
+                where = ranges[grid, span] = columns.logical_range(grid, span)
+            start, end = where
             grid += span
-            cells += [Cell("", prov)] * (start - len(cells))
-            vmerge = _vmerge(tc)
+            if start > len(cells):
+                cells += [empty] * (start - len(cells))
             if vmerge == "continue" and start in merges:
                 cell = Cell(merges[start].text, merges[start].prov)
             else:
-                cell = Cell(_cell_text(tc, self.numbering), prov)
+                cell = Cell(self.cell_text(tc), prov)
                 if vmerge == "restart":
                     merges[start] = _Merge(cell.text, prov)
                 else:
@@ -377,34 +508,94 @@ class _BodyReader:
                 cells.append(cell)
             else:  # two Word cells folded into one logical column: keep both texts
                 cells[-1] = Cell(_join_lines(cells[-1].text, cell.text), cells[-1].prov)
-            cells += [Cell("", prov)] * (end - len(cells))
+            if end > len(cells):
+                cells += [empty] * (end - len(cells))
         return cells
+
+    def cell_text(self, tc) -> str:
+        lines: list[str] = []  # each already stripped (paragraph_text collapses its lines' whitespace)
+        for child in tc:
+            tag = child.tag
+            if tag == _P:  # the usual cell: paragraphs after its w:tcPr
+                lines += self.paragraph_text(child).split("\n")
+            elif tag == _TBL or tag in _WRAPPERS:
+                for block in (child,) if tag == _TBL else _unwrapped(child):
+                    lines += self.paragraph_text(block).split("\n") if block.tag == _P else self.nested_lines(block)
+        return "\n".join(filter(None, lines))
+
+    def nested_lines(self, tbl) -> list[str]:
+        """A table nested in a cell, flattened: row by row, cell by cell."""
+        lines: list[str] = []
+        for tr in _rows_of(tbl):
+            for inner in _cells_of(tr):
+                if self.tc_props(inner)[1] != "continue":
+                    lines += self.cell_text(inner).split("\n")
+        return lines
+
+    def tc_props(self, tc) -> tuple[int, str | None]:
+        """A cell's gridSpan (1 when absent) and vMerge ("restart", "continue" or None)."""
+        return _tc_props(tc) if self.cell_props else (1, None)
+
+    def grid_int(self, tr, name: str) -> int:
+        return _grid_int(tr, name) if self.grid_offsets else 0
+
+    def paragraph_text(self, p) -> str:
+        parts = [_numbering_marker(p, self.numbering) if self.numbered else ""]
+        if self.plain:  # only w:t in this body
+            parts += [node.text or "" for node in p.iter(_T)]
+            text = unicodedata.normalize("NFC", "".join(parts))
+            return " ".join(text.split()) if "\n" not in text else "\n".join(" ".join(line.split()) for line in text.split("\n"))
+        for node in p.iter(*self.text_tags):
+            if self.fallbacks and _inside_fallback(node, p):
+                continue
+            tag = node.tag
+            if tag == _T:
+                parts.append(node.text or "")
+            elif tag == W + "tab":
+                if node.getparent().tag == W + "r":
+                    parts.append(" ")
+            elif tag in (W + "br", W + "cr"):
+                if node.get(W + "type") in (None, "textWrapping"):
+                    parts.append("\n")
+            elif tag == W + "noBreakHyphen":
+                parts.append("-")
+        text = unicodedata.normalize("NFC", "".join(parts))
+        return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+_WRAPPERS = frozenset((W + "sdt", W + "customXml", W + "ins", W + "smartTag", "{%s}AlternateContent" % MC_NS))
 
 
 def _content_children(node):
     """Block-level children, looking through content controls, tracked insertions and mc:AlternateContent."""
     for child in node:
         tag = child.tag
-        if tag in (W + "p", W + "tbl"):
+        if tag == _P or tag == _TBL:
             yield child
-        elif tag in (W + "sdt",):
-            content = child.find(W + "sdtContent")
-            if content is not None:
-                yield from _content_children(content)
-        elif tag in (W + "customXml", W + "ins", W + "smartTag"):
-            yield from _content_children(child)
-        elif tag == "{%s}AlternateContent" % MC_NS:
-            choice = child.find("{%s}Choice" % MC_NS)
-            if choice is not None:
-                yield from _content_children(choice)
+        elif tag in _WRAPPERS:
+            yield from _unwrapped(child)
+
+
+def _unwrapped(wrapper):
+    """The block-level content of a content control, custom XML, insertion or mc:AlternateContent."""
+    if wrapper.tag == W + "sdt":
+        content = _child(wrapper, W + "sdtContent")
+        if content is not None:
+            yield from _content_children(content)
+    elif wrapper.tag == "{%s}AlternateContent" % MC_NS:
+        choice = _child(wrapper, "{%s}Choice" % MC_NS)
+        if choice is not None:
+            yield from _content_children(choice)
+    else:
+        yield from _content_children(wrapper)
 
 
 def _rows_of(tbl):
-    return _tagged_children(tbl, W + "tr")
+    return _tagged_children(tbl, _TR)
 
 
 def _cells_of(tr):
-    return _tagged_children(tr, W + "tc")
+    return _tagged_children(tr, _TC)
 
 
 def _tagged_children(node, tag: str):
@@ -413,7 +604,7 @@ def _tagged_children(node, tag: str):
         if child.tag == tag:
             yield child
         elif child.tag in (W + "sdt", W + "customXml", W + "ins"):
-            inner = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
+            inner = _child(child, W + "sdtContent") if child.tag == W + "sdt" else child
             if inner is not None:
                 yield from _tagged_children(inner, tag)
 
@@ -439,16 +630,17 @@ class _Columns:
         return self.logical[solid[0]], self.logical[solid[-1]] + 1
 
 
-def _logical_columns(tbl) -> _Columns:
-    grid = tbl.find(W + "tblGrid")
+def _logical_columns(tbl, rows) -> _Columns:
+    """`rows`: the table's (gridBefore, gridAfter, [(w:tc, gridSpan, vMerge)]) per row, as read_table lists them."""
+    grid = _child(tbl, W + "tblGrid")
     widths = []
     if grid is not None:
-        for col in grid.findall(W + "gridCol"):
+        for col in grid.iterchildren(W + "gridCol"):
             try:
                 widths.append(int(float(col.get(W + "w", "0"))))
             except ValueError:
                 widths.append(0)
-    row_width = max((_grid_width_of_row(tr) for tr in _rows_of(tbl)), default=0)
+    row_width = max((before + sum(span for _, span, _ in cells) + after for before, after, cells in rows), default=0)
     if not any(widths) or len(widths) < row_width:
         widths = [_SLIVER_TWIPS] * row_width  # no usable grid: every grid column counts
     logical, sliver, index = [], [], -1
@@ -460,18 +652,20 @@ def _logical_columns(tbl) -> _Columns:
     return _Columns(tuple(logical), tuple(sliver))
 
 
-def _grid_width_of_row(tr) -> int:
-    return _grid_int(tr, "gridBefore") + sum(_tc_int(tc, "gridSpan", 1) for tc in _cells_of(tr)) + _grid_int(tr, "gridAfter")
-
-
 def _grid_int(tr, name: str) -> int:
-    node = tr.find(f"{W}trPr/{W}{name}")
-    return _int_val(node, 0)
+    props = _child(tr, _TRPR)
+    return _int_val(_child(props, W + name), 0) if props is not None else 0
 
 
-def _tc_int(tc, name: str, default: int) -> int:
-    node = tc.find(f"{W}tcPr/{W}{name}")
-    return _int_val(node, default)
+def _tc_props(tc) -> tuple[int, str | None]:
+    """A cell's gridSpan (1 when absent) and vMerge ("restart", "continue" or None)."""
+    props = _child(tc, _TCPR)
+    if props is None:
+        return 1, None
+    vmerge = _child(props, W + "vMerge")
+    if vmerge is not None:
+        vmerge = "restart" if vmerge.get(W + "val") == "restart" else "continue"
+    return _int_val(_child(props, W + "gridSpan"), 1), vmerge
 
 
 def _int_val(node, default: int) -> int:
@@ -483,53 +677,13 @@ def _int_val(node, default: int) -> int:
         return default
 
 
-def _vmerge(tc) -> str | None:
-    node = tc.find(f"{W}tcPr/{W}vMerge")
-    if node is None:
-        return None
-    return "restart" if node.get(W + "val") == "restart" else "continue"
-
-
 # ---------------------------------------------------------------- text
-
-
-def _cell_text(tc, numbering: Numbering) -> str:
-    lines: list[str] = []
-    for child in _content_children(tc):
-        if child.tag == W + "p":
-            lines += _paragraph_text(child, numbering).split("\n")
-        elif child.tag == W + "tbl":  # nested table: flattened, row by row, cell by cell
-            for tr in _rows_of(child):
-                for inner in _cells_of(tr):
-                    if _vmerge(inner) != "continue":
-                        lines += _cell_text(inner, numbering).split("\n")
-    return "\n".join(line.strip() for line in lines if line.strip())
-
-
-def _paragraph_text(p, numbering: Numbering) -> str:
-    parts = [_numbering_marker(p, numbering)]
-    for node in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
-        tag = node.tag
-        if _inside_fallback(node, p):
-            continue
-        if tag == W + "t":
-            parts.append(node.text or "")
-        elif tag == W + "tab":
-            if node.getparent().tag == W + "r":
-                parts.append(" ")
-        elif tag in (W + "br", W + "cr"):
-            if node.get(W + "type") in (None, "textWrapping"):
-                parts.append("\n")
-        elif tag == W + "noBreakHyphen":
-            parts.append("-")
-    text = unicodedata.normalize("NFC", "".join(parts))
-    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
 def _inside_fallback(node, stop) -> bool:
     parent = node.getparent()
     while parent is not None and parent is not stop:
-        if parent.tag == "{%s}Fallback" % MC_NS:
+        if parent.tag == _FALLBACK:
             return True
         parent = parent.getparent()
     return False
@@ -537,17 +691,23 @@ def _inside_fallback(node, stop) -> bool:
 
 def _numbering_marker(p, numbering: Numbering) -> str:
     """The list marker Word prints before the paragraph (its own numPr, else its style's)."""
-    num_pr = p.find(f"{W}pPr/{W}numPr")
-    style = p.find(f"{W}pPr/{W}pStyle")
+    props = _child(p, _PPR)
+    if props is None:
+        return ""
+    num_pr = _child(props, W + "numPr")
+    style = _child(props, W + "pStyle")
+    if num_pr is None and style is None:
+        return ""
+    numbering.load()
     style_list = numbering.style_lists.get(style.get(W + "val")) if style is not None else None
-    num_id = num_pr.find(W + "numId") if num_pr is not None else None
+    num_id = _child(num_pr, W + "numId") if num_pr is not None else None
     if num_id is not None:
-        ilvl = num_pr.find(W + "ilvl")
+        ilvl = _child(num_pr, W + "ilvl")
         default_level = style_list[1] if style_list else 0
         return numbering.marker(num_id.get(W + "val", ""), _int_val(ilvl, default_level))
     if style_list is None:
         return ""
-    ilvl = num_pr.find(W + "ilvl") if num_pr is not None else None
+    ilvl = _child(num_pr, W + "ilvl") if num_pr is not None else None
     return numbering.marker(style_list[0], _int_val(ilvl, style_list[1]))
 
 

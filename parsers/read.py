@@ -82,8 +82,10 @@ def repair_legacy_text(doc: ParsedDocument) -> ParsedDocument:
     """Text typed in TCVN3/VNI fonts converted to Unicode (normalizers.vietnamese.repair_legacy, when
     installed); every repaired or unrecoverable line becomes an issue, nothing is changed silently."""
     try:
-        from plantasks.normalizers.vietnamese import repair_legacy
+        from plantasks.normalizers.vietnamese import needs_legacy_repair, repair_legacy
     except ImportError:
+        return doc
+    if not needs_legacy_repair("\n".join(_texts(doc.blocks))):  # the usual case, checked in one pass
         return doc
     blocks, issues, repaired = [], [], 0
     for block in doc.blocks:
@@ -104,6 +106,14 @@ def repair_legacy_text(doc: ParsedDocument) -> ParsedDocument:
         issues.insert(0, ReaderIssue("legacy_encoding", f"{repaired} lines or cells were typed in a legacy "
                                      "Vietnamese font encoding (TCVN3/VNI) and were converted to Unicode; check them"))
     return replace(doc, blocks=blocks, issues=doc.issues + issues)
+
+
+def _texts(blocks):
+    for block in blocks:
+        if isinstance(block, TextLine):
+            yield block.text
+        else:
+            yield from (cell.text for cell in block.cells)
 
 
 def _read_text(data: bytes, options: ReadOptions) -> ParsedDocument:

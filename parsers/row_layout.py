@@ -14,8 +14,7 @@ from functools import cache
 from itertools import combinations
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.parsers.columns import fold, header_map
 
 _ROW_NUMBER = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zđ])[.)]?$")
@@ -36,7 +35,7 @@ def looks_like_row_number(text: str) -> bool:
 
 @cache
 def _kinds() -> dict:
-    data = yaml.safe_load((Path(__file__).parent / "data" / "cell_kinds.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(Path(__file__).parent / "data" / "cell_kinds.yaml")
     for spec in data.values():
         spec["contains"] = [re.compile(p) for p in spec.get("contains", [])]
         spec["starts"] = [re.compile(rf"^{re.escape(p)}\b") for p in spec.get("starts", [])]

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
-from plantasks.parsers.column_aligned import header_at, read_aligned
+from plantasks.parsers.column_aligned import CentredTable, centred_table_at, header_at, read_aligned
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.portal_markdown import (SourceLine, is_portal_markdown, paragraph_spans, read_portal_markdown,
                                                strip_markup)
@@ -142,6 +142,9 @@ class _TextReader:
         if kind == "text" and self._bare_pipe_row(i):
             return self._pipe_row(i)
         if kind == "text":
+            centred = centred_table_at(self.texts, i)
+            if centred:
+                return self._centred_table(centred)
             aligned = header_at(self.texts, i)
             if aligned:
                 return self._aligned_table(i, *aligned)
@@ -263,6 +266,14 @@ class _TextReader:
             prov = _span(self.lines[row.first:row.last + 1])
             self._emit_row(TableRow(tuple(Cell(t, prov) for t in row.texts()), prov), "aligned")
         return end
+
+    def _centred_table(self, table: CentredTable) -> int:
+        head = _span(self.lines[table.header_lines[0]:table.header_lines[1] + 1])
+        self._emit_row(TableRow(tuple(Cell(h, head) for h in table.header), head), "aligned")
+        for row in table.rows:
+            prov = _span(self.lines[row.first:row.last + 1])
+            self._emit_row(TableRow(tuple(Cell(t, prov) for t in row.texts()), prov), "aligned")
+        return table.end
 
     def _emit_row(self, row: TableRow, mode: str) -> None:
         found = header_map(row.texts)

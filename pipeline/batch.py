@@ -25,8 +25,9 @@ import traceback
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -34,12 +35,12 @@ from plantasks import SCHEMA_VERSION, __version__
 from plantasks.pipeline.catalogue import FINISHED, Catalogue, Row, utc_now, vocab_version
 
 if TYPE_CHECKING:  # the stages load on first use, so `plantasks --help` and the service start fast
-    from plantasks.pipeline.extract import ExtractOptions
-    from plantasks.pipeline.stages import Corrections
+    from plantasks.pipeline.options import Corrections, ExtractOptions
 
 SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".yaml", ".yml", ".tmp"}
 MAX_NAME_BYTES = 180  # output names stay well under the usual 255-byte file-name limit (temp prefix/suffix included)
 SHIP_BYTES_UNDER = 16 * 2**20  # to a Dask cluster, smaller files travel as bytes; larger ones by path
+SMALL_BATCH = 16  # fewer documents to extract than this run in this process, without worker processes
 
 
 # ---------------------------------------------------------------- inputs
@@ -125,20 +126,69 @@ def write_atomic(path: Path, text: str) -> None:
     write_lines_atomic(path, (text,))
 
 
-def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
-    """`write_atomic` for text given piece by piece (a large export is never held whole in memory)."""
+@dataclass(frozen=True)
+class Span:
+    """`length` bytes at `start` of the open file `fd`: a piece `write_lines_atomic` copies file to file."""
+    fd: int
+    start: int
+    length: int
+
+
+def write_lines_atomic(path: Path, pieces: Iterable[str | bytes | Span]) -> None:
+    """`write_atomic` for text given piece by piece (a large export is never held whole in memory;
+    bytes are UTF-8 text already); a `Span` is copied from another file by the kernel, never passing
+    through Python."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in lines:
-                fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        buffer: list[bytes] = []
+        held = 0
+        for piece in pieces:
+            if isinstance(piece, Span):
+                _write_all(fd, b"".join(buffer))
+                buffer, held = [], 0
+                _copy_span(piece, fd)
+                continue
+            data = piece if isinstance(piece, bytes) else piece.encode("utf-8")
+            buffer.append(data)
+            held += len(data)
+            if held >= 1 << 20:
+                _write_all(fd, b"".join(buffer))
+                buffer, held = [], 0
+        _write_all(fd, b"".join(buffer))
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
         os.replace(tmp, path)
     except BaseException:
+        if fd >= 0:
+            os.close(fd)
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _copy_span(span: Span, fd: int) -> None:
+    start, left = span.start, span.length
+    try:
+        while left:  # in the kernel (a reflink on file systems that have them)
+            copied = os.copy_file_range(span.fd, fd, left, start)
+            if not copied:
+                break
+            start, left = start + copied, left - copied
+    except (AttributeError, OSError):  # not Linux, or a pair of file systems it cannot copy between
+        pass
+    while left:
+        data = os.pread(span.fd, min(left, 1 << 20), start)
+        if not data:
+            raise OSError(errno.EIO, "the previous tasks.jsonl is shorter than the catalogue says")
+        _write_all(fd, data)
+        start, left = start + len(data), left - len(data)
 
 
 def sha256_file(path: Path) -> str:
@@ -171,6 +221,7 @@ class Done:
     warnings: list[dict]
     timings: dict[str, float]
     unknown_agency_rate: float | None
+    pos_tags: tuple[str, dict[str, str]] | None = None  # the tagger's answers it needed (normalizers/pos.py)
 
 
 class DocumentTimeout(BaseException):
@@ -179,6 +230,7 @@ class DocumentTimeout(BaseException):
 
 def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> Done:
     """Read and extract one document; every failure is a result, never an exception."""
+    from plantasks.normalizers import pos
     from plantasks.parsers.blocks import ReaderError
     from plantasks.parsers.read import read_limited
     from plantasks.pipeline.extract import extract_bytes
@@ -204,11 +256,12 @@ def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> 
                        f"{type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})")
     result = outcome.result
     doc = result.document
+    asked = pos.asked()
     lines = "".join(json.dumps({"document_id": doc.id, "source_file": doc.source_file, **t.model_dump(mode="json")},
                                ensure_ascii=False) + "\n" for t in result.tasks)
     return Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
                 [w.model_dump(mode="json", exclude_none=True) for w in result.warnings], outcome.timings,
-                unknown_rate(result))
+                unknown_rate(result), (pos.model(), asked) if asked else None)
 
 
 def _failed(job: Job, data: bytes | None, status: str, code: str, message: str) -> Done:
@@ -229,26 +282,60 @@ def _sha_or_name(job: Job) -> str:
 
 
 class _time_limit:
-    """SIGALRM-based limit; only where signals can be used (a process's main thread)."""
+    """Gives up on a document after `seconds` by raising DocumentTimeout in the thread running it: in a
+    process's main thread with SIGALRM (which also cuts a blocked system call short); in any other
+    thread (a Dask worker runs tasks in a thread pool) from a watcher thread, at the thread's next
+    Python step. Raised again every half second until the document stops, in case library code
+    swallowed it."""
+
+    AGAIN = 0.5
 
     def __init__(self, seconds: float | None):
-        import threading
-
-        self.seconds = seconds if seconds and threading.current_thread() is threading.main_thread() else None
+        self.seconds = seconds or None
+        self.watcher = None
 
     def __enter__(self):
-        if self.seconds:
+        import threading
+
+        if not self.seconds:
+            return
+        if threading.current_thread() is threading.main_thread():
             self.previous = signal.signal(signal.SIGALRM, self._expired)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, self.AGAIN)
+            return
+        self.thread, self.lock, self.over = threading.get_ident(), threading.Lock(), threading.Event()
+        self.watcher = threading.Thread(target=self._watch, name="plantasks-timeout", daemon=True)
+        self.watcher.start()
 
     def __exit__(self, *exc):
-        if self.seconds:
+        if not self.seconds:
+            return
+        if self.watcher is None:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
+            return
+        with self.lock:
+            self.over.set()
+            _raise_in(self.thread, None)  # one raised too late for this document is withdrawn
+
+    def _watch(self) -> None:
+        wait = self.seconds
+        while not self.over.wait(wait):
+            with self.lock:
+                if not self.over.is_set():
+                    _raise_in(self.thread, DocumentTimeout)
+            wait = self.AGAIN
 
     @staticmethod
     def _expired(signum, frame):
         raise DocumentTimeout()
+
+
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """Have `thread` raise `exception` at its next Python step (None: withdraw a pending one)."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exception) if exception else None)
 
 
 def unknown_rate(result) -> float | None:
@@ -304,7 +391,7 @@ class RunReport:
             self.stage_seconds[stage] = round(self.stage_seconds.get(stage, 0.0) + seconds, 4)
         if doc.status in ("partial", "failed", "timeout"):
             self.attention.append(replace(doc, warnings=[headline(doc.warnings)] if doc.warnings else [], timings={}))
-        sink.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+        sink.write(json.dumps(vars(doc), ensure_ascii=False) + "\n")  # (asdict would deep-copy every report)
 
 
 _STATUS_CODES = ("no_task_table", "no_tasks", "truncated")  # the warnings that make a document partial
@@ -348,13 +435,19 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
             if gone.output and not catalogue.db.execute("SELECT 1 FROM outputs WHERE name = ?", (gone.output,)).fetchone():
                 (out_dir / gone.output).unlink(missing_ok=True)
         jobs = writer.plan(inputs, force, bar)
+        first = list(islice(jobs, SMALL_BATCH))
+        if first:
+            _recall_pos_tags(catalogue)
+        if len(first) < SMALL_BATCH:
+            workers = 1  # a few changed documents: quicker here than starting workers that each load the models
+        jobs = chain(first, jobs)
         if workers and workers > 1 or scheduler:
             options = _per_worker(options, workers)
         try:
             if scheduler:
                 from plantasks.pipeline.cluster import run_on_cluster
 
-                results = run_on_cluster(jobs, options, scheduler)
+                results = run_on_cluster(jobs, options, scheduler, timeout)
             elif workers and workers > 1:
                 results = _run_pool(jobs, options, workers, timeout)
             else:
@@ -385,6 +478,13 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     if interrupted:
         raise Interrupted(report)
     return report
+
+
+def _recall_pos_tags(catalogue: Catalogue) -> None:
+    """The tagger's answers found by earlier runs into the folder (workers forked later inherit them)."""
+    from plantasks.normalizers import pos
+
+    pos.remember(catalogue.pos_tags(pos.model()))
 
 
 def _per_worker(options: ExtractOptions, workers: int | None) -> ExtractOptions:
@@ -470,7 +570,8 @@ class _Writer:
         """Yields the jobs to run; records unchanged and duplicate inputs on the way."""
         sources = {display(p.absolute()): p for p in inputs}
         self.names = self.catalogue.reserve_outputs({s: output_name(p) for s, p in sources.items()})
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = {}  # sha256 -> the source standing for those bytes in this run
+        planned: dict[str, str] = {}  # source -> its sha256 now (jobs run later, after more inputs are planned)
         for source, path in sources.items():
             job = Job(source, str(path.absolute()))
             try:
@@ -491,17 +592,20 @@ class _Writer:
                 except OSError:
                     yield job
                     continue
+            planned[source] = sha
             if current and not force and old.sha256 == sha:
                 if (old.size, old.mtime_ns) != (st.st_size, st.st_mtime_ns):
                     self.catalogue.touch(source, st.st_size, st.st_mtime_ns)
                 original = self.catalogue.get(old.duplicate_of or "") if old.status == "duplicate" else None
-                if old.status != "duplicate" or (original is not None and original.sha256 == old.sha256
-                                                 and original.status in FINISHED):
+                if old.status != "duplicate" or (original is not None and original.status in FINISHED
+                                                 and planned.get(original.source_path, original.sha256) == old.sha256):
                     bar.step(source)
                     self.report.add(DocumentReport(source, old.output, "unchanged", 0, duplicate_of=old.duplicate_of), self.sink)
                     seen.setdefault(sha, old.duplicate_of or source)
                     continue
-            original = (seen.get(sha) or self.catalogue.original_of(sha, source)) if st.st_size else None
+            # (a catalogued original whose bytes changed in this run is one no longer)
+            original = (seen.get(sha) or next((o for o in self.catalogue.originals_of(sha, source)
+                                               if planned.get(o, sha) == sha), None)) if st.st_size else None
             if original and original != source:  # (empty files are each reported, not duplicates)
                 self._duplicate(source, sha, original)
                 bar.step(source)
@@ -537,7 +641,7 @@ class _Writer:
                   self.corrections_of(done.sha256, done.source) if done.status in FINISHED else "", done.status, None,
                   name, done.document_id,
                   done.tasks, len(done.warnings), message, "", utc_now(), self.run_id)
-        self.catalogue.record(row, done.task_lines if done.status in FINISHED else None)
+        self.catalogue.record(row, done.task_lines if done.status in FINISHED else None, done.pos_tags)
         self.report.add(DocumentReport(done.source, name, done.status, done.tasks, done.warnings, done.timings,
                                        done.unknown_agency_rate, kept_previous_output=keep), self.sink)
 
@@ -554,12 +658,75 @@ class _Writer:
 
 
 def export(catalogue: Catalogue, out_dir: Path) -> None:
-    """tasks.jsonl and documents.jsonl for the whole folder, regenerated from the catalogue."""
+    """tasks.jsonl and documents.jsonl for the whole folder, from the catalogue, under its write lock
+    (concurrent runs export one after the other). When nothing changed since the last export they are
+    left as they are; otherwise the lines of documents unchanged since are copied from the current
+    tasks.jsonl (checked against the stat the catalogue recorded) and only the others read from it."""
+    tasks, documents = out_dir / "tasks.jsonl", out_dir / "documents.jsonl"
+    with catalogue.transaction():
+        recorded = (catalogue.state("tasks.jsonl"), catalogue.state("documents.jsonl"))
+        if recorded[0] is not None and recorded == (_stat_key(tasks), _stat_key(documents)) \
+                and catalogue.state("changes") == catalogue.state("exported"):
+            return
+        try:
+            previous = os.open(tasks, os.O_RDONLY)
+        except OSError:
+            previous = -1
+        try:
+            if previous >= 0 and _stat_key(previous) != recorded[0]:
+                os.close(previous)
+                previous = -1  # written or edited by something else: regenerated whole
+            places: list[tuple[str, int, int]] = []
+            write_lines_atomic(tasks, _task_pieces(catalogue, previous, places))
+        finally:
+            if previous >= 0:
+                os.close(previous)
+        write_lines_atomic(documents, _document_lines(catalogue))
+        catalogue.mark_exported(places)
+        catalogue.set_state("tasks.jsonl", _stat_key(tasks))
+        catalogue.set_state("documents.jsonl", _stat_key(documents))
+
+
+def _task_pieces(catalogue: Catalogue, previous: int, places: list[tuple[str, int, int]]) -> Iterator[bytes | Span]:
+    """tasks.jsonl in source-path order; runs of unchanged documents are one Span of the previous file."""
+    at = 0
+    run: Span | None = None
+    for source, place in catalogue.exported_sources():
+        if place is not None and previous >= 0:
+            start, length = place
+            if run is not None and run.start + run.length == start:
+                run = Span(previous, run.start, run.length + length)
+            else:
+                if run is not None:
+                    yield run
+                run = Span(previous, start, length)
+        else:
+            if run is not None:
+                yield run
+                run = None
+            text = catalogue.lines_of(source).encode("utf-8")
+            length = len(text)
+            yield text
+        places.append((source, at, length))
+        at += length
+    if run is not None:
+        yield run
+
+
+def _document_lines(catalogue: Catalogue) -> Iterator[str]:
     from plantasks.schemas import CatalogueRow
 
-    write_lines_atomic(out_dir / "tasks.jsonl", catalogue.task_lines())
-    write_lines_atomic(out_dir / "documents.jsonl",
-                       (CatalogueRow(**asdict(r)).model_dump_json() + "\n" for r in catalogue.rows()))
+    for row in catalogue.rows():
+        yield CatalogueRow(**vars(row)).model_dump_json() + "\n"
+
+
+def _stat_key(file: Path | int) -> str | None:
+    """What identifies one written version of an export (a rewrite or an edit changes it)."""
+    try:
+        st = os.stat(file)
+    except OSError:
+        return None
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def write_run_json(path: Path, report: RunReport, seconds: float) -> None:

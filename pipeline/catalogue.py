@@ -28,6 +28,11 @@ Table `documents` (one row per source path; the row model is `schemas.CatalogueR
 Table `task_lines` (source_path, lines): the document's `tasks.jsonl` lines, so regenerating the
 export needs no JSON parsing. Table `outputs` (name, source_path) reserves output file names.
 Table `runs` (id, started, finished, argv, counts): one row per run.
+Tables `exported` (source_path, start, length: where a document's lines sit in the current
+`tasks.jsonl`), `unexported` (documents written since) and `state` (a change counter, the exported
+files' stat) let a re-run copy the unchanged part of `tasks.jsonl` instead of regenerating it, and
+skip the export when nothing changed. Table `pos_tags` (model, text, tag) keeps the part-of-speech
+answers found while extracting (normalizers/pos.py), so a re-run needs the tagger only for new texts.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from pathlib import Path
 from typing import Iterator
 
 CATALOGUE_NAME = "catalogue.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FINISHED = ("success", "partial")  # statuses whose output is a good record worth keeping
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -70,7 +75,11 @@ CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
 CREATE TABLE IF NOT EXISTS task_lines (source_path TEXT PRIMARY KEY, lines TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, source_path TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT,
-  argv TEXT NOT NULL, counts TEXT)
+  argv TEXT NOT NULL, counts TEXT);
+CREATE TABLE IF NOT EXISTS exported (source_path TEXT PRIMARY KEY, start INTEGER NOT NULL, length INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS unexported (source_path TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pos_tags (model TEXT NOT NULL, text TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (model, text))
 """
 COLUMNS = ("source_path", "sha256", "size", "mtime_ns", "tool_version", "vocab_version", "corrections", "status",
            "duplicate_of",
@@ -119,12 +128,14 @@ def utc_now() -> str:
 
 
 class Catalogue:
-    """One connection for the run; every write is its own short IMMEDIATE transaction."""
+    """One connection for the run; every write is its own short IMMEDIATE transaction (the export one
+    longer: it holds the lock while it writes tasks.jsonl and documents.jsonl)."""
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / CATALOGUE_NAME
         try:
-            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            # a concurrent run may hold the write lock through a whole export of a large folder: wait for it
+            self.db = sqlite3.connect(self.path, timeout=600, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -163,12 +174,15 @@ class Catalogue:
         for row in self.db.execute(f"SELECT {','.join(COLUMNS)} FROM documents ORDER BY source_path"):
             yield Row(*row)
 
-    def original_of(self, sha256: str, source_path: str) -> str | None:
-        """Another source already catalogued with these bytes and an output of its own."""
-        row = self.db.execute(
+    def pos_tags(self, model: str) -> Iterator[tuple[str, str]]:
+        """The part-of-speech answers of `model` found by earlier runs into this folder."""
+        yield from self.db.execute("SELECT text, tag FROM pos_tags WHERE model = ?", (model,))
+
+    def originals_of(self, sha256: str, source_path: str) -> list[str]:
+        """Other sources already catalogued with these bytes and an output of their own."""
+        return [row[0] for row in self.db.execute(
             "SELECT source_path FROM documents WHERE sha256 = ? AND source_path != ? AND duplicate_of IS NULL "
-            "AND status IN ('success', 'partial') ORDER BY source_path LIMIT 1", (sha256, source_path)).fetchone()
-        return row[0] if row else None
+            "AND status IN ('success', 'partial') ORDER BY source_path", (sha256, source_path))]
 
     # ------------------------------------------------------------ writing
 
@@ -191,15 +205,19 @@ class Catalogue:
                     raise CatalogueError(f"cannot reserve an output name for {source}")
         return names
 
-    def record(self, row: Row, task_lines: str | None) -> None:
+    def record(self, row: Row, task_lines: str | None, pos_tags: tuple[str, dict[str, str]] | None = None) -> None:
         """One document, one transaction. A failure on changed bytes keeps the earlier good record and
-        notes why in `last_error`."""
+        notes why in `last_error`. `pos_tags`: the tagger's model and the answers it gave on the way."""
         with self.transaction() as db:
+            if pos_tags and pos_tags[1]:
+                db.executemany("INSERT OR REPLACE INTO pos_tags(model, text, tag) VALUES (?, ?, ?)",
+                               ((pos_tags[0], text, tag) for text, tag in pos_tags[1].items()))
             if row.status not in FINISHED and row.status != "duplicate":
                 old = db.execute("SELECT status FROM documents WHERE source_path = ?", (row.source_path,)).fetchone()
                 if old and old[0] in FINISHED:
                     db.execute("UPDATE documents SET last_error = ?, updated = ?, run_id = ? WHERE source_path = ?",
                                (f"{row.status}: {row.message}", row.updated, row.run_id, row.source_path))
+                    _changed(db)
                     return
             db.execute(f"INSERT OR REPLACE INTO documents({','.join(COLUMNS)}) VALUES ({','.join('?' * len(COLUMNS))})",
                        tuple(getattr(row, c) for c in COLUMNS))
@@ -207,11 +225,14 @@ class Catalogue:
                 db.execute("DELETE FROM task_lines WHERE source_path = ?", (row.source_path,))
             else:
                 db.execute("INSERT OR REPLACE INTO task_lines(source_path, lines) VALUES (?, ?)", (row.source_path, task_lines))
+            db.execute("INSERT OR IGNORE INTO unexported(source_path) VALUES (?)", (row.source_path,))
+            _changed(db)
 
     def touch(self, source_path: str, size: int, mtime_ns: int) -> None:
         """Same bytes under a new mtime (a copy, a touch): remember the stat so the next run needs no hash."""
         with self.transaction() as db:
             db.execute("UPDATE documents SET size = ?, mtime_ns = ? WHERE source_path = ?", (size, mtime_ns, source_path))
+            _changed(db)
 
     def forget_missing(self) -> list[Row]:
         """Rows whose source file no longer exists are removed with their output; their duplicates
@@ -222,6 +243,8 @@ class Catalogue:
                 db.execute("DELETE FROM documents WHERE source_path = ? OR duplicate_of = ?", (r.source_path, r.source_path))
                 db.execute("DELETE FROM task_lines WHERE source_path = ?", (r.source_path,))
                 db.execute("DELETE FROM outputs WHERE source_path = ?", (r.source_path,))
+            if gone:
+                _changed(db)
         return gone
 
     def start_run(self, run_id: str, started: str, argv: str) -> None:
@@ -232,12 +255,37 @@ class Catalogue:
         with self.transaction() as db:
             db.execute("UPDATE runs SET finished = ?, counts = ? WHERE id = ?", (utc_now(), counts, run_id))
 
-    def task_lines(self) -> Iterator[str]:
-        """Every document's task lines, in source-path order (duplicates and failures have none)."""
-        for (lines,) in self.db.execute(
-                "SELECT t.lines FROM task_lines t JOIN documents d USING (source_path) "
-                "WHERE d.status IN ('success', 'partial') ORDER BY d.source_path"):
-            yield lines
+    # ------------------------------------------------------------ the exports' bookkeeping (inside a transaction)
+
+    def exported_sources(self) -> Iterator[tuple[str, tuple[int, int] | None]]:
+        """The documents with task lines, in export order, each with where its lines sit in the
+        current tasks.jsonl (None when they were written since, or never exported)."""
+        yield from ((source, None if start is None else (start, length)) for source, start, length in self.db.execute(
+            "SELECT d.source_path, e.start, e.length FROM documents d JOIN task_lines t USING (source_path) "
+            "LEFT JOIN exported e ON e.source_path = d.source_path AND d.source_path NOT IN (SELECT source_path FROM unexported) "
+            "WHERE d.status IN ('success', 'partial') ORDER BY d.source_path"))
+
+    def lines_of(self, source_path: str) -> str:
+        return self.db.execute("SELECT lines FROM task_lines WHERE source_path = ?", (source_path,)).fetchone()[0]
+
+    def state(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)", (key, value))
+
+    def mark_exported(self, places: Iterator[tuple[str, int, int]]) -> None:
+        self.db.execute("DELETE FROM exported")
+        self.db.executemany("INSERT INTO exported(source_path, start, length) VALUES (?, ?, ?)", places)
+        self.db.execute("DELETE FROM unexported")
+        self.set_state("exported", self.state("changes") or "0")
+
+
+def _changed(db: sqlite3.Connection) -> None:
+    """One more change the exports do not show yet."""
+    db.execute("INSERT INTO state(key, value) VALUES ('changes', '1') "
+               "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def _tagged(name: str, source: str) -> str:

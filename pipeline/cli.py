@@ -67,7 +67,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from plantasks.parsers.read import ReadOptions
     from plantasks.pipeline.batch import Interrupted, display, run_batch, walk_inputs
     from plantasks.pipeline.catalogue import CatalogueError
-    from plantasks.pipeline.extract import ExtractOptions
+    from plantasks.pipeline.options import ExtractOptions
 
     corrections = _corrections_store(args)
     if isinstance(corrections, int):

@@ -3,23 +3,26 @@
 The workers need the same plantasks installed; small files travel as bytes, larger ones by path
 (the workers then need read access to the same path). Results stream back as they finish and the
 client writes them into the folder's catalogue; a bounded number of documents is in flight, so
-memory stays flat. A worker lost mid-document has it retried by Dask (`retries`); a document that
-fails is a failed result, never a stopped run.
+memory stays flat. A worker lost mid-document has it run again elsewhere by the scheduler (up to its
+`allowed-failures`); `--timeout` applies on the workers as it does locally; a document that fails is
+a failed result, never a stopped run.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Iterator
 
 from plantasks.pipeline.batch import SHIP_BYTES_UNDER, Done, Job, _failed, process
-from plantasks.pipeline.extract import ExtractOptions  # noqa: F401 (workers unpickle it)
+from plantasks.pipeline.options import ExtractOptions
 
 RETRIES = 2
 
 
-def run_on_cluster(jobs: Iterator[Job], options: ExtractOptions, scheduler: str) -> Iterator[Done]:
+def run_on_cluster(jobs: Iterator[Job], options: ExtractOptions, scheduler: str,
+                   timeout: float | None = None) -> Iterator[Done]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -32,7 +35,7 @@ def run_on_cluster(jobs: Iterator[Job], options: ExtractOptions, scheduler: str)
         held: dict = {}
         queue = as_completed()
         for job in _take(jobs, window):
-            _submit(client, queue, held, job, options)
+            _submit(client, queue, held, job, options, timeout)
         for future in queue:
             job = held.pop(future.key)
             try:
@@ -43,7 +46,7 @@ def run_on_cluster(jobs: Iterator[Job], options: ExtractOptions, scheduler: str)
             future.release()
             yield done
             for nxt in _take(jobs, 1):
-                _submit(client, queue, held, nxt, options)
+                _submit(client, queue, held, nxt, options, timeout)
     finally:
         client.close()
 
@@ -57,12 +60,13 @@ def _take(jobs: Iterator[Job], n: int) -> list[Job]:
     return out
 
 
-def _submit(client, queue, held: dict, job: Job, options: ExtractOptions) -> None:
+def _submit(client, queue, held: dict, job: Job, options: ExtractOptions, timeout: float | None) -> None:
     try:
-        if os.stat(job.path).st_size <= min(SHIP_BYTES_UNDER, options.read.max_bytes):
+        st = os.stat(job.path)
+        if stat.S_ISREG(st.st_mode) and st.st_size <= min(SHIP_BYTES_UNDER, options.read.max_bytes):
             job = Job(job.source, job.path, Path(job.path).read_bytes())
     except OSError:
         pass  # the worker reports why it cannot read the file
-    future = client.submit(process, job, options, None, pure=False, retries=RETRIES)
+    future = client.submit(process, job, options, timeout, pure=False, retries=RETRIES)
     held[future.key] = job
     queue.add(future)

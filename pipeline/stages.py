@@ -22,38 +22,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from plantasks.normalizers.context import PlanContext, plan_context
 from plantasks.parsers.blocks import ParsedDocument, Provenance, ReaderError
 from plantasks.parsers.metadata import extract_metadata
 from plantasks.parsers.read import ReadOptions, read_document
+from plantasks.pipeline.options import Corrections, ExtractOptions
 from plantasks.pipeline.tables import Assembly, assemble_tables
 from plantasks.pipeline.tasks import build_task
 from plantasks.schemas import DocumentMeta, DocumentResult, Task, TaskSource, Warning
 
 T = TypeVar("T")
-
-
-class Corrections(Protocol):
-    """A corrections store: gives back the result with the analysts' corrections for its document."""
-
-    def apply(self, result: DocumentResult) -> DocumentResult: ...
-
-    def fingerprint(self, sha256: str, source: str) -> str:
-        """A digest of the live corrections for one document ("" when none): a new or withdrawn correction
-        makes an otherwise unchanged file worth redoing."""
-        ...
-
-
-@dataclass(frozen=True)
-class ExtractOptions:
-    """How to extract: `read` (size/page limits, OCR), `as_of` (the reference date of plans that carry
-    none of their own), `corrections` (a store whose live corrections are re-applied; none by default)."""
-
-    read: ReadOptions = ReadOptions()
-    as_of: date | None = None
-    corrections: Corrections | None = None
 
 
 @dataclass(frozen=True)

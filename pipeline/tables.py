@@ -45,17 +45,24 @@ class TaskRow:
     position: int
     confidence: float = 1.0
     flags: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # cell text per column of the table, as printed
 
-    def join(self, role: str, text: str) -> None:
-        text = text.strip()
-        if not text:
-            return
-        before = self.cells.get(role, "")
-        if not before:
-            self.cells[role] = text
-            return
-        glue = " " if role == "content" or not (_BULLET_START.match(text) or before.endswith(";")) else "\n"
-        self.cells[role] = before + glue + text
+    def join_columns(self, texts: list[str], columns: ColumnMap) -> None:
+        """The rest of this row from the next page: each column's piece joined to the same column
+        (two columns feeding one field, as two agency columns, stay apart)."""
+        for column, text in enumerate(texts):
+            self.columns[column] = _joined(columns.roles[column] or "", self.columns[column], text)
+        self.cells = _by_role(self.columns, columns)
+        self.cells.pop("stt", None)
+
+
+def _joined(role: str, before: str, text: str) -> str:
+    """A cell's text continued by `text`: content runs on with a space, a list item starts a new line."""
+    text = text.strip()
+    if not text or not before:
+        return before or text
+    glue = " " if role == "content" or not (_BULLET_START.match(text) or before.endswith(";")) else "\n"
+    return before + glue + text
 
 
 @dataclass
@@ -84,6 +91,8 @@ class Assembly:
 
 def appendix_label(line: str) -> tuple[str, str] | None:
     """'Phụ lục số 01: Các nhiệm vụ …' -> ('PHỤ LỤC SỐ 01', 'Các nhiệm vụ …'); None for other lines."""
+    if fold(line.lstrip()[:3]) != "phu":  # what _APPENDIX needs first; fold keeps one character per character
+        return None
     m = _APPENDIX.match(fold(line))
     if not m:
         return None
@@ -180,10 +189,12 @@ class _Assembler:
         if last and not self.label_since_table and not self.heading_since_table and last.columns == columns:
             self.current = last
             self.after_break = True
-            if last.rows and any(leftovers):
-                for role, extra in zip(columns.roles, leftovers):
-                    if role and extra:
-                        last.rows[-1].join(role, extra)
+            # text beside the header words is the row's continuation, unless the table's first
+            # header printed it too ("Tiến độ trình UBTVQH" repeated on every page)
+            pieces = [clean_cell(extra) if role and fold(extra) not in fold(last.columns.header(i)) else ""
+                      for i, (role, extra) in enumerate(zip(columns.roles, leftovers))]
+            if last.rows and any(pieces):
+                last.rows[-1].join_columns(pieces + [""] * (columns.width - len(pieces)), columns)
                 last.rows[-1].flags.append("continuation_in_header_row")
             return
         title = self.heading or " ".join(collapse(t) for t in self.title_lines if t.strip())
@@ -219,7 +230,8 @@ class _Assembler:
             table.has_sections = True
             self.after_break = False
             return
-        cells = self._cells_by_role(row, table.columns)
+        texts = self._column_texts(row, table.columns.width)
+        cells = _by_role(texts, table.columns)
         if not any(ch.isalnum() for text in cells.values() for ch in text):
             return  # blank or ruling line between rows
         stt = collapse(cells.pop("stt", "")).rstrip(".):").strip()
@@ -233,8 +245,7 @@ class _Assembler:
             return
         prev = table.rows[-1] if table.rows else None
         if prev and not stt and self._continues(prev, content):
-            for role, text in cells.items():
-                prev.join(role, text)
+            prev.join_columns(texts, table.columns)
             prev.prov = prev.prov.span(row.prov)
             prev.confidence = min(prev.confidence, _row_confidence(row))
             if "continued_over_page_break" not in prev.flags:
@@ -247,7 +258,7 @@ class _Assembler:
         flags = ["column_count_mismatch"] if len(row.cells) != table.columns.width else []
         table.rows.append(TaskRow(
             table=table.label, appendix_title=table.title, section=self.section, stt=stt, cells=cells,
-            prov=row.prov, position=len(table.rows), confidence=_row_confidence(row), flags=flags,
+            prov=row.prov, position=len(table.rows), confidence=_row_confidence(row), flags=flags, columns=texts,
         ))
         self.after_break = False
 
@@ -270,9 +281,9 @@ class _Assembler:
             return True
         return self.after_break and not _SENTENCE_END.search(prev.cells.get("content", "").strip())
 
-    def _cells_by_role(self, row: TableRow, columns: ColumnMap) -> dict[str, str]:
+    def _column_texts(self, row: TableRow, width: int) -> list[str]:
+        """The row's cell texts, one per column of the table (extra cells joined to the last column)."""
         texts = list(row.texts)
-        width = columns.width
         if len(texts) > width:
             extra = [t for t in texts[width:] if t.strip()]
             texts = texts[:width]
@@ -280,13 +291,16 @@ class _Assembler:
                 texts[-1] = "\n".join([texts[-1], *extra]).strip()
                 self.leftovers.append(Leftover(
                     "extra_cells", f"row has {len(row.cells)} cells for {width} columns; extra text joined to the last column", row.prov))
-        texts += [""] * (width - len(texts))
-        cells: dict[str, str] = {}
-        for column, (role, text) in enumerate(zip(columns.roles, texts)):
-            key = role if role not in (None, EXTRA) else EXTRA_PREFIX + columns.header(column)
-            text = clean_cell(text)
-            cells[key] = "\n".join(filter(None, (cells.get(key, ""), text)))
-        return cells
+        return [clean_cell(t) for t in texts + [""] * (width - len(texts))]
+
+
+def _by_role(texts: list[str], columns: ColumnMap) -> dict[str, str]:
+    """Column texts -> text by field; columns feeding one field are joined by a line break."""
+    cells: dict[str, str] = {}
+    for column, (role, text) in enumerate(zip(columns.roles, texts)):
+        key = role if role not in (None, EXTRA) else EXTRA_PREFIX + columns.header(column)
+        cells[key] = "\n".join(filter(None, (cells.get(key, ""), text)))
+    return cells
 
 
 def _heading(text: str) -> str:

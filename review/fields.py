@@ -15,9 +15,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from rapidfuzz import fuzz
+
+from plantasks.data_files import load_yaml
 
 TEXT_FIELDS = ("content", "stt", "section", "area", "funding")
 LIST_FIELDS = ("outputs",)
@@ -150,7 +150,7 @@ def labels() -> dict[str, dict[str, str]]:
     from plantasks.schemas.codes import labels as code_labels
 
     path = Path(__file__).parent / "data" / "labels.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     return {**data, "flags": code_labels("flags"), "warnings": code_labels("warnings")}
 
 

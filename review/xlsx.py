@@ -17,13 +17,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from plantasks import __version__
+from plantasks.data_files import load_yaml
 from plantasks.review.apply import Conflict
 from plantasks.review.edits import AREAS, Deletion, NewTask, TaskEdit, corrections_for
 from plantasks.review.fields import ACCEPTED, CONFLICT_FLAG, flag_label, labels, norm_text, vi_date
@@ -90,7 +90,7 @@ class WorkbookError(Exception):
 
 @functools.cache
 def flag_columns() -> dict[str, tuple[str, ...]]:
-    data = yaml.safe_load((Path(__file__).parent / "data" / "flag_columns.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(Path(__file__).parent / "data" / "flag_columns.yaml")
     return {k: tuple(v) for k, v in data.items()}
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from plantasks.data_files import load_yaml
 
 REGISTRY_FILE = Path(__file__).with_name("codes.yaml")
 Severity = Literal["error", "warning", "info"]
@@ -25,7 +25,7 @@ class Code:
 @functools.cache
 def registry() -> dict[str, dict[str, Code]]:
     """{'warnings': {code: Code}, 'flags': {code: Code}}."""
-    raw = yaml.safe_load(REGISTRY_FILE.read_text(encoding="utf-8"))
+    raw = load_yaml(REGISTRY_FILE)
     out: dict[str, dict[str, Code]] = {}
     for section, kind in (("warnings", "warning"), ("flags", "flag")):
         out[section] = {code: Code(code, kind, entry["severity"], entry["label"], entry["meaning"])

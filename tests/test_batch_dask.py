@@ -1,7 +1,12 @@
 """Documents on a Dask cluster (a LocalCluster with process workers on loopback) give the same dataset
-as a local run; a document that fails on a worker is a failed record, not a stopped run."""
+as a local run; a document that fails on a worker is a failed record, not a stopped run; a worker
+killed mid-document has the document run again; --timeout holds on the workers."""
 
 import json
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +14,7 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from plantasks.cli import main  # noqa: E402
-from test_batch_catalogue import catalogue, make_inputs  # noqa: E402
+from test_batch_catalogue import SEEDS, catalogue, make_inputs  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +45,60 @@ def test_cluster_run_equals_local_run(tmp_path, cluster):
                  "--scheduler", cluster.scheduler_address]) == 1
     run = json.loads((remote / "run.json").read_text(encoding="utf-8"))
     assert {Path(d["file"]).name: d["status"] for d in run["documents"]}["plan_000.txt"] == "unchanged"
+
+
+def long_plan(repeats: int) -> bytes:
+    """A sample plan whose task table is printed `repeats` times: a real input that takes seconds."""
+    lines = SEEDS[0].read_text(encoding="utf-8").split("\n")
+    start = lines.index("\t1.")  # the first task row of its table
+    return "\n".join(lines[:start] + lines[start:] * repeats).encode("utf-8")
+
+
+def _warm(cluster, tmp_path: Path) -> None:
+    """Every worker has plantasks loaded, so only the long plan runs for more than a moment."""
+    make_inputs(tmp_path / "warm", 4)
+    assert main(["extract", str(tmp_path / "warm"), "--out", str(tmp_path / "warm_out"), "--quiet",
+                 "--scheduler", cluster.scheduler_address]) == 0
+
+
+def test_a_document_whose_worker_is_killed_is_run_again(tmp_path, cluster):
+    _warm(cluster, tmp_path)
+    make_inputs(tmp_path / "in", 3)
+    (tmp_path / "in" / "long.txt").write_bytes(long_plan(60))
+    client = distributed.Client(cluster.scheduler_address)
+    pids = client.run(os.getpid)
+    outcome: dict = {}
+    run = threading.Thread(target=lambda: outcome.setdefault("code", main(
+        ["extract", str(tmp_path / "in"), "--out", str(tmp_path / "remote"), "--quiet", "--timeout", "0",
+         "--scheduler", cluster.scheduler_address])))
+    run.start()
+    since: dict[str, float] = {}
+    killed = None
+    while run.is_alive() and killed is None:
+        for worker, keys in client.processing().items():
+            for key in keys:
+                since.setdefault(key, time.monotonic())
+                if time.monotonic() - since[key] > 1.0:  # the long plan, mid-document
+                    os.kill(pids[worker], signal.SIGKILL)
+                    killed = worker
+        time.sleep(0.05)
+    run.join()
+    client.close()
+    assert killed is not None, "the long plan finished before its worker could be killed"
+    assert outcome["code"] == 0
+    rows = catalogue(tmp_path / "remote")
+    assert {row["status"] for row in rows.values()} == {"success"}
+    assert main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "local"), "--quiet", "--workers", "1"]) == 0
+    assert (tmp_path / "remote" / "tasks.jsonl").read_bytes() == (tmp_path / "local" / "tasks.jsonl").read_bytes()
+
+
+def test_timeout_applies_on_the_workers(tmp_path, cluster):
+    _warm(cluster, tmp_path)
+    make_inputs(tmp_path / "in", 3)
+    (tmp_path / "in" / "long.txt").write_bytes(long_plan(1000))  # minutes of work
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--quiet", "--timeout", "3",
+                 "--scheduler", cluster.scheduler_address]) == 1
+    rows = catalogue(out)
+    assert rows["long.txt"]["status"] == "timeout" and rows["long.txt"]["message"].startswith("timeout: gave up after 3 s")
+    assert {rows[f"plan_00{k}.txt"]["status"] for k in range(3)} == {"success"}

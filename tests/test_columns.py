@@ -45,3 +45,12 @@ def test_data_rows_are_not_headers(cells):
 def test_text_that_ocr_put_into_a_header_cell_is_kept_as_leftover():
     _, leftovers = header_map(["STT", "Nhiệm vụ", "Kết quả/sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp thành phố", "Thời gian thực hiện"])
     assert leftovers == ["", "", "", "", "thành phố", ""]
+
+
+def test_a_parenthesised_qualifier_is_header_wording_not_leftover():
+    columns, leftovers = header_map(["TT", "Nội dung", "Trách nhiệm thực hiện", "Thời gian\n(Năm 2031)",
+                                     "Kinh phí (triệu đồng)"])
+    assert columns.roles[3:] == ("deadline", "funding")
+    assert leftovers == ["", "", "", "", ""]
+    _, leftovers = header_map(["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian hoàn thành (quý) Quý II"])
+    assert leftovers[3] == "Quý II"  # text after the qualifier is still the row's

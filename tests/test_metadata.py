@@ -261,6 +261,16 @@ def test_a_title_typo_takes_the_spelling_the_articles_repeat():
     assert extract_metadata(lines).fields["title"] == "Nghị quyết điều chỉnh Chương trình giám sát năm 2026"
 
 
+def test_a_title_typo_takes_the_spelling_printed_most_and_a_word_printed_twice_is_kept():
+    # 'giam sát' (a lost accent) is printed once; the body prints 'giám sát' three times and 'giàm sát'
+    # twice: the commoner spelling wins. 'năm' is printed in the title's spelling elsewhere: kept.
+    lines = ["ỦY BAN THƯỜNG VỤ QUỐC HỘI", "Nghị quyết số: 14/2026/UBTVQH15", "Hà Nội, ngày 02 tháng 4 năm 2026",
+             "NGHỊ QUYẾT", "Về chương trình giam sát năm 2027",
+             "Điều 1. Các đoàn giàm sát báo cáo; giàm sát chuyên đề.",
+             "Điều 2. Thông qua chương trình giám sát năm 2027; kết quả giám sát gửi đoàn giám sát."]
+    assert extract_metadata(lines).fields["title"] == "Nghị quyết về chương trình giám sát năm 2027"
+
+
 HEADER = """ỦY BAN NHÂN DÂN
 TỈNH QUẢNG TRỊ
 Số: 31/KH-UBND

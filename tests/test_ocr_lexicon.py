@@ -19,6 +19,8 @@ SEEDS = SAMPLES  # the sample plans, kept once in data/raw
 
 # Invented plan prose with words the old sample-derived list damaged, names, acronyms and rare words.
 INVENTED = [
+    # a cell's line may start or end anywhere: a word at the edge has one neighbour only
+    "quan chủ", "chức đánh", "đức công", "chỉ do", "nước giai", "trong giải", "công sử",
     "Lưu trữ hồ sơ công việc điện tử; tái sử dụng dữ liệu đã số hóa; người dùng được hỗ trợ.",
     "Ủy ban nhân dân tỉnh Thái Bình, UBND huyện Hoằng Hóa và Sở Tư pháp phối hợp thực hiện.",
     "Người đứng đầu chịu trách nhiệm; tố cáo, khiếu nại được giải quyết đúng hạn.",

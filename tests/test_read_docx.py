@@ -241,6 +241,82 @@ def test_section_row_of_a_single_appendix_plan():
     assert rows[1] == ["I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", "", "", "", ""]
 
 
+# ---------------------------------------------------------------- package parts
+
+
+def _rezip(data: bytes, rename: dict[str, str] | None = None, replace: dict[str, bytes] | None = None) -> bytes:
+    """The package with members renamed and contents replaced (bytes), every other member as it was."""
+    import zipfile
+
+    rename, replace = rename or {}, replace or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = replace.get(info.filename, zin.read(info))
+            for old, new in rename.items():
+                body = body.replace(old.encode(), new.encode()) if info.filename.endswith((".rels", ".xml")) else body
+            zout.writestr(rename.get(info.filename, info.filename), body)
+    return out.getvalue()
+
+
+def test_main_part_is_found_through_the_package_relationships():
+    # Word Online and SharePoint save the body as word/document2.xml: the name comes from _rels/.rels
+    document = docx.Document()
+    document.add_paragraph("Kế hoạch chuyển đổi số", style="List Number")
+    _table(document, [["TT", "Nội dung"], ["1", "Việc một"]])
+    data = _rezip(_bytes(document), rename={"word/document.xml": "word/document2.xml",
+                                            "word/_rels/document.xml.rels": "word/_rels/document2.xml.rels"})
+    parsed = read_document(data, "plan.docx")
+    assert _lines(parsed) == ["1. Kế hoạch chuyển đổi số"]
+    assert _rows(parsed) == [["TT", "Nội dung"], ["1", "Việc một"]]
+
+
+def test_a_damaged_part_the_text_does_not_need_does_not_stop_the_reading():
+    document = docx.Document()
+    document.add_paragraph("Kế hoạch năm 2025")
+    data = _rezip(_bytes(document), replace={"word/settings.xml": b"<w:settings><broken", "word/theme/theme1.xml": b""})
+    assert _lines(read_document(data, "plan.docx")) == ["Kế hoạch năm 2025"]
+
+
+def test_a_damaged_numbering_part_is_corrupt_when_a_paragraph_needs_it():
+    document = docx.Document()
+    document.add_paragraph("Mục đích", style="List Number")
+    with pytest.raises(ReaderError) as err:
+        read_document(_rezip(_bytes(document), replace={"word/numbering.xml": b"<w:numbering"}), "plan.docx")
+    assert err.value.code == "corrupt"
+
+
+def test_fallback_content_is_not_read_twice():
+    # a text box saved as mc:AlternateContent: the Choice (DrawingML) and the Fallback (VML) hold the same text
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = ('<w:r><mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="wps"><w:t>Hộp chữ</w:t></mc:Choice>'
+           '<mc:Fallback><w:t>Hộp chữ</w:t></mc:Fallback></mc:AlternateContent></w:r>').format(mc=mc)
+    document = docx.Document()
+    paragraph = document.add_paragraph("Trước ")
+    paragraph._p.append(docx.oxml.parse_xml(f'<w:wrap xmlns:w="{w}">{box}</w:wrap>')[0])
+    paragraph.add_run(" sau")
+    assert _lines(read_document(_bytes(document), "plan.docx")) == ["Trước Hộp chữ sau"]
+
+
+def test_content_controls_and_tracked_insertions_are_read_through():
+    # form templates wrap cells' paragraphs in content controls (w:sdt); tracked changes wrap rows
+    # and paragraphs in w:ins
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    table = _table(document, [["TT", "Chủ trì"], ["1", ""]])
+    cell = table.cell(1, 1)._tc
+    cell.remove(cell.findall(qn("w:p"))[0])
+    cell.append(docx.oxml.parse_xml(
+        f'<w:sdt xmlns:w="{w}"><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>Sở Nội vụ</w:t></w:r></w:p>'
+        f'<w:p><w:r><w:t>Sở Tài chính</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    document.element.body.insert(0, docx.oxml.parse_xml(
+        f'<w:ins xmlns:w="{w}" w:id="1" w:author="a"><w:p><w:r><w:t>Dòng thêm</w:t></w:r></w:p></w:ins>'))
+    parsed = read_document(_bytes(document), "plan.docx")
+    assert _lines(parsed) == ["Dòng thêm"]
+    assert _rows(parsed) == [["TT", "Chủ trì"], ["1", "Sở Nội vụ\nSở Tài chính"]]
+
+
 # ---------------------------------------------------------------- bad DOCX
 
 

@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+import plantasks
 from plantasks.parsers.blocks import Cell, Provenance, ReaderError, TableRow, TextLine
 from plantasks.parsers.read import ReadOptions, read_document
 from samples import SAMPLES
@@ -67,6 +68,14 @@ def test_every_page_of_the_table_gives_its_rows_in_order(ruled):
     assert numbers == [str(n) for n in range(1, 25)]
 
 
+def test_a_page_border_touching_the_table_is_not_a_cell():
+    """The ruled plan with a Word page border on the text margins (bordered_plan.pdf)."""
+    result = plantasks.extract_file(PDF / "bordered_plan.pdf")
+    assert (result.document.issuer, result.document.plan_number) == ("Ủy ban nhân dân tỉnh Hà Nam", "12/KH-UBND")
+    assert [(t.stt, t.content) for t in result.tasks] == [(str(n), f"Nhiệm vụ số {n}: {TASK}") for n in range(1, 25)]
+    assert [a.name for t in result.tasks[:4] for a in t.lead] == ["Sở Nội vụ"] * 3 + ["Sở Tư pháp"]
+
+
 def test_page_two_rows_exactly(ruled):
     assert _rows(ruled, page=2) == [
         HEADER,
@@ -101,9 +110,9 @@ def test_paragraphs_in_a_cell_keep_their_breaks_and_wrapped_lines_do_not(ruled):
 
 def test_text_outside_tables_reads_in_order_with_columns_apart(ruled):
     assert _lines(ruled, page=1) == [
-        "ỦY BAN NHÂN DÂN",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA",
+        "ỦY BAN NHÂN DÂN",  # the header block reads column by column, as its table row would
         "TỈNH HÀ NAM",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA",
         "VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Số: 12/KH-UBND",
@@ -346,3 +355,22 @@ def test_scan_carrying_a_typed_footer_still_goes_to_ocr(monkeypatch):
     parsed = read_document((PDF / "scan_with_page_number.pdf").read_bytes(), "scan.pdf")
     assert seen == [1]
     assert _rows(parsed) == [["1", "Việc một"]]
+
+
+# ---------------------------------------------------------------- words at a column rule
+
+
+def _chars(text: str, x: float, top: float = 100.0, width: float = 6.5) -> list:
+    from plantasks.parsers.pdf.text_layer import Char
+
+    return [Char(ch, x + i * width, top, x + (i + 1) * width, top + 14.0) for i, ch in enumerate(text)]
+
+
+def test_a_column_rule_parts_the_words_of_two_cells_that_touch_it():
+    from plantasks.parsers.pdf.words import chars_to_words
+
+    chars = _chars("ban", 458.0) + _chars("Phiên", 479.2)  # 1.7 points apart, less than a thin space
+    assert [w.text for w in chars_to_words(chars)] == ["banPhiên"]
+    rule = (478.5, 90.0, 130.0)
+    assert [w.text for w in chars_to_words(chars, [rule])] == ["ban", "Phiên"]
+    assert [w.text for w in chars_to_words(chars, [(478.5, 120.0, 160.0)])] == ["banPhiên"]  # the rule starts below their line

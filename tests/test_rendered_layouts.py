@@ -114,9 +114,34 @@ def aligned_lines(cells: list[str]) -> list[str]:
             for k in range(height)]
 
 
+CENTRED_WIDTHS = (3, 34)  # number and task columns; the others are CENTRED_OTHER wide
+CENTRED_OTHER = 13
+
+
+def centred_lines(cells: list[str]) -> list[str]:
+    """As `pdftotext -layout` prints a table exported from a word processor with cells centred
+    vertically: each cell wrapped in its column and centred at the row's height (the row number
+    and short cells sit mid-row), each line centred in its column, a blank line after the row."""
+    wrapped = []
+    for i, cell in enumerate(cells):
+        width = CENTRED_WIDTHS[i] if i < len(CENTRED_WIDTHS) else CENTRED_OTHER
+        wrapped.append((width, [w for part in cell.split("\n") for w in textwrap.wrap(part, width, break_long_words=False)]))
+    height = max((len(lines) for _, lines in wrapped), default=0)
+    out = []
+    for k in range(height):
+        parts = []
+        for width, lines in wrapped:
+            k0 = k - (height - len(lines)) // 2
+            parts.append(lines[k0].center(width) if 0 <= k0 < len(lines) else " " * width)
+        out.append("  ".join(parts).rstrip())
+    return out + [""]
+
+
 def row_lines(cells: list[str], layout: str) -> list[str]:
     if layout == "aligned":
         return aligned_lines(cells)
+    if layout == "centred":
+        return centred_lines(cells)
     if layout == "cells":
         return [f"\t{c}" for c in cells] + [""]
     if layout == "tsv":
@@ -124,7 +149,7 @@ def row_lines(cells: list[str], layout: str) -> list[str]:
     return ["| " + " | ".join(c.replace("\n", "<br>").replace("|", "/") for c in cells) + " |"]
 
 
-LAYOUTS = [(layout, split) for layout in ("cells", "tsv", "pipe", "aligned") for split in (False, True)]
+LAYOUTS = [(layout, split) for layout in ("cells", "tsv", "pipe", "aligned", "centred") for split in (False, True)]
 LAYOUTS.append(("portal_markdown", False))  # a web page has no page breaks to split rows over
 
 

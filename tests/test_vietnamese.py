@@ -5,12 +5,15 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plantasks.normalizers.vietnamese import (
     detect_legacy,
     is_vietnamese_syllable,
     legacy_table,
     match_key,
+    needs_legacy_repair,
     nfc,
     repair_legacy,
     strip_diacritics,
@@ -160,6 +163,18 @@ def test_repair_leaves_unicode_and_other_languages_alone(text):
 
 
 # ---------------------------------------------------------------- agreement with underthesea
+
+
+# lines a plan mixes: legacy-font cells, Unicode Vietnamese, time cells with only Latin-1 letters
+# ('Quý I'), ASCII, non-breaking spaces, blank lines
+_PIECES = [legacy for _, legacy, _ in KNOWN] + [
+    "Quý I/2025", "Sở Nội vụ", "Thường xuyên", "Report 2025", "\u00a0", " ", "", "Hµ Néi", "Ñoàng Nai", "é", "2025"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=4).map(" ".join), max_size=6).map("\n".join))
+def test_the_one_pass_check_says_whether_repair_would_change_or_report_anything(text):
+    assert needs_legacy_repair(text) == (repair_legacy(text) != (text, []))
 
 
 @pytest.mark.parametrize("text", ["hoà bình", "Thanh Hoá", "thuỷ lợi", "khoẻ mạnh", "Uỷ ban", "qúy", "người dân"])

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.normalizers.agencies.normalize import fold, key_of, light
 from plantasks.normalizers.agencies.rules import DATA_DIR
 
@@ -194,6 +193,4 @@ def build_registry(data: dict) -> Registry:
 
 @functools.cache
 def load_registry(path: Path = REGISTRY_FILE) -> Registry:
-    # the registry is the one big vocabulary: libyaml's loader (same result) reads it ~8x faster
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return build_registry(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+    return build_registry(load_yaml(path))

@@ -24,6 +24,7 @@ from plantasks.normalizers.agencies.registry import Registry, load_registry
 from plantasks.normalizers.agencies.rules import AgencyRules, load_rules
 from plantasks.normalizers.agencies.split import Part, Role
 from plantasks.normalizers.context import PlanContext
+from plantasks.normalizers.pos import first_tag
 from plantasks.normalizers.text import clean_cell
 from plantasks.schemas import Agency
 
@@ -344,10 +345,7 @@ def _names_something(text: str, env: _Env) -> bool:
     rà soát'); underthesea tags the first word. A clause is kept whole too, but flagged for a look."""
     if not env.options.pos_filter:
         return True
-    from underthesea import pos_tag
-
-    tags = pos_tag(" ".join(text.split()[:POS_WINDOW]))  # the first word decides; a bounded window
-    return bool(tags) and tags[0][1] in env.rules.noun_tags
+    return first_tag(" ".join(text.split()[:POS_WINDOW])) in env.rules.noun_tags  # a bounded window
 
 
 def _peeled(text: str, env: _Env) -> str:

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.normalizers.text import strip_marks as _fold
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -82,7 +81,7 @@ def _phrases(items: list[str]) -> tuple[str, ...]:
 
 @functools.cache
 def load_rules(path: Path = RULES_FILE) -> AgencyRules:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     labels = {unicodedata.normalize("NFC", text).lower(): role
               for role, texts in data["labels"].items() for text in texts}
     named = data["named_locality"]

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.normalizers.text import fold, fold_char, marks  # noqa: F401  (re-exported)
 
 VOCAB_PATH = Path(__file__).with_name("vocab.yaml")
@@ -109,5 +108,5 @@ def build_lexicon(data: dict[str, Any]) -> dict[str, frozenset[tuple[str, ...]]]
 
 @functools.cache
 def load_vocab() -> Vocab:
-    data = yaml.safe_load(VOCAB_PATH.read_text(encoding="utf-8"))
+    data = load_yaml(VOCAB_PATH)
     return Vocab(data=data, lexicon=build_lexicon(data))

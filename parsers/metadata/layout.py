@@ -17,8 +17,9 @@ BODY_START = re.compile(r"^(căn cứ|thực hiện|điều 1\b|i\.\s|phần i\b
 def clean_line(line: str) -> str:
     """NFC, single spaces, markup (**bold**, <tags>) removed, 'Ð' read as 'Đ'."""
     line = nfc(line).replace("\u00d0", "\u0110")
-    line = _MARKUP.sub(" ", line)
-    return SPACES.sub(" ", line).strip()
+    if "**" in line or "__" in line or "<" in line:
+        line = _MARKUP.sub(" ", line)
+    return " ".join(line.split())  # SPACES.sub(" ", line).strip(): \s and str.split agree on whitespace
 
 
 def aligned_key(text: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from itertools import repeat
 
 from plantasks.parsers.metadata.issuer import LOCAL_MENTION, central_issuer
 from plantasks.parsers.metadata.layout import BODY_START, SPACES, Layout, aligned_key, is_upper_line
@@ -149,15 +151,21 @@ def respell_from_body(title: str, layout: Layout) -> str:
     """A title word printed once, a typo of a word the document prints in the same phrase at least
     twice ('Chường trình lập pháp' beside 'Chương trình lập pháp' in the articles), takes the
     document's spelling: the spelling differs only in its diacritics and is followed by the same word."""
-    tokens = [w.strip(",;:.()“”\"'").lower() for line in layout.lines for w in line.split()]
-    counts: dict[str, int] = {}
-    pairs: dict[tuple[str, str], dict[str, int]] = {}
-    for k, w in enumerate(tokens):
-        counts[w] = counts.get(w, 0) + 1
-        if k + 1 < len(tokens):
-            by_spelling = pairs.setdefault((fold(w), tokens[k + 1]), {})
-            by_spelling[w] = by_spelling.get(w, 0) + 1
+    tokens = list(map(str.lower, map(str.strip, " ".join(layout.lines).split(), repeat(",;:.()“”\"'"))))
+    counts = Counter(tokens)
     words = title.split(" ")
+    wanted: dict[str, set[str]] = {}  # following word -> folded spellings of the title words before it
+    for i in range(len(words) - 1):
+        word = words[i].lower()
+        if counts.get(word, 0) <= 1:
+            wanted.setdefault(words[i + 1].strip(",;:.").lower(), set()).add(fold(word))
+    if not wanted:
+        return title
+    pairs: dict[tuple[str, str], dict[str, int]] = {}  # (folded word, next word) -> spelling -> count
+    for w, after in zip(tokens, tokens[1:]):
+        if after in wanted and (key := fold(w)) in wanted[after]:
+            by_spelling = pairs.setdefault((key, after), {})
+            by_spelling[w] = by_spelling.get(w, 0) + 1
     for i in range(len(words) - 1):
         word, after = words[i].lower(), words[i + 1].strip(",;:.").lower()
         if counts.get(word, 0) > 1:

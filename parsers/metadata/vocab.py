@@ -6,8 +6,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.normalizers.text import loose_key
 from plantasks.normalizers.vietnamese import match_key
 
@@ -45,7 +44,7 @@ class Vocab:
 
 @functools.cache
 def load_vocab() -> Vocab:
-    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    raw = load_yaml(DATA)
     national, national_codes = _national_bodies(raw["national_bodies"])
     ministries, ministry_codes = _ministries(raw["ministries"])
     return Vocab(

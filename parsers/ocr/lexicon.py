@@ -31,8 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks import normalizers
 from plantasks.normalizers.text import strip_marks
 from plantasks.normalizers.vietnamese import tone_of, toneless, unify_tone_placement, with_tone  # noqa: F401  (re-exported)
@@ -122,7 +121,7 @@ def domain_phrases() -> list[str]:
     runs: list[str] = []
     for path in DOMAIN_FILES:
         if path.is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path)
             if isinstance(data, dict):
                 data.pop("ocr", None)  # glyph confusions, not words
             runs.extend(run for text in _strings(data) for run in LETTER_RUN.findall(key(text)))

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from plantasks.data_files import load_yaml
 from plantasks.parsers.ocr.lexicon import HOOK, HOOK_MISREAD_AS, is_letters, key, lexicon, tone_of, with_tone
 
 RULES_FILE = Path(__file__).with_name("confusions.yaml")
@@ -58,7 +57,7 @@ class Confusions:
 
 @functools.cache
 def confusions() -> Confusions:
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(RULES_FILE)
     glyphs = {str(k): str(v) for k, v in data["roman_glyphs"].items()}
     numeral_chars = re.escape("".join(sorted(set(glyphs) | set("IVX"))))
     words = "|".join(re.escape(w) for w in data["quarter_words"])
@@ -288,11 +287,12 @@ def _by_running_text(core: str, left: str | None, right: str | None,
     word with a neighbour, the variant's word must be seen SEEN_OFTEN times on that side ('theo
     đòi', 'kỳ thi theo' stays) and as often as a dictionary entry counts on the other ('cụ thế
     cho', 'thí nghiệm trọng' stays). Where it is none, read as printed the neighbour would stand
-    alone, which running text never shows it doing ('phí', not 'với'). One best variant."""
+    alone, which running text never shows it doing ('phí', not 'với'). Both neighbours must be
+    there. One best variant."""
     lex = lexicon()
     syllable = key(core)
-    if core != syllable or not (left or right) or not lex.is_syllable(syllable):
-        return None
+    if core != syllable or not (left and right) or not lex.is_syllable(syllable):
+        return None  # at a line's edge the word beyond is unknown ('cơ | quan chủ' is not 'quân chủ')
     if any(n and not lex.is_syllable(n) for n in (left, right)):
         return None  # next to an acronym or a number-like token: no evidence
     own = [p for p in ((left, syllable), (syllable, right)) if p[0] and p[1]]

@@ -10,6 +10,7 @@ from plantasks.parsers.pdf.words import Word
 
 _SLIVER_COLUMN = 6.0  # points: grid columns narrower than this come from ruling jitter
 _SLIVER_ROW = 3.0
+_END_SNAP = 3.0  # points: column rules ending within this of each other end together
 
 
 @dataclass
@@ -39,9 +40,54 @@ def edges_to_tables(edges: list[dict]) -> list[list[Box]]:
 
     merged = plumber.merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
     merged = filter_edges(merged, min_length=3)
+    merged += _page_break_rules(merged)
     intersections = plumber.edges_to_intersections(merged, 3, 3)
     cells = plumber.intersections_to_cells(intersections)
-    return plumber.cells_to_tables(cells)
+    return plumber.cells_to_tables(_without_frames(cells))
+
+
+def _page_break_rules(edges: list[dict]) -> list[dict]:
+    """The rules a page break leaves out: a table cut by the page end (or continued from the page
+    before) has its column rules run on to a common end with no rule across it; that end closes
+    (opens) its last (first) row as a rule would."""
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
+    added = []
+    for end in ("top", "bottom"):
+        groups: dict[int, list[dict]] = {}
+        for edge in verticals:
+            groups.setdefault(round(edge[end] / _END_SNAP), []).append(edge)
+        for group in groups.values():
+            if len(group) < 3:
+                continue
+            y = sum(e[end] for e in group) / len(group)
+            x0, x1 = min(e["x0"] for e in group), max(e["x0"] for e in group)
+            if any(abs(h["top"] - y) <= _END_SNAP and h["x0"] <= x0 + _END_SNAP and h["x1"] >= x1 - _END_SNAP
+                   for h in horizontals):
+                continue
+            if not all(any(h["x0"] <= e["x0"] + _END_SNAP and h["x1"] >= e["x0"] - _END_SNAP
+                           and e["top"] < h["top"] < e["bottom"] for h in horizontals) for e in group):
+                continue  # rules that no row rule crosses are not a table's columns
+            added.append({"object_type": "line", "orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y,
+                          "width": x1 - x0, "height": 0.0})
+    return added
+
+
+def _without_frames(cells: list[Box]) -> list[Box]:
+    """Leave out the cells that enclose a ruled sub-grid (two rows and two columns of cells): a page
+    border or a web page's layout box drawn around the content, not a cell of the table inside it."""
+    by_area = sorted(cells, key=lambda c: (c[2] - c[0]) * (c[3] - c[1]), reverse=True)
+    frames = set()
+    for index, outer in enumerate(by_area):
+        inside = [c for c in by_area[index + 1:] if _encloses(outer, c)]
+        if len({c[0] for c in inside}) >= 2 and len({c[1] for c in inside}) >= 2:
+            frames.add(outer)
+    return [c for c in cells if c not in frames]
+
+
+def _encloses(outer: Box, inner: Box, slack: float = 1.0) -> bool:
+    return (outer[0] - slack <= inner[0] and inner[2] <= outer[2] + slack
+            and outer[1] - slack <= inner[1] and inner[3] <= outer[3] + slack and outer != inner)
 
 
 def table_to_grid(table_cells) -> Grid | None:

@@ -43,17 +43,17 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
         chars = page_chars(layer, frame)
     finally:
         page.close()
-    words = chars_to_words(chars)
+    words = chars_to_words(chars, [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"])
     tables = _page_tables(edges, words, options)
     outside = _words_to_cells(words, tables)
-    return PageLayout(number, frame.width, frame.height, words_to_lines(outside), tables)
+    return PageLayout(number, frame.width, frame.height, words_to_lines(outside, anchored=True), tables)
 
 
 def _page_tables(edges: list[dict], words: list[Word], options) -> list[Grid]:
     """Ruled tables; on a page without any rules, tables found by their white-space columns."""
     tables = [grid for grid in map(table_to_grid, edges_to_tables(edges)) if grid is not None]
     if not tables and options.pdf_text_tables and not edges:
-        tables = whitespace_tables(words_to_lines(words))
+        tables = whitespace_tables(words_to_lines(words, anchored=True), spaced=True)
     return tables
 
 

@@ -13,21 +13,88 @@ ITEM_START = re.compile(r"^(\d{1,2}|[IVXLC]{1,6}|[a-zđ])[.)]\s")
 
 
 def paragraphs(lines: list[Line], text_width: float) -> list[tuple[float, TextLine]]:
-    """Physical lines -> (top, TextLine) paragraphs: multi-column lines stay apart, full lines are joined."""
+    """Physical lines -> (top, TextLine) paragraphs: full lines are joined; lines split in columns
+    (a two-column header block) are read column by column, see _column_block."""
     out: list[tuple[float, TextLine]] = []
     current: list[Line] = []
+    block: list[list[Line]] = []
+    reach: list[tuple[float, float]] = []  # x extents of the columns of the blocks just read
     for line in lines:
         segments = split_segments(line)
-        if len(segments) > 1:
+        close = bool(block) and line.top - max(s.bottom for s in block[-1]) <= 0.8 * (line.bottom - line.top)
+        if len(segments) > 1 or (close and _in_one_column(line, _columns(block, list(reach))[1])):
             out += _flush(current)
             current = []
-            out += [(s.top, _text_line(s.text, [s])) for s in segments]
+            if block and not close:
+                out += _column_block(block, reach)
+                block = []
+            block.append(segments)
             continue
+        out += _column_block(block, reach)
+        block, reach = [], []
         if current and not continues(current[-1], line, text_width, listed=False):
             out += _flush(current)
             current = []
         current.append(line)
-    return out + _flush(current)
+    return out + _column_block(block, reach) + _flush(current)
+
+
+def _in_one_column(line: Line, reach: list[tuple[float, float]]) -> bool:
+    """A line under a column block that overlaps one of its columns only (the motto under the
+    nation's name, the last line of the issuing body)."""
+    return sum(1 for x0, x1 in reach if line.x0 <= x1 and line.x1 >= x0) == 1
+
+
+def _columns(block: list[list[Line]], reach: list[tuple[float, float]]) -> tuple[list[list[Line]], list[tuple[float, float]]]:
+    """The block's pieces by column (overlapping x extents), one piece per line and column, and the
+    columns' extents; `reach`, the extents of the blocks before, is extended in place."""
+    columns: list[list[Line]] = [[] for _ in reach]
+    for segments in block:
+        used: set[int] = set()
+        for segment in segments:
+            index = next((i for i, (x0, x1) in enumerate(reach) if segment.x0 <= x1 and segment.x1 >= x0), None)
+            if index is None:
+                reach.append((segment.x0, segment.x1))
+                columns.append([segment])
+                index = len(columns) - 1
+            elif index in used and columns[index]:  # two pieces of one line in one column ("Số:", the blank, "/KH-UBND")
+                columns[index][-1] = Line(columns[index][-1].words + segment.words)
+            else:
+                columns[index].append(segment)
+            reach[index] = (min(reach[index][0], segment.x0), max(reach[index][1], segment.x1))
+            used.add(index)
+    return columns, reach
+
+
+def _column_block(block: list[list[Line]], reach: list[tuple[float, float]]) -> list[tuple[float, TextLine]]:
+    """Consecutive lines split in columns (the issuing body beside the national motto, each maybe
+    wrapped in its narrow column): the left column's lines, then the next column's, as a table row
+    would give them, all placed at the block's top. A line reaching its column's right end may be
+    a full line of a wider column, so it is never taken as wrapped; another wraps on when the next
+    word would not have fitted: in the column's width when the lines are centred, up to the
+    column's right end when not. `reach` (the columns of the blocks before: a row "Số: …" under
+    the header rows keeps their columns) is extended."""
+    if not block:
+        return []
+    columns, reach = _columns(block, reach)
+    top = min(s.top for s in block[0])
+    out = []
+    for (_, right), column in sorted(zip(reach, columns), key=lambda pair: pair[0][0]):
+        if not column:
+            continue
+        centres = [(l.x0 + l.x1) / 2 for l in column]
+        width = max(l.x1 - l.x0 for l in column) if max(centres) - min(centres) <= 3.0 else None
+        current = [column[0]]
+        for line in column[1:]:
+            previous = current[-1]
+            room = width if width is not None else right - previous.x0
+            if previous.x1 < right - 1.0 and continues(previous, line, room, listed=False):
+                current.append(line)
+            else:
+                out += [(top, text) for _, text in _flush(current)]
+                current = [line]
+        out += [(top, text) for _, text in _flush(current)]
+    return out
 
 
 def continues(previous: Line, line: Line, text_width: float, listed: bool = True) -> bool:

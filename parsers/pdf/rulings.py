@@ -31,25 +31,38 @@ def _object_edges(obj, outer, frame: Frame, edges: list[dict], images: list[floa
     elif kind == raw.FPDF_PAGEOBJ_IMAGE:
         a, b, c, d, _, _ = _compose(_matrix_of(obj), outer)  # an image fills the unit square of its matrix
         images.append(abs(a * d - b * c))
-    elif kind == raw.FPDF_PAGEOBJ_PATH and _is_drawn(obj):
+    elif kind == raw.FPDF_PAGEOBJ_PATH and (mode := _draw_mode(obj)) != _HIDDEN:
         matrix = _compose(_matrix_of(obj), outer)
-        for (xa, ya), (xb, yb) in _path_segments(obj):
-            a = frame.point(*_apply(matrix, xa, ya))
-            b = frame.point(*_apply(matrix, xb, yb))
-            edge = _edge(a, b)
-            if edge is not None:
-                edges.append(edge)
+        filled_only = mode == _FILLED
+        for points, segments in _subpaths(obj):
+            if filled_only and _is_area([frame.point(*_apply(matrix, x, y)) for x, y in points]):
+                continue
+            for start, end in segments:
+                edge = _edge(frame.point(*_apply(matrix, *start)), frame.point(*_apply(matrix, *end)))
+                if edge is not None:
+                    edges.append(edge)
 
 
-def _is_drawn(obj) -> bool:
+_HIDDEN, _FILLED, _STROKED = 0, 1, 2
+_RULE_WIDTH = 3.0  # points: a filled shape thinner than this is a ruling line, a wider one a shaded area
+
+
+def _draw_mode(obj) -> int:
     import ctypes
 
     import pypdfium2.raw as raw
 
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
-        return True
-    return bool(stroke.value) or fill.value != raw.FPDF_FILLMODE_NONE
+    if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)) or stroke.value:
+        return _STROKED
+    return _FILLED if fill.value != raw.FPDF_FILLMODE_NONE else _HIDDEN
+
+
+def _is_area(points: list[tuple[float, float]]) -> bool:
+    """A filled shape wide and tall (a shaded cell, a page background, a floating box of a web page):
+    the edge of a fill is not a ruling line, unlike a thin filled bar."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return max(xs) - min(xs) > _RULE_WIDTH and max(ys) - min(ys) > _RULE_WIDTH
 
 
 def _matrix_of(obj) -> Matrix:
@@ -74,14 +87,16 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
-def _path_segments(obj):
-    """Straight segments (point pairs) of a path, closing subpaths; curves are skipped."""
+def _subpaths(obj):
+    """The subpaths of a path, each as its points and the straight segments (point pairs) among them,
+    closing segment included; curves are not segments."""
     import ctypes
 
     import pypdfium2.raw as raw
 
     x, y = ctypes.c_float(), ctypes.c_float()
-    start = previous = None
+    points: list[tuple[float, float]] = []
+    segments: list[tuple[tuple[float, float], tuple[float, float]]] = []
     for index in range(raw.FPDFPath_CountSegments(obj)):
         segment = raw.FPDFPath_GetPathSegment(obj, index)
         if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
@@ -89,14 +104,18 @@ def _path_segments(obj):
         point = (x.value, y.value)
         kind = raw.FPDFPathSegment_GetType(segment)
         if kind == raw.FPDF_SEGMENT_MOVETO:
-            start = previous = point
+            if points:
+                yield points, segments
+            points, segments = [point], []
             continue
-        if kind == raw.FPDF_SEGMENT_LINETO and previous is not None:
-            yield previous, point
-        previous = point
-        if raw.FPDFPathSegment_GetClose(segment) and start is not None and previous != start:
-            yield previous, start
-            previous = start
+        if kind == raw.FPDF_SEGMENT_LINETO and points:
+            segments.append((points[-1], point))
+        points.append(point)
+        if raw.FPDFPathSegment_GetClose(segment) and point != points[0]:
+            segments.append((point, points[0]))
+            points.append(points[0])
+    if points:
+        yield points, segments
 
 
 def _edge(a: tuple[float, float], b: tuple[float, float]) -> dict | None:
