@@ -39,6 +39,7 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 # text keeps a padding from the line and a stub of it would read as a letter ('TThực')
 CELL_INSET_IN = (0.03, 0.01)  # left and right, top and bottom
 MIN_INK_IN2 = 0.0003  # a cell with less ink than this (square inches) is empty: a speck, not a glyph
+CUT_TOUCH_IN = 0.015  # a word ending this close to its cut's side runs into the cell boundary
 MARGIN_IN = 0.1  # white around each cut in the stack
 DOUBTFUL = 50.0  # a word read less confidently than this (0..100) has its cell read again
 SPARSE_PSM = 11
@@ -63,7 +64,31 @@ def read_cells(prepared, dpi: float, settings, binary: str) -> list[Word]:
         for i, words in zip(doubtful, again.words(engine, binary, settings.lang, SPARSE_PSM, settings.timeout_s)):
             if _surer(words, per_box[i]):
                 per_box[i] = words
+    for i, j in cut_words(boxes, per_box, dpi):  # a line through the text (a stray or misplaced ruling)
+        x0, y0, _, y1 = boxes[i]
+        union = (x0, y0, boxes[j][2], y1)
+        [per_box[i]] = Cuts(gray, [union], factor, dpi).words(engine, binary, settings.lang, settings.psm,
+                                                              settings.timeout_s)
+        per_box[j] = []  # the union's words go to the cells holding their centres (layout.py)
     return [_in_cell(w, i) for i, words in enumerate(per_box) for w in words]
+
+
+def cut_words(boxes: list[Box], per_box: list[list[Word]], dpi: float) -> list[tuple[int, int]]:
+    """Side-by-side cells (same rows, next column) whose words run into the boundary between them:
+    a word cut in two by a line through it ('nghiệp' -> 'ngh' + 'ệp'). Printed text keeps a padding
+    from its cell's sides."""
+    touch = max(2, round(CUT_TOUCH_IN * dpi))
+    pairs = []
+    for i in range(len(boxes) - 1):
+        left, right = boxes[i], boxes[i + 1]
+        if (left[1], left[3]) != (right[1], right[3]) or right[0] - left[2] > 2 * touch + 2 * CELL_INSET_IN[0] * dpi:
+            continue
+        ends = [w for w in per_box[i] if w.box[2] >= left[2] - touch]
+        starts = [w for w in per_box[i + 1] if w.box[0] <= right[0] + touch]
+        if any(min(a.box[3], b.box[3]) > max(a.box[1], b.box[1]) for a in ends for b in starts):
+            if not pairs or pairs[-1][1] != i:
+                pairs.append((i, i + 1))
+    return pairs
 
 
 def cell_boxes(gray: np.ndarray, tables: list[TableGrid], dpi: float, ink_threshold: int) -> list[Box]:
