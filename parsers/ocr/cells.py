@@ -14,7 +14,9 @@ narrow columns' lines into garbage. Each cell is therefore its own block:
   `tesseract` command only) the stack is read in one run;
 - a cell holding a doubtful word (low confidence, or lower-case letters that make no Vietnamese
   syllable) is read again as sparse text (psm 11), which finds a short line standing apart (the last
-  syllable of a centred cell, 'trì') that a uniform block cuts; the surer reading is kept.
+  syllable of a centred cell, 'trì') that a uniform block cuts; the surer reading is kept;
+- two side-by-side cells whose words run into the boundary between them (a line through the text)
+  are read again as one block (cut_words).
 
 Words outside the tables come from the page pass with the tables blanked (blank_tables). Word boxes
 are mapped back to the pixels of the page image, so provenance and the placement of words in cells
