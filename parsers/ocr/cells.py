@@ -41,6 +41,9 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 # text keeps a padding from the line and a stub of it would read as a letter ('TThực')
 CELL_INSET_IN = (0.03, 0.01)  # left and right, top and bottom
 MIN_INK_IN2 = 0.0003  # a cell with less ink than this (square inches) is empty: a speck, not a glyph
+# cells of coarser scans are enlarged to this: at 150 dpi the hook and grave of capitals in bold
+# titles blur ('ĐIỀU' -> 'ĐIÊU', 'THỂ CHẾ' -> 'THẾ CHẺ'); a cut is small, so this costs little
+CELL_DPI = 225.0
 CUT_TOUCH_IN = 0.015  # a word ending this close to its cut's side runs into the cell boundary
 MARGIN_IN = 0.1  # white around each cut in the stack
 DOUBTFUL = 50.0  # a word read less confidently than this (0..100) has its cell read again
@@ -56,7 +59,7 @@ def read_cells(prepared, dpi: float, settings, binary: str) -> list[Word]:
     boxes = cell_boxes(gray, prepared.tables, dpi, prepared.ink_threshold)
     if not boxes:
         return []
-    factor = enlargement(dpi, settings.ocr_dpi)
+    factor = enlargement(dpi, max(settings.ocr_dpi, CELL_DPI))
     engine = api_engine(binary, settings.lang, settings.psm)  # the page pass's engine, its mode switched per read
     read = Cuts(gray, boxes, factor, dpi)
     per_box = read.words(engine, binary, settings.lang, settings.psm, settings.timeout_s)
