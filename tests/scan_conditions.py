@@ -37,11 +37,17 @@ ROW_IN = 0.55
 
 
 def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in: float | None = None,
-                    furniture: bool = True) -> Image.Image:
+                    furniture: bool = True, rules: str = "full", section_lines: bool = False,
+                    missing_line: int | None = None, faint_column: int | None = None) -> Image.Image:
     """The clean page, RGB, A4 landscape at `dpi`: `rows` (default EXPECTED; a row whose cells right of
-    TT are all empty but the second is drawn as a section row), and optionally a stray vertical line
-    through the table `stray_line_in` inches from its left edge. `furniture`: the appendix title
-    above and the signer's title below (a middle page of a long table has neither)."""
+    TT are all empty but the second is drawn as a section row, its title running on over the columns
+    to its right), and optionally a stray vertical line through the table `stray_line_in` inches from
+    its left edge. `furniture`: the appendix title above and the signer's title below (a middle page of
+    a long table has neither). `rules`: "full" (a ruled grid), "horizontal" (row rules only, no column
+    lines) or "none". `section_lines`: the column lines also cross the section rows (a grid printed
+    over a title that runs on, as spreadsheets print it). `missing_line`: the column line with this
+    index is not printed (a faint line the scanner lost). `faint_column`: that column's text printed
+    pale grey (faded toner)."""
     rows = EXPECTED if rows is None else rows
     width, height = round(11.69 * dpi), round(8.27 * dpi)
     page = Image.new("RGB", (width, height), "white")
@@ -53,11 +59,14 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
     if furniture:
         draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
     line = max(1, round(dpi / 100))
-    for r, y in enumerate(ys):
-        draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
+    if rules in ("full", "horizontal"):
+        for r, y in enumerate(ys):
+            draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
     for c, x in enumerate(xs):
         for r, row in enumerate(rows):
-            if 1 < c < len(xs) - 1 and not any(row[2:]):
+            if rules != "full" or c == missing_line:
+                continue
+            if 1 < c < len(xs) - 1 and not any(row[2:]) and not section_lines:
                 continue  # a section title spans the columns right of TT
             draw.line([(x, ys[r]), (x, ys[r + 1])], fill="black", width=line)
     if stray_line_in is not None:
@@ -67,7 +76,8 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             if text:
-                draw.text((xs[c] + pad, ys[r] + pad), text, font=font, fill="black")
+                pale = c == faint_column and r > 0
+                draw.text((xs[c] + pad, ys[r] + pad), text, font=font, fill=(175, 175, 175) if pale else "black")
     if furniture:
         draw.text((xs[2], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
     return page

@@ -188,6 +188,21 @@ def _inked(ink: np.ndarray | None, rulings: list[Ruling], pos: float, lo: float,
     return bool(hits.mean() >= tuning.ink_coverage and hits[:2].all() and hits[-2:].all())
 
 
+def join_slots(grid: TableGrid, pairs: set[tuple[int, int]]) -> TableGrid:
+    """The grid with slots (r, c) and (r, c + 1) in one cell for each (r, c) of `pairs`: text runs on
+    across the boundary between them there (a title over a grid printed through it, a stray line), so
+    whatever line was found at that place does not separate cells in that row."""
+    if not pairs:
+        return grid
+    owner = {(r, c): cell for cell in grid.cells
+             for r in range(cell.row, cell.row + cell.row_span) for c in range(cell.col, cell.col + cell.col_span)}
+    rows, cols = grid.row_count, grid.col_count
+    v_present = [[j in (0, cols) or ((r, j - 1) not in pairs and owner[(r, j - 1)] != owner[(r, j)])
+                  for j in range(cols + 1)] for r in range(rows)]
+    h_present = [[i in (0, rows) or owner[(i - 1, c)] != owner[(i, c)] for i in range(rows + 1)] for c in range(cols)]
+    return TableGrid(grid.xs, grid.ys, tuple(merged_cells(list(grid.xs), list(grid.ys), v_present, h_present)))
+
+
 def merged_cells(xs: list[float], ys: list[float], v_present, h_present) -> list[GridCell]:
     """Union grid slots across missing boundaries; each union becomes one (rectangular) cell."""
     rows, cols = len(ys) - 1, len(xs) - 1

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
-from plantasks.parsers.ocr.grid import GridCell, TableGrid
+from plantasks.parsers.ocr.grid import GridCell, TableGrid, join_slots
 from plantasks.parsers.ocr.paragraphs import Line, join_lines, make_line, paragraph_text, paragraphs
 from plantasks.parsers.ocr.raster import PixelMap
 from plantasks.parsers.ocr.repair import repair_row_number
@@ -32,6 +32,7 @@ class Geometry:
     column_gap: float  # a wider gap inside a line separates two columns
     wrap_slack: float  # how much short of the text width a line may end and still count as full
     cell_padding: float  # the most a cell's text is inset from its left line
+    overrun: float = 3.0  # how far a word may reach over a cell's line (ink touching it)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,37 @@ def _slot(bounds: tuple[float, ...], value: float) -> int:
 
 
 # ---------------------------------------------------------------- tables
+
+WORD_SPACE = 0.6  # a gap narrower than this share of the words' height is a space between words (cells
+# are set apart by both their paddings: about an em)
+
+
+def joined_by_text(tables: list[TableGrid], placement: Placement, geometry: Geometry) -> list[TableGrid]:
+    """Each table with the slots its text runs across made one cell: a line of words that crosses a
+    column boundary (a word over it, or two words a space apart either side of it) shows that no
+    line divides that row there, whatever lines were found (section titles under a grid printed
+    through them, a stray or partly printed line across a row)."""
+    return [join_slots(table, text_crossings(index, table, placement, geometry)) for index, table in enumerate(tables)]
+
+
+def text_crossings(index: int, table: TableGrid, placement: Placement, geometry: Geometry) -> set[tuple[int, int]]:
+    """(row, col) of the slots whose text runs on into the slot to their right."""
+    crossings: set[tuple[int, int]] = set()
+    for r in range(table.row_count):
+        words = [w for c in range(table.col_count) for w in placement.in_cells.get((index, r, c), [])]
+        for line in visual_lines(words):
+            height = sorted(w.box[3] - w.box[1] for w in line)[len(line) // 2]
+            for j in range(1, table.col_count):
+                if _runs_across(line, table.xs[j], geometry.overrun, WORD_SPACE * height):
+                    crossings.add((r, j - 1))
+    return crossings
+
+
+def _runs_across(line: list[Word], x: float, overrun: float, space: float) -> bool:
+    if any(w.box[0] < x - overrun and w.box[2] > x + overrun for w in line):
+        return True
+    return any(a.center[0] < x <= b.center[0] and b.box[0] - a.box[2] < space for a, b in zip(line, line[1:]))
+
 
 
 def cell_readings(placement: Placement, tables: list[TableGrid], geometry: Geometry) -> Readings:

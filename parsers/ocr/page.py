@@ -11,7 +11,7 @@ from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
-from plantasks.parsers.ocr.layout import Geometry, cell_readings, page_blocks, place_words
+from plantasks.parsers.ocr.layout import Geometry, cell_readings, joined_by_text, page_blocks, place_words
 from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
@@ -42,6 +42,7 @@ class OcrSettings:
     column_gap_in: float = 0.5  # a wider gap inside a text line separates two columns
     wrap_slack_in: float = 0.04  # a line ending this close to the text width is full (wrapped)
     cell_padding_in: float = 0.07  # the most a cell's text is inset from its left line
+    overrun_in: float = 0.03  # a word reaching further over a column line shows the line is not there
     low_confidence: float = 0.6  # a page whose mean word confidence is below this is reported
     # A page is noise (no rows, one warning) below any of these: mean word confidence, share of its
     # letter words that are Vietnamese syllables, share of its characters that are letters or digits.
@@ -151,9 +152,10 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
         return PageResult(image.page, [], [verdict], prepared.skew_deg, len(words), mean_confidence(words)), False
     layout = geometry(settings, image.dpi)
     placement = place_words(words, prepared.tables, layout.table_margin)
-    readings = cell_readings(placement, prepared.tables, layout)
+    tables = joined_by_text(prepared.tables, placement, layout)
+    readings = cell_readings(placement, tables, layout)
     readings = recheck_row_numbers(prepared, readings, image.dpi, settings, binary)
-    blocks = page_blocks(placement, readings, prepared.tables, image.page, image.to_doc, layout)
+    blocks = page_blocks(placement, readings, tables, image.page, image.to_doc, layout)
     return PageResult(
         image.page,
         blocks,
@@ -170,6 +172,7 @@ def geometry(settings: OcrSettings, dpi: float) -> Geometry:
         column_gap=settings.column_gap_in * dpi,
         wrap_slack=settings.wrap_slack_in * dpi,
         cell_padding=settings.cell_padding_in * dpi,
+        overrun=settings.overrun_in * dpi,
     )
 
 
