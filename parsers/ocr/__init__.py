@@ -30,7 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Iterable, TypeVar
 
 from plantasks.parsers.blocks import Block, ParsedDocument, ReaderError, ReaderIssue
-from plantasks.parsers.ocr.continuation import align_continued_tables
+from plantasks.parsers.ocr.continuation import continue_tables
 from plantasks.parsers.ocr.page import OcrSettings, PageResult, ocr_page
 from plantasks.parsers.ocr.raster import PageImage, image_pages, pdf_page_images
 from plantasks.parsers.ocr.tesseract import require_tesseract
@@ -89,6 +89,7 @@ def _check_page_limit(count: int, options) -> None:
 
 
 def _document(format_name: str, results: list[PageResult], page_count: int | None) -> ParsedDocument:
-    blocks: list[Block] = align_continued_tables([b for r in results for b in r.blocks])
+    results = continue_tables(results)
+    blocks: list[Block] = [b for r in results for b in r.blocks]
     issues: list[ReaderIssue] = [i for r in results for i in r.issues]
     return ParsedDocument(format=format_name, blocks=blocks, page_count=page_count, issues=issues)

@@ -74,6 +74,41 @@ def place_words(words: list[Word], tables: list[TableGrid], margin: float) -> Pl
     return Placement(in_cells, loose)
 
 
+@dataclass(frozen=True)
+class LaidOut:
+    """A page as read: its words, table grids and cell readings, kept so that the page can be laid out
+    again with other columns (a table continued from the page before: continuation.py)."""
+
+    words: tuple[Word, ...]
+    tables: tuple[TableGrid, ...]
+    readings: Readings
+    page: int
+    to_doc: PixelMap
+    geometry: Geometry
+
+    def blocks(self) -> list[Block]:
+        placement = place_words(list(self.words), list(self.tables), self.geometry.table_margin)
+        return page_blocks(placement, self.readings, list(self.tables), self.page, self.to_doc, self.geometry)
+
+    def row_texts(self, index: int, row: int) -> list[str]:
+        """The texts of one table row, a merged cell's in its first column."""
+        table = self.tables[index]
+        cells = [table.cell_at(row, c) for c in range(table.col_count)]
+        return [self.readings[(index, cell)].text if cell.col == c and cell.row == row else ""
+                for c, cell in enumerate(cells)]
+
+    def with_grid(self, index: int, grid: TableGrid) -> "LaidOut":
+        """The page with table `index` given another grid: its words placed and read again (a cell
+        that keeps its place keeps its reading: row numbers were read a second time)."""
+        tables = list(self.tables)
+        tables[index] = grid
+        placement = place_words(list(self.words), tables, self.geometry.table_margin)
+        tables = joined_by_text(tables, placement, self.geometry)
+        fresh = cell_readings(placement, tables, self.geometry)
+        readings = {key: self.readings.get(key, reading) for key, reading in fresh.items()}
+        return LaidOut(self.words, tuple(tables), readings, self.page, self.to_doc, self.geometry)
+
+
 def page_blocks(
     placement: Placement, readings: Readings, tables: list[TableGrid], page: int, to_doc: PixelMap, geometry: Geometry
 ) -> list[Block]:

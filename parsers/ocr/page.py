@@ -11,7 +11,7 @@ from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
-from plantasks.parsers.ocr.layout import Geometry, cell_readings, joined_by_text, page_blocks, place_words
+from plantasks.parsers.ocr.layout import Geometry, LaidOut, cell_readings, joined_by_text, place_words
 from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
@@ -59,6 +59,7 @@ class PageResult:
     skew_deg: float = 0.0
     word_count: int = 0
     mean_confidence: float = 0.0
+    layout: LaidOut | None = None  # what the blocks were made of (None: nothing was read)
 
 
 @dataclass(frozen=True)
@@ -155,14 +156,15 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     tables = joined_by_text(prepared.tables, placement, layout)
     readings = cell_readings(placement, tables, layout)
     readings = recheck_row_numbers(prepared, readings, image.dpi, settings, binary)
-    blocks = page_blocks(placement, readings, tables, image.page, image.to_doc, layout)
+    laid = LaidOut(tuple(words), tuple(tables), readings, image.page, image.to_doc, layout)
     return PageResult(
         image.page,
-        blocks,
+        laid.blocks(),
         page_issues(image.page, words, settings),
         prepared.skew_deg,
         len(words),
         mean_confidence(words),
+        laid,
     ), True
 
 
