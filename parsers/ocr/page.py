@@ -13,6 +13,7 @@ from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, tab
 from plantasks.parsers.ocr.lexicon import key, lexicon
 from plantasks.parsers.ocr.layout import Geometry, LaidOut, cell_readings, joined_by_text, place_words
 from plantasks.parsers.ocr.recheck import recheck_row_numbers
+from plantasks.parsers.ocr.reread import reread_empty_cells
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
 from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, page_orientation, tesseract_words
@@ -156,6 +157,8 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     tables = joined_by_text(prepared.tables, placement, layout)
     readings = cell_readings(placement, tables, layout)
     readings = recheck_row_numbers(prepared, readings, image.dpi, settings, binary)
+    readings = reread_empty_cells(prepared.gray, readings, image.dpi, layout, settings.lang, binary,
+                                  settings.timeout_s, lambda found: is_text(found, settings))
     laid = LaidOut(tuple(words), tuple(tables), readings, image.page, image.to_doc, layout)
     return PageResult(
         image.page,
@@ -246,6 +249,15 @@ def page_verdict(page: int, words: list[Word], settings: OcrSettings) -> ReaderI
             where,
         )
     return None
+
+
+def is_text(words: list[Word], settings: OcrSettings) -> bool:
+    """Words read from a cell on its own are text: read with confidence, and (when they hold letters)
+    mostly Vietnamese syllables, mostly letters and digits."""
+    stats = text_stats(words)
+    has_letters = any(ch.isalpha() for w in words for ch in w.text)
+    return (stats.confidence >= settings.low_confidence and stats.alnum_share >= settings.noise_alnum_share
+            and (not has_letters or stats.lexical_share >= settings.noise_lexical_share))
 
 
 @dataclass(frozen=True)
