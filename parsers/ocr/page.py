@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
+from plantasks.parsers.ocr.aligned import aligned_tables
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
@@ -153,8 +154,9 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     if verdict is not None:  # nothing or noise read: no rows, one warning
         return PageResult(image.page, [], [verdict], prepared.skew_deg, len(words), mean_confidence(words)), False
     layout = geometry(settings, image.dpi)
-    placement = place_words(words, prepared.tables, layout.table_margin)
-    tables = joined_by_text(prepared.tables, placement, layout)
+    tables = prepared.tables or aligned_tables(words, image.dpi)
+    placement = place_words(words, tables, layout.table_margin)
+    tables = joined_by_text(tables, placement, layout)
     readings = cell_readings(placement, tables, layout)
     readings = recheck_row_numbers(prepared, readings, image.dpi, settings, binary)
     readings = reread_empty_cells(prepared.gray, readings, image.dpi, layout, settings.lang, binary,

@@ -11,33 +11,34 @@ _MIN_RIVER = 5.0  # points of white space, kept clear by every line of a block, 
 _LOOSE_GAP = 8.0  # a gap between two words wider than this (about two spaces) hints at columns
 
 
-def whitespace_tables(lines: list[Line]) -> list[Grid]:
+def whitespace_tables(lines: list[Line], line_gap: float = 2.0) -> list[Grid]:
     """Tables without rules, found by their columns of white space ("rivers").
 
     Blocks of consecutive lines that are not running text (each has a wide gap between words or
     is short) are candidates; a block whose words leave at least two vertical rivers clear from
     top to bottom is a table of 3+ columns. A row starts at each line with text in the first
     column (wrapped lines of a row leave it empty). Each grid slot is its own cell: spans cannot
-    be seen without rules.
+    be seen without rules. `line_gap`: the widest vertical gap, in line heights, between two lines
+    of one table (scanned tables ruled between rows leave more room than text-layer ones).
     """
     if not lines:
         return []
     width = max(l.x1 for l in lines) - min(l.x0 for l in lines)
     grids = []
-    for block in _tabular_blocks(lines, width):
+    for block in _tabular_blocks(lines, width, line_gap):
         grid = _river_grid(block)
         if grid is not None:
             grids.append(grid)
     return grids
 
 
-def _tabular_blocks(lines: list[Line], width: float) -> list[list[Line]]:
+def _tabular_blocks(lines: list[Line], width: float, line_gap: float) -> list[list[Line]]:
     blocks: list[list[Line]] = [[]]
     for line in lines:
         gaps = [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:])]
         tabular = any(g > _LOOSE_GAP for g in gaps) or (line.x1 - line.x0) < 0.4 * width
         previous = blocks[-1][-1] if blocks[-1] else None
-        near = previous is None or line.top - previous.bottom < 2 * (previous.bottom - previous.top)
+        near = previous is None or line.top - previous.bottom < line_gap * (previous.bottom - previous.top)
         if tabular and near:
             blocks[-1].append(line)
         else:
