@@ -163,6 +163,8 @@ def text_crossings(index: int, table: TableGrid, placement: Placement, geometry:
 
 
 def _runs_across(line: list[Word], x: float, overrun: float, space: float) -> bool:
+    """Words only: marks ('_', '-', '|') are often what erasing a line left of it."""
+    line = [w for w in line if sum(ch.isalnum() for ch in w.text) >= 2]
     if any(w.box[0] < x - overrun and w.box[2] > x + overrun for w in line):
         return True
     return any(a.center[0] < x <= b.center[0] and b.box[0] - a.box[2] < space for a, b in zip(line, line[1:]))
