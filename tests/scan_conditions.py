@@ -177,9 +177,69 @@ def continued_table_pdf(dpi: int = 200) -> bytes:
     columns)."""
     first = draw_table_page(dpi, EXPECTED[:3], furniture=False)
     second = draw_table_page(dpi, EXPECTED[3:], stray_line_in=4.2, furniture=False)
-    out = io.BytesIO()
-    first.save(out, "PDF", resolution=float(dpi), quality=75, save_all=True, append_images=[second])
-    return out.getvalue()
+    return pages_pdf([first, second], dpi)
 
 
 CONDITIONS = ("150dpi", "300dpi", "stamp", "signature", "jpeg", "skew", "rotated90", "rotated180", "greyscale")
+
+
+# Table layouts a scan may show, each on invented pages: name -> (pages, dpi). Rows as EXPECTED unless
+# the layout needs others; tests/test_scan_layout.py holds what each must give.
+WRAPPED_HEADER = ["TT", "Nội dung nhiệm vụ", "Cơ quan\nchủ trì", "Thời gian\nhoàn thành"]
+WRAPPED_TASK = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến tại\nTrung tâm Phục vụ hành chính công tỉnh",
+                "Văn phòng UBND tỉnh", "Thường xuyên"]
+LONG_SECTIONS = (
+    ("I", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH VÀ HIỆN ĐẠI HÓA NỀN HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH"),
+    ("II", "CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC VÀ CHẾ ĐỘ CÔNG VỤ CỦA TỈNH"),
+)
+
+
+def layout_pdf(name: str, dpi: int = 200) -> bytes:
+    """The pages of one table layout as a PDF:
+    - section_under_grid: section titles wider than the task-text column, the column lines printed
+      through them;
+    - pale_content: the task-text column printed pale grey;
+    - row_rules_only / no_rules: no column lines (rules between rows only, or none), a two-line
+      header and a wrapped task text;
+    - continued_missing_line: page 2 repeats the header, goes on with the rest of task 2 (empty TT),
+      lacks the line between task text and agency, and lies shifted on the scanner;
+    - continued_stray_line: page 2 repeats the header and a stray line splits the task-text column."""
+    sections = [[number, title, "", ""] for number, title in LONG_SECTIONS]
+    section = [SECTION[0], SECTION[1], "", ""]
+    task2_top = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến", "Văn phòng UBND tỉnh", "Thường xuyên"]
+    if name == "section_under_grid":
+        rows = [list(HEADER), sections[0], list(TASKS[0]), sections[1], list(TASKS[1]), list(TASKS[2])]
+        return to_pdf(draw_table_page(dpi, rows, section_lines=True), dpi)
+    if name == "pale_content":
+        return to_pdf(draw_table_page(dpi, faint_column=1), dpi)
+    if name in ("row_rules_only", "no_rules"):
+        rows = [WRAPPED_HEADER, section, list(TASKS[0]), WRAPPED_TASK, list(TASKS[2])]
+        return to_pdf(draw_table_page(dpi, rows, rules="horizontal" if name == "row_rules_only" else "none"), dpi)
+    if name == "continued_missing_line":
+        first = draw_table_page(dpi, [list(HEADER), section, list(TASKS[0]), task2_top], furniture=False)
+        rest = ["", "tại Trung tâm Phục vụ hành chính công tỉnh", "", ""]
+        second = shifted(draw_table_page(dpi, [list(HEADER), rest, list(TASKS[2])], missing_line=2, furniture=False),
+                         round(0.25 * dpi), round(-0.15 * dpi))
+        return pages_pdf([first, second], dpi)
+    if name == "continued_stray_line":
+        first = draw_table_page(dpi, EXPECTED[:3], furniture=False)
+        second = draw_table_page(dpi, [list(HEADER), *EXPECTED[3:]], stray_line_in=4.2, furniture=False)
+        return pages_pdf([first, second], dpi)
+    raise ValueError(name)
+
+
+def shifted(page: Image.Image, dx: int, dy: int) -> Image.Image:
+    """The page as it lies on the scanner moved by (dx, dy) pixels."""
+    out = Image.new("RGB", page.size, "white")
+    out.paste(page, (dx, dy))
+    return out
+
+
+def pages_pdf(pages: list[Image.Image], dpi: int) -> bytes:
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", resolution=float(dpi), quality=75, save_all=True, append_images=pages[1:])
+    return out.getvalue()
+
+
+LAYOUTS = ("section_under_grid", "pale_content", "row_rules_only", "no_rules", "continued_missing_line",
+           "continued_stray_line")
