@@ -3,8 +3,8 @@
     python examples/sync_tasks.py --url http://127.0.0.1:8765 --db tracking.sqlite [--token TOKEN]
 
 Each run asks `GET /v1/tasks?cursor=<saved sync_cursor>`, follows `next_cursor` page by page, upserts
-each task by its id (a task corrected by an analyst since the last run is updated in place) and saves
-the page's `sync_cursor` for the next run. Standard library only, so it can be copied anywhere.
+each task by its id (a task corrected by an analyst since the last run is updated in place), deletes the
+tasks the service reports removed (`"deleted": true`) and saves the page's `sync_cursor` for the next run. Standard library only, so it can be copied anywhere.
 """
 
 from __future__ import annotations
@@ -54,20 +54,25 @@ def row(task: dict) -> dict:
     }
 
 
-def sync(base_url: str, db_path: str, token: str | None = None, page_size: int = 200) -> tuple[int, str | None]:
-    """Upsert everything changed since the saved cursor; returns (tasks received, new cursor)."""
+def sync(base_url: str, db_path: str, token: str | None = None, page_size: int = 200) -> tuple[int, int, str | None]:
+    """Upsert everything changed since the saved cursor and delete what was removed; returns (tasks
+    upserted, tasks deleted, new cursor)."""
     db = sqlite3.connect(db_path)
     db.executescript(SCHEMA)
     saved = db.execute("SELECT value FROM sync_state WHERE key = 'cursor'").fetchone()
     params = {"limit": page_size}
     if saved:
         params["cursor"] = saved[0]
-    received, sync_cursor = 0, saved[0] if saved else None
+    received, removed, sync_cursor = 0, 0, saved[0] if saved else None
     while True:
         page = fetch(f"{base_url.rstrip('/')}/v1/tasks?{urllib.parse.urlencode(params)}", token)
+        gone = [(t["id"],) for t in page["tasks"] if t.get("deleted")]
+        kept = [row(t) for t in page["tasks"] if not t.get("deleted")]
         with db:
-            db.executemany(UPSERT, [row(t) for t in page["tasks"]])
-        received += len(page["tasks"])
+            db.executemany(UPSERT, kept)
+            db.executemany("DELETE FROM tasks WHERE id = ?", gone)
+        received += len(kept)
+        removed += len(gone)
         sync_cursor = page["sync_cursor"] or sync_cursor
         if not page["next_cursor"]:
             break
@@ -76,7 +81,7 @@ def sync(base_url: str, db_path: str, token: str | None = None, page_size: int =
         with db:
             db.execute("INSERT OR REPLACE INTO sync_state VALUES ('cursor', ?)", (sync_cursor,))
     db.close()
-    return received, sync_cursor
+    return received, removed, sync_cursor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--token", help="the service's access token, when it has one")
     parser.add_argument("--page-size", type=int, default=200)
     args = parser.parse_args(argv)
-    received, cursor = sync(args.url, args.db, args.token, args.page_size)
-    print(f"{received} tasks upserted; next run continues from {cursor}")
+    received, removed, cursor = sync(args.url, args.db, args.token, args.page_size)
+    print(f"{received} tasks upserted, {removed} deleted; next run continues from {cursor}")
     return 0
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+LEVELS = ("national", "ministry", "province", "district", "commune")
+
 
 @dataclass(frozen=True)
 class PlanContext:
@@ -15,6 +17,10 @@ class PlanContext:
     period_end: int | None = None
     reference_date: date | None = None  # the decision's (or plan's) date, else the user's --as-of
     title: str | None = None  # the plan's title (decides whether reform areas apply at all)
+
+    def __post_init__(self) -> None:
+        if self.level is not None and self.level not in LEVELS:
+            raise ValueError(f"unknown plan level {self.level!r}: one of {', '.join(LEVELS)}")
 
     @property
     def vocabulary_date(self) -> date | None:

@@ -378,23 +378,30 @@ def create_app(settings: ServiceSettings):
               updated_since: Annotated[str | None, Query(description="ISO 8601 UTC time: tasks changed at or after it")] = None,
               cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 200):
         """Tasks in the order they changed, corrections applied. Page with `next_cursor`; on the last page keep
-        `sync_cursor` and pass it as `cursor` next time to get exactly the tasks changed since."""
+        `sync_cursor` and pass it as `cursor` next time to get exactly the tasks changed since. A task removed
+        since (deleted by an analyst, dropped by a new extraction, its document gone) comes as
+        `{document_id, id, deleted: true, updated}`."""
         keys, where = review.changes()
         start = bisect.bisect_right(keys, decode_cursor(cursor)) if cursor else 0
         if updated_since:
             start = max(start, bisect.bisect_left(keys, (updated_since,)))
         page, more = [], False
         for at in range(start, len(keys)):
-            doc, i = where[at]
-            task = doc.tasks[i]
-            if (document and keys[at][1] != document) or (flag and flag not in task["flags"]):
+            key, found = keys[at], where[at]
+            if found is None:  # removed: reported unless the caller asks for a flag
+                item = None if flag else {"document_id": key[1], "id": key[2], "deleted": True, "updated": key[0]}
+            else:
+                doc, i = found
+                task = doc.tasks[i]
+                item = None if flag and flag not in task["flags"] else \
+                    {"document_id": key[1], "source_file": doc.summary["source_file"], **task}
+            if item is None or (document and key[1] != document):
                 continue
             if len(page) == limit:
                 more = True
                 break
-            page.append((keys[at], doc, task))
-        body = {"tasks": [{"document_id": key[1], "source_file": doc.summary["source_file"], **task}
-                          for key, doc, task in page],
+            page.append((key, item))
+        body = {"tasks": [item for _, item in page],
                 "next_cursor": encode_cursor(page[-1][0]) if more else None,
                 "sync_cursor": None if more else (encode_cursor(keys[-1]) if keys and start < len(keys) else cursor)}
         return JSONResponse(body)
@@ -443,7 +450,9 @@ def create_app(settings: ServiceSettings):
         edits = [{"task": e.task, "version": e.version, "fields": e.fields.given(), "accepted": e.accepted}
                  for e in body.edits]
         added = [{"after": a.after, "fields": a.fields.given()} for a in body.added]
-        return JSONResponse(review.save(body.doc, body.who.strip(), body.note, edits, added, list(body.deleted)))
+        deleted = [{"task": d, "version": None} if isinstance(d, str) else {"task": d.task, "version": d.version}
+                   for d in body.deleted]
+        return JSONResponse(review.save(body.doc, body.who.strip(), body.note, edits, added, deleted))
 
     @app.post("/api/withdraw", tags=["review"])
     def api_withdraw(body: WithdrawIn):

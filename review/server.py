@@ -73,6 +73,9 @@ def task_version(task: dict) -> str:
     return hashlib.sha256(json.dumps(seen, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:12]
 
 
+REMOVED = "removed"  # the version of a task the service served before and no longer has
+
+
 class _Versions:
     """(document, task) -> (version, updated): when the service first saw each version of each task."""
 
@@ -99,18 +102,33 @@ class _Versions:
             self.pending = []
 
     def stamp(self, doc_id: str, tasks: list[dict]) -> None:
+        """Give each task its version and time; a task the index knew for the document and that is gone
+        (deleted by an analyst, dropped by a new extraction) is recorded as removed from now on."""
         known = dict(((t, (v, u)) for t, v, u in
                       self.db.execute("SELECT task, version, updated FROM task_versions WHERE doc = ?", (doc_id,))))
         now = utc_stamp()
         changed = []
         for task in tasks:
             version = task_version(task)
-            old = known.get(task["id"])
+            old = known.pop(task["id"], None)
             updated = old[1] if old and old[0] == version else now
             if old is None or old[0] != version:
                 changed.append((doc_id, task["id"], version, updated))
             task["version"], task["updated"] = version, updated
+        changed += [(doc_id, task_id, REMOVED, now) for task_id, (version, _) in known.items() if version != REMOVED]
         self.pending += changed
+
+    def keep_only(self, doc_ids: set[str]) -> None:
+        """Documents no longer in the folder: all their tasks are removed."""
+        for (doc_id,) in self.db.execute("SELECT DISTINCT doc FROM task_versions").fetchall():
+            if doc_id not in doc_ids:
+                self.stamp(doc_id, [])
+
+    def removed(self) -> list[tuple[str, str, str]]:
+        """(updated, document id, task id) of every removed task."""
+        self.flush()
+        return [(u, d, t) for d, t, u in
+                self.db.execute("SELECT doc, task, updated FROM task_versions WHERE version = ?", (REMOVED,))]
 
 
 class ReviewApp:
@@ -179,6 +197,7 @@ class ReviewApp:
             for doc in seen.values():
                 self._ensure(doc)
                 by_id[doc.view.document.id] = doc
+            self._versions.keep_only(set(by_id))
             self._versions.flush()
             self._by_id = by_id
 
@@ -193,13 +212,15 @@ class ReviewApp:
                 self._queue = (self.generation, [(key[1], key[3], doc) for key, doc in rows])
             return self._queue[1]
 
-    def changes(self) -> tuple[list[tuple[str, str, str]], list[tuple[_Doc, int]]]:
-        """Every task in the order it last changed: keys (updated, document id, task id) and where each task is."""
+    def changes(self) -> tuple[list[tuple[str, str, str]], list[tuple[_Doc, int] | None]]:
+        """Every task in the order it last changed: keys (updated, document id, task id) and where each task is
+        (None: the task was removed)."""
         self.refresh()
         with self._lock:
             if self._changes[0] != self.generation:
-                rows = sorted((((t["updated"], doc.summary["id"], t["id"]), (doc, i))
-                               for doc in self._by_id.values() for i, t in enumerate(doc.tasks)), key=lambda r: r[0])
+                rows = [((t["updated"], doc.summary["id"], t["id"]), (doc, i))
+                        for doc in self._by_id.values() for i, t in enumerate(doc.tasks)]
+                rows = sorted(rows + [(key, None) for key in self._versions.removed()], key=lambda r: r[0])
                 self._changes = (self.generation, [k for k, _ in rows], [w for _, w in rows])
             return self._changes[1], self._changes[2]
 
@@ -424,19 +445,21 @@ class ReviewApp:
         return {"available": items is not None, "items": items or [], "text": describe_deadline(items or [])}
 
     # saving ----------------------------------------------------------------------------------
-    def save(self, doc_id: str, who: str, note: str, edits: list[dict], added: list[dict], deleted: list[str]) -> dict:
-        """Store one save (one transaction); a task changed since the analyst loaded it is refused (409)."""
+    def save(self, doc_id: str, who: str, note: str, edits: list[dict], added: list[dict],
+             deleted: list[dict]) -> dict:
+        """Store one save (one transaction); a task edited or deleted that changed since the analyst loaded it
+        is refused (409). `deleted` items are {task, version} (version None: not checked)."""
         with self._lock:
             self.refresh(force=True)
             doc = self._doc(doc_id)
-            stale = version_conflicts(doc.tasks, edits)
+            stale = version_conflicts(doc.tasks, [*edits, *deleted])
             if stale:
                 raise ApiError(HTTPStatus.CONFLICT, labels()["errors"]["version_conflict"], stale)
             batch = corrections_for(
                 doc.view, who,
                 [TaskEdit(e["task"], e.get("fields") or {}, e.get("accepted"), note) for e in edits],
                 [NewTask(a.get("after"), a.get("fields") or {}, note) for a in added],
-                [Deletion(t, note) for t in deleted])
+                [Deletion(d["task"], note) for d in deleted])
             if batch.problems:
                 raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "; ".join(batch.problems))
             saved = self.store.save(batch.corrections)

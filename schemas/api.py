@@ -90,6 +90,11 @@ class TaskEditIn(_Strict):
     accepted: StrictBool | None = None
 
 
+class DeletedTaskIn(_Strict):
+    task: Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]
+    version: Short | None = Field(default=None, description="the task's version when the analyst loaded it")
+
+
 class AddedTaskIn(_Strict):
     after: Short | None = None
     fields: TaskFields
@@ -101,7 +106,9 @@ class SaveIn(_Strict):
     note: Text = ""
     edits: list[TaskEditIn] = Field(default_factory=list, max_length=5000)
     added: list[AddedTaskIn] = Field(default_factory=list, max_length=1000)
-    deleted: list[Short] = Field(default_factory=list, max_length=5000)
+    deleted: list[Short | DeletedTaskIn] = Field(
+        default_factory=list, max_length=5000,
+        description="tasks to delete: an id, or {task, version} so that a task changed meanwhile is refused (409)")
 
 
 class WithdrawIn(_Strict):
@@ -117,8 +124,18 @@ class ApiTask(TaskLine):
     updated: str = Field(description="UTC time (ISO 8601) this version was first served")
 
 
+class RemovedTask(_Strict):
+    """A task the service served before and no longer has: deleted by an analyst, dropped by a new
+    extraction of its document, or its document removed from the folder. Delete it downstream."""
+
+    document_id: str
+    id: str
+    deleted: Literal[True] = True
+    updated: str = Field(description="UTC time (ISO 8601) the service first saw the task gone")
+
+
 class TaskPage(_Strict):
-    tasks: list[ApiTask]
+    tasks: list[ApiTask | RemovedTask] = Field(description="changed tasks, and removed ones marked `deleted: true`")
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
     sync_cursor: str | None = Field(description="on the last page, the position after the last task: pass it as "
                                                 "`cursor` next time to get only the tasks changed since")

@@ -1,6 +1,7 @@
 import pytest
 
 from ocr_support import require_tesseract
+from system_packages import HINT
 
 
 @pytest.fixture
@@ -17,4 +18,4 @@ def pytest_configure(config):
 def pytest_runtest_setup(item):
     mark = item.get_closest_marker("system_package_missing")
     if mark:
-        pytest.fail(f"{mark.args[0]} is missing in CI: run scripts/install-system-deps.sh as root", pytrace=False)
+        pytest.fail(f"{mark.args[0]} is missing in CI: {HINT}", pytrace=False)

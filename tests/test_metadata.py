@@ -259,3 +259,29 @@ def test_a_title_typo_takes_the_spelling_the_articles_repeat():
              "Điều 1. Điều chỉnh Chương trình giám sát năm 2026",
              "Bổ sung vào Chương trình giám sát năm 2026 nội dung sau:"]
     assert extract_metadata(lines).fields["title"] == "Nghị quyết điều chỉnh Chương trình giám sát năm 2026"
+
+
+HEADER = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG TRỊ
+Số: 31/KH-UBND
+Quảng Trị, ngày 20 tháng 01 năm 2026
+KẾ HOẠCH
+Chuyển đổi số trong cơ quan nhà nước
+Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ;"""
+
+
+@pytest.mark.parametrize("body, cells, period", [
+    # the objectives open with the plan's own horizon
+    ("I. MỤC TIÊU\n1. Mục tiêu chung: đến năm 2030, 100% hồ sơ được số hóa.\nII. NHIỆM VỤ",
+     ["Quý II/2026", "Năm 2027"], (2026, 2030)),
+    ("2. Mục tiêu cụ thể\n- Đến năm 2028, 80% thủ tục được giải quyết trực tuyến.", ["2026"], (2026, 2028)),
+    # the appendix title states it
+    ("PHỤ LỤC\nDANH MỤC NHIỆM VỤ GIAI ĐOẠN 2026 - 2030\n(Kèm theo Kế hoạch số 31/KH-UBND ngày 20/01/2026)",
+     ["Tháng 6/2026"], (2026, 2030)),
+    # a programme the plan implements, named inside a sentence, is not its horizon; nor a past goal
+    ("Thực hiện Chương trình chuyển đổi số giai đoạn 2021 - 2030 của tỉnh.\nĐến năm 2025, đã hoàn thành 90%.",
+     ["Quý III/2026"], (2026, 2026)),
+])
+def test_a_horizon_stated_only_in_the_body_ends_the_period(body, cells, period):
+    result = extract_metadata(f"{HEADER}\n{body}".splitlines(), cells)
+    assert (result.fields["period_start"], result.fields["period_end"]) == period

@@ -127,9 +127,53 @@ def test_the_example_script_syncs_tasks_into_sqlite_by_upsert(url, tmp_path):
             {"task": task["id"], "version": task["version"], "fields": {"content": "Nội dung đã sửa."}}]})
         assert r.status_code == 200, r.text
     printed = sync()
-    assert printed.startswith("1 tasks upserted")  # only the corrected task
+    assert printed.startswith("1 tasks upserted, 0 deleted")  # only the corrected task
     rows = dict(sqlite3.connect(db).execute("SELECT id, content FROM tasks").fetchall())
     assert len(rows) == 6 and rows[task["id"]] == "Nội dung đã sửa."
+
+    with httpx.Client(base_url=url, timeout=60) as client:
+        gone = client.get("/v1/tasks").json()["tasks"][4]
+        r = client.post("/api/save", json={"doc": doc["id"], "who": "lan",
+                                           "deleted": [{"task": gone["id"], "version": gone["version"]}]})
+        assert r.status_code == 200, r.text
+    assert sync().startswith("0 tasks upserted, 1 deleted")
+    rows = dict(sqlite3.connect(db).execute("SELECT id, content FROM tasks").fetchall())
+    assert len(rows) == 5 and gone["id"] not in rows
+    assert sync().startswith("0 tasks upserted, 0 deleted")
+
+
+def test_removed_tasks_are_reported_once_in_the_change_feed(url, out):
+    with httpx.Client(base_url=url, timeout=60) as client:
+        doc = client.get("/v1/documents").json()["documents"][0]
+        tasks, cursor = all_tasks(client)
+        r = client.post("/api/save", json={"doc": doc["id"], "who": "lan", "deleted": [tasks[0]["id"]]})
+        assert r.status_code == 200, r.text
+        page = client.get("/v1/tasks", params={"cursor": cursor}).json()
+        TaskPage.model_validate(page)
+        assert page["tasks"] == [{"document_id": doc["id"], "id": tasks[0]["id"], "deleted": True,
+                                  "updated": page["tasks"][0]["updated"]}]
+        assert page["tasks"][0]["updated"] > tasks[-1]["updated"]
+        assert client.get("/v1/tasks", params={"flag": "agency_unknown", "cursor": cursor}).json()["tasks"] == []
+        assert client.get("/v1/tasks", params={"cursor": page["sync_cursor"]}).json()["tasks"] == []
+
+        (out / f"{doc['file']}").unlink()  # the document leaves the folder: its other tasks are removed too
+        time.sleep(1.2)  # past the service's rescan interval
+        later = client.get("/v1/tasks", params={"cursor": page["sync_cursor"]}).json()["tasks"]
+        assert sorted(t["id"] for t in later) == sorted(t["id"] for t in tasks[1:])
+        assert all(t["deleted"] for t in later)
+
+
+def test_deleting_a_task_changed_since_it_was_loaded_is_a_conflict(url):
+    with httpx.Client(base_url=url, timeout=60) as client:
+        doc = client.get("/v1/documents").json()["documents"][0]
+        task = client.get("/v1/tasks").json()["tasks"][1]
+        edit = {"task": task["id"], "version": task["version"], "fields": {"content": "Bản của Lan."}}
+        assert client.post("/api/save", json={"doc": doc["id"], "who": "lan", "edits": [edit]}).status_code == 200
+        r = client.post("/api/save", json={"doc": doc["id"], "who": "minh",
+                                           "deleted": [{"task": task["id"], "version": task["version"]}]})
+        assert r.status_code == 409 and r.json()["detail"][0]["task"] == task["id"]
+        kept = {t["id"]: t for t in client.get(f"/v1/documents/{doc['id']}").json()["tasks"]}
+        assert kept[task["id"]]["content"] == "Bản của Lan."
 
 
 def test_saving_against_an_old_version_is_a_conflict_with_both_values(url):

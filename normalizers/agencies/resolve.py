@@ -364,6 +364,7 @@ def _variants(pieces: list[str], i: int, j: int, head: str | None, env: _Env) ->
     if head and not split.starts_with_phrase(pieces[i], env.rules.shared_heads):
         out += split.role_word_variants(f"{head} {joined}", env.rules)
     out += [q for v in out if (q := split.without_qualifier(v, env.rules))]
+    out += [q for v in out if (q := split.without_subset(v, env.rules))]
     return [v for v in out if v]
 
 

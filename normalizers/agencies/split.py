@@ -191,6 +191,19 @@ def without_qualifier(text: str, rules: AgencyRules) -> str | None:
     return None
 
 
+def without_subset(text: str, rules: AgencyRules) -> str | None:
+    """'Các địa phương có đảo' -> 'các địa phương', 'UBND các tỉnh vùng Tây Nguyên' -> 'các tỉnh,
+    thành phố': a class of local governments narrowed by a restrictive phrase is the class."""
+    low = trim(text).lower()
+    for prefix in ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "):
+        low = low.removeprefix(prefix)
+    for noun in sorted(rules.subset_classes, key=len, reverse=True):
+        rest = low[len(noun) + 1:] if low.startswith(noun + " ") else ""
+        if rest and starts_with_phrase(rest, rules.subset_openers):
+            return rules.subset_classes[noun]
+    return None
+
+
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3})\.\s+(?=[^\W\d_])")
 
 

@@ -10,7 +10,7 @@ from plantasks.parsers.metadata.issuer_fields import issuer_fields
 from plantasks.parsers.metadata.layout import Layout, lines_to_layout
 from plantasks.parsers.metadata.numbers_dates import Attachment, DocDate, DocNumber, attachments, own_number, own_place_date
 from plantasks.parsers.metadata.issuer import conveys_national
-from plantasks.parsers.metadata.period import first_task_year, period_from_text
+from plantasks.parsers.metadata.period import first_task_year, horizon_end, period_from_text
 from plantasks.parsers.metadata.places import province_mentions
 from plantasks.parsers.metadata.signer import find_signer
 from plantasks.parsers.metadata.title import compose_title, title_candidates
@@ -145,7 +145,13 @@ def _title_and_period(layout: Layout, names: list[str], issue_year: int | None, 
         notes.append("title not found")
     start = task_year or issue_year
     period = _period(([("title", title)] if title else []) + candidates, start, sources)
-    if period is None and task_year:
+    end = horizon_end(layout.keys, layout.body_start, layout.appendix_start, start) if period is None and start else None
+    if end is not None:
+        period = (start, end)
+        sources["period_start"] = "first deadline year" if task_year else "issue year"
+        sources["period_end"] = "horizon stated in the body"
+        notes.append("plan period: the horizon the plan states in its body, from the first year its tasks run")
+    elif period is None and task_year:
         period = (task_year, task_year)
         sources["period_start"] = sources["period_end"] = "first deadline year"
         notes.append("plan period not stated: the first year the tasks run, from their deadlines")

@@ -1,4 +1,4 @@
-"""The years a plan covers, from its title."""
+"""The years a plan covers: from its title, else from the horizon it states for itself."""
 
 from __future__ import annotations
 
@@ -46,3 +46,30 @@ def first_task_year(deadline_cells: list[str]) -> int | None:
     of other documents a cell refers to do not count)."""
     years = [int(y) for cell in deadline_cells for y in _YEAR.findall(_REFERENCES.sub(" ", match_key(cell)))]
     return min(years) if years else None
+
+
+# A line of the body that opens with the plan's horizon: "Đến năm 2030, 100% hồ sơ …", "2. Mục tiêu
+# đến năm 2030: …", "- Giai đoạn 2026-2030: …" (a statement of its own goal, not a reference).
+_HORIZON_LINE = re.compile(
+    r"^(?:(?:[ivxlc]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*|[-+•*]\s*)*"
+    r"(?:mục tiêu(?: chung| cụ thể| tổng quát)?\s*:?\s*)?(?:phấn đấu\s*)?"
+    r"(?:đến năm\s*((?:19|20)\d{2})|giai đoạn\s*((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2}))")
+_CAPTION_LINES = 3  # an appendix heading and the caption lines under it
+
+
+def horizon_end(keys: tuple[str, ...], body_start: int, appendix_start: int | None, first_year: int) -> int | None:
+    """The last year of the horizon a plan states for itself, in its objectives ("Đến năm 2035, …")
+    or its appendix title ("PHỤ LỤC … giai đoạn 2026-2030"); None when it states none that reaches
+    `first_year` (the first year its tasks run)."""
+    captions = range(appendix_start, appendix_start + _CAPTION_LINES) if appendix_start is not None else range(0)
+    for i in range(body_start, len(keys)):
+        key = keys[i]
+        if i in captions:
+            found = _STAGE_RANGE.search(_REFERENCES.sub(" ", key)) or _UNTIL.search(_REFERENCES.sub(" ", key))
+            end = found and int(found.groups()[-1])
+        else:
+            found = _HORIZON_LINE.match(key)
+            end = found and int(found.group(1) or found.group(3))
+        if end and first_year <= end <= first_year + 20:
+            return end
+    return None

@@ -537,7 +537,7 @@ async function save() {
       return e;
     }),
     added: S.added.map((a) => ({ after: a.after, fields: payloadFields(a, ["stt", "content", "outputs", "lead", "support", "deadline", "funding", "area", "section"]) })),
-    deleted: [...S.deleted],
+    deleted: [...S.deleted].map((id) => ({ task: id, version: (original(id) || {}).version })),
   };
   const keep = rows().indexOf(S.cur);
   try {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+
+from system_packages import needs
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -13,14 +14,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI") == "true":
-        raise pytest.UsageError("the browser tests need Debian's /usr/bin/chromium (scripts/install-system-deps.sh)")
-    skip = pytest.mark.skip(reason="needs Debian's /usr/bin/chromium (apt-get install chromium)")
+    mark = needs(CHROMIUM.exists(), "Debian's /usr/bin/chromium")
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
-            item.add_marker(skip)
+            item.add_marker(mark)
 
 
 @pytest.fixture
