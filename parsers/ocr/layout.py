@@ -1,7 +1,9 @@
 """Words + table grids -> reader blocks in reading order.
 
 A word belongs to the grid cell that holds its centre (words a little outside a table's border go
-to the nearest edge cell: text that overflows its cell). Within a cell, words are grouped into
+to the nearest edge cell: text that overflows its cell). Where a line of words runs across a column
+boundary (a word over it, or words a space apart either side), no line divides that row there: the
+slots are one cell, whatever lines were found (joined_by_text). Within a cell, words are grouped into
 visual lines by vertical overlap; wrapped lines are joined with a space and real breaks (a new
 bullet, a short line) kept as '\\n' (paragraphs.py). The text width of a cell is its widest line
 (OCR boxes hug the ink, so the ruled width would make wrapped lines look short). A cell merged over several rows repeats its
