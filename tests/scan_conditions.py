@@ -11,6 +11,7 @@ the reader must give for it.
 from __future__ import annotations
 
 import io
+import json
 import math
 import random
 from pathlib import Path
@@ -243,3 +244,26 @@ def pages_pdf(pages: list[Image.Image], dpi: int) -> bytes:
 
 LAYOUTS = ("section_under_grid", "pale_content", "row_rules_only", "no_rules", "continued_missing_line",
            "continued_stray_line")
+
+
+def extracted_scans(tmp_path_factory, pdfs: dict[str, bytes]) -> Path:
+    """The named PDFs extracted in one CLI run; the output folder (a module's OCR tests share one run)."""
+    import pytest
+
+    from plantasks.pipeline.cli import main
+    from ocr_support import require_tesseract
+
+    require_tesseract()
+    if FONT is None:
+        pytest.skip("no TrueType font with Vietnamese glyphs (fonts-dejavu-core)")
+    inputs = tmp_path_factory.mktemp("scans")
+    for name, data in pdfs.items():
+        (inputs / f"{name}.pdf").write_bytes(data)
+    out = tmp_path_factory.mktemp("out")
+    assert main(["extract", str(inputs), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def result(out: Path, name: str) -> dict:
+    """The extraction of `name`.pdf in `out`."""
+    return json.loads((out / f"{name}.pdf.json").read_text(encoding="utf-8"))

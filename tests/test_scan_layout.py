@@ -5,14 +5,11 @@ give exactly its tasks and sections; a repeated header is never a task."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from plantasks.pipeline.cli import main
-from ocr_support import require_tesseract
-from scan_conditions import FONT, LAYOUTS, layout_pdf
+from scan_conditions import LAYOUTS, extracted_scans, layout_pdf, result
 
 SECTION = "Cải cách thủ tục hành chính"
 TASK_1 = ("1", "Rà soát, đơn giản hóa thủ tục hành chính nội bộ", ["Sở Tư pháp"], "Quý II/2025")
@@ -36,19 +33,7 @@ EXPECTED = {  # layout -> [(stt, content, lead, deadline, section)]
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> Path:
-    require_tesseract()
-    if FONT is None:
-        pytest.skip("no TrueType font with Vietnamese glyphs (fonts-dejavu-core)")
-    inputs = tmp_path_factory.mktemp("layouts")
-    for name in LAYOUTS:
-        (inputs / f"{name}.pdf").write_bytes(layout_pdf(name))
-    out = tmp_path_factory.mktemp("out")
-    assert main(["extract", str(inputs), "--out", str(out), "--quiet"]) == 0
-    return out
-
-
-def result(out: Path, name: str) -> dict:
-    return json.loads((out / f"{name}.pdf.json").read_text(encoding="utf-8"))
+    return extracted_scans(tmp_path_factory, {name: layout_pdf(name) for name in LAYOUTS})
 
 
 @pytest.mark.parametrize("name", LAYOUTS)
