@@ -76,6 +76,17 @@ def test_a_title_running_over_the_column_lines_is_one_cell():
     ]
 
 
+def test_a_title_centred_in_another_column_of_a_roman_row_is_the_row_title():
+    """The grid cuts a merged section row and the centred title falls in the agency column alone."""
+    words = HEADER_WORDS + [
+        word("II", 105, 150, 115, 170), word("CÔNG", 540, 150, 590, 170), word("TÁC", 595, 150, 630, 170),
+        word("1", 105, 190, 112, 210), word("Rà", 160, 190, 190, 210), word("SỞ", 510, 190, 530, 210),
+        word("NỘI", 535, 190, 560, 210), word("VỤ", 565, 190, 585, 210),
+    ]
+    laid = read(words, [full_grid(XS, YS)])
+    assert table_rows(laid)[1:] == [["II", "CÔNG TÁC", "", ""], ["1", "Rà", "SỞ NỘI VỤ", ""]]
+
+
 def test_cells_set_apart_by_their_padding_and_line_marks_stay_apart():
     """Text filling a cell up to its line, the next cell's text after its own padding, and an '_'
     left of an erased line between them: two cells."""

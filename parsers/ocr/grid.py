@@ -196,11 +196,17 @@ def join_slots(grid: TableGrid, pairs: set[tuple[int, int]]) -> TableGrid:
         return grid
     owner = {(r, c): cell for cell in grid.cells
              for r in range(cell.row, cell.row + cell.row_span) for c in range(cell.col, cell.col + cell.col_span)}
+    # only cells over the same rows: joining into a cell merged over other rows would take those in
+    pairs = {(r, c) for r, c in pairs if _same_rows(owner[(r, c)], owner[(r, c + 1)])}
     rows, cols = grid.row_count, grid.col_count
     v_present = [[j in (0, cols) or ((r, j - 1) not in pairs and owner[(r, j - 1)] != owner[(r, j)])
                   for j in range(cols + 1)] for r in range(rows)]
     h_present = [[i in (0, rows) or owner[(i - 1, c)] != owner[(i, c)] for i in range(rows + 1)] for c in range(cols)]
     return TableGrid(grid.xs, grid.ys, tuple(merged_cells(list(grid.xs), list(grid.ys), v_present, h_present)))
+
+
+def _same_rows(a: GridCell, b: GridCell) -> bool:
+    return a.row == b.row and a.row_span == b.row_span
 
 
 def column_shares(grid: TableGrid) -> list[float]:

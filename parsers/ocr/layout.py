@@ -16,6 +16,7 @@ repaired per line (repair.py), Roman-numeral ones also in each row's first cell.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
@@ -152,9 +153,13 @@ def joined_by_text(tables: list[TableGrid], placement: Placement, geometry: Geom
 
 
 def text_crossings(index: int, table: TableGrid, placement: Placement, geometry: Geometry) -> set[tuple[int, int]]:
-    """(row, col) of the slots whose text runs on into the slot to their right."""
+    """(row, col) of the slots whose text runs on into the slot to their right; in a section row
+    (a Roman numeral and one upper-case title, wherever the grid put it) all slots right of the number."""
     crossings: set[tuple[int, int]] = set()
     for r in range(table.row_count):
+        if is_section_row([placement.in_cells.get((index, r, c), []) for c in range(table.col_count)]):
+            crossings |= {(r, c) for c in range(1, table.col_count - 1)}
+            continue
         words = [w for c in range(table.col_count) for w in placement.in_cells.get((index, r, c), [])]
         for line in visual_lines(words):
             height = sorted(w.box[3] - w.box[1] for w in line)[len(line) // 2]
@@ -162,6 +167,20 @@ def text_crossings(index: int, table: TableGrid, placement: Placement, geometry:
                 if _runs_across(line, table.xs[j], geometry.overrun, WORD_SPACE * height):
                     crossings.add((r, j - 1))
     return crossings
+
+
+ROMAN = re.compile(r"[IVXLC]{1,6}\.?")
+
+
+def is_section_row(columns: list[list[Word]]) -> bool:
+    """A Roman numeral in the first column and, in one other column alone, a title in capitals (a
+    title centred over a merged row lands in any column when the grid cuts the row)."""
+    number = repair_row_number("".join(w.text for w in columns[0])) if columns and columns[0] else ""
+    filled = [words for words in columns[1:] if words]
+    if not ROMAN.fullmatch(number) or len(filled) != 1:
+        return False
+    letters = [w.text for w in filled[0] if any(ch.isalpha() for ch in w.text)]
+    return len(letters) >= 2 and all(ch.isupper() for text in letters for ch in text if ch.isalpha())
 
 
 def _runs_across(line: list[Word], x: float, overrun: float, space: float) -> bool:
