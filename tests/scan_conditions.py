@@ -189,6 +189,7 @@ CONDITIONS = ("150dpi", "300dpi", "stamp", "signature", "jpeg", "skew", "rotated
 WRAPPED_HEADER = ["TT", "Nội dung nhiệm vụ", "Cơ quan\nchủ trì", "Thời gian\nhoàn thành"]
 WRAPPED_TASK = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến tại\nTrung tâm Phục vụ hành chính công tỉnh",
                 "Văn phòng UBND tỉnh", "Thường xuyên"]
+TASK_4 = ("4", "Công khai kết quả giải quyết hồ sơ trên cổng dịch vụ công", "Sở Tư pháp", "Quý IV/2025")
 LONG_SECTIONS = (
     ("I", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH VÀ HIỆN ĐẠI HÓA NỀN HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH"),
     ("II", "CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC VÀ CHẾ ĐỘ CÔNG VỤ CỦA TỈNH"),
@@ -204,7 +205,9 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
       header and a wrapped task text;
     - continued_missing_line: page 2 repeats the header, goes on with the rest of task 2 (empty TT),
       lacks the line between task text and agency, and lies shifted on the scanner;
-    - continued_stray_line: page 2 repeats the header and a stray line splits the task-text column."""
+    - continued_stray_line: page 2 repeats the header and a stray line splits the task-text column;
+    - no_rules_continued: a table without any rules over two pages, page 2 without a header: its page
+      number, the rest of task 2 (empty TT), tasks 3 and 4, then the signer's title."""
     sections = [[number, title, "", ""] for number, title in LONG_SECTIONS]
     section = [SECTION[0], SECTION[1], "", ""]
     task2_top = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến", "Văn phòng UBND tỉnh", "Thường xuyên"]
@@ -226,6 +229,15 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
         first = draw_table_page(dpi, EXPECTED[:3], furniture=False)
         second = draw_table_page(dpi, [list(HEADER), *EXPECTED[3:]], stray_line_in=4.2, furniture=False)
         return pages_pdf([first, second], dpi)
+    if name == "no_rules_continued":
+        first = draw_table_page(dpi, [WRAPPED_HEADER, section, list(TASKS[0]), task2_top], rules="none",
+                                furniture=False)
+        rest = ["", "tại Trung tâm Phục vụ hành chính công tỉnh", "", ""]
+        second = draw_table_page(dpi, [rest, list(TASKS[2]), list(TASK_4)], rules="none", furniture=False)
+        draw, font = ImageDraw.Draw(second), ImageFont.truetype(FONT, round(0.16 * dpi))
+        draw.text((round(5.8 * dpi), round(0.5 * dpi)), "2", fill="black", font=font)
+        draw.text((round(6.8 * dpi), round(3.6 * dpi)), "KT. CHỦ TỊCH", fill="black", font=font)
+        return pages_pdf([first, second], dpi)
     raise ValueError(name)
 
 
@@ -243,7 +255,7 @@ def pages_pdf(pages: list[Image.Image], dpi: int) -> bytes:
 
 
 LAYOUTS = ("section_under_grid", "pale_content", "row_rules_only", "no_rules", "continued_missing_line",
-           "continued_stray_line")
+           "continued_stray_line", "no_rules_continued")
 
 
 def extracted_scans(tmp_path_factory, pdfs: dict[str, bytes]) -> Path:

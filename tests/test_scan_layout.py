@@ -1,7 +1,8 @@
 """Scanned task tables as printed, end to end: invented pages (scan_conditions.layout_pdf) with section
 titles under a grid printed through them, a pale task-text column, no column lines (rules between rows
-only, or none), and a table continued on a page whose lines split the columns differently. Each must
-give exactly its tasks and sections; a repeated header is never a task."""
+only, or none; continued on a page without a header), and a table continued on a page whose lines
+split the columns differently. Each must give exactly its tasks and sections; a repeated header is
+never a task."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ TASK_1 = ("1", "Rà soát, đơn giản hóa thủ tục hành chính nội bộ
 TASK_2 = ("2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến", ["Văn phòng Ủy ban nhân dân tỉnh"], "Thường xuyên")
 TASK_2_WRAPPED = (TASK_2[0], TASK_2[1] + " tại Trung tâm Phục vụ hành chính công tỉnh", *TASK_2[2:])
 TASK_3 = ("3", "Tổ chức đối thoại với người dân, doanh nghiệp", ["Sở Nội vụ"], "Tháng 10/2025")
+TASK_4 = ("4", "Công khai kết quả giải quyết hồ sơ trên cổng dịch vụ công", ["Sở Tư pháp"], "Quý IV/2025")
 
 EXPECTED = {  # layout -> [(stt, content, lead, deadline, section)]
     "section_under_grid": [
@@ -28,6 +30,7 @@ EXPECTED = {  # layout -> [(stt, content, lead, deadline, section)]
     "no_rules": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION)],
     "continued_missing_line": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION)],
     "continued_stray_line": [(*TASK_1, SECTION), (*TASK_2, SECTION), (*TASK_3, SECTION)],
+    "no_rules_continued": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION), (*TASK_4, SECTION)],
 }
 
 
@@ -44,7 +47,9 @@ def test_layout_gives_the_printed_tasks_and_sections(extracted, name):
     assert tasks == EXPECTED[name]
 
 
-@pytest.mark.parametrize("name, pages", [("continued_missing_line", [1, 1, 2]), ("continued_stray_line", [1, 2, 2])])
+@pytest.mark.parametrize("name, pages", [
+    ("continued_missing_line", [1, 1, 2]), ("continued_stray_line", [1, 2, 2]), ("no_rules_continued", [1, 1, 2, 2]),
+])
 def test_a_continued_table_stays_one_table(extracted, name, pages):
     """The repeated header on page 2 is neither a task nor the start of a new table, and the row
     carried over the page break is one task."""

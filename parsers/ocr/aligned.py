@@ -6,12 +6,20 @@ down a block of lines (parsers/pdf/whitespace_tables.py), on the OCR words in po
 table only when its first row is a table header (parsers/columns.py): body text in two columns (the
 issuer and the motto side by side, a signature block) is not. Each table becomes a grid of single
 cells, read and placed like a ruled one.
+
+Such a table continued on the next page often goes on without a header there: that page's lines are
+read in the open table's columns (continued_rows), from its top (a page number above is skipped) as
+long as they keep to those columns; a row starts at a line with text in the number column, and the
+lines above the first such line are the rest of the row carried over the page break.
 """
 
 from __future__ import annotations
 
+import re
+
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.ocr.grid import GridCell, TableGrid
+from plantasks.parsers.ocr.layout import visual_lines
 from plantasks.parsers.ocr.tesseract import Word
 from plantasks.parsers.pdf.whitespace_tables import whitespace_tables
 from plantasks.parsers.pdf.words import Word as PdfWord
@@ -40,7 +48,7 @@ def aligned_tables(words: list[Word], dpi: float) -> list[TableGrid]:
 def single_cells(xs: list[float], ys: list[float]) -> TableGrid:
     cells = [GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1]))
              for r in range(len(ys) - 1) for c in range(len(xs) - 1)]
-    return TableGrid(tuple(xs), tuple(ys), tuple(cells))
+    return TableGrid(tuple(xs), tuple(ys), tuple(cells), ruled=False)
 
 
 def first_row_texts(table: TableGrid, words: list[Word]) -> list[str]:
@@ -52,3 +60,51 @@ def first_row_texts(table: TableGrid, words: list[Word]) -> list[str]:
             column = max(c for c in range(table.col_count) if table.xs[c] <= cx)
             texts[column].append(word)
     return [" ".join(w.text for w in sorted(column, key=lambda w: (w.line, w.box[0]))) for column in texts]
+
+
+PAGE_NUMBER = re.compile(r"^[-–(]?\s*\d{1,3}\s*[-–)]?$")
+
+
+def continued_rows(words: list[Word], xs: list[float], line_gap: float = LINE_GAP) -> TableGrid | None:
+    """The rows, at the top of a page without a header, of a table printed without column lines whose
+    columns' text starts at `xs` (pixels of this page; the last is its right edge); None when the page
+    does not start with them."""
+    lines = [line for line in visual_lines(words) if not PAGE_NUMBER.match(" ".join(w.text for w in line))]
+    table: list[list[Word]] = []
+    for line in lines:
+        if table and line_apart(table[-1], line, line_gap):
+            break
+        if not keeps_to_columns(line, xs):
+            break
+        table.append(line)
+    used = [len({column_of(w, xs) for w in line}) for line in table]
+    if sum(1 for n in used if n >= 2) < 2:
+        return None
+    starts = [i for i, line in enumerate(table) if any(column_of(w, xs) == 0 for w in line)]
+    tops = ([0] if not starts or starts[0] != 0 else []) + starts
+    ys = [min(w.box[1] for w in table[i]) - 1.0 for i in tops] + [max(w.box[3] for w in table[-1]) + 1.0]
+    return single_cells(xs, ys)
+
+
+LEFT_SLACK, RIGHT_SLACK = 0.02, 0.1  # shares of the table's width a word may stand out of its edges
+
+
+def keeps_to_columns(line: list[Word], xs: list[float]) -> bool:
+    """Every word lies within the table and inside one column (running text crosses the columns)."""
+    width = xs[-1] - xs[0]
+    return all(xs[0] - LEFT_SLACK * width <= w.box[0] and w.box[2] <= xs[-1] + RIGHT_SLACK * width
+               and column_of(w, xs) == column_of_end(w, xs) for w in line)
+
+
+def column_of(word: Word, xs: list[float]) -> int:
+    return max((c for c in range(len(xs) - 1) if xs[c] <= word.box[0]), default=0)
+
+
+def column_of_end(word: Word, xs: list[float]) -> int:
+    return max((c for c in range(len(xs) - 1) if xs[c] < word.box[2] - 1), default=0)
+
+
+def line_apart(above: list[Word], line: list[Word], line_gap: float) -> bool:
+    bottom = max(w.box[3] for w in above)
+    height = bottom - min(w.box[1] for w in above)
+    return min(w.box[1] for w in line) - bottom > line_gap * height

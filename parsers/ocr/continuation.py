@@ -9,7 +9,9 @@ table's width), the page is laid out again with the open table's boundaries: a l
 is kept, a stray line dropped, a missing line added, and the words placed and read again, so a
 cell's words go back to the columns they are printed under (words a missing line would have split
 are split by their positions). A new header with other meanings opens a new table: nothing is
-mapped. Cell boxes stay on the page as read.
+mapped. Cell boxes stay on the page as read. A table printed without column lines that goes on
+without a repeated header is not found on its next page by alignment alone (no header): that page's
+first lines are read in the open table's columns (aligned.continued_rows).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from plantasks.parsers.columns import header_map
+from plantasks.parsers.ocr.aligned import continued_rows
 from plantasks.parsers.ocr.grid import TableGrid, column_shares, with_columns
-from plantasks.parsers.ocr.layout import LaidOut
+from plantasks.parsers.ocr.layout import LaidOut, place_words
 
 SAME_WIDTH = 0.04  # table widths this close (share of the width) belong to one table
 SAME_BOUNDARY = 0.015  # boundaries this close (share of the width) are the same column line
+START_SLACK = 0.01  # share of the width a column's text may start left of where it started before
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class OpenTable:
     shares: tuple[float, ...]  # column boundaries as shares of the width
     width: float  # in document units
     roles: tuple[str | None, ...] | None  # what its header's columns mean, when a header was seen
+    xs: tuple[float, ...]  # column boundaries in document units
+    ruled: bool
 
 
 def continue_tables(results: list) -> list:
@@ -38,6 +44,11 @@ def continue_tables(results: list) -> list:
     open_table: OpenTable | None = None
     for result in results:
         laid: LaidOut | None = result.layout
+        if laid is not None and not laid.tables and open_table is not None and not open_table.ruled:
+            laid = aligned_continuation(laid, open_table)
+            if laid.tables:
+                out.append(replace(result, blocks=laid.blocks(), layout=laid))
+                continue
         if laid is None or not laid.tables:
             if result.blocks:
                 open_table = None  # a page of text closes the table
@@ -58,7 +69,31 @@ def continue_tables(results: list) -> list:
 
 def table_state(laid: LaidOut, index: int) -> OpenTable:
     table = laid.tables[index]
-    return OpenTable(tuple(column_shares(table)), doc_width(laid, table), header_roles(laid, index))
+    bounds = table.xs if table.ruled else text_starts(laid, index)
+    xs = tuple(laid.to_doc.box(x, table.ys[0], x, table.ys[-1])[0] for x in bounds)
+    return OpenTable(tuple(column_shares(table)), doc_width(laid, table), header_roles(laid, index), xs, table.ruled)
+
+
+def text_starts(laid: LaidOut, index: int) -> list[float]:
+    """Boundaries of a table without column lines where its columns' text starts (the white space
+    between two columns is the next page's to fill: a longer text runs further into it)."""
+    table = laid.tables[index]
+    placement = place_words(list(laid.words), list(laid.tables), laid.geometry.table_margin)
+    starts = [min((w.box[0] for r in range(table.row_count) for w in placement.in_cells.get((index, r, c), [])),
+                  default=table.xs[c]) for c in range(table.col_count)]
+    slack = START_SLACK * (table.xs[-1] - table.xs[0])  # letters start a little apart (side bearings)
+    return [table.xs[0]] + [x - slack for x in starts[1:]] + [table.xs[-1]]
+
+
+def aligned_continuation(laid: LaidOut, open_table: OpenTable) -> LaidOut:
+    """A page without a table of its own after a table printed without column lines: its first
+    lines read in that table's columns when they keep to them (no header is repeated there)."""
+    to_doc = laid.to_doc
+    if to_doc.turns or not to_doc.x_scale:
+        return laid
+    xs = [(x - to_doc.x_offset) / to_doc.x_scale for x in open_table.xs]
+    grid = continued_rows(list(laid.words), xs)
+    return laid if grid is None else laid.with_grid(0, grid)
 
 
 def doc_width(laid: LaidOut, table: TableGrid) -> float:

@@ -28,6 +28,7 @@ class TableGrid:
     xs: tuple[float, ...]  # column boundaries, left to right
     ys: tuple[float, ...]  # row boundaries, top to bottom
     cells: tuple[GridCell, ...]
+    ruled: bool = True  # False: found by the alignment of its words (no column lines printed)
 
     @property
     def row_count(self) -> int:
@@ -202,7 +203,7 @@ def join_slots(grid: TableGrid, pairs: set[tuple[int, int]]) -> TableGrid:
     v_present = [[j in (0, cols) or ((r, j - 1) not in pairs and owner[(r, j - 1)] != owner[(r, j)])
                   for j in range(cols + 1)] for r in range(rows)]
     h_present = [[i in (0, rows) or owner[(i - 1, c)] != owner[(i, c)] for i in range(rows + 1)] for c in range(cols)]
-    return TableGrid(grid.xs, grid.ys, tuple(merged_cells(list(grid.xs), list(grid.ys), v_present, h_present)))
+    return TableGrid(grid.xs, grid.ys, tuple(merged_cells(list(grid.xs), list(grid.ys), v_present, h_present)), grid.ruled)
 
 
 def _same_rows(a: GridCell, b: GridCell) -> bool:
@@ -236,7 +237,7 @@ def with_columns(grid: TableGrid, shares: list[float], snap: float) -> TableGrid
     old_col = [min(max(_index_below(grid.xs, (xs[c] + xs[c + 1]) / 2), 0), grid.col_count - 1) for c in range(cols)]
     h_present = [[i in (0, rows) or owner[(i - 1, old_col[c])] != owner[(i, old_col[c])] for i in range(rows + 1)]
                  for c in range(cols)]
-    return TableGrid(tuple(xs), grid.ys, tuple(merged_cells(xs, list(grid.ys), v_present, h_present)))
+    return TableGrid(tuple(xs), grid.ys, tuple(merged_cells(xs, list(grid.ys), v_present, h_present)), grid.ruled)
 
 
 def _index_below(bounds: tuple[float, ...], value: float) -> int:

@@ -104,7 +104,7 @@ class LaidOut:
         """The page with table `index` given another grid: its words placed and read again (a cell
         that keeps its place keeps its reading: row numbers were read a second time)."""
         tables = list(self.tables)
-        tables[index] = grid
+        tables[index:index + 1] = [grid]  # a page without a table is given its first
         placement = place_words(list(self.words), tables, self.geometry.table_margin)
         tables = joined_by_text(tables, placement, self.geometry)
         fresh = cell_readings(placement, tables, self.geometry)
