@@ -17,11 +17,15 @@ first lines are read in the open table's columns (aligned.continued_rows).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.ocr.aligned import continued_rows
 from plantasks.parsers.ocr.grid import TableGrid, column_shares, with_columns
 from plantasks.parsers.ocr.layout import LaidOut, place_words
+
+if TYPE_CHECKING:
+    from plantasks.parsers.ocr.page import PageResult
 
 SAME_WIDTH = 0.04  # table widths this close (share of the width) belong to one table
 SAME_BOUNDARY = 0.015  # boundaries this close (share of the width) are the same column line
@@ -37,7 +41,7 @@ class OpenTable:
     ruled: bool
 
 
-def continue_tables(results: list) -> list:
+def continue_tables(results: list[PageResult]) -> list[PageResult]:
     """PageResults (page order) with each page whose first table continues the open one laid out
     again in that table's columns when they differ."""
     out = []

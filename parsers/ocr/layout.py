@@ -191,7 +191,6 @@ def _runs_across(line: list[Word], x: float, overrun: float, space: float) -> bo
     return any(a.center[0] < x <= b.center[0] and b.box[0] - a.box[2] < space for a, b in zip(line, line[1:]))
 
 
-
 def cell_readings(placement: Placement, tables: list[TableGrid], geometry: Geometry) -> Readings:
     readings: Readings = {}
     for index, table in enumerate(tables):
