@@ -23,6 +23,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -47,6 +48,7 @@ STATIC = Path(review_package.__file__).resolve().parent / "static"
 TOKEN_COOKIE = "plantasks_token"
 PAGE_LIMIT = 500
 UPLOADS = "uploads"
+JOBS_NAME = ".plantasks-jobs.sqlite"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -230,35 +232,53 @@ async def _send_error(send, status: int, code: str) -> None:
 
 # -------------------------------------------------------------------------------------------- jobs
 class Jobs:
-    """Uploads too large to answer at once, extracted one at a time in a background thread."""
+    """Uploads too large to answer at once, extracted one at a time in a background thread. Each job is a row
+    of DIR/.plantasks-jobs.sqlite and its bytes are kept under DIR/uploads/ before it is queued, so a job
+    survives a restart of the service: those still queued or running are started again."""
 
-    def __init__(self) -> None:
-        self._jobs: dict[str, Job] = {}
+    def __init__(self, out_dir: Path, run) -> None:
+        self._run = run  # source path (relative to out_dir) -> document id
+        self._out_dir = out_dir
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plantasks-job")
+        self._db = sqlite3.connect(str(out_dir / JOBS_NAME), check_same_thread=False, isolation_level=None)
+        self._db.execute("CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, status TEXT, file TEXT, source TEXT,"
+                         " document_id TEXT, error TEXT)")
+        for job_id, source in self._db.execute(
+                "SELECT id, source FROM jobs WHERE status IN ('queued', 'running')").fetchall():
+            self._pool.submit(self._work, job_id, source)
 
-    def submit(self, name: str, work) -> Job:
+    def submit(self, name: str, data: bytes) -> Job:
+        source = keep_upload(self._out_dir, name, data)
         job = Job(id=uuid.uuid4().hex[:16], status="queued", file=name)
-        self._set(job)
-
-        def run() -> None:
-            self._set(job.model_copy(update={"status": "running"}))
-            try:
-                doc_id = work()
-            except Exception as exc:  # noqa: BLE001 - a failed job is reported, the service goes on
-                self._set(job.model_copy(update={"status": "failed", "error": f"{type(exc).__name__}: {exc}"}))
-            else:
-                self._set(job.model_copy(update={"status": "done", "document_id": doc_id}))
-        self._pool.submit(run)
+        with self._lock:
+            self._db.execute("INSERT INTO jobs VALUES (?, 'queued', ?, ?, NULL, NULL)", (job.id, name, source))
+        self._pool.submit(self._work, job.id, source)
         return job
 
-    def _set(self, job: Job) -> None:
+    def _work(self, job_id: str, source: str) -> None:
+        self._set(job_id, "running")
+        try:
+            doc_id = self._run(source)
+        except Exception as exc:  # noqa: BLE001 - a failed job is reported, the service goes on
+            self._set(job_id, "failed", error=f"{type(exc).__name__}: {exc}")
+        else:
+            self._set(job_id, "done", document_id=doc_id)
+
+    def _set(self, job_id: str, status: str, document_id: str | None = None, error: str | None = None) -> None:
         with self._lock:
-            self._jobs[job.id] = job
+            self._db.execute("UPDATE jobs SET status = ?, document_id = ?, error = ? WHERE id = ?",
+                             (status, document_id, error, job_id))
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
-            return self._jobs.get(job_id)
+            row = self._db.execute("SELECT id, status, file, document_id, error FROM jobs WHERE id = ?",
+                                   (job_id,)).fetchone()
+        return Job(id=row[0], status=row[1], file=row[2], document_id=row[3], error=row[4]) if row else None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._db.close()
 
 
 def safe_file_name(name: str) -> str:
@@ -268,19 +288,32 @@ def safe_file_name(name: str) -> str:
     return base[-120:]
 
 
-def store_upload(out_dir: Path, name: str, data: bytes, options: ExtractOptions, corrections=None) -> str:
-    """Keep the uploaded bytes under DIR/uploads/, extract them (with the folder's corrections), write
-    DIR/NAME.json; returns the document id."""
+def keep_upload(out_dir: Path, name: str, data: bytes) -> str:
+    """Keep the uploaded bytes under DIR/uploads/SHA/NAME; returns that path relative to DIR."""
     sha = hashlib.sha256(data).hexdigest()
     folder = out_dir / UPLOADS / sha[:16]
     folder.mkdir(parents=True, exist_ok=True)
     source = folder / safe_file_name(name)
-    if not source.exists():
-        source.write_bytes(data)
-    relative = source.relative_to(out_dir).as_posix()
+    if not source.exists():  # whole or not at all: a job restarted later reads exactly these bytes
+        partial = source.with_name(source.name + ".part")
+        partial.write_bytes(data)
+        os.replace(partial, source)
+    return source.relative_to(out_dir).as_posix()
+
+
+def extract_upload(out_dir: Path, relative: str, options: ExtractOptions, corrections=None) -> str:
+    """Extract a kept upload (with the folder's corrections) and write DIR/NAME.json; returns the document id."""
+    source = out_dir / relative
+    data = source.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
     outcome = extract_bytes(data, relative, replace(options, corrections=options.corrections or corrections))
     write_atomic(out_dir / f"{source.name}.{sha[:8]}.json", outcome.result.model_dump_json(indent=1))
     return outcome.result.document.id
+
+
+def store_upload(out_dir: Path, name: str, data: bytes, options: ExtractOptions, corrections=None) -> str:
+    """Keep the uploaded bytes under DIR/uploads/ and extract them; returns the document id."""
+    return extract_upload(out_dir, keep_upload(out_dir, name, data), options, corrections)
 
 
 # ---------------------------------------------------------------------------------------- cursors
@@ -314,7 +347,7 @@ def create_app(settings: ServiceSettings):
     from plantasks.cli import StoredCorrections
 
     stored = StoredCorrections(review.store.path)  # uploads get the folder's corrections, like a re-run
-    jobs = Jobs()
+    jobs = Jobs(out_dir, lambda source: extract_upload(out_dir, source, settings.extract, stored))
     app = FastAPI(title="plantasks", version=__version__,
                   description="Task records from Vietnamese government plan decisions, and their review.",
                   responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 413: {"model": ErrorBody}})
@@ -346,7 +379,7 @@ def create_app(settings: ServiceSettings):
         data = await file.read()
         name = file.filename or "upload"
         if len(data) > settings.sync_bytes:
-            job = jobs.submit(name, lambda: store_upload(out_dir, name, data, settings.extract, stored))
+            job = await run_in_threadpool(jobs.submit, name, data)
             return JSONResponse(job.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
         doc_id = await run_in_threadpool(store_upload, out_dir, name, data, settings.extract, stored)
         review.refresh(force=True)

@@ -1,34 +1,18 @@
-"""Bridges to the agency registry and the deadline normalizer, imported lazily.
-
-Both normalizers are optional here: without them an analyst's agency names are kept as typed and a
-deadline text keeps the items the analyst gave. Nothing in this module raises for a missing or
-failing normalizer; callers get None (or the input unchanged) and carry on.
-"""
+"""The normalizers as the review tools use them: an analyst's typed agency names and deadline texts,
+and the registry's names for suggestions as the analyst types."""
 
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Iterable
 from typing import Any
 
+from plantasks.normalizers.agencies import load_registry, resolve_agencies
+from plantasks.normalizers.agencies.normalize import key_of
 from plantasks.normalizers.context import PlanContext, plan_context  # noqa: F401  (re-exported)
+from plantasks.normalizers.deadlines import normalize_deadline
 from plantasks.normalizers.text import fold as fold_text
 from plantasks.review.fields import norm_text
-
-
-def optional_module(name: str):
-    """The normalizer module (always installed with plantasks)."""
-    return importlib.import_module(name)
-
-
-def _as_dict(obj: Any) -> dict | None:
-    if obj is None:
-        return None
-    if isinstance(obj, dict):
-        return dict(obj)
-    dump = getattr(obj, "model_dump", None)
-    return dump(mode="json") if dump else None
 
 
 def _agency(text: str, name: str, **extra: Any) -> dict:
@@ -44,25 +28,13 @@ def resolve_one(name: str, column: str, ctx: PlanContext, printed: str = "") -> 
     """
     typed = norm_text(name)
     text = printed or typed
-    module = optional_module("plantasks.normalizers.agencies")
-    resolve = getattr(module, "resolve_agencies", None)
-    if resolve is None or not typed:
+    if not typed:
         return _agency(text, typed)
-    try:
-        found = [_as_dict(a) for a in _agencies_of(resolve(typed, column, ctx))]
-    except Exception:
-        return _agency(text, typed)
-    found = [a for a in found if a]
-    if len(found) == 1 and (found[0].get("name") == typed or found[0].get("match") in ("exact", "alias")):
+    result = resolve_agencies(typed, column, ctx)
+    found = [a.model_dump(mode="json") for a in (*result.lead, *result.support)]
+    if len(found) == 1 and (found[0]["name"] == typed or found[0]["match"] in ("exact", "alias")):
         return {**_agency(text, typed), **found[0], "text": text}
     return _agency(text, typed)
-
-
-def _agencies_of(result: Any) -> list:
-    """resolve_agencies gives a list, or an object with .lead and .support lists."""
-    if isinstance(result, list):
-        return result
-    return [*(getattr(result, "lead", None) or []), *(getattr(result, "support", None) or [])]
 
 
 def resolve_agency_list(value: Iterable[Any], column: str, ctx: PlanContext) -> list[dict]:
@@ -86,23 +58,9 @@ def resolve_agency_list(value: Iterable[Any], column: str, ctx: PlanContext) -> 
     return out
 
 
-def normalize_deadline_text(text: str, ctx: PlanContext) -> list[dict] | None:
-    """Deadline items for a time cell, or None when no normalizer is installed (or it failed)."""
-    module = optional_module("plantasks.normalizers.deadlines")
-    normalize = getattr(module, "normalize_deadline", None)
-    if normalize is None:
-        return None
-    try:
-        result = normalize(text, ctx)
-    except Exception:
-        return None
-    items = getattr(result, "items", result)
-    if isinstance(result, dict):
-        items = result.get("items", [])
-    try:
-        return [d for d in (_as_dict(i) for i in items or []) if d is not None]
-    except TypeError:
-        return None
+def normalize_deadline_text(text: str, ctx: PlanContext) -> list[dict]:
+    """Deadline items for a time cell an analyst typed."""
+    return [item.model_dump(mode="json") for item in normalize_deadline(text, ctx).items]
 
 
 def fold(text: str) -> str:
@@ -111,26 +69,15 @@ def fold(text: str) -> str:
 
 
 def registry_entries() -> list:
-    """The agency registry's entries; [] when it cannot be loaded."""
-    module = optional_module("plantasks.normalizers.agencies")
-    load = getattr(module, "load_registry", None)
-    if load is None:
-        return []
-    try:
-        entries = load().entries
-    except Exception:
-        return []
-    return list(entries.values() if isinstance(entries, dict) else entries)
+    """The agency registry's entries."""
+    return list(load_registry().entries.values())
 
 
 def registry_forms() -> dict[str, list[str]]:
-    """Canonical name -> the forms it is known by (name and aliases), from the agency registry; {} without one."""
+    """Canonical name -> the forms it is known by (name and aliases), from the agency registry."""
     forms: dict[str, list[str]] = {}
     for entry in registry_entries():
-        name = getattr(entry, "name", None)
-        if name:
-            aliases = [getattr(a, "text", a) for a in getattr(entry, "aliases", ()) or ()]
-            forms.setdefault(name, [name]).extend(a for a in aliases if isinstance(a, str))
+        forms.setdefault(entry.name, [entry.name]).extend(a.text for a in entry.aliases)
     return forms
 
 
@@ -140,14 +87,7 @@ def registry_names() -> list[str]:
 
 def _search_keys(text: str) -> set[str]:
     """Folded forms of a text: as written and, with the registry's rules, abbreviations expanded (UBND...)."""
-    keys = {fold(text)}
-    key_of = getattr(optional_module("plantasks.normalizers.agencies.normalize"), "key_of", None)
-    if key_of is not None:
-        try:
-            keys.add(fold(key_of(text)))
-        except Exception:
-            pass
-    return {k for k in keys if k}
+    return {k for k in (fold(text), fold(key_of(text))) if k}
 
 
 def suggest_names(prefix: str, extra: Iterable[str] = (), limit: int = 15) -> list[str]:

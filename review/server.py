@@ -442,7 +442,7 @@ class ReviewApp:
     def deadline(self, doc_id: str, text: str) -> dict:
         meta = self._doc(doc_id).view.document.model_dump(mode="json")
         items = normalize_deadline_text(text, plan_context(meta))
-        return {"available": items is not None, "items": items or [], "text": describe_deadline(items or [])}
+        return {"items": items, "text": describe_deadline(items)}
 
     # saving ----------------------------------------------------------------------------------
     def save(self, doc_id: str, who: str, note: str, edits: list[dict], added: list[dict],

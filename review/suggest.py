@@ -78,7 +78,7 @@ def _already_known(text: str, name: str, column: str) -> bool:
 
 
 def registry_ids() -> dict[str, str]:
-    return {e.name: e.id for e in registry_entries() if getattr(e, "name", None)}
+    return {e.name: e.id for e in registry_entries()}
 
 
 def aliases_yaml(suggestions: list[AliasSuggestion]) -> str:

@@ -132,12 +132,11 @@ def test_agency_suggestions_match_prefix_without_accents(base_url):
     assert get(base_url, "/api/agencies?q=")["names"] == []
 
 
-def test_deadline_preview_reports_whether_a_normalizer_exists(base_url):
+def test_deadline_preview_normalizes_the_typed_text(base_url):
     doc = docs_by_file(base_url)["ke_hoach_mau.txt.json"]
     r = get(base_url, f"/api/deadline?doc={doc['id']}&text=Qu%C3%BD%20II%2F2025")
-    assert set(r) == {"available", "items", "text"} and isinstance(r["items"], list)
-    if r["available"]:
-        assert r["items"] and r["items"][0]["kind"] == "quarter"
+    assert set(r) == {"items", "text"}
+    assert [(i["kind"], i["start"], i["due"]) for i in r["items"]] == [("quarter", "2025-04-01", "2025-06-30")]
 
 
 def test_save_then_withdraw_a_deletion_restores_the_task(base_url, out):

@@ -3,6 +3,7 @@ into SQLite with the example script, and the refusals (token, Origin, Host, size
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import socket
@@ -174,6 +175,39 @@ def test_deleting_a_task_changed_since_it_was_loaded_is_a_conflict(url):
         assert r.status_code == 409 and r.json()["detail"][0]["task"] == task["id"]
         kept = {t["id"]: t for t in client.get(f"/v1/documents/{doc['id']}").json()["tasks"]}
         assert kept[task["id"]]["content"] == "Bản của Lan."
+
+
+def test_a_job_survives_a_restart_of_the_service(out):
+    large = REVIEW_PLAN.read_bytes() + b"\n" + b" " * 5000
+    with serve(out, "--sync-kb", "4") as base, httpx.Client(base_url=base, timeout=60) as client:
+        r = client.post("/v1/documents", files={"file": ("lon.txt", large)})
+        assert r.status_code == 202
+        location = r.headers["Location"]
+    with serve(out, "--sync-kb", "4") as base, httpx.Client(base_url=base, timeout=60) as client:
+        job = wait_for_job(client, location)
+        assert job["status"] == "done" and job["file"] == "lon.txt"
+        assert job["document_id"] in {d["id"] for d in client.get("/v1/documents").json()["documents"]}
+
+
+def test_jobs_a_stopped_service_left_unfinished_run_when_it_starts_again(tmp_path):
+    import threading
+
+    from plantasks.pipeline.service import Jobs
+
+    gate = threading.Event()
+    stopped = Jobs(tmp_path, run=lambda source: gate.wait(60) and None)  # a service that never gets to finish
+    job = stopped.submit("lon.txt", b"KE HOACH")
+    assert stopped.get(job.id).status in ("queued", "running")
+    restarted = Jobs(tmp_path, run=lambda source: f"doc of {source}")
+    for _ in range(100):
+        if restarted.get(job.id).status == "done":
+            break
+        time.sleep(0.05)
+    found = restarted.get(job.id)
+    gate.set()
+    sha = hashlib.sha256(b"KE HOACH").hexdigest()[:16]
+    assert found.status == "done" and found.document_id == f"doc of uploads/{sha}/lon.txt"
+    assert (tmp_path / "uploads" / sha / "lon.txt").read_bytes() == b"KE HOACH"
 
 
 def test_saving_against_an_old_version_is_a_conflict_with_both_values(url):

@@ -396,7 +396,6 @@ const previewDeadline = debounce(async (t, text) => {
     const r = await api(`/api/deadline?doc=${encodeURIComponent(S.docId)}&text=${encodeURIComponent(text)}`);
     const prev = $("#deadline-preview");
     if (!prev || S.cur !== t.id) return;
-    if (!r.available) { prev.textContent = "Chưa có bộ chuẩn hóa thời hạn: hãy nhập các mốc bên dưới."; return; }
     prev.textContent = r.items.length ? "Chuẩn hóa: " + describeItems(r.items) : "Không tìm thấy mốc thời gian nào.";
     if (!S.itemsTouched[t.id]) {
       const dl = clone(val(t, "deadline"));
