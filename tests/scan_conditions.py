@@ -39,7 +39,8 @@ ROW_IN = 0.55
 
 def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in: float | None = None,
                     furniture: bool = True, rules: str = "full", section_lines: bool = False,
-                    missing_line: int | None = None, faint_column: int | None = None) -> Image.Image:
+                    missing_line: int | None = None, faint_column: int | None = None,
+                    middle_column: int | None = None) -> Image.Image:
     """The clean page, RGB, A4 landscape at `dpi`: `rows` (default EXPECTED; a row whose cells right of
     TT are all empty but the second is drawn as a section row, its title running on over the columns
     to its right), and optionally a stray vertical line through the table `stray_line_in` inches from
@@ -48,7 +49,8 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
     lines) or "none". `section_lines`: the column lines also cross the section rows (a grid printed
     over a title that runs on, as spreadsheets print it). `missing_line`: the column line with this
     index is not printed (a faint line the scanner lost). `faint_column`: that column's text printed
-    pale grey (faded toner)."""
+    pale grey (faded toner). `middle_column`: that column's text centred in the row's height (as
+    Word aligns a number cell beside a taller one)."""
     rows = EXPECTED if rows is None else rows
     width, height = round(11.69 * dpi), round(8.27 * dpi)
     page = Image.new("RGB", (width, height), "white")
@@ -78,7 +80,11 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
         for c, text in enumerate(row):
             if text:
                 pale = c == faint_column and r > 0
-                draw.text((xs[c] + pad, ys[r] + pad), text, font=font, fill=(175, 175, 175) if pale else "black")
+                y = ys[r] + pad
+                if c == middle_column:
+                    tallest = max(draw.multiline_textbbox((0, 0), t or " ", font=font)[3] for t in row)
+                    y += (tallest - draw.multiline_textbbox((0, 0), text, font=font)[3]) // 2
+                draw.text((xs[c] + pad, y), text, font=font, fill=(175, 175, 175) if pale else "black")
     if furniture:
         draw.text((xs[2], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
     return page
@@ -202,7 +208,8 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
       through them;
     - pale_content: the task-text column printed pale grey;
     - row_rules_only / no_rules: no column lines (rules between rows only, or none), a two-line
-      header and a wrapped task text;
+      header and a wrapped task text; row_rules_centred_numbers: the same ruled between rows, the TT
+      column's text centred in each row's height (so "TT" and "2" stand beside a second line);
     - continued_missing_line: page 2 repeats the header, goes on with the rest of task 2 (empty TT),
       lacks the line between task text and agency, and lies shifted on the scanner;
     - continued_stray_line: page 2 repeats the header and a stray line splits the task-text column;
@@ -216,9 +223,11 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
         return to_pdf(draw_table_page(dpi, rows, section_lines=True), dpi)
     if name == "pale_content":
         return to_pdf(draw_table_page(dpi, faint_column=1), dpi)
-    if name in ("row_rules_only", "no_rules"):
+    if name in ("row_rules_only", "no_rules", "row_rules_centred_numbers"):
         rows = [WRAPPED_HEADER, section, list(TASKS[0]), WRAPPED_TASK, list(TASKS[2])]
-        return to_pdf(draw_table_page(dpi, rows, rules="horizontal" if name == "row_rules_only" else "none"), dpi)
+        rules = "none" if name == "no_rules" else "horizontal"
+        middle = 0 if name == "row_rules_centred_numbers" else None
+        return to_pdf(draw_table_page(dpi, rows, rules=rules, middle_column=middle), dpi)
     if name == "continued_missing_line":
         first = draw_table_page(dpi, [list(HEADER), section, list(TASKS[0]), task2_top], furniture=False)
         rest = ["", "tại Trung tâm Phục vụ hành chính công tỉnh", "", ""]
@@ -254,8 +263,8 @@ def pages_pdf(pages: list[Image.Image], dpi: int) -> bytes:
     return out.getvalue()
 
 
-LAYOUTS = ("section_under_grid", "pale_content", "row_rules_only", "no_rules", "continued_missing_line",
-           "continued_stray_line", "no_rules_continued")
+LAYOUTS = ("section_under_grid", "pale_content", "row_rules_only", "no_rules", "row_rules_centred_numbers",
+           "continued_missing_line", "continued_stray_line", "no_rules_continued")
 
 
 def extracted_scans(tmp_path_factory, pdfs: dict[str, bytes]) -> Path:

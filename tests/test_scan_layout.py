@@ -1,6 +1,6 @@
 """Scanned task tables as printed, end to end: invented pages (scan_conditions.layout_pdf) with section
 titles under a grid printed through them, a pale task-text column, no column lines (rules between rows
-only, or none; continued on a page without a header), and a table continued on a page whose lines
+only, also with numbers centred in tall rows, or none; continued on a page without a header), and a table continued on a page whose lines
 split the columns differently. Each must give exactly its tasks and sections; a repeated header is
 never a task."""
 
@@ -28,6 +28,7 @@ EXPECTED = {  # layout -> [(stt, content, lead, deadline, section)]
     "pale_content": [(*TASK_1, SECTION), (*TASK_2, SECTION), (*TASK_3, SECTION)],
     "row_rules_only": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION)],
     "no_rules": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION)],
+    "row_rules_centred_numbers": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION)],
     "continued_missing_line": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION)],
     "continued_stray_line": [(*TASK_1, SECTION), (*TASK_2, SECTION), (*TASK_3, SECTION)],
     "no_rules_continued": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION), (*TASK_4, SECTION)],

@@ -4,7 +4,9 @@ A page on which no ruled table is found may still hold a table whose columns sho
 alignment of their words. Those are found as in text PDFs: by the columns of white space that run
 down a block of lines (parsers/pdf/whitespace_tables.py), on the OCR words in points. A block is a
 table only when its first row is a table header (parsers/columns.py): body text in two columns (the
-issuer and the motto side by side, a signature block) is not. Each table becomes a grid of single
+issuer and the motto side by side, a signature block) is not. Where rules are printed between the
+rows (three or more horizontal lines of one length), they divide the rows: a number centred in a
+tall row, or a row without a number, starts no row of its own. Each table becomes a grid of single
 cells, read and placed like a ruled one.
 
 Such a table continued on the next page often goes on without a header there: that page's lines are
@@ -20,8 +22,9 @@ import re
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.ocr.grid import GridCell, TableGrid
 from plantasks.parsers.ocr.layout import visual_lines
+from plantasks.parsers.ocr.rulings import Ruling
 from plantasks.parsers.ocr.tesseract import Word
-from plantasks.parsers.pdf.whitespace_tables import whitespace_tables
+from plantasks.parsers.pdf.whitespace_tables import river_positions, whitespace_tables
 from plantasks.parsers.pdf.words import Word as PdfWord
 from plantasks.parsers.pdf.words import words_to_lines
 
@@ -29,20 +32,64 @@ POINTS_PER_INCH = 72.0
 LINE_GAP = 3.0  # rows of a scanned table may stand this many line heights apart (rules between them)
 
 
-def aligned_tables(words: list[Word], dpi: float) -> list[TableGrid]:
-    """The page's tables found by word alignment, top to bottom, in pixels."""
+def aligned_tables(words: list[Word], dpi: float, rules: list[Ruling] = ()) -> list[TableGrid]:
+    """The page's tables found by word alignment, top to bottom, in pixels: between horizontal `rules`
+    (three or more of one length, one under the other: rows ruled apart) the rows are the ruled
+    bands; elsewhere a row starts at each line with text in the number column."""
     scale = POINTS_PER_INCH / dpi
-    placed = [PdfWord(w.text, w.box[0] * scale, w.box[2] * scale, w.box[1] * scale, w.box[3] * scale) for w in words]
-    tables = []
+    ruled = [table for table in map(lambda band: ruled_rows(band, words, scale), rule_stacks(rules)) if table]
+    free = [w for w in words if not any(inside(w, table) for table in ruled)]
+    placed = [PdfWord(w.text, w.box[0] * scale, w.box[2] * scale, w.box[1] * scale, w.box[3] * scale) for w in free]
+    tables = list(ruled)
     for grid in whitespace_tables(words_to_lines(placed), LINE_GAP):
-        xs, ys = [x / scale for x in grid.xs], [y / scale for y in grid.ys]
-        header = first_row_texts(single_cells(xs, ys), words)
-        # a gap only one row's words leave (OCR boxes are loose) is no column: every column has a header
-        xs = [x for c, x in enumerate(xs) if c == 0 or c == len(xs) - 1 or header[c]]
-        table = single_cells(xs, ys)
-        if header_map(first_row_texts(table, words)):
+        table = headed_table([x / scale for x in grid.xs], [y / scale for y in grid.ys], words)
+        if table is not None:
             tables.append(table)
-    return tables
+    return sorted(tables, key=lambda t: t.ys[0])
+
+
+def headed_table(xs: list[float], ys: list[float], words: list[Word]) -> TableGrid | None:
+    """The grid when its first row is a table header; a gap only one row's words leave (OCR boxes are
+    loose) is no column: every column has a header."""
+    header = first_row_texts(single_cells(xs, ys), words)
+    xs = [x for c, x in enumerate(xs) if c == 0 or c == len(xs) - 1 or header[c]]
+    table = single_cells(xs, ys)
+    return table if len(xs) >= 4 and header_map(first_row_texts(table, words)) else None
+
+
+SAME_RULE = 0.05  # rules whose ends are this close (share of their length) rule one table
+
+
+def rule_stacks(rules: list[Ruling]) -> list[list[Ruling]]:
+    """Horizontal rules of about one length and place, three or more, top to bottom."""
+    stacks: list[list[Ruling]] = []
+    for rule in sorted(rules, key=lambda r: r.pos):
+        slack = SAME_RULE * rule.length
+        stack = next((s for s in stacks if abs(s[0].start - rule.start) <= slack and abs(s[0].end - rule.end) <= slack),
+                     None)
+        if stack is None:
+            stacks.append([rule])
+        else:
+            stack.append(rule)
+    return [stack for stack in stacks if len(stack) >= 3]
+
+
+def ruled_rows(stack: list[Ruling], words: list[Word], scale: float) -> TableGrid | None:
+    """A table whose rows the rules of `stack` divide and whose columns its words' white space does."""
+    x0, x1 = min(r.start for r in stack), max(r.end for r in stack)
+    ys = [r.pos for r in stack]
+    within = [w for w in words if x0 <= w.center[0] <= x1 and ys[0] <= w.center[1] <= ys[-1]]
+    lines = words_to_lines([PdfWord(w.text, w.box[0] * scale, w.box[2] * scale, w.box[1] * scale, w.box[3] * scale)
+                            for w in within])
+    if len(lines) < 3:
+        return None
+    xs = [x0] + [x / scale for x in river_positions(lines)] + [x1]
+    return headed_table(xs, ys, within)
+
+
+def inside(word: Word, table: TableGrid) -> bool:
+    cx, cy = word.center
+    return table.xs[0] <= cx <= table.xs[-1] and table.ys[0] <= cy <= table.ys[-1]
 
 
 def single_cells(xs: list[float], ys: list[float]) -> TableGrid:

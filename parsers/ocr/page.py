@@ -70,13 +70,15 @@ class PreparedPage:
     tables: list[TableGrid]
     skew_deg: float
     ink_threshold: int  # gray levels up to this are ink
+    rules: list[Ruling] = field(default_factory=list)  # long horizontal lines outside ruled tables
 
 
 def prepare_page(image: PageImage, settings: OcrSettings) -> PreparedPage:
     gray, ink, threshold, skew = level_page(image.gray, settings.min_skew_deg)
     tables, lines = find_tables(ink, image.dpi, settings)
     halo = max(1, round(settings.ruling_halo_in * image.dpi))
-    return PreparedPage(erase_rulings(gray, ink, lines, halo), tables, skew, threshold)
+    rules = [] if tables else [line for line in lines if line.horizontal]
+    return PreparedPage(erase_rulings(gray, ink, lines, halo), tables, skew, threshold, rules)
 
 
 def level_page(gray: np.ndarray, min_skew_deg: float) -> tuple[np.ndarray, np.ndarray, int, float]:
@@ -154,7 +156,7 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     if verdict is not None:  # nothing or noise read: no rows, one warning
         return PageResult(image.page, [], [verdict], prepared.skew_deg, len(words), mean_confidence(words)), False
     layout = geometry(settings, image.dpi)
-    tables = prepared.tables or aligned_tables(words, image.dpi)
+    tables = prepared.tables or aligned_tables(words, image.dpi, prepared.rules)
     placement = place_words(words, tables, layout.table_margin)
     tables = joined_by_text(tables, placement, layout)
     readings = cell_readings(placement, tables, layout)

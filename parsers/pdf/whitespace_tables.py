@@ -47,10 +47,10 @@ def _tabular_blocks(lines: list[Line], width: float, line_gap: float) -> list[li
 
 
 def _river_grid(block: list[Line]) -> Grid | None:
-    rivers = _rivers(block)
+    rivers = river_positions(block)
     while len(block) >= 3 and len(rivers) >= 2 and _columns_used(block[0], rivers) < 2:
         block = block[1:]  # a title above the table (one column wide) is not its first row
-        rivers = _rivers(block)
+        rivers = river_positions(block)
     if len(block) < 3 or len(rivers) < 2:
         return None
     return _grid_from_rivers(block, rivers)
@@ -60,7 +60,7 @@ def _columns_used(line: Line, rivers: list[float]) -> int:
     return len({bisect.bisect_left(rivers, (w.x0 + w.x1) / 2) for w in line.words})
 
 
-def _rivers(block: list[Line]) -> list[float]:
+def river_positions(block: list[Line]) -> list[float]:
     """x positions of the white space no word of the block crosses."""
     spans = sorted((w.x0, w.x1) for line in block for w in line.words)
     rivers, reach = [], spans[0][1]
