@@ -10,6 +10,7 @@ from plantasks.parsers.ocr.grid import GridCell, TableGrid, join_slots, merged_c
 from plantasks.parsers.ocr.layout import Geometry, LaidOut, cell_readings, joined_by_text, place_words
 from plantasks.parsers.ocr.page import PageResult
 from plantasks.parsers.ocr.raster import PixelMap
+from plantasks.parsers.ocr.rulings import Ruling
 from plantasks.parsers.ocr.tesseract import Word
 
 GEOMETRY = Geometry(table_margin=5, column_gap=100, wrap_slack=6, cell_padding=10, overrun=4)
@@ -175,3 +176,20 @@ def line_words(rows) -> list[Word]:
                 words.append(word(part, x, top, x + 14 * len(part), top + 24, line=(1, 1, r + 1)))
                 x += 14 * len(part) + 6
     return words
+
+
+def test_rules_between_rows_divide_them_whatever_line_the_number_stands_on():
+    """Rows ruled apart, no column lines; task 2's text runs over two lines and its number stands
+    centred beside the second: the rules, not the number, start the row."""
+    rows = [
+        [("TT", 100), ("Nội dung nhiệm vụ", 200), ("Cơ quan chủ trì", 700), ("Thời gian", 1000)],
+        [("1", 100), ("Rà soát thủ tục", 200), ("Sở Tư pháp", 700), ("Quý II/2025", 1000)],
+        [("Kiểm tra hồ sơ", 200), ("Sở Nội vụ", 700), ("Năm 2025", 1000)],
+        [("2", 100), ("tại Trung tâm", 200)],
+    ]
+    words = line_words(rows)
+    rules = [Ruling(True, y, 90, 1200, 2.0) for y in (95, 150, 210, 300)]
+    [table] = aligned_tables(words, dpi=144, rules=rules)
+    assert table.ys == (95, 150, 210, 300) and table.col_count == 4
+    laid = read(words, [table])
+    assert table_rows(laid)[2] == ["2", "Kiểm tra hồ sơ\ntại Trung tâm", "Sở Nội vụ", "Năm 2025"]  # a short line: a break
