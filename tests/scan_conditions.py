@@ -211,7 +211,7 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
       header and a wrapped task text; row_rules_centred_numbers: the same ruled between rows, the TT
       column's text centred in each row's height (so "TT" and "2" stand beside a second line);
     - continued_missing_line: page 2 repeats the header, goes on with the rest of task 2 (empty TT),
-      lacks the line between task text and agency, and lies shifted on the scanner;
+      lacks the line between task text and agency, and was copied at 94 % and shifted on the scanner;
     - continued_stray_line: page 2 repeats the header and a stray line splits the task-text column;
     - no_rules_continued: a table without any rules over two pages, page 2 without a header: its page
       number, the rest of task 2 (empty TT), tasks 3 and 4, then the signer's title."""
@@ -232,7 +232,7 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
         first = draw_table_page(dpi, [list(HEADER), section, list(TASKS[0]), task2_top], furniture=False)
         rest = ["", "tại Trung tâm Phục vụ hành chính công tỉnh", "", ""]
         second = shifted(draw_table_page(dpi, [list(HEADER), rest, list(TASKS[2])], missing_line=2, furniture=False),
-                         round(0.25 * dpi), round(-0.15 * dpi))
+                         round(0.25 * dpi), round(-0.15 * dpi), scale=0.94)
         return pages_pdf([first, second], dpi)
     if name == "continued_stray_line":
         first = draw_table_page(dpi, EXPECTED[:3], furniture=False)
@@ -250,9 +250,11 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
     raise ValueError(name)
 
 
-def shifted(page: Image.Image, dx: int, dy: int) -> Image.Image:
-    """The page as it lies on the scanner moved by (dx, dy) pixels."""
+def shifted(page: Image.Image, dx: int, dy: int, scale: float = 1.0) -> Image.Image:
+    """The page as it lies on the scanner moved by (dx, dy) pixels, copied at `scale`."""
     out = Image.new("RGB", page.size, "white")
+    if scale != 1.0:
+        page = page.resize((round(page.width * scale), round(page.height * scale)), Image.Resampling.LANCZOS)
     out.paste(page, (dx, dy))
     return out
 

@@ -2,9 +2,9 @@
 page's columns differently (a faint line missed, a stray line found).
 
 The pages are read one by one (in parallel); then, in page order, the first table of a page
-continues the table open at the end of the pages before when it spans the same width and either
-starts without a header or repeats the open table's header (its columns mean the same, by
-parsers/columns.py). When its column boundaries differ from the open table's (as shares of the
+continues the table open at the end of the pages before when it starts without a header and spans
+the same width, or repeats the open table's header (its columns mean the same, by
+parsers/columns.py, also once mapped; a page scanned at another scale has another width). When its column boundaries differ from the open table's (as shares of the
 table's width), the page is laid out again with the open table's boundaries: a line found there
 is kept, a stray line dropped, a missing line added, and the words placed and read again, so a
 cell's words go back to the columns they are printed under (words a missing line would have split
@@ -111,15 +111,15 @@ def header_roles(laid: LaidOut, index: int) -> tuple[str | None, ...] | None:
 
 
 def continues(laid: LaidOut, open_table: OpenTable) -> bool:
-    """Does the page's first table go on with the open one: same width, and no header of its own
-    that means other columns (a header repeated at the page break is the open table's)."""
-    table = laid.tables[0]
-    if abs(doc_width(laid, table) - open_table.width) > SAME_WIDTH * open_table.width:
-        return False
+    """Does the page's first table go on with the open one: without a header, when it has the same
+    width; with one, when the header means the same columns (the header repeated at the page break,
+    whatever the page's scale), or may once its columns are mapped (decided by moved_to)."""
     roles = header_roles(laid, 0)
-    if roles is None or roles == open_table.roles:
+    if roles is None:
+        return abs(doc_width(laid, laid.tables[0]) - open_table.width) <= SAME_WIDTH * open_table.width
+    if roles == open_table.roles:
         return True
-    return open_table.roles is not None and len(roles) != len(open_table.roles)  # decided after mapping
+    return open_table.roles is not None and len(roles) != len(open_table.roles)
 
 
 def needs_columns(table: TableGrid, open_table: OpenTable) -> bool:
