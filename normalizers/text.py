@@ -179,10 +179,14 @@ def sentence_case(text: str, names: Iterable[str] = ()) -> str:
     return result[:1].upper() + result[1:]
 
 
+_INNER_SPACE = re.compile(r"(?<=[“(\[]) +| +(?=[”)\]])")
+
+
 @functools.lru_cache(maxsize=1 << 14)  # a table's title is cased again for each of its tasks
 def section_case(title: str) -> str:
-    """Section titles: single spaces, sentence case when printed in capitals, else first letter up."""
-    text = collapse(title).rstrip(" :")
+    """Section titles: single spaces (none just inside quotes and brackets: '“ Đối thoại ”' as web
+    converters leave it), sentence case when printed in capitals, else first letter up."""
+    text = _INNER_SPACE.sub("", collapse(title)).rstrip(" :")
     if is_upper_text(text):
         return sentence_case(text)
     return text[:1].upper() + text[1:]

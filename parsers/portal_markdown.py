@@ -33,7 +33,8 @@ _MIN_BARS = 6
 _NEW_ITEM = re.compile(r"^\s*([-+•–]\s|[-+•–]$|\d{1,2}[.)]\s|[a-zđ]\)\s|\(\d{1,2}\)\s|#|\*\s*\(|\*\*)")
 _SENTENCE_END = re.compile(r"[.;:!?]$")
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
-_EMPHASIS = re.compile(r"\*\*|__|\*")
+_EMPHASIS = re.compile(r"\*\*|__|\*|(?<![\w\\])_(?=\S)|(?<=\S)_(?!\w)")
+_SPAN_BOUNDARY = re.compile(r"(?<=\S)[*_]{3,}(?=\S)")
 _HEADING_MARK = re.compile(r"^\s*#{1,6}\s*")
 _MAX_HEADER_CELLS = 16
 # the portal's own metadata block prints each label and its value as two cells; they are read as one
@@ -91,31 +92,41 @@ def is_portal_markdown(lines: list[SourceLine]) -> bool:
 
 
 def strip_markup(text: str) -> str:
-    """Markdown emphasis, heading and footnote marks removed."""
+    """Markdown emphasis, heading and footnote marks removed. A run of marks that closes one span and
+    opens the next between two words ('về**_****_**Cải', as web converters write adjacent spans whose
+    space they dropped) stands for that space."""
     text = _HEADING_MARK.sub("", text)
+    text = _SPAN_BOUNDARY.sub(" ", text)
     text = _EMPHASIS.sub("", _FOOTNOTE.sub("", text))
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def paragraphs(raw_lines: list[str]) -> list[str]:
-    """Hard-wrapped lines joined: a line starts a new paragraph only where the text says so (a bullet
-    or number, a bold or italic span opening, after a closed bold line or a sentence end before a
-    capital); inside an open `**` span lines always join."""
-    out: list[str] = []
+    """Hard-wrapped lines joined (see paragraph_spans)."""
+    return [text for text, _, _ in paragraph_spans(raw_lines)]
+
+
+def paragraph_spans(raw_lines: list[str]) -> list[tuple[str, int, int]]:
+    """Hard-wrapped lines joined, each paragraph with the indexes of its first and last line: a line
+    starts a new paragraph only where the text says so (a bullet or number, a bold or italic span
+    opening, after a closed bold line or a sentence end before a capital); inside an open `**` span
+    lines always join."""
+    out: list[list] = []
     prev_raw = ""
     in_bold = False
-    for raw in raw_lines:
+    for i, raw in enumerate(raw_lines):
         text = strip_markup(raw)
         if not raw.strip():
             prev_raw = ""
             continue
-        if out and prev_raw and not _starts_paragraph(prev_raw, raw, out[-1], text, in_bold):
-            out[-1] = f"{out[-1]} {text}".strip()
+        if out and prev_raw and not _starts_paragraph(prev_raw, raw, out[-1][0], text, in_bold):
+            out[-1][0] = f"{out[-1][0]} {text}".strip()
+            out[-1][2] = i
         elif text or raw.strip().startswith("**"):
-            out.append(text)
+            out.append([text, i, i])
         in_bold ^= raw.count("**") % 2 == 1
         prev_raw = raw
-    return [p for p in out if p]
+    return [(text, first, last) for text, first, last in out if text]
 
 
 def _starts_paragraph(prev_raw: str, raw: str, prev: str, text: str, in_bold: bool) -> bool:

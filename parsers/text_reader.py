@@ -3,7 +3,9 @@
 Table layouts recognised, each by the shape of its lines:
 - cells: one cell per TAB-prefixed line, continuation lines without TAB, blank lines between rows;
 - tsv: one row per line, cells separated by TABs (a row may start with TABs for empty cells);
-- pipe: markdown/pipe tables, with or without |---| rules, rows broken over several lines;
+- pipe: markdown/pipe tables, with or without |---| rules, rows broken over several lines; also the
+  GitHub form without outer bars ("a | b" over "---|---", as html2text and other web tools write it),
+  with markdown emphasis, escapes and <br> in cells;
 - portal markdown: one cell per line(s) between lone `|` lines (parsers/portal_markdown.py);
 - column-aligned: cells separated by runs of spaces under a header (parsers/column_aligned.py).
 The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page.
@@ -18,11 +20,16 @@ from dataclasses import dataclass, field
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 from plantasks.parsers.column_aligned import header_at, read_aligned
 from plantasks.parsers.columns import header_map
-from plantasks.parsers.portal_markdown import SourceLine, is_portal_markdown, read_portal_markdown
+from plantasks.parsers.portal_markdown import (SourceLine, is_portal_markdown, paragraph_spans, read_portal_markdown,
+                                               strip_markup)
 from plantasks.parsers.detect import decode_text
 from plantasks.normalizers.text import LEADING_BULLET as _BULLET
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_UNDERLINE = re.compile(r"^\s*(=+|-{3,})\s*$")
+_CELL_BREAK = re.compile(r"<br\s*/?>|(?<=[*_]) {2,}(?=[*_])", re.IGNORECASE)
 _STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zA-ZđĐ])[.)]?$")
 _SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 
@@ -96,13 +103,17 @@ class _TextReader:
         self.mode: str | None = None  # layout of the current table: cells / tsv / pipe
         self.row: _CellRow | None = None
         self.prev_kind = "blank"  # kind of the last non-blank line
+        # markdown (a pipe table's '---|---' rule): lines outside tables are hard-wrapped paragraphs with markup
+        self.markdown = any(_PIPE_RULE.match(t.strip()) and "|" in t for t in self.texts)
+        self.in_layout_table = False  # rows of a pipe table that is not a task table (signature, letterhead)
+        self.layout_lines: set[int] = set()  # ids of the text lines those rows became
 
     def run(self) -> list[Block]:
         i = 0
         while i < len(self.lines):
             i = self._step(i)
         self._flush_cells()
-        return self.blocks
+        return _markdown_paragraphs(self.blocks, self.lines, self.layout_lines) if self.markdown else self.blocks
 
     def _step(self, i: int) -> int:
         line = self.lines[i]
@@ -113,6 +124,7 @@ class _TextReader:
             self._cell_line(line)
             return i + 1
         if kind == "blank":
+            self.in_layout_table = False
             if self.row:
                 self.row.blank_since_cell = True
                 if self.width is None or (len(self.row.cells) < self.width and self._short_row_ends(i)):
@@ -126,6 +138,8 @@ class _TextReader:
         if kind == "tsv":
             return self._tsv_row(i)
         if kind == "pipe":
+            return self._pipe_row(i)
+        if kind == "text" and self._bare_pipe_row(i):
             return self._pipe_row(i)
         if kind == "text":
             aligned = header_at(self.texts, i)
@@ -193,13 +207,25 @@ class _TextReader:
         return end + 1
 
     # -- pipe tables ---------------------------------------------------------------------
+    def _bare_pipe_row(self, i: int) -> bool:
+        """A row of a table without outer bars: a header over its '---|---' rule, or a row after one."""
+        text = self.lines[i].text
+        if not _UNESCAPED_BAR.search(text):
+            return False
+        if _PIPE_RULE.match(text.strip()):
+            return self.mode == "pipe" or (i > 0 and bool(_UNESCAPED_BAR.search(self.lines[i - 1].text)))
+        nxt = self.lines[i + 1].text.strip() if i + 1 < len(self.lines) else ""
+        return bool(_PIPE_RULE.match(nxt)) and "|" in nxt or (self.mode == "pipe" and self.prev_kind in ("pipe", "text")
+                                                             and self.blocks and isinstance(self.blocks[-1], TableRow))
+
     def _pipe_row(self, i: int) -> int:
         first = self.lines[i]
         if _PIPE_RULE.match(first.text.strip()):
             return i + 1
         text, end = first.text.strip(), i
         want = (self.width or 0) + 1
-        while (not text.endswith("|") or (self.width and text.count("|") < want)) and end + 1 < len(self.lines):
+        outer = text.startswith("|")  # a row without outer bars is one line
+        while outer and (not text.endswith("|") or (self.width and text.count("|") < want)) and end + 1 < len(self.lines):
             nxt = self.lines[end + 1]
             if not nxt.text.strip() or (nxt.text.strip().startswith("|") and text.endswith("|")):
                 break
@@ -209,9 +235,24 @@ class _TextReader:
         inner = inner[1:] if inner.startswith("|") else inner
         inner = inner[:-1] if inner.endswith("|") else inner
         prov = Provenance(page=first.page, line_start=first.number, line_end=self.lines[end].number)
-        cells = tuple(Cell(c.strip(), prov) for c in inner.split("|"))
+        cells = tuple(Cell(_markdown_cell(c), prov) for c in _UNESCAPED_BAR.split(inner))
+        if self._starts_layout_table(end, cells):
+            self.in_layout_table = True
+        if self.in_layout_table:  # its cells are lines of the body, one per printed line
+            line = TextLine("\n".join(c.text for c in cells if c.text), prov)
+            self.layout_lines.add(id(line))
+            self.blocks.append(line)
+            return end + 1
         self._emit_row(TableRow(cells, prov), "pipe")
         return end + 1
+
+    def _starts_layout_table(self, end: int, cells: tuple[Cell, ...]) -> bool:
+        """A pipe table's header (its rule follows) that names no task columns, under an open task table of
+        another width: a layout table after the task table (the signature block), not more task rows."""
+        rule = self.lines[end + 1].text.strip() if end + 1 < len(self.lines) else ""
+        if not (_PIPE_RULE.match(rule) and "|" in rule) or header_map([c.text for c in cells]):
+            return False
+        return self.width is not None and len(cells) != self.width
 
     # -- column-aligned tables -----------------------------------------------------------
     def _aligned_table(self, i: int, columns, headers: list[str], height: int) -> int:
@@ -231,6 +272,40 @@ class _TextReader:
         elif self.mode != mode and mode != "tsv":
             self.mode = mode
         self.blocks.append(row)
+
+
+def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: set[int]) -> list[Block]:
+    """Runs of text lines (between tables) as markdown paragraphs: markup off, hard wraps joined. The
+    lines a layout table's rows became are kept as they are."""
+    out: list[Block] = []
+    run: list[TextLine] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        first, last = run[0].prov.line_start, run[-1].prov.line_end
+        # blank lines and a heading's underline ('=====', '-----') end paragraphs
+        raw = ["" if _UNDERLINE.match(t) else _ESCAPE.sub(r"\1", t) for t in (l.text for l in lines[first - 1:last])]
+        for text, a, b in paragraph_spans(raw):
+            out.append(TextLine(text, Provenance(page=lines[first - 1 + a].page, line_start=first + a,
+                                                 line_end=first + b)))
+        run.clear()
+
+    for block in blocks:
+        if isinstance(block, TextLine) and id(block) not in layout_lines:
+            run.append(block)
+        else:
+            flush()
+            out.append(block)
+    flush()
+    return out
+
+
+def _markdown_cell(text: str) -> str:
+    """A pipe-table cell as printed: emphasis and escapes off; <br>, and a gap of two spaces between
+    emphasised spans (a line break a converter could not write inside a table), as line breaks."""
+    lines = (strip_markup(_ESCAPE.sub(r"\1", part)) for part in _CELL_BREAK.split(text.strip()))
+    return "\n".join(l for l in lines if l)
 
 
 def read_text(data: bytes | str) -> ParsedDocument:

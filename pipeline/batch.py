@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the stages load on first use, so `plantasks --help` and the
     from plantasks.pipeline.extract import ExtractOptions
     from plantasks.pipeline.stages import Corrections
 
-SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".md", ".yaml", ".yml", ".tmp"}
+SKIP_SUFFIXES = {".json", ".jsonl", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".yaml", ".yml", ".tmp"}
 MAX_NAME_BYTES = 180  # output names stay well under the usual 255-byte file-name limit (temp prefix/suffix included)
 SHIP_BYTES_UNDER = 16 * 2**20  # to a Dask cluster, smaller files travel as bytes; larger ones by path
 

@@ -206,3 +206,13 @@ def test_a_read_only_corrections_store_is_still_applied(tmp_path):
         os.chmod(store, 0o644)
     again = json.loads((tmp_path / "second" / "plan_000.txt.json").read_text(encoding="utf-8"))
     assert again["tasks"][0]["content"] == "Nội dung đã sửa"
+
+
+def test_markdown_files_in_a_folder_are_read_as_text(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS[0], folder / "ke_hoach.md")  # what a web-to-markdown tool saves
+    (folder / "ghi_chu.yaml").write_text("a: 1\n", encoding="utf-8")  # data files are not inputs
+    assert extract(folder, "--out", tmp_path / "out") == 0
+    assert set(catalogue(tmp_path / "out")) == {"ke_hoach.md"}
+    assert catalogue(tmp_path / "out")["ke_hoach.md"]["tasks"] > 0

@@ -227,3 +227,21 @@ def test_second_content_like_column_is_kept_in_extra():
         ("2", "Nhiệm vụ thống kê khoa học và công nghệ",
          {"Nội dung chính": "Điều tra nghiên cứu và phát triển năm 2025"}, []),
     ]
+
+
+def test_markdown_pipe_tables_without_outer_bars_as_web_converters_write_them():
+    """html2text and similar tools: 'a | b' rows under '---|---', emphasis, escapes and <br> in cells,
+    headings hard-wrapped with adjacent emphasis spans, a layout table in the document header."""
+    result = extract("markdown_bare_pipes.md")
+    assert rows(result, "section", "stt", "content") == [
+        ("Tổ chức hội nghị “Đối thoại với doanh nghiệp” về thủ tục hành chính", "1", "Đối thoại về thủ tục đất đai"),
+        ("Tổ chức hội nghị “Đối thoại với doanh nghiệp” về thủ tục hành chính", "2",
+         "Đối thoại về thuế và hải quan"),
+        ("Kiểm tra công tác cải cách hành chính", "1", "Kiểm tra tại các xã | phường"),
+    ]
+    assert [[a.name for a in t.lead] for t in result.tasks] == [
+        ["Sở Nông nghiệp và Môi trường"], ["Sở Tài chính"], ["Sở Nội vụ"]]
+    assert [t.deadline.raw for t in result.tasks] == ["Quý II/2025", "Tháng 9/2025", "Quý IV/2025"]
+    assert result.document.plan_number == "45/KH-UBND"
+    assert result.document.title == "Kế hoạch cải cách hành chính năm 2025"
+    assert result.document.signer == "Nguyễn Văn An"  # a layout table cell whose lines became spans
