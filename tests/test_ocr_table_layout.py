@@ -4,7 +4,7 @@ tables without column lines are found by word alignment only under a header."""
 
 from __future__ import annotations
 
-from plantasks.parsers.ocr.aligned import aligned_tables
+from plantasks.parsers.ocr.aligned import aligned_tables, continued_rows
 from plantasks.parsers.ocr.continuation import continue_tables
 from plantasks.parsers.ocr.grid import GridCell, TableGrid, join_slots, merged_cells, with_columns
 from plantasks.parsers.ocr.layout import Geometry, LaidOut, cell_readings, joined_by_text, place_words
@@ -193,3 +193,30 @@ def test_rules_between_rows_divide_them_whatever_line_the_number_stands_on():
     assert table.ys == (95, 150, 210, 300) and table.col_count == 4
     laid = read(words, [table])
     assert table_rows(laid)[2] == ["2", "Kiểm tra hồ sơ\ntại Trung tâm", "Sở Nội vụ", "Năm 2025"]  # a short line: a break
+
+
+TEXT_STARTS = [100, 190, 690, 990, 1300]  # where the open table's columns' text starts, its right edge
+
+
+def test_a_page_going_on_without_header_is_read_in_the_open_columns():
+    """Its page number is skipped, the rest of a row carried over is a row of its own (empty number),
+    numbered rows follow."""
+    rows = [
+        [("12", 640)],
+        [("tại Trung tâm", 200)],
+        [("3", 100), ("Tổ chức đối thoại", 200), ("Sở Nội vụ", 700), ("Tháng 10", 1000)],
+        [("4", 100), ("Công khai kết quả", 200), ("Sở Tư pháp", 700), ("Quý IV", 1000)],
+    ]
+    grid = continued_rows(line_words(rows), TEXT_STARTS)
+    assert grid is not None and grid.col_count == 4
+    laid = read(line_words(rows), [grid])
+    assert table_rows(laid) == [["", "tại Trung tâm", "", ""], ["3", "Tổ chức đối thoại", "Sở Nội vụ", "Tháng 10"],
+                                ["4", "Công khai kết quả", "Sở Tư pháp", "Quý IV"]]
+
+
+def test_text_set_out_in_columns_without_row_numbers_is_no_continued_table():
+    rows = [
+        [("Nơi", 100), ("Bộ Nội vụ;", 200), ("TM. ỦY BAN", 1000)],
+        [("Lưu", 100), ("VT, NC.", 200), ("CHỦ TỊCH", 1000)],
+    ]
+    assert continued_rows(line_words(rows), TEXT_STARTS) is None

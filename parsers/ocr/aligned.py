@@ -27,6 +27,7 @@ from plantasks.parsers.ocr.tesseract import Word
 from plantasks.parsers.pdf.whitespace_tables import river_positions, whitespace_tables
 from plantasks.parsers.pdf.words import Word as PdfWord
 from plantasks.parsers.pdf.words import words_to_lines
+from plantasks.parsers.row_layout import looks_like_row_number
 
 POINTS_PER_INCH = 72.0
 LINE_GAP = 3.0  # rows of a scanned table may stand this many line heights apart (rules between them)
@@ -128,6 +129,9 @@ def continued_rows(words: list[Word], xs: list[float], line_gap: float = LINE_GA
     if sum(1 for n in used if n >= 2) < 2:
         return None
     starts = [i for i, line in enumerate(table) if any(column_of(w, xs) == 0 for w in line)]
+    numbers = [" ".join(w.text for w in table[i] if column_of(w, xs) == 0) for i in starts]
+    if not any(looks_like_row_number(number) for number in numbers):
+        return None  # a table's rows are numbered: text set out in columns (a signature block) is not one
     tops = ([0] if not starts or starts[0] != 0 else []) + starts
     ys = [min(w.box[1] for w in table[i]) - 1.0 for i in tops] + [max(w.box[3] for w in table[-1]) + 1.0]
     return single_cells(xs, ys)
