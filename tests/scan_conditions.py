@@ -90,11 +90,11 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
     return page
 
 
-def add_stamp(page: Image.Image, dpi: int) -> Image.Image:
-    """A red round seal with its ring of letters, over the last task rows and the signature line."""
+def add_stamp(page: Image.Image, dpi: int, centre_in: tuple[float, float] = (8.4, 4.3)) -> Image.Image:
+    """A red round seal with its ring of letters, by default over the last task rows and the signature line."""
     seal = Image.new("RGBA", page.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(seal)
-    cx, cy, radius = round(8.4 * dpi), round(4.3 * dpi), round(0.75 * dpi)
+    cx, cy, radius = round(centre_in[0] * dpi), round(centre_in[1] * dpi), round(0.75 * dpi)
     red = (220, 30, 40, 150)
     for k in (0, round(0.12 * dpi)):
         draw.ellipse([cx - radius + k, cy - radius + k, cx + radius - k, cy + radius - k], outline=red,
@@ -207,6 +207,8 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
     - section_under_grid: section titles wider than the task-text column, the column lines printed
       through them;
     - pale_content: the task-text column printed pale grey;
+    - seal_over_empty_cells: the time column left empty, a red seal over it (read again, it says
+      nothing a cell holds);
     - row_rules_only / no_rules: no column lines (rules between rows only, or none), a two-line
       header and a wrapped task text; row_rules_centred_numbers: the same ruled between rows, the TT
       column's text centred in each row's height (so "TT" and "2" stand beside a second line);
@@ -223,6 +225,9 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
         return to_pdf(draw_table_page(dpi, rows, section_lines=True), dpi)
     if name == "pale_content":
         return to_pdf(draw_table_page(dpi, faint_column=1), dpi)
+    if name == "seal_over_empty_cells":
+        rows = [list(HEADER), section] + [[*task[:3], ""] for task in TASKS]
+        return to_pdf(add_stamp(draw_table_page(dpi, rows), dpi, centre_in=(10.0, 3.7)), dpi)
     if name in ("row_rules_only", "no_rules", "row_rules_centred_numbers"):
         rows = [WRAPPED_HEADER, section, list(TASKS[0]), WRAPPED_TASK, list(TASKS[2])]
         rules = "none" if name == "no_rules" else "horizontal"
@@ -265,7 +270,7 @@ def pages_pdf(pages: list[Image.Image], dpi: int) -> bytes:
     return out.getvalue()
 
 
-LAYOUTS = ("section_under_grid", "pale_content", "row_rules_only", "no_rules", "row_rules_centred_numbers",
+LAYOUTS = ("section_under_grid", "pale_content", "seal_over_empty_cells", "row_rules_only", "no_rules", "row_rules_centred_numbers",
            "continued_missing_line", "continued_stray_line", "no_rules_continued")
 
 

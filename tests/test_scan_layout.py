@@ -1,8 +1,8 @@
 """Scanned task tables as printed, end to end: invented pages (scan_conditions.layout_pdf) with section
-titles under a grid printed through them, a pale task-text column, no column lines (rules between rows
-only, also with numbers centred in tall rows, or none; continued on a page without a header), and a table continued on a page whose lines
-split the columns differently. Each must give exactly its tasks and sections; a repeated header is
-never a task."""
+titles under a grid printed through them, a pale task-text column, a seal over empty cells, no column
+lines (rules between rows only, also with numbers centred in tall rows, or none; continued on a page
+without a header), and a table continued on a page whose lines split the columns differently. Each
+must give exactly its tasks and sections; a repeated header is never a task."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ EXPECTED = {  # layout -> [(stt, content, lead, deadline, section)]
         (*TASK_3, "Cải cách tổ chức bộ máy hành chính nhà nước và chế độ công vụ của tỉnh"),
     ],
     "pale_content": [(*TASK_1, SECTION), (*TASK_2, SECTION), (*TASK_3, SECTION)],
+    "seal_over_empty_cells": [(*task[:3], "", SECTION) for task in (TASK_1, TASK_2, TASK_3)],
     "row_rules_only": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION)],
     "no_rules": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION)],
     "row_rules_centred_numbers": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION)],
