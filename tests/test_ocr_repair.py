@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from plantasks.parsers.ocr.layout import Reading
+from plantasks.parsers.ocr.page import drop_noise
 from plantasks.parsers.ocr.recheck import doubtful, is_row_number, reading_of, stack_crops
 from plantasks.parsers.ocr.repair import ROMAN, confusions, repair_row_number, repair_text
 from plantasks.parsers.ocr.tesseract import Word
@@ -51,6 +52,8 @@ def test_row_numbers_left_alone(text):
     ("| Tháng 01/2024", "Tháng 01/2024"),
     ("Báo cáo. kết quả thực hiện", "Báo cáo kết quả thực hiện"),
     ("Quyết định của cơ quan có thấm quyền.", "Quyết định của cơ quan có thẩm quyền."),
+    ("các văn bản triến khai,thực hiện", "các văn bản triển khai, thực hiện"),  # the space after a comma
+    ("quyết định của _UBND tỉnh", "quyết định của UBND tỉnh"),
 ])
 def test_line_repairs(read, meant):
     assert repair_text(read) == meant
@@ -71,6 +74,7 @@ def test_line_repairs(read, meant):
     "Năm 2024. Các sở",
     "tố cáo, khiếu nại",  # a real word that only looks like a misread one
     "Sở Nội vụ, Sở Tư pháp",
+    "tỷ lệ 1,5 lần; 2,3 triệu đồng",  # a decimal comma keeps no space
 ])
 def test_lines_left_alone(text):
     assert repair_text(text) == text
@@ -97,3 +101,10 @@ def test_reading_of_joins_and_repairs_the_words():
     assert reading_of(words) == Reading("III", 0.8)
     assert reading_of([Word("Sở", 95.0, (0, 0, 20, 20), (1, 1, 1))]) is None
     assert reading_of([]) is None
+
+
+def test_an_underscore_taller_than_wide_is_a_line_remnant():
+    """What an erased vertical ruling leaves is read as '_': dropped; a blank to fill is kept."""
+    remnant = Word("_", 75.0, (1090, 595, 1099, 626), (1, 1, 1))
+    blank = Word("____", 80.0, (300, 600, 360, 604), (1, 1, 1))
+    assert drop_noise([remnant, blank]) == [blank]

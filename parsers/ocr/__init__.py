@@ -9,15 +9,17 @@ Public API (imported lazily by the PDF reader and the dispatcher):
 Per page (page.py): the page image (raster.py: a scan's embedded image as is, else rendered by
 pdfium) is levelled (deskew.py), its ruling lines found and fitted (rulings.py) and turned into table
 grids with merged cells (grid.py), the lines erased, then ONE Tesseract run (tesseract.py, psm 6,
-native resolution but at least 150 dpi) gives words with boxes and confidences. A page without a
-ruled table may hold one printed without column lines: found by word alignment under a header
-(aligned.py). Words go to grid cells by their centres or form paragraphs outside tables (layout.py,
-paragraphs.py); text running across a column line joins the cells it crosses (a section title under
-a grid printed through it); doubtful row numbers (TT column) are read again in one small run over
-enlarged crops (recheck.py), and so are cells read empty that hold ink (reread.py: pale print). A
-table continued on the next page keeps its columns there: that page is laid out again in the open
-table's columns (continuation.py). Typical glyph confusions are repaired (repair.py:
-confusions.yaml, and words checked against lexicon.py).
+native resolution but at least 150 dpi) gives words with boxes and confidences, checked against
+the glyphs where Tesseract is known to slip (glyphs.py: Roman quarter numerals counted on their
+stems, closing marks no ink shows dropped). A page without a ruled table may hold one printed
+without column lines: found by word alignment under a header (aligned.py). Words go to grid cells
+by their centres or form paragraphs outside tables (layout.py, paragraphs.py); text running across
+a column line joins the cells it crosses (a section title under a grid printed through it);
+doubtful row numbers (TT column) are read again in one small run over enlarged crops (recheck.py),
+and so are cells read empty that hold ink (reread.py: pale print). A table continued on the next
+page keeps its columns there: that page is laid out again in the open table's columns
+(continuation.py). Typical glyph confusions are repaired (repair.py: confusions.yaml, and words
+checked against lexicon.py).
 
 Provenance boxes are (x0, top, x1, bottom): PDF points from the page's top-left corner for PDFs,
 pixels of the original image for images. Cell.confidence is the cell's mean Tesseract word

@@ -10,6 +10,7 @@ from PIL import Image
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
 from plantasks.parsers.ocr.aligned import aligned_tables
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
+from plantasks.parsers.ocr.glyphs import checked_against_glyphs
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
 from plantasks.parsers.ocr.layout import Geometry, LaidOut, cell_readings, joined_by_text, place_words
@@ -155,6 +156,7 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     verdict = page_verdict(image.page, words, settings)
     if verdict is not None:  # nothing or noise read: no rows, one warning
         return PageResult(image.page, [], [verdict], prepared.skew_deg, len(words), mean_confidence(words)), False
+    words = checked_against_glyphs(prepared.gray, words, prepared.ink_threshold)
     layout = geometry(settings, image.dpi)
     tables = prepared.tables or aligned_tables(words, image.dpi, prepared.rules)
     placement = place_words(words, tables, layout.table_margin)
@@ -214,6 +216,8 @@ def drop_noise(words: list[Word]) -> list[Word]:
 def _is_noise(word: Word) -> bool:
     if word.text in LINE_REMNANTS:
         return True
+    if set(word.text) == {"_"}:  # taller than wide: left by an erased vertical line, not a blank to fill
+        return word.box[3] - word.box[1] > word.box[2] - word.box[0]
     if not any(ch.isalnum() for ch in word.text):
         return word.text not in MEANINGFUL_MARKS and word.confidence < 60
     return len(word.text) == 1 and word.text.isalpha() and word.confidence < 30

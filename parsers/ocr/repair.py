@@ -39,6 +39,7 @@ CAPITAL_MISREADS = {
 DICTIONARY_PAIR = 100  # Lexicon.pair_support of two syllables of one dictionary word
 WELL_ATTESTED = DICTIONARY_PAIR + 10  # a dictionary word also seen this often in running text
 SWAPPED_TONES = frozenset("\u0301\u0309")  # sắc, hỏi
+SEEN_OFTEN = 5  # sightings in running text that outweigh a dictionary word never seen there
 COMMON_FACTOR = 30  # a hỏi form this many times more common than the unattested word as read wins
 
 
@@ -51,6 +52,8 @@ class Confusions:
     stray_opener_pattern: re.Pattern
     quote_closers: tuple[str, ...]
     inner_full_stop: re.Pattern | None
+    inner_comma: re.Pattern | None = None
+    quarter_words: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -68,7 +71,9 @@ def confusions() -> Confusions:
     stray = re.compile(rf"^[{openers}][ \t]*(?=\w)", re.MULTILINE)
     full_stop = re.compile(r"(?<=[^\W\d_]{2})\.(?= ([^\W\d_]))") if data["drop_inner_full_stops"] else None
     characters = {str(k): str(v) for k, v in data["characters"].items()}
-    return Confusions(glyphs, quarter, characters, bullet, stray, tuple(data["quote_closers"]), full_stop)
+    comma = re.compile(r"(?<=[^\W\d_]),(?=[^\W\d_])") if data["space_after_inner_commas"] else None
+    return Confusions(glyphs, quarter, characters, bullet, stray, tuple(data["quote_closers"]), full_stop, comma,
+                      tuple(data["quarter_words"]))
 
 
 def as_roman(token: str) -> str | None:
@@ -92,6 +97,8 @@ def repair_marks(text: str) -> str:
         text = rules.stray_opener_pattern.sub("", text)
     if rules.inner_full_stop is not None:
         text = rules.inner_full_stop.sub(lambda m: "" if m.group(1).islower() else ".", text)
+    if rules.inner_comma is not None:
+        text = rules.inner_comma.sub(", ", text)
     return text
 
 
@@ -116,10 +123,21 @@ def repair_words(text: str) -> str:
         core = edges[1]
         fixed = _unglued(core, left, right) or _retoned(core, left, right) \
             or _in_context(core, left, right, _neighbour(parts, i + 2, edges, before=False, names=True)) \
-            or _by_margin(core, left, right)
+            or _by_margin(core, left, right) \
+            or _by_running_text(core, left, right, (_beyond(parts, i, left, -1), _beyond(parts, i, right, 1)))
         if fixed:
             parts[i] = edges[0] + fixed + edges[2]
     return "".join(parts)
+
+
+def _beyond(parts: list[str], i: int, neighbour: str | None, step: int) -> str | None:
+    """The syllable next to word i's neighbour on the far side (step -1: left), where no
+    punctuation stands between."""
+    j = i + 2 * step
+    if neighbour is None or not 0 <= j < len(parts):
+        return None
+    edges = _split_edges(parts[j])
+    return _neighbour(parts, j + 2 * step, edges, before=step < 0) if edges else None
 
 
 STRAY_MARK = re.compile(r"([^\W\d_]+)(?:([,.:])|[ \t]+([-_])) (?=([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?)")
@@ -128,8 +146,9 @@ STRAY_MARK = re.compile(r"([^\W\d_]+)(?:([,.:])|[ \t]+([-_])) (?=([^\W\d_]+)(?:[
 def _unpunctuated(text: str) -> str:
     """A speck read as a mark inside a word of two syllables: 'công, nghệ', 'thực. hiện', 'sự:
     nghiệp', 'TÀI - CHỈNH' (a dash only between capitals, where a misread mark of the second may
-    hide the word), 'mức _ độ'. Only where running text writes the two syllables as one word with
-    a syllable that rarely stands alone (Lexicon.bound_pair): 'phòng, ban, ngành' keeps its commas."""
+    hide the word), 'mức _ độ'. Only where running text writes the two syllables as one word with a
+    syllable that rarely stands alone (Lexicon.bound_pair): 'phòng, ban, ngành' keeps its commas.
+    An underscore stuck to a word ('TTHC_', '_UBND') is a speck too."""
     lex = lexicon()
 
     def fix(m: re.Match) -> str:
@@ -149,6 +168,7 @@ def _unpunctuated(text: str) -> str:
         return f"{first} " if bound else m.group(0)
 
     text = re.sub(r"(?<=[^\W\d_])_(?=\s|$)", "", text)  # 'TTHC_'
+    text = re.sub(r"(?:^|(?<=\s))_(?=[^\W\d_])", "", text)  # '_UBND'
     return STRAY_MARK.sub(fix, text)
 
 
@@ -169,8 +189,10 @@ def _neighbour(parts: list[str], j: int, edges: tuple[str, str, str], before: bo
 def _retoned(core: str, left: str | None, right: str | None) -> str | None:
     """The syllable a word stands for when only its tone mark was misread, or None to keep it.
 
-    A non-word ('chuấn') becomes the tone variant (or, without one, the variant in any mark:
-    'chuãn') best attested next to its neighbours. A real
+    A non-word ('chuấn') becomes the variant in its marks best attested next to its neighbours, a
+    tone variant first where they are equal ('chuãn', 'gản với', 'theo đõi' -> 'theo dõi', not the
+    dictionary's 'theo đòi' that running text never shows); attested with neither, its only tone
+    variant ('đạt chuấn tiếp cận'). A real
     syllable is changed only the way Tesseract misreads the small hook above (hỏi) at scan
     resolutions: read as sắc or ngã ('tố chức', 'kiếm tra', 'đế xác định'); and only when the hỏi
     form is attested with a neighbour (a dictionary word, or a pair seen in running text) while the
@@ -187,11 +209,12 @@ def _retoned(core: str, left: str | None, right: str | None) -> str | None:
         if hook is None and core.isupper() and len(core) > 1:
             return _retoned_capitals(core, syllable, left, right)
         return _same_case(hook, core) if hook else None
-    variants = lex.tone_variants(syllable) or lex.mark_variants(syllable)  # 'chuãn': a vowel mark lost too
-    ranked = sorted(((support(lex, left, v, right), lex.counts[v], v) for v in variants), reverse=True)
-    if not ranked or ranked[0][0] == 0 or (len(ranked) > 1 and ranked[1][:2] == ranked[0][:2]):
-        return None
-    return _same_case(ranked[0][2], core)
+    tones = lex.tone_variants(syllable)
+    ranked = sorted(((support(lex, left, v, right), v in tones, lex.counts[v], v) for v in lex.mark_variants(syllable)),
+                    reverse=True)
+    if ranked and ranked[0][0] > 0:
+        return None if len(ranked) > 1 and ranked[1][:3] == ranked[0][:3] else _same_case(ranked[0][3], core)
+    return _same_case(tones[0], core) if len(tones) == 1 and (left or right) else None  # the only reading
 
 
 def _in_context(core: str, left: str | None, right: str | None, name: str | None) -> str | None:
@@ -252,6 +275,51 @@ def _by_margin(core: str, left: str | None, right: str | None) -> str | None:
     if len(found) != 1 and not (found and max(found)[0] > sorted(found)[-2][0]):
         return None
     return max(found)[1]
+
+
+def _by_running_text(core: str, left: str | None, right: str | None,
+                     outer: tuple[str | None, str | None] = (None, None)) -> str | None:
+    """A real lower-case syllable that running text never shows next to either neighbour (nor a
+    phrase of the product's vocabulary), while one variant in its marks forms with a neighbour a
+    dictionary word that running text attests: 'theo đòi' -> 'theo dõi', 'có thế giám sát' -> 'có
+    thể giám sát', 'lăng phí' -> 'lãng phí', 'chỉ phí tuân thủ' -> 'chi phí'. The variant's word
+    must be seen more often than the neighbour's own word with the syllable beyond it (`outer`:
+    'dữ liệu đã số hóa' stays, though 'đa số' is a word). Where the word as read is a dictionary
+    word with a neighbour, the variant's word must be seen SEEN_OFTEN times on that side ('theo
+    đòi', 'kỳ thi theo' stays) and as often as a dictionary entry counts on the other ('cụ thế
+    cho', 'thí nghiệm trọng' stays). Where it is none, read as printed the neighbour would stand
+    alone, which running text never shows it doing ('phí', not 'với'). One best variant."""
+    lex = lexicon()
+    syllable = key(core)
+    if core != syllable or not (left or right) or not lex.is_syllable(syllable):
+        return None
+    if any(n and not lex.is_syllable(n) for n in (left, right)):
+        return None  # next to an acronym or a number-like token: no evidence
+    own = [p for p in ((left, syllable), (syllable, right)) if p[0] and p[1]]
+    if any(lex.bigrams.get(p, 0) or p in lex.phrase_pairs for p in own):
+        return None
+    words_as_read = [p in lex.word_pairs for p in ((left, syllable), (syllable, right))]
+    beyond = [lex.pair_support(*p) if all(p) else 0 for p in ((outer[0], left), (right, outer[1]))]
+
+    def evidence(variant: str) -> int:
+        found = 0
+        for side, pair in enumerate(((left, variant), (variant, right))):
+            seen = lex.bigrams.get(pair, 0)
+            if not all(pair) or pair not in lex.word_pairs or seen <= beyond[side]:
+                continue  # no word, or its neighbour belongs to a word beyond ('đã số hóa')
+            if words_as_read[1 - side] and seen < DICTIONARY_PAIR:
+                continue  # the word as read is a word with the other neighbour ('thí nghiệm trọng')
+            if words_as_read[side] and seen < SEEN_OFTEN:
+                continue  # the word as read is a word on this side too ('kỳ thi theo')
+            if not any(words_as_read) and lex.alone[pair[1 - side]] > 0:
+                continue  # the neighbour may stand alone as printed: running text shows it so ('số với')
+            found = max(found, seen)
+        return found
+
+    ranked = sorted(((evidence(v), v) for v in lex.mark_variants(syllable)), reverse=True)
+    if not ranked or ranked[0][0] == 0 or len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+        return None
+    return ranked[0][1]
 
 
 def _pair(lex, left: str | None, right: str | None, phrases: bool = False) -> int:
@@ -330,7 +398,7 @@ def _unglued(core: str, left: str | None, right: str | None) -> str | None:
             support = lex.pair_support(first, second)
             # or each half a dictionary word seen in running text with its neighbour ('xử lýhồ sơ')
             around = min(_pair(lex, left, first), _pair(lex, second, right))
-            if support >= MIN_PAIR_SUPPORT or around >= DICTIONARY_PAIR + MIN_PAIR_SUPPORT:
+            if support >= MIN_PAIR_SUPPORT or around >= DICTIONARY_PAIR:
                 splits.append((support, cut))
     if len(splits) != 1:
         return None
