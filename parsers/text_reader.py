@@ -31,6 +31,7 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _UNDERLINE = re.compile(r"^\s*(=+|-{3,})\s*$")
 _CELL_BREAK = re.compile(r"<br\s*/?>|(?<=[*_]) {2,}(?=[*_])", re.IGNORECASE)
 _STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zA-ZđĐ])[.)]?$")
+_GROUP_START = re.compile(r"^(?:[IVXLC]{1,6}|[0-9]{1,2}(?:\.[0-9]{1,2})*|[a-zđ]|Điều\s+\d+)[.):]\s")
 _SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 
 
@@ -113,7 +114,9 @@ class _TextReader:
         while i < len(self.lines):
             i = self._step(i)
         self._flush_cells()
-        return _markdown_paragraphs(self.blocks, self.lines, self.layout_lines) if self.markdown else self.blocks
+        if self.markdown:
+            return _markdown_paragraphs(self.blocks, self.lines, self.layout_lines)
+        return _wrapped_paragraphs(self.blocks, _wrap_width(self.texts))
 
     def _step(self, i: int) -> int:
         line = self.lines[i]
@@ -283,6 +286,43 @@ class _TextReader:
         elif self.mode != mode and mode != "tsv":
             self.mode = mode
         self.blocks.append(row)
+
+
+_PROSE = re.compile(r"^\S+(?: \S+)+$")  # words one space apart: no column runs, no indent
+_SENTENCE_END = re.compile(r"[.;:!?]$")
+
+
+def _wrap_width(texts: list[str]) -> int | None:
+    """The width a tool hard-wrapped the body's prose at (pdftotext, OCR): the length most long prose
+    lines reach; None when the prose is not wrapped (a paragraph per line)."""
+    lengths = sorted(len(t) for t in texts if _PROSE.match(t) and len(t) >= 40)
+    if len(lengths) < 8:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(1 for n in lengths if n >= 0.85 * width)
+    return width if near >= max(5, len(lengths) // 4) else None
+
+
+def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
+    """Prose lines the tool wrapped, joined: a line that does not end a sentence goes on in the next
+    line when it reaches the wrap width or the next line starts in lower case (a bold heading wraps
+    short), unless the next line starts an item ('1. Phân công … Ủy ban' + 'Thường vụ Quốc hội …'
+    is one paragraph, not a heading)."""
+    if width is None:
+        return blocks
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (isinstance(block, TextLine) and isinstance(prev, TextLine) and _PROSE.match(block.text)
+                and prev.prov.line_end is not None and block.prov.line_start == prev.prov.line_end + 1
+                and (len(prev.text) >= 0.85 * width or block.text[0].islower())
+                and not _SENTENCE_END.search(prev.text) and not _BULLET.match(block.text)
+                and not _GROUP_START.match(block.text)):
+            out[-1] = TextLine(f"{prev.text} {block.text}", Provenance(
+                page=prev.prov.page, line_start=prev.prov.line_start, line_end=block.prov.line_end))
+            continue
+        out.append(block)
+    return out
 
 
 def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: set[int]) -> list[Block]:

@@ -11,6 +11,7 @@ the reader must give for it.
 from __future__ import annotations
 
 import io
+import json
 import math
 import random
 from pathlib import Path
@@ -37,11 +38,19 @@ ROW_IN = 0.55
 
 
 def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in: float | None = None,
-                    furniture: bool = True) -> Image.Image:
+                    furniture: bool = True, rules: str = "full", section_lines: bool = False,
+                    missing_line: int | None = None, faint_column: int | None = None,
+                    middle_column: int | None = None) -> Image.Image:
     """The clean page, RGB, A4 landscape at `dpi`: `rows` (default EXPECTED; a row whose cells right of
-    TT are all empty but the second is drawn as a section row), and optionally a stray vertical line
-    through the table `stray_line_in` inches from its left edge. `furniture`: the appendix title
-    above and the signer's title below (a middle page of a long table has neither)."""
+    TT are all empty but the second is drawn as a section row, its title running on over the columns
+    to its right), and optionally a stray vertical line through the table `stray_line_in` inches from
+    its left edge. `furniture`: the appendix title above and the signer's title below (a middle page of
+    a long table has neither). `rules`: "full" (a ruled grid), "horizontal" (row rules only, no column
+    lines) or "none". `section_lines`: the column lines also cross the section rows (a grid printed
+    over a title that runs on, as spreadsheets print it). `missing_line`: the column line with this
+    index is not printed (a faint line the scanner lost). `faint_column`: that column's text printed
+    pale grey (faded toner). `middle_column`: that column's text centred in the row's height (as
+    Word aligns a number cell beside a taller one)."""
     rows = EXPECTED if rows is None else rows
     width, height = round(11.69 * dpi), round(8.27 * dpi)
     page = Image.new("RGB", (width, height), "white")
@@ -53,11 +62,14 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
     if furniture:
         draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
     line = max(1, round(dpi / 100))
-    for r, y in enumerate(ys):
-        draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
+    if rules in ("full", "horizontal"):
+        for r, y in enumerate(ys):
+            draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
     for c, x in enumerate(xs):
         for r, row in enumerate(rows):
-            if 1 < c < len(xs) - 1 and not any(row[2:]):
+            if rules != "full" or c == missing_line:
+                continue
+            if 1 < c < len(xs) - 1 and not any(row[2:]) and not section_lines:
                 continue  # a section title spans the columns right of TT
             draw.line([(x, ys[r]), (x, ys[r + 1])], fill="black", width=line)
     if stray_line_in is not None:
@@ -67,17 +79,22 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             if text:
-                draw.text((xs[c] + pad, ys[r] + pad), text, font=font, fill="black")
+                pale = c == faint_column and r > 0
+                y = ys[r] + pad
+                if c == middle_column:
+                    tallest = max(draw.multiline_textbbox((0, 0), t or " ", font=font)[3] for t in row)
+                    y += (tallest - draw.multiline_textbbox((0, 0), text, font=font)[3]) // 2
+                draw.text((xs[c] + pad, y), text, font=font, fill=(175, 175, 175) if pale else "black")
     if furniture:
         draw.text((xs[2], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
     return page
 
 
-def add_stamp(page: Image.Image, dpi: int) -> Image.Image:
-    """A red round seal with its ring of letters, over the last task rows and the signature line."""
+def add_stamp(page: Image.Image, dpi: int, centre_in: tuple[float, float] = (8.4, 4.3)) -> Image.Image:
+    """A red round seal with its ring of letters, by default over the last task rows and the signature line."""
     seal = Image.new("RGBA", page.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(seal)
-    cx, cy, radius = round(8.4 * dpi), round(4.3 * dpi), round(0.75 * dpi)
+    cx, cy, radius = round(centre_in[0] * dpi), round(centre_in[1] * dpi), round(0.75 * dpi)
     red = (220, 30, 40, 150)
     for k in (0, round(0.12 * dpi)):
         draw.ellipse([cx - radius + k, cy - radius + k, cx + radius - k, cy + radius - k], outline=red,
@@ -167,9 +184,7 @@ def continued_table_pdf(dpi: int = 200) -> bytes:
     columns)."""
     first = draw_table_page(dpi, EXPECTED[:3], furniture=False)
     second = draw_table_page(dpi, EXPECTED[3:], stray_line_in=4.2, furniture=False)
-    out = io.BytesIO()
-    first.save(out, "PDF", resolution=float(dpi), quality=75, save_all=True, append_images=[second])
-    return out.getvalue()
+    return pages_pdf([first, second], dpi)
 
 
 CONDITIONS = ("150dpi", "300dpi", "stamp", "signature", "jpeg", "skew", "rotated90", "rotated180", "greyscale")
@@ -242,3 +257,110 @@ def draw_centred_table_page(dpi: int = 200, rows: list[list[str]] | None = None)
         draw.line([(xs[-1], ys[r]), (xs[-1], ys[r + 1])], fill="black", width=line)
     draw.text((xs[3], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
     return page
+
+
+# Table layouts a scan may show, each on invented pages: name -> (pages, dpi). Rows as EXPECTED unless
+# the layout needs others; tests/test_scan_layout.py holds what each must give.
+WRAPPED_HEADER = ["TT", "Nội dung nhiệm vụ", "Cơ quan\nchủ trì", "Thời gian\nhoàn thành"]
+WRAPPED_TASK = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến tại\nTrung tâm Phục vụ hành chính công tỉnh",
+                "Văn phòng UBND tỉnh", "Thường xuyên"]
+TASK_4 = ("4", "Công khai kết quả giải quyết hồ sơ trên cổng dịch vụ công", "Sở Tư pháp", "Quý IV/2025")
+LONG_SECTIONS = (
+    ("I", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH VÀ HIỆN ĐẠI HÓA NỀN HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH"),
+    ("II", "CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC VÀ CHẾ ĐỘ CÔNG VỤ CỦA TỈNH"),
+)
+
+
+def layout_pdf(name: str, dpi: int = 200) -> bytes:
+    """The pages of one table layout as a PDF:
+    - section_under_grid: section titles wider than the task-text column, the column lines printed
+      through them;
+    - pale_content: the task-text column printed pale grey;
+    - seal_over_empty_cells: the time column left empty, a red seal over it (read again, it says
+      nothing a cell holds);
+    - row_rules_only / no_rules: no column lines (rules between rows only, or none), a two-line
+      header and a wrapped task text; row_rules_centred_numbers: the same ruled between rows, the TT
+      column's text centred in each row's height (so "TT" and "2" stand beside a second line);
+    - continued_missing_line: page 2 repeats the header, goes on with the rest of task 2 (empty TT),
+      lacks the line between task text and agency, and was copied at 94 % and shifted on the scanner;
+    - continued_stray_line: page 2 repeats the header and a stray line splits the task-text column;
+    - no_rules_continued: a table without any rules over two pages, page 2 without a header: its page
+      number, the rest of task 2 (empty TT), tasks 3 and 4, then the signer's title."""
+    sections = [[number, title, "", ""] for number, title in LONG_SECTIONS]
+    section = [SECTION[0], SECTION[1], "", ""]
+    task2_top = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến", "Văn phòng UBND tỉnh", "Thường xuyên"]
+    if name == "section_under_grid":
+        rows = [list(HEADER), sections[0], list(TASKS[0]), sections[1], list(TASKS[1]), list(TASKS[2])]
+        return to_pdf(draw_table_page(dpi, rows, section_lines=True), dpi)
+    if name == "pale_content":
+        return to_pdf(draw_table_page(dpi, faint_column=1), dpi)
+    if name == "seal_over_empty_cells":
+        rows = [list(HEADER), section] + [[*task[:3], ""] for task in TASKS]
+        return to_pdf(add_stamp(draw_table_page(dpi, rows), dpi, centre_in=(10.0, 3.7)), dpi)
+    if name in ("row_rules_only", "no_rules", "row_rules_centred_numbers"):
+        rows = [WRAPPED_HEADER, section, list(TASKS[0]), WRAPPED_TASK, list(TASKS[2])]
+        rules = "none" if name == "no_rules" else "horizontal"
+        middle = 0 if name == "row_rules_centred_numbers" else None
+        return to_pdf(draw_table_page(dpi, rows, rules=rules, middle_column=middle), dpi)
+    if name == "continued_missing_line":
+        first = draw_table_page(dpi, [list(HEADER), section, list(TASKS[0]), task2_top], furniture=False)
+        rest = ["", "tại Trung tâm Phục vụ hành chính công tỉnh", "", ""]
+        second = shifted(draw_table_page(dpi, [list(HEADER), rest, list(TASKS[2])], missing_line=2, furniture=False),
+                         round(0.25 * dpi), round(-0.15 * dpi), scale=0.94)
+        return pages_pdf([first, second], dpi)
+    if name == "continued_stray_line":
+        first = draw_table_page(dpi, EXPECTED[:3], furniture=False)
+        second = draw_table_page(dpi, [list(HEADER), *EXPECTED[3:]], stray_line_in=4.2, furniture=False)
+        return pages_pdf([first, second], dpi)
+    if name == "no_rules_continued":
+        first = draw_table_page(dpi, [WRAPPED_HEADER, section, list(TASKS[0]), task2_top], rules="none",
+                                furniture=False)
+        rest = ["", "tại Trung tâm Phục vụ hành chính công tỉnh", "", ""]
+        second = draw_table_page(dpi, [rest, list(TASKS[2]), list(TASK_4)], rules="none", furniture=False)
+        draw, font = ImageDraw.Draw(second), ImageFont.truetype(FONT, round(0.16 * dpi))
+        draw.text((round(5.8 * dpi), round(0.5 * dpi)), "2", fill="black", font=font)
+        draw.text((round(6.8 * dpi), round(3.6 * dpi)), "KT. CHỦ TỊCH", fill="black", font=font)
+        return pages_pdf([first, second], dpi)
+    raise ValueError(name)
+
+
+def shifted(page: Image.Image, dx: int, dy: int, scale: float = 1.0) -> Image.Image:
+    """The page as it lies on the scanner moved by (dx, dy) pixels, copied at `scale`."""
+    out = Image.new("RGB", page.size, "white")
+    if scale != 1.0:
+        page = page.resize((round(page.width * scale), round(page.height * scale)), Image.Resampling.LANCZOS)
+    out.paste(page, (dx, dy))
+    return out
+
+
+def pages_pdf(pages: list[Image.Image], dpi: int) -> bytes:
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", resolution=float(dpi), quality=75, save_all=True, append_images=pages[1:])
+    return out.getvalue()
+
+
+LAYOUTS = ("section_under_grid", "pale_content", "seal_over_empty_cells", "row_rules_only", "no_rules", "row_rules_centred_numbers",
+           "continued_missing_line", "continued_stray_line", "no_rules_continued")
+
+
+def extracted_scans(tmp_path_factory, pdfs: dict[str, bytes]) -> Path:
+    """The named PDFs extracted in one CLI run; the output folder (a module's OCR tests share one run)."""
+    import pytest
+
+    from plantasks.pipeline.cli import main
+    from ocr_support import require_tesseract
+
+    require_tesseract()
+    if FONT is None:
+        pytest.skip("no TrueType font with Vietnamese glyphs (fonts-dejavu-core)")
+    inputs = tmp_path_factory.mktemp("scans")
+    for name, data in pdfs.items():
+        (inputs / f"{name}.pdf").write_bytes(data)
+    out = tmp_path_factory.mktemp("out")
+    assert main(["extract", str(inputs), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def result(out: Path, name: str) -> dict:
+    """The extraction of `name`.pdf in `out`."""
+    return json.loads((out / f"{name}.pdf.json").read_text(encoding="utf-8"))

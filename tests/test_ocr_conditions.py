@@ -12,7 +12,7 @@ import pytest
 from plantasks.pipeline.cli import main
 from plantasks.review.evaluate import score_run
 from ocr_support import require_tesseract
-from scan_conditions import CONDITIONS, FONT, condition_pdf, continued_table_pdf
+from scan_conditions import CONDITIONS, condition_pdf, continued_table_pdf, extracted_scans, result
 
 ROOT = Path(__file__).parent.parent
 GOLD = Path(__file__).parent / "fixtures" / "gold"
@@ -32,19 +32,7 @@ SCAN_FLOORS = {"row_f1": 0.99, "content": 0.90, "content_sim": 0.99, "section": 
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> Path:
-    require_tesseract()
-    if FONT is None:
-        pytest.skip("no TrueType font with Vietnamese glyphs (fonts-dejavu-core)")
-    inputs = tmp_path_factory.mktemp("scans")
-    for name in CONDITIONS:
-        (inputs / f"{name}.pdf").write_bytes(condition_pdf(name))
-    out = tmp_path_factory.mktemp("out")
-    assert main(["extract", str(inputs), "--out", str(out), "--quiet"]) == 0
-    return out
-
-
-def result(out: Path, name: str) -> dict:
-    return json.loads((out / f"{name}.pdf.json").read_text(encoding="utf-8"))
+    return extracted_scans(tmp_path_factory, {name: condition_pdf(name) for name in CONDITIONS})
 
 
 @pytest.mark.parametrize("name", CONDITIONS)

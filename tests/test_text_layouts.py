@@ -245,3 +245,16 @@ def test_markdown_pipe_tables_without_outer_bars_as_web_converters_write_them():
     assert result.document.plan_number == "45/KH-UBND"
     assert result.document.title == "Kế hoạch cải cách hành chính năm 2025"
     assert result.document.signer == "Nguyễn Văn An"  # a layout table cell whose lines became spans
+
+
+def test_prose_hard_wrapped_by_a_tool_is_joined_before_headings_are_read():
+    """pdftotext or OCR text wraps paragraphs at a width: a numbered paragraph wrapped over three lines is
+    not a heading (the section stays the heading above it), and a heading wrapped short goes on in its
+    lower-case next line."""
+    result = extract("wrapped_prose.txt")
+    assert rows(result, "section", "stt", "content") == [
+        ("Nội dung tuyên truyền", "1", "Tuyên truyền trên Báo Bắc Kạn"),
+        ("Nội dung tuyên truyền", "2", "Tuyên truyền trên Cổng thông tin điện tử tỉnh"),
+        ("Tổ chức chương trình “Đối thoại về cải cách hành chính” với người dân", "1",
+         "Đối thoại trực tiếp với người dân tại xã"),
+    ]

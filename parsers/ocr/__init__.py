@@ -13,11 +13,15 @@ resolution but at least 150 dpi) reads the page outside the tables in one run an
 as a block of its own (cells.py: cells centred at their own heights, narrow columns), giving words
 with boxes in page pixels and confidences, checked against
 the glyphs where Tesseract is known to slip (glyphs.py: Roman quarter numerals counted on their
-stems, closing marks no ink shows dropped); words go to grid
-cells by their centres or form paragraphs outside tables (layout.py, paragraphs.py); doubtful row
-numbers (TT column) are read again in one small run over enlarged crops (recheck.py); a table
-continued on the next page keeps its columns there (continuation.py); typical glyph confusions are
-repaired (repair.py: confusions.yaml, and words checked against lexicon.py).
+stems, closing marks no ink shows dropped). A page without a ruled table may hold one printed
+without column lines: found by word alignment under a header (aligned.py). Words go to grid cells
+by their centres or form paragraphs outside tables (layout.py, paragraphs.py); text running across
+a column line joins the cells it crosses (a section title under a grid printed through it);
+doubtful row numbers (TT column) are read again in one small run over enlarged crops (recheck.py),
+and so are cells read empty that hold ink (reread.py: pale print). A table continued on the next
+page keeps its columns there: that page is laid out again in the open table's columns
+(continuation.py). Typical glyph confusions are repaired (repair.py: confusions.yaml, and words
+checked against lexicon.py).
 
 Provenance boxes are (x0, top, x1, bottom): PDF points from the page's top-left corner for PDFs,
 pixels of the original image for images. Cell.confidence is the cell's mean Tesseract word
@@ -34,7 +38,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Iterable, TypeVar
 
 from plantasks.parsers.blocks import Block, ParsedDocument, ReaderError, ReaderIssue
-from plantasks.parsers.ocr.continuation import align_continued_tables
+from plantasks.parsers.ocr.continuation import continue_tables
 from plantasks.parsers.ocr.page import OcrSettings, PageResult, ocr_page
 from plantasks.parsers.ocr.raster import PageImage, image_pages, pdf_page_images
 from plantasks.parsers.ocr.tesseract import require_tesseract
@@ -93,6 +97,7 @@ def _check_page_limit(count: int, options) -> None:
 
 
 def _document(format_name: str, results: list[PageResult], page_count: int | None) -> ParsedDocument:
-    blocks: list[Block] = align_continued_tables([b for r in results for b in r.blocks])
+    results = continue_tables(results)
+    blocks: list[Block] = [b for r in results for b in r.blocks]
     issues: list[ReaderIssue] = [i for r in results for i in r.issues]
     return ParsedDocument(format=format_name, blocks=blocks, page_count=page_count, issues=issues)

@@ -1,121 +1,140 @@
 """A table continued on the next page keeps its columns, even when the ruling detection splits that
 page's columns differently (a faint line missed, a stray line found).
 
-For two consecutive pages, when the first table of the later page spans about the same width as the
-last table of the earlier page but has a different number of columns, each of its cells is mapped
-onto the earlier table's column holding most of the cell (cells falling into one column are joined
-with a space, in reading order; a column nothing falls into is left empty). Cell boxes are kept as
-read: provenance stays the printed cell.
+The pages are read one by one (in parallel); then, in page order, the first table of a page
+continues the table open at the end of the pages before when it starts without a header and spans
+the same width, or repeats the open table's header (its columns mean the same, by
+parsers/columns.py, also once mapped; a page scanned at another scale has another width). When its column boundaries differ from the open table's (as shares of the
+table's width), the page is laid out again with the open table's boundaries: a line found there
+is kept, a stray line dropped, a missing line added, and the words placed and read again, so a
+cell's words go back to the columns they are printed under (words a missing line would have split
+are split by their positions). A new header with other meanings opens a new table: nothing is
+mapped. Cell boxes stay on the page as read. A table printed without column lines that goes on
+without a repeated header is not found on its next page by alignment alone (no header): that page's
+first lines are read in the open table's columns (aligned.continued_rows).
 """
 
 from __future__ import annotations
 
-from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-SAME_EDGE = 0.04  # table edges this close (share of the table's width) belong to one table
+from plantasks.parsers.columns import header_map
+from plantasks.parsers.ocr.aligned import continued_rows
+from plantasks.parsers.ocr.grid import TableGrid, column_shares, with_columns
+from plantasks.parsers.ocr.layout import LaidOut, place_words
+
+if TYPE_CHECKING:
+    from plantasks.parsers.ocr.page import PageResult
+
+SAME_WIDTH = 0.04  # table widths this close (share of the width) belong to one table
+SAME_BOUNDARY = 0.015  # boundaries this close (share of the width) are the same column line
+START_SLACK = 0.01  # share of the width a column's text may start left of where it started before
 
 
-def align_continued_tables(blocks: list[Block]) -> list[Block]:
-    out = list(blocks)
-    for start, end in page_table_runs(out):
-        previous = previous_table_columns(out, start)
-        if previous is None:
+@dataclass(frozen=True)
+class OpenTable:
+    shares: tuple[float, ...]  # column boundaries as shares of the width
+    width: float  # in document units
+    roles: tuple[str | None, ...] | None  # what its header's columns mean, when a header was seen
+    xs: tuple[float, ...]  # column boundaries in document units
+    ruled: bool
+
+
+def continue_tables(results: list[PageResult]) -> list[PageResult]:
+    """PageResults (page order) with each page whose first table continues the open one laid out
+    again in that table's columns when they differ."""
+    out = []
+    open_table: OpenTable | None = None
+    for result in results:
+        laid: LaidOut | None = result.layout
+        if laid is not None and not laid.tables and open_table is not None and not open_table.ruled:
+            laid = aligned_continuation(laid, open_table)
+            if laid.tables:
+                out.append(replace(result, blocks=laid.blocks(), layout=laid))
+                continue
+        if laid is None or not laid.tables:
+            if result.blocks:
+                open_table = None  # a page of text closes the table
+            out.append(result)
             continue
-        for i in range(start, end):
-            row = out[i]
-            if isinstance(row, TableRow) and len(row.cells) != len(previous):
-                out[i] = mapped_row(row, previous)
+        going_on = open_table is not None and continues(laid, open_table)
+        if going_on and needs_columns(laid.tables[0], open_table):
+            moved = moved_to(laid, open_table)
+            going_on = moved is not None
+            if going_on:
+                laid = moved
+                result = replace(result, blocks=laid.blocks(), layout=laid)
+        out.append(result)
+        if not (going_on and len(laid.tables) == 1):
+            open_table = table_state(laid, len(laid.tables) - 1)
     return out
 
 
-def page_table_runs(blocks: list[Block]) -> list[tuple[int, int]]:
-    """[start, end) of the first run of table rows on each page, except the document's first run."""
-    runs: list[tuple[int, int]] = []
-    pages_with_rows: set[int | None] = set()
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        if not isinstance(block, TableRow) or block.prov.page in pages_with_rows:
-            i += 1
-            continue
-        end = i
-        while end < len(blocks) and isinstance(blocks[end], TableRow) and blocks[end].prov.page == block.prov.page:
-            end += 1
-        if pages_with_rows:
-            runs.append((i, end))
-        pages_with_rows.add(block.prov.page)
-        i = end
-    return runs
+def table_state(laid: LaidOut, index: int) -> OpenTable:
+    table = laid.tables[index]
+    bounds = table.xs if table.ruled else text_starts(laid, index)
+    xs = tuple(laid.to_doc.box(x, table.ys[0], x, table.ys[-1])[0] for x in bounds)
+    return OpenTable(tuple(column_shares(table)), doc_width(laid, table), header_roles(laid, index), xs, table.ruled)
 
 
-def previous_table_columns(blocks: list[Block], start: int) -> list[tuple[float, float]] | None:
-    """Column spans (x0, x1) of the table that ends the page before `start`'s page, when the table at
-    `start` spans the same width; else None. Taken from its row with the most separate cells."""
-    first = blocks[start]
-    rows: list[TableRow] = []
-    for block in reversed(blocks[:start]):
-        if not isinstance(block, TableRow):
-            if rows:
-                break
-            continue
-        rows.append(block)
-    if not rows or first.prov.page is None or rows[0].prov.page != first.prov.page - 1:
+def text_starts(laid: LaidOut, index: int) -> list[float]:
+    """Boundaries of a table without column lines where its columns' text starts (the white space
+    between two columns is the next page's to fill: a longer text runs further into it)."""
+    table = laid.tables[index]
+    placement = place_words(list(laid.words), list(laid.tables), laid.geometry.table_margin)
+    starts = [min((w.box[0] for r in range(table.row_count) for w in placement.in_cells.get((index, r, c), [])),
+                  default=table.xs[c]) for c in range(table.col_count)]
+    slack = START_SLACK * (table.xs[-1] - table.xs[0])  # letters start a little apart (side bearings)
+    return [table.xs[0]] + [x - slack for x in starts[1:]] + [table.xs[-1]]
+
+
+def aligned_continuation(laid: LaidOut, open_table: OpenTable) -> LaidOut:
+    """A page without a table of its own after a table printed without column lines: its first
+    lines read in that table's columns when they keep to them (no header is repeated there)."""
+    to_doc = laid.to_doc
+    if to_doc.turns or not to_doc.x_scale:
+        return laid
+    xs = [(x - to_doc.x_offset) / to_doc.x_scale for x in open_table.xs]
+    grid = continued_rows(list(laid.words), xs)
+    return laid if grid is None else laid.with_grid(0, grid)
+
+
+def doc_width(laid: LaidOut, table: TableGrid) -> float:
+    x0, y0, x1, _ = laid.to_doc.box(*table.box)
+    return x1 - x0
+
+
+def header_roles(laid: LaidOut, index: int) -> tuple[str | None, ...] | None:
+    found = header_map(laid.row_texts(index, 0))
+    return found[0].roles if found else None
+
+
+def continues(laid: LaidOut, open_table: OpenTable) -> bool:
+    """Does the page's first table go on with the open one: without a header, when it has the same
+    width; with one, when the header means the same columns (the header repeated at the page break,
+    whatever the page's scale), or may once its columns are mapped (decided by moved_to)."""
+    roles = header_roles(laid, 0)
+    if roles is None:
+        return abs(doc_width(laid, laid.tables[0]) - open_table.width) <= SAME_WIDTH * open_table.width
+    if roles == open_table.roles:
+        return True
+    return open_table.roles is not None and len(roles) != len(open_table.roles)
+
+
+def needs_columns(table: TableGrid, open_table: OpenTable) -> bool:
+    shares = column_shares(table)
+    return len(shares) != len(open_table.shares) or any(
+        abs(a - b) > SAME_BOUNDARY for a, b in zip(shares, open_table.shares))
+
+
+def moved_to(laid: LaidOut, open_table: OpenTable) -> LaidOut | None:
+    """The page laid out in the open table's columns; None when its header then means other columns
+    than the open table's (a new table of the same width)."""
+    table = laid.tables[0]
+    snap = SAME_BOUNDARY * (table.xs[-1] - table.xs[0])
+    moved = laid.with_grid(0, with_columns(table, list(open_table.shares), snap))
+    roles = header_roles(moved, 0)
+    if roles is not None and open_table.roles is not None and roles != open_table.roles:
         return None
-    before = max(rows, key=lambda r: len({c.prov.bbox for c in r.cells}))
-    if any(c.prov.bbox is None for c in before.cells) or first.prov.bbox is None or before.prov.bbox is None:
-        return None
-    width = before.prov.bbox[2] - before.prov.bbox[0]
-    if width <= 0:
-        return None
-    if abs(first.prov.bbox[0] - before.prov.bbox[0]) > SAME_EDGE * width:
-        return None
-    if abs(first.prov.bbox[2] - before.prov.bbox[2]) > SAME_EDGE * width:
-        return None
-    return column_spans(before)
-
-
-def column_spans(row: TableRow) -> list[tuple[float, float]]:
-    """One span per column: a merged cell's box covers several columns, so the row's own boundaries are
-    taken where cells of width one would be (a merged cell repeats its box across the columns it spans)."""
-    boxes = [c.prov.bbox for c in row.cells]
-    spans = []
-    for index, box in enumerate(boxes):
-        same = [j for j, other in enumerate(boxes) if other == box]
-        if len(same) == 1:
-            spans.append((box[0], box[2]))
-            continue
-        share = (box[2] - box[0]) / len(same)
-        k = same.index(index)
-        spans.append((box[0] + k * share, box[0] + (k + 1) * share))
-    return spans
-
-
-def mapped_row(row: TableRow, columns: list[tuple[float, float]]) -> TableRow:
-    texts: list[list[str]] = [[] for _ in columns]
-    boxes: list[tuple[float, float, float, float] | None] = [None] * len(columns)
-    confidences: list[list[float]] = [[] for _ in columns]
-    for cell in row.cells:
-        if cell.prov.bbox is None:
-            continue
-        target = best_column(cell.prov.bbox, columns)
-        if cell.text and cell.text not in texts[target]:
-            texts[target].append(cell.text)
-            confidences[target].append(cell.confidence)
-        boxes[target] = _union(boxes[target], cell.prov.bbox)
-    cells = []
-    for index, (x0, x1) in enumerate(columns):
-        box = boxes[index] or (x0, row.prov.bbox[1], x1, row.prov.bbox[3])
-        confidence = min(confidences[index]) if confidences[index] else 1.0
-        cells.append(Cell(" ".join(texts[index]), Provenance(page=row.prov.page, bbox=box), confidence))
-    return TableRow(tuple(cells), row.prov)
-
-
-def best_column(box: tuple[float, float, float, float], columns: list[tuple[float, float]]) -> int:
-    overlaps = [min(box[2], x1) - max(box[0], x0) for x0, x1 in columns]
-    return max(range(len(columns)), key=lambda i: overlaps[i])
-
-
-def _union(a, b):
-    if a is None:
-        return b
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+    return moved

@@ -28,6 +28,7 @@ class TableGrid:
     xs: tuple[float, ...]  # column boundaries, left to right
     ys: tuple[float, ...]  # row boundaries, top to bottom
     cells: tuple[GridCell, ...]
+    ruled: bool = True  # False: found by the alignment of its words (no column lines printed)
 
     @property
     def row_count(self) -> int:
@@ -186,6 +187,61 @@ def _inked(ink: np.ndarray | None, rulings: list[Ruling], pos: float, lo: float,
         return False
     hits = band.any(axis=1)
     return bool(hits.mean() >= tuning.ink_coverage and hits[:2].all() and hits[-2:].all())
+
+
+def join_slots(grid: TableGrid, pairs: set[tuple[int, int]]) -> TableGrid:
+    """The grid with slots (r, c) and (r, c + 1) in one cell for each (r, c) of `pairs`: text runs on
+    across the boundary between them there (a title over a grid printed through it, a stray line), so
+    whatever line was found at that place does not separate cells in that row."""
+    if not pairs:
+        return grid
+    owner = {(r, c): cell for cell in grid.cells
+             for r in range(cell.row, cell.row + cell.row_span) for c in range(cell.col, cell.col + cell.col_span)}
+    # only cells over the same rows: joining into a cell merged over other rows would take those in
+    pairs = {(r, c) for r, c in pairs if _same_rows(owner[(r, c)], owner[(r, c + 1)])}
+    rows, cols = grid.row_count, grid.col_count
+    v_present = [[j in (0, cols) or ((r, j - 1) not in pairs and owner[(r, j - 1)] != owner[(r, j)])
+                  for j in range(cols + 1)] for r in range(rows)]
+    h_present = [[i in (0, rows) or owner[(i - 1, c)] != owner[(i, c)] for i in range(rows + 1)] for c in range(cols)]
+    return TableGrid(grid.xs, grid.ys, tuple(merged_cells(list(grid.xs), list(grid.ys), v_present, h_present)), grid.ruled)
+
+
+def _same_rows(a: GridCell, b: GridCell) -> bool:
+    return a.row == b.row and a.row_span == b.row_span
+
+
+def column_shares(grid: TableGrid) -> list[float]:
+    """Column boundaries as shares of the table's width (0.0 ... 1.0): comparable between pages."""
+    x0, width = grid.xs[0], grid.xs[-1] - grid.xs[0]
+    return [(x - x0) / width for x in grid.xs]
+
+
+def with_columns(grid: TableGrid, shares: list[float], snap: float) -> TableGrid:
+    """The grid with its column boundaries at `shares` of its width (those of the table it continues):
+    a boundary of its own within `snap` of one is kept where it was found, one with no counterpart
+    is dropped (a stray line), one missing is added (a line the scan lost) and bounds the cells of
+    every row; rows keep their boundaries and a column's cells merged over rows stay merged."""
+    x0, width = grid.xs[0], grid.xs[-1] - grid.xs[0]
+    xs, found = [], []
+    for share in shares:
+        wanted = x0 + share * width
+        near = min(range(len(grid.xs)), key=lambda k: abs(grid.xs[k] - wanted))
+        own = abs(grid.xs[near] - wanted) <= snap
+        xs.append(grid.xs[near] if own else wanted)
+        found.append(near if own else None)
+    owner = {(r, c): cell for cell in grid.cells
+             for r in range(cell.row, cell.row + cell.row_span) for c in range(cell.col, cell.col + cell.col_span)}
+    rows, cols = grid.row_count, len(xs) - 1
+    v_present = [[found[j] in (None, 0, grid.col_count) or owner[(r, found[j] - 1)] != owner[(r, found[j])]
+                  for j in range(cols + 1)] for r in range(rows)]
+    old_col = [min(max(_index_below(grid.xs, (xs[c] + xs[c + 1]) / 2), 0), grid.col_count - 1) for c in range(cols)]
+    h_present = [[i in (0, rows) or owner[(i - 1, old_col[c])] != owner[(i, old_col[c])] for i in range(rows + 1)]
+                 for c in range(cols)]
+    return TableGrid(tuple(xs), grid.ys, tuple(merged_cells(xs, list(grid.ys), v_present, h_present)), grid.ruled)
+
+
+def _index_below(bounds: tuple[float, ...], value: float) -> int:
+    return max((k for k, b in enumerate(bounds) if b <= value), default=0)
 
 
 def merged_cells(xs: list[float], ys: list[float], v_present, h_present) -> list[GridCell]:

@@ -1,7 +1,9 @@
 """Words + table grids -> reader blocks in reading order.
 
 A word belongs to the grid cell that holds its centre (words a little outside a table's border go
-to the nearest edge cell: text that overflows its cell). Within a cell, words are grouped into
+to the nearest edge cell: text that overflows its cell). Where a line of words runs across a column
+boundary (a word over it, or words a space apart either side), no line divides that row there: the
+slots are one cell, whatever lines were found (joined_by_text). Within a cell, words are grouped into
 visual lines by vertical overlap; wrapped lines are joined with a space and real breaks (a new
 bullet, a short line) kept as '\\n' (paragraphs.py). The text width of a cell is its widest line
 (OCR boxes hug the ink, so the ruled width would make wrapped lines look short). A cell merged over several rows repeats its
@@ -14,10 +16,11 @@ repaired per line (repair.py), Roman-numeral ones also in each row's first cell.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
-from plantasks.parsers.ocr.grid import GridCell, TableGrid
+from plantasks.parsers.ocr.grid import GridCell, TableGrid, join_slots
 from plantasks.parsers.ocr.paragraphs import Line, join_lines, make_line, paragraph_text, paragraphs
 from plantasks.parsers.ocr.raster import PixelMap
 from plantasks.parsers.ocr.repair import repair_row_number
@@ -32,6 +35,7 @@ class Geometry:
     column_gap: float  # a wider gap inside a line separates two columns
     wrap_slack: float  # how much short of the text width a line may end and still count as full
     cell_padding: float  # the most a cell's text is inset from its left line
+    overrun: float = 3.0  # how far a word may reach over a cell's line (ink touching it)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,41 @@ def place_words(words: list[Word], tables: list[TableGrid], margin: float) -> Pl
     return Placement(in_cells, loose)
 
 
+@dataclass(frozen=True)
+class LaidOut:
+    """A page as read: its words, table grids and cell readings, kept so that the page can be laid out
+    again with other columns (a table continued from the page before: continuation.py)."""
+
+    words: tuple[Word, ...]
+    tables: tuple[TableGrid, ...]
+    readings: Readings
+    page: int
+    to_doc: PixelMap
+    geometry: Geometry
+
+    def blocks(self) -> list[Block]:
+        placement = place_words(list(self.words), list(self.tables), self.geometry.table_margin)
+        return page_blocks(placement, self.readings, list(self.tables), self.page, self.to_doc, self.geometry)
+
+    def row_texts(self, index: int, row: int) -> list[str]:
+        """The texts of one table row, a merged cell's in its first column."""
+        table = self.tables[index]
+        cells = [table.cell_at(row, c) for c in range(table.col_count)]
+        return [self.readings[(index, cell)].text if cell.col == c and cell.row == row else ""
+                for c, cell in enumerate(cells)]
+
+    def with_grid(self, index: int, grid: TableGrid) -> "LaidOut":
+        """The page with table `index` given another grid: its words placed and read again (a cell
+        that keeps its place keeps its reading: row numbers were read a second time)."""
+        tables = list(self.tables)
+        tables[index:index + 1] = [grid]  # a page without a table is given its first
+        placement = place_words(list(self.words), tables, self.geometry.table_margin)
+        tables = joined_by_text(tables, placement, self.geometry)
+        fresh = cell_readings(placement, tables, self.geometry)
+        readings = {key: self.readings.get(key, reading) for key, reading in fresh.items()}
+        return LaidOut(self.words, tuple(tables), readings, self.page, self.to_doc, self.geometry)
+
+
 def page_blocks(
     placement: Placement, readings: Readings, tables: list[TableGrid], page: int, to_doc: PixelMap, geometry: Geometry
 ) -> list[Block]:
@@ -100,6 +139,56 @@ def _slot(bounds: tuple[float, ...], value: float) -> int:
 
 
 # ---------------------------------------------------------------- tables
+
+WORD_SPACE = 0.6  # a gap narrower than this share of the words' height is a space between words (cells
+# are set apart by both their paddings: about an em)
+
+
+def joined_by_text(tables: list[TableGrid], placement: Placement, geometry: Geometry) -> list[TableGrid]:
+    """Each table with the slots its text runs across made one cell: a line of words that crosses a
+    column boundary (a word over it, or two words a space apart either side of it) shows that no
+    line divides that row there, whatever lines were found (section titles under a grid printed
+    through them, a stray or partly printed line across a row)."""
+    return [join_slots(table, text_crossings(index, table, placement, geometry)) for index, table in enumerate(tables)]
+
+
+def text_crossings(index: int, table: TableGrid, placement: Placement, geometry: Geometry) -> set[tuple[int, int]]:
+    """(row, col) of the slots whose text runs on into the slot to their right; in a section row
+    (a Roman numeral and one upper-case title, wherever the grid put it) all slots right of the number."""
+    crossings: set[tuple[int, int]] = set()
+    for r in range(table.row_count):
+        if is_section_row([placement.in_cells.get((index, r, c), []) for c in range(table.col_count)]):
+            crossings |= {(r, c) for c in range(1, table.col_count - 1)}
+            continue
+        words = [w for c in range(table.col_count) for w in placement.in_cells.get((index, r, c), [])]
+        for line in visual_lines(words):
+            height = sorted(w.box[3] - w.box[1] for w in line)[len(line) // 2]
+            for j in range(1, table.col_count):
+                if _runs_across(line, table.xs[j], geometry.overrun, WORD_SPACE * height):
+                    crossings.add((r, j - 1))
+    return crossings
+
+
+ROMAN = re.compile(r"[IVXLC]{1,6}\.?")
+
+
+def is_section_row(columns: list[list[Word]]) -> bool:
+    """A Roman numeral in the first column and, in one other column alone, a title in capitals (a
+    title centred over a merged row lands in any column when the grid cuts the row)."""
+    number = repair_row_number("".join(w.text for w in columns[0])) if columns and columns[0] else ""
+    filled = [words for words in columns[1:] if words]
+    if not ROMAN.fullmatch(number) or len(filled) != 1:
+        return False
+    letters = [w.text for w in filled[0] if any(ch.isalpha() for ch in w.text)]
+    return len(letters) >= 2 and all(ch.isupper() for text in letters for ch in text if ch.isalpha())
+
+
+def _runs_across(line: list[Word], x: float, overrun: float, space: float) -> bool:
+    """Words only: marks ('_', '-', '|') are often what erasing a line left of it."""
+    line = [w for w in line if sum(ch.isalnum() for ch in w.text) >= 2]
+    if any(w.box[0] < x - overrun and w.box[2] > x + overrun for w in line):
+        return True
+    return any(a.center[0] < x <= b.center[0] and b.box[0] - a.box[2] < space for a, b in zip(line, line[1:]))
 
 
 def cell_readings(placement: Placement, tables: list[TableGrid], geometry: Geometry) -> Readings:

@@ -9,13 +9,15 @@ import numpy as np
 from PIL import Image
 
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
+from plantasks.parsers.ocr.aligned import aligned_tables
 from plantasks.parsers.ocr.cells import blank_tables, enlargement, read_cells
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.glyphs import checked_against_glyphs
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
-from plantasks.parsers.ocr.layout import Geometry, cell_readings, page_blocks, place_words
+from plantasks.parsers.ocr.layout import Geometry, LaidOut, cell_readings, joined_by_text, place_words
 from plantasks.parsers.ocr.recheck import recheck_row_numbers
+from plantasks.parsers.ocr.reread import reread_empty_cells
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
 from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, page_orientation, tesseract_words
@@ -45,6 +47,7 @@ class OcrSettings:
     column_gap_in: float = 0.5  # a wider gap inside a text line separates two columns
     wrap_slack_in: float = 0.04  # a line ending this close to the text width is full (wrapped)
     cell_padding_in: float = 0.07  # the most a cell's text is inset from its left line
+    overrun_in: float = 0.03  # a word reaching further over a column line shows the line is not there
     low_confidence: float = 0.6  # a page whose mean word confidence is below this is reported
     # A page is noise (no rows, one warning) below any of these: mean word confidence, share of its
     # letter words that are Vietnamese syllables, share of its characters that are letters or digits.
@@ -61,6 +64,7 @@ class PageResult:
     skew_deg: float = 0.0
     word_count: int = 0
     mean_confidence: float = 0.0
+    layout: LaidOut | None = None  # what the blocks were made of (None: nothing was read)
 
 
 @dataclass(frozen=True)
@@ -69,13 +73,15 @@ class PreparedPage:
     tables: list[TableGrid]
     skew_deg: float
     ink_threshold: int  # gray levels up to this are ink
+    rules: list[Ruling] = field(default_factory=list)  # long horizontal lines outside ruled tables
 
 
 def prepare_page(image: PageImage, settings: OcrSettings) -> PreparedPage:
     gray, ink, threshold, skew = level_page(image.gray, settings.min_skew_deg)
     tables, lines = find_tables(ink, image.dpi, settings)
     halo = max(1, round(settings.ruling_halo_in * image.dpi))
-    return PreparedPage(erase_rulings(gray, ink, lines, halo), tables, skew, threshold)
+    rules = [] if tables else [line for line in lines if line.horizontal]
+    return PreparedPage(erase_rulings(gray, ink, lines, halo), tables, skew, threshold, rules)
 
 
 def level_page(gray: np.ndarray, min_skew_deg: float) -> tuple[np.ndarray, np.ndarray, int, float]:
@@ -156,17 +162,22 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
         return PageResult(image.page, [], [verdict], prepared.skew_deg, len(words), mean_confidence(words)), False
     words = checked_against_glyphs(prepared.gray, words, prepared.ink_threshold)
     layout = geometry(settings, image.dpi)
-    placement = place_words(words, prepared.tables, layout.table_margin)
-    readings = cell_readings(placement, prepared.tables, layout)
+    tables = prepared.tables or aligned_tables(words, image.dpi, prepared.rules)
+    placement = place_words(words, tables, layout.table_margin)
+    tables = joined_by_text(tables, placement, layout)
+    readings = cell_readings(placement, tables, layout)
     readings = recheck_row_numbers(prepared, readings, image.dpi, settings, binary)
-    blocks = page_blocks(placement, readings, prepared.tables, image.page, image.to_doc, layout)
+    readings = reread_empty_cells(prepared.gray, readings, image.dpi, layout, settings.lang, binary,
+                                  settings.timeout_s, lambda found: is_text(found, settings))
+    laid = LaidOut(tuple(words), tuple(tables), readings, image.page, image.to_doc, layout)
     return PageResult(
         image.page,
-        blocks,
+        laid.blocks(),
         page_issues(image.page, words, settings),
         prepared.skew_deg,
         len(words),
         mean_confidence(words),
+        laid,
     ), True
 
 
@@ -176,6 +187,7 @@ def geometry(settings: OcrSettings, dpi: float) -> Geometry:
         column_gap=settings.column_gap_in * dpi,
         wrap_slack=settings.wrap_slack_in * dpi,
         cell_padding=settings.cell_padding_in * dpi,
+        overrun=settings.overrun_in * dpi,
     )
 
 
@@ -249,6 +261,15 @@ def page_verdict(page: int, words: list[Word], settings: OcrSettings) -> ReaderI
             where,
         )
     return None
+
+
+def is_text(words: list[Word], settings: OcrSettings) -> bool:
+    """Words read from a cell on its own are text: read with confidence, and (when they hold letters)
+    mostly Vietnamese syllables, mostly letters and digits."""
+    stats = text_stats(words)
+    has_letters = any(ch.isalpha() for w in words for ch in w.text)
+    return (stats.confidence >= settings.low_confidence and stats.alnum_share >= settings.noise_alnum_share
+            and (not has_letters or stats.lexical_share >= settings.noise_lexical_share))
 
 
 @dataclass(frozen=True)
