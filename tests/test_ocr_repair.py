@@ -16,7 +16,17 @@ def test_rules_file_is_consistent():
     rules = confusions()
     assert all(ROMAN.fullmatch(v) for v in rules.roman_glyphs.values())
     assert not set(rules.roman_glyphs) & set("IVX")
-    assert all(len(k) == 1 for k in rules.characters)
+    keys = list(rules.characters)
+    assert all(keys.index(k[0]) > keys.index(k) for k in keys if len(k) > 1 and k[0] in keys)  # longer first
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("Ðơn vị sự nghiệp", "Đơn vị sự nghiệp"),  # the Icelandic eth for Đ
+    ("các phòng, ban, ÐĐVSN trực thuộc", "các phòng, ban, ĐVSN trực thuộc"),  # one Đ read twice
+    ("Đoàn ĐĐBQH tỉnh", "Đoàn ĐĐBQH tỉnh"),  # a real double Đ stays
+])
+def test_eth_read_for_d_with_stroke(read, meant):
+    assert repair_text(read) == meant
 
 
 @pytest.mark.parametrize("read, meant", [
