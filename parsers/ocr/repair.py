@@ -159,7 +159,8 @@ def _unpunctuated(text: str) -> str:
             bound = first.isupper() and second.isupper() and any(lex.bound_pair(a, v) for v in (b, *lex.mark_variants(b)))
         else:
             bound = second.islower() and lex.bound_pair(a, b) \
-                or second.istitle() and m.group(2) == "," and (a, b) in lex.phrase_pairs  # 'hằng, Quý'
+                or second.istitle() and m.group(2) == "," and (a, b) in lex.phrase_pairs \
+                and not _names_a_body(second, m.group(5))  # 'hằng, Quý'; not 'Sở Nội vụ, Công an tỉnh'
         after = key(m.group(5) or "")
         if bound and after and not lex.compounds.get((a, b, after)) \
                 and any(lex.compounds.get((v, after), 0) for v in (b, *lex.tone_variants(b))):
@@ -169,6 +170,15 @@ def _unpunctuated(text: str) -> str:
     text = re.sub(r"(?<=[^\W\d_])_(?=\s|$)", "", text)  # 'TTHC_'
     text = re.sub(r"(?:^|(?<=\s))_(?=[^\W\d_])", "", text)  # '_UBND'
     return STRAY_MARK.sub(fix, text)
+
+
+def _names_a_body(word: str, after: str | None) -> bool:
+    """A capitalised word after a comma that starts an agency's name ('Công an', 'Sở', 'Ban'): the comma
+    separates two names of a list, it is no speck."""
+    from plantasks.normalizers.agencies.rules import load_rules
+
+    phrase = f"{word} {after or ''}".strip().lower()
+    return any(phrase == h or phrase.startswith(h + " ") for h in load_rules().head_words)
 
 
 def _neighbour(parts: list[str], j: int, edges: tuple[str, str, str], before: bool, names: bool = False) -> str | None:
