@@ -31,7 +31,7 @@ from plantasks.parsers.row_layout import looks_like_row_number, place_short_row
 _LONE_BAR = re.compile(r"^\s*\|\s*$")
 _MIN_BARS = 6
 _NEW_ITEM = re.compile(r"^\s*([-+•–]\s|[-+•–]$|\d{1,2}[.)]\s|[a-zđ]\)\s|\(\d{1,2}\)\s|#|\*\s*\(|\*\*)")
-_SENTENCE_END = re.compile(r"[.;:!?]$")
+SENTENCE_END = re.compile(r"[.;:!?]$")
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
 _EMPHASIS = re.compile(r"\*\*|__|\*|(?<![\w\\])_(?=\S)|(?<=\S)_(?!\w)")
 _SPAN_BOUNDARY = re.compile(r"(?<=\S)[*_]{3,}(?=\S)")
@@ -141,7 +141,7 @@ def _starts_paragraph(prev_raw: str, raw: str, prev: str, text: str, in_bold: bo
     first = text[:1]
     if not first or first.islower() or first.isdigit() or not first.isalpha():
         return False
-    if _SENTENCE_END.search(prev):
+    if SENTENCE_END.search(prev):
         return True
     return _is_upper(prev) != _is_upper(text)
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 from plantasks.parsers.column_aligned import CentredTable, centred_table_at, header_at, read_aligned
 from plantasks.parsers.columns import header_map
-from plantasks.parsers.portal_markdown import (SourceLine, is_portal_markdown, paragraph_spans, read_portal_markdown,
-                                               strip_markup)
+from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
+                                               read_portal_markdown, strip_markup)
 from plantasks.parsers.detect import decode_text
 from plantasks.normalizers.text import LEADING_BULLET as _BULLET
 
@@ -262,21 +262,20 @@ class _TextReader:
 
     # -- column-aligned tables -----------------------------------------------------------
     def _aligned_table(self, i: int, columns, headers: list[str], height: int) -> int:
-        head = self.lines[i:i + height]
-        self._emit_row(TableRow(tuple(Cell(h, _span(head)) for h in headers), _span(head)), "aligned")
         rows, end = read_aligned(self.texts, i + height, columns)
-        for row in rows:
-            prov = _span(self.lines[row.first:row.last + 1])
-            self._emit_row(TableRow(tuple(Cell(t, prov) for t in row.texts()), prov), "aligned")
+        self._emit_aligned(headers, _span(self.lines[i:i + height]), rows)
         return end
 
     def _centred_table(self, table: CentredTable) -> int:
-        head = _span(self.lines[table.header_lines[0]:table.header_lines[1] + 1])
-        self._emit_row(TableRow(tuple(Cell(h, head) for h in table.header), head), "aligned")
-        for row in table.rows:
+        self._emit_aligned(table.header, _span(self.lines[table.header_lines[0]:table.header_lines[1] + 1]), table.rows)
+        return table.end
+
+    def _emit_aligned(self, headers: list[str], head: Provenance, rows) -> None:
+        """A column-aligned table's header and rows (each with .first, .last lines and .texts())."""
+        self._emit_row(TableRow(tuple(Cell(h, head) for h in headers), head), "aligned")
+        for row in rows:
             prov = _span(self.lines[row.first:row.last + 1])
             self._emit_row(TableRow(tuple(Cell(t, prov) for t in row.texts()), prov), "aligned")
-        return table.end
 
     def _emit_row(self, row: TableRow, mode: str) -> None:
         found = header_map(row.texts)
@@ -289,7 +288,6 @@ class _TextReader:
 
 
 _PROSE = re.compile(r"^\S+(?: \S+)+$")  # words one space apart: no column runs, no indent
-_SENTENCE_END = re.compile(r"[.;:!?]$")
 
 
 def _wrap_width(texts: list[str]) -> int | None:
@@ -316,7 +314,7 @@ def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
         if (isinstance(block, TextLine) and isinstance(prev, TextLine) and _PROSE.match(block.text)
                 and prev.prov.line_end is not None and block.prov.line_start == prev.prov.line_end + 1
                 and (len(prev.text) >= 0.85 * width or block.text[0].islower())
-                and not _SENTENCE_END.search(prev.text) and not _BULLET.match(block.text)
+                and not SENTENCE_END.search(prev.text) and not _BULLET.match(block.text)
                 and not _GROUP_START.match(block.text)):
             out[-1] = TextLine(f"{prev.text} {block.text}", Provenance(
                 page=prev.prov.page, line_start=prev.prov.line_start, line_end=block.prov.line_end))

@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from plantasks import SCHEMA_VERSION, __version__
 from plantasks import review as review_package
-from plantasks.pipeline.batch import write_atomic
+from plantasks.pipeline.batch import write_atomic, write_lines_atomic
 from plantasks.pipeline.extract import ExtractOptions, extract_bytes
 from plantasks.pipeline.service_options import MAX_BODY, READ_TIMEOUT, SYNC_BYTES, TOKEN_ENV
 from plantasks.review.fields import labels
@@ -295,9 +295,7 @@ def keep_upload(out_dir: Path, name: str, data: bytes) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     source = folder / safe_file_name(name)
     if not source.exists():  # whole or not at all: a job restarted later reads exactly these bytes
-        partial = source.with_name(source.name + ".part")
-        partial.write_bytes(data)
-        os.replace(partial, source)
+        write_lines_atomic(source, (data,))
     return source.relative_to(out_dir).as_posix()
 
 
