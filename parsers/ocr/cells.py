@@ -32,7 +32,7 @@ from PIL import Image
 
 from plantasks.normalizers.vietnamese import is_vietnamese_syllable
 from plantasks.parsers.ocr.grid import TableGrid
-from plantasks.parsers.ocr.recheck import stack_crops
+from plantasks.parsers.ocr.recheck import from_stack, stack_crops
 from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, api_engine, command_words, parse_tsv
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
@@ -151,12 +151,7 @@ class Cuts:
         return read
 
     def _on_page(self, word: Word, index: int) -> Word:
-        x0, y0 = self.boxes[index][:2]
-        left, top = self.gap, self.spans[index][0] + self.gap // 2  # where the cut starts in the stack
-        bx0, by0, bx1, by1 = word.box
-        box = (x0 + round((bx0 - left) / self.factor), y0 + round((by0 - top) / self.factor),
-               x0 + round((bx1 - left) / self.factor), y0 + round((by1 - top) / self.factor))
-        return Word(word.text, word.confidence, box, word.line)
+        return from_stack(word, self.boxes[index][:2], self.spans[index][0], self.gap, self.factor)
 
 
 def _doubtful(word: Word) -> bool:

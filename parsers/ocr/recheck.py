@@ -80,6 +80,16 @@ def cell_crop(gray: np.ndarray, box: tuple[float, float, float, float], dpi: flo
     return np.where(crop > paper, 255, crop).astype(np.uint8)
 
 
+def from_stack(word: Word, origin: tuple[int, int], span_top: int, gap: int, factor: float) -> Word:
+    """A word read in a stack made by `stack_crops`, back in page pixels: `origin` is where its crop
+    was cut from the page, `span_top` the top of the crop's span in the stack."""
+    left, top = gap, span_top + gap // 2  # where the crop starts in the stack
+    x0, y0, x1, y1 = word.box
+    box = (origin[0] + round((x0 - left) / factor), origin[1] + round((y0 - top) / factor),
+           origin[0] + round((x1 - left) / factor), origin[1] + round((y1 - top) / factor))
+    return Word(word.text, word.confidence, box, word.line)
+
+
 def stack_crops(crops: list[np.ndarray], factor: float, gap: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Crops enlarged by `factor` and stacked with white gaps; each crop's [top, bottom) in the stack."""
     enlarged = [

@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from plantasks.parsers.ocr.layout import Geometry, Reading, Readings, cell_confidence, cell_text
-from plantasks.parsers.ocr.recheck import TARGET_DPI, stack_crops
+from plantasks.parsers.ocr.recheck import TARGET_DPI, from_stack, stack_crops
 from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, tesseract_words
 
 INK_STEP = 50  # a pixel this much darker than the cell's paper is ink
@@ -49,7 +49,7 @@ def reread_empty_cells(gray: np.ndarray, readings: Readings, dpi: float, geometr
     for (key, crop), (top, bottom) in zip(chosen, spans):
         mine = [w for w in words if top <= w.center[1] < bottom]
         if mine and is_text(mine):
-            placed = [on_page(w, crop, top + gap // 2, gap, factor) for w in mine]
+            placed = [from_stack(w, (crop.x0, crop.y0), top, gap, factor) for w in mine]
             updated[key] = Reading(cell_text(placed, key[1].box, geometry), cell_confidence(mine))
     return updated
 
@@ -73,11 +73,3 @@ def inked_crop(gray: np.ndarray, box: tuple[float, float, float, float], dpi: fl
     darkest = float(np.percentile(part[ink[top:rows[-1] + margin + 1]], 5))
     stretched = np.clip((part - darkest) * 255.0 / max(paper - darkest, 1.0), 0, 255).astype(np.uint8)
     return Crop(stretched, x0, y0 + top)
-
-
-def on_page(word: Word, crop: Crop, top: int, gap: int, factor: float) -> Word:
-    """A word of the stack back in page pixels."""
-    x0, y0, x1, y1 = word.box
-    box = (round(crop.x0 + (x0 - gap) / factor), round(crop.y0 + (y0 - top) / factor),
-           round(crop.x0 + (x1 - gap) / factor), round(crop.y0 + (y1 - top) / factor))
-    return Word(word.text, word.confidence, box, word.line)
