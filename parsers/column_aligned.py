@@ -211,7 +211,7 @@ def _continues(placed: list[tuple[int, str]], columns: Columns, line: str) -> bo
 # numbers where blank lines, cell starts and the row's symmetry about its number say.
 
 _HEADER_REACH = 5  # lines of a header above or below its number-column header
-_HEADING = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s")  # "IV. ", "2. ", "b) " open a heading
+HEADING_START = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s")  # "IV. ", "2. ", "b) " open a heading
 _HEADER_PIECE_WORDS = 4  # words a header cell prints on one line below the number-column header
 _STT_HEADER = re.compile(r"^(?:S\s?TT|TT)\.?$", re.IGNORECASE)
 _VALLEY = 0.4  # a gutter's profile is at most this share of both neighbouring columns' peaks
@@ -570,7 +570,7 @@ def _last_row_stop(texts: list[dict[int, str]], blank: list[bool], barrier: list
     if not used or any(barrier[k] for k in range(start + 1, stop)):
         return stop
     last = anchor + (anchor - used[0])
-    if last + 1 < stop and not blank[last + 1] and not any(_HEADING.match(t) for t in texts[last + 1].values()):
+    if last + 1 < stop and not blank[last + 1] and not any(HEADING_START.match(t) for t in texts[last + 1].values()):
         last += 1
     return min(stop, last + 1)
 

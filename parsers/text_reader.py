@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
-from plantasks.parsers.column_aligned import CentredTable, centred_table_at, header_at, read_aligned
+from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centred_table_at, header_at, read_aligned
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
                                                read_portal_markdown, strip_markup)
@@ -31,7 +31,6 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _UNDERLINE = re.compile(r"^\s*(=+|-{3,})\s*$")
 _CELL_BREAK = re.compile(r"<br\s*/?>|(?<=[*_]) {2,}(?=[*_])", re.IGNORECASE)
 _STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zA-ZđĐ])[.)]?$")
-_GROUP_START = re.compile(r"^(?:[IVXLC]{1,6}|[0-9]{1,2}(?:\.[0-9]{1,2})*|[a-zđ]|Điều\s+\d+)[.):]\s")
 _SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 
 
@@ -315,7 +314,7 @@ def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
                 and prev.prov.line_end is not None and block.prov.line_start == prev.prov.line_end + 1
                 and (len(prev.text) >= 0.85 * width or block.text[0].islower())
                 and not SENTENCE_END.search(prev.text) and not _BULLET.match(block.text)
-                and not _GROUP_START.match(block.text)):
+                and not HEADING_START.match(block.text)):
             out[-1] = TextLine(f"{prev.text} {block.text}", Provenance(
                 page=prev.prov.page, line_start=prev.prov.line_start, line_end=block.prov.line_end))
             continue
