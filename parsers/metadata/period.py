@@ -65,7 +65,8 @@ def horizon_end(keys: tuple[str, ...], body_start: int, appendix_start: int | No
     for i in range(body_start, len(keys)):
         key = keys[i]
         if i in captions:
-            found = _STAGE_RANGE.search(_REFERENCES.sub(" ", key)) or _UNTIL.search(_REFERENCES.sub(" ", key))
+            own = _REFERENCES.sub(" ", key)
+            found = _STAGE_RANGE.search(own) or _UNTIL.search(own)
             end = found and int(found.groups()[-1])
         else:
             found = _HORIZON_LINE.match(key)
