@@ -41,7 +41,7 @@ class AgencyRules:
     leading_role_words: tuple[str, ...]    # before a name
     qualifier_words: tuple[str, ...]
     mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
-    subset_classes: dict[str, str]         # "các tỉnh" -> "các tỉnh, thành phố" (a narrowed class)
+    subset_classes: dict[str, str]         # "các tỉnh" -> "các tỉnh, thành phố" (a narrowed class), longest first
     subset_openers: tuple[str, ...]        # "có", "ven", "vùng": start a narrowing phrase
     tiers: tuple[str, ...]                # "cấp tỉnh", "cấp xã": a lone tier repeats the mention before
     class_nouns: frozenset[str]           # bare class nouns: a run of them is one class ("Viện, Trường")
@@ -100,8 +100,8 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         leading_role_words=_phrases(data["leading_role_words"]),
         qualifier_words=_phrases(data["qualifier_words"]),
         mention_qualifiers=_phrases(data["mention_qualifiers"]),
-        subset_classes={unicodedata.normalize("NFC", k).lower(): v
-                        for k, v in data["locality_subsets"]["classes"].items()},
+        subset_classes={unicodedata.normalize("NFC", k).lower(): v  # longest first
+                        for k, v in sorted(data["locality_subsets"]["classes"].items(), key=lambda kv: -len(kv[0]))},
         subset_openers=_phrases(data["locality_subsets"]["openers"]),
         tiers=_phrases(data["tiers"]),
         class_nouns=frozenset(_phrases(data["class_nouns"])),

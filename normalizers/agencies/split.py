@@ -197,7 +197,7 @@ def without_subset(text: str, rules: AgencyRules) -> str | None:
     low = trim(text).lower()
     for prefix in ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "):
         low = low.removeprefix(prefix)
-    for noun in sorted(rules.subset_classes, key=len, reverse=True):
+    for noun in rules.subset_classes:
         rest = low[len(noun) + 1:] if low.startswith(noun + " ") else ""
         if rest and starts_with_phrase(rest, rules.subset_openers):
             return rules.subset_classes[noun]
