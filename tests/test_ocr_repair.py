@@ -118,3 +118,16 @@ def test_an_underscore_taller_than_wide_is_a_line_remnant():
     remnant = Word("_", 75.0, (1090, 595, 1099, 626), (1, 1, 1))
     blank = Word("____", 80.0, (300, 600, 360, 604), (1, 1, 1))
     assert drop_noise([remnant, blank]) == [blank]
+
+
+def test_a_mark_of_a_few_pixels_is_a_speck_however_sure_tesseract_is():
+    """Scanner grain at a line's end read as '-' or ':' with high confidence is dropped; a printed
+    dash, a full stop or a bullet, several times that size next to the letters, is kept."""
+    line = (1, 1, 1)
+    letters = [Word(t, 96.0, (x, 100, x + 60, 128), line) for x, t in ((0, "Luật"), (70, "Xuất"), (300, "cảnh,"))]
+    grain_dash = Word("-", 89.0, (140, 113, 142, 115), line)
+    grain_colon = Word(":", 93.0, (150, 140, 151, 141), (1, 1, 2))
+    dash = Word("-", 93.0, (200, 112, 209, 115), line)
+    stop = Word(".", 90.0, (220, 123, 224, 128), line)
+    kept = drop_noise([*letters, grain_dash, grain_colon, dash, stop])
+    assert kept == [*letters, dash, stop]
