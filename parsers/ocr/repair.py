@@ -39,6 +39,8 @@ DICTIONARY_PAIR = 100  # Lexicon.pair_support of two syllables of one dictionary
 WELL_ATTESTED = DICTIONARY_PAIR + 10  # a dictionary word also seen this often in running text
 SWAPPED_TONES = frozenset("\u0301\u0309")  # sắc, hỏi
 SEEN_OFTEN = 5  # sightings in running text that outweigh a dictionary word never seen there
+ORPHAN_MIN_COUNT = 20  # sightings of a syllable in running text that tell whether it stands alone
+ORPHAN_SHARE = 0.1  # standing alone less often than this: half of a word, never a word by itself
 COMMON_FACTOR = 30  # a hỏi form this many times more common than the unattested word as read wins
 
 
@@ -120,10 +122,11 @@ def repair_words(text: str) -> str:
         left = _neighbour(parts, i - 2, edges, before=True)
         right = _neighbour(parts, i + 2, edges, before=False)
         core = edges[1]
-        fixed = _unglued(core, left, right) or _retoned(core, left, right) \
+        outer = (_beyond(parts, i, left, -1), _beyond(parts, i, right, 1))
+        fixed = _unglued(core, left, right) or _orphaned(core, left, right, outer) or _retoned(core, left, right) \
             or _in_context(core, left, right, _neighbour(parts, i + 2, edges, before=False, names=True)) \
             or _by_margin(core, left, right) \
-            or _by_running_text(core, left, right, (_beyond(parts, i, left, -1), _beyond(parts, i, right, 1)))
+            or _by_running_text(core, left, right, outer)
         if fixed:
             parts[i] = edges[0] + fixed + edges[2]
     return "".join(parts)
@@ -310,13 +313,15 @@ def _by_running_text(core: str, left: str | None, right: str | None,
         return None
     words_as_read = [p in lex.word_pairs for p in ((left, syllable), (syllable, right))]
     beyond = [lex.pair_support(*p) if all(p) else 0 for p in ((outer[0], left), (right, outer[1]))]
+    bound = [all(p) and _rarely_alone(lex, n) and _word(lex, p, o)  # half of a word, its word beyond
+             for p, n, o in (((outer[0], left), left, outer[0]), ((right, outer[1]), right, outer[1]))]
 
     def evidence(variant: str) -> int:
         found = 0
         for side, pair in enumerate(((left, variant), (variant, right))):
             seen = lex.bigrams.get(pair, 0)
-            if not all(pair) or pair not in lex.word_pairs or seen <= beyond[side]:
-                continue  # no word, or its neighbour belongs to a word beyond ('đã số hóa')
+            if not all(pair) or pair not in lex.word_pairs or seen <= beyond[side] or bound[side]:
+                continue  # no word, or its neighbour belongs to a word beyond ('đã số hóa', 'phỏng vấn để')
             if words_as_read[1 - side] and seen < DICTIONARY_PAIR:
                 continue  # the word as read is a word with the other neighbour ('thí nghiệm trọng')
             if words_as_read[side] and seen < SEEN_OFTEN:
@@ -330,6 +335,57 @@ def _by_running_text(core: str, left: str | None, right: str | None,
     if not ranked or ranked[0][0] == 0 or len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
         return None
     return ranked[0][1]
+
+
+def _orphaned(core: str, left: str | None, right: str | None,
+              outer: tuple[str | None, str | None]) -> str | None:
+    """A real lower-case syllable next to one that running text almost never shows standing alone
+    ('vấn', 'phận': half of a word) and that makes no word with its own other neighbour (`outer`),
+    while the pair as read is never seen in running text and a tone variant makes with it a word
+    that running text writes often: 'các vấn để mà' -> 'các vấn đề mà', 'các bộ phân chuyên môn'
+    -> 'bộ phận'. Where the dictionary lists the pair as read, the variant's word must be seen as
+    often as a dictionary entry counts. 'tư vấn để' stays: 'vấn' has its word on the left. One best
+    variant."""
+    lex = lexicon()
+    syllable = key(core)
+    if core != syllable or not lex.is_syllable(syllable):
+        return None
+    if left and right and _rarely_alone(lex, syllable) and not _word(lex, (left, syllable), left) \
+            and not _word(lex, (syllable, right), right) and not lex.bigrams.get((left, syllable)) \
+            and not lex.bigrams.get((syllable, right)):
+        # the syllable as read is half of a word with neither neighbour: 'các bộ phân chuyên môn'
+        found = sorted((lex.compounds.get(p, 0), v) for v in lex.tone_variants(syllable)
+                       for p in ((left, v), (v, right)) if lex.compounds.get(p, 0) >= SEEN_OFTEN)
+        if found and (len(found) == 1 or found[-2][0] < found[-1][0]):
+            return found[-1][1]
+    found = []
+    for side, (bound, far) in enumerate(((left, outer[0]), (right, outer[1]))):
+        if not (bound and far) or not lex.is_syllable(far) or not _rarely_alone(lex, bound):
+            continue
+        pair = (lambda v: (bound, v)) if side == 0 else (lambda v: (v, bound))  # noqa: E731
+        other = (far, bound) if side == 0 else (bound, far)
+        if lex.bigrams.get(pair(syllable), 0) or pair(syllable) in lex.phrase_pairs or _word(lex, other, far):
+            continue  # seen as read, or the neighbour has its word on its other side
+        needed = DICTIONARY_PAIR if pair(syllable) in lex.word_pairs else SEEN_OFTEN
+        found += [(lex.compounds.get(pair(v), 0), v) for v in lex.tone_variants(syllable)
+                  if lex.compounds.get(pair(v), 0) >= needed]
+    found.sort(reverse=True)
+    if not found or len(found) > 1 and found[1][0] == found[0][0]:
+        return None
+    return found[0][1]
+
+
+def _word(lex, pair: tuple[str, str], far: str) -> bool:
+    """Do two syllables make a word: written as one in running text, or two adjacent syllables of
+    the dictionary or of the product's phrases whose other syllable is no free word either ('thẩm
+    vấn'; 'các vấn' of the word list and of 'các vấn đề an ninh' is not)."""
+    return bool(lex.compounds.get(pair, 0)) \
+        or (pair in lex.word_pairs or pair in lex.phrase_pairs) and lex.alone[far] < ORPHAN_SHARE * max(lex.counts[far], 1)
+
+
+def _rarely_alone(lex, syllable: str) -> bool:
+    """A syllable running text shows often enough to judge and almost never as a word of its own."""
+    return lex.counts[syllable] >= ORPHAN_MIN_COUNT and lex.alone[syllable] < ORPHAN_SHARE * lex.counts[syllable]
 
 
 def _pair(lex, left: str | None, right: str | None, phrases: bool = False) -> int:
