@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plantasks.parsers.ocr.lexicon import build_lexicon, key, lexicon, toneless, with_tone
+from plantasks.parsers.ocr.lexicon import build_lexicon, index_places, key, lexicon, place_names, toneless, with_tone
 from plantasks.parsers.ocr.repair import repair_text, repair_words
 from samples import SAMPLES
 
@@ -162,3 +162,32 @@ def test_a_change_needs_evidence_from_the_lexicon():
     tiny = build_lexicon(["tổ", "tố", "chức"], ["tổ", "chức", ""])
     assert tiny.pair_support("tổ", "chức") == 1 and tiny.pair_support("tố", "chức") == 0
     assert Counter(tiny.by_toneless["tô"]) == Counter(["tổ", "tố"])
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("thuộc thẩm quyền của UBND xã Định Văn Lâm Hà", "thuộc thẩm quyền của UBND xã Đinh Văn Lâm Hà"),
+    ("UBND phường Xuân Hưởng - Đà Lạt", "UBND phường Xuân Hương - Đà Lạt"),
+    ("Ủy ban nhân dân thị trấn Định\nVăn", "Ủy ban nhân dân thị trấn Đinh\nVăn"),  # a name wrapped in a cell
+    ("CỦA UBND HUYỆN HOẰNG HOÃ", "CỦA UBND HUYỆN HOẰNG HÓA"),
+])
+def test_place_names_put_right_by_the_gazetteer(read, meant):
+    assert repair_text(read) == meant
+
+
+@pytest.mark.parametrize("text", [
+    "UBND xã Đinh Văn Lâm Hà; UBND Phường 3 Bảo Lộc; UBND xã Hòa Ninh; tỉnh Lâm Đồng.",
+    "huyện Hoàng Hóa",  # a vowel mark differs from the gazetteer's 'Hoằng Hóa': may be printed so
+    "UBND huyện Hoằng Hoá, UBND xã Đức Trọng Lãnh đạo xã",  # the old tone placement; a word after the name
+    "xã Định Hòa; phường Định Công",  # names the gazetteer knows as printed
+])
+def test_place_names_as_printed_pass_unchanged(text):
+    assert repair_text(text) == text
+
+
+def test_the_gazetteer_indexes_names_by_unit_without_marks():
+    places = index_places(["Xã Đinh Văn Lâm Hà", "Thị trấn Đinh Văn", "Phường 1 Bảo Lộc", "Huyện Hoằng Hoá"])
+    assert places["xã"] == {"dinh van lam ha": ("Đinh Văn Lâm Hà",)}
+    assert places["thị trấn"] == {"dinh van": ("Đinh Văn",)}
+    assert places["phường"] == {"1 bao loc": ("1 Bảo Lộc",)}
+    assert places["huyện"] == {"hoang hoa": ("Hoằng Hóa",)}
+    assert len(place_names()["xã"]) > 5000  # the packaged gazetteer

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plantasks.data_files import load_yaml
-from plantasks.parsers.ocr.lexicon import HOOK, HOOK_MISREAD_AS, is_letters, key, lexicon, tone_of, with_tone
+from plantasks.normalizers.text import strip_marks
+from plantasks.parsers.ocr.lexicon import (HOOK, HOOK_MISREAD_AS, PLACE_UNITS, is_letters, key, lexicon, place_names,
+                                          tone_of, toneless, with_tone)
 
 RULES_FILE = Path(__file__).with_name("confusions.yaml")
 LETTERS = re.compile(r"[^\W\d_]+")
@@ -106,7 +108,40 @@ def repair_marks(text: str) -> str:
 def repair_text(text: str) -> str:
     """All repairs on a cell's or paragraph's text (line breaks kept)."""
     text = confusions().quarter_pattern.sub(_quarter, repair_marks(text))
-    return repair_words(text)
+    return repair_place_names(repair_words(text))
+
+
+PLACE_WORD = r"(?:[^\W\d_]*[^\W\d_a-zđ][^\W\d_]*|\d{1,2}|-)"  # a capitalized word, a ward number, a dash
+PLACE = re.compile(rf"(?<!\w)({'|'.join(PLACE_UNITS)})([ \t]+{PLACE_WORD}(?:[ \t\n]+{PLACE_WORD}){{0,5}})",
+                   re.IGNORECASE)
+
+
+def repair_place_names(text: str) -> str:
+    """A commune, district or province name after its unit word ('xã Định Văn Lâm Hà') that the
+    gazetteer (lexicon.place_names) does not know, put right where exactly one name of that unit
+    differs from it only in tone marks ('xã Đinh Văn Lâm Hà'); a name that differs in a vowel mark
+    or in d/đ may be printed so ('huyện Hoàng Hóa' stays). The longest run of capitalized words that
+    the gazetteer knows in any marks is taken; a name it knows as printed is never changed, nor one
+    it knows in several spellings."""
+    places = place_names()
+
+    def fix(m: re.Match) -> str:
+        names = places.get(key(m.group(1)), {})
+        pieces = re.split(r"(\s+)", m.group(2))  # ['', ' ', word, ' ', word, ...]
+        words = pieces[2::2]
+        for size in range(len(words), 0, -1):
+            found = names.get(strip_marks(key(" ".join(words[:size]))))
+            if not found:
+                continue
+            read = key(" ".join(words[:size]))
+            if read in {key(n) for n in found} or len(found) > 1 or toneless(read) != toneless(key(found[0])):
+                return m.group(0)  # known as printed, ambiguous, or more than tone marks differ
+            pieces[2:2 * size + 1:2] = [w if key(w) == key(n) else _same_case(n, w) if w.isupper() else n
+                                        for w, n in zip(words, found[0].split(" "))]
+            return m.group(1) + "".join(pieces)
+        return m.group(0)
+
+    return PLACE.sub(fix, text)
 
 
 def repair_words(text: str) -> str:
