@@ -64,6 +64,7 @@ def test_row_numbers_left_alone(text):
     ("Quyết định của cơ quan có thấm quyền.", "Quyết định của cơ quan có thẩm quyền."),
     ("các văn bản triến khai,thực hiện", "các văn bản triển khai, thực hiện"),  # the space after a comma
     ("quyết định của _UBND tỉnh", "quyết định của UBND tỉnh"),
+    ("thuộc thẩm quyền giải quyết của -UBND xã Hòa Ninh", "thuộc thẩm quyền giải quyết của UBND xã Hòa Ninh"),
 ])
 def test_line_repairs(read, meant):
     assert repair_text(read) == meant
@@ -85,6 +86,8 @@ def test_line_repairs(read, meant):
     "tố cáo, khiếu nại",  # a real word that only looks like a misread one
     "Sở Nội vụ, Sở Tư pháp",
     "tỷ lệ 1,5 lần; 2,3 triệu đồng",  # a decimal comma keeps no space
+    "-UBND xã phối hợp",  # a dash opening a line is a bullet
+    "Số 12/QĐ -UBND; Sở Lao động -Thương binh; giai đoạn 2021 -2025",  # a dash between codes, names, years
 ])
 def test_lines_left_alone(text):
     assert repair_text(text) == text

@@ -180,12 +180,18 @@ def _beyond(parts: list[str], i: int, neighbour: str | None, step: int) -> str |
 STRAY_MARK = re.compile(r"([^\W\d_]+)(?:([,.:])|[ \t]+([-_])) (?=([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?)")
 
 
+# A dash stuck to an acronym after a lower-case word of the same line ('của -UBND xã'): a speck; a
+# dash opening a line is a bullet, one between names is spaced ('Lao động - Thương binh').
+GLUED_DASH = re.compile(r"(?<=[^\W\d_])([ \t])-([^\W\d_]{2,})(?![\w-])")
+
+
 def _unpunctuated(text: str) -> str:
     """A speck read as a mark inside a word of two syllables: 'công, nghệ', 'thực. hiện', 'sự:
     nghiệp', 'TÀI - CHỈNH' (a dash only between capitals, where a misread mark of the second may
     hide the word), 'mức _ độ'. Only where running text writes the two syllables as one word with a
     syllable that rarely stands alone (Lexicon.bound_pair): 'phòng, ban, ngành' keeps its commas.
-    An underscore stuck to a word ('TTHC_', '_UBND') is a speck too."""
+    An underscore stuck to a word ('TTHC_', '_UBND') is a speck too, and so is a dash stuck to an
+    acronym in mid-line (GLUED_DASH)."""
     lex = lexicon()
 
     def fix(m: re.Match) -> str:
@@ -207,6 +213,8 @@ def _unpunctuated(text: str) -> str:
 
     text = re.sub(r"(?<=[^\W\d_])_(?=\s|$)", "", text)  # 'TTHC_'
     text = re.sub(r"(?:^|(?<=\s))_(?=[^\W\d_])", "", text)  # '_UBND'
+    text = GLUED_DASH.sub(lambda m: m.group(1) + m.group(2) if text[m.start() - 1].islower() and m.group(2).isupper()
+                          else m.group(0), text)  # 'của -UBND'
     return STRAY_MARK.sub(fix, text)
 
 
