@@ -164,3 +164,8 @@ def test_a_wrapped_body_name_is_one_agency(cell, names):
 ])
 def test_names_a_line_and_wrapped_names_in_a_province(cell, names):
     assert [a.name for a in resolve_agencies(cell, "lead", PROVINCE).lead] == names
+
+
+def test_a_list_whose_last_name_wraps_before_a_capitalised_word():
+    res = resolve_agencies("Hội đồng Dân tộc, các Ủy ban khác của\nQuốc hội", "support", NATIONAL)
+    assert [a.name for a in res.support] == ["Hội đồng Dân tộc", "Các Ủy ban khác của Quốc hội"]

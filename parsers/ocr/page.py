@@ -3,6 +3,7 @@ the tables and the table cells one by one (cells.py), place words."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -226,7 +227,7 @@ def drop_noise(words: list[Word]) -> list[Word]:
 
 
 def _is_noise(word: Word, speck: float = 0.0) -> bool:
-    if not any(ch.isalnum() for ch in word.text) \
+    if not any(ch.isalnum() and unicodedata.category(ch) != "Lm" for ch in word.text) \
             and max(word.box[2] - word.box[0], word.box[3] - word.box[1]) <= speck:
         return True
     if word.text in LINE_REMNANTS:
