@@ -65,6 +65,10 @@ def test_row_numbers_left_alone(text):
     ("các văn bản triến khai,thực hiện", "các văn bản triển khai, thực hiện"),  # the space after a comma
     ("quyết định của _UBND tỉnh", "quyết định của UBND tỉnh"),
     ("thuộc thẩm quyền giải quyết của -UBND xã Hòa Ninh", "thuộc thẩm quyền giải quyết của UBND xã Hòa Ninh"),
+    # a spaced dash of a range read without its spaces; a quote speck at a line's edge
+    ("Từ 8 giờ 30 phút-10 giờ ngày 12 tháng 6", "Từ 8 giờ 30 phút - 10 giờ ngày 12 tháng 6"),
+    ("Phiên họp tháng 9/2025'", "Phiên họp tháng 9/2025"),
+    ("Quý III/2026’\nSở Tư pháp`", "Quý III/2026\nSở Tư pháp"),
 ])
 def test_line_repairs(read, meant):
     assert repair_text(read) == meant
@@ -88,6 +92,9 @@ def test_line_repairs(read, meant):
     "tỷ lệ 1,5 lần; 2,3 triệu đồng",  # a decimal comma keeps no space
     "-UBND xã phối hợp",  # a dash opening a line is a bullet
     "Số 12/QĐ -UBND; Sở Lao động -Thương binh; giai đoạn 2021 -2025",  # a dash between codes, names, years
+    "Nghị quyết 01/NQ-CP; phòng, chống Covid-19; tỷ lệ 95%-100%",  # dashes of codes and names stay
+    "“Kế hoạch chuyển đổi số\nnăm 2025”",  # a quote closed on a later line
+    "Báo cáo 'Quý I'",
 ])
 def test_lines_left_alone(text):
     assert repair_text(text) == text

@@ -107,8 +107,35 @@ def repair_marks(text: str) -> str:
 
 def repair_text(text: str) -> str:
     """All repairs on a cell's or paragraph's text (line breaks kept)."""
-    text = confusions().quarter_pattern.sub(_quarter, repair_marks(text))
+    text = confusions().quarter_pattern.sub(_quarter, _spaced_ranges(_stray_closers(repair_marks(text))))
     return repair_place_names(repair_words(text))
+
+
+STRAY_CLOSER = re.compile(r"(?<=\w)([\"'’”`])(?=[ \t]*(?:\n|$))")
+OPENERS = "\"'‘“`"
+
+
+def _stray_closers(text: str) -> str:
+    """A quote mark stuck to a line's last word with no quote opened before it in the cell: a speck
+    at the line's edge ('Phiên họp tháng 9/2025\''). A quote closed on a later line than it opened
+    stays ('“Kế hoạch' / 'năm 2025”')."""
+    return STRAY_CLOSER.sub(lambda m: m.group(0) if any(ch in text[:m.start()] for ch in OPENERS) else "", text)
+
+
+RANGE_DASH = re.compile(r"(?<![\w-])([^\W\d_]+)-(?=\d)")
+
+
+def _spaced_ranges(text: str) -> str:
+    """A spaced dash between a Vietnamese word and a number read without its spaces: 'Từ 20 giờ 15
+    phút-20 giờ 45 phút' -> 'phút - 20 giờ'. Only after a lower-case Vietnamese syllable (with a mark,
+    or seen in running text), so codes ('NQ-CP', 'QĐ-UBND') and names with numbers ('Covid-19',
+    'post-2025') keep their dash."""
+    lex = lexicon()
+
+    def vietnamese(word: str) -> bool:
+        return word.islower() and lex.is_syllable(key(word)) and (not word.isascii() or lex.counts[key(word)] > 0)
+
+    return RANGE_DASH.sub(lambda m: f"{m.group(1)} - " if vietnamese(m.group(1)) else m.group(0), text)
 
 
 PLACE_WORD = r"(?:[^\W\d_]*[^\W\d_a-zđ][^\W\d_]*|\d{1,2}|-)"  # a capitalized word, a ward number, a dash
