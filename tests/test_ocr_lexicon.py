@@ -169,6 +169,9 @@ def test_a_change_needs_evidence_from_the_lexicon():
     ("UBND phường Xuân Hưởng - Đà Lạt", "UBND phường Xuân Hương - Đà Lạt"),
     ("Ủy ban nhân dân thị trấn Định\nVăn", "Ủy ban nhân dân thị trấn Đinh\nVăn"),  # a name wrapped in a cell
     ("CỦA UBND HUYỆN HOẰNG HOÃ", "CỦA UBND HUYỆN HOẰNG HÓA"),
+    # the unit word 'tỉnh' misread in its tone before a province's name
+    ("ỦY BAN NHÂN DÂN\nTÍNH LÂM ĐÔNG", "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG"),
+    ("Kế hoạch của UBND tính Quảng Trị", "Kế hoạch của UBND tỉnh Quảng Trị"),
 ])
 def test_place_names_put_right_by_the_gazetteer(read, meant):
     assert repair_text(read) == meant
@@ -179,6 +182,7 @@ def test_place_names_put_right_by_the_gazetteer(read, meant):
     "huyện Hoàng Hóa",  # a vowel mark differs from the gazetteer's 'Hoằng Hóa': may be printed so
     "UBND huyện Hoằng Hoá, UBND xã Đức Trọng Lãnh đạo xã",  # the old tone placement; a word after the name
     "xã Định Hòa; phường Định Công",  # names the gazetteer knows as printed
+    "TÍNH ĐẾN NAY; Tính Toán; tính đến ngày 31/12; tính Hà Nội là thành phố",  # 'tính' before no province
 ])
 def test_place_names_as_printed_pass_unchanged(text):
     assert repair_text(text) == text

@@ -69,6 +69,7 @@ def test_row_numbers_left_alone(text):
     ("Từ 8 giờ 30 phút-10 giờ ngày 12 tháng 6", "Từ 8 giờ 30 phút - 10 giờ ngày 12 tháng 6"),
     ("Phiên họp tháng 9/2025'", "Phiên họp tháng 9/2025"),
     ("Quý III/2026’\nSở Tư pháp`", "Quý III/2026\nSở Tư pháp"),
+    ("ỦY BAN NHÂN\nDÂN _\nTỈNH LÂM ĐỒNG", "ỦY BAN NHÂN\nDÂN\nTỈNH LÂM ĐỒNG"),  # a speck at a letterhead line's end
 ])
 def test_line_repairs(read, meant):
     assert repair_text(read) == meant

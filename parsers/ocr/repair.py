@@ -139,7 +139,9 @@ def _spaced_ranges(text: str) -> str:
 
 
 PLACE_WORD = r"(?:[^\W\d_]*[^\W\d_a-zđ][^\W\d_]*|\d{1,2}|-)"  # a capitalized word, a ward number, a dash
-PLACE = re.compile(rf"(?<!\w)({'|'.join(PLACE_UNITS)})([ \t]+{PLACE_WORD}(?:[ \t\n]+{PLACE_WORD}){{0,5}})",
+PROVINCE = "tỉnh"
+PROVINCE_READ = "t[iìíỉĩị]nh"  # 'TÍNH LÂM ĐÔNG': the unit word itself in any tone, before a province's name
+PLACE = re.compile(rf"(?<!\w)({'|'.join(PLACE_UNITS)}|{PROVINCE_READ})([ \t]+{PLACE_WORD}(?:[ \t\n]+{PLACE_WORD}){{0,5}})",
                    re.IGNORECASE)
 
 
@@ -149,11 +151,13 @@ def repair_place_names(text: str) -> str:
     differs from it only in tone marks ('xã Đinh Văn Lâm Hà'); a name that differs in a vowel mark
     or in d/đ may be printed so ('huyện Hoàng Hóa' stays). The longest run of capitalized words that
     the gazetteer knows in any marks is taken; a name it knows as printed is never changed, nor one
-    it knows in several spellings."""
+    it knows in several spellings. 'tỉnh' misread in its tone is put right before a province's name
+    ('TÍNH LÂM ĐÔNG' -> 'TỈNH LÂM ĐỒNG')."""
     places = place_names()
 
     def fix(m: re.Match) -> str:
-        names = places.get(key(m.group(1)), {})
+        unit = key(m.group(1))
+        names = places.get(unit if unit in PLACE_UNITS else PROVINCE, {})
         pieces = re.split(r"(\s+)", m.group(2))  # ['', ' ', word, ' ', word, ...]
         words = pieces[2::2]
         for size in range(len(words), 0, -1):
@@ -161,11 +165,12 @@ def repair_place_names(text: str) -> str:
             if not found:
                 continue
             read = key(" ".join(words[:size]))
-            if read in {key(n) for n in found} or len(found) > 1 or toneless(read) != toneless(key(found[0])):
-                return m.group(0)  # known as printed, ambiguous, or more than tone marks differ
-            pieces[2:2 * size + 1:2] = [w if key(w) == key(n) else _same_case(n, w) if w.isupper() else n
-                                        for w, n in zip(words, found[0].split(" "))]
-            return m.group(1) + "".join(pieces)
+            if len(found) > 1 or toneless(read) != toneless(key(found[0])):
+                return m.group(0)  # ambiguous, or more than tone marks differ
+            if read != key(found[0]):  # known as printed: left as it is
+                pieces[2:2 * size + 1:2] = [w if key(w) == key(n) else _same_case(n, w) if w.isupper() else n
+                                            for w, n in zip(words, found[0].split(" "))]
+            return (m.group(1) if unit in PLACE_UNITS else _same_case(PROVINCE, m.group(1))) + "".join(pieces)
         return m.group(0)
 
     return PLACE.sub(fix, text)
@@ -238,7 +243,8 @@ def _unpunctuated(text: str) -> str:
             return m.group(0)  # the second syllable starts a word of its own: 'cá nhân, tố chức'
         return f"{first} " if bound else m.group(0)
 
-    text = re.sub(r"(?<=[^\W\d_])_(?=\s|$)", "", text)  # 'TTHC_'
+    text = re.sub(r"(?<=[^\W\d_])[ \t]*_(?=[ \t]*(?:\n|$))", "", text)  # 'TTHC_', 'ỦY BAN NHÂN DÂN _' at a line's end
+    text = re.sub(r"(?<=[^\W\d_])_(?=\s)", "", text)  # 'TTHC_ công khai'
     text = re.sub(r"(?:^|(?<=\s))_(?=[^\W\d_])", "", text)  # '_UBND'
     text = GLUED_DASH.sub(lambda m: m.group(1) + m.group(2) if text[m.start() - 1].islower() and m.group(2).isupper()
                           else m.group(0), text)  # 'của -UBND'
