@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centred_table_at, header_at, read_aligned
 from plantasks.parsers.columns import header_map
+from plantasks.parsers.flattened_cells import find_header, read_flattened
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
                                                read_portal_markdown, strip_markup)
 from plantasks.parsers.detect import decode_text
@@ -365,6 +366,11 @@ def read_text(data: bytes | str) -> ParsedDocument:
         text, issues = data, []
     lines = _lines(text)
     source = [SourceLine(l.number, l.page, l.text) for l in lines]
-    blocks = read_portal_markdown(source) if is_portal_markdown(source) else _TextReader(lines).run()
+    if is_portal_markdown(source):
+        blocks = read_portal_markdown(source)
+    else:
+        blocks = _TextReader(lines).run()
+        if not any(isinstance(b, TableRow) and header_map(b.texts) for b in blocks) and find_header(source):
+            blocks = read_flattened(source)  # a table flattened to one cell per line
     pages = lines[-1].page if lines else 0
     return ParsedDocument(format="text", blocks=blocks, page_count=pages, issues=issues)

@@ -1,0 +1,275 @@
+"""Text whose tables were flattened to one cell per line: what web scrapers (an HTML page's text taken
+with a line break between elements), PDF viewers' copy and Word-saved HTML give. Every cell, and
+often every paragraph or line fragment inside a cell, stands on its own line(s); blank lines and stray
+tabs come between; an empty cell usually leaves nothing at all.
+
+The table is found by what its lines say, never by where they stand:
+- a header run: consecutive short lines that are a table header (columns.header_map, the one header
+  vocabulary), directly followed by a row number. Where the scraper left runs of blank lines, the
+  longest gap that still splits the run into a valid header is the gap between cells; gaps shorter
+  than it fall inside a cell. Without blank lines every line is a piece, and a header line that starts
+  in lower case or with "(" goes on in the cell above ("Cơ quan chủ trì" / "thẩm tra").
+- rows: a row starts at a row number line (1, 2.; I, II; a, b) or at a section title ("II. TITLE");
+  the pieces up to the next row start are its cells. They are laid into the header's columns in
+  order, each column taking a run of pieces (possibly none: a vanished empty cell), choosing the
+  layout whose pieces best fit the columns by what they look like (row_layout.cell_kind: a time
+  phrase goes to the time column, an agency list to an agency column), so a vanished cell never
+  shifts an agency into the deadline.
+- a cell's lines are re-joined as paragraphs (portal_markdown.paragraph_spans, the wrapped-prose
+  joiner); each cell keeps the lines it came from.
+- the table ends at a line that cannot be in it: a heading ("Điều 3.", "IV. "), or, where blank lines
+  set cells apart, a piece further from the row than any two of its cells are.
+Outside tables, lines closer together than the text's usual paragraph gap are one paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
+from plantasks.parsers.column_aligned import HEADING_START
+from plantasks.parsers.columns import ColumnMap, classify_header_cell, header_map
+from plantasks.parsers.portal_markdown import SourceLine, paragraph_spans
+from plantasks.parsers.row_layout import cell_kind, fit, looks_like_row_number
+
+_MAX_HEADER_CELLS = 12
+_MAX_HEADER_PIECES = 30
+_HEADER_PIECE_WORDS = 12
+_SECTION_TITLE = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
+_DOCUMENT_HEADING = re.compile(r"^(Điều\s+\d+|Chương\s+[IVXLC\d]+|PHỤ LỤC|Phụ lục|Nơi nhận)\b")
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A run of lines the layout keeps together: one cell's text, or a fragment of it."""
+
+    lines: tuple[SourceLine, ...]
+    gap: int  # blank lines before it
+
+    @property
+    def text(self) -> str:
+        return " ".join(l.text.strip() for l in self.lines).strip()
+
+    @property
+    def prov(self) -> Provenance:
+        return _prov(self.lines)
+
+
+def _prov(lines) -> Provenance:
+    return Provenance(page=lines[0].page, line_start=lines[0].number, line_end=lines[-1].number)
+
+
+def _units(lines: list[SourceLine]) -> list[_Piece]:
+    """Each non-blank line with the number of blank lines before it."""
+    out, gap = [], 0
+    for line in lines:
+        if not line.text.strip():
+            gap += 1
+            continue
+        out.append(_Piece((line,), gap))
+        gap = 0
+    return out
+
+
+def _group(units: list[_Piece], cut: int, numbers_apart: bool = True) -> list[_Piece]:
+    """Units joined into pieces: a gap of `cut` blank lines or more starts a new piece (cut 0: every
+    line); a row number line is a piece of its own in a table."""
+    out: list[_Piece] = []
+    for u in units:
+        if out and cut and u.gap < cut and not (numbers_apart and (
+                looks_like_row_number(u.text) or looks_like_row_number(out[-1].text))):
+            out[-1] = _Piece(out[-1].lines + u.lines, out[-1].gap)
+        else:
+            out.append(u)
+    return out
+
+
+def _header_cells(pieces: list[_Piece]) -> list[_Piece]:
+    """A header line that starts in lower case or with "(" goes on in the header cell above it."""
+    out: list[_Piece] = []
+    for p in pieces:
+        text = p.text
+        if out and text and (text[0].islower() or text[0] == "(") and classify_header_cell(text).role is None:
+            out[-1] = _Piece(out[-1].lines + p.lines, out[-1].gap)
+        else:
+            out.append(p)
+    return out
+
+
+@dataclass(frozen=True)
+class _Header:
+    start: int  # index of its first unit
+    end: int  # index of the first unit after it
+    cut: int
+    columns: ColumnMap
+    cells: tuple[_Piece, ...]
+
+
+def _row_start(text: str) -> bool:
+    return looks_like_row_number(text) or bool(_SECTION_TITLE.match(text))
+
+
+def _header_at(units: list[_Piece], i: int, cuts: list[int] | None = None) -> _Header | None:
+    """A header run starting at unit i, directly followed by a row start."""
+    first = units[i].text
+    if not (classify_header_cell(first).role == "stt" or (len(first) <= 4 and not looks_like_row_number(first))):
+        return None  # the number column comes first
+    window = units[i:i + _MAX_HEADER_PIECES]
+    if cuts is None:
+        cuts = sorted({u.gap for u in window[1:] if u.gap > 0}, reverse=True) + [0]
+    for cut in cuts:
+        pieces = _header_cells(_group(window, cut))
+        for k in range(min(_MAX_HEADER_CELLS, len(pieces) - 1), 2, -1):
+            cells = pieces[:k]
+            if not _row_start(pieces[k].text) or any(len(c.text.split()) > _HEADER_PIECE_WORDS for c in cells):
+                continue
+            found = header_map([c.text for c in cells])
+            if found and found[0].roles[0] == "stt":
+                used = sum(len(c.lines) for c in cells)
+                end = next(n for n in range(i, len(units) + 1)
+                           if sum(len(u.lines) for u in units[i:n]) == used)
+                return _Header(i, end, cut, found[0], tuple(cells))
+    return None
+
+
+def find_header(lines: list[SourceLine]) -> bool:
+    """The text holds a flattened table's header run."""
+    units = _units(lines)
+    return any(_header_at(units, i) for i in range(len(units)))
+
+
+def read_flattened(lines: list[SourceLine]) -> list[Block]:
+    units = _units(lines)
+    blocks: list[Block] = []
+    text_units: list[_Piece] = []
+    para_gap = _paragraph_gap(units)
+    i = 0
+    while i < len(units):
+        header = _header_at(units, i)
+        if header is None:
+            text_units.append(units[i])
+            i += 1
+            continue
+        blocks.extend(_paragraphs(text_units, para_gap))
+        text_units = []
+        i = _Table(units, header, blocks).run()
+    blocks.extend(_paragraphs(text_units, para_gap))
+    return blocks
+
+
+def _paragraph_gap(units: list[_Piece]) -> int:
+    """The blank lines that most often stand between paragraphs (0: the text has none)."""
+    gaps = Counter(u.gap for u in units if u.gap > 0)
+    return gaps.most_common(1)[0][0] if gaps else 0
+
+
+def _paragraphs(units: list[_Piece], gap: int) -> list[TextLine]:
+    out: list[TextLine] = []
+    for piece in _group(units, gap, numbers_apart=False) if gap else [_Piece((u.lines[0],), u.gap) for u in units]:
+        out.extend(_joined(piece.lines) if gap else [TextLine(piece.text, piece.prov)])
+    return out
+
+
+def _joined(lines: tuple[SourceLine, ...]) -> list[TextLine]:
+    """Lines of one paragraph or cell, re-joined where the text goes on (paragraph_spans)."""
+    spans = paragraph_spans([l.text.strip() for l in lines])
+    return [TextLine(text, _prov(lines[a:b + 1])) for text, a, b in spans]
+
+
+class _Table:
+    def __init__(self, units: list[_Piece], header: _Header, blocks: list[Block]):
+        self.units = units
+        self.header = header
+        self.blocks = blocks
+        self.columns = header.columns
+        self.roles = header.columns.roles
+        # the widest gap between two pieces of one row: the header's own cell gap
+        self.row_gap = max((c.gap for c in header.cells[1:]), default=0) if header.cut else 0
+
+    def run(self) -> int:
+        h = self.header
+        self.blocks.append(TableRow(tuple(Cell(c.text, c.prov) for c in h.cells), _prov(
+            [l for c in h.cells for l in c.lines])))
+        pieces = _group(self.units[h.end:], h.cut)
+        consumed = h.end
+        k = 0
+        while k < len(pieces) and _row_start(pieces[k].text):
+            row = [pieces[k]]
+            k += 1
+            while k < len(pieces) and not self._ends_row(pieces[k], row):
+                row.append(pieces[k])
+                k += 1
+            self._emit(row)
+            consumed += sum(len(p.lines) for p in row)
+            if k < len(pieces):
+                repeated = _header_at(self.units, consumed, [h.cut])
+                if repeated and repeated.columns.width == self.columns.width:
+                    self.blocks.append(TableRow(tuple(Cell(c.text, c.prov) for c in repeated.cells),
+                                                _prov([l for c in repeated.cells for l in c.lines])))
+                    pieces = _group(self.units[repeated.end:], h.cut)
+                    consumed, k = repeated.end, 0
+        return consumed
+
+    def _ends_row(self, piece: _Piece, row: list[_Piece]) -> bool:
+        text = piece.text
+        if _row_start(text) or _DOCUMENT_HEADING.match(text) or HEADING_START.match(text):
+            return True
+        if self.row_gap and piece.gap > self.row_gap:
+            return True  # further from the row than any two cells: text after the table
+        return len(row) >= 3 * self.columns.width  # not a row any more
+
+    def _emit(self, row: list[_Piece]) -> None:
+        first = row[0]
+        prov = _prov([l for p in row for l in p.lines])
+        stt, title = first.text, ""
+        m = _SECTION_TITLE.match(stt)
+        if m and not looks_like_row_number(stt):
+            stt, title = m.group(1), stt[m.end(1):].strip(" .)")
+        cells = _layout(row[1:], self.roles[1:])
+        texts = [_cell_text(run) for run in cells]
+        if title:
+            content = self.roles.index("content") - 1 if "content" in self.roles else 0
+            texts[content] = "\n".join(filter(None, (title, texts[content])))
+        out = [Cell(stt, first.prov)]
+        for run, text in zip(cells, texts):
+            out.append(Cell(text, _prov([l for p in run for l in p.lines]) if run else prov))
+        self.blocks.append(TableRow(tuple(out), prov))
+
+
+def _cell_text(run: list[_Piece]) -> str:
+    return "\n".join(t.text for t in _joined(tuple(l for p in run for l in p.lines))) if run else ""
+
+
+def _layout(pieces: list[_Piece], roles: tuple[str | None, ...]) -> list[list[_Piece]]:
+    """The pieces laid into the columns in order, each column a run of pieces (maybe none), the layout
+    whose runs best fit their columns' roles (cell_kind); one piece per column is preferred."""
+    n, w = len(pieces), len(roles)
+    if w == 0:
+        return []
+    neg = float("-inf")
+    best = [[neg] * (w + 1) for _ in range(n + 1)]
+    back = [[0] * (w + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for c in range(1, w + 1):
+        for j in range(n + 1):
+            for s in range(j + 1):
+                if best[s][c - 1] == neg:
+                    continue
+                score = best[s][c - 1] + _run_score(pieces[s:j], roles[c - 1])
+                if score > best[j][c]:
+                    best[j][c], back[j][c] = score, s
+    out, j = [], n
+    for c in range(w, 0, -1):
+        s = back[j][c]
+        out.append(pieces[s:j])
+        j = s
+    return out[::-1]
+
+
+def _run_score(run: list[_Piece], role: str | None) -> float:
+    if not run:
+        return -0.5
+    kind = cell_kind(" ".join(p.text for p in run))
+    return 1.0 + fit(kind, role) - 0.75 * (len(run) - 1)
