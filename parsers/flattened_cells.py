@@ -142,9 +142,8 @@ def find_header(lines: list[SourceLine]) -> bool:
 
 def read_flattened(lines: list[SourceLine]) -> list[Block]:
     units = _units(lines)
-    blocks: list[Block] = []
+    parts: list[list[_Piece] | list[Block]] = []  # runs of text units and tables' rows, in order
     text_units: list[_Piece] = []
-    para_gap = _paragraph_gap(units)
     i = 0
     while i < len(units):
         header = _header_at(units, i)
@@ -152,10 +151,15 @@ def read_flattened(lines: list[SourceLine]) -> list[Block]:
             text_units.append(units[i])
             i += 1
             continue
-        blocks.extend(_paragraphs(text_units, para_gap))
-        text_units = []
-        i = _Table(units, header, blocks).run()
-    blocks.extend(_paragraphs(text_units, para_gap))
+        parts.append(text_units)
+        text_units, rows = [], []
+        i = _Table(units, header, rows).run()
+        parts.append(rows)
+    parts.append(text_units)
+    para_gap = _paragraph_gap([u for part in parts[::2] for u in part])
+    blocks: list[Block] = []
+    for n, part in enumerate(parts):
+        blocks.extend(part if n % 2 else _paragraphs(part, para_gap))
     return blocks
 
 
