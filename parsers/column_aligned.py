@@ -350,7 +350,7 @@ def _wrapping() -> dict:
     return yaml.safe_load((Path(__file__).parent / "data" / "cell_wrapping.yaml").read_text(encoding="utf-8"))
 
 
-def _goes_on(text: str) -> bool:
+def goes_on(text: str) -> bool:
     """The line of a cell ends where the cell cannot end (a conjunction, a comma): it goes on."""
     rule = _wrapping()["goes_on_after"]
     text = text.rstrip()
@@ -503,7 +503,7 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
         cost = 0.0
         for c in range(1, grid.width):
             here = below(k, c)
-            if _goes_on(above(k, c) or ""):
+            if goes_on(above(k, c) or ""):
                 cost += 1.0
             if above(k, c) and here:  # a cell goes on here, unless this line opens a new one
                 weight = 1.0 if c in texts[k] and c in texts[k - 1] else 0.5  # less sure across a line

@@ -29,15 +29,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
-from plantasks.parsers.column_aligned import HEADING_START
+from plantasks.normalizers.text import LEADING_BULLET, is_bullet_only
+from plantasks.parsers.column_aligned import HEADING_START, goes_on
 from plantasks.parsers.columns import ColumnMap, classify_header_cell, header_map
-from plantasks.parsers.portal_markdown import SourceLine, paragraph_spans
+from plantasks.parsers.portal_markdown import SENTENCE_END, SourceLine, paragraph_spans
 from plantasks.parsers.row_layout import cell_kind, fit, looks_like_row_number
 
 _MAX_HEADER_CELLS = 12
 _MAX_HEADER_PIECES = 30
 _HEADER_PIECE_WORDS = 12
 _SECTION_TITLE = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
+_MARKER_ONLY = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]$")  # "III.", "2.", "b)" before their title
 _DOCUMENT_HEADING = re.compile(r"^(Điều\s+\d+|Chương\s+[IVXLC\d]+|PHỤ LỤC|Phụ lục|Nơi nhận)\b")
 
 
@@ -170,10 +172,39 @@ def _paragraph_gap(units: list[_Piece]) -> int:
 
 
 def _paragraphs(units: list[_Piece], gap: int) -> list[TextLine]:
+    """Text lines outside tables; a line closer to the one above than the paragraph gap goes on in it
+    where the text says so (_goes_on_text)."""
     out: list[TextLine] = []
-    for piece in _group(units, gap, numbers_apart=False) if gap else [_Piece((u.lines[0],), u.gap) for u in units]:
-        out.extend(_joined(piece.lines) if gap else [TextLine(piece.text, piece.prov)])
+    for u in units:
+        line = u.lines[0]
+        prev = out[-1] if out else None
+        if prev is not None and u.gap < gap and _goes_on_text(prev.text, line.text.strip(), u.gap):
+            out[-1] = TextLine(f"{prev.text} {line.text.strip()}", Provenance(
+                page=prev.prov.page, line_start=prev.prov.line_start, line_end=line.number))
+        else:
+            out.append(TextLine(line.text.strip(), _prov((line,))))
     return out
+
+
+def _goes_on_text(prev: str, text: str, gap: int) -> bool:
+    """A scraper's line break inside a paragraph: after a lone item marker ("a)", "III."), before a word
+    in lower case, a number or a mark, after a word or mark a sentence cannot end with; right below a
+    line of running text that has not ended its sentence."""
+    first = text[:1]
+    if is_bullet_only(prev) or _MARKER_ONLY.match(prev) or goes_on(prev) or LEADING_BULLET.match(text) is None and not first.isalpha():
+        return True
+    if first.islower():
+        return True
+    if gap or SENTENCE_END.search(prev):
+        return False
+    if _upper(prev) and _upper(text):
+        return len(prev.split()) == 1  # a word of a capitalised title cut in two spans ("KẾ" / "HOẠCH")
+    return not _upper(prev) and not _upper(text)
+
+
+def _upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _joined(lines: tuple[SourceLine, ...]) -> list[TextLine]:
