@@ -220,39 +220,47 @@ class _Table:
         self.blocks = blocks
         self.columns = header.columns
         self.roles = header.columns.roles
-        # the widest gap between two pieces of one row: the header's own cell gap
-        self.row_gap = max((c.gap for c in header.cells[1:]), default=0) if header.cut else 0
+        # blank lines between the header's cells, and (the fewest seen) before a row number
+        self.cell_gap = max((c.gap for c in header.cells[1:]), default=0)
+        self.row_gap = 0
 
     def run(self) -> int:
         h = self.header
-        self.blocks.append(TableRow(tuple(Cell(c.text, c.prov) for c in h.cells), _prov(
-            [l for c in h.cells for l in c.lines])))
+        self._header_row(h.cells)
         pieces = _group(self.units[h.end:], h.cut)
         consumed = h.end
         k = 0
-        while k < len(pieces) and _row_start(pieces[k].text):
+        numbers = _Numbering()
+        while k < len(pieces) and _row_start(pieces[k].text) and numbers.follows(pieces[k].text):
+            if h.cut:
+                self.row_gap = min(self.row_gap or pieces[k].gap, pieces[k].gap)
             row = [pieces[k]]
             k += 1
             while k < len(pieces) and not self._ends_row(pieces[k], row):
                 row.append(pieces[k])
                 k += 1
+            after = consumed + sum(len(p.lines) for p in row)
+            if len(row) <= 2 and after < len(self.units) and _header_at(self.units, after):
+                break  # a numbered heading over the next table ("b) Title:"), not a row
             self._emit(row)
-            consumed += sum(len(p.lines) for p in row)
-            if k < len(pieces):
-                repeated = _header_at(self.units, consumed, [h.cut])
-                if repeated and repeated.columns.width == self.columns.width:
-                    self.blocks.append(TableRow(tuple(Cell(c.text, c.prov) for c in repeated.cells),
-                                                _prov([l for c in repeated.cells for l in c.lines])))
-                    pieces = _group(self.units[repeated.end:], h.cut)
-                    consumed, k = repeated.end, 0
+            consumed = after
+            repeated = _header_at(self.units, consumed, [h.cut]) if k < len(pieces) else None
+            if repeated and repeated.columns.width == self.columns.width:
+                self._header_row(repeated.cells)
+                pieces = _group(self.units[repeated.end:], h.cut)
+                consumed, k = repeated.end, 0
         return consumed
+
+    def _header_row(self, cells: tuple[_Piece, ...]) -> None:
+        self.blocks.append(TableRow(tuple(Cell(c.text, c.prov) for c in cells), _prov(
+            [l for c in cells for l in c.lines])))
 
     def _ends_row(self, piece: _Piece, row: list[_Piece]) -> bool:
         text = piece.text
         if _row_start(text) or _DOCUMENT_HEADING.match(text) or HEADING_START.match(text):
             return True
-        if self.row_gap and piece.gap > self.row_gap:
-            return True  # further from the row than any two cells: text after the table
+        if self.row_gap and piece.gap >= self.row_gap and piece.gap > self.cell_gap:
+            return True  # as far from the row as rows are from each other: text after the table
         return len(row) >= 3 * self.columns.width  # not a row any more
 
     def _emit(self, row: list[_Piece]) -> None:
@@ -271,6 +279,24 @@ class _Table:
         for run, text in zip(cells, texts):
             out.append(Cell(text, _prov([l for p in run for l in p.lines]) if run else prov))
         self.blocks.append(TableRow(tuple(out), prov))
+
+
+class _Numbering:
+    """The row numbers of a table go on in sequence: 1, 2, 3 (again from 1 under a section or
+    lettered row); a number out of sequence ("2." after "10") is a numbered paragraph after the table."""
+
+    def __init__(self) -> None:
+        self.last: int | None = None
+
+    def follows(self, text: str) -> bool:
+        number = re.match(r"^(\d{1,3})(?:\.\d{1,2})*[.)]?$", text.strip())
+        if number is None:
+            self.last = None  # a section or lettered row: the numbers start again
+            return True
+        n = int(number.group(1))
+        ok = self.last is None or n in (self.last, self.last + 1, 1)
+        self.last = n
+        return ok
 
 
 def _cell_text(run: list[_Piece]) -> str:
@@ -306,5 +332,4 @@ def _layout(pieces: list[_Piece], roles: tuple[str | None, ...]) -> list[list[_P
 def _run_score(run: list[_Piece], role: str | None) -> float:
     if not run:
         return -0.5
-    kind = cell_kind(" ".join(p.text for p in run))
-    return 1.0 + fit(kind, role) - 0.75 * (len(run) - 1)
+    return 1.0 + sum(fit(cell_kind(p.text), role) for p in run) - 0.75 * (len(run) - 1)
