@@ -178,7 +178,8 @@ def _paragraphs(units: list[_Piece], gap: int) -> list[TextLine]:
     for u in units:
         line = u.lines[0]
         prev = out[-1] if out else None
-        if prev is not None and u.gap < gap and _goes_on_text(prev.text, line.text.strip(), u.gap):
+        indented = line.text[:1].isspace() and u.gap == 0  # the source's own wrap
+        if prev is not None and u.gap < gap and (indented or _goes_on_text(prev.text, line.text.strip(), u.gap)):
             out[-1] = TextLine(f"{prev.text} {line.text.strip()}", Provenance(
                 page=prev.prov.page, line_start=prev.prov.line_start, line_end=line.number))
         else:
@@ -208,9 +209,17 @@ def _upper(text: str) -> bool:
 
 
 def _joined(lines: tuple[SourceLine, ...]) -> list[TextLine]:
-    """Lines of one paragraph or cell, re-joined where the text goes on (paragraph_spans)."""
-    spans = paragraph_spans([l.text.strip() for l in lines])
-    return [TextLine(text, _prov(lines[a:b + 1])) for text, a, b in spans]
+    """Lines of one cell, re-joined where the text goes on (paragraph_spans). A line indented right
+    below another is the same run of text the page's source wrapped (Word-saved HTML)."""
+    runs: list[list] = []  # [text, first line, last line]
+    for line in lines:
+        if runs and line.text[:1].isspace() and line.number == runs[-1][2].number + 1:
+            runs[-1][0] += " " + line.text.strip()
+            runs[-1][2] = line
+        else:
+            runs.append([line.text.strip(), line, line])
+    spans = paragraph_spans([r[0] for r in runs])
+    return [TextLine(text, _prov((runs[a][1], runs[b][2]))) for text, a, b in spans]
 
 
 class _Table:
