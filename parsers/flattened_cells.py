@@ -249,8 +249,8 @@ class _Table:
                 row.append(pieces[k])
                 k += 1
             after = consumed + sum(len(p.lines) for p in row)
-            if len(row) <= 2 and after < len(self.units) and _header_at(self.units, after):
-                break  # a numbered heading over the next table ("b) Title:"), not a row
+            if len(row) <= 2 and not self._heads_rows(row, pieces[k] if k < len(pieces) else None, after):
+                break  # a numbered heading after the table or over the next one ("b) Title:"), not a row
             self._emit(row)
             consumed = after
             repeated = _header_at(self.units, consumed, [h.cut]) if k < len(pieces) else None
@@ -259,6 +259,14 @@ class _Table:
                 pieces = _group(self.units[repeated.end:], h.cut)
                 consumed, k = repeated.end, 0
         return consumed
+
+    def _heads_rows(self, row: list[_Piece], nxt: _Piece | None, after: int) -> bool:
+        """A row that is only a number and a title is a section row when numbered rows follow it."""
+        if after < len(self.units) and _header_at(self.units, after):
+            return False
+        if row[0].text.strip().rstrip(".)").isdigit():
+            return True
+        return nxt is not None and nxt.text.strip().rstrip(".)").isdigit()
 
     def _header_row(self, cells: tuple[_Piece, ...]) -> None:
         self.blocks.append(TableRow(tuple(Cell(c.text, c.prov) for c in cells), _prov(
@@ -324,7 +332,7 @@ def _layout(pieces: list[_Piece], roles: tuple[str | None, ...]) -> list[list[_P
     best[0][0] = 0.0
     for c in range(1, w + 1):
         for j in range(n + 1):
-            for s in range(j + 1):
+            for s in range(j, -1, -1):  # on a tie the pieces stay in the leftmost columns
                 if best[s][c - 1] == neg:
                     continue
                 score = best[s][c - 1] + _run_score(pieces[s:j], roles[c - 1])
