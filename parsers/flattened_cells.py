@@ -123,10 +123,12 @@ def _header_at(units: list[_Piece], i: int, cuts: list[int] | None = None) -> _H
         cuts = sorted({u.gap for u in window[1:] if u.gap > 0}, reverse=True) + [0]
     for cut in cuts:
         pieces = _header_cells(_group(window, cut))
-        for k in range(min(_MAX_HEADER_CELLS, len(pieces) - 1), 2, -1):
+        for k in range(3, min(_MAX_HEADER_CELLS, len(pieces) - 1) + 1):  # the first row comes right after
             cells = pieces[:k]
-            if not _row_start(pieces[k].text) or any(len(c.text.split()) > _HEADER_PIECE_WORDS for c in cells):
+            if not _row_start(pieces[k].text):
                 continue
+            if any(len(c.text.split()) > _HEADER_PIECE_WORDS or _row_start(c.text) for c in cells):
+                break
             found = header_map([c.text for c in cells])
             if found and found[0].roles[0] == "stt":
                 used = sum(len(c.lines) for c in cells)
@@ -245,11 +247,11 @@ class _Table:
                 self.row_gap = min(self.row_gap or pieces[k].gap, pieces[k].gap)
             row = [pieces[k]]
             k += 1
-            while k < len(pieces) and not self._ends_row(pieces[k], row):
+            while k < len(pieces) and not self._ends_row(pieces[k], row, consumed + sum(len(p.lines) for p in row)):
                 row.append(pieces[k])
                 k += 1
             after = consumed + sum(len(p.lines) for p in row)
-            if len(row) <= 2 and not self._heads_rows(row, pieces[k] if k < len(pieces) else None, after):
+            if not self._heads_rows(row, pieces[k] if k < len(pieces) else None, after):
                 break  # a numbered heading after the table or over the next one ("b) Title:"), not a row
             self._emit(row)
             consumed = after
@@ -261,21 +263,28 @@ class _Table:
         return consumed
 
     def _heads_rows(self, row: list[_Piece], nxt: _Piece | None, after: int) -> bool:
-        """A row that is only a number and a title is a section row when numbered rows follow it."""
-        if after < len(self.units) and _header_at(self.units, after):
-            return False
+        """A row numbered I, II or a, b: a section row when numbered rows follow it, a task when it
+        carries an agency or a time; otherwise a numbered heading after the table, or over the next
+        table ("b) Title:")."""
         if row[0].text.strip().rstrip(".)").isdigit():
             return True
-        return nxt is not None and nxt.text.strip().rstrip(".)").isdigit()
+        if after < len(self.units) and _header_at(self.units, after):
+            return False
+        if nxt is not None and _row_start(nxt.text):
+            return True
+        return any(cell_kind(p.text) in ("agency", "time") for p in row[1:])
 
     def _header_row(self, cells: tuple[_Piece, ...]) -> None:
         self.blocks.append(TableRow(tuple(Cell(c.text, c.prov) for c in cells), _prov(
             [l for c in cells for l in c.lines])))
 
-    def _ends_row(self, piece: _Piece, row: list[_Piece]) -> bool:
+    def _ends_row(self, piece: _Piece, row: list[_Piece], at: int) -> bool:
+        """The piece (its first line is unit `at`) is not in the row."""
         text = piece.text
         if _row_start(text) or _DOCUMENT_HEADING.match(text) or HEADING_START.match(text):
             return True
+        if _header_at(self.units, at, [self.header.cut]):
+            return True  # the header again (a new page)
         if self.row_gap and piece.gap >= self.row_gap and piece.gap > self.cell_gap:
             return True  # as far from the row as rows are from each other: text after the table
         return len(row) >= 3 * self.columns.width  # not a row any more
@@ -299,20 +308,22 @@ class _Table:
 
 
 class _Numbering:
-    """The row numbers of a table go on in sequence: 1, 2, 3 (again from 1 under a section or
-    lettered row); a number out of sequence ("2." after "10") is a numbered paragraph after the table."""
+    """The row numbers of a table go on in sequence and are written one way: 1, 2, 3 (again from 1
+    under a section or lettered row), all with or all without a dot; a number out of sequence ("2."
+    after "10") or written another way ("2." after "1") is a numbered paragraph after the table."""
 
     def __init__(self) -> None:
         self.last: int | None = None
+        self.style: str | None = None
 
     def follows(self, text: str) -> bool:
-        number = re.match(r"^(\d{1,3})(?:\.\d{1,2})*[.)]?$", text.strip())
+        number = re.match(r"^(\d{1,3})(?:\.\d{1,2})*([.)]?)$", text.strip())
         if number is None:
             self.last = None  # a section or lettered row: the numbers start again
             return True
-        n = int(number.group(1))
-        ok = self.last is None or n in (self.last, self.last + 1, 1)
-        self.last = n
+        n, style = int(number.group(1)), number.group(2)
+        ok = (self.last is None or n in (self.last, self.last + 1, 1)) and self.style in (None, style)
+        self.last, self.style = n, style
         return ok
 
 
