@@ -247,7 +247,15 @@ class _Table:
                 self.row_gap = min(self.row_gap or pieces[k].gap, pieces[k].gap)
             row = [pieces[k]]
             k += 1
-            while k < len(pieces) and not self._ends_row(pieces[k], row, consumed + sum(len(p.lines) for p in row)):
+            while k < len(pieces):
+                at = consumed + sum(len(p.lines) for p in row)
+                inside = next((m for m in range(1, len(pieces[k].lines))
+                               if _header_at(self.units, at + m, [h.cut])), None)
+                if inside:  # a header starts inside the piece: the piece ends before it
+                    pieces[k:] = [_Piece(pieces[k].lines[:inside], pieces[k].gap)] + _group(
+                        self.units[at + inside:], h.cut)
+                if self._ends_row(pieces[k], row, at):
+                    break
                 row.append(pieces[k])
                 k += 1
             after = consumed + sum(len(p.lines) for p in row)
