@@ -51,7 +51,7 @@ def cell_kind(text: str) -> str:
         return "number"
     key = fold(text).lstrip("-+•– ")
     words = len(key.split())
-    for kind in ("time", "money", "agency", "outputs"):
+    for kind in ("time", "money", "outputs", "agency"):  # "Báo cáo …" is a product, not the "Báo …" newspaper
         spec = _kinds()[kind]
         if words > spec["max_words"]:
             continue
