@@ -102,7 +102,6 @@ def _header_cells(pieces: list[_Piece]) -> list[_Piece]:
 
 @dataclass(frozen=True)
 class _Header:
-    start: int  # index of its first unit
     end: int  # index of the first unit after it
     cut: int
     columns: ColumnMap
@@ -131,10 +130,8 @@ def _header_at(units: list[_Piece], i: int, cuts: list[int] | None = None) -> _H
                 break
             found = header_map([c.text for c in cells])
             if found and found[0].roles[0] == "stt":
-                used = sum(len(c.lines) for c in cells)
-                end = next(n for n in range(i, len(units) + 1)
-                           if sum(len(u.lines) for u in units[i:n]) == used)
-                return _Header(i, end, cut, found[0], tuple(cells))
+                end = i + sum(len(c.lines) for c in cells)  # a unit is one line
+                return _Header(end, cut, found[0], tuple(cells))
     return None
 
 
@@ -194,9 +191,9 @@ def _goes_on_text(prev: str, text: str, gap: int) -> bool:
     in lower case, a number or a mark, after a word or mark a sentence cannot end with; right below a
     line of running text that has not ended its sentence."""
     first = text[:1]
-    if is_bullet_only(prev) or _MARKER_ONLY.match(prev) or goes_on(prev) or LEADING_BULLET.match(text) is None and not first.isalpha():
+    if is_bullet_only(prev) or _MARKER_ONLY.match(prev) or goes_on(prev):
         return True
-    if first.islower():
+    if first.islower() or (not first.isalpha() and LEADING_BULLET.match(text) is None):
         return True
     if gap or SENTENCE_END.search(prev):
         return False
