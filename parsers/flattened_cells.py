@@ -131,8 +131,26 @@ def _header_at(units: list[_Piece], i: int, cuts: list[int] | None = None) -> _H
             found = header_map([c.text for c in cells])
             if found and found[0].roles[0] == "stt":
                 end = i + sum(len(c.lines) for c in cells)  # a unit is one line
+                cells = _two_levels(cells, found[0].roles)
+                if len(cells) < k:
+                    found = header_map([c.text for c in cells]) or found
                 return _Header(end, cut, found[0], tuple(cells))
     return None
+
+
+def _two_levels(cells: list[_Piece], roles: tuple[str | None, ...]) -> list[_Piece]:
+    """A header printed on two rows comes out as the first row's cells, then the second's: "Cơ quan
+    thực hiện" over "Chủ trì" / "Phối hợp" gives … Cơ quan thực hiện, Thời gian, Chủ trì, Phối hợp.
+    The sub-columns take the place of the cell over them."""
+    if "performer" not in roles:
+        return cells
+    group = roles.index("performer")
+    start = len(roles)
+    while start - 1 > group and roles[start - 1] in ("lead", "support"):
+        start -= 1
+    if start == len(roles):
+        return cells
+    return cells[:group] + cells[start:] + cells[group + 1:start]
 
 
 def find_header(lines: list[SourceLine]) -> bool:

@@ -95,6 +95,15 @@ def test_word_html_fragments_indented_wraps_and_numbered_paragraphs_after_the_ta
     assert lines[:2] == ["KẾ HOẠCH", "Tuyên truyền cải cách hành chính năm 2025"]
 
 
+def test_header_printed_on_two_rows_puts_the_sub_columns_under_their_group():
+    result = extract("two_level_header.txt")
+    assert [r[1:] for r in records(result)] == [
+        ("1", "Tổ chức hội nghị tập huấn nghiệp vụ", [], ["Sở Nội vụ"], ["Các sở, ban, ngành cấp tỉnh"],
+         "Quý III/2025"),
+        ("2", "Kiểm tra công tác cải cách hành chính", [], ["Sở Nội vụ"], [], "Tháng 10/2025"),
+    ]
+
+
 def test_prose_with_numbered_paragraphs_and_header_words_gives_no_rows():
     result = extract("prose_numbered.txt")
     assert result.tasks == []
