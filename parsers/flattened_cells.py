@@ -253,7 +253,7 @@ class _Table:
     def run(self) -> int:
         h = self.header
         self._header_row(h.cells)
-        pieces = _group(self.units[h.end:], h.cut)
+        pieces = self._pieces(h.end)
         consumed = h.end
         k = 0
         numbers = _Numbering()
@@ -267,8 +267,7 @@ class _Table:
                 inside = next((m for m in range(1, len(pieces[k].lines))
                                if _header_at(self.units, at + m, [h.cut])), None)
                 if inside:  # a header starts inside the piece: the piece ends before it
-                    pieces[k:] = [_Piece(pieces[k].lines[:inside], pieces[k].gap)] + _group(
-                        self.units[at + inside:], h.cut)
+                    pieces[k:] = [_Piece(pieces[k].lines[:inside], pieces[k].gap)] + self._pieces(at + inside)
                 if self._ends_row(pieces[k], row, at):
                     break
                 row.append(pieces[k])
@@ -281,9 +280,23 @@ class _Table:
             repeated = _header_at(self.units, consumed, [h.cut]) if k < len(pieces) else None
             if repeated and repeated.columns.width == self.columns.width:
                 self._header_row(repeated.cells)
-                pieces = _group(self.units[repeated.end:], h.cut)
+                pieces = self._pieces(repeated.end)
                 consumed, k = repeated.end, 0
         return consumed
+
+    def _pieces(self, start: int) -> list[_Piece]:
+        """The units from `start` as the table's pieces. Without blank lines to set cells apart, a line
+        that starts in lower case goes on in the piece above (a cell does not start in lower case)."""
+        pieces = _group(self.units[start:], self.header.cut)
+        if self.header.cut:
+            return pieces
+        out: list[_Piece] = []
+        for p in pieces:
+            if out and p.text[:1].islower() and not looks_like_row_number(out[-1].text):
+                out[-1] = _Piece(out[-1].lines + p.lines, out[-1].gap)
+            else:
+                out.append(p)
+        return out
 
     def _heads_rows(self, row: list[_Piece], nxt: _Piece | None, after: int) -> bool:
         """A row numbered I, II or a, b: a section row when numbered rows follow it, a task when it
