@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
 from plantasks.normalizers.text import LEADING_BULLET, is_bullet_only
-from plantasks.parsers.column_aligned import HEADING_START, goes_on
+from plantasks.parsers.column_aligned import HEADING_START, goes_on, takes_number
 from plantasks.parsers.columns import ColumnMap, classify_header_cell, header_map
 from plantasks.parsers.portal_markdown import SENTENCE_END, SourceLine, paragraph_spans
 from plantasks.parsers.row_layout import cell_kind, fit, looks_like_row_number
@@ -286,13 +286,13 @@ class _Table:
 
     def _pieces(self, start: int) -> list[_Piece]:
         """The units from `start` as the table's pieces. Without blank lines to set cells apart, a line
-        that starts in lower case goes on in the piece above (a cell does not start in lower case)."""
+        goes on in the piece above where the words say so (_continues)."""
         pieces = _group(self.units[start:], self.header.cut)
         if self.header.cut:
             return pieces
         out: list[_Piece] = []
         for p in pieces:
-            if out and p.text[:1].islower() and not looks_like_row_number(out[-1].text):
+            if out and not looks_like_row_number(out[-1].text) and not _row_start(p.text) and _continues(out[-1].text, p.text):
                 out[-1] = _Piece(out[-1].lines + p.lines, out[-1].gap)
             else:
                 out.append(p)
@@ -341,6 +341,13 @@ class _Table:
         for run, text in zip(cells, texts):
             out.append(Cell(text, _prov([l for p in run for l in p.lines]) if run else prov))
         self.blocks.append(TableRow(tuple(out), prov))
+
+
+def _continues(above: str, text: str) -> bool:
+    """A line that cannot start a cell: in lower case (a cell starts with a capital), after a word or
+    mark a cell cannot end with ("của", ","), a number after the word it counts ("ngày" 10)."""
+    first = text[:1]
+    return first.islower() or goes_on(above) or (first.isdigit() and takes_number(above))
 
 
 class _Numbering:
