@@ -73,8 +73,11 @@ def test_pdf_copy_without_blank_lines_and_header_words_broken_over_lines():
         ("2", "Cập nhật Trang thông tin điện tử huyện", [], ["Phòng Văn hóa và Thông tin"], [], "Hằng tháng"),
         ("3", "Bồi dưỡng kỹ năng số cho cán bộ, công chức cấp xã", [], ["Phòng Nội vụ"],
          ["Ủy ban nhân dân cấp xã"], "Tháng 6/2025"),
+        # "Phòng Tài chính -" / "Kế hoạch": a cell does not end with a dash, the next line goes on in it
+        ("4", "Triển khai thanh toán trực tuyến phí, lệ phí", [], ["Phòng Tài chính - Kế hoạch"],
+         ["Kho bạc Nhà nước huyện"], "Năm 2025"),
     ]
-    assert [(t.source.line_start, t.source.line_end) for t in result.tasks] == [(14, 19), (20, 23), (24, 28)]
+    assert [(t.source.line_start, t.source.line_end) for t in result.tasks] == [(14, 19), (20, 23), (24, 28), (29, 34)]
 
 
 def test_word_html_fragments_indented_wraps_and_numbered_paragraphs_after_the_table():
