@@ -153,12 +153,6 @@ def _two_levels(cells: list[_Piece], roles: tuple[str | None, ...]) -> list[_Pie
     return cells[:group] + cells[start:] + cells[group + 1:start]
 
 
-def find_header(lines: list[SourceLine]) -> bool:
-    """The text holds a flattened table's header run."""
-    units = _units(lines)
-    return any(_header_at(units, i) for i in range(len(units)))
-
-
 def read_flattened(lines: list[SourceLine]) -> list[Block]:
     units = _units(lines)
     parts: list[list[_Piece] | list[Block]] = []  # runs of text units and tables' rows, in order
