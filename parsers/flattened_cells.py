@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
-from plantasks.normalizers.text import LEADING_BULLET, is_bullet_only
+from plantasks.normalizers.text import LEADING_BULLET, is_bullet_only, is_upper_text
 from plantasks.parsers.column_aligned import HEADING_START, goes_on, takes_number
 from plantasks.parsers.columns import ColumnMap, classify_header_cell, header_map
 from plantasks.parsers.portal_markdown import SENTENCE_END, SourceLine, paragraph_spans
@@ -209,14 +209,9 @@ def _goes_on_text(prev: str, text: str, gap: int) -> bool:
         return True
     if gap or SENTENCE_END.search(prev):
         return False
-    if _upper(prev) and _upper(text):
+    if is_upper_text(prev) and is_upper_text(text):
         return len(prev.split()) == 1  # a word of a capitalised title cut in two spans ("KẾ" / "HOẠCH")
-    return not _upper(prev) and not _upper(text)
-
-
-def _upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
+    return not is_upper_text(prev) and not is_upper_text(text)
 
 
 def _joined(lines: tuple[SourceLine, ...]) -> list[TextLine]:
