@@ -7,8 +7,10 @@ The table is found by what its lines say, never by where they stand:
 - a header run: consecutive short lines that are a table header (columns.header_map, the one header
   vocabulary), directly followed by a row number. Where the scraper left runs of blank lines, the
   longest gap that still splits the run into a valid header is the gap between cells; gaps shorter
-  than it fall inside a cell. Without blank lines every line is a piece, and a header line that starts
-  in lower case or with "(" goes on in the cell above ("Cơ quan chủ trì" / "thẩm tra").
+  than it fall inside a cell. Without blank lines every line is a piece, and a line goes on in the
+  piece above where its words say so (lower case, after "của" or a dash; a header line in lower case
+  or "(": "Cơ quan chủ trì" / "thẩm tra"). A header printed on two rows ("Cơ quan thực hiện" over
+  "Chủ trì" / "Phối hợp") puts the sub-columns in the group's place.
 - rows: a row starts at a row number line (1, 2.; I, II; a, b) or at a section title ("II. TITLE");
   the pieces up to the next row start are its cells. They are laid into the header's columns in
   order, each column taking a run of pieces (possibly none: a vanished empty cell), choosing the
@@ -17,8 +19,10 @@ The table is found by what its lines say, never by where they stand:
   shifts an agency into the deadline.
 - a cell's lines are re-joined as paragraphs (portal_markdown.paragraph_spans, the wrapped-prose
   joiner); each cell keeps the lines it came from.
-- the table ends at a line that cannot be in it: a heading ("Điều 3.", "IV. "), or, where blank lines
-  set cells apart, a piece further from the row than any two of its cells are.
+- the table ends at a line that cannot be in it: a heading ("Điều 3.", "IV. "), a row number out of
+  sequence or written another way ("2." after "10", or after "1"), a Roman or lettered title that heads
+  no numbered rows, or, where blank lines set cells apart, a piece as far from the row as rows are
+  from each other. The header printed again (a new page) is a header row.
 Outside tables, lines closer together than the text's usual paragraph gap are one paragraph.
 """
 
