@@ -19,12 +19,16 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.ocr.grid import GridCell, TableGrid
-from plantasks.parsers.ocr.layout import visual_lines
+from plantasks.parsers.ocr.layout import WORD_SPACE, visual_lines
 from plantasks.parsers.ocr.rulings import Ruling
 from plantasks.parsers.ocr.tesseract import Word
+from plantasks.parsers.pdf.grid import Grid
 from plantasks.parsers.pdf.whitespace_tables import river_positions, whitespace_tables
+from plantasks.parsers.pdf.words import Line
 from plantasks.parsers.pdf.words import Word as PdfWord
 from plantasks.parsers.pdf.words import words_to_lines
 from plantasks.parsers.row_layout import looks_like_row_number
@@ -36,17 +40,142 @@ LINE_GAP = 3.0  # rows of a scanned table may stand this many line heights apart
 def aligned_tables(words: list[Word], dpi: float, rules: list[Ruling] = ()) -> list[TableGrid]:
     """The page's tables found by word alignment, top to bottom, in pixels: between horizontal `rules`
     (three or more of one length, one under the other: rows ruled apart) the rows are the ruled
-    bands; elsewhere a row starts at each line with text in the number column."""
+    bands; elsewhere a row starts at each line with text in the number column, or, where no such
+    table is found, rows are the runs of lines set apart by white space (cells padded as a web page
+    prints them: a number centred in a tall row), as in text PDFs."""
     scale = POINTS_PER_INCH / dpi
     ruled = [table for table in map(lambda band: ruled_rows(band, words, scale), rule_stacks(rules)) if table]
     free = [w for w in words if not any(inside(w, table) for table in ruled)]
-    placed = [PdfWord(w.text, w.box[0] * scale, w.box[2] * scale, w.box[1] * scale, w.box[3] * scale) for w in free]
     tables = list(ruled)
-    for grid in whitespace_tables(words_to_lines(placed), LINE_GAP):
+    for grid in column_grids(point_lines(free, scale)):
         table = headed_table([x / scale for x in grid.xs], [y / scale for y in grid.ys], words)
-        if table is not None:
+        if table is not None and not any(overlaps(table, other) for other in tables):
             tables.append(table)
     return sorted(tables, key=lambda t: t.ys[0])
+
+
+LINE_PER_INK = 1.4  # a font's line is about this much taller than the middle word's ink
+
+
+def point_lines(words: list[Word], scale: float, line_heights: bool = True) -> list[Line]:
+    """The words as a text layer's lines, in points; with `line_heights` each word at least as tall
+    as a line of the font once the lines are found (an OCR box is as tall as the word's letters,
+    'trì' lower than 'Tiến'; a text layer's is as tall as the font, and the gap that parts two cells
+    is judged against that height)."""
+    lines = words_to_lines([PdfWord(w.text, w.box[0] * scale, w.box[2] * scale, w.box[1] * scale, w.box[3] * scale)
+                            for w in words])
+    heights = sorted(w.height for line in lines for w in line.words)
+    if not line_heights or not heights:
+        return lines
+    half = LINE_PER_INK * heights[len(heights) // 2] / 2
+    return [Line([PdfWord(w.text, w.x0, w.x1, min(w.top, (w.top + w.bottom) / 2 - half),
+                          max(w.bottom, (w.top + w.bottom) / 2 + half)) for w in line.words]) for line in lines]
+
+
+def column_grids(lines: list[Line]) -> list[Grid]:
+    """Blocks of lines whose words leave columns of white space: rows started by the number column
+    first, then rows set apart by white space."""
+    return whitespace_tables(lines, LINE_GAP) + whitespace_tables(lines, LINE_GAP, spaced=True)
+
+
+def overlaps(a: TableGrid, b: TableGrid) -> bool:
+    return a.ys[0] < b.ys[-1] and b.ys[0] < a.ys[-1] and a.xs[0] < b.xs[-1] and b.xs[0] < a.xs[-1]
+
+
+Box = tuple[int, int, int, int]
+REGION_MARGIN_IN = 0.05
+MIN_RIVER_IN = 0.04  # white this wide running down a row parts two of its cells
+SPECK_PX = 3  # a pixel row or column with no more ink than this is paper (scanner grain)
+STRIP_PAD_IN = 0.02  # white kept around a strip's ink (at most half the space to the next band)
+MIN_INK_IN2 = 0.0003  # a piece with less ink than this (square inches) is a speck, not a glyph
+ACCENT_GAP_IN = 0.025  # a gap this small inside a cell's line parts an accent from its letter
+
+
+def unruled_regions(words: list[Word], dpi: float, shape: tuple[int, ...]) -> list[Box]:
+    """Where the page pass shows a table printed without column lines (three or more columns of
+    words), in pixels. Read as one uniform block, such a table is garbage: its cells are centred at
+    heights of their own, so the lines run across the columns at mixed baselines; these regions are
+    read again cut into their cells (text_strips)."""
+    scale = POINTS_PER_INCH / dpi
+    margin = round(REGION_MARGIN_IN * dpi)
+    height, width = shape[:2]
+    regions: list[Box] = []
+    for grid in column_grids(point_lines(words, scale, line_heights=False)):  # the lines of a garbled read mix
+        if len(grid.xs) < 4:
+            continue
+        x0, y0, x1, y1 = (v / scale for v in grid.bbox)
+        box = (max(0, round(x0) - margin), max(0, round(y0) - margin),
+               min(width, round(x1) + margin), min(height, round(y1) + margin))
+        if not any(b[1] < box[3] and box[1] < b[3] and b[0] < box[2] and box[0] < b[2] for b in regions):
+            regions.append(box)
+    return regions
+
+
+def text_strips(ink: np.ndarray, region: Box, dpi: float) -> list[Box]:
+    """The blocks a region of a table without column lines is read in: its rows are the bands of ink
+    between blank pixel rows, and a row is cut where white runs down it (at least MIN_RIVER_IN wide);
+    side-by-side pieces whose text lines stand at the same heights are read together (one line of
+    words may be read at once; lines at mixed heights may not)."""
+    x0, y0, x1, y1 = region
+    inked = ink[y0:y1, x0:x1]
+    river = max(2, round(MIN_RIVER_IN * dpi))
+    pad = max(1, round(STRIP_PAD_IN * dpi))  # the sparse tips of accents fall under the speck level
+    least = max(4, round(MIN_INK_IN2 * dpi * dpi))
+    accent = max(1, round(ACCENT_GAP_IN * dpi))
+    bands: list[tuple[int, int]] = []
+    for top, bottom in runs(inked.sum(axis=1) > SPECK_PX):
+        if bands and top - bands[-1][1] <= accent:  # an accent over a capital stands apart from it
+            bands[-1] = (bands[-1][0], bottom)
+        else:
+            bands.append((top, bottom))
+    strips: list[Box] = []
+    for i, (top, bottom) in enumerate(bands):
+        top = max(top - pad, (bands[i - 1][1] + top) // 2 if i else 0)
+        bottom = min(bottom + pad, (bottom + bands[i + 1][0]) // 2 if i + 1 < len(bands) else len(inked))
+        band = inked[top:bottom]
+        pieces: list[list[int]] = []
+        for a, b in runs(band.sum(axis=0) > 1):
+            if pieces and a - pieces[-1][1] < river:
+                pieces[-1][1] = b
+            else:
+                pieces.append([a, b])
+        blocks: list[tuple[int, int, list[tuple[int, int]]]] = []
+        for a, b in pieces:
+            if int(band[:, a:b].sum()) < least:
+                continue  # a speck of grain
+            lines = text_lines(band[:, a:b], dpi)
+            if blocks and same_lines(blocks[-1][2], lines):
+                blocks[-1] = (blocks[-1][0], b, blocks[-1][2])
+            else:
+                blocks.append((a, b, lines))
+        strips.extend((x0 + max(0, a - pad), y0 + top, x0 + min(len(band[0]), b + pad), y0 + bottom)
+                      for a, b, _ in blocks)
+    return strips
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+def text_lines(piece: np.ndarray, dpi: float) -> list[tuple[int, int]]:
+    """The bodies of a piece's text lines: pixel rows dense with ink (accents above and below are
+    sparse), an accent's small gap closed."""
+    counts = piece.sum(axis=1)
+    close = max(1, round(ACCENT_GAP_IN * dpi))
+    lines: list[tuple[int, int]] = []
+    for top, bottom in runs(counts > 0.3 * counts.max()):
+        if lines and top - lines[-1][1] <= close:
+            lines[-1] = (lines[-1][0], bottom)
+        else:
+            lines.append((top, bottom))
+    return lines
+
+
+def same_lines(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    return len(a) == len(b) and all(min(p[1], q[1]) - max(p[0], q[0]) > 0.6 * max(p[1] - p[0], q[1] - q[0])
+                                    for p, q in zip(a, b))
 
 
 def headed_table(xs: list[float], ys: list[float], words: list[Word]) -> TableGrid | None:
@@ -80,8 +209,7 @@ def ruled_rows(stack: list[Ruling], words: list[Word], scale: float) -> TableGri
     x0, x1 = min(r.start for r in stack), max(r.end for r in stack)
     ys = [r.pos for r in stack]
     within = [w for w in words if x0 <= w.center[0] <= x1 and ys[0] <= w.center[1] <= ys[-1]]
-    lines = words_to_lines([PdfWord(w.text, w.box[0] * scale, w.box[2] * scale, w.box[1] * scale, w.box[3] * scale)
-                            for w in within])
+    lines = point_lines(within, scale)
     if len(lines) < 3:
         return None
     xs = [x0] + [x / scale for x in river_positions(lines)] + [x1]
@@ -107,7 +235,7 @@ def first_row_texts(table: TableGrid, words: list[Word]) -> list[str]:
         if table.ys[0] <= cy < table.ys[1] and table.xs[0] <= cx <= table.xs[-1]:
             column = max(c for c in range(table.col_count) if table.xs[c] <= cx)
             texts[column].append(word)
-    return [" ".join(w.text for w in sorted(column, key=lambda w: (w.line, w.box[0]))) for column in texts]
+    return [" ".join(w.text for line in visual_lines(column) for w in line) for column in texts]
 
 
 PAGE_NUMBER = re.compile(r"^[-–(]?\s*\d{1,3}\s*[-–)]?$")
@@ -159,3 +287,81 @@ def line_apart(above: list[Word], line: list[Word], line_gap: float) -> bool:
     bottom = max(w.box[3] for w in above)
     height = bottom - min(w.box[1] for w in above)
     return min(w.box[1] for w in line) - bottom > line_gap * height
+
+
+def mapped_rows(words: list[Word], spans: list[tuple[float, float]], dpi: float) -> TableGrid | None:
+    """The rows, at the top of a page without a header, of a table printed without column lines whose
+    columns' text stood within `spans` (pixels of this page) on the page before, when this page's
+    text sets out columns of its own (centred text fills a column differently on every page: the
+    white space between columns moves): each of its columns goes to the open table's column its text
+    stands in. None when the page does not start with such rows."""
+    scale = POINTS_PER_INCH / dpi
+    grids = column_grids(point_lines(words, scale, line_heights=False))  # a column too many is mapped back
+    for grid in sorted(grids, key=lambda g: (g.bbox[1], -len(g.xs))):
+        xs, ys = [x / scale for x in grid.xs], [y / scale for y in grid.ys]
+        above = [w for w in words if w.box[3] <= ys[0]]
+        if any(not PAGE_NUMBER.match(" ".join(w.text for w in line)) for line in visual_lines(above)):
+            return None  # text above: the page does not go on with the table
+        if ys != sorted(ys):
+            continue
+        columns = columns_onto(single_cells(xs, ys), words, spans)
+        if columns is None:
+            continue
+        table = single_cells(columns, ys)
+        rows = kept_rows(table, words)
+        if rows >= 1 and any(looks_like_row_number(cell_words_text(table, r, 0, words)) for r in range(rows)):
+            return single_cells(columns, ys[:rows + 1])
+    return None
+
+
+def columns_onto(table: TableGrid, words: list[Word], spans: list[tuple[float, float]]) -> list[float] | None:
+    """Column boundaries for `table` with one column per span: each of its columns that holds text
+    joins the span its text's middle stands in (or the nearest); a span no column joins is left
+    empty. None when two spans' columns would cross or fewer than three spans are used."""
+    owner: list[int | None] = []
+    for c in range(table.col_count):
+        inside = [w for w in words if table.xs[c] <= w.center[0] < table.xs[c + 1]
+                  and table.ys[0] <= w.center[1] <= table.ys[-1]]
+        if not inside:
+            owner.append(None)
+            continue
+        middle = (min(w.box[0] for w in inside) + max(w.box[2] for w in inside)) / 2
+        owner.append(min(range(len(spans)), key=lambda s: 0.0 if spans[s][0] <= middle <= spans[s][1]
+                         else min(abs(middle - spans[s][0]), abs(middle - spans[s][1]))))
+    used = [o for o in owner if o is not None]
+    if len(set(used)) < 3 or used != sorted(used):
+        return None
+    lefts: list[float] = []
+    for s in range(len(spans)):
+        mine = [c for c, o in enumerate(owner) if o == s]
+        later = [c for c, o in enumerate(owner) if o is not None and o > s]
+        if mine:
+            lefts.append(table.xs[mine[0]])
+        else:  # an empty column: at the left of the next column that has text
+            lefts.append(table.xs[later[0]] if later else table.xs[-1])
+    lefts[0] = table.xs[0]
+    return lefts + [table.xs[-1]]
+
+
+def kept_rows(table: TableGrid, words: list[Word]) -> int:
+    """How many of the table's rows, from its top, are rows of it: a row whose every line of text
+    runs across a column boundary (a paragraph after the table) ends it."""
+    def across(line: list[Word]) -> bool:
+        height = sorted(w.box[3] - w.box[1] for w in line)[len(line) // 2]
+        space = WORD_SPACE * height
+        return any(a.center[0] < x <= b.center[0] and b.box[0] - a.box[2] < space
+                   for x in table.xs[1:-1] for a, b in zip(line, line[1:]))
+
+    for r in range(table.row_count):
+        inside = [w for w in words if table.xs[0] <= w.center[0] <= table.xs[-1]
+                  and table.ys[r] <= w.center[1] < table.ys[r + 1]]
+        lines = visual_lines(inside)
+        if lines and all(map(across, lines)):
+            return r
+    return table.row_count
+
+
+def cell_words_text(table: TableGrid, row: int, col: int, words: list[Word]) -> str:
+    x0, y0, x1, y1 = table.cell_at(row, col).box
+    return " ".join(w.text for w in sorted(words, key=lambda w: (w.box[1], w.box[0]))
+                    if x0 <= w.center[0] < x1 and y0 <= w.center[1] < y1)

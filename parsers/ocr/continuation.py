@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from plantasks.parsers.columns import header_map
-from plantasks.parsers.ocr.aligned import continued_rows
+from plantasks.parsers.ocr.aligned import continued_rows, mapped_rows
 from plantasks.parsers.ocr.grid import TableGrid, column_shares, with_columns
 from plantasks.parsers.ocr.layout import LaidOut, place_words
 
@@ -39,6 +39,7 @@ class OpenTable:
     roles: tuple[str | None, ...] | None  # what its header's columns mean, when a header was seen
     xs: tuple[float, ...]  # column boundaries in document units
     ruled: bool
+    spans: tuple[tuple[float, float], ...] = ()  # where each column's text stands (without column lines)
 
 
 def continue_tables(results: list[PageResult]) -> list[PageResult]:
@@ -75,7 +76,22 @@ def table_state(laid: LaidOut, index: int) -> OpenTable:
     table = laid.tables[index]
     bounds = table.xs if table.ruled else text_starts(laid, index)
     xs = tuple(laid.to_doc.box(x, table.ys[0], x, table.ys[-1])[0] for x in bounds)
-    return OpenTable(tuple(column_shares(table)), doc_width(laid, table), header_roles(laid, index), xs, table.ruled)
+    spans = () if table.ruled else tuple((laid.to_doc.box(x0, 0, x1, 0)[0], laid.to_doc.box(x0, 0, x1, 0)[2])
+                                         for x0, x1 in text_spans(laid, index))
+    return OpenTable(tuple(column_shares(table)), doc_width(laid, table), header_roles(laid, index), xs, table.ruled,
+                     spans)
+
+
+def text_spans(laid: LaidOut, index: int) -> list[tuple[float, float]]:
+    """Where each column's text stands, left to right (the column's own bounds when it holds none)."""
+    table = laid.tables[index]
+    placement = place_words(list(laid.words), list(laid.tables), laid.geometry.table_margin)
+    spans = []
+    for c in range(table.col_count):
+        words = [w for r in range(table.row_count) for w in placement.in_cells.get((index, r, c), [])]
+        spans.append((min(w.box[0] for w in words), max(w.box[2] for w in words)) if words
+                     else (table.xs[c], table.xs[c + 1]))
+    return spans
 
 
 def text_starts(laid: LaidOut, index: int) -> list[float]:
@@ -97,6 +113,10 @@ def aligned_continuation(laid: LaidOut, open_table: OpenTable) -> LaidOut:
         return laid
     xs = [(x - to_doc.x_offset) / to_doc.x_scale for x in open_table.xs]
     grid = continued_rows(list(laid.words), xs)
+    if grid is None and open_table.spans:
+        spans = [((x0 - to_doc.x_offset) / to_doc.x_scale, (x1 - to_doc.x_offset) / to_doc.x_scale)
+                 for x0, x1 in open_table.spans]
+        grid = mapped_rows(list(laid.words), spans, laid.geometry.dpi)
     return laid if grid is None else laid.with_grid(0, grid)
 
 

@@ -36,6 +36,7 @@ class Geometry:
     wrap_slack: float  # how much short of the text width a line may end and still count as full
     cell_padding: float  # the most a cell's text is inset from its left line
     overrun: float = 3.0  # how far a word may reach over a cell's line (ink touching it)
+    dpi: float = 150.0  # of the page image
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import numpy as np
 from PIL import Image
 
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
-from plantasks.parsers.ocr.aligned import aligned_tables
-from plantasks.parsers.ocr.cells import blank_tables, enlargement, read_cells
+from plantasks.parsers.ocr.aligned import aligned_tables, text_strips, unruled_regions
+from plantasks.parsers.ocr.cells import blank_tables, clean_paper, enlargement, read_boxes, read_cells
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.glyphs import checked_against_glyphs
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
@@ -152,8 +152,10 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     where = Provenance(page=image.page)
     try:
         outside_tables = blank_tables(prepared.gray, prepared.tables, prepared.ink_threshold)
-        words = drop_noise(read_words(outside_tables, image.dpi, settings, binary)
-                           + read_cells(prepared, image.dpi, settings, binary))
+        words = read_words(outside_tables, image.dpi, settings, binary)
+        if not prepared.tables:
+            words = unruled_read_again(prepared, words, image.dpi, settings, binary)
+        words = drop_noise(words + read_cells(prepared, image.dpi, settings, binary))
     except TesseractFailed as exc:
         issue = ReaderIssue("ocr_failed", f"page {image.page}: {exc}", where)
         return PageResult(image.page, [], [issue], prepared.skew_deg), True
@@ -181,6 +183,21 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     ), True
 
 
+def unruled_read_again(prepared: PreparedPage, words: list[Word], dpi: float, settings: OcrSettings,
+                       binary: str) -> list[Word]:
+    """The page pass's words with the regions holding a table printed without column lines read
+    again cell by cell (aligned.text_strips)."""
+    regions = unruled_regions(words, dpi, prepared.gray.shape)
+    if not regions:
+        return words
+    gray = clean_paper(prepared.gray, prepared.ink_threshold)
+    ink = gray <= prepared.ink_threshold
+    strips = [strip for region in regions for strip in text_strips(ink, region, dpi)]
+    kept = [w for w in words if not any(x0 <= w.center[0] < x1 and y0 <= w.center[1] < y1
+                                        for x0, y0, x1, y1 in regions)]
+    return kept + read_boxes(gray, strips, dpi, settings, binary)
+
+
 def geometry(settings: OcrSettings, dpi: float) -> Geometry:
     return Geometry(
         table_margin=settings.table_margin_in * dpi,
@@ -188,6 +205,7 @@ def geometry(settings: OcrSettings, dpi: float) -> Geometry:
         wrap_slack=settings.wrap_slack_in * dpi,
         cell_padding=settings.cell_padding_in * dpi,
         overrun=settings.overrun_in * dpi,
+        dpi=dpi,
     )
 
 
