@@ -221,18 +221,22 @@ def wrapped(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     return lines
 
 
-def draw_centred_table_page(dpi: int = 200, rows: list[list[str]] | None = None) -> Image.Image:
-    """A4 portrait page with a title, the table of `rows` (default CENTRED_EXPECTED; a row whose cells
-    right of the second are empty is a section row spanning them) and the signer's title."""
+def draw_centred_table_page(dpi: int = 200, rows: list[list[str]] | None = None, ruled: bool = True,
+                            top_in: float = 1.2, above: str = "PHỤ LỤC", below: str = "KT. CHỦ TỊCH") -> Image.Image:
+    """A4 portrait page with a title (`above`), the table of `rows` (default CENTRED_EXPECTED; a row
+    whose cells right of the second are empty is a section row spanning them) starting `top_in`
+    inches down, and the signer's title (`below`). Not `ruled`: no lines at all, the cells set apart
+    by their padding only (a web page printed)."""
     rows = CENTRED_EXPECTED if rows is None else rows
     width, height = round(8.27 * dpi), round(11.69 * dpi)
     page = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype(FONT, round(0.15 * dpi))
     pad, leading = round(0.07 * dpi), round(0.22 * dpi)
-    left, top = round(0.55 * dpi), round(1.2 * dpi)
+    left, top = round(0.55 * dpi), round(top_in * dpi)
     xs = [left + round(c * dpi) for c in CENTRED_COLUMNS_IN]
-    draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
+    if above:
+        draw.text((left, round(0.6 * dpi)), above, font=font, fill="black")
     cells = []
     for row in rows:
         section = not any(row[2:])
@@ -242,20 +246,24 @@ def draw_centred_table_page(dpi: int = 200, rows: list[list[str]] | None = None)
     ys = [top]
     for h in heights:
         ys.append(ys[-1] + h)
-    line = max(1, round(dpi / 100))
+    line = max(1, round(dpi / 100)) if ruled else 0
     for y in ys:
-        draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
+        if ruled:
+            draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
     for r, row in enumerate(cells):
         for c0, c1, lines in row:
-            draw.line([(xs[c0], ys[r]), (xs[c0], ys[r + 1])], fill="black", width=line)
+            if ruled:
+                draw.line([(xs[c0], ys[r]), (xs[c0], ys[r + 1])], fill="black", width=line)
             first = ys[r] + (ys[r + 1] - ys[r] - len(lines) * leading) / 2  # centred vertically
             for i, text in enumerate(lines):
                 x = xs[c0] + pad
                 if CENTRED_ALIGN[c0] == "centre" and not (c1 - c0 > 1):
                     x = (xs[c0] + xs[c1] - font.getlength(text)) / 2
                 draw.text((x, first + i * leading), text, font=font, fill="black")
-        draw.line([(xs[-1], ys[r]), (xs[-1], ys[r + 1])], fill="black", width=line)
-    draw.text((xs[3], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
+        if ruled:
+            draw.line([(xs[-1], ys[r]), (xs[-1], ys[r + 1])], fill="black", width=line)
+    if below:
+        draw.text((xs[0] if not ruled else xs[3], ys[-1] + round(0.5 * dpi)), below, font=font, fill="black")
     return page
 
 
@@ -322,6 +330,18 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
         draw.text((round(6.8 * dpi), round(3.6 * dpi)), "KT. CHỦ TỊCH", fill="black", font=font)
         return pages_pdf([first, second], dpi)
     raise ValueError(name)
+
+
+def web_table_pdf(dpi: int = 150) -> bytes:
+    """A table printed from a web page and scanned: no lines at all, every cell centred in its row
+    (the task text left-aligned), a wrapped header; the header alone at the foot of page 1, the task
+    rows on page 2 without a header, then a paragraph. Grain, JPEG, greyscale, as scanned."""
+    header = [list(CENTRED_HEADER)]
+    first = draw_centred_table_page(dpi, header, ruled=False, top_in=10.6, above="Điều 2. Phân công thực hiện",
+                                    below="")
+    second = draw_centred_table_page(dpi, [list(t) for t in CENTRED_TASKS], ruled=False, top_in=0.7, above="",
+                                     below="Điều 3. Nghị quyết này có hiệu lực từ ngày ký.")
+    return pages_pdf([add_noise(page, 0.001, seed) for seed, page in enumerate((first, second))], dpi)
 
 
 def shifted(page: Image.Image, dx: int, dy: int, scale: float = 1.0) -> Image.Image:

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.ocr.grid import GridCell, TableGrid
 from plantasks.parsers.ocr.layout import WORD_SPACE, visual_lines
@@ -61,9 +59,10 @@ def point_lines(words: list[Word], scale: float, line_heights: bool = True) -> l
     """The words as a text layer's lines, in points; with `line_heights` each word at least as tall
     as a line of the font once the lines are found (an OCR box is as tall as the word's letters,
     'trì' lower than 'Tiến'; a text layer's is as tall as the font, and the gap that parts two cells
-    is judged against that height)."""
+    is judged against that height). Marks alone ('-', "'") are left out: what OCR reads as marks
+    is often a speck between two columns."""
     lines = words_to_lines([PdfWord(w.text, w.box[0] * scale, w.box[2] * scale, w.box[1] * scale, w.box[3] * scale)
-                            for w in words])
+                            for w in words if any(ch.isalnum() for ch in w.text)])  # a mark's box may bridge columns
     heights = sorted(w.height for line in lines for w in line.words)
     if not line_heights or not heights:
         return lines
@@ -80,102 +79,6 @@ def column_grids(lines: list[Line]) -> list[Grid]:
 
 def overlaps(a: TableGrid, b: TableGrid) -> bool:
     return a.ys[0] < b.ys[-1] and b.ys[0] < a.ys[-1] and a.xs[0] < b.xs[-1] and b.xs[0] < a.xs[-1]
-
-
-Box = tuple[int, int, int, int]
-REGION_MARGIN_IN = 0.05
-MIN_RIVER_IN = 0.04  # white this wide running down a row parts two of its cells
-SPECK_PX = 3  # a pixel row or column with no more ink than this is paper (scanner grain)
-STRIP_PAD_IN = 0.02  # white kept around a strip's ink (at most half the space to the next band)
-MIN_INK_IN2 = 0.0003  # a piece with less ink than this (square inches) is a speck, not a glyph
-ACCENT_GAP_IN = 0.025  # a gap this small inside a cell's line parts an accent from its letter
-
-
-def unruled_regions(words: list[Word], dpi: float, shape: tuple[int, ...]) -> list[Box]:
-    """Where the page pass shows a table printed without column lines (three or more columns of
-    words), in pixels. Read as one uniform block, such a table is garbage: its cells are centred at
-    heights of their own, so the lines run across the columns at mixed baselines; these regions are
-    read again cut into their cells (text_strips)."""
-    scale = POINTS_PER_INCH / dpi
-    margin = round(REGION_MARGIN_IN * dpi)
-    height, width = shape[:2]
-    regions: list[Box] = []
-    for grid in column_grids(point_lines(words, scale, line_heights=False)):  # the lines of a garbled read mix
-        if len(grid.xs) < 4:
-            continue
-        x0, y0, x1, y1 = (v / scale for v in grid.bbox)
-        box = (max(0, round(x0) - margin), max(0, round(y0) - margin),
-               min(width, round(x1) + margin), min(height, round(y1) + margin))
-        if not any(b[1] < box[3] and box[1] < b[3] and b[0] < box[2] and box[0] < b[2] for b in regions):
-            regions.append(box)
-    return regions
-
-
-def text_strips(ink: np.ndarray, region: Box, dpi: float) -> list[Box]:
-    """The blocks a region of a table without column lines is read in: its rows are the bands of ink
-    between blank pixel rows, and a row is cut where white runs down it (at least MIN_RIVER_IN wide);
-    side-by-side pieces whose text lines stand at the same heights are read together (one line of
-    words may be read at once; lines at mixed heights may not)."""
-    x0, y0, x1, y1 = region
-    inked = ink[y0:y1, x0:x1]
-    river = max(2, round(MIN_RIVER_IN * dpi))
-    pad = max(1, round(STRIP_PAD_IN * dpi))  # the sparse tips of accents fall under the speck level
-    least = max(4, round(MIN_INK_IN2 * dpi * dpi))
-    accent = max(1, round(ACCENT_GAP_IN * dpi))
-    bands: list[tuple[int, int]] = []
-    for top, bottom in runs(inked.sum(axis=1) > SPECK_PX):
-        if bands and top - bands[-1][1] <= accent:  # an accent over a capital stands apart from it
-            bands[-1] = (bands[-1][0], bottom)
-        else:
-            bands.append((top, bottom))
-    strips: list[Box] = []
-    for i, (top, bottom) in enumerate(bands):
-        top = max(top - pad, (bands[i - 1][1] + top) // 2 if i else 0)
-        bottom = min(bottom + pad, (bottom + bands[i + 1][0]) // 2 if i + 1 < len(bands) else len(inked))
-        band = inked[top:bottom]
-        pieces: list[list[int]] = []
-        for a, b in runs(band.sum(axis=0) > 1):
-            if pieces and a - pieces[-1][1] < river:
-                pieces[-1][1] = b
-            else:
-                pieces.append([a, b])
-        blocks: list[tuple[int, int, list[tuple[int, int]]]] = []
-        for a, b in pieces:
-            if int(band[:, a:b].sum()) < least:
-                continue  # a speck of grain
-            lines = text_lines(band[:, a:b], dpi)
-            if blocks and same_lines(blocks[-1][2], lines):
-                blocks[-1] = (blocks[-1][0], b, blocks[-1][2])
-            else:
-                blocks.append((a, b, lines))
-        strips.extend((x0 + max(0, a - pad), y0 + top, x0 + min(len(band[0]), b + pad), y0 + bottom)
-                      for a, b, _ in blocks)
-    return strips
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of each run of True."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
-
-
-def text_lines(piece: np.ndarray, dpi: float) -> list[tuple[int, int]]:
-    """The bodies of a piece's text lines: pixel rows dense with ink (accents above and below are
-    sparse), an accent's small gap closed."""
-    counts = piece.sum(axis=1)
-    close = max(1, round(ACCENT_GAP_IN * dpi))
-    lines: list[tuple[int, int]] = []
-    for top, bottom in runs(counts > 0.3 * counts.max()):
-        if lines and top - lines[-1][1] <= close:
-            lines[-1] = (lines[-1][0], bottom)
-        else:
-            lines.append((top, bottom))
-    return lines
-
-
-def same_lines(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
-    return len(a) == len(b) and all(min(p[1], q[1]) - max(p[0], q[0]) > 0.6 * max(p[1] - p[0], q[1] - q[0])
-                                    for p, q in zip(a, b))
 
 
 def headed_table(xs: list[float], ys: list[float], words: list[Word]) -> TableGrid | None:
@@ -309,8 +212,12 @@ def mapped_rows(words: list[Word], spans: list[tuple[float, float]], dpi: float)
             continue
         table = single_cells(columns, ys)
         rows = kept_rows(table, words)
-        if rows >= 1 and any(looks_like_row_number(cell_words_text(table, r, 0, words)) for r in range(rows)):
-            return single_cells(columns, ys[:rows + 1])
+        numbers = [cell_words_text(table, r, 0, words) for r in range(rows)]
+        if rows >= 1 and any(looks_like_row_number(number) for number in numbers):
+            # a row starts at a number (the first row may be the rest of one carried over the break):
+            # a band without one is more of the row above (a cell's last line standing apart)
+            tops = [ys[0]] + [ys[r] for r in range(1, rows) if numbers[r]]
+            return single_cells(columns, tops + [ys[rows]])
     return None
 
 

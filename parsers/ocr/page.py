@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
-from plantasks.parsers.ocr.aligned import aligned_tables, text_strips, unruled_regions
+from plantasks.parsers.ocr.aligned import aligned_tables
 from plantasks.parsers.ocr.cells import blank_tables, clean_paper, enlargement, read_boxes, read_cells
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.glyphs import checked_against_glyphs
@@ -20,6 +20,7 @@ from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.reread import reread_empty_cells
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
+from plantasks.parsers.ocr.strips import mixed_bands
 from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, page_orientation, tesseract_words
 
 
@@ -185,17 +186,14 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
 
 def unruled_read_again(prepared: PreparedPage, words: list[Word], dpi: float, settings: OcrSettings,
                        binary: str) -> list[Word]:
-    """The page pass's words with the regions holding a table printed without column lines read
-    again cell by cell (aligned.text_strips)."""
-    regions = unruled_regions(words, dpi, prepared.gray.shape)
-    if not regions:
-        return words
+    """The page pass's words with the bands whose text stands at mixed heights (a table printed
+    without column lines, its cells centred in their rows) read again block by block (strips.py)."""
     gray = clean_paper(prepared.gray, prepared.ink_threshold)
-    ink = gray <= prepared.ink_threshold
-    strips = [strip for region in regions for strip in text_strips(ink, region, dpi)]
-    kept = [w for w in words if not any(x0 <= w.center[0] < x1 and y0 <= w.center[1] < y1
-                                        for x0, y0, x1, y1 in regions)]
-    return kept + read_boxes(gray, strips, dpi, settings, binary)
+    bands = mixed_bands(gray <= prepared.ink_threshold, dpi)
+    if not bands:
+        return words
+    kept = [w for w in words if not any(band.box[1] <= w.center[1] < band.box[3] for band in bands)]
+    return kept + read_boxes(gray, [block for band in bands for block in band.blocks], dpi, settings, binary)
 
 
 def geometry(settings: OcrSettings, dpi: float) -> Geometry:
