@@ -293,7 +293,9 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
       lacks the line between task text and agency, and was copied at 94 % and shifted on the scanner;
     - continued_stray_line: page 2 repeats the header and a stray line splits the task-text column;
     - no_rules_continued: a table without any rules over two pages, page 2 without a header: its page
-      number, the rest of task 2 (empty TT), tasks 3 and 4, then the signer's title."""
+      number, the rest of task 2 (empty TT), tasks 3 and 4, then the signer's title;
+    - web_table_across_pages: web_table_pdf (cells centred at heights of their own, no lines, the
+      header alone at the foot of page 1)."""
     sections = [[number, title, "", ""] for number, title in LONG_SECTIONS]
     section = [SECTION[0], SECTION[1], "", ""]
     task2_top = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến", "Văn phòng UBND tỉnh", "Thường xuyên"]
@@ -329,17 +331,28 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
         draw.text((round(5.8 * dpi), round(0.5 * dpi)), "2", fill="black", font=font)
         draw.text((round(6.8 * dpi), round(3.6 * dpi)), "KT. CHỦ TỊCH", fill="black", font=font)
         return pages_pdf([first, second], dpi)
+    if name == "web_table_across_pages":
+        return web_table_pdf()
     raise ValueError(name)
 
 
+WEB_TASKS = (
+    ("1", "Xây dựng kế hoạch số hóa hồ sơ lưu trữ của các cơ quan hành chính cấp tỉnh", "Sở Nội vụ",
+     "Văn phòng UBND tỉnh, Sở Tài chính", "Quý III/2026"),
+    ("2", "Rà soát, công bố danh mục thủ tục hành chính tiếp nhận trực tuyến toàn trình",
+     "Trung tâm Phục vụ hành chính công tỉnh", "Các sở, ban, ngành", "Tháng 6/2026"),
+    ("3", "Kiểm tra việc thực hiện quy chế một cửa tại các xã, phường", "Thanh tra tỉnh",
+     "Công an tỉnh, Sở Nội vụ", "Tháng 9/2026"),
+)
+
+
 def web_table_pdf(dpi: int = 150) -> bytes:
-    """A table printed from a web page and scanned: no lines at all, every cell centred in its row
-    (the task text left-aligned), a wrapped header; the header alone at the foot of page 1, the task
-    rows on page 2 without a header, then a paragraph. Grain, JPEG, greyscale, as scanned."""
-    header = [list(CENTRED_HEADER)]
-    first = draw_centred_table_page(dpi, header, ruled=False, top_in=10.6, above="Điều 2. Phân công thực hiện",
-                                    below="")
-    second = draw_centred_table_page(dpi, [list(t) for t in CENTRED_TASKS], ruled=False, top_in=0.7, above="",
+    """A table printed from a web page and scanned at `dpi`: no lines at all, every cell centred in
+    its row (the task text left-aligned), a wrapped header; the header alone at the foot of page 1,
+    the task rows on page 2 without a header, then a paragraph. Scanner grain on both pages."""
+    first = draw_centred_table_page(dpi, [list(CENTRED_HEADER)], ruled=False, top_in=10.6,
+                                    above="Điều 2. Phân công thực hiện", below="")
+    second = draw_centred_table_page(dpi, [list(t) for t in WEB_TASKS], ruled=False, top_in=0.7, above="",
                                      below="Điều 3. Nghị quyết này có hiệu lực từ ngày ký.")
     return pages_pdf([add_noise(page, 0.001, seed) for seed, page in enumerate((first, second))], dpi)
 
@@ -360,7 +373,7 @@ def pages_pdf(pages: list[Image.Image], dpi: int) -> bytes:
 
 
 LAYOUTS = ("section_under_grid", "pale_content", "seal_over_empty_cells", "row_rules_only", "no_rules", "row_rules_centred_numbers",
-           "continued_missing_line", "continued_stray_line", "no_rules_continued")
+           "continued_missing_line", "continued_stray_line", "no_rules_continued", "web_table_across_pages")
 
 
 def extracted_scans(tmp_path_factory, pdfs: dict[str, bytes]) -> Path:
