@@ -40,7 +40,8 @@ ROW_IN = 0.55
 def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in: float | None = None,
                     furniture: bool = True, rules: str = "full", section_lines: bool = False,
                     missing_line: int | None = None, faint_column: int | None = None,
-                    middle_column: int | None = None) -> Image.Image:
+                    middle_column: int | None = None, columns_in: tuple[float, ...] = COLUMNS_IN,
+                    intro: str | None = None, centred_header: bool = False) -> Image.Image:
     """The clean page, RGB, A4 landscape at `dpi`: `rows` (default EXPECTED; a row whose cells right of
     TT are all empty but the second is drawn as a section row, its title running on over the columns
     to its right), and optionally a stray vertical line through the table `stray_line_in` inches from
@@ -50,17 +51,21 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
     over a title that runs on, as spreadsheets print it). `missing_line`: the column line with this
     index is not printed (a faint line the scanner lost). `faint_column`: that column's text printed
     pale grey (faded toner). `middle_column`: that column's text centred in the row's height (as
-    Word aligns a number cell beside a taller one)."""
+    Word aligns a number cell beside a taller one). `columns_in`: the column lines (inches from the
+    table's left edge). `intro`: a line of text printed above the table. `centred_header`: the
+    header's texts centred in their columns."""
     rows = EXPECTED if rows is None else rows
     width, height = round(11.69 * dpi), round(8.27 * dpi)
     page = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype(FONT, round(0.16 * dpi))
     left, top = round(0.8 * dpi), round(1.3 * dpi)
-    xs = [left + round(c * dpi) for c in COLUMNS_IN]
+    xs = [left + round(c * dpi) for c in columns_in]
     ys = [top + round(i * ROW_IN * dpi) for i in range(len(rows) + 1)]
     if furniture:
         draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
+    if intro:
+        draw.text((left, round(0.9 * dpi)), intro, font=font, fill="black")
     line = max(1, round(dpi / 100))
     if rules in ("full", "horizontal"):
         for r, y in enumerate(ys):
@@ -84,7 +89,10 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
                 if c == middle_column:
                     tallest = max(draw.multiline_textbbox((0, 0), t or " ", font=font)[3] for t in row)
                     y += (tallest - draw.multiline_textbbox((0, 0), text, font=font)[3]) // 2
-                draw.text((xs[c] + pad, y), text, font=font, fill=(175, 175, 175) if pale else "black")
+                x = xs[c] + pad
+                if r == 0 and centred_header:
+                    x = (xs[c] + xs[c + 1] - draw.multiline_textbbox((0, 0), text, font=font)[2]) // 2
+                draw.text((x, y), text, font=font, fill=(175, 175, 175) if pale else "black")
     if furniture:
         draw.text((xs[2], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
     return page
@@ -273,6 +281,8 @@ WRAPPED_HEADER = ["TT", "Nội dung nhiệm vụ", "Cơ quan\nchủ trì", "Th�
 WRAPPED_TASK = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến tại\nTrung tâm Phục vụ hành chính công tỉnh",
                 "Văn phòng UBND tỉnh", "Thường xuyên"]
 TASK_4 = ("4", "Công khai kết quả giải quyết hồ sơ trên cổng dịch vụ công", "Sở Tư pháp", "Quý IV/2025")
+NEXT_TASKS = (("4", "Công khai kết quả giải quyết hồ sơ", "Sở Tư pháp", "Quý IV/2025"),
+              ("5", "Tập huấn công chức một cửa", "Sở Nội vụ", "Quý III/2026"))
 LONG_SECTIONS = (
     ("I", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH VÀ HIỆN ĐẠI HÓA NỀN HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH"),
     ("II", "CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC VÀ CHẾ ĐỘ CÔNG VỤ CỦA TỈNH"),
@@ -294,6 +304,8 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
     - continued_stray_line: page 2 repeats the header and a stray line splits the task-text column;
     - no_rules_continued: a table without any rules over two pages, page 2 without a header: its page
       number, the rest of task 2 (empty TT), tasks 3 and 4, then the signer's title;
+    - new_table_after_text: page 2 holds a line of text, then a new table with the same header and
+      other column widths (never laid out in the columns of the table on page 1);
     - web_table_across_pages: web_table_pdf (cells centred at heights of their own, no lines, the
       header alone at the foot of page 1)."""
     sections = [[number, title, "", ""] for number, title in LONG_SECTIONS]
@@ -333,6 +345,12 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
         return pages_pdf([first, second], dpi)
     if name == "web_table_across_pages":
         return web_table_pdf()
+    if name == "new_table_after_text":
+        first = draw_table_page(dpi, EXPECTED, furniture=False, centred_header=True)
+        rows = [list(HEADER), *map(list, NEXT_TASKS)]
+        second = draw_table_page(dpi, rows, furniture=False, columns_in=(0.0, 0.6, 5.2, 8.2, 10.0), centred_header=True,
+                                 intro="Các nhiệm vụ của năm sau được giao như sau:")
+        return pages_pdf([first, second], dpi)
     raise ValueError(name)
 
 
@@ -373,7 +391,8 @@ def pages_pdf(pages: list[Image.Image], dpi: int) -> bytes:
 
 
 LAYOUTS = ("section_under_grid", "pale_content", "seal_over_empty_cells", "row_rules_only", "no_rules", "row_rules_centred_numbers",
-           "continued_missing_line", "continued_stray_line", "no_rules_continued", "web_table_across_pages")
+           "continued_missing_line", "continued_stray_line", "no_rules_continued", "web_table_across_pages",
+           "new_table_after_text")
 
 
 def extracted_scans(tmp_path_factory, pdfs: dict[str, bytes]) -> Path:

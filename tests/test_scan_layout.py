@@ -35,6 +35,11 @@ EXPECTED = {  # layout -> [(stt, content, lead, deadline, section)]
     "continued_stray_line": [(*TASK_1, SECTION), (*TASK_2, SECTION), (*TASK_3, SECTION)],
     "no_rules_continued": [(*TASK_1, SECTION), (*TASK_2_WRAPPED, SECTION), (*TASK_3, SECTION), (*TASK_4, SECTION)],
 }
+EXPECTED["new_table_after_text"] = [  # page 2's table keeps its own columns
+    (*TASK_1, SECTION), (*TASK_2, SECTION), (*TASK_3, SECTION),
+    ("4", "Công khai kết quả giải quyết hồ sơ", ["Sở Tư pháp"], "Quý IV/2025", SECTION),
+    ("5", "Tập huấn công chức một cửa", ["Sở Nội vụ"], "Quý III/2026", SECTION),
+]
 STRUCTURE_ONLY = ("web_table_across_pages",)  # its letters are the OCR repair's to get right: see below
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.ocr.aligned import continued_rows, mapped_rows
 from plantasks.parsers.ocr.grid import TableGrid, column_shares, with_columns
-from plantasks.parsers.ocr.layout import LaidOut, place_words
+from plantasks.parsers.ocr.layout import LaidOut, place_words, visual_lines
 
 if TYPE_CHECKING:
     from plantasks.parsers.ocr.page import PageResult
@@ -131,15 +131,28 @@ def header_roles(laid: LaidOut, index: int) -> tuple[str | None, ...] | None:
 
 
 def continues(laid: LaidOut, open_table: OpenTable) -> bool:
-    """Does the page's first table go on with the open one: without a header, when it has the same
-    width; with one, when the header means the same columns (the header repeated at the page break,
+    """Does the page's first table go on with the open one (never under a paragraph of text): without
+    a header, when it has the same width; with one, when the header means the same columns (the header repeated at the page break,
     whatever the page's scale), or may once its columns are mapped (decided by moved_to)."""
+    if text_above(laid):
+        return False
     roles = header_roles(laid, 0)
     if roles is None:
         return abs(doc_width(laid, laid.tables[0]) - open_table.width) <= SAME_WIDTH * open_table.width
     if roles == open_table.roles:
         return True
     return open_table.roles is not None and len(roles) != len(open_table.roles)
+
+
+RUNNING_WORDS = 3  # a line above the table with this many words is text, not a page number or mark
+
+
+def text_above(laid: LaidOut) -> bool:
+    """Does text stand above the page's first table (a paragraph introducing a new table; a table
+    going on from the page before starts the page, under its page number at most)."""
+    top = laid.tables[0].ys[0]
+    above = [w for w in laid.words if w.center[1] < top and any(ch.isalpha() for ch in w.text)]
+    return any(len(line) >= RUNNING_WORDS for line in visual_lines(above))
 
 
 def needs_columns(table: TableGrid, open_table: OpenTable) -> bool:

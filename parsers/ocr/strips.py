@@ -7,8 +7,8 @@ together across the columns ('Luật "nạ An An mn ninh'). The ink shows where 
 reading anything: the page falls into bands of ink between blank pixel rows (a table row, a
 paragraph, a title); a band is cut where white at least MIN_RIVER_IN wide runs down it, and
 side-by-side pieces whose text lines stand at the same heights are joined (one line of words read at
-once is read well). A band left in two or more blocks holds text at mixed heights: its blocks are read
-one by one (cells.read_boxes), and its words replace the page pass's there. A paragraph, a title, a
+once is read well). A band left in three or more blocks, not all with as many lines, is a table
+row with text at mixed heights: its blocks are read one by one (cells.read_boxes), and its words replace the page pass's there. A paragraph, a title, a
 table row whose cells share their lines stays one block and keeps the page pass's reading.
 """
 
@@ -26,6 +26,11 @@ ACCENT_GAP_IN = 0.025  # a gap this small parts an accent from its letter, not t
 MIN_INK_IN2 = 0.0003  # a piece with less ink than this (square inches) is a speck, not a glyph
 SPECK_SHARE = 0.002  # a pixel row with less ink than this share of the page's width is paper
 LINE_SHARE = 0.3  # pixel rows with this share of a piece's densest row hold a line's letters
+LINE_PART = 0.5  # a line body at least this share of the band's tallest counts as a line
+# a band is read block by block from this many blocks on: a table row. Two blocks side by side (the
+# issuer beside the motto, the number beside the date, the recipients beside the signer) are read
+# well as the page pass reads them, and so are blocks of one line each (one line of text)
+MIN_BLOCKS = 3
 
 
 @dataclass(frozen=True)
@@ -53,15 +58,16 @@ def mixed_bands(ink: np.ndarray, dpi: float) -> list[Band]:
         top = max(top - pad, (bands[i - 1][1] + top) // 2 if i else 0)
         bottom = min(bottom + pad, (bottom + bands[i + 1][0]) // 2 if i + 1 < len(bands) else height)
         blocks = band_blocks(ink[top:bottom], dpi, river, least)
-        if len(blocks) >= 2:
+        counts = {count for _, _, count in blocks if count}
+        if len(blocks) >= MIN_BLOCKS and len(counts) >= 2:
             found.append(Band((0, top, width, bottom),
-                              [(max(0, a - pad), top, min(width, b + pad), bottom) for a, b in blocks]))
+                              [(max(0, a - pad), top, min(width, b + pad), bottom) for a, b, _ in blocks]))
     return found
 
 
-def band_blocks(band: np.ndarray, dpi: float, river: int, least: int) -> list[tuple[int, int]]:
-    """[x0, x1) of the blocks of one band: pieces of ink between rivers, neighbours whose lines stand
-    at the same heights joined."""
+def band_blocks(band: np.ndarray, dpi: float, river: int, least: int) -> list[tuple[int, int, int]]:
+    """[x0, x1) and line count of the blocks of one band: pieces of ink between rivers, neighbours
+    whose lines stand at the same heights joined."""
     pieces: list[list[int]] = []
     for a, b in runs(band.sum(axis=0) > 0):
         if pieces and a - pieces[-1][1] < river:
@@ -77,7 +83,9 @@ def band_blocks(band: np.ndarray, dpi: float, river: int, least: int) -> list[tu
             blocks[-1] = (blocks[-1][0], b, blocks[-1][2])
         else:
             blocks.append((a, b, lines))
-    return [(a, b) for a, b, _ in blocks]
+    tallest = max((bottom - top for _, _, lines in blocks for top, bottom in lines), default=0)
+    # a sliver of a line's ink (the dense row of a few accents) is no line of its own
+    return [(a, b, sum(1 for top, bottom in lines if bottom - top >= LINE_PART * tallest)) for a, b, lines in blocks]
 
 
 def solid(ink: np.ndarray) -> np.ndarray:
