@@ -11,7 +11,9 @@ cell's words go back to the columns they are printed under (words a missing line
 are split by their positions). A new header with other meanings opens a new table: nothing is
 mapped. Cell boxes stay on the page as read. A table printed without column lines that goes on
 without a repeated header is not found on its next page by alignment alone (no header): that page's
-first lines are read in the open table's columns (aligned.continued_rows).
+first lines are read in the open table's columns (aligned.continued_rows), or, where its centred
+cells set out columns of their own, those columns are mapped onto the open table's by where their
+text stands (aligned.mapped_rows). A table under a paragraph of text starts a new table.
 """
 
 from __future__ import annotations
@@ -132,8 +134,9 @@ def header_roles(laid: LaidOut, index: int) -> tuple[str | None, ...] | None:
 
 def continues(laid: LaidOut, open_table: OpenTable) -> bool:
     """Does the page's first table go on with the open one (never under a paragraph of text): without
-    a header, when it has the same width; with one, when the header means the same columns (the header repeated at the page break,
-    whatever the page's scale), or may once its columns are mapped (decided by moved_to)."""
+    a header, when it has the same width; with one, when the header means the same columns (the
+    header repeated at the page break, whatever the page's scale), or may once its columns are
+    mapped (decided by moved_to)."""
     if text_above(laid):
         return False
     roles = header_roles(laid, 0)
