@@ -80,7 +80,7 @@ def band_blocks(band: np.ndarray, dpi: float, river: int, least: int) -> list[tu
             continue  # a speck of grain
         lines = text_lines(band[:, a:b], dpi)
         if blocks and same_lines(blocks[-1][2], lines):
-            blocks[-1] = (blocks[-1][0], b, blocks[-1][2])
+            blocks[-1] = (blocks[-1][0], b, max(blocks[-1][2], lines, key=len))
         else:
             blocks.append((a, b, lines))
     tallest = max((bottom - top for _, _, lines in blocks for top, bottom in lines), default=0)
@@ -117,6 +117,9 @@ def text_lines(piece: np.ndarray, dpi: float) -> list[tuple[int, int]]:
 
 
 def same_lines(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
-    """As many lines, each pair overlapping by most of the taller one."""
-    return len(a) == len(b) and all(min(p[1], q[1]) - max(p[0], q[0]) > 0.6 * max(p[1] - p[0], q[1] - q[0])
-                                    for p, q in zip(a, b))
+    """Every line of the piece with fewer lines stands at the height of one of the other's (a short
+    centred line over a long one, the number beside the middle line of a cell): read together, the
+    lines keep their baselines."""
+    fewer, more = sorted((a, b), key=len)
+    return bool(fewer) and all(any(min(p[1], q[1]) - max(p[0], q[0]) > 0.6 * max(p[1] - p[0], q[1] - q[0])
+                                   for q in more) for p in fewer)
