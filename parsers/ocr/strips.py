@@ -8,8 +8,9 @@ reading anything: the page falls into bands of ink between blank pixel rows (a t
 paragraph, a title); a band is cut where white at least MIN_RIVER_IN wide runs down it, and
 side-by-side pieces whose text lines stand at the same heights are joined (one line of words read at
 once is read well). A band left in three or more blocks, not all with as many lines, is a table
-row with text at mixed heights: its blocks are read one by one (cells.read_boxes), and its words replace the page pass's there. A paragraph, a title, a
-table row whose cells share their lines stays one block and keeps the page pass's reading.
+row with text at mixed heights: its blocks are read one by one (cells.read_boxes), and its words
+replace the page pass's there. A paragraph, a title, a table row whose cells share their lines
+stays one block and keeps the page pass's reading.
 """
 
 from __future__ import annotations
