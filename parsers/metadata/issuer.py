@@ -131,14 +131,31 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
 def _wrapped_local_body(layout: Layout, line: str, i: int, end: int) -> tuple[str, int]:
     """The header line joined with the lines a local body's name wrapped onto in a narrow letterhead
     column ("ỦY BAN NHÂN DÂN" / "TỈNH THANH HÓA"; "ỦY BAN NHÂN" / "DÂN" / "TỈNH LÂM ĐỒNG"), and how many
-    lines it took."""
+    lines it took. Pieces of the motto between them (a scan read line by line across both columns) are
+    passed over."""
     bodies = load_vocab().local_bodies
     joined, used = line, 1
-    while i + used < end and any(form.startswith(loose_key(joined) + " ") for form in bodies):
-        joined, used = f"{joined} {strip_motto_text(layout.lines[i + used])}", used + 1
-    if i + used < end and loose_key(joined) in bodies:
-        joined, used = f"{joined} {strip_motto_text(layout.lines[i + used])}", used + 1
+
+    def take_next() -> bool:
+        nonlocal joined, used
+        k = i + used
+        while k < end and _motto_piece(layout.keys[k]):
+            k += 1
+        if k >= end:
+            return False
+        joined, used = f"{joined} {strip_motto_text(layout.lines[k])}", k - i + 1
+        return True
+
+    while any(form.startswith(loose_key(joined) + " ") for form in bodies) and take_next():
+        pass
+    if loose_key(joined) in bodies:
+        take_next()
     return joined, used
+
+
+def _motto_piece(key: str) -> bool:
+    """A line that is the national motto or a run of its words ('cộng hòa xã hội chủ nghĩa việt' / 'nam')."""
+    return any(f" {key} " in f" {motto} " for motto in load_vocab().motto)
 
 
 def subordinate_issuer(line: str, parent: Issuer) -> Issuer | None:
