@@ -1,7 +1,13 @@
+import os
+import tempfile
+
 import pytest
 
 from ocr_support import require_tesseract
 from system_packages import HINT
+
+# compiled vocabularies (plantasks.data_files.compiled) go to a folder of this session, not the user's cache
+os.environ.setdefault("PLANTASKS_CACHE_DIR", tempfile.mkdtemp(prefix="plantasks-cache-"))
 
 
 @pytest.fixture

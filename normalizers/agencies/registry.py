@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from plantasks.data_files import load_yaml
+from plantasks.data_files import compiled, load_yaml
 from plantasks.normalizers.agencies.normalize import fold, key_of, light
 from plantasks.normalizers.agencies.rules import DATA_DIR
 
@@ -193,4 +193,11 @@ def build_registry(data: dict) -> Registry:
 
 @functools.cache
 def load_registry(path: Path = REGISTRY_FILE) -> Registry:
-    return build_registry(load_yaml(path))
+    """The registry of `path`; the data files' own one is compiled once and kept between processes."""
+    if path != REGISTRY_FILE:
+        return build_registry(load_yaml(path))
+    import plantasks
+    import plantasks.normalizers
+
+    folders = (Path(plantasks.normalizers.__file__).parent, Path(plantasks.__file__).parent)
+    return compiled("agency-registry", lambda: build_registry(load_yaml(path)), *folders)
