@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 _ALL: dict[str, "Answers"] = {}
+MAX_ASKED = 10_000  # a document asks a few dozen; more means nobody hands them over
 
 
 class Answers:
@@ -32,12 +33,18 @@ class Answers:
     def get(self, text: str) -> str | None:
         answer = self.known.get(text)
         if answer is not None:
-            self._asked[text] = answer
+            self._note(text, answer)
         return answer
 
     def put(self, text: str, answer: str) -> str:
-        self.known[text] = self._asked[text] = answer
+        self.known[text] = answer
+        self._note(text, answer)
         return answer
+
+    def _note(self, text: str, answer: str) -> None:
+        if len(self._asked) >= MAX_ASKED:  # nobody collects them (the library used outside a batch)
+            self._asked.clear()
+        self._asked[text] = answer
 
     def asked(self) -> dict[str, str]:
         """The answers asked for since the last call."""
