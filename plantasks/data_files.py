@@ -83,15 +83,18 @@ def compiled(name: str, build: Callable[[], T], *folders: Path) -> T:
     except Exception:  # noqa: BLE001 - absent, half-written by a crash, or written by something else
         pass
     value = build()
+    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        tmp = None
         for old in folder.glob(f"{name}-*.pickle"):  # earlier versions' copies
             if old != path:
                 old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only not kept
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
     return value
