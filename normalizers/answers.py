@@ -22,13 +22,13 @@ class Answers:
         self.name, self._model = name, model
         self.known: dict[str, str] = {}
         self._asked: dict[str, str] = {}
-        self._models: str | None = None
+        self._model_name: str | None = None
         _ALL[name] = self
 
     def model(self) -> str:
-        if self._models is None:
-            self._models = self._model()
-        return self._models
+        if self._model_name is None:
+            self._model_name = self._model()
+        return self._model_name
 
     def get(self, text: str) -> str | None:
         answer = self.known.get(text)
