@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from plantasks.normalizers.agencies.match import plan_level
 from plantasks.normalizers.agencies.normalize import Keyed, key_of, keyed
-from plantasks.normalizers.agencies.registry import Registry, load_registry
+from plantasks.normalizers.agencies.registry import Registry, load_registry, normalizers_fingerprint
 from plantasks.normalizers.agencies.rules import AgencyRules, load_rules
 from plantasks.normalizers.answers import Answers
 from plantasks.normalizers.context import PlanContext
@@ -44,13 +44,11 @@ def _may_match(norms: list[str], registry: Registry, level: str) -> bool:
 
 
 def _model() -> str:
-    """What decides the matcher's answers: spaCy, this code, the registry and rules files."""
+    """What decides the matcher's answers: spaCy, and the normalizers' code and data files (the
+    registry, the rules that key its names) with the plantasks and Python versions."""
     from importlib.metadata import version
 
-    from plantasks import __version__
-    from plantasks.data_files import vocab_version
-
-    return f"spacy {version('spacy')} phrase matcher; plantasks {__version__}; vocabularies {vocab_version()}"
+    return f"spacy {version('spacy')} phrase matcher; normalizers {normalizers_fingerprint()}"
 
 
 ANSWERS = Answers("spot", _model)
