@@ -23,7 +23,8 @@ def _extract(inputs: Path, out: Path, cache: Path | str, *extra: str) -> list[st
     """Exit status and which of the slow tools the run loaded, in a fresh interpreter."""
     env = {**os.environ, "PLANTASKS_CACHE_DIR": str(cache)}
     done = subprocess.run([sys.executable, "-c", PROBE, "extract", str(inputs), "--out", str(out), "--quiet",
-                           "--workers", "1", *extra], env=env, capture_output=True, text=True, check=True)
+                           "--workers", "1", *extra], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     return done.stdout.split()
 
 
