@@ -88,8 +88,15 @@ def classify_header_cell(text: str) -> HeaderCell:
             if span:
                 found[role] = span
                 break
+    cut = None
+    if not found:
+        found = _truncated(key, rules, exact_only)
+        cut = next(iter(found.values()))[0] if found else None
     found = _outermost(found)
     if not found:
+        words = [w for w in raw.split() if any(ch.isalnum() for ch in w)]
+        if 0 < len(words) < len(raw.split()):  # OCR marks between the words ('tham gia - thẩm tra')
+            return classify_header_cell(" ".join(words))
         return HeaderCell(None, raw)
     roles = set(found)
     for combo in combined:
@@ -97,8 +104,23 @@ def classify_header_cell(text: str) -> HeaderCell:
             return HeaderCell("performer", "")
     role = next(r for r, _ in rules if r in found)
     start, end = found[role]
-    leftover = _leftover(raw, key, start, end)
+    leftover = _leftover(raw, key, start, end) if cut is None else _leftover(raw[:cut], key[:cut], 0, 0)
     return HeaderCell(role, leftover)
+
+
+def _truncated(key: str, rules, exact_only: set[str]) -> dict[str, tuple[int, int]]:
+    """Roles whose phrase ends the cell cut short in its last word ('cơ quan chủ tr': a scan cut
+    the header's last letters or read them as nothing), at least two letters of it kept."""
+    for role, phrases in rules:
+        if role in exact_only:
+            continue
+        for phrase in phrases:
+            *head, last = phrase.split()
+            for kept in range(len(last) - 1, 1, -1):
+                cut = " ".join([*head, last[:kept]])
+                if key.endswith(cut) and (len(key) == len(cut) or not key[-len(cut) - 1].isalnum()):
+                    return {role: (len(key) - len(cut), len(key))}
+    return {}
 
 
 def _outermost(found: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:

@@ -40,7 +40,8 @@ ROW_IN = 0.55
 def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in: float | None = None,
                     furniture: bool = True, rules: str = "full", section_lines: bool = False,
                     missing_line: int | None = None, faint_column: int | None = None,
-                    middle_column: int | None = None) -> Image.Image:
+                    middle_column: int | None = None, columns_in: tuple[float, ...] = COLUMNS_IN,
+                    intro: str | None = None, centred_header: bool = False) -> Image.Image:
     """The clean page, RGB, A4 landscape at `dpi`: `rows` (default EXPECTED; a row whose cells right of
     TT are all empty but the second is drawn as a section row, its title running on over the columns
     to its right), and optionally a stray vertical line through the table `stray_line_in` inches from
@@ -50,17 +51,21 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
     over a title that runs on, as spreadsheets print it). `missing_line`: the column line with this
     index is not printed (a faint line the scanner lost). `faint_column`: that column's text printed
     pale grey (faded toner). `middle_column`: that column's text centred in the row's height (as
-    Word aligns a number cell beside a taller one)."""
+    Word aligns a number cell beside a taller one). `columns_in`: the column lines (inches from the
+    table's left edge). `intro`: a line of text printed above the table. `centred_header`: the
+    header's texts centred in their columns."""
     rows = EXPECTED if rows is None else rows
     width, height = round(11.69 * dpi), round(8.27 * dpi)
     page = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype(FONT, round(0.16 * dpi))
     left, top = round(0.8 * dpi), round(1.3 * dpi)
-    xs = [left + round(c * dpi) for c in COLUMNS_IN]
+    xs = [left + round(c * dpi) for c in columns_in]
     ys = [top + round(i * ROW_IN * dpi) for i in range(len(rows) + 1)]
     if furniture:
         draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
+    if intro:
+        draw.text((left, round(0.9 * dpi)), intro, font=font, fill="black")
     line = max(1, round(dpi / 100))
     if rules in ("full", "horizontal"):
         for r, y in enumerate(ys):
@@ -84,7 +89,10 @@ def draw_table_page(dpi: int, rows: list[list[str]] | None = None, stray_line_in
                 if c == middle_column:
                     tallest = max(draw.multiline_textbbox((0, 0), t or " ", font=font)[3] for t in row)
                     y += (tallest - draw.multiline_textbbox((0, 0), text, font=font)[3]) // 2
-                draw.text((xs[c] + pad, y), text, font=font, fill=(175, 175, 175) if pale else "black")
+                x = xs[c] + pad
+                if r == 0 and centred_header:
+                    x = (xs[c] + xs[c + 1] - draw.multiline_textbbox((0, 0), text, font=font)[2]) // 2
+                draw.text((x, y), text, font=font, fill=(175, 175, 175) if pale else "black")
     if furniture:
         draw.text((xs[2], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
     return page
@@ -221,18 +229,22 @@ def wrapped(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     return lines
 
 
-def draw_centred_table_page(dpi: int = 200, rows: list[list[str]] | None = None) -> Image.Image:
-    """A4 portrait page with a title, the table of `rows` (default CENTRED_EXPECTED; a row whose cells
-    right of the second are empty is a section row spanning them) and the signer's title."""
+def draw_centred_table_page(dpi: int = 200, rows: list[list[str]] | None = None, ruled: bool = True,
+                            top_in: float = 1.2, above: str = "PHỤ LỤC", below: str = "KT. CHỦ TỊCH") -> Image.Image:
+    """A4 portrait page with a title (`above`), the table of `rows` (default CENTRED_EXPECTED; a row
+    whose cells right of the second are empty is a section row spanning them) starting `top_in`
+    inches down, and the signer's title (`below`). Not `ruled`: no lines at all, the cells set apart
+    by their padding only (a web page printed)."""
     rows = CENTRED_EXPECTED if rows is None else rows
     width, height = round(8.27 * dpi), round(11.69 * dpi)
     page = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype(FONT, round(0.15 * dpi))
     pad, leading = round(0.07 * dpi), round(0.22 * dpi)
-    left, top = round(0.55 * dpi), round(1.2 * dpi)
+    left, top = round(0.55 * dpi), round(top_in * dpi)
     xs = [left + round(c * dpi) for c in CENTRED_COLUMNS_IN]
-    draw.text((left, round(0.6 * dpi)), "PHỤ LỤC", font=font, fill="black")
+    if above:
+        draw.text((left, round(0.6 * dpi)), above, font=font, fill="black")
     cells = []
     for row in rows:
         section = not any(row[2:])
@@ -242,20 +254,24 @@ def draw_centred_table_page(dpi: int = 200, rows: list[list[str]] | None = None)
     ys = [top]
     for h in heights:
         ys.append(ys[-1] + h)
-    line = max(1, round(dpi / 100))
+    line = max(1, round(dpi / 100)) if ruled else 0
     for y in ys:
-        draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
+        if ruled:
+            draw.line([(xs[0], y), (xs[-1], y)], fill="black", width=line)
     for r, row in enumerate(cells):
         for c0, c1, lines in row:
-            draw.line([(xs[c0], ys[r]), (xs[c0], ys[r + 1])], fill="black", width=line)
+            if ruled:
+                draw.line([(xs[c0], ys[r]), (xs[c0], ys[r + 1])], fill="black", width=line)
             first = ys[r] + (ys[r + 1] - ys[r] - len(lines) * leading) / 2  # centred vertically
             for i, text in enumerate(lines):
                 x = xs[c0] + pad
                 if CENTRED_ALIGN[c0] == "centre" and not (c1 - c0 > 1):
                     x = (xs[c0] + xs[c1] - font.getlength(text)) / 2
                 draw.text((x, first + i * leading), text, font=font, fill="black")
-        draw.line([(xs[-1], ys[r]), (xs[-1], ys[r + 1])], fill="black", width=line)
-    draw.text((xs[3], ys[-1] + round(0.5 * dpi)), "KT. CHỦ TỊCH", font=font, fill="black")
+        if ruled:
+            draw.line([(xs[-1], ys[r]), (xs[-1], ys[r + 1])], fill="black", width=line)
+    if below:
+        draw.text((xs[0] if not ruled else xs[3], ys[-1] + round(0.5 * dpi)), below, font=font, fill="black")
     return page
 
 
@@ -265,6 +281,8 @@ WRAPPED_HEADER = ["TT", "Nội dung nhiệm vụ", "Cơ quan\nchủ trì", "Th�
 WRAPPED_TASK = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến tại\nTrung tâm Phục vụ hành chính công tỉnh",
                 "Văn phòng UBND tỉnh", "Thường xuyên"]
 TASK_4 = ("4", "Công khai kết quả giải quyết hồ sơ trên cổng dịch vụ công", "Sở Tư pháp", "Quý IV/2025")
+NEXT_TASKS = (("4", "Công khai kết quả giải quyết hồ sơ", "Sở Tư pháp", "Quý IV/2025"),
+              ("5", "Tập huấn công chức một cửa", "Sở Nội vụ", "Quý III/2026"))
 LONG_SECTIONS = (
     ("I", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH VÀ HIỆN ĐẠI HÓA NỀN HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH"),
     ("II", "CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC VÀ CHẾ ĐỘ CÔNG VỤ CỦA TỈNH"),
@@ -285,7 +303,11 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
       lacks the line between task text and agency, and was copied at 94 % and shifted on the scanner;
     - continued_stray_line: page 2 repeats the header and a stray line splits the task-text column;
     - no_rules_continued: a table without any rules over two pages, page 2 without a header: its page
-      number, the rest of task 2 (empty TT), tasks 3 and 4, then the signer's title."""
+      number, the rest of task 2 (empty TT), tasks 3 and 4, then the signer's title;
+    - new_table_after_text: page 2 holds a line of text, then a new table with the same header and
+      other column widths (never laid out in the columns of the table on page 1);
+    - web_table_across_pages: web_table_pdf (cells centred at heights of their own, no lines, the
+      header alone at the foot of page 1)."""
     sections = [[number, title, "", ""] for number, title in LONG_SECTIONS]
     section = [SECTION[0], SECTION[1], "", ""]
     task2_top = ["2", "Kiểm tra việc tiếp nhận hồ sơ trực tuyến", "Văn phòng UBND tỉnh", "Thường xuyên"]
@@ -321,7 +343,36 @@ def layout_pdf(name: str, dpi: int = 200) -> bytes:
         draw.text((round(5.8 * dpi), round(0.5 * dpi)), "2", fill="black", font=font)
         draw.text((round(6.8 * dpi), round(3.6 * dpi)), "KT. CHỦ TỊCH", fill="black", font=font)
         return pages_pdf([first, second], dpi)
+    if name == "web_table_across_pages":
+        return web_table_pdf()
+    if name == "new_table_after_text":
+        first = draw_table_page(dpi, EXPECTED, furniture=False, centred_header=True)
+        rows = [list(HEADER), *map(list, NEXT_TASKS)]
+        second = draw_table_page(dpi, rows, furniture=False, columns_in=(0.0, 0.6, 5.2, 8.2, 10.0), centred_header=True,
+                                 intro="Các nhiệm vụ của năm sau được giao như sau:")
+        return pages_pdf([first, second], dpi)
     raise ValueError(name)
+
+
+WEB_TASKS = (
+    ("1", "Xây dựng kế hoạch số hóa hồ sơ lưu trữ của các cơ quan hành chính cấp tỉnh", "Sở Nội vụ",
+     "Văn phòng UBND tỉnh, Sở Tài chính", "Quý III/2026"),
+    ("2", "Rà soát, công bố danh mục thủ tục hành chính tiếp nhận trực tuyến toàn trình",
+     "Trung tâm Phục vụ hành chính công tỉnh", "Các sở, ban, ngành", "Tháng 6/2026"),
+    ("3", "Kiểm tra việc thực hiện quy chế một cửa tại các xã, phường", "Thanh tra tỉnh",
+     "Công an tỉnh, Sở Nội vụ", "Tháng 9/2026"),
+)
+
+
+def web_table_pdf(dpi: int = 150) -> bytes:
+    """A table printed from a web page and scanned at `dpi`: no lines at all, every cell centred in
+    its row (the task text left-aligned), a wrapped header; the header alone at the foot of page 1,
+    the task rows on page 2 without a header, then a paragraph. Scanner grain on both pages."""
+    first = draw_centred_table_page(dpi, [list(CENTRED_HEADER)], ruled=False, top_in=10.6,
+                                    above="Điều 2. Phân công thực hiện", below="")
+    second = draw_centred_table_page(dpi, [list(t) for t in WEB_TASKS], ruled=False, top_in=0.7, above="",
+                                     below="Điều 3. Nghị quyết này có hiệu lực từ ngày ký.")
+    return pages_pdf([add_noise(page, 0.001, seed) for seed, page in enumerate((first, second))], dpi)
 
 
 def shifted(page: Image.Image, dx: int, dy: int, scale: float = 1.0) -> Image.Image:
@@ -340,7 +391,8 @@ def pages_pdf(pages: list[Image.Image], dpi: int) -> bytes:
 
 
 LAYOUTS = ("section_under_grid", "pale_content", "seal_over_empty_cells", "row_rules_only", "no_rules", "row_rules_centred_numbers",
-           "continued_missing_line", "continued_stray_line", "no_rules_continued")
+           "continued_missing_line", "continued_stray_line", "no_rules_continued", "web_table_across_pages",
+           "new_table_after_text")
 
 
 def extracted_scans(tmp_path_factory, pdfs: dict[str, bytes]) -> Path:

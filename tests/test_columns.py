@@ -23,6 +23,11 @@ CASES = [
      ("stt", "content", "outputs", "lead", "support", "deadline")),
     (["STT", "NHIỆM VỤ", "ĐƠN VỊ CHỦ TRÌ", "ĐƠN VỊ PHỐI HỢP", "TIẾN ĐỘ THỰC HIỆN"],
      ("stt", "content", "lead", "support", "deadline")),
+    # a coarse scan cuts a header's last letters, or reads specks between its words as marks
+    (["TT", "Nội dung nhiệm vụ", "Cơ quan chủ tr", "Đơn vị phối hợ", "Thời gian"],
+     ("stt", "content", "lead", "support", "deadline")),
+    (["STT", "Tên đề án", "Cơ quan _ chủ trì", "Cơ quan tham gia - thẩm tra", "Tiến độ ' thực hiện"],
+     ("stt", "content", "lead", "support", "deadline")),
 ]
 
 

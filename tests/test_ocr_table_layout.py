@@ -77,6 +77,24 @@ def test_a_title_running_over_the_column_lines_is_one_cell():
     ]
 
 
+def test_two_cells_whose_texts_touch_their_line_stay_two_cells():
+    """Narrow cells with little padding: the agency text runs up to the line at 700 and the time,
+    centred in its row, starts just after it, a word space away on the lines they share. The agency
+    cell's other lines end short of the line: two texts, not one running across."""
+    words = HEADER_WORDS + [
+        word("1", 105, 190, 112, 210), word("Rà", 160, 150, 190, 170), word("soát", 195, 150, 240, 170),
+        word("Hội", 510, 145, 550, 158), word("đồng", 556, 145, 600, 158),
+        word("các", 510, 160, 545, 173), word("Ủy", 551, 160, 580, 173), word("ban", 586, 160, 696, 173),
+        word("Phiên", 702, 160, 748, 173), word("họp", 754, 160, 790, 173),
+        word("khác", 510, 175, 560, 188), word("tháng", 702, 175, 760, 188), word("9/2026", 766, 175, 830, 188),
+    ]
+    laid = read(words, [full_grid(XS, (100, 140, 220))])
+    assert table_rows(laid) == [
+        ["TT", "Nội dung", "Chủ trì", "Thời gian"],
+        ["1", "Rà soát", "Hội đồng\ncác Ủy ban khác", "Phiên họp tháng 9/2026"],
+    ]
+
+
 def test_a_title_centred_in_another_column_of_a_roman_row_is_the_row_title():
     """The grid cuts a merged section row and the centred title falls in the agency column alone."""
     words = HEADER_WORDS + [

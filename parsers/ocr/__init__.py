@@ -14,7 +14,8 @@ as a block of its own (cells.py: cells centred at their own heights, narrow colu
 with boxes in page pixels and confidences, checked against
 the glyphs where Tesseract is known to slip (glyphs.py: Roman quarter numerals counted on their
 stems, closing marks no ink shows dropped). A page without a ruled table may hold one printed
-without column lines: found by word alignment under a header (aligned.py). Words go to grid cells
+without column lines: its rows whose cells stand at heights of their own are read again cut into
+their cells (strips.py), and the table is found by word alignment under a header (aligned.py). Words go to grid cells
 by their centres or form paragraphs outside tables (layout.py, paragraphs.py); text running across
 a column line joins the cells it crosses (a section title under a grid printed through it);
 doubtful row numbers (TT column) are read again in one small run over enlarged crops (recheck.py),

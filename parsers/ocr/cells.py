@@ -56,7 +56,11 @@ def read_cells(prepared, dpi: float, settings, binary: str) -> list[Word]:
     """The words of the tables of `prepared` (a PreparedPage), cell by cell, boxes in its pixels
     (the cuts enlarged like the page pass when the scan is coarse)."""
     gray = clean_paper(prepared.gray, prepared.ink_threshold)
-    boxes = cell_boxes(gray, prepared.tables, dpi, prepared.ink_threshold)
+    return read_boxes(gray, cell_boxes(gray, prepared.tables, dpi, prepared.ink_threshold), dpi, settings, binary)
+
+
+def read_boxes(gray: np.ndarray, boxes: list[Box], dpi: float, settings, binary: str) -> list[Word]:
+    """The words of each box of `gray` (clean paper) read as a block of its own, in reading order."""
     if not boxes:
         return []
     factor = enlargement(dpi, max(settings.ocr_dpi, CELL_DPI))

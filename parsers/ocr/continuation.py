@@ -11,7 +11,9 @@ cell's words go back to the columns they are printed under (words a missing line
 are split by their positions). A new header with other meanings opens a new table: nothing is
 mapped. Cell boxes stay on the page as read. A table printed without column lines that goes on
 without a repeated header is not found on its next page by alignment alone (no header): that page's
-first lines are read in the open table's columns (aligned.continued_rows).
+first lines are read in the open table's columns (aligned.continued_rows), or, where its centred
+cells set out columns of their own, those columns are mapped onto the open table's by where their
+text stands (aligned.mapped_rows). A table under a paragraph of text starts a new table.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from plantasks.parsers.columns import header_map
-from plantasks.parsers.ocr.aligned import continued_rows
+from plantasks.parsers.ocr.aligned import continued_rows, mapped_rows
 from plantasks.parsers.ocr.grid import TableGrid, column_shares, with_columns
-from plantasks.parsers.ocr.layout import LaidOut, place_words
+from plantasks.parsers.ocr.layout import LaidOut, place_words, visual_lines
 
 if TYPE_CHECKING:
     from plantasks.parsers.ocr.page import PageResult
@@ -39,6 +41,7 @@ class OpenTable:
     roles: tuple[str | None, ...] | None  # what its header's columns mean, when a header was seen
     xs: tuple[float, ...]  # column boundaries in document units
     ruled: bool
+    spans: tuple[tuple[float, float], ...] = ()  # where each column's text stands (without column lines)
 
 
 def continue_tables(results: list[PageResult]) -> list[PageResult]:
@@ -75,7 +78,22 @@ def table_state(laid: LaidOut, index: int) -> OpenTable:
     table = laid.tables[index]
     bounds = table.xs if table.ruled else text_starts(laid, index)
     xs = tuple(laid.to_doc.box(x, table.ys[0], x, table.ys[-1])[0] for x in bounds)
-    return OpenTable(tuple(column_shares(table)), doc_width(laid, table), header_roles(laid, index), xs, table.ruled)
+    spans = () if table.ruled else tuple((laid.to_doc.box(x0, 0, x1, 0)[0], laid.to_doc.box(x0, 0, x1, 0)[2])
+                                         for x0, x1 in text_spans(laid, index))
+    return OpenTable(tuple(column_shares(table)), doc_width(laid, table), header_roles(laid, index), xs, table.ruled,
+                     spans)
+
+
+def text_spans(laid: LaidOut, index: int) -> list[tuple[float, float]]:
+    """Where each column's text stands, left to right (the column's own bounds when it holds none)."""
+    table = laid.tables[index]
+    placement = place_words(list(laid.words), list(laid.tables), laid.geometry.table_margin)
+    spans = []
+    for c in range(table.col_count):
+        words = [w for r in range(table.row_count) for w in placement.in_cells.get((index, r, c), [])]
+        spans.append((min(w.box[0] for w in words), max(w.box[2] for w in words)) if words
+                     else (table.xs[c], table.xs[c + 1]))
+    return spans
 
 
 def text_starts(laid: LaidOut, index: int) -> list[float]:
@@ -97,6 +115,10 @@ def aligned_continuation(laid: LaidOut, open_table: OpenTable) -> LaidOut:
         return laid
     xs = [(x - to_doc.x_offset) / to_doc.x_scale for x in open_table.xs]
     grid = continued_rows(list(laid.words), xs)
+    if grid is None and open_table.spans:
+        spans = [((x0 - to_doc.x_offset) / to_doc.x_scale, (x1 - to_doc.x_offset) / to_doc.x_scale)
+                 for x0, x1 in open_table.spans]
+        grid = mapped_rows(list(laid.words), spans, laid.geometry.dpi)
     return laid if grid is None else laid.with_grid(0, grid)
 
 
@@ -111,15 +133,29 @@ def header_roles(laid: LaidOut, index: int) -> tuple[str | None, ...] | None:
 
 
 def continues(laid: LaidOut, open_table: OpenTable) -> bool:
-    """Does the page's first table go on with the open one: without a header, when it has the same
-    width; with one, when the header means the same columns (the header repeated at the page break,
-    whatever the page's scale), or may once its columns are mapped (decided by moved_to)."""
+    """Does the page's first table go on with the open one (never under a paragraph of text): without
+    a header, when it has the same width; with one, when the header means the same columns (the
+    header repeated at the page break, whatever the page's scale), or may once its columns are
+    mapped (decided by moved_to)."""
+    if text_above(laid):
+        return False
     roles = header_roles(laid, 0)
     if roles is None:
         return abs(doc_width(laid, laid.tables[0]) - open_table.width) <= SAME_WIDTH * open_table.width
     if roles == open_table.roles:
         return True
     return open_table.roles is not None and len(roles) != len(open_table.roles)
+
+
+RUNNING_WORDS = 3  # a line above the table with this many words is text, not a page number or mark
+
+
+def text_above(laid: LaidOut) -> bool:
+    """Does text stand above the page's first table (a paragraph introducing a new table; a table
+    going on from the page before starts the page, under its page number at most)."""
+    top = laid.tables[0].ys[0]
+    above = [w for w in laid.words if w.center[1] < top and any(ch.isalpha() for ch in w.text)]
+    return any(len(line) >= RUNNING_WORDS for line in visual_lines(above))
 
 
 def needs_columns(table: TableGrid, open_table: OpenTable) -> bool:

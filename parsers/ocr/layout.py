@@ -36,6 +36,7 @@ class Geometry:
     wrap_slack: float  # how much short of the text width a line may end and still count as full
     cell_padding: float  # the most a cell's text is inset from its left line
     overrun: float = 3.0  # how far a word may reach over a cell's line (ink touching it)
+    dpi: float = 150.0  # of the page image
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,20 @@ def text_crossings(index: int, table: TableGrid, placement: Placement, geometry:
             crossings |= {(r, c) for c in range(1, table.col_count - 1)}
             continue
         words = [w for c in range(table.col_count) for w in placement.in_cells.get((index, r, c), [])]
-        for line in visual_lines(words):
-            height = sorted(w.box[3] - w.box[1] for w in line)[len(line) // 2]
-            for j in range(1, table.col_count):
-                if _runs_across(line, table.xs[j], geometry.overrun, WORD_SPACE * height):
-                    crossings.add((r, j - 1))
+        lines = visual_lines(words)
+        spaces = [WORD_SPACE * sorted(w.box[3] - w.box[1] for w in line)[len(line) // 2] for line in lines]
+        for j in range(1, table.col_count):
+            x = table.xs[j]
+            if any(_runs_across(line, x, geometry.overrun, 0.0) for line in lines):
+                crossings.add((r, j - 1))  # a word over the line
+                continue
+            # words a space apart either side of the line: one text only when every line of the slot
+            # on its left goes on across it (two cells' texts touching their line, one taller than
+            # the other, do not)
+            left = [i for i, line in enumerate(lines) if any(table.xs[j - 1] <= w.center[0] < x for w in line)]
+            across = [i for i in left if _runs_across(lines[i], x, geometry.overrun, spaces[i])]
+            if across and len(across) == len(left):
+                crossings.add((r, j - 1))
     return crossings
 
 

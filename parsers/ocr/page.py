@@ -11,7 +11,7 @@ from PIL import Image
 
 from plantasks.parsers.blocks import Block, Provenance, ReaderIssue
 from plantasks.parsers.ocr.aligned import aligned_tables
-from plantasks.parsers.ocr.cells import blank_tables, enlargement, read_cells
+from plantasks.parsers.ocr.cells import blank_tables, clean_paper, enlargement, read_boxes, read_cells
 from plantasks.parsers.ocr.deskew import estimate_skew, ink_mask, otsu_threshold, rotate
 from plantasks.parsers.ocr.glyphs import checked_against_glyphs
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
@@ -21,6 +21,7 @@ from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.reread import reread_empty_cells
 from plantasks.parsers.ocr.raster import PageImage
 from plantasks.parsers.ocr.rulings import Ruling, erase_rulings, find_rulings
+from plantasks.parsers.ocr.strips import mixed_bands
 from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, page_orientation, tesseract_words
 
 
@@ -153,8 +154,10 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     where = Provenance(page=image.page)
     try:
         outside_tables = blank_tables(prepared.gray, prepared.tables, prepared.ink_threshold)
-        words = drop_noise(read_words(outside_tables, image.dpi, settings, binary)
-                           + read_cells(prepared, image.dpi, settings, binary))
+        words = read_words(outside_tables, image.dpi, settings, binary)
+        if not prepared.tables:
+            words = unruled_read_again(prepared, words, image.dpi, settings, binary)
+        words = drop_noise(words + read_cells(prepared, image.dpi, settings, binary))
     except TesseractFailed as exc:
         issue = ReaderIssue("ocr_failed", f"page {image.page}: {exc}", where)
         return PageResult(image.page, [], [issue], prepared.skew_deg), True
@@ -182,6 +185,18 @@ def read_page(image: PageImage, settings: OcrSettings, binary: str) -> tuple[Pag
     ), True
 
 
+def unruled_read_again(prepared: PreparedPage, words: list[Word], dpi: float, settings: OcrSettings,
+                       binary: str) -> list[Word]:
+    """The page pass's words with the bands whose text stands at mixed heights (a table printed
+    without column lines, its cells centred in their rows) read again block by block (strips.py)."""
+    gray = clean_paper(prepared.gray, prepared.ink_threshold)
+    bands = mixed_bands(gray <= prepared.ink_threshold, dpi)
+    if not bands:
+        return words
+    kept = [w for w in words if not any(band.box[1] <= w.center[1] < band.box[3] for band in bands)]
+    return kept + read_boxes(gray, [block for band in bands for block in band.blocks], dpi, settings, binary)
+
+
 def geometry(settings: OcrSettings, dpi: float) -> Geometry:
     return Geometry(
         table_margin=settings.table_margin_in * dpi,
@@ -189,6 +204,7 @@ def geometry(settings: OcrSettings, dpi: float) -> Geometry:
         wrap_slack=settings.wrap_slack_in * dpi,
         cell_padding=settings.cell_padding_in * dpi,
         overrun=settings.overrun_in * dpi,
+        dpi=dpi,
     )
 
 
