@@ -221,7 +221,7 @@ class Done:
     warnings: list[dict]
     timings: dict[str, float]
     unknown_agency_rate: float | None
-    pos_tags: tuple[str, dict[str, str]] | None = None  # the tagger's answers it needed (normalizers/pos.py)
+    answers: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # slow tools' answers it needed, by model
 
 
 class DocumentTimeout(BaseException):
@@ -230,7 +230,7 @@ class DocumentTimeout(BaseException):
 
 def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> Done:
     """Read and extract one document; every failure is a result, never an exception."""
-    from plantasks.normalizers import pos
+    from plantasks.normalizers import answers
     from plantasks.parsers.blocks import ReaderError
     from plantasks.parsers.read import read_limited
     from plantasks.pipeline.extract import extract_bytes
@@ -256,12 +256,11 @@ def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> 
                        f"{type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})")
     result = outcome.result
     doc = result.document
-    asked = pos.asked()
     lines = "".join(json.dumps({"document_id": doc.id, "source_file": doc.source_file, **t.model_dump(mode="json")},
                                ensure_ascii=False) + "\n" for t in result.tasks)
     return Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
                 [w.model_dump(mode="json", exclude_none=True) for w in result.warnings], outcome.timings,
-                unknown_rate(result), (pos.model(), asked) if asked else None)
+                unknown_rate(result), answers.collect())
 
 
 def _failed(job: Job, data: bytes | None, status: str, code: str, message: str) -> Done:
@@ -437,7 +436,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
         jobs = writer.plan(inputs, force, bar)
         first = list(islice(jobs, SMALL_BATCH))
         if first:
-            _recall_pos_tags(catalogue)
+            _recall_answers(catalogue)
         if len(first) < SMALL_BATCH:
             workers = 1  # a few changed documents: quicker here than starting workers that each load the models
         jobs = chain(first, jobs)
@@ -480,11 +479,12 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     return report
 
 
-def _recall_pos_tags(catalogue: Catalogue) -> None:
-    """The tagger's answers found by earlier runs into the folder (workers forked later inherit them)."""
-    from plantasks.normalizers import pos
+def _recall_answers(catalogue: Catalogue) -> None:
+    """The slow tools' answers found by earlier runs into the folder (workers forked later inherit them)."""
+    from plantasks.normalizers import answers
+    from plantasks.normalizers.agencies import spot  # noqa: F401 (its tool's answers are kept too)
 
-    pos.remember(catalogue.pos_tags(pos.model()))
+    answers.recall(catalogue.answers)
 
 
 def _per_worker(options: ExtractOptions, workers: int | None) -> ExtractOptions:
@@ -641,7 +641,7 @@ class _Writer:
                   self.corrections_of(done.sha256, done.source) if done.status in FINISHED else "", done.status, None,
                   name, done.document_id,
                   done.tasks, len(done.warnings), message, "", utc_now(), self.run_id)
-        self.catalogue.record(row, done.task_lines if done.status in FINISHED else None, done.pos_tags)
+        self.catalogue.record(row, done.task_lines if done.status in FINISHED else None, done.answers)
         self.report.add(DocumentReport(done.source, name, done.status, done.tasks, done.warnings, done.timings,
                                        done.unknown_agency_rate, kept_previous_output=keep), self.sink)
 

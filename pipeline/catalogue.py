@@ -31,8 +31,9 @@ Table `runs` (id, started, finished, argv, counts): one row per run.
 Tables `exported` (source_path, start, length: where a document's lines sit in the current
 `tasks.jsonl`), `unexported` (documents written since) and `state` (a change counter, the exported
 files' stat) let a re-run copy the unchanged part of `tasks.jsonl` instead of regenerating it, and
-skip the export when nothing changed. Table `pos_tags` (model, text, tag) keeps the part-of-speech
-answers found while extracting (normalizers/pos.py), so a re-run needs the tagger only for new texts.
+skip the export when nothing changed. Table `answers` (model, text, answer) keeps the slow tools'
+answers found while extracting (the part-of-speech tagger, the agency matcher: normalizers/answers.py),
+so a re-run needs those tools only for new texts.
 """
 
 from __future__ import annotations
@@ -44,12 +45,13 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from plantasks.data_files import vocab_version  # noqa: F401 (the catalogue records it)
+
 CATALOGUE_NAME = "catalogue.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FINISHED = ("success", "partial")  # statuses whose output is a good record worth keeping
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -79,7 +81,8 @@ CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, started TEXT NOT NULL, fin
 CREATE TABLE IF NOT EXISTS exported (source_path TEXT PRIMARY KEY, start INTEGER NOT NULL, length INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS unexported (source_path TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS pos_tags (model TEXT NOT NULL, text TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (model, text))
+CREATE TABLE IF NOT EXISTS answers (model TEXT NOT NULL, text TEXT NOT NULL, answer TEXT NOT NULL, PRIMARY KEY (model, text));
+DROP TABLE IF EXISTS pos_tags
 """
 COLUMNS = ("source_path", "sha256", "size", "mtime_ns", "tool_version", "vocab_version", "corrections", "status",
            "duplicate_of",
@@ -88,18 +91,6 @@ COLUMNS = ("source_path", "sha256", "size", "mtime_ns", "tool_version", "vocab_v
 
 class CatalogueError(Exception):
     """The catalogue cannot be used (not SQLite, newer schema, folder not writable)."""
-
-
-@lru_cache(maxsize=1)
-def vocab_version() -> str:
-    """One hash over every vocabulary and rule file the readers and normalizers load."""
-    digest = hashlib.sha256()
-    for folder in ("parsers", "normalizers"):
-        base = Path(__import__(f"plantasks.{folder}", fromlist=["_"]).__file__).parent
-        for path in sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".tsv", ".json") and p.is_file()):
-            digest.update(str(path.relative_to(base)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -174,9 +165,9 @@ class Catalogue:
         for row in self.db.execute(f"SELECT {','.join(COLUMNS)} FROM documents ORDER BY source_path"):
             yield Row(*row)
 
-    def pos_tags(self, model: str) -> Iterator[tuple[str, str]]:
-        """The part-of-speech answers of `model` found by earlier runs into this folder."""
-        yield from self.db.execute("SELECT text, tag FROM pos_tags WHERE model = ?", (model,))
+    def answers(self, model: str) -> Iterator[tuple[str, str]]:
+        """The answers of the tool `model` found by earlier runs into this folder."""
+        yield from self.db.execute("SELECT text, answer FROM answers WHERE model = ?", (model,))
 
     def originals_of(self, sha256: str, source_path: str) -> list[str]:
         """Other sources already catalogued with these bytes and an output of their own."""
@@ -205,13 +196,13 @@ class Catalogue:
                     raise CatalogueError(f"cannot reserve an output name for {source}")
         return names
 
-    def record(self, row: Row, task_lines: str | None, pos_tags: tuple[str, dict[str, str]] | None = None) -> None:
+    def record(self, row: Row, task_lines: str | None, answers: list[tuple[str, dict[str, str]]] = ()) -> None:
         """One document, one transaction. A failure on changed bytes keeps the earlier good record and
-        notes why in `last_error`. `pos_tags`: the tagger's model and the answers it gave on the way."""
+        notes why in `last_error`. `answers`: the slow tools' answers it needed, by model."""
         with self.transaction() as db:
-            if pos_tags and pos_tags[1]:
-                db.executemany("INSERT OR REPLACE INTO pos_tags(model, text, tag) VALUES (?, ?, ?)",
-                               ((pos_tags[0], text, tag) for text, tag in pos_tags[1].items()))
+            for model, found in answers:
+                db.executemany("INSERT OR REPLACE INTO answers(model, text, answer) VALUES (?, ?, ?)",
+                               ((model, text, answer) for text, answer in found.items()))
             if row.status not in FINISHED and row.status != "duplicate":
                 old = db.execute("SELECT status FROM documents WHERE source_path = ?", (row.source_path,)).fetchone()
                 if old and old[0] in FINISHED:

@@ -1,7 +1,17 @@
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
 
 from ocr_support import require_tesseract
 from system_packages import HINT
+
+# compiled vocabularies (plantasks.data_files.compiled) go to a folder of this session, not the user's cache
+if "PLANTASKS_CACHE_DIR" not in os.environ:
+    os.environ["PLANTASKS_CACHE_DIR"] = tempfile.mkdtemp(prefix="plantasks-cache-")
+    atexit.register(shutil.rmtree, os.environ["PLANTASKS_CACHE_DIR"], True)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from plantasks.data_files import load_yaml
+import plantasks
+from plantasks.data_files import compiled, fingerprint, load_yaml
 from plantasks.normalizers.agencies.normalize import fold, key_of, light
 from plantasks.normalizers.agencies.rules import DATA_DIR
 
@@ -193,4 +194,15 @@ def build_registry(data: dict) -> Registry:
 
 @functools.cache
 def load_registry(path: Path = REGISTRY_FILE) -> Registry:
-    return build_registry(load_yaml(path))
+    """The registry of `path`; the data files' own one is compiled once and kept between processes."""
+    if path != REGISTRY_FILE:
+        return build_registry(load_yaml(path))
+    return compiled("agency-registry", lambda: build_registry(load_yaml(path)), *_DECIDING)
+
+
+def normalizers_fingerprint() -> str:
+    """Changes with any code or data file the registry (and what is found with it) comes from."""
+    return fingerprint(*_DECIDING)
+
+
+_DECIDING = (DATA_DIR.parent, Path(plantasks.__file__).parent)  # the normalizers; data_files.py and the version

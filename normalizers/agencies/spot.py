@@ -9,12 +9,14 @@ multi-language pipeline, no model, no download.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 
 from plantasks.normalizers.agencies.match import plan_level
 from plantasks.normalizers.agencies.normalize import Keyed, key_of, keyed
-from plantasks.normalizers.agencies.registry import Registry, load_registry
+from plantasks.normalizers.agencies.registry import Registry, load_registry, normalizers_fingerprint
 from plantasks.normalizers.agencies.rules import AgencyRules, load_rules
+from plantasks.normalizers.answers import Answers
 from plantasks.normalizers.context import PlanContext
 
 MIN_PATTERN_TOKENS = 3  # shorter keys ("cơ quan", "tỉnh ủy") are too common in running text
@@ -39,6 +41,17 @@ def _patterns(registry: Registry, level: str) -> tuple[frozenset[tuple[str, ...]
 def _may_match(norms: list[str], registry: Registry, level: str) -> bool:
     patterns, lengths = _patterns(registry, level)
     return any(tuple(norms[i:i + n]) in patterns for n in lengths for i in range(len(norms) - n + 1))
+
+
+def _model() -> str:
+    """What decides the matcher's answers: spaCy, and the normalizers' code and data files (the
+    registry, the rules that key its names) with the plantasks and Python versions."""
+    from importlib.metadata import version
+
+    return f"spacy {version('spacy')} phrase matcher; normalizers {normalizers_fingerprint()}"
+
+
+ANSWERS = Answers("spot", _model)
 
 
 @functools.cache
@@ -67,6 +80,21 @@ def spot(text: Keyed, level: str, registry: Registry, rules: AgencyRules,
     norms = [t.norm for t in text.tokens]
     if not _may_match(norms, registry, level):
         return []
+    qualifiers = [key_of(w, rules).split(" ") for w in rules.qualifier_words]
+    out = []
+    for start, end, entry_id in _matches(norms, registry, level):
+        if not keep_qualified and any(q and norms[max(0, start - len(q)):start] == q for q in qualifiers):
+            continue
+        out.append(Spotted(start, end, entry_id))
+    return out
+
+
+def _matches(norms: list[str], registry: Registry, level: str) -> list[tuple[int, int, str]]:
+    """The matcher's longest, non-overlapping spans (first, last, entry id) in text order."""
+    remembered = registry is load_registry()  # (answers of another registry are not kept)
+    key = f"{level} {' '.join(norms)}"
+    if remembered and (answer := ANSWERS.get(key)) is not None:
+        return [tuple(m) for m in json.loads(answer)]
     from spacy.tokens import Doc
     from spacy.util import filter_spans
 
@@ -75,13 +103,10 @@ def spot(text: Keyed, level: str, registry: Registry, rules: AgencyRules,
     matches = matcher(doc)
     spans = filter_spans([doc[s:e] for _, s, e in matches])
     labels = {(s, e): nlp.vocab.strings[m] for m, s, e in matches}
-    qualifiers = [key_of(w, rules).split(" ") for w in rules.qualifier_words]
-    out = []
-    for span in sorted(spans, key=lambda sp: sp.start):
-        if not keep_qualified and any(q and norms[max(0, span.start - len(q)):span.start] == q for q in qualifiers):
-            continue
-        out.append(Spotted(span.start, span.end, labels[(span.start, span.end)]))
-    return out
+    found = [(span.start, span.end, labels[(span.start, span.end)]) for span in sorted(spans, key=lambda sp: sp.start)]
+    if remembered:
+        ANSWERS.put(key, json.dumps(found, ensure_ascii=False))
+    return found
 
 
 @dataclass(frozen=True)
