@@ -207,6 +207,7 @@ class Job:
     source: str  # printable path, the document's source_file and catalogue key
     path: str  # the real path (may hold undecodable bytes)
     data: bytes | None = None  # bytes shipped with the job (to a Dask worker)
+    target: str | None = None  # where the worker itself writes a finished document's JSON (local runs)
 
 
 @dataclass
@@ -222,6 +223,7 @@ class Done:
     timings: dict[str, float]
     unknown_agency_rate: float | None
     pos_tags: tuple[str, dict[str, str]] | None = None  # the tagger's answers it needed (normalizers/pos.py)
+    unwritable: OSError | None = None  # why the worker could not write `Job.target` (result_json is then kept)
 
 
 class DocumentTimeout(BaseException):
@@ -259,9 +261,26 @@ def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> 
     asked = pos.asked()
     lines = "".join(json.dumps({"document_id": doc.id, "source_file": doc.source_file, **t.model_dump(mode="json")},
                                ensure_ascii=False) + "\n" for t in result.tasks)
-    return Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
+    done = Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
                 [w.model_dump(mode="json", exclude_none=True) for w in result.warnings], outcome.timings,
                 unknown_rate(result), (pos.model(), asked) if asked else None)
+    if job.target and done.status in FINISHED:
+        _write_here(done, Path(job.target))
+    return done
+
+
+def _write_here(done: Done, target: Path) -> None:
+    """A finished document's JSON written by the process that made it, so the run's one writer of the
+    catalogue only records it (and the JSON never crosses between processes). A worker ended mid-write
+    (Ctrl-C, a stopped run) finishes the file first: no temporary file is left behind."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        write_atomic(target, done.result_json)
+        done.result_json = ""
+    except OSError as err:
+        done.unwritable = err
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _failed(job: Job, data: bytes | None, status: str, code: str, message: str) -> Done:
@@ -426,7 +445,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     fd, lines_path = tempfile.mkstemp(dir=out_dir, prefix=".run-", suffix=".tmp")
     report.documents_file = Path(lines_path)
     sink = os.fdopen(fd, "w", encoding="utf-8")
-    writer = _Writer(catalogue, out_dir, run_id, report, sink, options.corrections)
+    writer = _Writer(catalogue, out_dir, run_id, report, sink, options.corrections, workers_write=not scheduler)
     bar = _Progress(len(inputs), progress)
     interrupted = False
     results = None
@@ -559,8 +578,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 class _Writer:
     """The client side: decides what to do per input, then writes outputs and catalogue rows."""
 
-    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store: Corrections | None):
+    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store: Corrections | None,
+                 workers_write: bool = True):
         self.catalogue, self.out_dir, self.run_id, self.report, self.sink = catalogue, out_dir, run_id, report, sink
+        self.workers_write = workers_write  # (not on a cluster, whose workers may not see this folder)
         self.tool, self.vocab = __version__, vocab_version()
         self.store = store
         self.stats: dict[str, tuple[int, int]] = {}
@@ -573,7 +594,7 @@ class _Writer:
         seen: dict[str, str] = {}  # sha256 -> the source standing for those bytes in this run
         planned: dict[str, str] = {}  # source -> its sha256 now (jobs run later, after more inputs are planned)
         for source, path in sources.items():
-            job = Job(source, str(path.absolute()))
+            job = Job(source, str(path.absolute()), target=str(self.out_dir / self.names[source]) if self.workers_write else None)
             try:
                 st = os.stat(path)
             except OSError:
@@ -630,7 +651,10 @@ class _Writer:
         keep = done.status not in FINISHED and old is not None and old.status in FINISHED
         first = headline(done.warnings)
         message = f"{first['code']}: {first['message']}" if first else ""
-        if not keep:
+        if done.unwritable is not None:
+            self._unwritable(done, name, done.unwritable)
+            return
+        if not keep and done.result_json:  # (empty: the worker wrote it)
             try:
                 write_atomic(target, done.result_json)
             except OSError as err:
