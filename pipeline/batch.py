@@ -14,6 +14,7 @@ cleanly with a summary.
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import json
 import os
@@ -449,6 +450,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     bar = _Progress(len(inputs), progress)
     interrupted = False
     results = None
+    thawed = gc.get_freeze_count() == 0  # (what settle() freezes is given back to the collector at the end)
     try:
         for gone in catalogue.forget_missing():
             if gone.output and not catalogue.db.execute("SELECT 1 FROM outputs WHERE name = ?", (gone.output,)).fetchone():
@@ -457,7 +459,8 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
         first = list(islice(jobs, SMALL_BATCH))
         if first:
             _recall_pos_tags(catalogue)
-        if len(first) < SMALL_BATCH:
+        many = len(first) >= SMALL_BATCH
+        if not many:
             workers = 1  # a few changed documents: quicker here than starting workers that each load the models
         jobs = chain(first, jobs)
         if workers and workers > 1 or scheduler:
@@ -470,7 +473,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
             elif workers and workers > 1:
                 results = _run_pool(jobs, options, workers, timeout)
             else:
-                results = (process(job, options, timeout) for job in jobs)
+                results = _run_here(jobs, options, timeout, long_run=many)
             for done in results:
                 bar.step(done.source)
                 writer.write(done)
@@ -494,6 +497,8 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
             report.stopped = report.stopped or f"cannot write the run summary: {(err.strerror or str(err)).lower()}"
         finally:
             catalogue.close()
+            if thawed:
+                gc.unfreeze()
     if interrupted:
         raise Interrupted(report)
     return report
@@ -514,6 +519,23 @@ def _per_worker(options: ExtractOptions, workers: int | None) -> ExtractOptions:
     return replace(options, read=replace(options.read, ocr_workers=max(1, cores // max(workers or 1, 1))))
 
 
+def settle() -> None:
+    """Once a document has loaded what every document needs (vocabularies, registry, models), those
+    objects stay for the whole run: moved out of the garbage collector's reach, its collections scan
+    only the documents' own objects, and workers forked afterwards keep sharing those pages with the
+    parent instead of copying them when a collection touches them."""
+    gc.collect()
+    gc.freeze()
+
+
+def _run_here(jobs: Iterator[Job], options: ExtractOptions, timeout: float | None, long_run: bool) -> Iterator[Done]:
+    """The documents one after the other in this process (settled after the first in a long run)."""
+    for k, job in enumerate(jobs):
+        yield process(job, options, timeout)
+        if long_run and k == 0:
+            settle()
+
+
 def _run_pool(jobs: Iterator[Job], options: ExtractOptions, workers: int, timeout: float | None) -> Iterator[Done]:
     """Stream jobs through a process pool, at most 2 per worker in flight (memory stays flat). A worker
     that dies (killed, out of memory) fails only the documents it may have held; the pool is rebuilt."""
@@ -528,6 +550,7 @@ def _run_pool(jobs: Iterator[Job], options: ExtractOptions, workers: int, timeou
         first = next(jobs, None)
         if first is not None:
             yield process(first, options, timeout)
+            settle()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     exhausted = False
     try:
