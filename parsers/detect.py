@@ -30,7 +30,7 @@ _TEXT_SNIFF_BYTES = 64 * 1024
 _HTML_SNIFF_CHARS = 4096
 _NAME_FORMATS = {
     ".txt": "text", ".text": "text", ".md": "text",
-    ".docx": "docx", ".docm": "docx", ".dotx": "docx",
+    ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".dotm": "docx",
     ".doc": "doc", ".rtf": "doc", ".dot": "doc",
     ".pdf": "pdf",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".mht": "html", ".mhtml": "html",

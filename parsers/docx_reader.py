@@ -50,6 +50,14 @@ W = "{%s}" % W_NS
 _SLIVER_TWIPS = 200  # ~3.5 mm
 _MIN_BOMB_MEMBER_BYTES = 1024 * 1024
 _MAX_XML_NODES = 1_500_000
+# The main part of a document, a template, and their macro-enabled kinds (.docx, .dotx, .docm, .dotm): the
+# body is the same WordprocessingML; macros are never run, only the text is read.
+_WORD_MAIN_CONTENT_TYPES = frozenset({
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+})
 _XML_CHUNK = 1 << 20
 
 
@@ -211,7 +219,7 @@ class _Package:
 
     def body(self):
         """The main document part's w:body; ReaderError when the package cannot be read as a Word document."""
-        from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.opc.packuri import PACKAGE_URI
         from docx.opc.pkgreader import _ContentTypeMap
 
@@ -219,7 +227,7 @@ class _Package:
             self.content_types = _ContentTypeMap.from_xml(self.blob("[Content_Types].xml"))
             self.main = self.related(PACKAGE_URI, RT.OFFICE_DOCUMENT)
             content_type = self.content_types[self.main]
-            if content_type != CT.WML_DOCUMENT_MAIN:
+            if content_type not in _WORD_MAIN_CONTENT_TYPES:
                 raise ValueError(f"not a Word file, content type is '{content_type}'")
             xml = self.blob(self.main.membername)
             element = parse_xml(xml)

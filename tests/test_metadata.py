@@ -295,3 +295,22 @@ Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng 
 def test_a_horizon_stated_only_in_the_body_ends_the_period(body, cells, period):
     result = extract_metadata(f"{HEADER}\n{body}".splitlines(), cells)
     assert (result.fields["period_start"], result.fields["period_end"]) == period
+
+
+@pytest.mark.parametrize("signature, signer", [
+    ("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Hoàng Minh Tuấn", "Hoàng Minh Tuấn"),
+    ("KT. BỘ TRƯỞNG THỨ TRƯỞNG (Đã ký) Nguyễn Thị Lan", "Nguyễn Thị Lan"),
+    ("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH", None),
+])
+def test_a_signature_block_run_into_one_line_gives_the_name_after_the_title(signature: str, signer: str | None):
+    lines = ["ỦY BAN NHÂN DÂN", "TỈNH NGHỆ AN", "Số: 7/KH-UBND", "Nghệ An, ngày 02 tháng 02 năm 2025", "KẾ HOẠCH",
+             "Kiểm tra công vụ năm 2025", "I. MỤC ĐÍCH", "Nơi nhận:", "- Lưu: VT.", signature]
+    assert extract_metadata(lines).fields["signer"] == signer
+
+
+def test_side_by_side_columns_elsewhere_in_the_body_are_left_as_they_are():
+    # a wide gap in a body line is no letterhead: without the motto or 'Nơi nhận' beside it, nothing moves
+    lines = ["ỦY BAN NHÂN DÂN", "TỈNH NGHỆ AN", "Số: 7/KH-UBND", "Nghệ An, ngày 02 tháng 02 năm 2025", "KẾ HOẠCH",
+             "Kiểm tra công vụ năm 2025", "Tổng số:      12 cơ quan", "CHỦ TỊCH", "Hoàng Minh Tuấn"]
+    result = extract_metadata(lines)
+    assert (result.fields["issuer"], result.fields["signer"]) == ("Ủy ban nhân dân tỉnh Nghệ An", "Hoàng Minh Tuấn")

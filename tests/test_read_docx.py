@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -246,8 +247,6 @@ def test_section_row_of_a_single_appendix_plan():
 
 def _rezip(data: bytes, rename: dict[str, str] | None = None, replace: dict[str, bytes] | None = None) -> bytes:
     """The package with members renamed and contents replaced (bytes), every other member as it was."""
-    import zipfile
-
     rename, replace = rename or {}, replace or {}
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -269,6 +268,37 @@ def test_main_part_is_found_through_the_package_relationships():
     parsed = read_document(data, "plan.docx")
     assert _lines(parsed) == ["1. Kế hoạch chuyển đổi số"]
     assert _rows(parsed) == [["TT", "Nội dung"], ["1", "Việc một"]]
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("plan.docm", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+    ("plan.dotx", "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+    ("plan.dotm", "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"),
+])
+def test_macro_enabled_documents_and_templates_are_read_as_word(name, kind):
+    document = docx.Document()
+    document.add_paragraph("Kế hoạch cải cách hành chính")
+    _table(document, [["TT", "Nội dung"], ["1", "Rà soát thủ tục"]])
+    data = _bytes(document)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    assert main in types
+    parsed = read_document(_rezip(data, replace={"[Content_Types].xml": types.replace(main, kind).encode()}), name)
+    assert _lines(parsed) == ["Kế hoạch cải cách hành chính"]
+    assert _rows(parsed) == [["TT", "Nội dung"], ["1", "Rà soát thủ tục"]]
+
+
+def test_a_package_whose_main_part_is_not_a_word_body_is_corrupt():
+    document = docx.Document()
+    document.add_paragraph("Kế hoạch")
+    data = _bytes(document)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+    spreadsheet = types.replace("wordprocessingml.document.main+xml", "spreadsheetml.sheet.main+xml")
+    with pytest.raises(ReaderError) as err:
+        read_document(_rezip(data, replace={"[Content_Types].xml": spreadsheet.encode()}), "plan.docx")
+    assert err.value.code == "corrupt"
 
 
 def test_a_damaged_part_the_text_does_not_need_does_not_stop_the_reading():
@@ -335,8 +365,6 @@ def test_truncated_docx_is_corrupt():
 
 
 def test_zip_without_word_part_under_docx_name_is_corrupt_or_unsupported():
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")

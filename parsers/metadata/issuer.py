@@ -109,10 +109,7 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
         line = strip_motto_text(layout.lines[i])
         if len(line) > _HEADER_LINE_MAX:
             continue  # a sentence of the body, not a header line
-        joined = line
-        if i + 1 < end and loose_key(line) in load_vocab().local_bodies:
-            # "ỦY BAN NHÂN DÂN" / "TỈNH THANH HÓA"
-            joined = f"{line} {strip_motto_text(layout.lines[i + 1])}"
+        joined, used = _wrapped_local_body(layout, line, i, end)
         key = _strip_motto(match_key(joined))
         central = central_issuer(key)
         if i + 1 < end and is_upper_line(line) and is_upper_line(layout.lines[i + 1]):
@@ -126,10 +123,22 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
         m = LOCAL_MENTION.search(joined)
         if m and _only_titles_before(joined[: m.start()]):
             parent = _local_issuer(m, joined, year, "authority line")
-            used = 2 if joined != line else 1
             below = strip_motto_text(layout.lines[i + used]) if i + used < end else ""
             return subordinate_issuer(below, parent) or parent
     return None
+
+
+def _wrapped_local_body(layout: Layout, line: str, i: int, end: int) -> tuple[str, int]:
+    """The header line joined with the lines a local body's name wrapped onto in a narrow letterhead
+    column ("ỦY BAN NHÂN DÂN" / "TỈNH THANH HÓA"; "ỦY BAN NHÂN" / "DÂN" / "TỈNH LÂM ĐỒNG"), and how many
+    lines it took."""
+    bodies = load_vocab().local_bodies
+    joined, used = line, 1
+    while i + used < end and any(form.startswith(loose_key(joined) + " ") for form in bodies):
+        joined, used = f"{joined} {strip_motto_text(layout.lines[i + used])}", used + 1
+    if i + used < end and loose_key(joined) in bodies:
+        joined, used = f"{joined} {strip_motto_text(layout.lines[i + used])}", used + 1
+    return joined, used
 
 
 def subordinate_issuer(line: str, parent: Issuer) -> Issuer | None:

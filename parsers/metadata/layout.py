@@ -10,14 +10,14 @@ from plantasks.parsers.metadata.vocab import load_vocab
 
 SPACES = re.compile(r"\s+")
 DECISION_HEADINGS = ("quyết định", "nghị quyết", "thông báo", "chỉ thị")  # documents that set tasks themselves
-_MARKUP = re.compile(r"\*\*|__|</?[a-zA-Z][^>]*>")
+_MARKUP = re.compile(r"\*\*|__|</?[a-zA-Z][^>]*>|^\s*\|+|\|+\s*$")  # bold, tags, a table row's outer bars
 BODY_START = re.compile(r"^(căn cứ|thực hiện|điều 1\b|i\.\s|phần i\b|quyết định\s*:|theo đề nghị)")
 
 
 def clean_line(line: str) -> str:
-    """NFC, single spaces, markup (**bold**, <tags>) removed, 'Ð' read as 'Đ'."""
+    """NFC, single spaces, markup (**bold**, <tags>, a markdown row's outer bars) removed, 'Ð' read as 'Đ'."""
     line = nfc(line).replace("\u00d0", "\u0110")
-    if "**" in line or "__" in line or "<" in line:
+    if "**" in line or "__" in line or "<" in line or "|" in line:
         line = _MARKUP.sub(" ", line)
     return " ".join(line.split())  # SPACES.sub(" ", line).strip(): \s and str.split agree on whitespace
 
@@ -42,9 +42,48 @@ class Layout:
     appendix_start: int | None
 
 
+_GUTTER = re.compile(r"(?<=\S)(?: {4,}|\t+)(?=\S)")  # the space between two columns printed on one line
+_DATED = re.compile(r"^(số\b|.*\bngày\b)")  # the number and place-date line, read by position elsewhere
+_LIST_ITEM = re.compile(r"^[-+•*]")
+_SIGNATURE_LINES = 25  # a signature block's recipients and signer fit in this many lines
+
+
+def _columns_side_by_side(pieces: list[str]) -> list[str]:
+    """The letterhead (issuing body | national motto) and the signature block (recipients | signer), when a
+    text tool printed their two columns side by side on one line each, de-interleaved as a layout table's
+    cells are: the left column's lines, then the right column's. Any other line passes unchanged."""
+    split = [_GUTTER.split(p.strip()) for p in pieces]
+    motto_starts = tuple(" ".join(m.split()[:2]) for m in load_vocab().motto)  # "cộng hòa", "độc lập"
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        parts = split[i]
+        if len(parts) == 2 and match_key(parts[1]).startswith(motto_starts):
+            end = i + 1
+            while end < len(pieces) and len(split[end]) == 2 and not _DATED.match(match_key(split[end][0])):
+                end += 1
+            out += [split[k][0] for k in range(i, end)] + [split[k][1] for k in range(i, end)]
+            i = end
+        elif len(parts) == 2 and match_key(parts[0]).startswith("nơi nhận"):
+            end = max(k for k in range(i, min(i + _SIGNATURE_LINES, len(pieces))) if len(split[k]) == 2) + 1
+            left, right = [], []
+            for k in range(i, end):
+                if len(split[k]) == 2:
+                    left.append(split[k][0])
+                    right.append(split[k][1])
+                else:
+                    (left if _LIST_ITEM.match(pieces[k].strip()) else right).append(pieces[k])
+            out += left + right
+            i = end
+        else:
+            out.append(pieces[i])
+            i += 1
+    return out
+
+
 def lines_to_layout(raw_lines: list[str]) -> Layout:
     # a layout-table row (header or signature block) arrives as one line with its cells' breaks
-    pieces = (piece for raw in raw_lines for piece in raw.split("\n"))
+    pieces = _columns_side_by_side([piece for raw in raw_lines for piece in raw.split("\n")])
     lines = tuple(l for l in (clean_line(x) for x in pieces) if l)
     keys = tuple(match_key(l) for l in lines)
     heads = load_vocab().plan_title_heads

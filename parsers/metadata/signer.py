@@ -12,6 +12,7 @@ from plantasks.parsers.metadata.vocab import load_vocab
 
 _NAME_WORD = re.compile(r"^[^\W\d_]+$")
 _DELEGATION = re.compile(r"^(kt|tm|q|t/m|k/t)\.?\s+\S")
+_SIGNED = re.compile(r"\(\s*(?:đã\s+)?k[ýí]\b[^)]*\)", re.IGNORECASE)  # "(Đã ký)", "( đã kí)", "(ký)"
 
 
 def _name_like(line: str, after_title: bool) -> str | None:
@@ -57,16 +58,36 @@ def find_signer(layout: Layout) -> str | None:
             break
         if _is_title(key):
             after_title = True
+            name = _name_after_title(line)
+            if name:
+                return name
             continue
         if key in vocab.signature_noise or key.startswith("nơi nhận"):
             continue
         if line[:1] in BULLET_SYMBOLS:
             tails.append(re.split(r"[.;:,]", line)[-1].strip())
             continue
-        name = _name_like(re.sub(r"\((?:đã )?ký[^)]*\)", "", line).strip(), after_title)
+        name = _name_like(_SIGNED.sub("", line).strip(), after_title)
         if name:
             return name
     return _name_in_tails(tails)
+
+
+def _name_after_title(line: str) -> str | None:
+    """A signature block a tool ran into one line: 'TM. ỦY BAN … CHỦ TỊCH (Đã ký) Trần Thanh Mẫn'. The name is
+    what follows the signed mark, or else the title-cased words that end the capitalised title."""
+    marked = _SIGNED.split(line)
+    if len(marked) > 1:
+        return _name_like(marked[-1].strip(), True)
+    words = line.split()
+    tail = len(words)
+    while tail and not words[tail - 1].isupper():
+        tail -= 1
+    if tail and 2 <= len(words) - tail <= 5:
+        name = _name_like(" ".join(words[tail:]), False)
+        if name and match_key(name.split()[0]) in load_vocab().surnames:
+            return name
+    return None
 
 
 def _name_in_tails(tails: list[str]) -> str | None:
