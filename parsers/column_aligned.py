@@ -350,14 +350,14 @@ def _wrapping() -> dict:
     return yaml.safe_load((Path(__file__).parent / "data" / "cell_wrapping.yaml").read_text(encoding="utf-8"))
 
 
-def _goes_on(text: str) -> bool:
+def goes_on(text: str) -> bool:
     """The line of a cell ends where the cell cannot end (a conjunction, a comma): it goes on."""
     rule = _wrapping()["goes_on_after"]
     text = text.rstrip()
     return bool(text) and (text.endswith(tuple(rule["marks"])) or text.rsplit(" ", 1)[-1] in rule["words"])
 
 
-def _takes_number(text: str) -> bool:
+def takes_number(text: str) -> bool:
     """The line ends with a word a number follows ('năm' 2026, 'tháng' 9/2025)."""
     return text.rstrip().rsplit(" ", 1)[-1].lower() in _wrapping()["number_after"]
 
@@ -503,11 +503,11 @@ def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _
         cost = 0.0
         for c in range(1, grid.width):
             here = below(k, c)
-            if _goes_on(above(k, c) or ""):
+            if goes_on(above(k, c) or ""):
                 cost += 1.0
             if above(k, c) and here:  # a cell goes on here, unless this line opens a new one
                 weight = 1.0 if c in texts[k] and c in texts[k - 1] else 0.5  # less sure across a line
-                opens = 0.3 if here[0].isupper() else 0.5 if here[0].isdigit() and not _takes_number(above(k, c)) else 1.0
+                opens = 0.3 if here[0].isupper() else 0.5 if here[0].isdigit() and not takes_number(above(k, c)) else 1.0
                 cost += weight * opens
                 continue
             following = next((texts[m][c] for m in range(k, min(k + _LOOK_DOWN, len(texts))) if c in texts[m]), "")

@@ -51,7 +51,7 @@ def cell_kind(text: str) -> str:
         return "number"
     key = fold(text).lstrip("-+•– ")
     words = len(key.split())
-    for kind in ("time", "money", "agency", "outputs"):
+    for kind in ("time", "money", "outputs", "agency"):  # "Báo cáo …" is a product, not the "Báo …" newspaper
         spec = _kinds()[kind]
         if words > spec["max_words"]:
             continue
@@ -71,7 +71,7 @@ def place_short_row(texts: list[str], headers: list[str], previous: list[str] | 
     kinds = [cell_kind(t) for t in texts]
     best, best_score = None, None
     for columns in combinations(range(width), len(texts)):
-        score = sum(_fit(kind, roles[c]) for kind, c in zip(kinds, columns))
+        score = sum(fit(kind, roles[c]) for kind, c in zip(kinds, columns))
         if best_score is None or score > best_score:
             best, best_score = columns, score
     out = list(previous) if previous and len(previous) == width else [""] * width
@@ -80,7 +80,8 @@ def place_short_row(texts: list[str], headers: list[str], previous: list[str] | 
     return out
 
 
-def _fit(kind: str, role: str | None) -> int:
+def fit(kind: str, role: str | None) -> int:
+    """How well a cell of this kind fits a column of this role (higher: better)."""
     if kind == "empty":
         return 0
     return _FIT.get((kind, role), _MISFIT.get(kind, 0))

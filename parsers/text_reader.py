@@ -8,6 +8,8 @@ Table layouts recognised, each by the shape of its lines:
   with markdown emphasis, escapes and <br> in cells;
 - portal markdown: one cell per line(s) between lone `|` lines (parsers/portal_markdown.py);
 - column-aligned: cells separated by runs of spaces under a header (parsers/column_aligned.py).
+- flattened: every cell on its own line(s), as scrapers and PDF copy leave a table, read when no
+  other layout gives a header (parsers/flattened_cells.py).
 The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page.
 """
 
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centred_table_at, header_at, read_aligned
 from plantasks.parsers.columns import header_map
+from plantasks.parsers.flattened_cells import read_flattened
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
                                                read_portal_markdown, strip_markup)
 from plantasks.parsers.detect import decode_text
@@ -365,6 +368,13 @@ def read_text(data: bytes | str) -> ParsedDocument:
         text, issues = data, []
     lines = _lines(text)
     source = [SourceLine(l.number, l.page, l.text) for l in lines]
-    blocks = read_portal_markdown(source) if is_portal_markdown(source) else _TextReader(lines).run()
+    if is_portal_markdown(source):
+        blocks = read_portal_markdown(source)
+    else:
+        blocks = _TextReader(lines).run()
+        if not any(isinstance(b, TableRow) and header_map(b.texts) for b in blocks):
+            flat = read_flattened(source)  # tables flattened to one cell per line?
+            if any(isinstance(b, TableRow) for b in flat):
+                blocks = flat
     pages = lines[-1].page if lines else 0
     return ParsedDocument(format="text", blocks=blocks, page_count=pages, issues=issues)

@@ -136,3 +136,36 @@ def test_agencies_named_in_body_text_are_found_with_their_spans():
     assert [(m.text, m.name) for m in found] == [
         ("Sở Tư pháp", "Sở Tư pháp"), ("UBND cấp xã", "Ủy ban nhân dân cấp xã"), ("Bộ Nội vụ", "Bộ Nội vụ")]
     assert all(text[m.start:m.end] == m.text for m in found)
+
+
+NATIONAL = PlanContext(level="national")
+
+
+@pytest.mark.parametrize("cell, names", [
+    # a body's name wrapped in a narrow column, by a line break or by a speck read at the break
+    ("Ủy ban Quốc phòng, An ninh và Đối\nngoại", ["Ủy ban Quốc phòng, An ninh và Đối ngoại"]),
+    ("Ủy ban Quốc\nphòng, An ninh và Đối\nngoại", ["Ủy ban Quốc phòng, An ninh và Đối ngoại"]),
+    ("Ủy ban Quốc phòng, An ninh và Đối\n:\nngoại", ["Ủy ban Quốc phòng, An ninh và Đối ngoại"]),
+    ("Ủy ban Quốc phòng, An ninh và Đối.\nngoại", ["Ủy ban Quốc phòng, An ninh và Đối ngoại"]),
+    ("Ủy ban Kinh tế và\nTài chính", ["Ủy ban Kinh tế và Tài chính"]),
+    ("Ủy ban Khoa học, Công\nnghệ và Môi trường", ["Ủy ban Khoa học, Công nghệ và Môi trường"]),
+    ("Ủy ban Văn hóa và Xã\nhội, Hội đồng Dân tộc", ["Ủy ban Văn hóa và Xã hội", "Hội đồng Dân tộc"]),
+    ("Hội đồng\nDân tộc, các Ủy ban khác của Quốc hội", ["Hội đồng Dân tộc", "Các Ủy ban khác của Quốc hội"]),
+])
+def test_a_wrapped_body_name_is_one_agency(cell, names):
+    res = resolve_agencies(cell, "support", NATIONAL)
+    assert [a.name for a in res.support] == names and all(a.match != "none" for a in res.support)
+
+
+@pytest.mark.parametrize("cell, names", [
+    ("Sở Nội vụ\nSở Tư pháp", ["Sở Nội vụ", "Sở Tư pháp"]),  # one name a line stays a list
+    ("Sở Nội vụ.\nSở Tư pháp", ["Sở Nội vụ", "Sở Tư pháp"]),
+    ("Sở Văn hóa, Thể thao\nvà Du lịch", ["Sở Văn hóa, Thể thao và Du lịch"]),
+])
+def test_names_a_line_and_wrapped_names_in_a_province(cell, names):
+    assert [a.name for a in resolve_agencies(cell, "lead", PROVINCE).lead] == names
+
+
+def test_a_list_whose_last_name_wraps_before_a_capitalised_word():
+    res = resolve_agencies("Hội đồng Dân tộc, các Ủy ban khác của\nQuốc hội", "support", NATIONAL)
+    assert [a.name for a in res.support] == ["Hội đồng Dân tộc", "Các Ủy ban khác của Quốc hội"]

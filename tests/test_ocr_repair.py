@@ -64,6 +64,12 @@ def test_row_numbers_left_alone(text):
     ("Quyết định của cơ quan có thấm quyền.", "Quyết định của cơ quan có thẩm quyền."),
     ("các văn bản triến khai,thực hiện", "các văn bản triển khai, thực hiện"),  # the space after a comma
     ("quyết định của _UBND tỉnh", "quyết định của UBND tỉnh"),
+    ("thuộc thẩm quyền giải quyết của -UBND xã Hòa Ninh", "thuộc thẩm quyền giải quyết của UBND xã Hòa Ninh"),
+    # a spaced dash of a range read without its spaces; a quote speck at a line's edge
+    ("Từ 8 giờ 30 phút-10 giờ ngày 12 tháng 6", "Từ 8 giờ 30 phút - 10 giờ ngày 12 tháng 6"),
+    ("Phiên họp tháng 9/2025'", "Phiên họp tháng 9/2025"),
+    ("Quý III/2026’\nSở Tư pháp`", "Quý III/2026\nSở Tư pháp"),
+    ("ỦY BAN NHÂN\nDÂN _\nTỈNH LÂM ĐỒNG", "ỦY BAN NHÂN\nDÂN\nTỈNH LÂM ĐỒNG"),  # a speck at a letterhead line's end
 ])
 def test_line_repairs(read, meant):
     assert repair_text(read) == meant
@@ -85,6 +91,11 @@ def test_line_repairs(read, meant):
     "tố cáo, khiếu nại",  # a real word that only looks like a misread one
     "Sở Nội vụ, Sở Tư pháp",
     "tỷ lệ 1,5 lần; 2,3 triệu đồng",  # a decimal comma keeps no space
+    "-UBND xã phối hợp",  # a dash opening a line is a bullet
+    "Số 12/QĐ -UBND; Sở Lao động -Thương binh; giai đoạn 2021 -2025",  # a dash between codes, names, years
+    "Nghị quyết 01/NQ-CP; phòng, chống Covid-19; tỷ lệ 95%-100%",  # dashes of codes and names stay
+    "“Kế hoạch chuyển đổi số\nnăm 2025”",  # a quote closed on a later line
+    "Báo cáo 'Quý I'",
 ])
 def test_lines_left_alone(text):
     assert repair_text(text) == text
@@ -118,3 +129,16 @@ def test_an_underscore_taller_than_wide_is_a_line_remnant():
     remnant = Word("_", 75.0, (1090, 595, 1099, 626), (1, 1, 1))
     blank = Word("____", 80.0, (300, 600, 360, 604), (1, 1, 1))
     assert drop_noise([remnant, blank]) == [blank]
+
+
+def test_a_mark_of_a_few_pixels_is_a_speck_however_sure_tesseract_is():
+    """Scanner grain at a line's end read as '-' or ':' with high confidence is dropped; a printed
+    dash, a full stop or a bullet, several times that size next to the letters, is kept."""
+    line = (1, 1, 1)
+    letters = [Word(t, 96.0, (x, 100, x + 60, 128), line) for x, t in ((0, "Luật"), (70, "Xuất"), (300, "cảnh,"))]
+    grain_dash = Word("-", 89.0, (140, 113, 142, 115), line)
+    grain_colon = Word(":", 93.0, (150, 140, 151, 141), (1, 1, 2))
+    dash = Word("-", 93.0, (200, 112, 209, 115), line)
+    stop = Word(".", 90.0, (220, 123, 224, 128), line)
+    kept = drop_noise([*letters, grain_dash, grain_colon, dash, stop])
+    assert kept == [*letters, dash, stop]

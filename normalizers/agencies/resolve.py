@@ -103,6 +103,8 @@ def cell_to_lines(cell: str, rules: AgencyRules) -> list[str]:
     text = split.split_before_labels(clean_cell(cell), rules)
     out: list[list[str]] = []
     for raw in text.split("\n"):
+        if not any(ch.isalnum() for ch in raw):
+            continue  # a line of marks only (a speck read as ':' between two halves of a name)
         line = split.strip_bullet(raw)
         if line and out and line == raw.strip() and split.continues_line(out[-1][-1], line):
             out[-1].append(line)  # a name hard-wrapped inside the cell ("Ủy ban" / "nhân dân …")
@@ -113,7 +115,10 @@ def cell_to_lines(cell: str, rules: AgencyRules) -> list[str]:
 
 def join_broken_names(lines: list[str], env: _Env) -> list[str]:
     """A name cut by a page or line break and read as a bullet ('Văn phòng HĐND' / '- UBND huyện: …')
-    is joined back when the two halves make one registry name ('Văn phòng HĐND - UBND huyện')."""
+    is joined back when the two halves make one registry name ('Văn phòng HĐND - UBND huyện'); so is
+    a name wrapped before a capitalised word ('các Ủy ban khác của' / 'Quốc hội') or cut after a
+    mark that closes no name ('Ủy ban Quốc phòng, An ninh và Đối.' / 'ngoại': a speck read as a
+    full stop) when the halves make one and the first half alone is none."""
     out: list[str] = []
     for line in lines:
         if out:
@@ -121,6 +126,13 @@ def join_broken_names(lines: list[str], env: _Env) -> list[str]:
             head = split.trim(re.split(r"[,;:]", line)[0])
             if tail and head and match_exact(f"{tail} - {head}", env.ctx, env.registry, env.rules) is not None:
                 out[-1] = f"{out[-1]} - {line}"
+                continue
+            last = out[-1].split(";")[-1].rstrip().rstrip(".:").rstrip()
+            cuts = (last.strip(), split.trim(last.split(",")[-1]))  # a name with commas, or the last of a list
+            if head and any(cut and match_exact(cut, env.ctx, env.registry, env.rules) is None
+                            and match_exact(f"{cut} {head}", env.ctx, env.registry, env.rules) is not None
+                            for cut in cuts):
+                out[-1] = f"{out[-1].rstrip().rstrip('.:').rstrip()} {line}"
                 continue
         out.append(line)
     return out

@@ -15,6 +15,10 @@ Keys are lower case, NFC, tone marks placed in the classic style (normalizers.vi
 "thủy", "quý"), whichever style the source or the scan uses. When a source is missing (another underthesea version) the lexicon is
 smaller, never wrong: the repairs then change fewer words.
 
+Place names come from the gazetteer of Vietnam's administrative units that underthesea ships
+(address/data/mapping.json, built from the vietnamadminunits package: provinces, districts and
+communes before and after the 2025 merger, about 9 000 names such as "Xã Đinh Văn Lâm Hà").
+
 A third source is the product's own vocabulary of plans, shipped in its data files: agency names
 (normalizers/data/agencies.yaml), reform areas (areas.yaml) and time phrases
 (normalizers/deadlines/vocab.yaml, without its OCR section). Adjacent syllables of one of their
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -186,3 +191,37 @@ def build_lexicon(words: list[str], running_tokens: list[str], phrases: list[str
     return Lexicon(frozenset(syllables), frozenset(pairs), counts, bigrams,
                    {k: tuple(v) for k, v in by_toneless.items()}, {k: tuple(v) for k, v in by_bare.items()}, frozenset(phrase_pairs),
                    frozenset(s for phrase in phrases for s in phrase.split()), compounds, alone)
+
+
+PLACE_UNITS = ("thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "tỉnh", "xã")  # longest first
+
+
+def gazetteer_file(root: Path) -> Path | None:
+    path = root / "address" / "data" / "mapping.json"
+    return path if path.is_file() else None
+
+
+@functools.cache
+def place_names() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Unit word ('xã') -> name without any mark, lower case ('dinh van lam ha') -> the names
+    written so in the gazetteer ('Đinh Văn Lâm Hà'); empty when the gazetteer is missing."""
+    root = underthesea_dir()
+    path = gazetteer_file(root) if root else None
+    if path is None:
+        return {}
+    records = json.loads(path.read_text(encoding="utf-8"))
+    full = {r[k] for r in records.get("ward_mapping", []) for k in
+            ("old_ward", "old_district", "new_ward", "old_province", "new_province") if r.get(k)}
+    return index_places(full)
+
+
+def index_places(full_names) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Full names with their unit ('Xã Đinh Văn Lâm Hà') indexed as place_names() gives them."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for full in full_names:
+        text = unify_tone_placement(" ".join(full.split()))
+        unit = next((u for u in PLACE_UNITS if text.lower().startswith(u + " ")), None)
+        if unit is not None:
+            name = text[len(unit) + 1:]
+            found.setdefault(unit, {}).setdefault(strip_marks(name.lower()), set()).add(name)
+    return {u: {bare: tuple(sorted(names)) for bare, names in by.items()} for u, by in found.items()}

@@ -3,6 +3,7 @@ the tables and the table cells one by one (cells.py), place words."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -212,12 +213,23 @@ MEANINGFUL_MARKS = frozenset("-+*•")
 LINE_REMNANTS = frozenset({"|", "||", "¦"})  # bits of an erased ruling: plans print no bars
 
 
+SPECK_SHARE = 0.1  # a mark no taller and no wider than this share of the page's letter height is a speck
+
+
 def drop_noise(words: list[Word]) -> list[Word]:
-    """Leave out specks Tesseract read as marks ('_', '`', '„') or lone letters, when it doubts them."""
-    return [w for w in words if not _is_noise(w)]
+    """Leave out specks Tesseract read as marks ('_', '`', '„') or lone letters, when it doubts them,
+    and marks of a few pixels, however sure it is: a dot of scanner grain at a line's end read as '-'
+    or ':' ('Luật Xuất -' / 'cảnh', 'và Đối' / ':' / 'ngoại'). Printed punctuation (a dash, a full
+    stop) is several times that size next to the letters of its line."""
+    heights = sorted(w.box[3] - w.box[1] for w in words if any(ch.isalnum() for ch in w.text))
+    speck = SPECK_SHARE * heights[len(heights) // 2] if heights else 0.0
+    return [w for w in words if not _is_noise(w, speck)]
 
 
-def _is_noise(word: Word) -> bool:
+def _is_noise(word: Word, speck: float = 0.0) -> bool:
+    if not any(ch.isalnum() and unicodedata.category(ch) != "Lm" for ch in word.text) \
+            and max(word.box[2] - word.box[0], word.box[3] - word.box[1]) <= speck:
+        return True
     if word.text in LINE_REMNANTS:
         return True
     if set(word.text) == {"_"}:  # taller than wide: left by an erased vertical line, not a blank to fill

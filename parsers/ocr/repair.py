@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plantasks.data_files import load_yaml
-from plantasks.parsers.ocr.lexicon import HOOK, HOOK_MISREAD_AS, is_letters, key, lexicon, tone_of, with_tone
+from plantasks.normalizers.text import strip_marks
+from plantasks.parsers.ocr.lexicon import (HOOK, HOOK_MISREAD_AS, PLACE_UNITS, is_letters, key, lexicon, place_names,
+                                          tone_of, toneless, with_tone)
 
 RULES_FILE = Path(__file__).with_name("confusions.yaml")
 LETTERS = re.compile(r"[^\W\d_]+")
@@ -39,6 +41,8 @@ DICTIONARY_PAIR = 100  # Lexicon.pair_support of two syllables of one dictionary
 WELL_ATTESTED = DICTIONARY_PAIR + 10  # a dictionary word also seen this often in running text
 SWAPPED_TONES = frozenset("\u0301\u0309")  # sắc, hỏi
 SEEN_OFTEN = 5  # sightings in running text that outweigh a dictionary word never seen there
+ORPHAN_MIN_COUNT = 20  # sightings of a syllable in running text that tell whether it stands alone
+ORPHAN_SHARE = 0.1  # standing alone less often than this: half of a word, never a word by itself
 COMMON_FACTOR = 30  # a hỏi form this many times more common than the unattested word as read wins
 
 
@@ -103,8 +107,73 @@ def repair_marks(text: str) -> str:
 
 def repair_text(text: str) -> str:
     """All repairs on a cell's or paragraph's text (line breaks kept)."""
-    text = confusions().quarter_pattern.sub(_quarter, repair_marks(text))
-    return repair_words(text)
+    text = confusions().quarter_pattern.sub(_quarter, _spaced_ranges(_stray_closers(repair_marks(text))))
+    return repair_place_names(repair_words(text))
+
+
+STRAY_CLOSER = re.compile(r"(?<=\w)([\"'’”`])(?=[ \t]*(?:\n|$))")
+OPENERS = "\"'‘“`"
+
+
+def _stray_closers(text: str) -> str:
+    """A quote mark stuck to a line's last word with no quote opened before it in the cell: a speck
+    at the line's edge ('Phiên họp tháng 9/2025\''). A quote closed on a later line than it opened
+    stays ('“Kế hoạch' / 'năm 2025”')."""
+    return STRAY_CLOSER.sub(lambda m: m.group(0) if any(ch in text[:m.start()] for ch in OPENERS) else "", text)
+
+
+RANGE_DASH = re.compile(r"(?<![\w-])([^\W\d_]+)-(?=\d)")
+
+
+def _spaced_ranges(text: str) -> str:
+    """A spaced dash between a Vietnamese word and a number read without its spaces: 'Từ 20 giờ 15
+    phút-20 giờ 45 phút' -> 'phút - 20 giờ'. Only after a lower-case Vietnamese syllable (with a mark,
+    or seen in running text), so codes ('NQ-CP', 'QĐ-UBND') and names with numbers ('Covid-19',
+    'post-2025') keep their dash."""
+    lex = lexicon()
+
+    def vietnamese(word: str) -> bool:
+        return word.islower() and lex.is_syllable(key(word)) and (not word.isascii() or lex.counts[key(word)] > 0)
+
+    return RANGE_DASH.sub(lambda m: f"{m.group(1)} - " if vietnamese(m.group(1)) else m.group(0), text)
+
+
+PLACE_WORD = r"(?:[^\W\d_]*[^\W\d_a-zđ][^\W\d_]*|\d{1,2}|-)"  # a capitalized word, a ward number, a dash
+PROVINCE = "tỉnh"
+PROVINCE_READ = "t[iìíỉĩị]nh"  # 'TÍNH LÂM ĐÔNG': the unit word itself in any tone, before a province's name
+PLACE = re.compile(rf"(?<!\w)({'|'.join(PLACE_UNITS)}|{PROVINCE_READ})([ \t]+{PLACE_WORD}(?:[ \t\n]+{PLACE_WORD}){{0,5}})",
+                   re.IGNORECASE)
+
+
+def repair_place_names(text: str) -> str:
+    """A commune, district or province name after its unit word ('xã Định Văn Lâm Hà') that the
+    gazetteer (lexicon.place_names) does not know, put right where exactly one name of that unit
+    differs from it only in tone marks ('xã Đinh Văn Lâm Hà'); a name that differs in a vowel mark
+    or in d/đ may be printed so ('huyện Hoàng Hóa' stays). The longest run of capitalized words that
+    the gazetteer knows in any marks is taken; a name it knows as printed is never changed, nor one
+    it knows in several spellings. 'tỉnh' misread in its tone is put right before a province's name
+    ('TÍNH LÂM ĐÔNG' -> 'TỈNH LÂM ĐỒNG')."""
+    places = place_names()
+
+    def fix(m: re.Match) -> str:
+        unit = key(m.group(1))
+        names = places.get(unit if unit in PLACE_UNITS else PROVINCE, {})
+        pieces = re.split(r"(\s+)", m.group(2))  # ['', ' ', word, ' ', word, ...]
+        words = pieces[2::2]
+        for size in range(len(words), 0, -1):
+            found = names.get(strip_marks(key(" ".join(words[:size]))))
+            if not found:
+                continue
+            read = key(" ".join(words[:size]))
+            if len(found) > 1 or toneless(read) != toneless(key(found[0])):
+                return m.group(0)  # ambiguous, or more than tone marks differ
+            if read != key(found[0]):  # known as printed: left as it is
+                pieces[2:2 * size + 1:2] = [w if key(w) == key(n) else _same_case(n, w) if w.isupper() else n
+                                            for w, n in zip(words, found[0].split(" "))]
+            return (m.group(1) if unit in PLACE_UNITS else _same_case(PROVINCE, m.group(1))) + "".join(pieces)
+        return m.group(0)
+
+    return PLACE.sub(fix, text)
 
 
 def repair_words(text: str) -> str:
@@ -120,10 +189,11 @@ def repair_words(text: str) -> str:
         left = _neighbour(parts, i - 2, edges, before=True)
         right = _neighbour(parts, i + 2, edges, before=False)
         core = edges[1]
-        fixed = _unglued(core, left, right) or _retoned(core, left, right) \
+        outer = (_beyond(parts, i, left, -1), _beyond(parts, i, right, 1))
+        fixed = _unglued(core, left, right) or _orphaned(core, left, right, outer) or _retoned(core, left, right) \
             or _in_context(core, left, right, _neighbour(parts, i + 2, edges, before=False, names=True)) \
             or _by_margin(core, left, right) \
-            or _by_running_text(core, left, right, (_beyond(parts, i, left, -1), _beyond(parts, i, right, 1)))
+            or _by_running_text(core, left, right, outer)
         if fixed:
             parts[i] = edges[0] + fixed + edges[2]
     return "".join(parts)
@@ -142,12 +212,18 @@ def _beyond(parts: list[str], i: int, neighbour: str | None, step: int) -> str |
 STRAY_MARK = re.compile(r"([^\W\d_]+)(?:([,.:])|[ \t]+([-_])) (?=([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?)")
 
 
+# A dash stuck to an acronym after a lower-case word of the same line ('của -UBND xã'): a speck; a
+# dash opening a line is a bullet, one between names is spaced ('Lao động - Thương binh').
+GLUED_DASH = re.compile(r"(?<=[^\W\d_])([ \t])-([^\W\d_]{2,})(?![\w-])")
+
+
 def _unpunctuated(text: str) -> str:
     """A speck read as a mark inside a word of two syllables: 'công, nghệ', 'thực. hiện', 'sự:
     nghiệp', 'TÀI - CHỈNH' (a dash only between capitals, where a misread mark of the second may
     hide the word), 'mức _ độ'. Only where running text writes the two syllables as one word with a
     syllable that rarely stands alone (Lexicon.bound_pair): 'phòng, ban, ngành' keeps its commas.
-    An underscore stuck to a word ('TTHC_', '_UBND') is a speck too."""
+    An underscore stuck to a word ('TTHC_', '_UBND') is a speck too, and so is a dash stuck to an
+    acronym in mid-line (GLUED_DASH)."""
     lex = lexicon()
 
     def fix(m: re.Match) -> str:
@@ -167,8 +243,11 @@ def _unpunctuated(text: str) -> str:
             return m.group(0)  # the second syllable starts a word of its own: 'cá nhân, tố chức'
         return f"{first} " if bound else m.group(0)
 
-    text = re.sub(r"(?<=[^\W\d_])_(?=\s|$)", "", text)  # 'TTHC_'
+    text = re.sub(r"(?<=[^\W\d_])[ \t]*_(?=[ \t]*(?:\n|$))", "", text)  # 'TTHC_', 'ỦY BAN NHÂN DÂN _' at a line's end
+    text = re.sub(r"(?<=[^\W\d_])_(?=\s)", "", text)  # 'TTHC_ công khai'
     text = re.sub(r"(?:^|(?<=\s))_(?=[^\W\d_])", "", text)  # '_UBND'
+    text = GLUED_DASH.sub(lambda m: m.group(1) + m.group(2) if text[m.start() - 1].islower() and m.group(2).isupper()
+                          else m.group(0), text)  # 'của -UBND'
     return STRAY_MARK.sub(fix, text)
 
 
@@ -310,13 +389,15 @@ def _by_running_text(core: str, left: str | None, right: str | None,
         return None
     words_as_read = [p in lex.word_pairs for p in ((left, syllable), (syllable, right))]
     beyond = [lex.pair_support(*p) if all(p) else 0 for p in ((outer[0], left), (right, outer[1]))]
+    bound = [all(p) and _rarely_alone(lex, n) and _word(lex, p, o)  # half of a word, its word beyond
+             for p, n, o in (((outer[0], left), left, outer[0]), ((right, outer[1]), right, outer[1]))]
 
     def evidence(variant: str) -> int:
         found = 0
         for side, pair in enumerate(((left, variant), (variant, right))):
             seen = lex.bigrams.get(pair, 0)
-            if not all(pair) or pair not in lex.word_pairs or seen <= beyond[side]:
-                continue  # no word, or its neighbour belongs to a word beyond ('đã số hóa')
+            if not all(pair) or pair not in lex.word_pairs or seen <= beyond[side] or bound[side]:
+                continue  # no word, or its neighbour belongs to a word beyond ('đã số hóa', 'phỏng vấn để')
             if words_as_read[1 - side] and seen < DICTIONARY_PAIR:
                 continue  # the word as read is a word with the other neighbour ('thí nghiệm trọng')
             if words_as_read[side] and seen < SEEN_OFTEN:
@@ -330,6 +411,57 @@ def _by_running_text(core: str, left: str | None, right: str | None,
     if not ranked or ranked[0][0] == 0 or len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
         return None
     return ranked[0][1]
+
+
+def _orphaned(core: str, left: str | None, right: str | None,
+              outer: tuple[str | None, str | None]) -> str | None:
+    """A real lower-case syllable next to one that running text almost never shows standing alone
+    ('vấn', 'phận': half of a word) and that makes no word with its own other neighbour (`outer`),
+    while the pair as read is never seen in running text and a tone variant makes with it a word
+    that running text writes often: 'các vấn để mà' -> 'các vấn đề mà', 'các bộ phân chuyên môn'
+    -> 'bộ phận'. Where the dictionary lists the pair as read, the variant's word must be seen as
+    often as a dictionary entry counts. 'tư vấn để' stays: 'vấn' has its word on the left. One best
+    variant."""
+    lex = lexicon()
+    syllable = key(core)
+    if core != syllable or not lex.is_syllable(syllable):
+        return None
+    if left and right and _rarely_alone(lex, syllable) and not _word(lex, (left, syllable), left) \
+            and not _word(lex, (syllable, right), right) and not lex.bigrams.get((left, syllable)) \
+            and not lex.bigrams.get((syllable, right)):
+        # the syllable as read is half of a word with neither neighbour: 'các bộ phân chuyên môn'
+        found = sorted((lex.compounds.get(p, 0), v) for v in lex.tone_variants(syllable)
+                       for p in ((left, v), (v, right)) if lex.compounds.get(p, 0) >= SEEN_OFTEN)
+        if found and (len(found) == 1 or found[-2][0] < found[-1][0]):
+            return found[-1][1]
+    found = []
+    for side, (bound, far) in enumerate(((left, outer[0]), (right, outer[1]))):
+        if not (bound and far) or not lex.is_syllable(far) or not _rarely_alone(lex, bound):
+            continue
+        pair = (lambda v: (bound, v)) if side == 0 else (lambda v: (v, bound))  # noqa: E731
+        other = (far, bound) if side == 0 else (bound, far)
+        if lex.bigrams.get(pair(syllable), 0) or pair(syllable) in lex.phrase_pairs or _word(lex, other, far):
+            continue  # seen as read, or the neighbour has its word on its other side
+        needed = DICTIONARY_PAIR if pair(syllable) in lex.word_pairs else SEEN_OFTEN
+        found += [(lex.compounds.get(pair(v), 0), v) for v in lex.tone_variants(syllable)
+                  if lex.compounds.get(pair(v), 0) >= needed]
+    found.sort(reverse=True)
+    if not found or len(found) > 1 and found[1][0] == found[0][0]:
+        return None
+    return found[0][1]
+
+
+def _word(lex, pair: tuple[str, str], far: str) -> bool:
+    """Do two syllables make a word: written as one in running text, or two adjacent syllables of
+    the dictionary or of the product's phrases whose other syllable is no free word either ('thẩm
+    vấn'; 'các vấn' of the word list and of 'các vấn đề an ninh' is not)."""
+    return bool(lex.compounds.get(pair, 0)) \
+        or (pair in lex.word_pairs or pair in lex.phrase_pairs) and lex.alone[far] < ORPHAN_SHARE * max(lex.counts[far], 1)
+
+
+def _rarely_alone(lex, syllable: str) -> bool:
+    """A syllable running text shows often enough to judge and almost never as a word of its own."""
+    return lex.counts[syllable] >= ORPHAN_MIN_COUNT and lex.alone[syllable] < ORPHAN_SHARE * lex.counts[syllable]
 
 
 def _pair(lex, left: str | None, right: str | None, phrases: bool = False) -> int:

@@ -1,0 +1,156 @@
+"""Text whose tables were flattened to one cell per line (a scraped page's text, a PDF viewer's copy,
+Word-saved HTML scraped the same way). Invented plans, exact expected records."""
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plantasks.parsers.blocks import TableRow
+from plantasks.parsers.text_reader import read_text
+from plantasks.pipeline.extract import extract_bytes
+
+FLAT = Path(__file__).parent / "fixtures" / "flattened"
+
+
+def extract(name: str):
+    path = FLAT / name
+    return extract_bytes(path.read_bytes(), str(path)).result
+
+
+def records(result):
+    return [(t.section, t.stt, t.content, t.outputs, [a.name for a in t.lead], [a.name for a in t.support],
+             t.deadline.raw if t.deadline else "") for t in result.tasks]
+
+
+def test_scraped_page_with_sections_vanished_cells_and_a_repeated_header():
+    result = extract("scraped_page.txt")
+    assert records(result) == [
+        ("Cải cách thể chế", "1", "Rà soát, hệ thống hóa văn bản quy phạm pháp luật do tỉnh ban hành",
+         ["Báo cáo kết quả rà soát"], ["Sở Tư pháp"], ["Các sở, ban, ngành cấp tỉnh"], "Quý II/2025"),
+        # the empty Sản phẩm and phối hợp cells left nothing: the agency stays the lead, the time the deadline
+        ("Cải cách thể chế", "2", "Theo dõi tình hình thi hành pháp luật", [], ["Sở Tư pháp"], [], "Tháng 11/2025"),
+        # the empty time cell: the second agency is the cooperating body, not the deadline
+        ("Cải cách thể chế", "3", "Kiểm tra việc thực hiện văn bản quy phạm pháp luật", ["Kết luận kiểm tra"],
+         ["Sở Tư pháp"], ["Thanh tra tỉnh"], ""),
+        ("Cải cách thủ tục hành chính", "1",
+         "Triển khai dịch vụ công trực tuyến toàn trình đối với các thủ tục đủ điều kiện",
+         ["Kế hoạch triển khai", "Báo cáo đánh giá"], ["Văn phòng Ủy ban nhân dân tỉnh"],
+         ["Các sở, ban, ngành cấp tỉnh", "Ủy ban nhân dân cấp huyện"], "Năm 2025"),
+        ("Cải cách thủ tục hành chính", "2", "Công bố danh mục thủ tục hành chính", ["Quyết định công bố"],
+         ["Văn phòng Ủy ban nhân dân tỉnh"], [], "Thường xuyên"),
+    ]
+    assert {t.table for t in result.tasks} == {"PHỤ LỤC"}
+    first = result.tasks[0]
+    assert (first.source.line_start, first.source.line_end) == (83, 105)
+    # the numbered section and paragraphs after the table stay text
+    assert "no_task_table" not in [w.code for w in result.warnings]
+    assert result.document.signer == "Hoàng Văn Nam"
+
+
+def test_scraped_page_cells_keep_the_lines_they_came_from():
+    doc = read_text((FLAT / "scraped_page.txt").read_bytes())
+    rows = [b for b in doc.blocks if isinstance(b, TableRow)]
+    header = rows[0]
+    assert header.texts == ["STT", "Nội dung nhiệm vụ", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp",
+                            "Thời gian hoàn thành"]
+    assert (header.cells[4].prov.line_start, header.cells[4].prov.line_end) == (59, 61)
+    assert rows[1].texts[:2] == ["I", "CẢI CÁCH THỂ CHẾ"]
+    task = rows[2]
+    content = task.cells[1]
+    assert content.text == "Rà soát, hệ thống hóa văn bản quy phạm pháp luật do tỉnh ban hành"
+    assert (content.prov.line_start, content.prov.line_end) == (87, 89)
+    assert (task.cells[5].prov.line_start, task.cells[5].prov.line_end) == (105, 105)
+    # the header printed again on the next page is a header row, not a task
+    assert [r.texts[0] for r in rows] == ["STT", "I", "1", "2", "3", "STT", "II", "1", "2"]
+
+
+def test_pdf_copy_without_blank_lines_and_header_words_broken_over_lines():
+    result = extract("pdf_copy.txt")
+    assert [r[1:] for r in records(result)] == [
+        ("1", "Xây dựng cơ sở dữ liệu dùng chung của huyện phục vụ chỉ đạo, điều hành", [],
+         ["Văn phòng HĐND và UBND huyện"], ["Các phòng, ban, ngành cấp huyện"], "Quý III/2025"),
+        ("2", "Cập nhật Trang thông tin điện tử huyện", [], ["Phòng Văn hóa và Thông tin"], [], "Hằng tháng"),
+        ("3", "Bồi dưỡng kỹ năng số cho cán bộ, công chức cấp xã", [], ["Phòng Nội vụ"],
+         ["Ủy ban nhân dân cấp xã"], "Tháng 6/2025"),
+        # "Phòng Tài chính -" / "Kế hoạch": a cell does not end with a dash, the next line goes on in it
+        ("4", "Triển khai thanh toán trực tuyến phí, lệ phí", [], ["Phòng Tài chính - Kế hoạch"],
+         ["Kho bạc Nhà nước huyện"], "Năm 2025"),
+    ]
+    assert [(t.source.line_start, t.source.line_end) for t in result.tasks] == [(14, 19), (20, 23), (24, 28), (29, 34)]
+
+
+def test_word_html_fragments_indented_wraps_and_numbered_paragraphs_after_the_table():
+    result = extract("word_html.txt")
+    first = "Tổ chức chương trình “Đối thoại về Cải cách hành chính” với các sở, ngành"
+    assert records(result) == [
+        (first, "1", "Giải đáp kiến nghị về thủ tục hành chính thuộc thẩm quyền của Sở Y tế", [], ["Sở Y tế"], [],
+         "Từ 20 giờ đến 20 giờ 30 ngày 14 tháng 2"),
+        (first, "2", "Giải đáp kiến nghị về thủ tục hành chính thuộc thẩm quyền của Sở Xây dựng", [],
+         ["Sở Xây dựng"], [], "Từ 20 giờ đến 20 giờ 30 ngày 14 tháng 3"),
+        # "b) …:" over the second table is its heading, not a row of the first; "2." and "3." after it
+        # (numbered unlike its rows) are paragraphs
+        ("Tổ chức chương trình “Đối thoại” với các xã", "1", "Giải đáp kiến nghị của người dân xã Tân An", [],
+         ["Ủy ban nhân dân xã Tân An"], [], "Từ 20 giờ đến 20 giờ 30 ngày 28 tháng 2"),
+    ]
+    doc = read_text((FLAT / "word_html.txt").read_bytes())
+    lines = [b.text for b in doc.blocks if not isinstance(b, TableRow)]
+    assert lines[:2] == ["KẾ HOẠCH", "Tuyên truyền cải cách hành chính năm 2025"]
+
+
+def test_header_printed_on_two_rows_puts_the_sub_columns_under_their_group():
+    result = extract("two_level_header.txt")
+    assert [r[1:] for r in records(result)] == [
+        ("1", "Tổ chức hội nghị tập huấn nghiệp vụ", [], ["Sở Nội vụ"], ["Các sở, ban, ngành cấp tỉnh"],
+         "Quý III/2025"),
+        ("2", "Kiểm tra công tác cải cách hành chính", [], ["Sở Nội vụ"], [], "Tháng 10/2025"),
+    ]
+
+
+def test_prose_with_numbered_paragraphs_and_header_words_gives_no_rows():
+    result = extract("prose_numbered.txt")
+    assert result.tasks == []
+    assert "no_task_table" in [w.code for w in result.warnings]
+    doc = read_text((FLAT / "prose_numbered.txt").read_bytes())
+    assert not any(isinstance(b, TableRow) for b in doc.blocks)
+
+
+# -- any flattened plan: a vanished empty cell never moves a cell into another column ----------------
+_CONTENTS = ["Rà soát thủ tục hành chính", "Kiểm tra công tác cải cách hành chính", "Nâng cấp hệ thống một cửa điện tử"]
+_OUTPUTS = ["Báo cáo kết quả", "Kế hoạch triển khai", "Quyết định phê duyệt"]
+_LEADS = ["Sở Nội vụ", "Sở Tư pháp", "Văn phòng UBND tỉnh"]
+_SUPPORTS = ["Các sở, ban, ngành", "UBND cấp huyện", "Sở Tài chính"]
+_TIMES = ["Quý II/2025", "Tháng 10/2025", "Thường xuyên", "Năm 2025"]
+_HEADER = ["STT", "Nội dung", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn hoàn thành"]
+
+
+@st.composite
+def _plans(draw):
+    rows = []
+    for n in range(1, draw(st.integers(1, 5)) + 1):
+        rows.append([str(n), draw(st.sampled_from(_CONTENTS)),
+                     draw(st.sampled_from(_OUTPUTS + [""])), draw(st.sampled_from(_LEADS)),
+                     draw(st.sampled_from(_SUPPORTS + [""])), draw(st.sampled_from(_TIMES + [""]))])
+    cell_gap = draw(st.integers(0, 4))
+    row_gap = cell_gap + draw(st.integers(0 if cell_gap == 0 else 1, 6))
+    return rows, cell_gap, row_gap
+
+
+def _render(rows, cell_gap, row_gap) -> str:
+    def cells(texts):
+        kept = [t for t in texts if t]  # an empty cell leaves nothing
+        return ("\n" * (cell_gap + 1)).join(kept)
+    parts = ["Ủy ban nhân dân tỉnh ban hành danh mục nhiệm vụ như sau:", cells(_HEADER)]
+    parts += [cells(r) for r in rows]
+    parts.append("Nơi nhận:")
+    return ("\n" * (row_gap + 1)).join(parts) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(_plans())
+def test_any_flattened_plan_puts_each_cell_in_its_column(plan):
+    rows, cell_gap, row_gap = plan
+    doc = read_text(_render(rows, cell_gap, row_gap))
+    table = [b.texts for b in doc.blocks if isinstance(b, TableRow)]
+    assert table[0] == _HEADER
+    assert table[1:] == rows
