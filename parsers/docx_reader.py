@@ -3,7 +3,7 @@
 Reads the body XML in document order: every body paragraph becomes TextLines, every table row a
 TableRow. Cell XML is read here (not through python-docx's Table API) so that merged cells are
 seen as Word stores them. Only the parts the text needs are unpacked and parsed, found through
-python-docx's OPC relationships and parsed by its oxml parser: the main document part always,
+python-docx's OPC relationships and parsed with its parser settings (`parse_xml`): the main document part always,
 numbering and styles only when a paragraph is numbered (docx.Document() would parse every part).
 
 Provenance: `line_start == line_end` is the block's ordinal in the document body, 1-based,
@@ -35,6 +35,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -183,7 +184,7 @@ class _Guard:
 
 class _Package:
     """The parts of a Word package this reader needs, found through python-docx's OPC machinery
-    (content types, relationships, part names) and parsed by its oxml parser, each only when asked
+    (content types, relationships, part names) and parsed by `parse_xml`, each only when asked
     for: the body always, numbering and styles only when a paragraph carries list numbering.
     `docx.Document()` would unpack and parse every part (styles, theme, fonts, settings …)."""
 
@@ -217,12 +218,10 @@ class _Package:
         return matching[0].target_partname
 
     def body(self):
-        """The main document part's w:body (python-docx's CT_Body); ReaderError when the package
-        cannot be read as a Word document."""
+        """The main document part's w:body; ReaderError when the package cannot be read as a Word document."""
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.opc.packuri import PACKAGE_URI
         from docx.opc.pkgreader import _ContentTypeMap
-        from docx.oxml.parser import parse_xml
 
         try:
             self.content_types = _ContentTypeMap.from_xml(self.blob("[Content_Types].xml"))
@@ -237,14 +236,13 @@ class _Package:
         except Exception as err:  # noqa: BLE001 - a bomb anywhere in a broken package is reported as such
             guard_xml(self.data, self.guard.max_unpacked_bytes, self.guard.max_nodes)
             raise _corrupt(err) from None
-        return element.body
+        return _child(element, W + "body")
 
     def part_element(self, reltype: str, content_type: str):
         """The parsed part the main document relates to by `reltype`; None when there is none or it
         is not of `content_type` (python-docx's default styles, used when a package has none, hold no
         list styles either)."""
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
-        from docx.oxml.parser import parse_xml
 
         try:
             partname = self.related(self.main, reltype)
@@ -260,6 +258,22 @@ class _Package:
             return None
         except Exception as err:  # noqa: BLE001 - python-docx raises assorted errors on broken parts
             raise _corrupt(err) from None
+
+
+def parse_xml(xml: bytes):
+    """A part's XML as plain lxml elements, parsed as python-docx's oxml parser does (blank text
+    removed, entities not resolved) but without its custom element classes: this reader uses only
+    the lxml API, and a Python object per element of those classes cost about 7% of the CPU of
+    reading a table-heavy plan."""
+    from lxml import etree
+
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:  # (an lxml parser is not shared between threads)
+        parser = _PARSERS.parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+    return etree.fromstring(xml, parser)
+
+
+_PARSERS = threading.local()
 
 
 def _corrupt(err: Exception) -> ReaderError:
@@ -549,8 +563,8 @@ class _BodyReader:
 
     def paragraph_text(self, p) -> str:
         parts = [_numbering_marker(p, self.numbering) if self.numbered else ""]
-        if self.plain:  # only w:t in this body
-            parts += [node.text or "" for node in p.iter(_T)]
+        if self.plain:  # only w:t in this body (their texts gathered inside lxml, no element objects made)
+            parts += p.itertext(_T, with_tail=False)
             text = unicodedata.normalize("NFC", "".join(parts))
             return " ".join(text.split()) if "\n" not in text else "\n".join(" ".join(line.split()) for line in text.split("\n"))
         for node in p.iter(*self.text_tags):

@@ -14,6 +14,7 @@ cleanly with a summary.
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import json
 import os
@@ -207,6 +208,7 @@ class Job:
     source: str  # printable path, the document's source_file and catalogue key
     path: str  # the real path (may hold undecodable bytes)
     data: bytes | None = None  # bytes shipped with the job (to a Dask worker)
+    target: str | None = None  # where the worker itself writes a finished document's JSON (local runs)
 
 
 @dataclass
@@ -222,6 +224,7 @@ class Done:
     timings: dict[str, float]
     unknown_agency_rate: float | None
     answers: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # slow tools' answers it needed, by model
+    unwritable: OSError | None = None  # why the worker could not write `Job.target` (result_json is then kept)
 
 
 class DocumentTimeout(BaseException):
@@ -258,9 +261,26 @@ def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> 
     doc = result.document
     lines = "".join(json.dumps({"document_id": doc.id, "source_file": doc.source_file, **t.model_dump(mode="json")},
                                ensure_ascii=False) + "\n" for t in result.tasks)
-    return Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
+    done = Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
                 [w.model_dump(mode="json", exclude_none=True) for w in result.warnings], outcome.timings,
                 unknown_rate(result), answers.collect())
+    if job.target and done.status in FINISHED:
+        _write_here(done, Path(job.target))
+    return done
+
+
+def _write_here(done: Done, target: Path) -> None:
+    """A finished document's JSON written by the process that made it, so the run's one writer of the
+    catalogue only records it (and the JSON never crosses between processes). A worker ended mid-write
+    (Ctrl-C, a stopped run) finishes the file first: no temporary file is left behind."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        write_atomic(target, done.result_json)
+        done.result_json = ""
+    except OSError as err:
+        done.unwritable = err
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _failed(job: Job, data: bytes | None, status: str, code: str, message: str) -> Done:
@@ -425,10 +445,11 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
     fd, lines_path = tempfile.mkstemp(dir=out_dir, prefix=".run-", suffix=".tmp")
     report.documents_file = Path(lines_path)
     sink = os.fdopen(fd, "w", encoding="utf-8")
-    writer = _Writer(catalogue, out_dir, run_id, report, sink, options.corrections)
+    writer = _Writer(catalogue, out_dir, run_id, report, sink, options.corrections, workers_write=not scheduler)
     bar = _Progress(len(inputs), progress)
     interrupted = False
     results = None
+    thawed = gc.get_freeze_count() == 0  # (what settle() freezes is given back to the collector at the end)
     try:
         for gone in catalogue.forget_missing():
             if gone.output and not catalogue.db.execute("SELECT 1 FROM outputs WHERE name = ?", (gone.output,)).fetchone():
@@ -437,7 +458,8 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
         first = list(islice(jobs, SMALL_BATCH))
         if first:
             _recall_answers(catalogue)
-        if len(first) < SMALL_BATCH:
+        many = len(first) >= SMALL_BATCH
+        if not many:
             workers = 1  # a few changed documents: quicker here than starting workers that each load the models
         jobs = chain(first, jobs)
         if workers and workers > 1 or scheduler:
@@ -450,7 +472,7 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
             elif workers and workers > 1:
                 results = _run_pool(jobs, options, workers, timeout)
             else:
-                results = (process(job, options, timeout) for job in jobs)
+                results = _run_here(jobs, options, timeout, long_run=many)
             for done in results:
                 bar.step(done.source)
                 writer.write(done)
@@ -474,6 +496,8 @@ def run_batch(inputs: list[Path], out_dir: Path, options: ExtractOptions, argv: 
             report.stopped = report.stopped or f"cannot write the run summary: {(err.strerror or str(err)).lower()}"
         finally:
             catalogue.close()
+            if thawed:
+                gc.unfreeze()
     if interrupted:
         raise Interrupted(report)
     return report
@@ -495,6 +519,23 @@ def _per_worker(options: ExtractOptions, workers: int | None) -> ExtractOptions:
     return replace(options, read=replace(options.read, ocr_workers=max(1, cores // max(workers or 1, 1))))
 
 
+def settle() -> None:
+    """Once a document has loaded what every document needs (vocabularies, registry, models), those
+    objects stay for the whole run: moved out of the garbage collector's reach, its collections scan
+    only the documents' own objects, and workers forked afterwards keep sharing those pages with the
+    parent instead of copying them when a collection touches them."""
+    gc.collect()
+    gc.freeze()
+
+
+def _run_here(jobs: Iterator[Job], options: ExtractOptions, timeout: float | None, long_run: bool) -> Iterator[Done]:
+    """The documents one after the other in this process (settled after the first in a long run)."""
+    for k, job in enumerate(jobs):
+        yield process(job, options, timeout)
+        if long_run and k == 0:
+            settle()
+
+
 def _run_pool(jobs: Iterator[Job], options: ExtractOptions, workers: int, timeout: float | None) -> Iterator[Done]:
     """Stream jobs through a process pool, at most 2 per worker in flight (memory stays flat). A worker
     that dies (killed, out of memory) fails only the documents it may have held; the pool is rebuilt."""
@@ -509,6 +550,7 @@ def _run_pool(jobs: Iterator[Job], options: ExtractOptions, workers: int, timeou
         first = next(jobs, None)
         if first is not None:
             yield process(first, options, timeout)
+            settle()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     exhausted = False
     try:
@@ -559,8 +601,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 class _Writer:
     """The client side: decides what to do per input, then writes outputs and catalogue rows."""
 
-    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store: Corrections | None):
+    def __init__(self, catalogue: Catalogue, out_dir: Path, run_id: str, report: RunReport, sink, store: Corrections | None,
+                 workers_write: bool = True):
         self.catalogue, self.out_dir, self.run_id, self.report, self.sink = catalogue, out_dir, run_id, report, sink
+        self.workers_write = workers_write  # (not on a cluster, whose workers may not see this folder)
         self.tool, self.vocab = __version__, vocab_version()
         self.store = store
         self.stats: dict[str, tuple[int, int]] = {}
@@ -573,7 +617,7 @@ class _Writer:
         seen: dict[str, str] = {}  # sha256 -> the source standing for those bytes in this run
         planned: dict[str, str] = {}  # source -> its sha256 now (jobs run later, after more inputs are planned)
         for source, path in sources.items():
-            job = Job(source, str(path.absolute()))
+            job = Job(source, str(path.absolute()), target=str(self.out_dir / self.names[source]) if self.workers_write else None)
             try:
                 st = os.stat(path)
             except OSError:
@@ -630,7 +674,10 @@ class _Writer:
         keep = done.status not in FINISHED and old is not None and old.status in FINISHED
         first = headline(done.warnings)
         message = f"{first['code']}: {first['message']}" if first else ""
-        if not keep:
+        if done.unwritable is not None:
+            self._unwritable(done, name, done.unwritable)
+            return
+        if not keep and done.result_json:  # (empty: the worker wrote it)
             try:
                 write_atomic(target, done.result_json)
             except OSError as err:

@@ -223,6 +223,7 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_finished_work(tmp_path):
     rows = catalogue(out)  # the exports were regenerated from what finished
     assert 3 <= len(rows) < 900
     assert_consistent(out)
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no half-written file left by a worker
 
 
 def test_two_runs_into_one_folder_at_once(tmp_path):
@@ -242,13 +243,17 @@ def test_two_runs_into_one_folder_at_once(tmp_path):
     assert_consistent(out)
 
 
-def test_parallel_workers_give_the_same_dataset_as_one_process(tmp_path):
-    make_inputs(tmp_path / "in", 6)
+@pytest.mark.parametrize("n", [6, 20])  # (fewer than batch.SMALL_BATCH run in one process: 20 start worker processes)
+def test_parallel_workers_give_the_same_dataset_as_one_process(tmp_path, n):
+    make_inputs(tmp_path / "in", n)
     assert extract(tmp_path / "in", "--out", tmp_path / "one") == 0
     assert main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "many"), "--quiet", "--workers", "2"]) == 0
     assert (tmp_path / "one" / "tasks.jsonl").read_bytes() == (tmp_path / "many" / "tasks.jsonl").read_bytes()
-    for row in catalogue(tmp_path / "one").values():
+    rows = catalogue(tmp_path / "one")
+    assert len(rows) == n and {r["status"] for r in rows.values()} == {"success"}
+    for row in rows.values():
         assert (tmp_path / "one" / row["output"]).read_bytes() == (tmp_path / "many" / row["output"]).read_bytes()
+    assert sorted(p.name for p in (tmp_path / "many").iterdir()) == sorted(p.name for p in (tmp_path / "one").iterdir())
 
 
 def test_catalogue_rows_match_the_published_model(tmp_path):

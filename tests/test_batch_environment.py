@@ -89,6 +89,19 @@ def test_an_unwritable_output_fails_that_document_and_the_batch_goes_on(tmp_path
     assert statuses == {"plan_000.txt": "success", "plan_001.txt": "failed", "plan_002.txt": "success"}
 
 
+def test_an_unwritable_output_in_a_worker_process_fails_that_document_only(tmp_path, monkeypatch, capsys):
+    make_inputs(tmp_path / "in", 20)  # enough for worker processes (which inherit the failing rename)
+    out = tmp_path / "out"
+    _failing_replace(monkeypatch, errno.EACCES, "plan_007")
+    assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--quiet", "--workers", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "permission denied" in err.lower() and "plan_007" in err
+    statuses = {Path(d["file"]).name: d["status"] for d in run_json(out)["documents"]}
+    assert statuses.pop("plan_007.txt") == "failed" and set(statuses.values()) == {"success"} and len(statuses) == 19
+    assert set(catalogue(out)) == set(statuses)
+    assert not (out / "plan_007.txt.json").exists()
+
+
 def test_an_output_folder_that_cannot_be_used_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "in").mkdir()
     shutil.copy(SEEDS[0], tmp_path / "in" / "a.txt")

@@ -121,3 +121,24 @@ def test_relative_deadlines_take_the_plan_date_not_the_clock():
     assert result.document.plan_date == date(2024, 3, 5)
     items = result.tasks[1].deadline.items
     assert items and all("2024" in str(i.model_dump()) for i in items)
+
+
+def test_cached_agency_and_deadline_records_are_handed_out_as_copies():
+    from plantasks.normalizers.context import PlanContext
+    from plantasks.pipeline.normalize import agencies_of, deadline_of
+
+    ctx = PlanContext(level="province", province="Thanh Hóa", period_start=2025, period_end=2025,
+                      reference_date=date(2025, 3, 1))
+    cells = {"lead": "Sở Nội vụ", "support": "Sở Tư pháp; UBND các huyện"}
+    (lead, support, _), (again, _, _) = agencies_of(cells, ctx, None), agencies_of(cells, ctx, None)
+    assert [a.name for a in lead] == ["Sở Nội vụ"] and len(support) == 2
+    assert lead == again and lead[0] is not again[0]
+    assert again[0].model_fields_set == lead[0].model_fields_set
+    lead[0].name = "changed by a caller"
+    assert agencies_of(cells, ctx, None)[0][0].name == "Sở Nội vụ"
+    first, _ = deadline_of("Trước ngày 30/6/2025", ctx)
+    second, _ = deadline_of("Trước ngày 30/6/2025", ctx)
+    assert first == second and first.items[0] is not second.items[0]
+    assert str(first.items[0].due) == "2025-06-30"
+    first.items[0].raw = "changed by a caller"
+    assert deadline_of("Trước ngày 30/6/2025", ctx)[0].items[0].raw != "changed by a caller"
