@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from plantasks.normalizers.text import LEADING_BULLET, fold
+from plantasks.normalizers.vietnamese import match_key
 from plantasks.parsers.columns import classify_header_cell, header_map, header_words
 from plantasks.parsers.row_layout import looks_like_row_number
 
@@ -354,7 +355,13 @@ def goes_on(text: str) -> bool:
     """The line of a cell ends where the cell cannot end (a conjunction, a comma): it goes on."""
     rule = _wrapping()["goes_on_after"]
     text = text.rstrip()
-    return bool(text) and (text.endswith(tuple(rule["marks"])) or text.rsplit(" ", 1)[-1] in rule["words"])
+    return bool(text) and (text.endswith(tuple(rule["marks"])) or text.rsplit(" ", 1)[-1].lower() in rule["words"]
+                           or match_key(text) in _bare_heads())
+
+
+@cache
+def _bare_heads() -> frozenset[str]:
+    return frozenset(match_key(head) for head in _wrapping()["goes_on_after"]["heads"])
 
 
 def takes_number(text: str) -> bool:

@@ -80,6 +80,18 @@ def test_pdf_copy_without_blank_lines_and_header_words_broken_over_lines():
     assert [(t.source.line_start, t.source.line_end) for t in result.tasks] == [(14, 19), (20, 23), (24, 28), (29, 34)]
 
 
+def test_scraped_text_without_blank_lines_joins_a_name_broken_after_its_head_noun_or_a_time_after_tu():
+    # "Sở" / "Tài chính", "Trung tâm" / "Phục vụ …": no body is named by its head noun alone; "Từ" / "01/3/2025 …":
+    # a cell does not end with "từ". Without these, the halves were laid into two columns
+    result = extract("scraped_no_blank_lines.txt")
+    assert [r[1:] for r in records(result)] == [
+        ("1", "Rà soát văn bản về đất đai", [], ["Sở Tư pháp"], ["Các sở, ban, ngành cấp tỉnh"], "Quý II/2025"),
+        ("2", "Rà soát văn bản về đầu tư công", [], ["Sở Tài chính"], ["Sở Tư pháp"], "Từ 01/3/2025 đến 30/6/2025"),
+        ("3", "Tổng hợp kết quả rà soát", [], ["Văn phòng Ủy ban nhân dân tỉnh"],
+         ["Trung tâm Phục vụ hành chính công tỉnh"], "Tháng 12/2025"),
+    ]
+
+
 def test_word_html_fragments_indented_wraps_and_numbered_paragraphs_after_the_table():
     result = extract("word_html.txt")
     first = "Tổ chức chương trình “Đối thoại về Cải cách hành chính” với các sở, ngành"
