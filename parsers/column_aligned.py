@@ -356,7 +356,10 @@ def goes_on(text: str) -> bool:
     rule = _wrapping()["goes_on_after"]
     text = text.rstrip()
     return bool(text) and (text.endswith(tuple(rule["marks"])) or text.rsplit(" ", 1)[-1].lower() in rule["words"]
-                           or match_key(text) in _bare_heads())
+                           or len(text) <= _HEAD_CHARS and match_key(text) in _bare_heads())
+
+
+_HEAD_CHARS = 12  # the longest head noun in cell_wrapping.yaml, with room for a stray space
 
 
 @cache
