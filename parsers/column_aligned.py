@@ -367,6 +367,17 @@ def _bare_heads() -> frozenset[str]:
     return frozenset(match_key(head) for head in _wrapping()["goes_on_after"]["heads"])
 
 
+_RANGE_REST = re.compile(r"^[-–]\s*\d")
+
+
+def ends_range(above: str, text: str) -> bool:
+    """`text` is the rest of a range `above` broke before its dash: '- 20 giờ 45 phút' after '… 15 phút'."""
+    if not _RANGE_REST.match(text):
+        return False
+    last = above.rstrip().rsplit(" ", 1)[-1].lower()
+    return last[-1:].isdigit() or last in _wrapping()["range_after"]
+
+
 def takes_number(text: str) -> bool:
     """The line ends with a word a number follows ('năm' 2026, 'tháng' 9/2025)."""
     return text.rstrip().rsplit(" ", 1)[-1].lower() in _wrapping()["number_after"]

@@ -32,9 +32,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from plantasks.normalizers.agencies.rules import load_rules
+from plantasks.normalizers.agencies.split import unit_after_body
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
 from plantasks.normalizers.text import LEADING_BULLET, is_bullet_only, is_upper_text
-from plantasks.parsers.column_aligned import HEADING_START, goes_on, takes_number
+from plantasks.parsers.column_aligned import HEADING_START, ends_range, goes_on, takes_number
 from plantasks.parsers.columns import ColumnMap, classify_header_cell, header_map
 from plantasks.parsers.portal_markdown import SENTENCE_END, SourceLine, paragraph_spans
 from plantasks.parsers.row_layout import cell_kind, fit, looks_like_row_number
@@ -338,9 +340,12 @@ class _Table:
 
 def _continues(above: str, text: str) -> bool:
     """A line that cannot start a cell: in lower case (a cell starts with a capital), after a word or
-    mark a cell cannot end with ("của", ","), a number after the word it counts ("ngày" 10)."""
+    mark a cell cannot end with ("của", ","), a number after the word it counts ("ngày" 10), the rest
+    of a range broken before its dash ("… 15 phút" / "- 20 giờ"), the unit of a local body ("UBND" /
+    "Thị xã Duy Tiên")."""
     first = text[:1]
-    return first.islower() or goes_on(above) or (first.isdigit() and takes_number(above))
+    return first.islower() or goes_on(above) or (first.isdigit() and takes_number(above)) or ends_range(above, text) \
+        or unit_after_body(above, text, load_rules().named_locality)
 
 
 class _Numbering:

@@ -161,6 +161,10 @@ def test_a_wrapped_body_name_is_one_agency(cell, names):
     ("Sở Nội vụ\nSở Tư pháp", ["Sở Nội vụ", "Sở Tư pháp"]),  # one name a line stays a list
     ("Sở Nội vụ.\nSở Tư pháp", ["Sở Nội vụ", "Sở Tư pháp"]),
     ("Sở Văn hóa, Thể thao\nvà Du lịch", ["Sở Văn hóa, Thể thao và Du lịch"]),
+    # a local body's name broken before its unit word, which a narrow column printed capitalised
+    ("Lãnh đạo UBND\nXã Hoằng Đạt", ["Ủy ban nhân dân xã Hoằng Đạt"]),
+    ("Ủy ban nhân dân\nThị xã Nghi Sơn", ["Ủy ban nhân dân thị xã Nghi Sơn"]),
+    ("Sở Nội vụ\nUBND các huyện", ["Sở Nội vụ", "Ủy ban nhân dân cấp huyện"]),  # no unit right after the body
 ])
 def test_names_a_line_and_wrapped_names_in_a_province(cell, names):
     assert [a.name for a in resolve_agencies(cell, "lead", PROVINCE).lead] == names

@@ -80,7 +80,7 @@ def test_pdf_copy_without_blank_lines_and_header_words_broken_over_lines():
     assert [(t.source.line_start, t.source.line_end) for t in result.tasks] == [(14, 19), (20, 23), (24, 28), (29, 34)]
 
 
-def test_scraped_text_without_blank_lines_joins_a_name_broken_after_its_head_noun_or_a_time_after_tu():
+def test_scraped_text_without_blank_lines_keeps_names_and_times_broken_over_lines_in_their_cell():
     # "Sở" / "Tài chính", "Trung tâm" / "Phục vụ …": no body is named by its head noun alone; "Từ" / "01/3/2025 …":
     # a cell does not end with "từ". Without these, the halves were laid into two columns
     result = extract("scraped_no_blank_lines.txt")
@@ -89,6 +89,9 @@ def test_scraped_text_without_blank_lines_joins_a_name_broken_after_its_head_nou
         ("2", "Rà soát văn bản về đầu tư công", [], ["Sở Tài chính"], ["Sở Tư pháp"], "Từ 01/3/2025 đến 30/6/2025"),
         ("3", "Tổng hợp kết quả rà soát", [], ["Văn phòng Ủy ban nhân dân tỉnh"],
          ["Trung tâm Phục vụ hành chính công tỉnh"], "Tháng 12/2025"),
+        # "Từ 8 giờ 00" / "- 10 giờ 30 …": a range broken before its dash; "UBND" / "Thị xã …": a body before its unit
+        ("4", "Đối thoại trực tuyến với doanh nghiệp", [], ["Ủy ban nhân dân thị xã Duy Tiên"], [],
+         "Từ 8 giờ 00 - 10 giờ 30 ngày 15 tháng 5"),
     ]
 
 

@@ -106,7 +106,7 @@ def cell_to_lines(cell: str, rules: AgencyRules) -> list[str]:
         if not any(ch.isalnum() for ch in raw):
             continue  # a line of marks only (a speck read as ':' between two halves of a name)
         line = split.strip_bullet(raw)
-        if line and out and line == raw.strip() and split.continues_line(out[-1][-1], line):
+        if line and out and line == raw.strip() and split.continues_line(out[-1][-1], line, rules):
             out[-1].append(line)  # a name hard-wrapped inside the cell ("Ủy ban" / "nhân dân …")
         elif line:
             out.append([line])

@@ -21,6 +21,7 @@ _WORD = re.compile(r"[^\W_]+")
 @dataclass(frozen=True)
 class NamedLocality:
     units: tuple[str, ...]
+    bodies: tuple[str, ...]  # the local bodies a unit follows ("ubnd", "ủy ban nhân dân")
     unit_level: dict[str, str]
     central_cities: frozenset[str]
     district_successor: str
@@ -111,6 +112,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         locality_words={k: _phrases(v) for k, v in data["locality_words"].items()},
         named_locality=NamedLocality(
             units=_phrases(named["units"]),
+            bodies=_phrases(named["bodies"]),
             unit_level=dict(named["unit_level"]),
             central_cities=frozenset(named["central_cities"]),
             district_successor=named["district_successor"],

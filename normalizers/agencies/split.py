@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from plantasks.normalizers.agencies.rules import AgencyRules
+from plantasks.normalizers.agencies.rules import AgencyRules, NamedLocality
 from plantasks.normalizers.text import strip_bullet  # noqa: F401  (callers use split.strip_bullet)
 
 Role = Literal["lead", "support"]
@@ -219,9 +220,19 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in (trim(x) for x in out) if p]
 
 
-def continues_line(previous: str, line: str) -> bool:
-    """A line that carries on the name of the line before: it starts in lower case, or it is one
-    word hanging after a line with no closing punctuation ('… hồ sơ công bố' / 'TTHC')."""
+def continues_line(previous: str, line: str, rules: AgencyRules) -> bool:
+    """A line that carries on the name of the line before: it starts in lower case, it is one word
+    hanging after a line with no closing punctuation ('… hồ sơ công bố' / 'TTHC'), or it opens with
+    the unit of the local body the line before ends with ('Lãnh đạo UBND' / 'Phường 3 Bảo Lộc')."""
     if previous.rstrip()[-1:] in ";.:":
         return False
-    return line[:1].islower() or (" " not in line.strip() and line[:1].isalpha())
+    return line[:1].islower() or (" " not in line.strip() and line[:1].isalpha()) \
+        or unit_after_body(previous, line, rules.named_locality)
+
+
+def unit_after_body(previous: str, line: str, named: NamedLocality) -> bool:
+    """`line` opens with a unit word ('Phường 3 …') and `previous` ends with a local body ('… UBND')."""
+    before = unicodedata.normalize("NFC", previous).lower().rstrip()
+    after = unicodedata.normalize("NFC", line).lower().lstrip()
+    return any(before == b or before.endswith(" " + b) for b in named.bodies) \
+        and any(after == u or after.startswith(u + " ") for u in named.units)
