@@ -118,32 +118,55 @@ def utc_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+_WAIT_SECONDS = 600  # for another run's write lock (its export of a large folder)
+_RETRY_SECONDS = 0.05
+
+
 class Catalogue:
     """One connection for the run; every write is its own short IMMEDIATE transaction (the export one
     longer: it holds the lock while it writes tasks.jsonl and documents.jsonl)."""
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / CATALOGUE_NAME
-        try:
-            # a concurrent run may hold the write lock through a whole export of a large folder: wait for it
-            self.db = sqlite3.connect(self.path, timeout=600, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise CatalogueError(f"{self.path}: catalogue schema {version} is newer than this plantasks "
-                                     f"({SCHEMA_VERSION}); upgrade plantasks")
-            if version < SCHEMA_VERSION:
-                with self.transaction() as db:
-                    for statement in filter(str.strip, _SCHEMA.split(";")):
-                        db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as err:
-            raise CatalogueError(f"{self.path}: {err}; is it a plantasks catalogue? "
-                                 "Use another --out folder or move the file away") from err
+        deadline = time.monotonic() + _WAIT_SECONDS
+        while True:
+            try:
+                self._open()
+                return
+            except sqlite3.OperationalError as err:
+                # two runs creating one folder's catalogue at once: switching a new database to WAL
+                # answers "locked" at once, without waiting (SQLite's busy handler is not asked)
+                self.close()
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise self._unusable(err) from err
+                time.sleep(_RETRY_SECONDS)
+            except sqlite3.DatabaseError as err:
+                self.close()
+                raise self._unusable(err) from err
+
+    def _open(self) -> None:
+        self.db = None
+        # a concurrent run may hold the write lock through a whole export of a large folder: wait for it
+        self.db = sqlite3.connect(self.path, timeout=_WAIT_SECONDS, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise CatalogueError(f"{self.path}: catalogue schema {version} is newer than this plantasks "
+                                 f"({SCHEMA_VERSION}); upgrade plantasks")
+        if version < SCHEMA_VERSION:
+            with self.transaction() as db:
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _unusable(self, err: Exception) -> CatalogueError:
+        return CatalogueError(f"{self.path}: {err}; is it a plantasks catalogue? "
+                              "Use another --out folder or move the file away")
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -5,6 +5,7 @@ variant has its own bytes and its own tasks.
 """
 
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -224,6 +225,33 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_finished_work(tmp_path):
     assert 3 <= len(rows) < 900
     assert_consistent(out)
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no half-written file left by a worker
+
+
+def _open_catalogue(folder: str, start, results) -> None:
+    from plantasks.pipeline.catalogue import Catalogue, CatalogueError
+
+    start.wait()
+    try:
+        Catalogue(Path(folder)).close()
+        results.put("ok")
+    except CatalogueError as err:
+        results.put(str(err))
+
+
+def test_runs_creating_one_folders_catalogue_at_the_same_moment_all_open_it(tmp_path):
+    # switching a new database to WAL answers "locked" at once to all but one of them: they try again
+    context = multiprocessing.get_context("fork")
+    for trial in range(15):
+        folder = tmp_path / str(trial)
+        folder.mkdir()
+        start, results = context.Barrier(4), context.Queue()
+        procs = [context.Process(target=_open_catalogue, args=(str(folder), start, results)) for _ in range(4)]
+        for proc in procs:
+            proc.start()
+        outcomes = [results.get(timeout=60) for _ in procs]
+        for proc in procs:
+            proc.join()
+        assert outcomes == ["ok"] * 4
 
 
 def test_two_runs_into_one_folder_at_once(tmp_path):
