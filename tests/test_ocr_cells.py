@@ -5,7 +5,6 @@ page must give exactly its three tasks with their agencies and times."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -4,7 +4,6 @@ of scanner noise gives no row; a scanned sample plan meets the quality floors ag
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest

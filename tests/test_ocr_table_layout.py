@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from plantasks.parsers.ocr.aligned import aligned_tables, continued_rows
 from plantasks.parsers.ocr.continuation import continue_tables
-from plantasks.parsers.ocr.grid import GridCell, TableGrid, join_slots, merged_cells, with_columns
+from plantasks.parsers.ocr.grid import TableGrid, join_slots, merged_cells, with_columns
 from plantasks.parsers.ocr.layout import Geometry, LaidOut, cell_readings, joined_by_text, place_words
 from plantasks.parsers.ocr.page import PageResult
 from plantasks.parsers.ocr.raster import PixelMap

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from plantasks.parsers.blocks import TableRow, TextLine
+from plantasks.parsers.blocks import TextLine
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.read import read_document
 from plantasks.cli import main
