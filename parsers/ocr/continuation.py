@@ -78,8 +78,7 @@ def table_state(laid: LaidOut, index: int) -> OpenTable:
     table = laid.tables[index]
     bounds = table.xs if table.ruled else text_starts(laid, index)
     xs = tuple(laid.to_doc.box(x, table.ys[0], x, table.ys[-1])[0] for x in bounds)
-    spans = () if table.ruled else tuple((laid.to_doc.box(x0, 0, x1, 0)[0], laid.to_doc.box(x0, 0, x1, 0)[2])
-                                         for x0, x1 in text_spans(laid, index))
+    spans = () if table.ruled else tuple(laid.to_doc.box(x0, 0, x1, 0)[::2] for x0, x1 in text_spans(laid, index))
     return OpenTable(tuple(column_shares(table)), doc_width(laid, table), header_roles(laid, index), xs, table.ruled,
                      spans)
 
