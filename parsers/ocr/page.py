@@ -242,7 +242,7 @@ def drop_noise(words: list[Word]) -> list[Word]:
     return [w for w in words if not _is_noise(w, speck)]
 
 
-def _is_noise(word: Word, speck: float = 0.0) -> bool:
+def _is_noise(word: Word, speck: float) -> bool:
     if not any(ch.isalnum() and unicodedata.category(ch) != "Lm" for ch in word.text) \
             and max(word.box[2] - word.box[0], word.box[3] - word.box[1]) <= speck:
         return True
