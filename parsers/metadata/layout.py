@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plantasks.normalizers.text import BULLET_SYMBOLS
 from plantasks.normalizers.vietnamese import match_key, nfc, unify_tone_placement
 from plantasks.parsers.metadata.vocab import load_vocab
 
@@ -44,7 +45,6 @@ class Layout:
 
 _GUTTER = re.compile(r"(?<=\S)(?: {4,}|\t+)(?=\S)")  # the space between two columns printed on one line
 _DATED = re.compile(r"^(số\b|.*\bngày\b)")  # the number and place-date line, read by position elsewhere
-_LIST_ITEM = re.compile(r"^[-+•*]")
 _SIGNATURE_LINES = 25  # a signature block's recipients and signer fit in this many lines
 
 
@@ -72,7 +72,7 @@ def _columns_side_by_side(pieces: list[str]) -> list[str]:
                     left.append(split[k][0])
                     right.append(split[k][1])
                 else:
-                    (left if _LIST_ITEM.match(pieces[k].strip()) else right).append(pieces[k])
+                    (left if pieces[k].strip()[:1] in BULLET_SYMBOLS else right).append(pieces[k])
             out += left + right
             i = end
         else:
