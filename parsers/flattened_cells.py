@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from plantasks.normalizers.agencies.rules import load_rules
 from plantasks.normalizers.agencies.split import unit_after_body
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
-from plantasks.normalizers.text import LEADING_BULLET, is_bullet_only, is_upper_text
+from plantasks.normalizers.text import LEADING_BULLET, is_bullet_only, is_upper_text, strip_bullet
 from plantasks.parsers.column_aligned import HEADING_START, ends_range, goes_on, takes_number
 from plantasks.parsers.columns import ColumnMap, classify_header_cell, header_map
-from plantasks.parsers.portal_markdown import SENTENCE_END, SourceLine, paragraph_spans
+from plantasks.parsers.portal_markdown import SENTENCE_END, SourceLine, paragraph_spans, wrap_width
 from plantasks.parsers.row_layout import cell_kind, fit, looks_like_row_number
 
 _MAX_HEADER_CELLS = 12
@@ -46,6 +46,7 @@ _MAX_HEADER_PIECES = 30
 _HEADER_PIECE_WORDS = 12
 _SECTION_TITLE = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 _MARKER_ONLY = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]$")  # "III.", "2.", "b)" before their title
+_RULE = re.compile(r"^([-_=*.–—])\1{2,}$")  # "-------", "_____": a rule under a letterhead stands alone
 _DOCUMENT_HEADING = re.compile(r"^(Điều\s+\d+|Chương\s+[IVXLC\d]+|PHỤ LỤC|Phụ lục|Nơi nhận)\b")
 
 
@@ -176,9 +177,10 @@ def read_flattened(lines: list[SourceLine]) -> list[Block]:
         parts.append(rows)
     parts.append(text_units)
     para_gap = _paragraph_gap([u for part in parts[::2] for u in part])
+    width = wrap_width([l.text for l in lines])
     blocks: list[Block] = []
     for n, part in enumerate(parts):
-        blocks.extend(part if n % 2 else _paragraphs(part, para_gap))
+        blocks.extend(part if n % 2 else _paragraphs(part, para_gap, width))
     return blocks
 
 
@@ -188,36 +190,82 @@ def _paragraph_gap(units: list[_Piece]) -> int:
     return gaps.most_common(1)[0][0] if gaps else 0
 
 
-def _paragraphs(units: list[_Piece], gap: int) -> list[TextLine]:
+def _paragraphs(units: list[_Piece], gap: int, width: int | None) -> list[TextLine]:
     """Text lines outside tables; a line closer to the one above than the paragraph gap goes on in it
-    where the text says so (_goes_on_text)."""
+    where the text says so (_goes_on_text). Where the text has no blank lines at all (a scraper that
+    strips them), every line is that close, and only its words and the wrap width part paragraphs."""
     out: list[TextLine] = []
+    above = ""  # the line above, as printed
     for u in units:
         line = u.lines[0]
+        text = line.text.strip()
         prev = out[-1] if out else None
         indented = line.text[:1].isspace() and u.gap == 0  # the source's own wrap
-        if prev is not None and u.gap < gap and (indented or _goes_on_text(prev.text, line.text.strip(), u.gap)):
-            out[-1] = TextLine(f"{prev.text} {line.text.strip()}", Provenance(
+        if prev is not None and (u.gap < gap or not gap) and (
+                indented or _goes_on_text(prev.text, above, text, _close(prev, above, text, gap, u.gap, width))):
+            out[-1] = TextLine(f"{prev.text} {text}", Provenance(
                 page=prev.prov.page, line_start=prev.prov.line_start, line_end=line.number))
         else:
-            out.append(TextLine(line.text.strip(), _prov((line,))))
+            out.append(TextLine(text, _prov((line,))))
+        above = text
     return out
 
 
-def _goes_on_text(prev: str, text: str, gap: int) -> bool:
-    """A scraper's line break inside a paragraph: after a lone item marker ("a)", "III."), before a word
-    in lower case, a number or a mark, after a word or mark a sentence cannot end with; right below a
-    line of running text that has not ended its sentence."""
-    first = text[:1]
-    if is_bullet_only(prev) or _MARKER_ONLY.match(prev) or goes_on(prev):
-        return True
-    if first.islower() or (not first.isalpha() and LEADING_BULLET.match(text) is None):
-        return True
-    if gap or SENTENCE_END.search(prev):
+def _close(prev: TextLine, above: str, text: str, gap: int, own_gap: int, width: int | None) -> bool:
+    """The layout keeps the line in the paragraph: no blank line where paragraphs have some, or the line
+    above reaches the width the text is wrapped at. A numbered title's first line may reach it too:
+    there only an acronym goes on ("e) Cập nhật … đã được" / "UBND tỉnh công bố …")."""
+    if gap:
+        return own_gap == 0
+    if width is None or len(above) < 0.85 * width:
         return False
+    title = HEADING_START.match(prev.text) and prev.prov.line_end - prev.prov.line_start <= 1
+    return not title or _acronym(text.split()[0])
+
+
+def _acronym(word: str) -> bool:
+    """'CCHC', 'UBND': capitals only."""
+    return len(word) >= 2 and word.isalpha() and word.isupper()
+
+
+def _goes_on_text(prev: str, above: str, text: str, close: bool) -> bool:
+    """A line break inside the paragraph `prev` (its last line `above`): never before an item ("a)", "2.", "- …", "II. TITLE");
+    nor a capitalised title after lines that are not; after a lone item marker ("a)", "III."), where a cell's line goes on (_continues: a word in lower
+    case, after "của", a comma or a body's head noun), before a number or a mark; inside an open
+    bracket; a capitalised title's next capitalised line when the title is one word ("KẾ" / "HOẠCH")
+    or numbered ("III. MỘT SỐ …" / "TRONG NĂM …"); a name's next name words ("Nguyễn" / "Ngọc Phúc");
+    and where the layout keeps the line `close`, below running text that has not ended its sentence.
+    Otherwise a line starting with a capital starts a paragraph: "1. Đối tượng" / "Cán bộ, công chức …"
+    is a heading and its text."""
+    if _starts_item(text) and not ends_range(prev, text) or _RULE.match(text) or _RULE.match(above):
+        return False
+    if is_bullet_only(prev) or _MARKER_ONLY.match(prev):
+        return True
+    if is_upper_text(text) and len(text.split()) > 1 and not is_upper_text(above):
+        return False  # a capitalised title after running text or page furniture ("… Tư pháp," / "QUYẾT NGHỊ:")
+    if _continues(strip_bullet(above) or above, text):
+        return True
+    if not text[:1].isalpha():
+        return True
+    if SENTENCE_END.search(prev):
+        return False
+    if prev.count("(") > prev.count(")"):
+        return True
     if is_upper_text(prev) and is_upper_text(text):
-        return len(prev.split()) == 1  # a word of a capitalised title cut in two spans ("KẾ" / "HOẠCH")
-    return not is_upper_text(prev) and not is_upper_text(text)
+        return len(prev.split()) == 1 or bool(HEADING_START.match(prev))
+    if _name_word(prev) and all(_name_word(w) for w in text.split()):
+        return True
+    return close and not is_upper_text(prev) and not is_upper_text(text)
+
+
+def _name_word(word: str) -> bool:
+    """'Nguyễn': a capital, then lower-case letters only."""
+    return word.isalpha() and word[:1].isupper() and word[1:].islower()
+
+
+def _starts_item(text: str) -> bool:
+    """The line opens an item: a marker alone or before its text ("a)", "2. Title", "- Bộ …"), a Roman title."""
+    return bool(_MARKER_ONLY.match(text) or LEADING_BULLET.match(text) or HEADING_START.match(text))
 
 
 def _joined(lines: tuple[SourceLine, ...]) -> list[TextLine]:

@@ -129,6 +129,20 @@ def paragraph_spans(raw_lines: list[str]) -> list[tuple[str, int, int]]:
     return [(text, first, last) for text, first, last in out if text]
 
 
+PROSE = re.compile(r"^\S+(?: \S+)+$")  # words one space apart: no column runs, no indent
+
+
+def wrap_width(texts: list[str]) -> int | None:
+    """The width a tool hard-wrapped the body's prose at (pdftotext, OCR, a Word page's source lines): the length most long prose
+    lines reach; None when the prose is not wrapped (a paragraph per line)."""
+    lengths = sorted(len(t) for t in texts if PROSE.match(t) and len(t) >= 40)
+    if len(lengths) < 8:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(1 for n in lengths if n >= 0.85 * width)
+    return width if near >= max(5, len(lengths) // 4) else None
+
+
 def _starts_paragraph(prev_raw: str, raw: str, prev: str, text: str, in_bold: bool) -> bool:
     if in_bold:
         return False

@@ -24,7 +24,7 @@ from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centre
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.flattened_cells import read_flattened
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
-                                               read_portal_markdown, strip_markup)
+                                               PROSE, read_portal_markdown, strip_markup, wrap_width)
 from plantasks.parsers.detect import decode_text
 from plantasks.normalizers.text import LEADING_BULLET as _BULLET
 
@@ -118,7 +118,7 @@ class _TextReader:
         self._flush_cells()
         if self.markdown:
             return _markdown_paragraphs(self.blocks, self.lines, self.layout_lines)
-        return _wrapped_paragraphs(self.blocks, _wrap_width(self.texts))
+        return _wrapped_paragraphs(self.blocks, wrap_width(self.texts))
 
     def _step(self, i: int) -> int:
         line = self.lines[i]
@@ -289,20 +289,6 @@ class _TextReader:
         self.blocks.append(row)
 
 
-_PROSE = re.compile(r"^\S+(?: \S+)+$")  # words one space apart: no column runs, no indent
-
-
-def _wrap_width(texts: list[str]) -> int | None:
-    """The width a tool hard-wrapped the body's prose at (pdftotext, OCR): the length most long prose
-    lines reach; None when the prose is not wrapped (a paragraph per line)."""
-    lengths = sorted(len(t) for t in texts if _PROSE.match(t) and len(t) >= 40)
-    if len(lengths) < 8:
-        return None
-    width = lengths[int(0.9 * (len(lengths) - 1))]
-    near = sum(1 for n in lengths if n >= 0.85 * width)
-    return width if near >= max(5, len(lengths) // 4) else None
-
-
 def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
     """Prose lines the tool wrapped, joined: a line that does not end a sentence goes on in the next
     line when it reaches the wrap width or the next line starts in lower case (a bold heading wraps
@@ -313,7 +299,7 @@ def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         prev = out[-1] if out else None
-        if (isinstance(block, TextLine) and isinstance(prev, TextLine) and _PROSE.match(block.text)
+        if (isinstance(block, TextLine) and isinstance(prev, TextLine) and PROSE.match(block.text)
                 and prev.prov.line_end is not None and block.prov.line_start == prev.prov.line_end + 1
                 and (len(prev.text) >= 0.85 * width or block.text[0].islower())
                 and not SENTENCE_END.search(prev.text) and not _BULLET.match(block.text)
