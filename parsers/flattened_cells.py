@@ -213,13 +213,14 @@ def _paragraphs(units: list[_Piece], gap: int, width: int | None) -> list[TextLi
 
 def _close(prev: TextLine, above: str, text: str, gap: int, own_gap: int, width: int | None) -> bool:
     """The layout keeps the line in the paragraph: no blank line where paragraphs have some, or the line
-    above reaches the width the text is wrapped at. A numbered title's first line may reach it too:
-    there only an acronym goes on ("e) Cập nhật … đã được" / "UBND tỉnh công bố …")."""
+    above reaches the width the text is wrapped at. A numbered title may reach it too: after a numbered
+    paragraph of up to two lines only an acronym goes on ("e) Cập nhật … đã được" / "UBND tỉnh công bố
+    …"); a capitalised word starts the title's text ("2. Tổ chức Cuộc thi …" / "Sở Nội vụ chủ trì …")."""
     if gap:
         return own_gap == 0
     if width is None or len(above) < 0.85 * width:
         return False
-    title = HEADING_START.match(prev.text) and prev.prov.line_end - prev.prov.line_start <= 1
+    title = HEADING_START.match(prev.text) and len(prev.text) <= 2 * width
     return not title or _acronym(text.split()[0])
 
 
@@ -251,16 +252,11 @@ def _goes_on_text(prev: str, above: str, text: str, close: bool) -> bool:
         return False
     if prev.count("(") > prev.count(")"):
         return True
+    if prev.isalpha() and is_upper_text(prev) == is_upper_text(text):
+        return True  # no paragraph is one word: "KẾ" / "HOẠCH", "Nguyễn" / "Ngọc Phúc", "Đài" / "Phát thanh …"
     if is_upper_text(prev) and is_upper_text(text):
-        return len(prev.split()) == 1 or bool(HEADING_START.match(prev))
-    if _name_word(prev) and all(_name_word(w) for w in text.split()):
-        return True
+        return bool(HEADING_START.match(prev))  # a numbered title goes on: "III. MỘT SỐ …" / "TRONG NĂM …"
     return close and not is_upper_text(prev) and not is_upper_text(text)
-
-
-def _name_word(word: str) -> bool:
-    """'Nguyễn': a capital, then lower-case letters only."""
-    return word.isalpha() and word[:1].isupper() and word[1:].islower()
 
 
 def _starts_item(text: str) -> bool:
@@ -399,17 +395,22 @@ def _continues(above: str, text: str) -> bool:
 class _Numbering:
     """The row numbers of a table go on in sequence and are written one way: 1, 2, 3 (again from 1
     under a section or lettered row), all with or all without a dot; a number out of sequence ("2."
-    after "10") or written another way ("2." after "1") is a numbered paragraph after the table."""
+    after "10") or written another way ("2." after "1") is a numbered paragraph after the table. A
+    table's sections (I, II; A, B) head its numbered rows from the first: one coming after a table
+    that opened with numbered rows is the plan's next heading ("III." / "TỔ CHỨC THỰC HIỆN")."""
 
     def __init__(self) -> None:
         self.last: int | None = None
         self.style: str | None = None
+        self.numbered_first: bool | None = None
 
     def follows(self, text: str) -> bool:
         number = re.match(r"^(\d{1,3})(?:\.\d{1,2})*([.)]?)$", text.strip())
+        if self.numbered_first is None:
+            self.numbered_first = number is not None
         if number is None:
             self.last = None  # a section or lettered row: the numbers start again
-            return True
+            return not (self.numbered_first and text.strip()[:1].isupper())
         n, style = int(number.group(1)), number.group(2)
         ok = (self.last is None or n in (self.last, self.last + 1, 1)) and self.style in (None, style)
         self.last, self.style = n, style

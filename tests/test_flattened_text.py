@@ -130,6 +130,100 @@ def test_prose_with_numbered_paragraphs_and_header_words_gives_no_rows():
     assert not any(isinstance(b, TableRow) for b in doc.blocks)
 
 
+def text_lines(name: str) -> list[str]:
+    doc = read_text((FLAT / name).read_bytes())
+    return [b.text for b in doc.blocks if not isinstance(b, TableRow)]
+
+
+def test_plan_scraped_without_blank_lines_takes_each_table_section_from_its_whole_heading():
+    # every fragment on its own line and no blank line anywhere: headings broken over lines ("II. NHIỆM VỤ VÀ" /
+    # "GIẢI PHÁP", "1." / "Tuyên truyền pháp luật" / "trong cơ quan nhà nước") are joined, items never glued on
+    result = extract("stripped_plan.txt")
+    agency = "Tuyên truyền pháp luật trong cơ quan nhà nước"
+    radio = "Tổ chức chuyên mục “Pháp luật và Cuộc sống” trên Đài Phát thanh xã"
+    commune = "Ủy ban nhân dân cấp xã"
+    assert records(result) == [
+        (agency, "1", "Tổ chức hội nghị phổ biến luật mới ban hành", [], ["Sở Tư pháp"],
+         ["Các sở, ban, ngành cấp tỉnh"], "Quý II/2025"),
+        (agency, "2", "Biên soạn tài liệu hỏi đáp pháp luật", [], ["Sở Tư pháp"], [], "Tháng 6/2025"),
+        (radio, "1", "Giới thiệu Luật Đất đai", [], [commune], [], "Tháng 4/2025"),
+        (radio, "2", "Giới thiệu Luật Hôn nhân và gia đình", [], [commune], [], "Tháng 5/2025"),
+        # a heading right over the header: the header's first cell is not glued to it
+        ("Phát hành tờ gấp pháp luật", "1", "In và phát tờ gấp về phòng, chống ma túy", [], [commune], [],
+         "Quý III/2025"),
+    ]
+    # "III." after a table that opened with numbered rows is the plan's next heading, not a section row
+    assert text_lines("stripped_plan.txt") == [
+        "ỦY BAN NHÂN DÂN TỈNH KON TUM",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "-------------",
+        "Số: 37/KH-UBND",
+        "Kon Tum, ngày 14 tháng 3 năm 2025",
+        "KẾ HOẠCH",
+        "Phổ biến, giáo dục pháp luật năm 2025",
+        "Thực hiện Luật Phổ biến, giáo dục pháp luật, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "Nâng cao nhận thức pháp luật của cán bộ, công chức và Nhân dân trên địa bàn tỉnh.",
+        "2. Yêu cầu",
+        "a) Bảo đảm thiết thực, hiệu quả.",
+        "b) Gắn với nhiệm vụ chính trị của địa phương.",
+        "II. NHIỆM VỤ VÀ GIẢI PHÁP",
+        # a line opening with a capital after a heading is the heading's text, not more of its title
+        "1. " + agency,
+        "Các sở, ban, ngành thực hiện các nhiệm vụ sau:",
+        "2. Phổ biến pháp luật cho người dân",
+        "Ủy ban nhân dân cấp xã chủ trì, phối hợp với Mặt trận Tổ quốc cùng cấp thực hiện:",
+        "a) " + radio + ":",
+        "Đài Phát thanh xã phát sóng hằng tuần các chuyên mục sau:",
+        "b) Phát hành tờ gấp pháp luật",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Sở Tư pháp theo dõi, đôn đốc việc thực hiện Kế hoạch này (qua Phòng Phổ biến pháp luật) và báo cáo"
+        " Ủy ban nhân dân tỉnh./.",
+        "Nơi nhận:",
+        "- Bộ Tư pháp;",
+        "- Lưu: VT.",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Trần Văn Bình",
+    ]
+    doc = result.document
+    assert (doc.title, doc.signer, doc.plan_number) == (
+        "Kế hoạch phổ biến, giáo dục pháp luật năm 2025", "Trần Văn Bình", "37/KH-UBND")
+
+
+def test_copy_wrapped_at_a_width_without_blank_lines_joins_wrapped_lines_but_not_a_heading_and_its_text():
+    # a line reaching the wrap width goes on even before a capital ("… huyện và" / "Hệ thống …", "… đã được" /
+    # "UBND tỉnh …"); a numbered title that reaches it is still followed by its own text ("2. Nâng cao …" /
+    # "Văn phòng HĐND và UBND huyện chủ trì …")
+    result = extract("stripped_wrapped_plan.txt")
+    title = "Nâng cao chất lượng phục vụ của Bộ phận một cửa huyện"
+    office = "Văn phòng HĐND và UBND huyện"
+    assert records(result) == [
+        (title, "1", "Khảo sát mức độ hài lòng của người dân", [], [office], ["Phòng Nội vụ"], "Quý III/2025"),
+        (title, "2", "Lưu trữ điện tử hồ sơ thủ tục hành chính", [], [office], [], "Tháng 10/2025"),
+    ]
+    lines = text_lines("stripped_wrapped_plan.txt")
+    assert lines[7:16] == [
+        "Căn cứ Kế hoạch cải cách hành chính của tỉnh năm 2025, Ủy ban nhân dân huyện ban hành Kế hoạch cải cách"
+        " hành chính năm 2025 trên địa bàn huyện như sau:",
+        "I. MỤC TIÊU",
+        "Nâng cao chất lượng giải quyết thủ tục hành chính, bảo đảm công khai, minh bạch; tăng cường trách nhiệm"
+        " người đứng đầu các cơ quan, đơn vị trong chỉ đạo, điều hành công tác CCHC gắn với kỷ luật, kỷ cương"
+        " hành chính trên địa bàn huyện.",
+        "II. NHIỆM VỤ",
+        "1. Công khai thủ tục hành chính trên môi trường điện tử",
+        "Các thủ tục hành chính thuộc thẩm quyền giải quyết của huyện được công khai đầy đủ trên Trang thông tin"
+        " điện tử huyện và Hệ thống thông tin giải quyết thủ tục hành chính của tỉnh, bảo đảm người dân, doanh"
+        " nghiệp dễ tra cứu, dễ thực hiện.",
+        "a) Cập nhật kịp thời các thủ tục hành chính mới đã được UBND tỉnh công bố lên Cổng dịch vụ công trong"
+        " ngày làm việc.",
+        "2. " + title,
+        office + " chủ trì thực hiện các nhiệm vụ:",
+    ]
+
+
 # -- any flattened plan: a vanished empty cell never moves a cell into another column ----------------
 _CONTENTS = ["Rà soát thủ tục hành chính", "Kiểm tra công tác cải cách hành chính", "Nâng cấp hệ thống một cửa điện tử"]
 _OUTPUTS = ["Báo cáo kết quả", "Kế hoạch triển khai", "Quyết định phê duyệt"]
