@@ -122,8 +122,9 @@ def _row_start(text: str) -> bool:
 def _header_at(units: list[_Piece], i: int, cuts: list[int] | None = None) -> _Header | None:
     """A header run starting at unit i, directly followed by a row start."""
     first = units[i].text
-    if not (classify_header_cell(first).role == "stt" or (len(first) <= 4 and not looks_like_row_number(first))):
-        return None  # the number column comes first
+    if not (classify_header_cell(first).role == "stt"
+            or (len(first) <= 4 and not looks_like_row_number(first) and not first.isalpha())):
+        return None  # the number column comes first ("STT", "#"; a word alone is the end of a line of text)
     window = units[i:i + _MAX_HEADER_PIECES]
     if cuts is None:
         cuts = sorted({u.gap for u in window[1:] if u.gap > 0}, reverse=True) + [0]
@@ -312,7 +313,7 @@ class _Table:
                 row.append(pieces[k])
                 k += 1
             after = consumed + sum(len(p.lines) for p in row)
-            if not self._heads_rows(row, pieces[k] if k < len(pieces) else None, after):
+            if not self._heads_rows(row, pieces[k] if k < len(pieces) else None, after, numbers):
                 break  # a numbered heading after the table or over the next one ("b) Title:"), not a row
             self._emit(row)
             consumed = after
@@ -325,29 +326,32 @@ class _Table:
 
     def _pieces(self, start: int) -> list[_Piece]:
         """The units from `start` as the table's pieces. Without blank lines to set cells apart, a line
-        goes on in the piece above where the words say so (_continues)."""
+        goes on in the piece above where the words say so (_continues); a time cell never goes on in an
+        item ("Quý II/2025" / "a) Các cơ quan …" is the plan's text after the table)."""
         pieces = _group(self.units[start:], self.header.cut)
         if self.header.cut:
             return pieces
         out: list[_Piece] = []
         for p in pieces:
-            if out and not looks_like_row_number(out[-1].text) and not _row_start(p.text) and _continues(out[-1].text, p.text):
+            if out and not looks_like_row_number(out[-1].text) and not _row_start(p.text) and _continues(out[-1].text, p.text) \
+                    and not (HEADING_START.match(p.text) and cell_kind(out[-1].text) == "time"):
                 out[-1] = _Piece(out[-1].lines + p.lines, out[-1].gap)
             else:
                 out.append(p)
         return out
 
-    def _heads_rows(self, row: list[_Piece], nxt: _Piece | None, after: int) -> bool:
-        """A row numbered I, II or a, b: a section row when numbered rows follow it, a task when it
-        carries an agency or a time; otherwise a numbered heading after the table, or over the next
-        table ("b) Title:")."""
+    def _heads_rows(self, row: list[_Piece], nxt: _Piece | None, after: int, numbers: "_Numbering") -> bool:
+        """A row numbered I, II or a, b: a section row when its numbered rows follow it (a lettered row is
+        no section of the next lettered one), a task when it carries an agency or a time besides its
+        content; otherwise a numbered heading after the table, or over the next table ("b) Title:")."""
         if row[0].text.strip().rstrip(".)").isdigit():
             return True
         if after < len(self.units) and _header_at(self.units, after):
             return False
-        if nxt is not None and _row_start(nxt.text):
+        if nxt is not None and _row_start(nxt.text) and numbers.accepts(nxt.text) \
+                and not (row[0].text[:1].islower() and nxt.text[:1].islower()):
             return True
-        return any(cell_kind(p.text) in ("agency", "time") for p in row[1:])
+        return any(cell_kind(p.text) in ("agency", "time") for p in row[2:])  # besides its content
 
     def _header_row(self, cells: tuple[_Piece, ...]) -> None:
         self.blocks.append(TableRow(tuple(Cell(c.text, c.prov) for c in cells), _prov(
@@ -392,6 +396,9 @@ def _continues(above: str, text: str) -> bool:
         or unit_after_body(above, text, load_rules().named_locality)
 
 
+_NUMBER = re.compile(r"^(\d{1,3})(?:\.\d{1,2})*([.)]?)$")
+
+
 class _Numbering:
     """The row numbers of a table go on in sequence and are written one way: 1, 2, 3 (again from 1
     under a section or lettered row), all with or all without a dot; a number out of sequence ("2."
@@ -405,16 +412,23 @@ class _Numbering:
         self.numbered_first: bool | None = None
 
     def follows(self, text: str) -> bool:
-        number = re.match(r"^(\d{1,3})(?:\.\d{1,2})*([.)]?)$", text.strip())
+        ok = self.accepts(text)
+        number = _NUMBER.match(text.strip())
         if self.numbered_first is None:
             self.numbered_first = number is not None
         if number is None:
             self.last = None  # a section or lettered row: the numbers start again
+        else:
+            self.last, self.style = int(number.group(1)), number.group(2)
+        return ok
+
+    def accepts(self, text: str) -> bool:
+        """`text` may be the next row's start (nothing noted)."""
+        number = _NUMBER.match(text.strip())
+        if number is None:
             return not (self.numbered_first and text.strip()[:1].isupper())
         n, style = int(number.group(1)), number.group(2)
-        ok = (self.last is None or n in (self.last, self.last + 1, 1)) and self.style in (None, style)
-        self.last, self.style = n, style
-        return ok
+        return (self.last is None or n in (self.last, self.last + 1, 1)) and self.style in (None, style)
 
 
 def _cell_text(run: list[_Piece]) -> str:

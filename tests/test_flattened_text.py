@@ -263,3 +263,56 @@ def test_any_flattened_plan_puts_each_cell_in_its_column(plan):
     table = [b.texts for b in doc.blocks if isinstance(b, TableRow)]
     assert table[0] == _HEADER
     assert table[1:] == rows
+
+
+# -- any outline scraped without blank lines: headings whole, items and the table's header never glued on -----
+_ROMAN_TITLES = ["MỤC ĐÍCH, YÊU CẦU", "NHIỆM VỤ VÀ GIẢI PHÁP", "TỔ CHỨC THỰC HIỆN"]
+_TITLES = ["Tuyên truyền pháp luật trong cơ quan nhà nước", "Kiểm tra việc thực hiện kế hoạch",
+           "Nâng cao chất lượng phục vụ người dân"]
+_SENTENCES = ["Các cơ quan, đơn vị chủ động triển khai thực hiện.",
+              "Cán bộ, công chức nâng cao tinh thần trách nhiệm trong thực thi công vụ.",
+              "Kết quả thực hiện được báo cáo định kỳ hằng quý.", "Các sở, ngành thực hiện các nhiệm vụ sau:"]
+_TABLE = [["STT", "Nội dung", "Cơ quan chủ trì", "Thời gian"], ["1", "Rà soát thủ tục hành chính", "Sở Tư pháp", "Quý II/2025"]]
+
+
+@st.composite
+def _outlines(draw):
+    """Paragraphs (marker, text) of a plan's outline, after which of them a small table stands, a random
+    source for where lines break, and the blank lines between paragraphs (0: none at all)."""
+    paragraphs = []
+    for roman in ("I", "II", "III")[:draw(st.integers(1, 3))]:
+        paragraphs.append((roman + ".", draw(st.sampled_from(_ROMAN_TITLES))))
+        for n in range(1, draw(st.integers(1, 2)) + 1):
+            paragraphs.append((f"{n}.", draw(st.sampled_from(_TITLES))))
+            paragraphs.append(("", draw(st.sampled_from(_SENTENCES))))
+            for letter in "ab"[:draw(st.integers(0, 2))]:
+                paragraphs.append((letter + ")", draw(st.sampled_from(_SENTENCES))))
+    # the table stands under a numbered title's paragraph, the next heading after it
+    ends = [i for i in range(1, len(paragraphs)) if paragraphs[i - 1][0] in ("1.", "2.")
+            and (i + 1 == len(paragraphs) or paragraphs[i + 1][0])]
+    table_after = draw(st.sampled_from(ends))
+    return paragraphs, table_after, draw(st.randoms(use_true_random=False)), draw(st.integers(0, 3))
+
+
+def _fragments(marker: str, text: str, rng) -> list[str]:
+    """A paragraph as a scraper prints it: its marker alone or on the first line, its words cut anywhere."""
+    words = text.split()
+    cuts = sorted(rng.sample(range(1, len(words)), rng.randint(0, min(3, len(words) - 1))))
+    lines = [" ".join(words[a:b]) for a, b in zip([0] + cuts, cuts + [len(words)])]
+    if marker and rng.random() < 0.5:
+        return [marker] + lines
+    return [f"{marker} {lines[0]}".strip()] + lines[1:]
+
+
+@settings(max_examples=60, deadline=None)
+@given(_outlines())
+def test_any_outline_scraped_without_blank_lines_keeps_its_paragraphs(outline):
+    paragraphs, table_after, rng, gap = outline
+    parts = []
+    for i, (marker, text) in enumerate(paragraphs):
+        parts.append("\n".join(_fragments(marker, text, rng)))
+        if i == table_after:
+            parts.append("\n".join(cell for row in _TABLE for cell in row))
+    doc = read_text(("\n" * (gap + 1)).join(parts) + "\n")
+    assert [b.text for b in doc.blocks if not isinstance(b, TableRow)] == [f"{m} {t}".strip() for m, t in paragraphs]
+    assert [b.texts for b in doc.blocks if isinstance(b, TableRow)] == _TABLE
