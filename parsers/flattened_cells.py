@@ -45,7 +45,8 @@ _MAX_HEADER_CELLS = 12
 _MAX_HEADER_PIECES = 30
 _HEADER_PIECE_WORDS = 12
 _SECTION_TITLE = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
-_MARKER_ONLY = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]$")  # "III.", "2.", "b)" before their title
+# "III.", "2.", "b)", "Điều 3." before their title
+_MARKER_ONLY = re.compile(r"^(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]|(?:Điều|Mục)\s+\d+[a-z]?[.:]?|Chương\s+[IVXLC\d]+\.?)$")
 _RULE = re.compile(r"^([-_=*.–—])\1{2,}$")  # "-------", "_____": a rule under a letterhead stands alone
 _DOCUMENT_HEADING = re.compile(r"^(Điều\s+\d+|Chương\s+[IVXLC\d]+|PHỤ LỤC|Phụ lục|Nơi nhận)\b")
 
@@ -123,8 +124,8 @@ def _header_at(units: list[_Piece], i: int, cuts: list[int] | None = None) -> _H
     """A header run starting at unit i, directly followed by a row start."""
     first = units[i].text
     if not (classify_header_cell(first).role == "stt"
-            or (len(first) <= 4 and not looks_like_row_number(first) and not first.isalpha())):
-        return None  # the number column comes first ("STT", "#"; a word alone is the end of a line of text)
+            or (len(first) <= 4 and not looks_like_row_number(first) and not any(c.isalpha() for c in first))):
+        return None  # the number column comes first ("STT", "#"; a short word is the end of a line of text)
     window = units[i:i + _MAX_HEADER_PIECES]
     if cuts is None:
         cuts = sorted({u.gap for u in window[1:] if u.gap > 0}, reverse=True) + [0]
@@ -231,20 +232,21 @@ def _acronym(word: str) -> bool:
 
 
 def _goes_on_text(prev: str, above: str, text: str, close: bool) -> bool:
-    """A line break inside the paragraph `prev` (its last line `above`): never before an item ("a)", "2.", "- …", "II. TITLE");
-    nor a capitalised title after lines that are not; after a lone item marker ("a)", "III."), where a cell's line goes on (_continues: a word in lower
-    case, after "của", a comma or a body's head noun), before a number or a mark; inside an open
-    bracket; a capitalised title's next capitalised line when the title is one word ("KẾ" / "HOẠCH")
-    or numbered ("III. MỘT SỐ …" / "TRONG NĂM …"); a name's next name words ("Nguyễn" / "Ngọc Phúc");
-    and where the layout keeps the line `close`, below running text that has not ended its sentence.
-    Otherwise a line starting with a capital starts a paragraph: "1. Đối tượng" / "Cán bộ, công chức …"
-    is a heading and its text."""
+    """The line `text` goes on in the paragraph `prev` (whose last line is `above`)?
+    - never when it opens an item ("a)", "2. Title", "- …", "II. TITLE") or is a rule ("-----"), nor
+      between a title in capitals and a line that is not ("… Tư pháp," / "QUYẾT NGHỊ:");
+    - it does after a lone item marker ("III." / "MỤC TIÊU"), where a cell's line goes on (_continues:
+      a word in lower case, after "của", a comma or a body's head noun), before a number or a mark,
+      inside an open bracket, after a one-word paragraph of its case ("KẾ" / "HOẠCH", "Nguyễn" /
+      "Ngọc Phúc"), in a numbered title in capitals ("III. MỘT SỐ …" / "TRONG NĂM …");
+    - otherwise only where the layout keeps it `close`, below running text that has not ended its
+      sentence. So a capital after a heading starts the heading's text ("1. Đối tượng" / "Cán bộ …")."""
     if _starts_item(text) and not ends_range(prev, text) or _RULE.match(text) or _RULE.match(above):
         return False
     if is_bullet_only(prev) or _MARKER_ONLY.match(prev):
         return True
-    if is_upper_text(text) and len(text.split()) > 1 and not is_upper_text(above):
-        return False  # a capitalised title after running text or page furniture ("… Tư pháp," / "QUYẾT NGHỊ:")
+    if _capitalised(text) and not is_upper_text(above) or _capitalised(strip_bullet(above)) and any(c.islower() for c in text):
+        return False  # "… Tư pháp," / "QUYẾT NGHỊ:"; "… NĂM 2024" / "(Ban hành kèm theo …)"
     if _continues(strip_bullet(above) or above, text):
         return True
     if not text[:1].isalpha():
@@ -254,10 +256,15 @@ def _goes_on_text(prev: str, above: str, text: str, close: bool) -> bool:
     if prev.count("(") > prev.count(")"):
         return True
     if prev.isalpha() and is_upper_text(prev) == is_upper_text(text):
-        return True  # no paragraph is one word: "KẾ" / "HOẠCH", "Nguyễn" / "Ngọc Phúc", "Đài" / "Phát thanh …"
+        return True  # no paragraph is one word: "KẾ" / "HOẠCH", "Đài" / "Phát thanh …"
     if is_upper_text(prev) and is_upper_text(text):
         return bool(HEADING_START.match(prev))  # a numbered title goes on: "III. MỘT SỐ …" / "TRONG NĂM …"
     return close and not is_upper_text(prev) and not is_upper_text(text)
+
+
+def _capitalised(text: str) -> bool:
+    """A title printed in capitals: more than one word, (nearly) all letters upper case."""
+    return len(text.split()) > 1 and is_upper_text(text)
 
 
 def _starts_item(text: str) -> bool:
@@ -423,7 +430,7 @@ class _Numbering:
         return ok
 
     def accepts(self, text: str) -> bool:
-        """`text` may be the next row's start (nothing noted)."""
+        """`text` may start the next row (follows, without noting it)."""
         number = _NUMBER.match(text.strip())
         if number is None:
             return not (self.numbered_first and text.strip()[:1].isupper())

@@ -133,8 +133,8 @@ PROSE = re.compile(r"^\S+(?: \S+)+$")  # words one space apart: no column runs, 
 
 
 def wrap_width(texts: list[str]) -> int | None:
-    """The width a tool hard-wrapped the body's prose at (pdftotext, OCR, a Word page's source lines): the length most long prose
-    lines reach; None when the prose is not wrapped (a paragraph per line)."""
+    """The width a tool hard-wrapped the body's prose at (pdftotext, OCR, a Word page's source lines):
+    the length most long prose lines reach; None when the prose is not wrapped (a paragraph per line)."""
     lengths = sorted(len(t) for t in texts if PROSE.match(t) and len(t) >= 40)
     if len(lengths) < 8:
         return None

@@ -316,3 +316,22 @@ def test_any_outline_scraped_without_blank_lines_keeps_its_paragraphs(outline):
     doc = read_text(("\n" * (gap + 1)).join(parts) + "\n")
     assert [b.text for b in doc.blocks if not isinstance(b, TableRow)] == [f"{m} {t}".strip() for m, t in paragraphs]
     assert [b.texts for b in doc.blocks if isinstance(b, TableRow)] == _TABLE
+
+
+def test_resolution_scraped_without_blank_lines_keeps_article_titles_with_their_label():
+    text = "\n".join([
+        "ỦY BAN THƯỜNG VỤ QUỐC HỘI", "-------", "Nghị quyết số: 12/2026/UBTVQH15", "NGHỊ QUYẾT",
+        "Điều chỉnh Chương trình lập pháp năm 2026", "Căn cứ Luật Tổ chức Quốc hội;", "QUYẾT NGHỊ:",
+        "Điều 1.", "Điều chỉnh Chương trình lập pháp năm 2026", "Bổ sung các dự án sau vào Chương trình:",
+        "STT", "Tên dự án", "Cơ quan trình", "Thời gian trình", "1", "Luật Quy hoạch (sửa đổi)", "Chính phủ",
+        "Tháng 5/2026", "Điều 2.", "Tổ chức thực hiện", "Chính phủ và các cơ quan hữu quan tổ chức thực hiện.",
+        "CHỦ TỊCH", "(Đã ký)", "Trần Văn Minh"]) + "\n"
+    doc = read_text(text)
+    assert [b.texts for b in doc.blocks if isinstance(b, TableRow)] == [
+        ["STT", "Tên dự án", "Cơ quan trình", "Thời gian trình"], ["1", "Luật Quy hoạch (sửa đổi)", "Chính phủ", "Tháng 5/2026"]]
+    assert [b.text for b in doc.blocks if not isinstance(b, TableRow)] == [
+        "ỦY BAN THƯỜNG VỤ QUỐC HỘI", "-------", "Nghị quyết số: 12/2026/UBTVQH15", "NGHỊ QUYẾT",
+        "Điều chỉnh Chương trình lập pháp năm 2026", "Căn cứ Luật Tổ chức Quốc hội;", "QUYẾT NGHỊ:",
+        "Điều 1. Điều chỉnh Chương trình lập pháp năm 2026", "Bổ sung các dự án sau vào Chương trình:",
+        "Điều 2. Tổ chức thực hiện", "Chính phủ và các cơ quan hữu quan tổ chức thực hiện.",
+        "CHỦ TỊCH", "(Đã ký)", "Trần Văn Minh"]
