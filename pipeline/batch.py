@@ -218,7 +218,7 @@ class Done:
     status: str  # success, partial, failed, timeout
     document_id: str
     result_json: str
-    task_lines: str
+    task_lines: bytes  # the document's tasks.jsonl lines, UTF-8 (encoded by the worker, stored as they are)
     tasks: int
     warnings: list[dict]
     timings: dict[str, float]
@@ -260,7 +260,7 @@ def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> 
     result = outcome.result
     doc = result.document
     lines = "".join(json.dumps({"document_id": doc.id, "source_file": doc.source_file, **t.model_dump(mode="json")},
-                               ensure_ascii=False) + "\n" for t in result.tasks)
+                               ensure_ascii=False) + "\n" for t in result.tasks).encode("utf-8")
     done = Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
                 [w.model_dump(mode="json", exclude_none=True) for w in result.warnings], outcome.timings,
                 unknown_rate(result), answers.collect())
@@ -289,7 +289,7 @@ def _failed(job: Job, data: bytes | None, status: str, code: str, message: str) 
     sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_or_name(job)
     meta = DocumentMeta(id=sha[:16], source_file=job.source, sha256=sha, status="failed")
     result = DocumentResult(document=meta, warnings=[Warning(code=code, message=message)])
-    return Done(job.source, sha, status, meta.id, result.model_dump_json(indent=1), "", 0,
+    return Done(job.source, sha, status, meta.id, result.model_dump_json(indent=1), b"", 0,
                 [{"code": code, "message": message}], {}, None)
 
 
@@ -751,7 +751,7 @@ def _task_pieces(catalogue: Catalogue, previous: int, places: list[tuple[str, in
             if run is not None:
                 yield run
                 run = None
-            text = catalogue.lines_of(source).encode("utf-8")
+            text = catalogue.lines_of(source)
             length = len(text)
             yield text
         places.append((source, at, length))
