@@ -333,15 +333,17 @@ class _Table:
 
     def _pieces(self, start: int) -> list[_Piece]:
         """The units from `start` as the table's pieces. Without blank lines to set cells apart, a line
-        goes on in the piece above where the words say so (_continues); a time cell never goes on in an
-        item ("Quý II/2025" / "a) Các cơ quan …" is the plan's text after the table)."""
+        goes on in the piece above where the words say so (_continues; a time cell never goes on in an
+        item: "Quý II/2025" / "a) Các cơ quan …" is the plan's text after the table), or where it is
+        indented (the page's source wrapped the cell's text there: "CẢI CÁCH CHẾ ĐỘ" / "    CÔNG VỤ")."""
         pieces = _group(self.units[start:], self.header.cut)
         if self.header.cut:
             return pieces
         out: list[_Piece] = []
         for p in pieces:
-            if out and not looks_like_row_number(out[-1].text) and not _row_start(p.text) and _continues(out[-1].text, p.text) \
-                    and not (HEADING_START.match(p.text) and cell_kind(out[-1].text) == "time"):
+            if out and not looks_like_row_number(out[-1].text) and not _row_start(p.text) and (
+                    p.lines[0].text[:1].isspace() or _continues(out[-1].text, p.text)
+                    and not (HEADING_START.match(p.text) and cell_kind(out[-1].text) == "time")):
                 out[-1] = _Piece(out[-1].lines + p.lines, out[-1].gap)
             else:
                 out.append(p)

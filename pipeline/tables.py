@@ -135,8 +135,10 @@ class _Assembler:
             self.heading = ""
             return
         heading = _heading(line.text)
+        numbered = bool(heading) and bool(_HEADING.match(line.text.strip()).group(1))
         if self.collect_title and not _ANNEX_NOTE.match(line.text) and len(self.title_lines) < 3:
-            if not heading and (not self.title_lines or line.text.isupper() == self.title_lines[-1].isupper()):
+            # the title under the label, maybe in capitals over lines ("CÁC NHIỆM VỤ" / "TRỌNG TÂM VỀ …")
+            if not numbered and (not self.title_lines or line.text.isupper() == self.title_lines[-1].isupper()):
                 self.title_lines.append(line.text)
                 return
             self.collect_title = False
@@ -144,7 +146,7 @@ class _Assembler:
             self.after_break = True
         if heading:
             self.heading = heading
-        if heading and _HEADING.match(line.text.strip()).group(1):
+        if numbered:
             # a numbered heading after a table closes it: rows after it belong to something else
             # (an upper-case line alone may be page furniture between a table's pages)
             self.heading_since_table = True

@@ -224,6 +224,25 @@ def test_copy_wrapped_at_a_width_without_blank_lines_joins_wrapped_lines_but_not
     ]
 
 
+def test_appendix_scraped_without_blank_lines_keeps_its_title_and_section_rows_whole():
+    # "CÁC NHIỆM VỤ" / "TRỌNG TÂM VỀ …": an appendix title in capitals over two lines is one title; a section
+    # row's title and a cell's text the page's source wrapped (the indented line) stay one cell
+    result = extract("stripped_appendix.txt")
+    home, staff = "Sở Tư pháp", "Sở Nội vụ"
+    assert records(result) == [
+        ("Các nhiệm vụ trọng tâm về cải cách thể chế", "1", "Rà soát văn bản quy phạm pháp luật", [], [home],
+         ["Các sở, ban, ngành cấp tỉnh"], "Quý II/2025"),
+        ("Các nhiệm vụ trọng tâm về cải cách thể chế", "2", "Kiểm tra việc thi hành pháp luật", [], [home], [],
+         "Tháng 10/2025"),
+        ("Cải cách tổ chức bộ máy", "1", "Sắp xếp các đơn vị sự nghiệp công lập", [], [staff],
+         ["Các sở, ban, ngành cấp tỉnh"], "Năm 2025"),
+        ("Cải cách chế độ công vụ", "1", "Kế hoạch đào tạo, bồi dưỡng cán bộ, công chức năm 2025", [], [staff],
+         ["Các sở, ban, ngành cấp tỉnh", "Ủy ban nhân dân cấp huyện"], "Quý I/2025"),
+        ("Cải cách chế độ công vụ", "2", "Tuyển dụng công chức", [], [staff], [], "Năm 2025"),
+    ]
+    assert [t.table for t in result.tasks] == ["PHỤ LỤC SỐ 01"] * 2 + ["PHỤ LỤC SỐ 02"] * 3
+
+
 # -- any flattened plan: a vanished empty cell never moves a cell into another column ----------------
 _CONTENTS = ["Rà soát thủ tục hành chính", "Kiểm tra công tác cải cách hành chính", "Nâng cấp hệ thống một cửa điện tử"]
 _OUTPUTS = ["Báo cáo kết quả", "Kế hoạch triển khai", "Quyết định phê duyệt"]
