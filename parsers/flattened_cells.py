@@ -23,7 +23,10 @@ The table is found by what its lines say, never by where they stand:
   sequence or written another way ("2." after "10", or after "1"), a Roman or lettered title that heads
   no numbered rows, or, where blank lines set cells apart, a piece as far from the row as rows are
   from each other. The header printed again (a new page) is a header row.
-Outside tables, lines closer together than the text's usual paragraph gap are one paragraph.
+Outside tables, lines closer together than the text's usual paragraph gap are one paragraph where
+their words say so. Where the text has no blank lines at all (a scraper that strips them), only the
+words and the width the text is wrapped at part paragraphs: a heading broken over lines is joined,
+an item ("a)", "2.") never goes on in the line above, a capital after a heading starts its text.
 """
 
 from __future__ import annotations
@@ -245,7 +248,8 @@ def _goes_on_text(prev: str, above: str, text: str, close: bool) -> bool:
         return False
     if is_bullet_only(prev) or _MARKER_ONLY.match(prev):
         return True
-    if _capitalised(text) and not is_upper_text(above) or _capitalised(strip_bullet(above)) and any(c.islower() for c in text):
+    if (_capitalised(text) and not is_upper_text(above)
+            or _capitalised(strip_bullet(above)) and any(c.islower() for c in text)):
         return False  # "… Tư pháp," / "QUYẾT NGHỊ:"; "… NĂM 2024" / "(Ban hành kèm theo …)"
     if _continues(strip_bullet(above) or above, text):
         return True
