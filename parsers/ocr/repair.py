@@ -11,13 +11,14 @@ repair_text works on a whole cell or paragraph, so a pattern cut by a line break
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from plantasks.data_files import load_yaml
 from plantasks.normalizers.text import strip_marks
-from plantasks.parsers.ocr.lexicon import (HOOK, HOOK_MISREAD_AS, PLACE_UNITS, is_letters, key, lexicon, place_names,
+from plantasks.parsers.ocr.lexicon import (HOOK, HOOK_MISREAD_AS, MAX_WORD, PLACE_UNITS, is_letters, key, lexicon, place_names,
                                           tone_of, toneless, with_tone)
 
 RULES_FILE = Path(__file__).with_name("confusions.yaml")
@@ -196,7 +197,123 @@ def repair_words(text: str) -> str:
             or _by_running_text(core, left, right, outer)
         if fixed:
             parts[i] = edges[0] + fixed + edges[2]
+    for i in range(0, len(parts), 2):  # then real words misread as other real words, among repaired neighbours
+        edges = _split_edges(parts[i])
+        fixed = edges and _by_segmentation(edges[1], _run(parts, i, -1), _run(parts, i, 1))
+        if fixed:
+            parts[i] = edges[0] + fixed + edges[2]
     return "".join(parts)
+
+
+RUN_REACH = 3  # syllables on each side of a word that its context repair reads
+MISREAD_ODDS = math.log(100)  # how much likelier the context must make a variant than the word as read
+WORD_ODDS = math.log(300)  # the same where the variant makes a word with a neighbour
+VOWEL_MARK_ODDS = math.log(10)  # more again where a vowel mark changes too ('lăng' -> 'lãng' is a tone)
+RARELY_ALONE = 2  # a syllable running text shows alone at most this often is hardly a word of its own
+UNSEEN = 0.5  # occurrences in running text granted to a word or syllable it never shows
+
+
+def _run(parts: list[str], i: int, step: int) -> tuple[list[str], bool]:
+    """Up to RUN_REACH syllables beside word i on one side (step -1: left, nearest last), lower case
+    or capitalized ('Báo cáo'), up to punctuation, a number, an acronym or a non-word; and whether
+    the run is open at its far end (a syllable beyond it may make a word with its last one: the reach
+    was reached, an acronym or a non-word stands there, or the text ends: a cell's line may be cut
+    there), not closed by punctuation or a number."""
+    found: list[str] = []
+    j = i
+    while True:
+        near, j = _split_edges(parts[j]), j + 2 * step
+        if near is None or (near[0] if step < 0 else near[2]):
+            break  # punctuation: closed
+        if not 0 <= j < len(parts):
+            return (found[::-1] if step < 0 else found), True  # the text's edge: a line of a cell may be cut there
+        far = _split_edges(parts[j])
+        syllable = key(far[1]) if far else None
+        if far is None or (far[2] if step < 0 else far[0]):
+            break  # punctuation or a number: closed
+        if len(found) == RUN_REACH or far[1][1:] != far[1][1:].lower() or not lexicon().is_syllable(syllable):
+            return (found[::-1] if step < 0 else found), True
+        found.append(syllable)
+    return (found[::-1] if step < 0 else found), False
+
+
+def _by_segmentation(core: str, before: tuple[list[str], bool], after: tuple[list[str], bool]) -> str | None:
+    """A real lower-case syllable misread as another real one ('đế' for 'để', 'tỉnh giản' for 'tinh
+    giản', 'lăng phí' for 'lãng phí', 'lưu trừ' for 'lưu trữ'), told by the words around it. The run
+    of syllables around the word (no punctuation between) is split into words the likeliest way, a
+    word of the dictionary or of the product's phrases, or a syllable standing alone, each as likely
+    as running text shows it (_segmented); the word as read gives way to a variant in its marks only
+    when the run reads far likelier with it (MISREAD_ODDS: the odds against a misread mark; more
+    where a vowel mark differs too). So a syllable that is half of a word next to the word as read
+    ('giản', 'phí', 'trữ' stand alone almost never) asks for the variant that makes the word, and a
+    function word far commoner than its look-alike wins where the look-alike makes no word with its
+    neighbours ('cạnh tranh đế bổ nhiệm'); a word as read that makes a word with a neighbour stays
+    ('hoàng đế', 'đế quốc', 'chỉ tiêu', 'trong tỉnh thông qua': 'thông qua' outweighs 'tinh thông')."""
+    lex = lexicon()
+    syllable = key(core)
+    (left, open_left), (right, open_right) = before, after
+    if core != syllable or not (left or right) or not lex.is_syllable(syllable):
+        return None
+    at = len(left)
+    as_read, read_words = _segmented(lex, [*left, syllable, *right], open_left, open_right)
+    if read_words[at] != (at, at + 1):
+        return None  # the word as read makes a word with a neighbour ('hoàng đế', 'chỉ tiêu')
+    found = []
+    for v in lex.mark_variants(syllable):
+        text = [*left, v, *right]
+        score, words = _segmented(lex, text, open_left, open_right)
+        gain = score - as_read - (0 if toneless(v) == toneless(syllable) else VOWEL_MARK_ODDS)
+        start, end = words[at]
+        if end - start > 1:  # the variant makes a word, seen in running text, with a neighbour left alone as read
+            word, joined = tuple(text[start:end]), [text[k] for k in range(start, end) if k != at]
+            if gain >= WORD_ODDS and (lex.word_counts.get(word) or all(p in lex.phrase_pairs for p in zip(word, word[1:]))) \
+                    and all(start <= k0 and k1 <= end for k0, k1 in read_words[start:end]) \
+                    and any(_seldom_alone(lex, n) for n in joined):
+                found.append((gain, v))
+        elif gain > 0 and lex.alone[syllable] <= RARELY_ALONE and lex.counts[syllable] >= SEEN_OFTEN \
+                and right and (left or not open_left) \
+                and lex.alone[v] >= math.exp(MISREAD_ODDS) * (lex.alone[syllable] + 1) \
+                and all(lex.bigrams.get(p, 0) for p in (tuple(left[-1:] + [v]), tuple([v] + right[:1])) if len(p) == 2):
+            found.append((gain, v))  # a common free word for a look-alike running text hardly shows alone
+    found.sort(reverse=True)
+    if not found or len(found) > 1 and found[1][0] > found[0][0] - MISREAD_ODDS:
+        return None
+    return found[0][1]
+
+
+def _seldom_alone(lex, syllable: str) -> bool:
+    """Running text shows the syllable as a word of its own seldom, if at all ('giản', 'phí', 'lưu')."""
+    return lex.counts[syllable] >= SEEN_OFTEN and lex.alone[syllable] < ORPHAN_SHARE * lex.counts[syllable]
+
+
+def _segmented(lex, syllables: list[str], open_left: bool = False,
+               open_right: bool = False) -> tuple[float, list[tuple[int, int]]]:
+    """The best split of syllables into words (lexicon words of 2..MAX_WORD syllables, or one
+    syllable standing alone), each weighted by its occurrences in running text: its log-likelihood,
+    and for each syllable the (start, end) of its word. A syllable at an open end may make a word
+    with what lies beyond: there it counts as often as running text shows it at all."""
+    total = math.log(max(sum(lex.alone.values()) + sum(lex.word_counts.values()), 1))
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(-math.inf, 0)] * len(syllables)
+    for end in range(1, len(syllables) + 1):
+        for size in range(1, min(MAX_WORD, end) + 1):
+            word = tuple(syllables[end - size:end])
+            if size == 1:
+                edge = open_left and end == 1 or open_right and end == len(syllables)
+                seen = lex.counts[word[0]] if edge else lex.alone[word[0]]
+            elif word in lex.words or lex.word_counts.get(word):
+                seen = lex.word_counts.get(word, 0)
+            else:
+                continue
+            score = best[end - size][0] + math.log(seen + UNSEEN) - total
+            if score > best[end][0]:
+                best[end] = (score, size)
+    spans = [(0, 0)] * len(syllables)
+    end = len(syllables)
+    while end:
+        start = end - best[end][1]
+        spans[start:end] = [(start, end)] * (end - start)
+        end = start
+    return best[-1][0], spans
 
 
 def _beyond(parts: list[str], i: int, neighbour: str | None, step: int) -> str | None:
