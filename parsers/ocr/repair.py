@@ -268,7 +268,7 @@ def _by_segmentation(core: str, before: tuple[list[str], bool], after: tuple[lis
             word, joined = tuple(text[start:end]), [text[k] for k in range(start, end) if k != at]
             if gain >= WORD_ODDS and (lex.word_counts.get(word) or all(p in lex.phrase_pairs for p in zip(word, word[1:]))) \
                     and all(start <= k0 and k1 <= end for k0, k1 in read_words[start:end]) \
-                    and any(_seldom_alone(lex, n) for n in joined):
+                    and any(_seldom_alone(lex, n) for n in (syllable, *joined)):
                 found.append((gain, v))
         elif gain > 0 and lex.alone[syllable] <= RARELY_ALONE and lex.counts[syllable] >= SEEN_OFTEN \
                 and right and (left or not open_left) \
