@@ -65,6 +65,7 @@ class Lexicon:
     alone: Counter = field(default_factory=Counter)  # syllable -> occurrences as a one-syllable word of the running text
     words: frozenset[tuple[str, ...]] = frozenset()  # dictionary words and product phrases of 2..MAX_WORD syllables
     word_counts: Counter = field(default_factory=Counter)  # syllables of one word -> its occurrences in the running text
+    running_words: int = 0  # words of the running text (one syllable or several)
 
     def bound_pair(self, left: str, right: str) -> bool:
         """Two syllables that running text writes as one word ('công nghệ', 'thường xuyên'), one of
@@ -200,7 +201,7 @@ def build_lexicon(words: list[str], running_tokens: list[str], phrases: list[str
     return Lexicon(frozenset(syllables), frozenset(pairs), counts, bigrams,
                    {k: tuple(v) for k, v in by_toneless.items()}, {k: tuple(v) for k, v in by_bare.items()}, frozenset(phrase_pairs),
                    frozenset(s for phrase in phrases for s in phrase.split()), compounds, alone,
-                   frozenset(whole), word_counts)
+                   frozenset(whole), word_counts, sum(alone.values()) + sum(word_counts.values()))
 
 
 PLACE_UNITS = ("thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "tỉnh", "xã")  # longest first

@@ -197,11 +197,12 @@ def repair_words(text: str) -> str:
             or _by_running_text(core, left, right, outer)
         if fixed:
             parts[i] = edges[0] + fixed + edges[2]
-    for i in range(0, len(parts), 2):  # then real words misread as other real words, among repaired neighbours
-        edges = _split_edges(parts[i])
-        fixed = edges and _by_segmentation(edges[1], _run(parts, i, -1), _run(parts, i, 1))
+    words = [_split_edges(part) for part in parts[::2]]  # then real words misread as other real words,
+    for k, edges in enumerate(words):  # among repaired neighbours
+        fixed = edges and _by_segmentation(edges[1], words, k)
         if fixed:
-            parts[i] = edges[0] + fixed + edges[2]
+            words[k] = (edges[0], fixed, edges[2])
+            parts[2 * k] = "".join(words[k])
     return "".join(parts)
 
 
@@ -213,59 +214,72 @@ RARELY_ALONE = 2  # a syllable running text shows alone at most this often is ha
 UNSEEN = 0.5  # occurrences in running text granted to a word or syllable it never shows
 
 
-def _run(parts: list[str], i: int, step: int) -> tuple[list[str], bool]:
-    """Up to RUN_REACH syllables beside word i on one side (step -1: left, nearest last), lower case
-    or capitalized ('Báo cáo'), up to punctuation, a number, an acronym or a non-word; and whether
-    the run is open at its far end (a syllable beyond it may make a word with its last one: the reach
-    was reached, an acronym or a non-word stands there, or the text ends: a cell's line may be cut
-    there), not closed by punctuation or a number."""
+def _run(words: list[tuple[str, str, str] | None], k: int, step: int) -> tuple[list[str], bool]:
+    """Up to RUN_REACH syllables beside word k (words: _split_edges of each word) on one side (step
+    -1: left, nearest last), lower case or capitalized ('Báo cáo'), up to punctuation, a number, an
+    acronym or a non-word; and whether the run is open at its far end (a syllable beyond it may make
+    a word with its last one: the reach was reached, an acronym or a non-word stands there, or the
+    text ends: a cell's line may be cut there), not closed by punctuation or a number."""
     found: list[str] = []
-    j = i
     while True:
-        near, j = _split_edges(parts[j]), j + 2 * step
+        near, k = words[k], k + step
         if near is None or (near[0] if step < 0 else near[2]):
             break  # punctuation: closed
-        if not 0 <= j < len(parts):
+        if not 0 <= k < len(words):
             return (found[::-1] if step < 0 else found), True  # the text's edge: a line of a cell may be cut there
-        far = _split_edges(parts[j])
-        syllable = key(far[1]) if far else None
+        far = words[k]
         if far is None or (far[2] if step < 0 else far[0]):
             break  # punctuation or a number: closed
+        syllable = key(far[1])
         if len(found) == RUN_REACH or far[1][1:] != far[1][1:].lower() or not lexicon().is_syllable(syllable):
             return (found[::-1] if step < 0 else found), True
         found.append(syllable)
     return (found[::-1] if step < 0 else found), False
 
 
-def _by_segmentation(core: str, before: tuple[list[str], bool], after: tuple[list[str], bool]) -> str | None:
-    """A real lower-case syllable misread as another real one ('đế' for 'để', 'tỉnh giản' for 'tinh
-    giản', 'lăng phí' for 'lãng phí', 'lưu trừ' for 'lưu trữ'), told by the words around it. The run
-    of syllables around the word (no punctuation between) is split into words the likeliest way, a
-    word of the dictionary or of the product's phrases, or a syllable standing alone, each as likely
-    as running text shows it (_segmented); the word as read gives way to a variant in its marks only
-    when the run reads far likelier with it (MISREAD_ODDS: the odds against a misread mark; more
-    where a vowel mark differs too). So a syllable that is half of a word next to the word as read
-    ('giản', 'phí', 'trữ' stand alone almost never) asks for the variant that makes the word, and a
-    function word far commoner than its look-alike wins where the look-alike makes no word with its
-    neighbours ('cạnh tranh đế bổ nhiệm'); a word as read that makes a word with a neighbour stays
-    ('hoàng đế', 'đế quốc', 'chỉ tiêu', 'trong tỉnh thông qua': 'thông qua' outweighs 'tinh thông')."""
+def _by_segmentation(core: str, words: list[tuple[str, str, str] | None], k: int) -> str | None:
+    """A real lower-case syllable misread as another real one ('tỉnh giản' for 'tinh giản', 'lăng
+    phí' for 'lãng phí', 'đế' for 'để'), told by the words around it, in a second pass over text
+    whose non-words are already repaired ('thi tuyến cạnh tranh đế bố nhiệm'). The run of syllables
+    around word k (_run: no punctuation between) is split into words the likeliest way (_segmented:
+    words of the dictionary or of the product's phrases, or syllables standing alone, each as likely
+    as running text shows it). The word as read must stand alone in that split ('hoàng đế', 'đế
+    quốc', 'chỉ tiêu kinh tế' stay), and a variant in its marks wins only
+
+    - where it makes a word with neighbours that stand alone as read, running text shows that word
+      (or it is a phrase of the product's vocabulary), the word as read or a neighbour it joins seldom
+      stands alone ('giản', 'phí', 'lưu'), and the run reads WORD_ODDS likelier ('tinh giản biên
+      chế', 'lưu trữ hồ sơ'; 'trong tỉnh thông qua' stays: 'thông qua' outweighs 'tinh thông'); or
+    - where it stands alone too: the word as read is seen in running text but hardly ever alone, the
+      variant stands alone e**MISREAD_ODDS times as often, running text shows it beside each
+      neighbour, and a word follows ('cạnh tranh đế bổ nhiệm'; 'mã định danh' stays).
+
+    A vowel mark changed as well as the tone costs VOWEL_MARK_ODDS more; with two such variants the
+    best must lead by MISREAD_ODDS."""
     lex = lexicon()
     syllable = key(core)
-    (left, open_left), (right, open_right) = before, after
-    if core != syllable or not (left or right) or not lex.is_syllable(syllable):
+    if core != syllable or not lex.is_syllable(syllable):
+        return None
+    variants = lex.mark_variants(syllable)
+    near = [key(w[1]) for w in (words[k - 1] if k else None, words[k + 1] if k + 1 < len(words) else None) if w]
+    if not (lex.alone[syllable] <= RARELY_ALONE and lex.counts[syllable] >= SEEN_OFTEN) and not any(
+            (n, v) in lex.word_pairs or (v, n) in lex.word_pairs for v in variants for n in near):
+        return None  # no look-alike makes a word with a neighbour, and the word as read stands alone often
+    (left, open_left), (right, open_right) = _run(words, k, -1), _run(words, k, 1)
+    if not (left or right):
         return None
     at = len(left)
     as_read, read_words = _segmented(lex, [*left, syllable, *right], open_left, open_right)
     if read_words[at] != (at, at + 1):
         return None  # the word as read makes a word with a neighbour ('hoàng đế', 'chỉ tiêu')
     found = []
-    for v in lex.mark_variants(syllable):
+    for v in variants:
         text = [*left, v, *right]
-        score, words = _segmented(lex, text, open_left, open_right)
+        score, spans = _segmented(lex, text, open_left, open_right)
         gain = score - as_read - (0 if toneless(v) == toneless(syllable) else VOWEL_MARK_ODDS)
-        start, end = words[at]
+        start, end = spans[at]
         if end - start > 1:  # the variant makes a word, seen in running text, with a neighbour left alone as read
-            word, joined = tuple(text[start:end]), [text[k] for k in range(start, end) if k != at]
+            word, joined = tuple(text[start:end]), [text[j] for j in range(start, end) if j != at]
             if gain >= WORD_ODDS and (lex.word_counts.get(word) or all(p in lex.phrase_pairs for p in zip(word, word[1:]))) \
                     and all(start <= k0 and k1 <= end for k0, k1 in read_words[start:end]) \
                     and any(_seldom_alone(lex, n) for n in (syllable, *joined)):
@@ -292,7 +306,7 @@ def _segmented(lex, syllables: list[str], open_left: bool = False,
     syllable standing alone), each weighted by its occurrences in running text: its log-likelihood,
     and for each syllable the (start, end) of its word. A syllable at an open end may make a word
     with what lies beyond: there it counts as often as running text shows it at all."""
-    total = math.log(max(sum(lex.alone.values()) + sum(lex.word_counts.values()), 1))
+    total = math.log(max(lex.running_words, 1))
     best: list[tuple[float, int]] = [(0.0, 0)] + [(-math.inf, 0)] * len(syllables)
     for end in range(1, len(syllables) + 1):
         for size in range(1, min(MAX_WORD, end) + 1):
