@@ -218,7 +218,7 @@ class Done:
     status: str  # success, partial, failed, timeout
     document_id: str
     result_json: str
-    task_lines: str
+    task_lines: bytes  # the document's tasks.jsonl lines, UTF-8 (encoded by the worker, stored as they are)
     tasks: int
     warnings: list[dict]
     timings: dict[str, float]
@@ -260,7 +260,7 @@ def process(job: Job, options: ExtractOptions, timeout: float | None = None) -> 
     result = outcome.result
     doc = result.document
     lines = "".join(json.dumps({"document_id": doc.id, "source_file": doc.source_file, **t.model_dump(mode="json")},
-                               ensure_ascii=False) + "\n" for t in result.tasks)
+                               ensure_ascii=False) + "\n" for t in result.tasks).encode("utf-8")
     done = Done(job.source, doc.sha256, doc.status, doc.id, result.model_dump_json(indent=1), lines, len(result.tasks),
                 [w.model_dump(mode="json", exclude_none=True) for w in result.warnings], outcome.timings,
                 unknown_rate(result), answers.collect())
@@ -289,7 +289,7 @@ def _failed(job: Job, data: bytes | None, status: str, code: str, message: str) 
     sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_or_name(job)
     meta = DocumentMeta(id=sha[:16], source_file=job.source, sha256=sha, status="failed")
     result = DocumentResult(document=meta, warnings=[Warning(code=code, message=message)])
-    return Done(job.source, sha, status, meta.id, result.model_dump_json(indent=1), "", 0,
+    return Done(job.source, sha, status, meta.id, result.model_dump_json(indent=1), b"", 0,
                 [{"code": code, "message": message}], {}, None)
 
 
@@ -616,6 +616,7 @@ class _Writer:
         self.names = self.catalogue.reserve_outputs({s: output_name(p) for s, p in sources.items()})
         seen: dict[str, str] = {}  # sha256 -> the source standing for those bytes in this run
         planned: dict[str, str] = {}  # source -> its sha256 now (jobs run later, after more inputs are planned)
+        known = self.catalogue.by_source()
         for source, path in sources.items():
             job = Job(source, str(path.absolute()), target=str(self.out_dir / self.names[source]) if self.workers_write else None)
             try:
@@ -624,7 +625,7 @@ class _Writer:
                 yield job  # the worker says why it cannot read it
                 continue
             self.stats[source] = (st.st_size, st.st_mtime_ns)
-            old = self.catalogue.get(source)
+            old = known.get(source)
             current = old is not None and old.tool_version == self.tool and old.vocab_version == self.vocab \
                 and (old.status in FINISHED or old.status == "duplicate") \
                 and old.corrections == self.corrections_of(old.sha256, source)
@@ -640,7 +641,7 @@ class _Writer:
             if current and not force and old.sha256 == sha:
                 if (old.size, old.mtime_ns) != (st.st_size, st.st_mtime_ns):
                     self.catalogue.touch(source, st.st_size, st.st_mtime_ns)
-                original = self.catalogue.get(old.duplicate_of or "") if old.status == "duplicate" else None
+                original = known.get(old.duplicate_of or "") if old.status == "duplicate" else None
                 if old.status != "duplicate" or (original is not None and original.status in FINISHED
                                                  and planned.get(original.source_path, original.sha256) == old.sha256):
                     bar.step(source)
@@ -751,7 +752,7 @@ def _task_pieces(catalogue: Catalogue, previous: int, places: list[tuple[str, in
             if run is not None:
                 yield run
                 run = None
-            text = catalogue.lines_of(source).encode("utf-8")
+            text = catalogue.lines_of(source)
             length = len(text)
             yield text
         places.append((source, at, length))

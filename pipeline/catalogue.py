@@ -25,8 +25,8 @@ Table `documents` (one row per source path; the row model is `schemas.CatalogueR
 | updated | UTC time of the last write |
 | run_id | the run that wrote the row |
 
-Table `task_lines` (source_path, lines): the document's `tasks.jsonl` lines, so regenerating the
-export needs no JSON parsing. Table `outputs` (name, source_path) reserves output file names.
+Table `task_lines` (source_path, lines): the document's `tasks.jsonl` lines as UTF-8 bytes, so
+regenerating the export needs no JSON parsing nor encoding. Table `outputs` (name, source_path) reserves output file names.
 Table `runs` (id, started, finished, argv, counts): one row per run.
 Tables `exported` (source_path, start, length: where a document's lines sit in the current
 `tasks.jsonl`), `unexported` (documents written since) and `state` (a change counter, the exported
@@ -184,6 +184,10 @@ class Catalogue:
         row = self.db.execute(f"SELECT {','.join(COLUMNS)} FROM documents WHERE source_path = ?", (source_path,)).fetchone()
         return Row(*row) if row else None
 
+    def by_source(self) -> dict[str, Row]:
+        """Every row, by source path (one query: what a run plans with)."""
+        return {row.source_path: row for row in self.rows()}
+
     def rows(self) -> Iterator[Row]:
         for row in self.db.execute(f"SELECT {','.join(COLUMNS)} FROM documents ORDER BY source_path"):
             yield Row(*row)
@@ -205,10 +209,10 @@ class Catalogue:
         run or any other run into the folder) ever share a name; `wanted` holds each one's preferred name."""
         names: dict[str, str] = {}
         with self.transaction() as db:
+            reserved = dict(db.execute("SELECT source_path, name FROM outputs"))
             for source, name in wanted.items():
-                row = db.execute("SELECT name FROM outputs WHERE source_path = ?", (source,)).fetchone()
-                if row:
-                    names[source] = row[0]
+                if source in reserved:
+                    names[source] = reserved[source]
                     continue
                 for candidate in (name, _tagged(name, source)):
                     if db.execute("INSERT OR IGNORE INTO outputs(name, source_path) VALUES (?, ?)",
@@ -219,7 +223,7 @@ class Catalogue:
                     raise CatalogueError(f"cannot reserve an output name for {source}")
         return names
 
-    def record(self, row: Row, task_lines: str | None, answers: list[tuple[str, dict[str, str]]] = ()) -> None:
+    def record(self, row: Row, task_lines: bytes | None, answers: list[tuple[str, dict[str, str]]] = ()) -> None:
         """One document, one transaction. A failure on changed bytes keeps the earlier good record and
         notes why in `last_error`. `answers`: the slow tools' answers it needed, by model."""
         with self.transaction() as db:
@@ -279,8 +283,9 @@ class Catalogue:
             "LEFT JOIN exported e ON e.source_path = d.source_path AND d.source_path NOT IN (SELECT source_path FROM unexported) "
             "WHERE d.status IN ('success', 'partial') ORDER BY d.source_path"))
 
-    def lines_of(self, source_path: str) -> str:
-        return self.db.execute("SELECT lines FROM task_lines WHERE source_path = ?", (source_path,)).fetchone()[0]
+    def lines_of(self, source_path: str) -> bytes:
+        lines = self.db.execute("SELECT lines FROM task_lines WHERE source_path = ?", (source_path,)).fetchone()[0]
+        return lines if isinstance(lines, bytes) else lines.encode("utf-8")  # text: kept by an earlier version
 
     def state(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()

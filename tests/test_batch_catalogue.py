@@ -124,6 +124,22 @@ def test_a_failed_rerun_keeps_the_good_record_and_says_why(tmp_path):
     assert len(task_lines(out)) == 47
 
 
+def test_task_lines_kept_as_text_by_an_earlier_version_are_exported_alike(tmp_path):
+    make_inputs(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    assert extract(tmp_path / "in", "--out", out) == 0
+    before = (out / "tasks.jsonl").read_bytes()
+    with sqlite3.connect(out / "catalogue.sqlite") as db:
+        db.execute("UPDATE task_lines SET lines = CAST(lines AS TEXT)")
+        assert {row[0] for row in db.execute("SELECT typeof(lines) FROM task_lines")} == {"text"}
+    (out / "tasks.jsonl").unlink()
+    assert extract(tmp_path / "in", "--out", out) == 0
+    assert (out / "tasks.jsonl").read_bytes() == before
+    (tmp_path / "in" / "plan_001.txt").write_bytes(variant(SEEDS[0], 7))  # the other's lines copied by place
+    assert extract(tmp_path / "in", "--out", out) == 0
+    assert_consistent(out)
+
+
 def test_duplicates_are_recorded_once(tmp_path):
     make_inputs(tmp_path / "a", 2)
     (tmp_path / "b").mkdir()

@@ -42,6 +42,13 @@ def test_cells_centred_at_different_heights_read_as_printed(scan):
     assert rows == CENTRED_EXPECTED
 
 
+def test_cells_shared_out_among_threads_read_the_same(scan):
+    """With several OCR threads one page's cells are read in shares by each thread's own engine."""
+    doc = ocr_pdf(scan, [1], ReadOptions(ocr_workers=3))
+    rows = [block.texts for block in doc.blocks if isinstance(block, TableRow)]
+    assert rows == CENTRED_EXPECTED
+
+
 def test_the_tesseract_command_reads_the_cells_alike(scan, monkeypatch):
     """Without the Tesseract library the cells are read from one stacked image by the command."""
     monkeypatch.setenv("PLANTASKS_OCR_ENGINE", "cli")

@@ -27,11 +27,13 @@ checked against lexicon.py).
 Provenance boxes are (x0, top, x1, bottom): PDF points from the page's top-left corner for PDFs,
 pixels of the original image for images. Cell.confidence is the cell's mean Tesseract word
 confidence / 100 (1.0 for an empty cell). Pages run in parallel (options.ocr_workers, default one
-per core), each with single-threaded Tesseract processes (OMP_THREAD_LIMIT=1).
+per core), each with single-threaded Tesseract (OMP_THREAD_LIMIT=1); a page's table cells are shared
+out among the same number of threads (tesseract.Readers), never more Tesseract runs at once.
 """
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 from collections import deque
@@ -42,7 +44,7 @@ from plantasks.parsers.blocks import Block, ParsedDocument, ReaderError, ReaderI
 from plantasks.parsers.ocr.continuation import continue_tables
 from plantasks.parsers.ocr.page import OcrSettings, PageResult, ocr_page
 from plantasks.parsers.ocr.raster import PageImage, image_pages, pdf_page_images
-from plantasks.parsers.ocr.tesseract import require_tesseract
+from plantasks.parsers.ocr.tesseract import give_back_engines, require_tesseract, shared_readers
 
 __all__ = ["OcrSettings", "ocr_pdf", "ocr_pdf_pages", "read_image", "ocr_page_images"]
 
@@ -74,17 +76,25 @@ def ocr_page_images(
 ) -> list[PageResult]:
     binary = binary or require_tesseract(settings.lang)
     workers = options.ocr_workers or os.cpu_count() or 1
-    return bounded_map(lambda image: ocr_page(image, settings, binary), pages, workers)
+
+    def page(image: PageImage) -> PageResult:
+        try:
+            return ocr_page(image, settings, binary)
+        finally:
+            give_back_engines()
+
+    with shared_readers(workers):
+        return bounded_map(page, pages, workers)
 
 
 def bounded_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> list[R]:
-    """fn over items in `workers` threads, results in input order, at most 2*workers items in flight
-    (so a 300-page PDF is not rasterized into memory all at once)."""
+    """fn over items in `workers` threads (in the caller's context), results in input order, at most
+    2*workers items in flight (so a 300-page PDF is not rasterized into memory all at once)."""
     results: list[R] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         pending: deque[Future] = deque()
         for item in items:
-            pending.append(pool.submit(fn, item))
+            pending.append(pool.submit(contextvars.copy_context().run, fn, item))
             while len(pending) >= 2 * workers:
                 results.append(pending.popleft().result())
         while pending:

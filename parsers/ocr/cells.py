@@ -9,9 +9,9 @@ narrow columns' lines into garbage. Each cell is therefore its own block:
 - every cell that holds ink is cut out (rulings already erased, paper grain and light specks
   made white: clean_paper) and the cuts are stacked one above the other with white margins:
   Tesseract reads text that touches the edge of its image badly ('Quý IV' -> 'Quỹ 1V');
-- the stack is given to Tesseract once and each cell is recognised through its own rectangle
-  (tesserocr SetRectangle, psm 6: its own threshold, its own lines); without the Tesseract API (the
-  `tesseract` command only) the stack is read in one run;
+- the stack is given to Tesseract and each cell is recognised through its own rectangle (tesserocr
+  SetRectangle, psm 6: its own threshold, its own lines), shares of the cells on the document's OCR
+  threads at once; without the Tesseract API (the `tesseract` command only) the stack is read in one run;
 - a cell holding a doubtful word (low confidence, or lower-case letters that make no Vietnamese
   syllable) is read again as sparse text (psm 11), which finds a short line standing apart (the last
   syllable of a centred cell, 'trì') that a uniform block cuts; the surer reading is kept;
@@ -33,7 +33,8 @@ from PIL import Image
 from plantasks.normalizers.vietnamese import is_vietnamese_syllable
 from plantasks.parsers.ocr.grid import TableGrid
 from plantasks.parsers.ocr.recheck import from_stack, stack_crops
-from plantasks.parsers.ocr.tesseract import TesseractFailed, Word, api_engine, command_words, parse_tsv
+from plantasks.parsers.ocr.tesseract import (TesseractFailed, Word, api_engine, command_words, parse_tsv, reading_slot,
+                                             share_out)
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 
@@ -64,20 +65,17 @@ def read_boxes(gray: np.ndarray, boxes: list[Box], dpi: float, settings, binary:
     if not boxes:
         return []
     factor = enlargement(dpi, max(settings.ocr_dpi, CELL_DPI))
-    engine = api_engine(binary, settings.lang, settings.psm)  # the page pass's engine, its mode switched per read
-    read = Cuts(gray, boxes, factor, dpi)
-    per_box = read.words(engine, binary, settings.lang, settings.psm, settings.timeout_s)
+    per_box = Cuts(gray, boxes, factor, dpi).words(binary, settings, settings.psm)
     doubtful = [i for i, words in enumerate(per_box) if any(map(_doubtful, words))]
     if doubtful:
         again = Cuts(gray, [boxes[i] for i in doubtful], factor, dpi)
-        for i, words in zip(doubtful, again.words(engine, binary, settings.lang, SPARSE_PSM, settings.timeout_s)):
+        for i, words in zip(doubtful, again.words(binary, settings, SPARSE_PSM)):
             if _surer(words, per_box[i]):
                 per_box[i] = words
     for i, j in cut_words(boxes, per_box, dpi):  # a line through the text (a stray or misplaced ruling)
         x0, y0, _, y1 = boxes[i]
         union = (x0, y0, boxes[j][2], y1)
-        [per_box[i]] = Cuts(gray, [union], factor, dpi).words(engine, binary, settings.lang, settings.psm,
-                                                              settings.timeout_s)
+        [per_box[i]] = Cuts(gray, [union], factor, dpi).words(binary, settings, settings.psm)
         per_box[j] = []  # the union's words go to the cells holding their centres (layout.py)
     return [_in_cell(w, i) for i, words in enumerate(per_box) for w in words]
 
@@ -127,23 +125,28 @@ class Cuts:
         self.stack = np.pad(stack, ((0, 0), (0, 1)), constant_values=255)
         self.widths = [max(1, round((x1 - x0) * factor)) + 2 * self.gap for x0, _, x1, _ in boxes]
 
-    def words(self, engine, binary: str, lang: str, psm: int, timeout: float) -> list[list[Word]]:
-        """Each cell's words, read in segmentation mode `psm`, boxes in the pixels of the page."""
-        if engine is not None:
-            read = self._api_read(engine, psm)
+    def words(self, binary: str, settings, psm: int) -> list[list[Word]]:
+        """Each cell's words, read in segmentation mode `psm`, boxes in the pixels of the page. Through
+        the API each cell is a rectangle of its own, so the cells are shared out among the document's
+        OCR threads, each reading with its engine for the page pass's mode switched to `psm`."""
+        if api_engine(binary, settings.lang, settings.psm) is not None:
+            weights = [(bottom - top) * width for (top, bottom), width in zip(self.spans, self.widths)]
+            read = share_out(lambda cells: self._api_read(api_engine(binary, settings.lang, settings.psm), psm, cells),
+                             list(range(len(self.spans))), weights)
         else:
-            words = command_words(binary, self.stack, self.dpi, lang, psm, timeout)
+            with reading_slot():
+                words = command_words(binary, self.stack, self.dpi, settings.lang, psm, settings.timeout_s)
             read = [[w for w in words if top <= w.center[1] < bottom] for top, bottom in self.spans]
         return [[self._on_page(w, i) for w in words] for i, words in enumerate(read)]
 
-    def _api_read(self, engine, psm: int) -> list[list[Word]]:
+    def _api_read(self, engine, psm: int, cells: list[int]) -> list[list[Word]]:
         read: list[list[Word]] = []
         mode = engine.GetPageSegMode()
         try:
             engine.SetPageSegMode(psm)
             engine.SetImage(Image.fromarray(self.stack))
             engine.SetSourceResolution(max(1, round(self.dpi)))
-            for (top, bottom), width in zip(self.spans, self.widths):
+            for (top, bottom), width in ((self.spans[i], self.widths[i]) for i in cells):
                 engine.SetRectangle(0, top, width, bottom - top)
                 # TSV boxes are in the pixels of the whole stack, whatever rectangle was read
                 read.append(parse_tsv(engine.GetTSVText(0) or ""))

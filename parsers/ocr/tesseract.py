@@ -1,11 +1,13 @@
 """One Tesseract run per page image: words with boxes, confidences and Tesseract's line ids.
 
-Through Tesseract's C++ API (tesserocr) when it is installed: one engine per worker thread and
-language, so the language model is loaded once per worker, not once per page. Otherwise (or with
+Through Tesseract's C++ API (tesserocr) when it is installed: a thread holds one engine per language
+and mode while it reads a page, then gives it back to the process's spare engines for the next page
+or document, so the language model is loaded once per worker, not once per page. Otherwise (or with
 PLANTASKS_OCR_ENGINE=cli) through the `tesseract` command: the image goes to its stdin as PGM (no
 file, no compression), TSV comes back on stdout. Both give the same TSV, parsed once.
 OMP_THREAD_LIMIT=1: Tesseract's own OpenMP threads make a page several times slower on a small
-machine; pages and documents are parallelized by the callers instead.
+machine; pages and documents are parallelized by the callers instead, and a long run of rectangles
+(a page's table cells) is shared out among the document's OCR threads (`Readers`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ import shutil
 import subprocess
 import threading
 import unicodedata
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -70,17 +77,20 @@ def installed_languages(binary: str) -> frozenset[str]:
 
 
 def tesseract_words(binary: str, gray: np.ndarray, dpi: float, lang: str, psm: int, timeout: float) -> list[Word]:
-    engine = api_engine(binary, lang, psm)
-    if engine is not None:
-        return api_words(engine, gray, dpi)
-    return command_words(binary, gray, dpi, lang, psm, timeout)
+    with reading_slot():
+        engine = api_engine(binary, lang, psm)
+        if engine is not None:
+            return api_words(engine, gray, dpi)
+        return command_words(binary, gray, dpi, lang, psm, timeout)
 
 
-_engines = threading.local()
+_held = threading.local()  # this thread's engines, by (lang, psm)
+_spare: dict[tuple[str, int], list] = {}  # engines no thread holds: loaded models waiting for the next page
+_spare_lock = threading.Lock()
 
 
 def api_engine(binary: str, lang: str, psm: int):
-    """This thread's tesserocr engine for (lang, psm), made on first use; None without tesserocr."""
+    """This thread's tesserocr engine for (lang, psm): a spare one, else made; None without tesserocr."""
     if os.environ.get("PLANTASKS_OCR_ENGINE", "api") == "cli":
         return None
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # read when the library starts its threads
@@ -88,19 +98,116 @@ def api_engine(binary: str, lang: str, psm: int):
         import tesserocr
     except ImportError:
         return None
-    cache = getattr(_engines, "by_key", None)
-    if cache is None:
-        cache = _engines.by_key = {}
+    held = _held.__dict__.setdefault("by_key", {})
     key = (lang, psm)
-    if key not in cache:
+    if key not in held:
+        with _spare_lock:
+            engine = _spare[key].pop() if _spare.get(key) else None
+        if engine is None:
+            try:
+                engine = tesserocr.PyTessBaseAPI(path=tessdata_dir(binary), lang=lang, psm=psm)
+            except RuntimeError:
+                engine = None  # the library cannot load the model: the command still can
+            else:
+                engine.SetVariable("tessedit_do_invert", "0")
+        held[key] = engine
+    return held[key]
+
+
+def give_back_engines() -> None:
+    """This thread's engines to the spares (its page or its share of cells is read)."""
+    held = _held.__dict__.get("by_key") or {}
+    with _spare_lock:
+        for key, engine in held.items():
+            if engine is not None:
+                _spare.setdefault(key, []).append(engine)
+    held.clear()
+
+
+def _forget_spares() -> None:
+    """In a forked process: its own engines, made when it first reads (none shared with the parent)."""
+    global _spare_lock
+    _spare_lock = threading.Lock()
+    _spare.clear()
+    _held.__dict__.clear()
+
+
+os.register_at_fork(after_in_child=_forget_spares)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Readers:
+    """The OCR threads of one document: at most `count` Tesseract runs at once (`reading_slot`), and
+    `count` threads that take shares of a long run of rectangles (`share_out`) while the page that
+    asked for it waits, so one page of many table cells does not keep the other cores idle."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.slots = threading.BoundedSemaphore(count)
+        self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="ocr-cells")
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+_readers: ContextVar[Readers | None] = ContextVar("ocr_readers", default=None)
+
+
+@contextmanager
+def shared_readers(count: int) -> Iterator[None]:
+    """Within this, OCR in this context (and in threads started with it) is spread over `count` readers."""
+    if count <= 1:
+        yield
+        return
+    readers = Readers(count)
+    token = _readers.set(readers)
+    try:
+        yield
+    finally:
+        _readers.reset(token)
+        readers.close()
+
+
+def reading_slot():
+    """One of the document's Tesseract runs at once (nothing to wait for with one reader)."""
+    readers = _readers.get()
+    return readers.slots if readers is not None else nullcontext()
+
+
+def share_out(read: Callable[[list[T]], list[R]], items: list[T], weights: list[float]) -> list[R]:
+    """read(items) done in shares by the document's readers, results in the order of `items`; with
+    one reader, or few items, in one piece here. Each item must be read on its own (a rectangle of its
+    own), so the result does not depend on how the items are shared."""
+    readers = _readers.get()
+    if readers is None or len(items) < 2:
+        with reading_slot():
+            return read(items)
+    shares = _shares(weights, 2 * readers.count)
+
+    def one(share: range) -> list[R]:
         try:
-            engine = tesserocr.PyTessBaseAPI(path=tessdata_dir(binary), lang=lang, psm=psm)
-        except RuntimeError:
-            cache[key] = None  # the library cannot load the model: the command still can
-        else:
-            engine.SetVariable("tessedit_do_invert", "0")
-            cache[key] = engine
-    return cache[key]
+            with readers.slots:
+                return read([items[i] for i in share])
+        finally:
+            give_back_engines()
+
+    return [r for part in readers.pool.map(one, shares) for r in part]
+
+
+def _shares(weights: list[float], count: int) -> list[range]:
+    """Consecutive ranges of about equal total weight, at most `count` of them."""
+    total = sum(weights) or 1.0
+    shares, start, load = [], 0, 0.0
+    for i, weight in enumerate(weights):
+        load += weight
+        if load >= total * (len(shares) + 1) / count and i + 1 < len(weights):
+            shares.append(range(start, i + 1))
+            start = i + 1
+    shares.append(range(start, len(weights)))
+    return shares
 
 
 def api_words(engine, gray: np.ndarray, dpi: float) -> list[Word]:
@@ -175,23 +282,28 @@ def page_orientation(binary: str, gray: np.ndarray, dpi: float, timeout: float) 
     the osd model is not installed."""
     if "osd" not in installed_languages(binary):
         return 0
-    engine = api_engine(binary, "osd", 0)
     try:
-        if engine is not None:
-            from PIL import Image
-
-            engine.SetImage(Image.fromarray(np.ascontiguousarray(gray, dtype=np.uint8)))
-            engine.SetSourceResolution(max(1, round(dpi)))
-            found = engine.DetectOrientationScript() or {}
-            engine.Clear()
-            degrees, confidence = found.get("orient_deg", 0), found.get("orient_conf", 0.0)
-        else:
-            command = [binary, "stdin", "stdout", "--psm", "0", "-l", "osd", "--dpi", str(round(dpi))]
-            done = subprocess.run(command, input=to_pgm(gray), capture_output=True, timeout=timeout,
-                                  env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-            text = done.stdout.decode("utf-8", "replace")
-            degrees = int((re.search(r"Orientation in degrees: (\d+)", text) or [0, 0])[1])
-            confidence = float((re.search(r"Orientation confidence: ([\d.]+)", text) or [0, 0.0])[1])
+        with reading_slot():
+            return _orientation(binary, gray, dpi, timeout)
     except (RuntimeError, OSError, subprocess.SubprocessError, ValueError):
         return 0
+
+
+def _orientation(binary: str, gray: np.ndarray, dpi: float, timeout: float) -> int:
+    engine = api_engine(binary, "osd", 0)
+    if engine is not None:
+        from PIL import Image
+
+        engine.SetImage(Image.fromarray(np.ascontiguousarray(gray, dtype=np.uint8)))
+        engine.SetSourceResolution(max(1, round(dpi)))
+        found = engine.DetectOrientationScript() or {}
+        engine.Clear()
+        degrees, confidence = found.get("orient_deg", 0), found.get("orient_conf", 0.0)
+    else:
+        command = [binary, "stdin", "stdout", "--psm", "0", "-l", "osd", "--dpi", str(round(dpi))]
+        done = subprocess.run(command, input=to_pgm(gray), capture_output=True, timeout=timeout,
+                              env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        text = done.stdout.decode("utf-8", "replace")
+        degrees = int((re.search(r"Orientation in degrees: (\d+)", text) or [0, 0])[1])
+        confidence = float((re.search(r"Orientation confidence: ([\d.]+)", text) or [0, 0.0])[1])
     return degrees % 360 if confidence >= OSD_MIN_CONFIDENCE and degrees % 90 == 0 else 0
