@@ -5,11 +5,13 @@ installed data files without importing the package (which loads models):
 
 - corpus/data/Viet74K.txt: Hồ Ngọc Đức's Vietnamese word list (74 000 words, one a line). Every
   syllable of it is a known syllable; every two adjacent syllables of one word are a known pair
-  ("hồ sơ", "sơ công" is not one).
+  ("hồ sơ", "sơ công" is not one); its words of two to MAX_WORD syllables are kept whole too.
 - the word-segmented VLSP 2013 POS test text that ships with its tagger
   (pipeline/pos_tag/models/pos_crf_vlsp2013_*/test_output.txt, about 100 000 syllables of news and
   legal prose): syllable counts and counts of syllables that follow each other in running text, so
-  that a function word ("để") is known to be far more common than its look-alike ("đế").
+  that a function word ("để") is known to be far more common than its look-alike ("đế"); and how
+  often each word of its segmentation occurs, one syllable alone ("để": 300 times, "đế": once) or
+  several as one word ("lãng phí"), which the context repair splits runs of text with.
 
 Keys are lower case, NFC, tone marks placed in the classic style (normalizers.vietnamese: "hòa",
 "thủy", "quý"), whichever style the source or the scan uses. When a source is missing (another underthesea version) the lexicon is

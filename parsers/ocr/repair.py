@@ -2,8 +2,9 @@
 bullets, specks) and word repairs checked against a Vietnamese lexicon (lexicon.py).
 
 Each repair applies only where its context makes the reading certain; a word is changed only when
-the change turns a non-word into a word or an unattested syllable pair into a dictionary word, so
-correctly spelled text passes unchanged. Everything else is left exactly as recognized.
+the change turns a non-word into a word or an unattested syllable pair into a dictionary word, or,
+for a real word misread as another real one, when the run of words around it reads far likelier
+with the change (_by_segmentation), so correctly spelled text passes unchanged. Everything else is left exactly as recognized.
 repair_text works on a whole cell or paragraph, so a pattern cut by a line break ("Quý" /
 "1V/2024") is still seen.
 """
