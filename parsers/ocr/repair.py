@@ -4,7 +4,8 @@ bullets, specks) and word repairs checked against a Vietnamese lexicon (lexicon.
 Each repair applies only where its context makes the reading certain; a word is changed only when
 the change turns a non-word into a word or an unattested syllable pair into a dictionary word, or,
 for a real word misread as another real one, when the run of words around it reads far likelier
-with the change (_by_segmentation), so correctly spelled text passes unchanged. Everything else is left exactly as recognized.
+with the change (_by_segmentation), so correctly spelled text passes unchanged. Everything else is
+left exactly as recognized.
 repair_text works on a whole cell or paragraph, so a pattern cut by a line break ("Quý" /
 "1V/2024") is still seen.
 """
@@ -182,7 +183,8 @@ def repair_words(text: str) -> str:
     """Syllables misread in their tone mark, and two syllables read without the space between them,
     put right where the lexicon (lexicon.py) says the change turns a non-word into a word, or an
     unattested syllable pair into an attested one. A syllable that is a known word and forms a known
-    pair with a neighbour is never changed, so correctly spelled text passes unchanged."""
+    pair with a neighbour is never changed, so correctly spelled text passes unchanged. A second pass
+    then puts right real words misread as other real words (_by_segmentation)."""
     parts = re.split(r"(\s+)", _unpunctuated(text))  # words at even indexes, the spaces between at odd ones
     for i in range(0, len(parts), 2):
         edges = _split_edges(parts[i])
