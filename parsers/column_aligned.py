@@ -329,12 +329,14 @@ class _Grid:
             spaces = [m.start() for m in re.finditer(" ", text) if s - 3 <= start + m.start() <= e + 3]
             if not spaces:
                 continue
-            # a cell starts with a capital, and a name's capitalised words stay together: of two
-            # spaces in the gutter, the one where capitalised words start
+            # a number stays with the word it follows ('tháng' 9/2026); a cell starts with a capital,
+            # and a name's capitalised words stay together: of two spaces in the gutter, the one
+            # where capitalised words start
             middle = (s + e) / 2
-            cut = min(spaces, key=lambda p: (not _capital(text[p + 1]), _after_capital(text, p),
+            cut = min(spaces, key=lambda p: (takes_number(text[:p]) and text[p + 1].isdigit(),
+                                             not _capital(text[p + 1]), _inside_name(text, p),
                                              abs(start + p - middle)))
-            while _after_capital(text, cut) and " " in text[:cut]:  # back to the start of the name
+            while _inside_name(text, cut) and " " in text[:cut]:  # back to the start of the name
                 back = text.rindex(" ", 0, cut)
                 if s - (start + back) > _NAME_REACH:
                     break
@@ -389,6 +391,11 @@ def _capital(ch: str) -> bool:
 
 def _after_capital(text: str, space: int) -> bool:
     return _capital(text[:space].rsplit(" ", 1)[-1][:1])
+
+
+def _inside_name(text: str, space: int) -> bool:
+    """The space runs between two capitalised words ('Công | Thương'), not before a number ('Du | 20 giờ')."""
+    return _after_capital(text, space) and text[space + 1:space + 2].isupper()
 
 
 def centred_table_at(lines: list[str], i: int) -> CentredTable | None:

@@ -616,6 +616,7 @@ class _Writer:
         self.names = self.catalogue.reserve_outputs({s: output_name(p) for s, p in sources.items()})
         seen: dict[str, str] = {}  # sha256 -> the source standing for those bytes in this run
         planned: dict[str, str] = {}  # source -> its sha256 now (jobs run later, after more inputs are planned)
+        known = self.catalogue.by_source()
         for source, path in sources.items():
             job = Job(source, str(path.absolute()), target=str(self.out_dir / self.names[source]) if self.workers_write else None)
             try:
@@ -624,7 +625,7 @@ class _Writer:
                 yield job  # the worker says why it cannot read it
                 continue
             self.stats[source] = (st.st_size, st.st_mtime_ns)
-            old = self.catalogue.get(source)
+            old = known.get(source)
             current = old is not None and old.tool_version == self.tool and old.vocab_version == self.vocab \
                 and (old.status in FINISHED or old.status == "duplicate") \
                 and old.corrections == self.corrections_of(old.sha256, source)
@@ -640,7 +641,7 @@ class _Writer:
             if current and not force and old.sha256 == sha:
                 if (old.size, old.mtime_ns) != (st.st_size, st.st_mtime_ns):
                     self.catalogue.touch(source, st.st_size, st.st_mtime_ns)
-                original = self.catalogue.get(old.duplicate_of or "") if old.status == "duplicate" else None
+                original = known.get(old.duplicate_of or "") if old.status == "duplicate" else None
                 if old.status != "duplicate" or (original is not None and original.status in FINISHED
                                                  and planned.get(original.source_path, original.sha256) == old.sha256):
                     bar.step(source)

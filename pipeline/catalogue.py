@@ -184,6 +184,10 @@ class Catalogue:
         row = self.db.execute(f"SELECT {','.join(COLUMNS)} FROM documents WHERE source_path = ?", (source_path,)).fetchone()
         return Row(*row) if row else None
 
+    def by_source(self) -> dict[str, Row]:
+        """Every row, by source path (one query: what a run plans with)."""
+        return {row.source_path: row for row in self.rows()}
+
     def rows(self) -> Iterator[Row]:
         for row in self.db.execute(f"SELECT {','.join(COLUMNS)} FROM documents ORDER BY source_path"):
             yield Row(*row)
@@ -205,10 +209,10 @@ class Catalogue:
         run or any other run into the folder) ever share a name; `wanted` holds each one's preferred name."""
         names: dict[str, str] = {}
         with self.transaction() as db:
+            reserved = dict(db.execute("SELECT source_path, name FROM outputs"))
             for source, name in wanted.items():
-                row = db.execute("SELECT name FROM outputs WHERE source_path = ?", (source,)).fetchone()
-                if row:
-                    names[source] = row[0]
+                if source in reserved:
+                    names[source] = reserved[source]
                     continue
                 for candidate in (name, _tagged(name, source)):
                     if db.execute("INSERT OR IGNORE INTO outputs(name, source_path) VALUES (?, ?)",

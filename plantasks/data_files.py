@@ -66,6 +66,7 @@ def fingerprint(*folders: Path) -> str:
 
 
 _SOURCE_SUFFIXES = frozenset({".py", ".yaml", ".yml", ".tsv", ".json"})
+KEPT_VERSIONS = 4  # compiled copies kept per name, newest first
 
 
 def compiled(name: str, build: Callable[[], T], *folders: Path) -> T:
@@ -91,9 +92,9 @@ def compiled(name: str, build: Callable[[], T], *folders: Path) -> T:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         tmp = None
-        for old in folder.glob(f"{name}-*.pickle"):  # earlier versions' copies
-            if old != path:
-                old.unlink(missing_ok=True)
+        others = sorted((p for p in folder.glob(f"{name}-*.pickle") if p != path), key=lambda p: p.stat().st_mtime_ns)
+        for old in others[: max(0, len(others) - KEPT_VERSIONS + 1)]:  # the oldest (a few stay: two installs on one machine)
+            old.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - a cache that cannot be written is only not kept
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)

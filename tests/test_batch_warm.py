@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from plantasks.data_files import compiled, fingerprint, load_yaml
+from plantasks.data_files import KEPT_VERSIONS, compiled, fingerprint, load_yaml
 from plantasks.normalizers.agencies.registry import REGISTRY_FILE, build_registry, load_registry
 
 FIXTURE = Path(__file__).parent / "fixtures" / "rerun"  # invented plans: bodies inside longer text, unknown bodies
@@ -106,12 +106,19 @@ def test_a_compiled_vocabulary_is_rebuilt_when_what_decides_it_changes(tmp_path,
     (data / "words.yaml").write_text("words: [c, a]\n", encoding="utf-8")
     fingerprint.cache_clear()  # (a process sees its files once; a new one sees the change)
     assert compiled("words", build, data) == ["a", "c"] and len(builds) == 2
-    assert len(list(cache.glob("words-*.pickle"))) == 1  # the stale copy is gone
-    next(cache.glob("words-*.pickle")).write_bytes(b"not a pickle")
+    assert len(list(cache.glob("words-*.pickle"))) == 2  # the earlier version's copy stays for a while
+    (cache / f"words-{fingerprint(data)}.pickle").write_bytes(b"not a pickle")
     assert compiled("words", build, data) == ["a", "c"] and len(builds) == 3
     (data / "more.py").write_text("X = 1\n", encoding="utf-8")  # code beside the data decides it too
     fingerprint.cache_clear()
     assert compiled("words", build, data) == ["a", "c"] and len(builds) == 4
+    for k in range(KEPT_VERSIONS + 2):  # many versions: only the newest few copies are kept
+        (data / "more.py").write_text(f"X = {k + 2}\n", encoding="utf-8")
+        fingerprint.cache_clear()
+        compiled("words", build, data)
+    assert len(list(cache.glob("words-*.pickle"))) == KEPT_VERSIONS
+    assert compiled("words", build, data) == ["a", "c"] and len(builds) == 4 + KEPT_VERSIONS + 2  # the newest: cached
+    builds.clear()
     monkeypatch.setenv("PLANTASKS_CACHE_DIR", "off")
     shutil.rmtree(cache)
-    assert compiled("words", build, data) == ["a", "c"] and len(builds) == 5 and not cache.exists()
+    assert compiled("words", build, data) == ["a", "c"] and len(builds) == 1 and not cache.exists()

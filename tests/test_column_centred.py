@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from plantasks.parsers.blocks import TableRow, TextLine
+from plantasks.parsers.column_aligned import Piece, _Grid
 from plantasks.parsers.text_reader import read_text
 from plantasks.pipeline.extract import extract_bytes
 
@@ -136,3 +137,17 @@ PROSE = st.lists(st.sampled_from(
 def test_prose_with_header_words_is_never_a_table(paragraphs, indent):
     text = "\n\n".join("\n".join(" " * indent + w for w in textwrap.wrap(" ".join(p), 70)) for p in paragraphs)
     assert not [b for b in read_text(text).blocks if isinstance(b, TableRow)]
+
+
+def test_a_line_printed_one_space_from_the_next_cell_is_cut_before_a_time_not_inside_it():
+    """Two cells' lines one space apart across a gutter: the number stays with the word it follows
+    ('tháng' 10/2026), and a capitalised word before a number ends its name ('Thể' | '15 giờ 30')."""
+    grid = _Grid([(5, 8), (36, 37), (52, 52), (69, 70), (87, 88)])
+    assert grid.place(Piece(72, 99, "các sở, ngành tháng 10/2026")) == [(4, "các sở, ngành"), (5, "tháng 10/2026")]
+    grid = _Grid([(3, 5), (34, 34), (50, 51)])
+    text = "và các kiến nghị của cử tri, Văn hóa và Thể 15 giờ 30"
+    assert grid.place(Piece(6, 6 + len(text), text)) == [(1, "và các kiến nghị của cử tri,"), (2, "Văn hóa và Thể"),
+                                                         (3, "15 giờ 30")]
+    # a capitalised name across the gutter still stays whole
+    text = "và các kiến nghị của cử tri, Văn hóa và Sở Công Thương"
+    assert grid.place(Piece(6, 6 + len(text), text))[-1] == (3, "Sở Công Thương")

@@ -5,11 +5,13 @@ installed data files without importing the package (which loads models):
 
 - corpus/data/Viet74K.txt: Hồ Ngọc Đức's Vietnamese word list (74 000 words, one a line). Every
   syllable of it is a known syllable; every two adjacent syllables of one word are a known pair
-  ("hồ sơ", "sơ công" is not one).
+  ("hồ sơ", "sơ công" is not one); its words of two to MAX_WORD syllables are kept whole too.
 - the word-segmented VLSP 2013 POS test text that ships with its tagger
   (pipeline/pos_tag/models/pos_crf_vlsp2013_*/test_output.txt, about 100 000 syllables of news and
   legal prose): syllable counts and counts of syllables that follow each other in running text, so
-  that a function word ("để") is known to be far more common than its look-alike ("đế").
+  that a function word ("để") is known to be far more common than its look-alike ("đế"); and how
+  often each word of its segmentation occurs, one syllable alone ("để": 300 times, "đế": once) or
+  several as one word ("lãng phí"), which the context repair splits runs of text with.
 
 Keys are lower case, NFC, tone marks placed in the classic style (normalizers.vietnamese: "hòa",
 "thủy", "quý"), whichever style the source or the scan uses. When a source is missing (another underthesea version) the lexicon is
@@ -45,6 +47,7 @@ NORMALIZERS = Path(normalizers.__file__).parent
 DOMAIN_FILES = (NORMALIZERS / "data" / "agencies.yaml", NORMALIZERS / "data" / "areas.yaml",
                 NORMALIZERS / "deadlines" / "vocab.yaml")
 LETTER_RUN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+MAX_WORD = 4  # the longest word (in syllables) the context repairs look for
 BOUND_SHARE = 0.3  # a syllable standing alone less often than this is bound to its neighbour
 HOOK = "\u0309"  # hỏi
 HOOK_MISREAD_AS = frozenset("\u0301\u0303")  # sắc, ngã: what a small hook above becomes in a coarse scan
@@ -62,6 +65,9 @@ class Lexicon:
     phrase_syllables: frozenset[str] = frozenset()  # every syllable of the product's phrases
     compounds: Counter = field(default_factory=Counter)  # 2 or 3 syllables in a row -> occurrences inside one segmented word
     alone: Counter = field(default_factory=Counter)  # syllable -> occurrences as a one-syllable word of the running text
+    words: frozenset[tuple[str, ...]] = frozenset()  # dictionary words and product phrases of 2..MAX_WORD syllables
+    word_counts: Counter = field(default_factory=Counter)  # syllables of one word -> its occurrences in the running text
+    running_words: int = 0  # words of the running text (one syllable or several)
 
     def bound_pair(self, left: str, right: str) -> bool:
         """Two syllables that running text writes as one word ('công nghệ', 'thường xuyên'), one of
@@ -157,16 +163,20 @@ def read_tokens(path: Path | None) -> list[str]:
 def build_lexicon(words: list[str], running_tokens: list[str], phrases: list[str] = ()) -> Lexicon:
     syllables: set[str] = set()
     pairs: set[tuple[str, str]] = set()
+    whole: set[tuple[str, ...]] = set()
     phrase_pairs = {pair for phrase in phrases for pair in zip(phrase.split(), phrase.split()[1:])}
     for word in [*words, *phrases]:
         parts = word.replace("-", " ").split()
         if all(is_letters(p) for p in parts):
             syllables.update(parts)
             pairs.update(zip(parts, parts[1:]))
+            if 1 < len(parts) <= MAX_WORD:
+                whole.add(tuple(parts))
     counts: Counter = Counter()
     bigrams: Counter = Counter()
     compounds: Counter = Counter()
     alone: Counter = Counter()
+    word_counts: Counter = Counter()
     previous = None
     for token in running_tokens:
         parts = token.replace("_", " ").split()
@@ -179,6 +189,8 @@ def build_lexicon(words: list[str], running_tokens: list[str], phrases: list[str
         compounds.update(zip(parts, parts[1:], parts[2:]))
         if len(parts) == 1:
             alone[parts[0]] += 1
+        elif len(parts) <= MAX_WORD:
+            word_counts[tuple(parts)] += 1
         if previous is not None:
             bigrams[(previous, parts[0])] += 1
         bigrams.update(zip(parts, parts[1:]))
@@ -190,7 +202,8 @@ def build_lexicon(words: list[str], running_tokens: list[str], phrases: list[str
         by_bare.setdefault(strip_marks(syllable), []).append(syllable)
     return Lexicon(frozenset(syllables), frozenset(pairs), counts, bigrams,
                    {k: tuple(v) for k, v in by_toneless.items()}, {k: tuple(v) for k, v in by_bare.items()}, frozenset(phrase_pairs),
-                   frozenset(s for phrase in phrases for s in phrase.split()), compounds, alone)
+                   frozenset(s for phrase in phrases for s in phrase.split()), compounds, alone,
+                   frozenset(whole), word_counts, sum(alone.values()) + sum(word_counts.values()))
 
 
 PLACE_UNITS = ("thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "tỉnh", "xã")  # longest first

@@ -2,8 +2,10 @@
 bullets, specks) and word repairs checked against a Vietnamese lexicon (lexicon.py).
 
 Each repair applies only where its context makes the reading certain; a word is changed only when
-the change turns a non-word into a word or an unattested syllable pair into a dictionary word, so
-correctly spelled text passes unchanged. Everything else is left exactly as recognized.
+the change turns a non-word into a word or an unattested syllable pair into a dictionary word, or,
+for a real word misread as another real one, when the run of words around it reads far likelier
+with the change (_by_segmentation), so correctly spelled text passes unchanged. Everything else is
+left exactly as recognized.
 repair_text works on a whole cell or paragraph, so a pattern cut by a line break ("Quý" /
 "1V/2024") is still seen.
 """
@@ -11,13 +13,14 @@ repair_text works on a whole cell or paragraph, so a pattern cut by a line break
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from plantasks.data_files import load_yaml
 from plantasks.normalizers.text import strip_marks
-from plantasks.parsers.ocr.lexicon import (HOOK, HOOK_MISREAD_AS, PLACE_UNITS, is_letters, key, lexicon, place_names,
+from plantasks.parsers.ocr.lexicon import (HOOK, HOOK_MISREAD_AS, MAX_WORD, PLACE_UNITS, is_letters, key, lexicon, place_names,
                                           tone_of, toneless, with_tone)
 
 RULES_FILE = Path(__file__).with_name("confusions.yaml")
@@ -180,7 +183,8 @@ def repair_words(text: str) -> str:
     """Syllables misread in their tone mark, and two syllables read without the space between them,
     put right where the lexicon (lexicon.py) says the change turns a non-word into a word, or an
     unattested syllable pair into an attested one. A syllable that is a known word and forms a known
-    pair with a neighbour is never changed, so correctly spelled text passes unchanged."""
+    pair with a neighbour is never changed, so correctly spelled text passes unchanged. A second pass
+    then puts right real words misread as other real words (_by_segmentation)."""
     parts = re.split(r"(\s+)", _unpunctuated(text))  # words at even indexes, the spaces between at odd ones
     for i in range(0, len(parts), 2):
         edges = _split_edges(parts[i])
@@ -196,7 +200,137 @@ def repair_words(text: str) -> str:
             or _by_running_text(core, left, right, outer)
         if fixed:
             parts[i] = edges[0] + fixed + edges[2]
+    words = [_split_edges(part) for part in parts[::2]]  # then real words misread as other real words,
+    for k, edges in enumerate(words):  # among repaired neighbours
+        fixed = edges and _by_segmentation(edges[1], words, k)
+        if fixed:
+            words[k] = (edges[0], fixed, edges[2])
+            parts[2 * k] = "".join(words[k])
     return "".join(parts)
+
+
+RUN_REACH = 3  # syllables on each side of a word that its context repair reads
+MISREAD_ODDS = math.log(100)  # how much likelier the context must make a variant than the word as read
+WORD_ODDS = math.log(300)  # the same where the variant makes a word with a neighbour
+VOWEL_MARK_ODDS = math.log(10)  # more again where a vowel mark changes too ('lăng' -> 'lãng' is a tone)
+RARELY_ALONE = 2  # a syllable running text shows alone at most this often is hardly a word of its own
+UNSEEN = 0.5  # occurrences in running text granted to a word or syllable it never shows
+
+
+def _run(words: list[tuple[str, str, str] | None], k: int, step: int) -> tuple[list[str], bool]:
+    """Up to RUN_REACH syllables beside word k (words: _split_edges of each word) on one side (step
+    -1: left, nearest last), lower case or capitalized ('Báo cáo'), up to punctuation, a number, an
+    acronym or a non-word; and whether the run is open at its far end (a syllable beyond it may make
+    a word with its last one: the reach was reached, an acronym or a non-word stands there, or the
+    text ends: a cell's line may be cut there), not closed by punctuation or a number."""
+    found: list[str] = []
+    while True:
+        near, k = words[k], k + step
+        if near is None or (near[0] if step < 0 else near[2]):
+            break  # punctuation: closed
+        if not 0 <= k < len(words):
+            return (found[::-1] if step < 0 else found), True  # the text's edge: a line of a cell may be cut there
+        far = words[k]
+        if far is None or (far[2] if step < 0 else far[0]):
+            break  # punctuation or a number: closed
+        syllable = key(far[1])
+        if len(found) == RUN_REACH or far[1][1:] != far[1][1:].lower() or not lexicon().is_syllable(syllable):
+            return (found[::-1] if step < 0 else found), True
+        found.append(syllable)
+    return (found[::-1] if step < 0 else found), False
+
+
+def _by_segmentation(core: str, words: list[tuple[str, str, str] | None], k: int) -> str | None:
+    """A real lower-case syllable misread as another real one ('tỉnh giản' for 'tinh giản', 'lăng
+    phí' for 'lãng phí', 'đế' for 'để'), told by the words around it, in a second pass over text
+    whose non-words are already repaired ('thi tuyến cạnh tranh đế bố nhiệm'). The run of syllables
+    around word k (_run: no punctuation between) is split into words the likeliest way (_segmented:
+    words of the dictionary or of the product's phrases, or syllables standing alone, each as likely
+    as running text shows it). The word as read must stand alone in that split ('hoàng đế', 'đế
+    quốc', 'chỉ tiêu kinh tế' stay), and a variant in its marks wins only
+
+    - where it makes a word with neighbours that stand alone as read, running text shows that word
+      (or it is a phrase of the product's vocabulary), the word as read or a neighbour it joins seldom
+      stands alone ('giản', 'phí', 'lưu'), and the run reads WORD_ODDS likelier ('tinh giản biên
+      chế', 'lưu trữ hồ sơ'; 'trong tỉnh thông qua' stays: 'thông qua' outweighs 'tinh thông'); or
+    - where it stands alone too: the word as read is seen in running text but hardly ever alone, the
+      variant stands alone e**MISREAD_ODDS times as often, running text shows it beside each
+      neighbour, and a word follows ('cạnh tranh đế bổ nhiệm'; 'mã định danh' stays).
+
+    A vowel mark changed as well as the tone costs VOWEL_MARK_ODDS more; with two such variants the
+    best must lead by MISREAD_ODDS."""
+    lex = lexicon()
+    syllable = key(core)
+    if core != syllable or not lex.is_syllable(syllable):
+        return None
+    variants = lex.mark_variants(syllable)
+    near = [key(w[1]) for w in (words[k - 1] if k else None, words[k + 1] if k + 1 < len(words) else None) if w]
+    if not (lex.alone[syllable] <= RARELY_ALONE and lex.counts[syllable] >= SEEN_OFTEN) and not any(
+            (n, v) in lex.word_pairs or (v, n) in lex.word_pairs for v in variants for n in near):
+        return None  # no look-alike makes a word with a neighbour, and the word as read stands alone often
+    (left, open_left), (right, open_right) = _run(words, k, -1), _run(words, k, 1)
+    if not (left or right):
+        return None
+    at = len(left)
+    as_read, read_words = _segmented(lex, [*left, syllable, *right], open_left, open_right)
+    if read_words[at] != (at, at + 1):
+        return None  # the word as read makes a word with a neighbour ('hoàng đế', 'chỉ tiêu')
+    found = []
+    for v in variants:
+        text = [*left, v, *right]
+        score, spans = _segmented(lex, text, open_left, open_right)
+        gain = score - as_read - (0 if toneless(v) == toneless(syllable) else VOWEL_MARK_ODDS)
+        start, end = spans[at]
+        if end - start > 1:  # the variant makes a word, seen in running text, with a neighbour left alone as read
+            word, joined = tuple(text[start:end]), [text[j] for j in range(start, end) if j != at]
+            if gain >= WORD_ODDS and (lex.word_counts.get(word) or all(p in lex.phrase_pairs for p in zip(word, word[1:]))) \
+                    and all(start <= k0 and k1 <= end for k0, k1 in read_words[start:end]) \
+                    and any(_seldom_alone(lex, n) for n in (syllable, *joined)):
+                found.append((gain, v))
+        elif gain > 0 and lex.alone[syllable] <= RARELY_ALONE and lex.counts[syllable] >= SEEN_OFTEN \
+                and right and (left or not open_left) \
+                and lex.alone[v] >= math.exp(MISREAD_ODDS) * (lex.alone[syllable] + 1) \
+                and all(lex.bigrams.get(p, 0) for p in (tuple(left[-1:] + [v]), tuple([v] + right[:1])) if len(p) == 2):
+            found.append((gain, v))  # a common free word for a look-alike running text hardly shows alone
+    found.sort(reverse=True)
+    if not found or len(found) > 1 and found[1][0] > found[0][0] - MISREAD_ODDS:
+        return None
+    return found[0][1]
+
+
+def _seldom_alone(lex, syllable: str) -> bool:
+    """Running text shows the syllable as a word of its own seldom, if at all ('giản', 'phí', 'lưu')."""
+    return lex.counts[syllable] >= SEEN_OFTEN and lex.alone[syllable] < ORPHAN_SHARE * lex.counts[syllable]
+
+
+def _segmented(lex, syllables: list[str], open_left: bool = False,
+               open_right: bool = False) -> tuple[float, list[tuple[int, int]]]:
+    """The best split of syllables into words (lexicon words of 2..MAX_WORD syllables, or one
+    syllable standing alone), each weighted by its occurrences in running text: its log-likelihood,
+    and for each syllable the (start, end) of its word. A syllable at an open end may make a word
+    with what lies beyond: there it counts as often as running text shows it at all."""
+    total = math.log(max(lex.running_words, 1))
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(-math.inf, 0)] * len(syllables)
+    for end in range(1, len(syllables) + 1):
+        for size in range(1, min(MAX_WORD, end) + 1):
+            word = tuple(syllables[end - size:end])
+            if size == 1:
+                edge = open_left and end == 1 or open_right and end == len(syllables)
+                seen = lex.counts[word[0]] if edge else lex.alone[word[0]]
+            elif word in lex.words or lex.word_counts.get(word):
+                seen = lex.word_counts.get(word, 0)
+            else:
+                continue
+            score = best[end - size][0] + math.log(seen + UNSEEN) - total
+            if score > best[end][0]:
+                best[end] = (score, size)
+    spans = [(0, 0)] * len(syllables)
+    end = len(syllables)
+    while end:
+        start = end - best[end][1]
+        spans[start:end] = [(start, end)] * (end - start)
+        end = start
+    return best[-1][0], spans
 
 
 def _beyond(parts: list[str], i: int, neighbour: str | None, step: int) -> str | None:
