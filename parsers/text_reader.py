@@ -26,7 +26,7 @@ from plantasks.parsers.flattened_cells import read_flattened
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
                                                PROSE, read_portal_markdown, strip_markup, wrap_width)
 from plantasks.parsers.detect import decode_text
-from plantasks.normalizers.text import LEADING_BULLET as _BULLET
+from plantasks.normalizers.text import LEADING_BULLET as _BULLET, is_upper_text
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
@@ -293,7 +293,8 @@ def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
     """Prose lines the tool wrapped, joined: a line that does not end a sentence goes on in the next
     line when it reaches the wrap width or the next line starts in lower case (a bold heading wraps
     short), unless the next line starts an item ('1. Phân công … Ủy ban' + 'Thường vụ Quốc hội …'
-    is one paragraph, not a heading)."""
+    is one paragraph, not a heading) or one of the two is in capitals and the other is not (a date
+    line, then the document's name: 'Hà Nội, ngày 10 tháng 7 năm 2025' / 'NGHỊ QUYẾT')."""
     if width is None:
         return blocks
     out: list[Block] = []
@@ -303,7 +304,7 @@ def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
                 and prev.prov.line_end is not None and block.prov.line_start == prev.prov.line_end + 1
                 and (len(prev.text) >= 0.85 * width or block.text[0].islower())
                 and not SENTENCE_END.search(prev.text) and not _BULLET.match(block.text)
-                and not HEADING_START.match(block.text)):
+                and not HEADING_START.match(block.text) and is_upper_text(prev.text) == is_upper_text(block.text)):
             out[-1] = TextLine(f"{prev.text} {block.text}", Provenance(
                 page=prev.prov.page, line_start=prev.prov.line_start, line_end=block.prov.line_end))
             continue

@@ -1,9 +1,12 @@
 """One purpose-written fixture per text layout feature; each asserts the exact task rows."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from plantasks.parsers.blocks import TextLine
+from plantasks.parsers.text_reader import read_text
 from plantasks.pipeline.extract import extract_bytes
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
@@ -258,3 +261,16 @@ def test_prose_hard_wrapped_by_a_tool_is_joined_before_headings_are_read():
         ("Tổ chức chương trình “Đối thoại về cải cách hành chính” với người dân", "1",
          "Đối thoại trực tiếp với người dân tại xã"),
     ]
+
+
+def test_a_date_wrapped_onto_the_line_above_the_documents_name_stays_apart_from_it():
+    """Layout text wrapped at a width: the date's last words go on in the date line, but the name of
+    the document in capitals under it is its own line (a line in capitals never goes on in one that
+    is not)."""
+    blocks = read_text((LAYOUTS / "date_wrapped_above_name.txt").read_bytes()).blocks
+    texts = [b.text for b in blocks if isinstance(b, TextLine)]
+    assert texts[texts.index("KẾ HOẠCH") - 1].endswith("Thanh Hóa, ngày 12 tháng 3 năm 2026")
+    assert texts[texts.index("KẾ HOẠCH") + 1] == "TRIỂN KHAI CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM 2026"
+    meta = extract_bytes((LAYOUTS / "date_wrapped_above_name.txt").read_bytes(), "plan.txt").result.document
+    assert (meta.doc_type, meta.title, meta.plan_date) == (
+        "plan", "Kế hoạch triển khai công tác cải cách hành chính năm 2026", date(2026, 3, 12))
