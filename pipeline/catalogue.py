@@ -26,7 +26,8 @@ Table `documents` (one row per source path; the row model is `schemas.CatalogueR
 | run_id | the run that wrote the row |
 
 Table `task_lines` (source_path, lines): the document's `tasks.jsonl` lines as UTF-8 bytes, so
-regenerating the export needs no JSON parsing nor encoding. Table `outputs` (name, source_path) reserves output file names.
+regenerating the export needs no JSON parsing nor encoding. Table `outputs` (name, source_path)
+reserves output file names.
 Table `runs` (id, started, finished, argv, counts): one row per run.
 Tables `exported` (source_path, start, length: where a document's lines sit in the current
 `tasks.jsonl`), `unexported` (documents written since) and `state` (a change counter, the exported

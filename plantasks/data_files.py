@@ -93,7 +93,7 @@ def compiled(name: str, build: Callable[[], T], *folders: Path) -> T:
         os.replace(tmp, path)
         tmp = None
         others = sorted((p for p in folder.glob(f"{name}-*.pickle") if p != path), key=lambda p: p.stat().st_mtime_ns)
-        for old in others[: max(0, len(others) - KEPT_VERSIONS + 1)]:  # the oldest (a few stay: two installs on one machine)
+        for old in others[: max(0, len(others) - KEPT_VERSIONS + 1)]:  # the oldest (two installs may share the folder)
             old.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - a cache that cannot be written is only not kept
         if tmp is not None:
