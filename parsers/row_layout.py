@@ -15,6 +15,7 @@ from itertools import combinations
 from pathlib import Path
 
 from plantasks.data_files import load_yaml
+from plantasks.normalizers.vietnamese import match_key
 from plantasks.parsers.columns import fold, header_map
 
 _ROW_NUMBER = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zđ])[.)]?$")
@@ -38,7 +39,9 @@ def _kinds() -> dict:
     data = load_yaml(Path(__file__).parent / "data" / "cell_kinds.yaml")
     for spec in data.values():
         spec["contains"] = [re.compile(p) for p in spec.get("contains", [])]
-        spec["starts"] = [re.compile(rf"^{re.escape(p)}\b") for p in spec.get("starts", [])]
+        written = [match_key(p) for p in spec.get("starts", [])]
+        spec["starts"] = [re.compile(rf"^{re.escape(fold(p))}\b") for p in written]
+        spec["starts_marked"] = [re.compile(rf"^{re.escape(p)}\b") for p in written] if spec.get("marked") else None
     return data
 
 
@@ -50,12 +53,14 @@ def cell_kind(text: str) -> str:
     if looks_like_row_number(text):
         return "number"
     key = fold(text).lstrip("-+•– ")
+    marked = match_key(text).lstrip("-+•– ") if not text.isascii() else None
     words = len(key.split())
     for kind in ("time", "money", "outputs", "agency"):  # "Báo cáo …" is a product, not the "Báo …" newspaper
         spec = _kinds()[kind]
         if words > spec["max_words"]:
             continue
-        if any(p.search(key) for p in spec["contains"]) or any(p.search(key) for p in spec["starts"]):
+        starts, probe = (spec["starts_marked"], marked) if spec["starts_marked"] and marked else (spec["starts"], key)
+        if any(p.search(key) for p in spec["contains"]) or any(p.search(probe) for p in starts):
             return kind
     return "text"
 

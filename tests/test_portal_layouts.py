@@ -4,6 +4,8 @@ columns by meaning (legislative programmes, columns kept as `extra`, unknown hea
 
 from pathlib import Path
 
+import pytest
+
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.portal_markdown import paragraphs, strip_markup
 from plantasks.parsers.row_layout import cell_kind, place_short_row
@@ -116,3 +118,22 @@ def test_short_row_cells_go_where_they_fit():
     # the number and task text were merged (one task, several performers)
     assert place_short_row(["Sở Nội vụ", "Quý II/2030", "10 triệu đồng"], headers, above) == [
         "1", "Việc một", "Sở Nội vụ", "Quý II/2030", "10 triệu đồng"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính", "text"),  # not 'Sở'
+    ("Bổ sung quy chế phối hợp", "text"), ("Bảo đảm an toàn thông tin", "text"),  # not 'Bộ', 'Báo'
+    ("Bàn giao hồ sơ lưu trữ", "text"), ("Đại hội thi đua yêu nước", "text"), ("Viên chức các đơn vị", "text"),
+    ("Sở Tư pháp; Bộ Nội vụ", "agency"), ("Uỷ ban nhân dân các xã", "agency"), ("HĐND tỉnh", "agency"),
+    ("Đài Phát thanh và Truyền hình", "agency"), ("Viện Kiểm sát nhân dân tỉnh", "agency"),
+    ("So Tu phap, Cong an tinh", "agency"),  # printed without marks: read folded
+])
+def test_an_agency_cell_is_told_by_its_first_word_with_its_marks(text, kind):
+    assert cell_kind(text) == kind
+
+
+def test_a_short_row_keeps_a_task_that_starts_like_an_agency_in_the_task_column():
+    headers = ["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian"]
+    above = ["1", "Việc một", "Sở Tư pháp", "Quý I/2026"]
+    assert place_short_row(["2", "Số hóa hồ sơ lưu trữ", "Quý II/2026"], headers, above) == [
+        "2", "Số hóa hồ sơ lưu trữ", "Sở Tư pháp", "Quý II/2026"]
