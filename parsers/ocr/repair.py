@@ -265,7 +265,8 @@ def _by_segmentation(core: str, words: list[tuple[str, str, str] | None], k: int
         return None
     variants = lex.mark_variants(syllable)
     near = [key(w[1]) for w in (words[k - 1] if k else None, words[k + 1] if k + 1 < len(words) else None) if w]
-    if not (lex.alone[syllable] <= RARELY_ALONE and lex.counts[syllable] >= SEEN_OFTEN) and not any(
+    hardly_alone = lex.alone[syllable] <= RARELY_ALONE and lex.counts[syllable] >= SEEN_OFTEN
+    if not hardly_alone and not any(
             (n, v) in lex.word_pairs or (v, n) in lex.word_pairs for v in variants for n in near):
         return None  # no look-alike makes a word with a neighbour, and the word as read stands alone often
     (left, open_left), (right, open_right) = _run(words, k, -1), _run(words, k, 1)
@@ -285,10 +286,9 @@ def _by_segmentation(core: str, words: list[tuple[str, str, str] | None], k: int
             word, joined = tuple(text[start:end]), [text[j] for j in range(start, end) if j != at]
             if gain >= WORD_ODDS and (lex.word_counts.get(word) or all(p in lex.phrase_pairs for p in zip(word, word[1:]))) \
                     and all(start <= k0 and k1 <= end for k0, k1 in read_words[start:end]) \
-                    and any(_seldom_alone(lex, n) for n in (syllable, *joined)):
+                    and any(_rarely_alone(lex, n, SEEN_OFTEN) for n in (syllable, *joined)):
                 found.append((gain, v))
-        elif gain > 0 and lex.alone[syllable] <= RARELY_ALONE and lex.counts[syllable] >= SEEN_OFTEN \
-                and right and (left or not open_left) \
+        elif gain > 0 and hardly_alone and right and (left or not open_left) \
                 and lex.alone[v] >= math.exp(MISREAD_ODDS) * (lex.alone[syllable] + 1) \
                 and all(lex.bigrams.get(p, 0) for p in (tuple(left[-1:] + [v]), tuple([v] + right[:1])) if len(p) == 2):
             found.append((gain, v))  # a common free word for a look-alike running text hardly shows alone
@@ -296,11 +296,6 @@ def _by_segmentation(core: str, words: list[tuple[str, str, str] | None], k: int
     if not found or len(found) > 1 and found[1][0] > found[0][0] - MISREAD_ODDS:
         return None
     return found[0][1]
-
-
-def _seldom_alone(lex, syllable: str) -> bool:
-    """Running text shows the syllable as a word of its own seldom, if at all ('giản', 'phí', 'lưu')."""
-    return lex.counts[syllable] >= SEEN_OFTEN and lex.alone[syllable] < ORPHAN_SHARE * lex.counts[syllable]
 
 
 def _segmented(lex, syllables: list[str], open_left: bool = False,
@@ -593,9 +588,10 @@ def _word(lex, pair: tuple[str, str], far: str) -> bool:
         or (pair in lex.word_pairs or pair in lex.phrase_pairs) and lex.alone[far] < ORPHAN_SHARE * max(lex.counts[far], 1)
 
 
-def _rarely_alone(lex, syllable: str) -> bool:
-    """A syllable running text shows often enough to judge and almost never as a word of its own."""
-    return lex.counts[syllable] >= ORPHAN_MIN_COUNT and lex.alone[syllable] < ORPHAN_SHARE * lex.counts[syllable]
+def _rarely_alone(lex, syllable: str, seen: int = ORPHAN_MIN_COUNT) -> bool:
+    """A syllable running text shows at least `seen` times and almost never as a word of its own
+    ('vấn', 'phận', 'giản', 'phí')."""
+    return lex.counts[syllable] >= seen and lex.alone[syllable] < ORPHAN_SHARE * lex.counts[syllable]
 
 
 def _pair(lex, left: str | None, right: str | None, phrases: bool = False) -> int:
