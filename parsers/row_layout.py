@@ -53,13 +53,14 @@ def cell_kind(text: str) -> str:
     if looks_like_row_number(text):
         return "number"
     key = fold(text).lstrip("-+•– ")
-    marked = match_key(text).lstrip("-+•– ") if not text.isascii() else None
     words = len(key.split())
     for kind in ("time", "money", "outputs", "agency"):  # "Báo cáo …" is a product, not the "Báo …" newspaper
         spec = _kinds()[kind]
         if words > spec["max_words"]:
             continue
-        starts, probe = (spec["starts_marked"], marked) if spec["starts_marked"] and marked else (spec["starts"], key)
+        starts, probe = spec["starts"], key
+        if spec["starts_marked"] and not text.isascii():  # (text printed without marks: read folded)
+            starts, probe = spec["starts_marked"], match_key(text).lstrip("-+•– ")
         if any(p.search(key) for p in spec["contains"]) or any(p.search(probe) for p in starts):
             return kind
     return "text"
