@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from plantasks import SCHEMA_VERSION, __version__
-from plantasks.pipeline.catalogue import FINISHED, Catalogue, Row, utc_now, vocab_version
+from plantasks.data_files import vocab_version
+from plantasks.pipeline.catalogue import FINISHED, Catalogue, Row, utc_now
 
 if TYPE_CHECKING:  # the stages load on first use, so `plantasks --help` and the service start fast
     from plantasks.pipeline.options import Corrections, ExtractOptions

@@ -49,8 +49,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from plantasks.data_files import vocab_version  # noqa: F401 (the catalogue records it)
-
 CATALOGUE_NAME = "catalogue.sqlite"
 SCHEMA_VERSION = 3
 FINISHED = ("success", "partial")  # statuses whose output is a good record worth keeping
