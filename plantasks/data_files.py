@@ -32,10 +32,15 @@ def vocab_version() -> str:
     digest = hashlib.sha256()
     for folder in ("parsers", "normalizers"):
         base = Path(__import__(f"plantasks.{folder}", fromlist=["_"]).__file__).parent
-        for path in sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".tsv", ".json") and p.is_file()):
+        for path in _files(base, _DATA_SUFFIXES):
             digest.update(str(path.relative_to(base)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _files(folder: Path, suffixes: frozenset[str]) -> list[Path]:
+    """The files under `folder` with one of `suffixes`, in a fixed order."""
+    return sorted(p for p in Path(folder).rglob("*") if p.suffix in suffixes and p.is_file())
 
 
 CACHE_ENV = "PLANTASKS_CACHE_DIR"
@@ -59,13 +64,14 @@ def fingerprint(*folders: Path) -> str:
 
     digest = hashlib.sha256(f"{__version__}\n{sys.version}\n{pickle.HIGHEST_PROTOCOL}\n".encode())
     for folder in folders:
-        for path in sorted(p for p in Path(folder).rglob("*") if p.suffix in _SOURCE_SUFFIXES and p.is_file()):
+        for path in _files(folder, _SOURCE_SUFFIXES):
             digest.update(f"\n{path.relative_to(folder)}\n{path.stat().st_size}\n".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
 
 
-_SOURCE_SUFFIXES = frozenset({".py", ".yaml", ".yml", ".tsv", ".json"})
+_DATA_SUFFIXES = frozenset({".yaml", ".tsv", ".json"})
+_SOURCE_SUFFIXES = _DATA_SUFFIXES | {".py", ".yml"}
 KEPT_VERSIONS = 4  # compiled copies kept per name, newest first
 
 
