@@ -21,7 +21,7 @@ import re
 
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.ocr.grid import GridCell, TableGrid
-from plantasks.parsers.ocr.layout import WORD_SPACE, visual_lines
+from plantasks.parsers.ocr.layout import visual_lines, word_space
 from plantasks.parsers.ocr.rulings import Ruling
 from plantasks.parsers.ocr.tesseract import Word
 from plantasks.parsers.pdf.grid import Grid
@@ -254,8 +254,7 @@ def kept_rows(table: TableGrid, words: list[Word]) -> int:
     """How many of the table's rows, from its top, are rows of it: a row whose every line of text
     runs across a column boundary (a paragraph after the table) ends it."""
     def across(line: list[Word]) -> bool:
-        height = sorted(w.box[3] - w.box[1] for w in line)[len(line) // 2]
-        space = WORD_SPACE * height
+        space = word_space(line)
         return any(a.center[0] < x <= b.center[0] and b.box[0] - a.box[2] < space
                    for x in table.xs[1:-1] for a, b in zip(line, line[1:]))
 

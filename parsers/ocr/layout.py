@@ -145,6 +145,11 @@ WORD_SPACE = 0.6  # a gap narrower than this share of the words' height is a spa
 # are set apart by both their paddings: about an em)
 
 
+def word_space(line: list[Word]) -> float:
+    """The widest gap between two words of one text in a line: WORD_SPACE of its middle word's height."""
+    return WORD_SPACE * sorted(w.box[3] - w.box[1] for w in line)[len(line) // 2]
+
+
 def joined_by_text(tables: list[TableGrid], placement: Placement, geometry: Geometry) -> list[TableGrid]:
     """Each table with the slots its text runs across made one cell: a line of words that crosses a
     column boundary (a word over it, or two words a space apart either side of it) shows that no
@@ -163,7 +168,7 @@ def text_crossings(index: int, table: TableGrid, placement: Placement, geometry:
             continue
         words = [w for c in range(table.col_count) for w in placement.in_cells.get((index, r, c), [])]
         lines = visual_lines(words)
-        spaces = [WORD_SPACE * sorted(w.box[3] - w.box[1] for w in line)[len(line) // 2] for line in lines]
+        spaces = [word_space(line) for line in lines]
         for j in range(1, table.col_count):
             x = table.xs[j]
             if any(_runs_across(line, x, geometry.overrun, 0.0) for line in lines):
