@@ -10,7 +10,9 @@ Table layouts recognised, each by the shape of its lines:
 - column-aligned: cells separated by runs of spaces under a header (parsers/column_aligned.py).
 - flattened: every cell on its own line(s), as scrapers and PDF copy leave a table, read when no
   other layout gives a header (parsers/flattened_cells.py).
-The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page.
+The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page;
+the running headers and footers of the pages (parsers/page_furniture) are left out, with the blank lines between
+them and the page break.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, Re
 from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centred_table_at, header_at, read_aligned
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.flattened_cells import read_flattened
+from plantasks.parsers.page_furniture import running_lines
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
                                                PROSE, read_portal_markdown, strip_markup, wrap_width)
 from plantasks.parsers.detect import decode_text
@@ -54,6 +57,32 @@ def _lines(text: str) -> list[_Line]:
         page += raw.count("\f")
         out.append(_Line(i, page, unicodedata.normalize("NFC", raw.replace("\f", "")).rstrip(" \r\u00a0")))
     return out
+
+
+def _without_furniture(lines: list[_Line]) -> list[_Line]:
+    """The lines without the pages' running headers and footers, nor the blank lines that set them
+    apart from the page's text (a page of text then follows on from the page before, as a page
+    break without furniture leaves it)."""
+    if not lines or lines[-1].page == 1:
+        return lines
+    pages: list[list[_Line]] = [[] for _ in range(lines[-1].page)]
+    for line in lines:
+        pages[line.page - 1].append(line)
+    drop = running_lines([[l.text for l in page] for page in pages])
+    out: list[_Line] = []
+    for p, page in enumerate(pages):
+        kept = [i for i, line in enumerate(page) if line.text.strip() and (p, i) not in drop]
+        first = kept[0] if kept and any(i < kept[0] for q, i in drop if q == p) else 0
+        last = kept[-1] + 1 if kept and any(i > kept[-1] for q, i in drop if q == p) else len(page)
+        out += [line for i, line in enumerate(page[first:last], start=first) if (p, i) not in drop]
+    return out
+
+
+def _margin_off(texts: list[str]) -> list[str]:
+    """The lines without the left margin every non-blank line shares (pdftotext -layout of a page
+    whose text starts in from its leftmost mark)."""
+    margin = min((len(t) - len(t.lstrip(" ")) for t in texts if t.strip()), default=0)
+    return [t[margin:] for t in texts]
 
 
 def _kind(line: str, tsv_mode: bool) -> str:
@@ -118,7 +147,7 @@ class _TextReader:
         self._flush_cells()
         if self.markdown:
             return _markdown_paragraphs(self.blocks, self.lines, self.layout_lines)
-        return _wrapped_paragraphs(self.blocks, wrap_width(self.texts))
+        return _wrapped_paragraphs(self.blocks, wrap_width(_margin_off(self.texts)))
 
     def _step(self, i: int) -> int:
         line = self.lines[i]
@@ -353,7 +382,7 @@ def read_text(data: bytes | str) -> ParsedDocument:
             raise ReaderError("corrupt", "the file is neither text nor a known document format")
     else:
         text, issues = data, []
-    lines = _lines(text)
+    lines = _without_furniture(_lines(text))
     source = [SourceLine(l.number, l.page, l.text) for l in lines]
     if is_portal_markdown(source):
         blocks = read_portal_markdown(source)

@@ -10,7 +10,9 @@ Two invented resolutions, made by fixtures/pdf/make_fixtures.py:
   centred both ways, its header row alone at the end of page 1; a header block whose narrow
   columns wrap the issuing body and the date;
 - close_cells.pdf: the same kind of table on a landscape page, two columns set flush right and
-  flush left so that their texts come a space apart in the body lines (the header keeps them apart).
+  flush left so that their texts come a space apart in the body lines (the header keeps them apart);
+- browser_furniture.pdf: the spaced programme printed with the browser's own header and footer
+  (print date and page title at the top of each page, web address and "n/N" at the bottom).
 """
 
 from __future__ import annotations
@@ -124,6 +126,20 @@ def test_the_spaced_plan_gives_its_issuer_and_tasks():
     assert [(t.stt, t.content, t.deadline.raw) for t in result.tasks] == [
         (str(n), p[0], p[4]) for n, p in enumerate(PROJECTS[:4], start=1)]
     assert [[a.name for a in t.support] for t in result.tasks] == SUPPORT[:4]
+
+
+def test_the_browser_header_and_footer_stay_out_of_the_text_and_the_split_table():
+    parsed = read_document((PDF / "browser_furniture.pdf").read_bytes(), "browser_furniture.pdf")
+    assert _task_rows(parsed, 1) == [HEADER]
+    assert _task_rows(parsed, 2) == [_printed(n, p) for n, p in enumerate(PROJECTS[:4], start=1)]
+    lines = [b.text for b in parsed.blocks if isinstance(b, TextLine)]
+    assert lines[:3] == ["ỦY BAN NHÂN DÂN", "TỈNH THANH HÓA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert lines[-2:] == ["Điều 3. Hiệu lực thi hành", "Kế hoạch này có hiệu lực thi hành từ ngày ký./."]
+    assert not [text for text in lines if "http" in text or "Cổng thông tin" in text or "/2" == text[-2:]]
+    result = plantasks.extract_file(PDF / "browser_furniture.pdf")
+    assert (result.document.title, result.document.plan_number) == ("Kế hoạch thẩm tra các dự án luật năm 2031", "45/KH-UBND")
+    assert [(t.stt, t.content, t.deadline.raw) for t in result.tasks] == [
+        (str(n), p[0], p[4]) for n, p in enumerate(PROJECTS[:4], start=1)]
 
 
 def test_two_cells_a_space_apart_stay_apart_where_the_header_parts_them():

@@ -24,8 +24,10 @@ Provenance: page (1-based) and bbox (x0, top, x1, bottom) in PDF points from the
 left; line_start/line_end are None.
 
 Modules, in the order a page goes through them:
-- reader: read_pdf (open, page loop, errors as ReaderError/ReaderIssue, OCR hand-off)
-- page: one page -> PageLayout (words outside tables, tables), PageLayout -> blocks
+- reader: read_pdf (open, page loop, running headers and footers out (parsers/page_furniture),
+  errors as ReaderError/ReaderIssue, OCR hand-off)
+- page: one page -> PageWords (words, ruled tables) -> PageLayout (words outside tables, tables)
+  -> blocks
 - text_layer, frame: PDFium characters in reading space (text direction, rotation)
 - rulings: PDFium path objects -> ruling edges, and the area pictures cover
 - words: characters -> words -> physical lines -> column segments

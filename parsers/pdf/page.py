@@ -27,8 +27,21 @@ class PageLayout:
     tables: list[Grid]
 
 
-def read_page(pdf, number: int, options) -> PageLayout | None:
-    """Words and tables of one page; None when the page has no usable text layer."""
+@dataclass
+class PageWords:
+    """A page's words and ruled tables, before the running furniture is taken out (reader) and the
+    words are laid out (lay_out)."""
+
+    number: int
+    width: float
+    height: float
+    words: list[Word]
+    ruled: list[Grid]  # tables found by their rules
+    has_rules: bool
+
+
+def read_page(pdf, number: int) -> PageWords | None:
+    """Words and ruled tables of one page; None when the page has no usable text layer."""
     page = pdf[number - 1]
     try:
         textpage = page.get_textpage()
@@ -44,17 +57,18 @@ def read_page(pdf, number: int, options) -> PageLayout | None:
     finally:
         page.close()
     words = chars_to_words(chars, [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"])
-    tables = _page_tables(edges, words, options)
-    outside = _words_to_cells(words, tables)
-    return PageLayout(number, frame.width, frame.height, words_to_lines(outside, anchored=True), tables)
+    ruled = [grid for grid in map(table_to_grid, edges_to_tables(edges)) if grid is not None]
+    return PageWords(number, frame.width, frame.height, words, ruled, bool(edges))
 
 
-def _page_tables(edges: list[dict], words: list[Word], options) -> list[Grid]:
-    """Ruled tables; on a page without any rules, tables found by their white-space columns."""
-    tables = [grid for grid in map(table_to_grid, edges_to_tables(edges)) if grid is not None]
-    if not tables and options.pdf_text_tables and not edges:
-        tables = whitespace_tables(words_to_lines(words, anchored=True), spaced=True)
-    return tables
+def lay_out(page: PageWords, options) -> PageLayout:
+    """The page's tables (on a page without any rules, found by their white-space columns) and its
+    text lines outside them."""
+    tables = page.ruled
+    if not tables and options.pdf_text_tables and not page.has_rules:
+        tables = whitespace_tables(words_to_lines(page.words, anchored=True), spaced=True)
+    outside = _words_to_cells(page.words, tables)
+    return PageLayout(page.number, page.width, page.height, words_to_lines(outside, anchored=True), tables)
 
 
 def _words_to_cells(words: list[Word], tables: list[Grid]) -> list[Word]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from plantasks.parsers.blocks import Block, ParsedDocument, Provenance, ReaderError, ReaderIssue
-from plantasks.parsers.pdf.page import PageLayout, TextColumns, layout_blocks, read_page
+from plantasks.parsers.page_furniture import running_lines
+from plantasks.parsers.pdf.page import PageLayout, PageWords, TextColumns, lay_out, layout_blocks, read_page
+from plantasks.parsers.pdf.words import words_to_lines
 from plantasks.parsers.pdf.paragraphs import join_across_pages
 
 
@@ -12,9 +14,11 @@ def read_pdf(data: bytes, options) -> ParsedDocument:
     pdf = _open(data)
     try:
         count = _page_count(pdf, options)
-        pages, no_text, issues = _read_pages(pdf, count, options)
+        read, no_text, issues = _read_pages(pdf, count)
     finally:
         pdf.close()
+    _drop_furniture(read)
+    pages = _lay_out_pages(read, options, issues)
     margins = TextColumns()
     for layout in pages.values():
         margins.add(layout)
@@ -52,14 +56,14 @@ def _page_count(pdf, options) -> int:
     return count
 
 
-def _read_pages(pdf, count: int, options) -> tuple[dict[int, PageLayout], list[int], list[ReaderIssue]]:
-    """Layouts of the pages with a text layer, the numbers of the pages without one, and the unreadable pages."""
-    pages: dict[int, PageLayout] = {}
+def _read_pages(pdf, count: int) -> tuple[dict[int, PageWords], list[int], list[ReaderIssue]]:
+    """Words of the pages with a text layer, the numbers of the pages without one, and the unreadable pages."""
+    pages: dict[int, PageWords] = {}
     no_text: list[int] = []
     issues: list[ReaderIssue] = []
     for number in range(1, count + 1):
         try:
-            layout = read_page(pdf, number, options)
+            layout = read_page(pdf, number)
         except Exception as err:  # a broken page must not lose the others
             issues.append(ReaderIssue("page_unreadable", f"page {number} could not be read ({type(err).__name__})",
                                       Provenance(page=number)))
@@ -69,6 +73,40 @@ def _read_pages(pdf, count: int, options) -> tuple[dict[int, PageLayout], list[i
         else:
             pages[number] = layout
     return pages, no_text, issues
+
+
+_EDGE_BAND = 0.1  # running headers and footers lie in this share of the page height at its top or bottom
+
+
+def _drop_furniture(pages: dict[int, PageWords]) -> None:
+    """Running headers and footers (page_furniture) out of the pages' words, before tables are
+    looked for: a line is looked at only in the page's top or bottom band, above or below every
+    ruled table of its page."""
+    numbers = sorted(pages)
+    lines = {n: words_to_lines(pages[n].words, anchored=True) for n in numbers}
+    drop = running_lines([[_edge_text(line, pages[n]) for line in lines[n]] for n in numbers])
+    for p, n in enumerate(numbers):
+        gone = {id(word) for i, line in enumerate(lines[n]) if (p, i) in drop for word in line.words}
+        if gone:
+            pages[n].words = [word for word in pages[n].words if id(word) not in gone]
+
+
+def _edge_text(line, page: PageWords) -> str | None:
+    """The line's text when it may be page furniture, else None."""
+    top = min([page.height * _EDGE_BAND] + [t.bbox[1] for t in page.ruled])
+    bottom = max([page.height * (1 - _EDGE_BAND)] + [t.bbox[3] for t in page.ruled])
+    return line.text if line.bottom <= top or line.top >= bottom else None
+
+
+def _lay_out_pages(read: dict[int, PageWords], options, issues: list[ReaderIssue]) -> dict[int, PageLayout]:
+    pages: dict[int, PageLayout] = {}
+    for number, page in read.items():
+        try:
+            pages[number] = lay_out(page, options)
+        except Exception as err:  # a broken page must not lose the others
+            issues.append(ReaderIssue("page_unreadable", f"page {number} could not be read ({type(err).__name__})",
+                                      Provenance(page=number)))
+    return pages
 
 
 def _nothing_read(issues: list[ReaderIssue]) -> ReaderError:

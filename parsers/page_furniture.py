@@ -1,0 +1,72 @@
+"""Running page furniture: the lines a printer puts at the top or bottom of every page.
+
+A page printed from a browser carries the print date and the page's title at the top and its
+address and "n/N" at the bottom; an office document carries a running title or a page number.
+Read as text they land inside the document: in its title, or between a table's header on one
+page and its rows on the next. One rule for every format with pages (a text PDF's lines, the
+pages of a pdftotext file split at form feeds):
+
+- a page's first or last line whose text, digits aside, comes back at the same end of every
+  page, or of every page after the first (an office document's different first page), is
+  furniture (the first page left aside only when there are three pages or more), and so is the
+  line inside it that comes back at that end of every page;
+- a page's first or last line that is only a page number ("2", "- 2 -", "Trang 2", "2/5") is
+  furniture on any page.
+
+Only the outermost `_EDGE_LINES` lines of each end are looked at, so body text repeated on
+several pages (a table row "Sở Nội vụ") is never taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from plantasks.normalizers.text import fold
+
+_EDGE_LINES = 2
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(r"^(?:trang|page)?\s*[-–]?\s*\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?\s*[-–]?$", re.IGNORECASE)
+_MIN_LETTERS = 3  # a repeated line needs some words: "1." at the top of two pages is a table's row number
+
+
+def running_lines(pages: Sequence[Sequence[str | None]]) -> set[tuple[int, int]]:
+    """(page index, line index) of the furniture among each page's lines (see the module docstring).
+
+    `pages` holds each page's lines in reading order; blank lines are passed over, and None
+    stands for a line that cannot be furniture (a PDF line away from the page's edge).
+    """
+    ends = [_ends(lines) for lines in pages]
+    seen: dict[tuple[str, int, str], set[int]] = defaultdict(set)  # (end, rank from the edge, key) -> pages
+    for p, page_ends in enumerate(ends):
+        for end, indexes in page_ends.items():
+            for rank, i in enumerate(indexes):
+                if pages[p][i] is not None:
+                    seen[(end, rank, _key(pages[p][i]))].add(p)
+    everywhere = {p for p, page_ends in enumerate(ends) if page_ends["top"]}  # an empty page (after a last form feed) aside
+    after_first = everywhere - {min(everywhere, default=0)} if len(everywhere) > 2 else everywhere
+    out: set[tuple[int, int]] = set()
+    for p, page_ends in enumerate(ends):
+        for end, indexes in page_ends.items():
+            for rank, i in enumerate(indexes):  # from the page's edge inwards, up to the first line that is not furniture
+                text = (pages[p][i] or "").strip()
+                key = _key(text)
+                pages_with = seen[(end, rank, key)]
+                repeated = (len(everywhere) > 1 and sum(c.isalpha() for c in key) >= _MIN_LETTERS
+                            and (pages_with == everywhere or (rank == 0 and pages_with == after_first)))
+                if not text or not (repeated or _PAGE_NUMBER.match(text)):
+                    break
+                out.add((p, i))
+    return out
+
+
+def _ends(lines: Sequence[str | None]) -> dict[str, list[int]]:
+    """The indexes of a page's outermost filled lines, each end from the edge inwards."""
+    filled = [i for i, text in enumerate(lines) if text is None or text.strip()]
+    top = filled[:_EDGE_LINES]
+    return {"top": top, "bottom": [i for i in reversed(filled[-_EDGE_LINES:]) if i not in top]}
+
+
+def _key(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(fold(text).split()))

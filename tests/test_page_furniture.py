@@ -1,0 +1,40 @@
+"""Running page furniture (parsers/page_furniture): invented pages as lists of lines."""
+
+from plantasks.parsers.page_furniture import running_lines
+
+
+def _page(n: int, body: list[str], total: int = 3) -> list[str]:
+    return [f"0{n}/03/2031 09:1{n}   Cổng thông tin văn bản", "", *body, "",
+            f"https://vanban.example.vn/nghi-quyet-{n}.html   {n}/{total}"]
+
+
+def test_browser_header_and_footer_with_changing_digits_are_furniture():
+    pages = [_page(1, ["KẾ HOẠCH", "Thẩm tra các dự án"]), _page(2, ["1. Luật A", "Sở Nội vụ"]),
+             _page(3, ["2. Luật B", "Sở Nội vụ"])]
+    assert running_lines(pages) == {(p, i) for p in range(3) for i in (0, 5)}
+
+
+def test_bare_page_numbers_go_on_any_page_and_row_numbers_stay():
+    pages = [["KẾ HOẠCH", "Nội dung", "1."], ["- 2 -", "1.", "Sở Nội vụ"], ["Trang 3", "2.", "Sở Nội vụ", "3"]]
+    assert running_lines(pages) == {(1, 0), (2, 0), (2, 3)}
+
+
+def test_body_lines_repeated_away_from_the_page_ends_stay():
+    body = ["Sở Tài chính", "Sở Nội vụ", "Quý IV/2031", "Sở Tài chính"]
+    pages = [["Tiêu đề một", *body, "Kết thúc một"], ["Tiêu đề hai", *body, "Kết thúc hai"]]
+    assert running_lines(pages) == set()
+
+
+def test_a_repeated_line_under_a_line_that_is_not_furniture_stays():
+    pages = [["Sở Nội vụ", "Ghi chú chung"], ["Phần hai", "Ghi chú chung", "Sở Nội vụ"]]
+    # "Sở Nội vụ" opens page 1 but page 2's top line differs: needs two pages at the same end
+    assert running_lines(pages) == set()
+
+
+def test_lines_marked_as_not_at_the_edge_are_never_taken():
+    pages = [[None, "Cổng thông tin"], [None, "Cổng thông tin"]]
+    assert running_lines(pages) == set()
+
+
+def test_a_single_page_keeps_its_text_but_not_its_page_number():
+    assert running_lines([["Cổng thông tin", "KẾ HOẠCH", "1/1"]]) == {(0, 2)}
