@@ -73,9 +73,9 @@ class Columns:
         return [(over[0], left.text)] + self.place(right)
 
     def _nearest(self, piece: Piece) -> int:
-        def distance(span: tuple[int, int]) -> int:
+        def distance(span: tuple[int, int]) -> int:  # the white between the piece and the header text
             s, e = span
-            return 0 if s <= piece.start < e else min(abs(piece.start - s), abs(piece.start - e))
+            return max(0, s - piece.end, piece.start - e)
         return min(range(len(self.spans)), key=lambda c: (distance(self.spans[c]), -c))
 
 
@@ -196,11 +196,16 @@ def _opens_unnumbered_row(placed: list[tuple[int, str]], row: AlignedRow) -> boo
 
 def _continues(placed: list[tuple[int, str]], columns: Columns, line: str) -> bool:
     """A line without a row number continues the row: its text lies in the columns, none of it in
-    the number column, and it does not start at the left margin as running text does."""
+    the number column, and it does not start at the left margin as running text does: it starts
+    under the second column's header, or where that column's cells start on other lines (a
+    left-aligned cell wider than its centred header)."""
     if any(c == 0 for c, _ in placed):
         return False
+    if len(columns.spans) < 2:
+        return True
     indent = len(line) - len(line.lstrip())
-    return indent >= columns.spans[1][0] - 2 if len(columns.spans) > 1 else True
+    cells_start = min((e for e in columns.edges if columns.spans[0][1] < e < columns.spans[1][0]), default=columns.spans[1][0])
+    return indent >= cells_start - 2
 
 
 # -- tables whose cells are vertically centred ---------------------------------------------------

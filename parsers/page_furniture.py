@@ -14,7 +14,8 @@ pages of a pdftotext file split at form feeds):
   furniture on any page.
 
 Only the outermost `_EDGE_LINES` lines of each end are looked at, so body text repeated on
-several pages (a table row "Sở Nội vụ") is never taken.
+several pages (a table row "Sở Nội vụ") is never taken, nor is a table's header printed again at
+the top of each page (a line of header words, parsers/columns): the table readers use it.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from plantasks.normalizers.text import fold
+from plantasks.parsers.columns import header_words
 
 _EDGE_LINES = 2
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(?:trang|page)?\s*[-–]?\s*\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?\s*[-–]?$", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 _MIN_LETTERS = 3  # a repeated line needs some words: "1." at the top of two pages is a table's row number
 
 
@@ -53,7 +56,7 @@ def running_lines(pages: Sequence[Sequence[str | None]]) -> set[tuple[int, int]]
                 text = (pages[p][i] or "").strip()
                 key = _key(text)
                 pages_with = seen[(end, rank, key)]
-                repeated = (len(everywhere) > 1 and sum(c.isalpha() for c in key) >= _MIN_LETTERS
+                repeated = (len(everywhere) > 1 and sum(c.isalpha() for c in key) >= _MIN_LETTERS and not _table_header(key)
                             and (pages_with == everywhere or (rank == 0 and pages_with == after_first)))
                 if not text or not (repeated or _PAGE_NUMBER.match(text)):
                     break
@@ -66,6 +69,11 @@ def _ends(lines: Sequence[str | None]) -> dict[str, list[int]]:
     filled = [i for i, text in enumerate(lines) if text is None or text.strip()]
     top = filled[:_EDGE_LINES]
     return {"top": top, "bottom": [i for i in reversed(filled[-_EDGE_LINES:]) if i not in top]}
+
+
+def _table_header(key: str) -> bool:
+    words = [w for w in _WORD.findall(key) if not w.isdigit()]
+    return len(words) >= 2 and sum(w in header_words() for w in words) >= 0.8 * len(words)
 
 
 def _key(text: str) -> str:

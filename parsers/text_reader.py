@@ -60,9 +60,9 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _without_furniture(lines: list[_Line]) -> list[_Line]:
-    """The lines without the pages' running headers and footers, nor the blank lines that set them
-    apart from the page's text (a page of text then follows on from the page before, as a page
-    break without furniture leaves it)."""
+    """The lines without the pages' running headers and footers; the blank lines that set them apart
+    from the page's text are kept as one (a page of text then follows on from the page before, as a
+    page break without furniture leaves it)."""
     if not lines or lines[-1].page == 1:
         return lines
     pages: list[list[_Line]] = [[] for _ in range(lines[-1].page)]
@@ -71,11 +71,18 @@ def _without_furniture(lines: list[_Line]) -> list[_Line]:
     drop = running_lines([[l.text for l in page] for page in pages])
     out: list[_Line] = []
     for p, page in enumerate(pages):
-        kept = [i for i, line in enumerate(page) if line.text.strip() and (p, i) not in drop]
+        kept = [i for i, line in enumerate(page) if line.text.strip(" ") and (p, i) not in drop]  # "\t" is an empty cell
         first = kept[0] if kept and any(i < kept[0] for q, i in drop if q == p) else 0
         last = kept[-1] + 1 if kept and any(i > kept[-1] for q, i in drop if q == p) else len(page)
-        out += [line for i, line in enumerate(page[first:last], start=first) if (p, i) not in drop]
+        out += _one_blank(page[:first]) + [line for i, line in enumerate(page[first:last], start=first)
+                                           if (p, i) not in drop] + _one_blank(page[last:])
     return out
+
+
+def _one_blank(lines: list[_Line]) -> list[_Line]:
+    """The first blank line of a run of furniture and blank lines: the text on either side stays
+    apart as the page break left it."""
+    return next(([line] for line in lines if not line.text.strip(" ")), [])
 
 
 def _margin_off(texts: list[str]) -> list[str]:

@@ -274,3 +274,28 @@ def test_a_date_wrapped_onto_the_line_above_the_documents_name_stays_apart_from_
     meta = extract_bytes((LAYOUTS / "date_wrapped_above_name.txt").read_bytes(), "plan.txt").result.document
     assert (meta.doc_type, meta.title, meta.plan_date) == (
         "plan", "Kế hoạch triển khai công tác cải cách hành chính năm 2026", date(2026, 3, 12))
+
+
+def test_pdftotext_layout_of_a_browser_print_with_running_furniture():
+    """pdftotext -layout of a page printed from a browser: each page opens with the print date and
+    the site's title and ends with the page's address and "n/2" (form feeds between pages), the
+    whole text sits two columns in from the left, the table's header ends page 1 and its rows,
+    left-aligned and wider than their centred headers, follow on page 2."""
+    result = extract("browser_printed_layout.txt")
+    document = result.document
+    assert (document.title, document.plan_number, str(document.plan_date)) == (
+        "Kế hoạch triển khai chuyển đổi số trong cơ quan nhà nước năm 2031", "45/KH-UBND", "2031-03-20")
+    assert [(t.section, t.stt, t.content, [a.name for a in t.lead], [a.name for a in t.support], t.deadline.raw)
+            for t in result.tasks] == [
+        ("Tổ chức thực hiện", "1", "Nâng cấp Hệ thống thông tin giải quyết thủ tục hành chính của tỉnh",
+         ["Sở Khoa học và Công nghệ"], ["Văn phòng Ủy ban nhân dân tỉnh"], "Quý II/2031"),
+        ("Tổ chức thực hiện", "2", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính còn hiệu lực",
+         ["Sở Nội vụ"], ["Các sở, ban, ngành cấp tỉnh"], "Tháng 9/2031"),
+        ("Tổ chức thực hiện", "3", "Tập huấn kỹ năng số cho cán bộ, công chức cấp xã",
+         ["Sở Nội vụ"], ["Sở Khoa học và Công nghệ"], "Quý IV/2031"),
+    ]
+    text = [b.text for b in read_text((LAYOUTS / "browser_printed_layout.txt").read_bytes()).blocks
+            if isinstance(b, TextLine)]
+    assert not [t for t in text if "example.vn" in t or "Cổng thông tin" in t]
+    assert "1. Phân công các sở, ban, ngành và Ủy ban nhân dân các huyện chủ trì, phối hợp thực hiện các nhiệm vụ " \
+           "chuyển đổi số trong cơ quan nhà nước năm 2031 theo đúng tiến độ được giao tại bảng dưới đây như sau:" in text
