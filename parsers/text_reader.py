@@ -11,8 +11,8 @@ Table layouts recognised, each by the shape of its lines:
 - flattened: every cell on its own line(s), as scrapers and PDF copy leave a table, read when no
   other layout gives a header (parsers/flattened_cells.py).
 The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page;
-the running headers and footers of the pages (parsers/page_furniture) are left out, with the blank lines between
-them and the page break.
+the running headers and footers of the pages (parsers/page_furniture) are left out, the blank lines around them
+kept as one.
 """
 
 from __future__ import annotations

@@ -63,15 +63,15 @@ def _read_pages(pdf, count: int) -> tuple[dict[int, PageWords], list[int], list[
     issues: list[ReaderIssue] = []
     for number in range(1, count + 1):
         try:
-            layout = read_page(pdf, number)
+            page = read_page(pdf, number)
         except Exception as err:  # a broken page must not lose the others
             issues.append(ReaderIssue("page_unreadable", f"page {number} could not be read ({type(err).__name__})",
                                       Provenance(page=number)))
             continue
-        if layout is None:
+        if page is None:
             no_text.append(number)
         else:
-            pages[number] = layout
+            pages[number] = page
     return pages, no_text, issues
 
 
