@@ -225,7 +225,8 @@ def part_to_hits(text: str, env: _Env) -> _Found:
     shared = _shared_head(head, env.rules) if tail else None
     body = tail.replace(";", ",") if shared and tail else text  # "Các sở: Y tế; Tư pháp" lists under one head
     outer, inner = split.parentheticals(body)
-    found = pieces_to_hits(split.split_commas(split.drop_repeats(outer)), env, shared)
+    pieces = split.without_role_appositions(split.split_commas(split.drop_repeats(outer)), env.rules)
+    found = pieces_to_hits(pieces, env, shared)
     found.hits = _prefer_parent_in_parentheses(found.hits, inner, env)
     found.hits = _drop_subunits_before_parent(found.hits, env)
     return found

@@ -39,6 +39,7 @@ class AgencyRules:
     labels: dict[str, str]                 # label text (lower) -> "lead" | "support"
     support_openers: tuple[str, ...]
     role_words: tuple[str, ...]            # after a name
+    role_appositions: tuple[str, ...]      # "cơ quan thường trực", "là cơ quan": a role described after a name
     leading_role_words: tuple[str, ...]    # before a name
     qualifier_words: tuple[str, ...]
     mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
@@ -98,6 +99,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         labels=labels,
         support_openers=_phrases(data["support_openers"]),
         role_words=_phrases(data["role_words"]),
+        role_appositions=_phrases(data["role_appositions"]),
         leading_role_words=_phrases(data["leading_role_words"]),
         qualifier_words=_phrases(data["qualifier_words"]),
         mention_qualifiers=_phrases(data["mention_qualifiers"]),

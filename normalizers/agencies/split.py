@@ -125,6 +125,27 @@ def split_commas(text: str) -> list[str]:
     return out
 
 
+def without_role_appositions(pieces: list[str], rules: AgencyRules) -> list[str]:
+    """Comma pieces without the description of a named body's role that follows it ("Sở Nội vụ - cơ
+    quan thường trực Ban Chỉ đạo", "…, cơ quan thường trực của Ban Chỉ đạo", "Sở Tư pháp là cơ quan
+    đầu mối"): from the description to the end of its piece. A piece that is only a description
+    goes unless it opens the list."""
+    out = []
+    for k, piece in enumerate(pieces):
+        m = _apposition(rules).search(piece.lower())
+        if m is None or m.start() == 0 and k == 0:
+            out.append(piece)
+        elif m.start() > 0:
+            out.append(Piece.after(trim(piece[:m.start()]), getattr(piece, "link", ", ")))
+    return out
+
+
+@functools.cache
+def _apposition(rules: AgencyRules) -> re.Pattern[str]:
+    openers = "|".join(re.escape(o) for o in rules.role_appositions)
+    return re.compile(rf"(?:^|\s+[-–—]\s+|\s+)(?:{openers})(?![^\W_])")
+
+
 def join_pieces(pieces: list[str], i: int, j: int) -> str:
     """Pieces i..j-1 with the links printed between them."""
     return pieces[i] + "".join(getattr(p, "link", ", ") + p for p in pieces[i + 1:j])
