@@ -374,3 +374,23 @@ def test_a_column_rule_parts_the_words_of_two_cells_that_touch_it():
     rule = (478.5, 90.0, 130.0)
     assert [w.text for w in chars_to_words(chars, [rule])] == ["ban", "Phiên"]
     assert [w.text for w in chars_to_words(chars, [(478.5, 120.0, 160.0)])] == ["banPhiên"]  # the rule starts below their line
+
+
+def test_running_header_and_page_numbers_of_an_office_document_stay_out():
+    """running_header_plan.pdf is ruled_plan with a running header on every page but the first and
+    "Trang N" at the foot of every page: the same plan, the same tasks, and no furniture in the text."""
+    def records(path):
+        result = plantasks.extract_file(path)
+        return (result.document.title, result.document.plan_number,
+                [(t.table, t.section, t.stt, t.content, t.outputs, [a.name for a in t.lead], t.deadline.raw)
+                 for t in result.tasks])
+
+    furnished = PDF / "running_header_plan.pdf"
+    assert records(furnished) == records(RULED)
+    assert [t[:3] for t in records(furnished)[2]][::8] == [
+        ("PHỤ LỤC SỐ 01", "Cải cách thể chế", "1"), ("PHỤ LỤC SỐ 01", "Cải cách thể chế", "9"),
+        ("PHỤ LỤC SỐ 01", "Cải cách thể chế", "17")]
+    parsed = read_document(furnished.read_bytes(), furnished.name)
+    texts = [b.text for b in parsed.blocks if isinstance(b, TextLine)] + [
+        c for b in parsed.blocks if isinstance(b, TableRow) for c in b.texts]
+    assert not [t for t in texts if t.startswith("Trang ") or "12/KH-UBND -" in t]
