@@ -379,6 +379,7 @@ def test_a_column_rule_parts_the_words_of_two_cells_that_touch_it():
 def test_running_header_and_page_numbers_of_an_office_document_stay_out():
     """running_header_plan.pdf is ruled_plan with a running header on every page but the first and
     "Trang N" at the foot of every page: the same plan, the same tasks, and no furniture in the text."""
+
     def records(path):
         result = plantasks.extract_file(path)
         return (result.document.title, result.document.plan_number,
