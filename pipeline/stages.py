@@ -151,7 +151,7 @@ def run_document(source: Source, options: ExtractOptions = ExtractOptions()) -> 
     meta, meta_warnings = runner.run(metadata, source, parsed, assembly, fallback=(base_meta(source), []))
     found, task_warnings = runner.run(tasks, assembly, source, plan_context(meta, options.as_of), options.as_of, fallback=([], []))
     warnings = (reader_warnings(parsed) + runner.warnings + meta_warnings + task_warnings
-                + assembly_warnings(assembly, found))
+                + assembly_warnings(assembly, found, parsed))
     meta = meta.model_copy(update={"status": document_status(found, assembly)})
     result = DocumentResult(document=meta, tasks=found, warnings=warnings)
     before = len(runner.warnings)
@@ -169,10 +169,17 @@ def reader_warnings(parsed: ParsedDocument) -> list[Warning]:
     return [Warning(code=i.code, message=i.message, source=_source(i.prov)) for i in parsed.issues]
 
 
-def assembly_warnings(assembly: Assembly, found: list[Task]) -> list[Warning]:
+_PAGED_TEXT_HINT = ("; the text has page breaks (form feeds), as PDF-to-text tools write it: their reading order "
+                    "(pdftotext without -layout, or -raw) scatters a table's cells, so read the PDF itself or text "
+                    "made with pdftotext -layout")
+
+
+def assembly_warnings(assembly: Assembly, found: list[Task], parsed: ParsedDocument | None = None) -> list[Warning]:
     out = [Warning(code=l.code, message=l.message, source=_source(l.prov)) for l in assembly.leftovers]
     if not assembly.tables:
-        out.append(Warning(code="no_task_table", message="no task table found (no header row with TT / Nội dung / Chủ trì / Thời gian columns)"))
+        paged_text = parsed is not None and parsed.format == "text" and parsed.page_count > 1
+        out.append(Warning(code="no_task_table", message="no task table found (no header row with TT / Nội dung / "
+                           "Chủ trì / Thời gian columns)" + (_PAGED_TEXT_HINT if paged_text else "")))
     elif not found:
         out.append(Warning(code="no_tasks", message="task tables were found but none of their rows is a task"))
     if assembly.truncated:

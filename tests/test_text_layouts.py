@@ -299,3 +299,16 @@ def test_pdftotext_layout_of_a_browser_print_with_running_furniture():
     assert not [t for t in text if "example.vn" in t or "Cổng thông tin" in t]
     assert "1. Phân công các sở, ban, ngành và Ủy ban nhân dân các huyện chủ trì, phối hợp thực hiện các nhiệm vụ " \
            "chuyển đổi số trong cơ quan nhà nước năm 2031 theo đúng tiến độ được giao tại bảng dưới đây như sau:" in text
+
+
+def test_reading_order_pdf_text_without_a_table_says_how_to_get_one():
+    """pdftotext without -layout: a table's cells scattered one fragment per line, pages parted by
+    form feeds; no table can be read, and the warning says which text would give it."""
+    scattered = ("KẾ HOẠCH\nThực hiện nhiệm vụ năm 2031\n\nTT\n\nNội dung\n\n1\n\nRà soát thủ tục\nSở Nội vụ\n"
+                 "hành chính\n\nQuý I/\n2031\n\f2\n\nCập nhật\nSở Tư pháp\ncơ sở dữ liệu\n\f")
+    result = extract_bytes(scattered.encode(), "scattered.txt").result
+    assert result.tasks == []
+    [warning] = [w for w in result.warnings if w.code == "no_task_table"]
+    assert "pdftotext -layout" in warning.message and "form feeds" in warning.message
+    single = extract_bytes(scattered.replace("\f", "").encode(), "scattered.txt").result
+    assert "form feeds" not in next(w.message for w in single.warnings if w.code == "no_task_table")
