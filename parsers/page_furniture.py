@@ -10,7 +10,9 @@ pages of a pdftotext file split at form feeds):
   page, or of every page after the first (an office document's different first page), is
   furniture (the first page left aside only when there are three pages or more), and so is the
   line inside it that comes back at that end of every page;
-- a page's first or last line that is only a page number ("2", "- 2 -", "Trang 2", "2/5") is
+  On two pages only, the line must carry a number (a date, an address, a page or document
+  number): a decision and its plan on the next page both open with the same letterhead;
+- a page's first or last line that is only the page's number ("2", "- 2 -", "Trang 2", "2/5") is
   furniture on any page.
 
 Only the outermost `_EDGE_LINES` lines of each end are looked at, so body text repeated on
@@ -29,7 +31,7 @@ from plantasks.parsers.columns import header_words
 
 _EDGE_LINES = 2
 _DIGITS = re.compile(r"\d+")
-_PAGE_NUMBER = re.compile(r"^(?:trang|page)?\s*[-–]?\s*\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?\s*[-–]?$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(?:trang|page)?\s*[-–]?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?\s*[-–]?$", re.IGNORECASE)  # not a year
 _WORD = re.compile(r"\w+")
 _MIN_LETTERS = 3  # a repeated line needs some words: "1." at the top of two pages is a table's row number
 
@@ -57,11 +59,20 @@ def running_lines(pages: Sequence[Sequence[str | None]]) -> set[tuple[int, int]]
                 key = _key(text)
                 pages_with = seen[(end, rank, key)]
                 repeated = (len(everywhere) > 1 and sum(c.isalpha() for c in key) >= _MIN_LETTERS and not _table_header(key)
+                            and (len(everywhere) > 2 or "#" in key)
                             and (pages_with == everywhere or (rank == 0 and pages_with == after_first)))
-                if not text or not (repeated or _PAGE_NUMBER.match(text)):
+                if not text or not (repeated or _page_number(pages[p][i], p)):
                     break
                 out.add((p, i))
     return out
+
+
+def _page_number(text: str, index: int) -> bool:
+    """Is the line this page's number (page `index`, counted from 0; the count may leave out the
+    first page)? A number of another value alone at a page's edge is the text's (a row number)."""
+    if "\t" in text or not _PAGE_NUMBER.match(text.strip()):  # a TAB line is a table cell
+        return False
+    return int(_DIGITS.search(text).group()) in (index, index + 1)
 
 
 def _ends(lines: Sequence[str | None]) -> dict[str, list[int]]:

@@ -15,7 +15,9 @@ def test_browser_header_and_footer_with_changing_digits_are_furniture():
 
 
 def test_bare_page_numbers_go_on_any_page_and_row_numbers_stay():
-    pages = [["KẾ HOẠCH", "Nội dung", "1."], ["- 2 -", "1.", "Sở Nội vụ"], ["Trang 3", "2.", "Sở Nội vụ", "3"]]
+    pages = [["KẾ HOẠCH", "Nội dung", "1."], ["- 2 -", "1.", "Sở Nội vụ"], ["Trang 3", "2.", "Sở Nội vụ", "3"],
+             ["11", "Sở Tư pháp", "12"], ["\t5", "Sở Tư pháp", "\t5"]]
+    # page 4 opens and ends with row numbers, not its number; a TAB line is a table cell
     assert running_lines(pages) == {(1, 0), (2, 0), (2, 3)}
 
 
@@ -38,3 +40,11 @@ def test_lines_marked_as_not_at_the_edge_are_never_taken():
 
 def test_a_single_page_keeps_its_text_but_not_its_page_number():
     assert running_lines([["Cổng thông tin", "KẾ HOẠCH", "1/1"]]) == {(0, 2)}
+
+
+def test_two_pages_opening_with_the_same_letterhead_keep_it():
+    letterhead = "ỦY BAN NHÂN DÂN TỈNH HÀ NAM   CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    pages = [[letterhead, "QUYẾT ĐỊNH", "Điều 1."], [letterhead, "KẾ HOẠCH", "1. Nhiệm vụ"]]
+    assert running_lines(pages) == set()
+    printed = [["9/3/31, 10:02 AM Cổng thông tin", *page] for page in pages]
+    assert running_lines(printed) == {(0, 0), (1, 0)}

@@ -82,11 +82,11 @@ def _drop_furniture(pages: dict[int, PageWords]) -> None:
     """Running headers and footers (page_furniture) out of the pages' words, before tables are
     looked for: a line is looked at only in the page's top or bottom band, above or below every
     ruled table of its page."""
-    numbers = sorted(pages)
-    lines = {n: words_to_lines(pages[n].words, anchored=True) for n in numbers}
-    drop = running_lines([[_edge_text(line, pages[n]) for line in lines[n]] for n in numbers])
-    for p, n in enumerate(numbers):
-        gone = {id(word) for i, line in enumerate(lines[n]) if (p, i) in drop for word in line.words}
+    lines = {n: words_to_lines(page.words, anchored=True) for n, page in pages.items()}
+    numbers = range(1, max(pages, default=0) + 1)  # a page without text (OCR, unreadable) has no lines here
+    drop = running_lines([[_edge_text(line, pages[n]) for line in lines.get(n, [])] for n in numbers])
+    for n in pages:
+        gone = {id(word) for i, line in enumerate(lines[n]) if (n - 1, i) in drop for word in line.words}
         if gone:
             pages[n].words = [word for word in pages[n].words if id(word) not in gone]
 
