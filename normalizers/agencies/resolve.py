@@ -178,11 +178,13 @@ def _segment_parts(text: str, column: Column, env: _Env, label: Role | None) -> 
         segments += [sentence] if shared else split.split_semicolons(sentence)
     for segment in segments:
         segment = split.strip_bullet(segment)
-        before, after = split.split_support_opener(segment, env.rules)
         role: Role = "support" if column == "support" else "lead"
-        out.append(_Labelled(before, role, label if not out else None))
-        if after is not None:
-            out.append(_Labelled(after, "support" if column == "performer" else role, None))
+        clauses = split.role_clauses(segment, env.rules) if column == "performer" else [(segment, False)]
+        for clause, cooperating in clauses:
+            before, after = split.split_support_opener(clause, env.rules)
+            out.append(_Labelled(before, "support" if cooperating else role, label if not out else None))
+            if after is not None:
+                out.append(_Labelled(after, "support" if column == "performer" else role, None))
     return out
 
 
