@@ -9,7 +9,8 @@ pages of a pdftotext file split at form feeds):
 - a page's first or last line whose text, digits aside, comes back at the same end of every
   page, or of every page after the first (an office document's different first page), is
   furniture (the first page left aside only when there are three pages or more), and so is the
-  line inside it that comes back at that end of every page;
+  line inside it that comes back at that end of every page; from four pages on, one page may
+  lack either (text in reading order may put a page's footer elsewhere);
   On two pages only, the line must carry a number (a date, an address, a page or document
   number): a decision and its plan on the next page both open with the same letterhead;
 - a page's first or last line that is only the page's number ("2", "- 2 -", "Trang 2", "2/5") is
@@ -58,9 +59,11 @@ def running_lines(pages: Sequence[Sequence[str | None]]) -> set[tuple[int, int]]
                 text = (pages[p][i] or "").strip()
                 key = _key(text)
                 pages_with = seen[(end, rank, key)]
-                repeated = (len(everywhere) > 1 and sum(c.isalpha() for c in key) >= _MIN_LETTERS and not _table_header(key)
+                missing = everywhere - pages_with
+                repeated = (len(everywhere) > 1 and _worded(key) and not _table_header(key)
                             and (len(everywhere) > 2 or "#" in key)
-                            and (pages_with == everywhere or (rank == 0 and pages_with == after_first)))
+                            and (not missing or (len(everywhere) > 3 and len(missing) == 1)
+                                 or (rank == 0 and pages_with == after_first)))
                 if not text or not (repeated or _page_number(pages[p][i], p)):
                     break
                 out.add((p, i))
@@ -80,6 +83,11 @@ def _ends(lines: Sequence[str | None]) -> dict[str, list[int]]:
     filled = [i for i, text in enumerate(lines) if text is None or text.strip()]
     top = filled[:_EDGE_LINES]
     return {"top": top, "bottom": [i for i in reversed(filled[-_EDGE_LINES:]) if i not in top]}
+
+
+def _worded(key: str) -> bool:
+    """Enough to be a running line: some words, or a date and time ("9/3/31, 10:02 AM")."""
+    return sum(c.isalpha() for c in key) >= _MIN_LETTERS or key.count("#") >= 3
 
 
 def _table_header(key: str) -> bool:

@@ -48,3 +48,15 @@ def test_two_pages_opening_with_the_same_letterhead_keep_it():
     assert running_lines(pages) == set()
     printed = [["9/3/31, 10:02 AM Cổng thông tin", *page] for page in pages]
     assert running_lines(printed) == {(0, 0), (1, 0)}
+
+
+def test_reading_order_text_splits_the_furniture_and_may_move_a_footer():
+    """pdftotext without -layout: the print date and the title on lines of their own, and on one
+    page the address put among the page's text."""
+    def page(n: int, body: list[str], address: bool = True) -> list[str]:
+        bottom = ["https://vanban.example.vn/kh-45.html"] if address else []
+        return ["3/9/31, 10:02 AM", "Văn bản | Cổng thông tin", *body, *bottom, f"{n}/4"]
+
+    pages = [page(1, ["KẾ HOẠCH"]), page(2, ["Sở Nội vụ"]), page(3, ["Quý I/2031"], address=False),
+             page(4, ["Nơi nhận:"])]
+    assert running_lines(pages) == {(p, i) for p in range(4) for i in (0, 1, 3, 4)} - {(2, 4)} | {(2, 3)}
