@@ -11,7 +11,6 @@ Stages, each a small function:
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -353,9 +352,9 @@ def _class_noun_run(pieces: list[str], i: int, env: _Env) -> int:
         if j == i and word.startswith("các "):
             word = word[4:]
         if word not in env.rules.class_nouns:
-            noun = split.starts_with_phrase(word, _longest_first(env.rules.class_nouns))
-            qualified = pieces[j][len(pieces[j]) - len(word) + len(noun or ""):]
-            if j > i and noun and qualified.strip() and qualified == qualified.lower():
+            noun = split.starts_with_phrase(word, _longest_first(env.rules.class_nouns)) if j > i else None
+            rest = pieces[j][len(noun):] if noun else ""
+            if rest.strip() and rest == rest.lower():
                 j += 1
             break
         j += 1
