@@ -185,8 +185,11 @@ def match_fuzzy(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRu
     """Best registry name within `score_cutoff` on diacritic-free keys; None when two bodies tie."""
     level = plan_level(ctx)
     choices, ids = registry.fuzzy_tables[level]
+    dated = registry.dated.get(level, {})
     best: tuple[float, str, frozenset[str]] | None = None
     for key, body_level in candidate_keys(text, ctx, registry, rules):
+        if key in dated and registry.lookup(key, level, ctx.vocabulary_date) is None:
+            continue  # a name the registry gives only another time ("các phòng chuyên môn" before July 2025)
         query = fold(key)
         if len(query) < rules.fuzzy_min_length:
             continue
