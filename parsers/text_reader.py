@@ -8,6 +8,8 @@ Table layouts recognised, each by the shape of its lines:
   with markdown emphasis, escapes and <br> in cells;
 - portal markdown: one cell per line(s) between lone `|` lines (parsers/portal_markdown.py);
 - column-aligned: cells separated by runs of spaces under a header (parsers/column_aligned.py).
+- ruled: tables drawn with box-drawing characters or ASCII grid rules, as text browsers and pandoc
+  print them (parsers/ruled_grid.py).
 - flattened: every cell on its own line(s), as scrapers and PDF copy leave a table, read when no
   other layout gives a header (parsers/flattened_cells.py).
 The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page.
@@ -23,6 +25,7 @@ from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, Re
 from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centred_table_at, header_at, read_aligned
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.flattened_cells import read_flattened
+from plantasks.parsers.ruled_grid import RuledGrid, ruled_grid_at
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
                                                PROSE, read_portal_markdown, strip_markup, wrap_width)
 from plantasks.parsers.detect import decode_text
@@ -144,6 +147,9 @@ class _TextReader:
             return self._tsv_row(i)
         if kind == "pipe":
             return self._pipe_row(i)
+        grid = ruled_grid_at(self.texts, i) if kind == "text" else None
+        if grid:
+            return self._ruled_table(grid)
         if kind == "text" and self._bare_pipe_row(i):
             return self._pipe_row(i)
         if kind == "text":
@@ -261,6 +267,22 @@ class _TextReader:
         if not (_PIPE_RULE.match(rule) and "|" in rule) or header_map([c.text for c in cells]):
             return False
         return self.width is not None and len(cells) != self.width
+
+    # -- ruled tables ------------------------------------------------------------------
+    def _ruled_table(self, grid: RuledGrid) -> int:
+        """A ruled table's rows; a table of one or two columns that neither has a task header nor goes on
+        with the open task table is page layout (letterhead, signature): its cells are lines of text."""
+        found = any(header_map(r.cells) for r in grid.rows)
+        used = {k for r in grid.rows for k, c in enumerate(r.cells) if c}
+        if not found and grid.width != self.width and len(used) <= 2:
+            for r in grid.rows:
+                prov = _span(self.lines[r.first:r.last + 1])
+                self.blocks += [TextLine(c, prov) for c in r.cells if c]
+            return grid.end
+        for r in grid.rows:
+            prov = _span(self.lines[r.first:r.last + 1])
+            self._emit_row(TableRow(tuple(Cell(c, prov) for c in r.cells), prov), "ruled")
+        return grid.end
 
     # -- column-aligned tables -----------------------------------------------------------
     def _aligned_table(self, i: int, columns, headers: list[str], height: int) -> int:
