@@ -375,7 +375,13 @@ def goes_on(text: str) -> bool:
     rule = _wrapping()["goes_on_after"]
     text = text.rstrip()
     return bool(text) and (text.endswith(tuple(rule["marks"])) or text.rsplit(" ", 1)[-1].lower() in rule["words"]
-                           or len(text) <= _HEAD_CHARS and match_key(text) in _bare_heads())
+                           or is_bare_head(text))
+
+
+def is_bare_head(text: str) -> bool:
+    """The text is only the head noun of a body's name ("Ủy ban"): no cell ends there."""
+    text = text.strip()
+    return len(text) <= _HEAD_CHARS and match_key(text) in _bare_heads()
 
 
 _HEAD_CHARS = 12  # the longest head noun in cell_wrapping.yaml, with room for a stray space

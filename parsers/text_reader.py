@@ -10,6 +10,8 @@ Table layouts recognised, each by the shape of its lines:
 - column-aligned: cells separated by runs of spaces under a header (parsers/column_aligned.py).
 - ruled: tables drawn with box-drawing characters or ASCII grid rules, as text browsers and pandoc
   print them (parsers/ruled_grid.py).
+- raw HTML: a `<table>` … `</table>` written into markdown (pandoc gfm writes a table with paragraphs
+  or merged cells so), read by the web page reader (html_reader.read_fragment).
 - flattened: every cell on its own line(s), as scrapers and PDF copy leave a table, read when no
   other layout gives a header (parsers/flattened_cells.py).
 The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, TableRow, TextLine
 from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centred_table_at, header_at, read_aligned
@@ -37,6 +39,7 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _UNDERLINE = re.compile(r"^\s*(=+|-{3,})\s*$")
 _CELL_BREAK = re.compile(r"<br\s*/?>|(?<=[*_]) {2,}(?=[*_])", re.IGNORECASE)
 _STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zA-ZđĐ])[.)]?$")
+_HTML_TABLE_OPEN = re.compile(r"^\s*<table\b", re.IGNORECASE)
 _SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 
 
@@ -110,7 +113,8 @@ class _TextReader:
         self.row: _CellRow | None = None
         self.prev_kind = "blank"  # kind of the last non-blank line
         # markdown (a pipe table's '---|---' rule): lines outside tables are hard-wrapped paragraphs with markup
-        self.markdown = any(_PIPE_RULE.match(t.strip()) and "|" in t for t in self.texts)
+        # or raw HTML tables, which only markdown holds
+        self.markdown = any(_PIPE_RULE.match(t.strip()) and "|" in t or _HTML_TABLE_OPEN.match(t) for t in self.texts)
         self.in_layout_table = False  # rows of a pipe table that is not a task table (signature, letterhead)
         self.layout_lines: set[int] = set()  # ids of the text lines those rows became
 
@@ -147,6 +151,8 @@ class _TextReader:
             return self._tsv_row(i)
         if kind == "pipe":
             return self._pipe_row(i)
+        if kind == "text" and _HTML_TABLE_OPEN.match(line.text):
+            return self._html_table(i)
         grid = ruled_grid_at(self.texts, i) if kind == "text" else None
         if grid:
             return self._ruled_table(grid)
@@ -268,21 +274,56 @@ class _TextReader:
             return False
         return self.width is not None and len(cells) != self.width
 
+    # -- raw HTML tables -------------------------------------------------------------------
+    def _html_table(self, i: int) -> int:
+        from plantasks.parsers.html_reader import read_fragment
+
+        depth, j = 0, i
+        for j in range(i, len(self.lines)):
+            text = self.texts[j].lower()
+            depth += text.count("<table") - text.count("</table")
+            if depth <= 0:
+                break
+        page = self.lines[i].page
+        rows: list[TableRow] = []
+        for block in read_fragment("\n".join(self.texts[i:j + 1]), self.lines[i].number) + [None]:
+            block = block and replace(block, prov=replace(block.prov, page=page))
+            if isinstance(block, TableRow):
+                rows.append(block)
+                continue
+            self._emit_table(rows, "html")
+            rows = []
+            if block:
+                self._layout_line(block)
+        return j + 1
+
+    def _layout_line(self, line: TextLine) -> None:
+        """A line of text a table's cell gave, kept as it is (not a markdown paragraph's source lines)."""
+        self.layout_lines.add(id(line))
+        self.blocks.append(line)
+
     # -- ruled tables ------------------------------------------------------------------
     def _ruled_table(self, grid: RuledGrid) -> int:
-        """A ruled table's rows; a table of one or two columns that neither has a task header nor goes on
-        with the open task table is page layout (letterhead, signature): its cells are lines of text."""
-        found = any(header_map(r.cells) for r in grid.rows)
-        used = {k for r in grid.rows for k, c in enumerate(r.cells) if c}
-        if not found and grid.width != self.width and len(used) <= 2:
-            for r in grid.rows:
-                prov = _span(self.lines[r.first:r.last + 1])
-                self.blocks += [TextLine(c, prov) for c in r.cells if c]
-            return grid.end
+        rows = []
         for r in grid.rows:
             prov = _span(self.lines[r.first:r.last + 1])
-            self._emit_row(TableRow(tuple(Cell(c, prov) for c in r.cells), prov), "ruled")
+            rows.append(TableRow(tuple(Cell(c, prov) for c in r.cells), prov))
+        self._emit_table(rows, "ruled")
         return grid.end
+
+    def _emit_table(self, rows: list[TableRow], mode: str) -> None:
+        """A whole table's rows; a table of one or two columns that neither has a task header nor goes on
+        with the open task table is page layout (letterhead, signature): its cells are lines of text."""
+        if not rows:
+            return
+        found = any(header_map(r.texts) for r in rows)
+        used = {k for r in rows for k, c in enumerate(r.cells) if c.text}
+        if not found and max(len(r.cells) for r in rows) != self.width and len(used) <= 2:
+            for cell in (c for r in rows for c in r.cells if c.text):
+                self._layout_line(TextLine(cell.text, cell.prov))
+            return
+        for row in rows:
+            self._emit_row(row, mode)
 
     # -- column-aligned tables -----------------------------------------------------------
     def _aligned_table(self, i: int, columns, headers: list[str], height: int) -> int:
