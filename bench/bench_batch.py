@@ -4,7 +4,11 @@
 - the batch over 1,000 text plans, one worker against every core (interleaved runs, side by side):
   in process (run_batch in a fresh interpreter, timed after start-up) and end to end through the CLI;
 - a re-run with 1% of the plans changed (and one with none changed), as a ratio to the full run;
-- peak RSS of the whole CLI run (resource, children) at 100 and at 10,000 plans (the latter once).
+- peak RSS of the whole CLI run (resource, children) at 100 and at 10,000 plans (the latter once), and
+  the 1%-changed re-run of the 10,000 (once);
+- baselines beside them: the machine's own speed-up of plain Python work from one process to one per
+  core (what the all-cores figures can reach here), `plantasks --help` and the CLI's first plan in a
+  fresh interpreter (the start-up every re-run pays before its first changed plan).
 The load average is reported before and after: the figures are only as quiet as the machine.
 Child interpreters run with bytecode caching on, as an installed package does (pip compiles it).
 Sizes can be lowered for a quick look: BENCH_BATCH_PLANS (default 1000), BENCH_BATCH_BIG (default 10000),
@@ -131,6 +135,37 @@ def _in_process_child(inputs: str, out: str, workers: str) -> None:
     print(time.perf_counter() - start)
 
 
+LOOP = [sys.executable, "-c", "s = 0\nfor i in range(6_000_000): s += i * i % 7"]
+
+
+def machine_speedup(cores: int) -> float:
+    """Median speed-up of a plain Python loop run in `cores` processes at once over one process alone
+    (interleaved runs): no I/O and nothing shared, so what falls short of `cores` is the machine's."""
+    ratios = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run(LOOP, check=True)
+        one = time.perf_counter() - start
+        start = time.perf_counter()
+        for proc in [subprocess.Popen(LOOP) for _ in range(cores)]:
+            proc.wait()
+        ratios.append(cores * one / (time.perf_counter() - start))
+    return statistics.median(ratios)
+
+
+def start_up(tmp: Path) -> dict:
+    """Median seconds of `plantasks --help` and of the CLI's first plan (one text plan into a new folder,
+    compiled vocabularies already cached) in a fresh interpreter."""
+    plan = write_plans(tmp / "one", 1)[0]
+    helps, firsts = [], []
+    for r in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run([*CLI, "--help"], check=True, capture_output=True, env=CHILD_ENV)
+        helps.append(time.perf_counter() - start)
+        firsts.append(cli_run(plan, tmp / f"first_{r}", 1)[0])
+    return {"help_seconds": round(statistics.median(helps), 2), "first_plan_seconds": round(statistics.median(firsts), 2)}
+
+
 def side_by_side(measure, inputs: Path, tmp: Path, name: str, cores: int) -> tuple[float, float]:
     """Median seconds with one worker and with every core, runs interleaved so load hits both alike."""
     one, every = [], []
@@ -145,6 +180,7 @@ def run() -> dict:
     cores = os.cpu_count() or 1
     result: dict = {"cores": cores, "plans": PLANS, "runs": RUNS,
                     "load_average_before": [round(x, 2) for x in os.getloadavg()]}
+    result["machine_all_cores_speedup"] = round(machine_speedup(cores), 2)
     result["text_plans_per_s_per_core"] = round(per_core(text_plan, 60), 1)
     result["word_plans_per_s_per_core"] = round(per_core(word_plan, 30), 1)
     print(result, file=sys.stderr, flush=True)
@@ -185,6 +221,7 @@ def run() -> dict:
         result["rerun_1pct_changed_cpu_ratio"] = round(statistics.median(cpu), 3)
         result["rerun_1pct_changed_cpu_seconds"] = round(statistics.median(rerun_cpus), 2)
         result["rerun_unchanged_seconds"] = round(statistics.median(unchanged), 2)
+        result.update(start_up(tmp))
         print(result, file=sys.stderr, flush=True)
         for r in range(RUNS):
             shutil.rmtree(tmp / f"clin_{r}")
@@ -195,10 +232,15 @@ def run() -> dict:
             shutil.copy(p, small / p.name)
         result["peak_rss_mb_100"] = round(cli_run(small, tmp / "out100", cores)[1], 1)
         shutil.rmtree(tmp / "in")
-        write_plans(tmp / "big", BIG)
+        big = write_plans(tmp / "big", BIG)
         seconds, peak, _ = cli_run(tmp / "big", tmp / "outbig", cores)
         result[f"peak_rss_mb_{BIG}"] = round(peak, 1)
         result[f"seconds_{BIG}"] = round(seconds, 1)
+        for k in range(0, BIG, 100):
+            big[k].write_bytes(text_plan(k) + "\nGhi chú\n".encode())
+        rerun = cli_run(tmp / "big", tmp / "outbig", cores)[0]
+        result[f"rerun_1pct_changed_seconds_{BIG}"] = round(rerun, 2)
+        result[f"rerun_1pct_changed_ratio_{BIG}"] = round(rerun / seconds, 3)
         result["peak_rss_ratio"] = round(result[f"peak_rss_mb_{BIG}"] / result["peak_rss_mb_100"], 2)
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return result

@@ -26,6 +26,10 @@ Decisions (the downstream table stage relies on them):
   cell, each on its own line.
 - Soft line breaks (w:br) split a body paragraph into several TextLines and are '\\n' in cells;
   tabs become a space.
+- Tracked changes are read as if accepted (a draft's proposal): inserted text is read, deleted text
+  and table rows deleted as a change are not, text moved away (w:moveFrom) is read only where it was
+  moved to. Text formatted hidden (w:vanish) is not printed and is not read. Each is reported (a
+  `tracked_changes` or `hidden_text` issue), never left out silently.
 """
 
 from __future__ import annotations
@@ -72,7 +76,20 @@ def read_docx(data: bytes, options) -> ParsedDocument:
     reader.read_container(body)
     if not reader.blocks:
         raise ReaderError("no_text", "the Word document has no text: check that it is the right file")
-    return ParsedDocument(format="docx", blocks=reader.blocks, page_count=None, issues=reader.issues)
+    return ParsedDocument(format="docx", blocks=reader.blocks, page_count=None, issues=reader.issues + _unread(reader))
+
+
+def _unread(reader: _BodyReader) -> list[ReaderIssue]:
+    """What the document holds that was not read as text: tracked deletions and moves, hidden text."""
+    issues = []
+    if not reader.present.isdisjoint((_DEL, _MOVE_FROM)):
+        rows = f"table rows deleted: {reader.deleted_rows}; " if reader.deleted_rows else ""
+        issues.append(ReaderIssue("tracked_changes", f"the Word file holds tracked changes and was read as if they "
+                                  f"were accepted ({rows}deleted text and text moved away not read); accept or reject "
+                                  "them in Word if another version is meant"))
+    if reader.hidden:
+        issues.append(ReaderIssue("hidden_text", "text formatted as hidden in Word is not printed and was not read"))
+    return issues
 
 
 def read_doc(data: bytes, options) -> ParsedDocument:
@@ -436,11 +453,13 @@ def _levels_of_nodes(nodes) -> dict[int, _Level]:
 # ---------------------------------------------------------------- body
 
 
-_P, _TBL, _TR, _TC, _T = W + "p", W + "tbl", W + "tr", W + "tc", W + "t"
+_P, _TBL, _TR, _TC, _T, _R = W + "p", W + "tbl", W + "tr", W + "tc", W + "t", W + "r"
+_DEL, _MOVE_FROM, _VANISH = W + "del", W + "moveFrom", W + "vanish"
 _PPR, _TRPR, _TCPR = W + "pPr", W + "trPr", W + "tcPr"
 _FALLBACK = "{%s}Fallback" % MC_NS
 _BREAKS = (W + "tab", W + "br", W + "cr", W + "noBreakHyphen")
-_FEATURES = (*_BREAKS, W + "numPr", W + "pStyle", W + "vMerge", W + "gridSpan", W + "gridBefore", W + "gridAfter", _FALLBACK)
+_FEATURES = (*_BREAKS, W + "numPr", W + "pStyle", W + "vMerge", W + "gridSpan", W + "gridBefore", W + "gridAfter", _FALLBACK,
+             _DEL, _MOVE_FROM, _VANISH)
 
 
 def _present_tags(body) -> frozenset[str]:
@@ -470,10 +489,13 @@ class _BodyReader:
     issues: list = field(default_factory=list)
     ordinal: int = 0
 
+    deleted_rows: int = 0
+
     def __post_init__(self) -> None:
         self.text_tags = (_T, *(tag for tag in _BREAKS if tag in self.present))
-        self.fallbacks = _FALLBACK in self.present
-        self.plain = len(self.text_tags) == 1 and not self.fallbacks
+        self.hidden = _VANISH in self.present
+        self.unshown = self.hidden or not self.present.isdisjoint((_FALLBACK, _MOVE_FROM))  # (text to pass over)
+        self.plain = len(self.text_tags) == 1 and not self.unshown
         self.numbered = bool({W + "numPr", W + "pStyle"} & self.present)
         self.cell_props = not self.present.isdisjoint((W + "vMerge", W + "gridSpan"))
         self.grid_offsets = not self.present.isdisjoint((W + "gridBefore", W + "gridAfter"))
@@ -493,12 +515,16 @@ class _BodyReader:
     def read_table(self, tbl) -> None:
         rows = [(self.grid_int(tr, "gridBefore"), self.grid_int(tr, "gridAfter"), [(tc, *self.tc_props(tc)) for tc in _cells_of(tr)])
                 for tr in _rows_of(tbl)]
+        deleted = [_row_deleted(tr) for tr in _rows_of(tbl)] if _DEL in self.present else [False] * len(rows)
         columns = _logical_columns(tbl, rows)
         ranges: dict[tuple[int, int], tuple[int, int]] = {}  # (grid column, span) -> logical range, per table
         width = columns.count
         merges: dict[int, _Merge] = {}
-        for before, _, cells_of_row in rows:
+        for (before, _, cells_of_row), gone in zip(rows, deleted):
             self.ordinal += 1
+            if gone:
+                self.deleted_rows += 1
+                continue
             prov = Provenance(line_start=self.ordinal, line_end=self.ordinal)
             empty = Cell("", prov)
             cells = self._row_cells(before, cells_of_row, columns, ranges, merges, prov, empty)
@@ -568,7 +594,7 @@ class _BodyReader:
             text = unicodedata.normalize("NFC", "".join(parts))
             return " ".join(text.split()) if "\n" not in text else "\n".join(" ".join(line.split()) for line in text.split("\n"))
         for node in p.iter(*self.text_tags):
-            if self.fallbacks and _inside_fallback(node, p):
+            if self.unshown and _not_shown(node, p, self.hidden):
                 continue
             tag = node.tag
             if tag == _T:
@@ -702,13 +728,29 @@ def _int_val(node, default: int) -> int:
 # ---------------------------------------------------------------- text
 
 
-def _inside_fallback(node, stop) -> bool:
+def _not_shown(node, paragraph, hidden: bool) -> bool:
+    """Whether Word leaves out `node` (a text or break inside `paragraph`) of the document as it stands:
+    the mc:Fallback twin of content it shows, text a tracked change moved away (it is read where it
+    was moved to), a run formatted hidden (looked for when the body holds any, `hidden`)."""
     parent = node.getparent()
-    while parent is not None and parent is not stop:
-        if parent.tag == _FALLBACK:
+    while parent is not None and parent is not paragraph:
+        tag = parent.tag
+        if tag == _FALLBACK or tag == _MOVE_FROM or hidden and tag == _R and _run_hidden(parent):
             return True
         parent = parent.getparent()
     return False
+
+
+def _run_hidden(run) -> bool:
+    props = _child(run, W + "rPr")
+    vanish = _child(props, _VANISH) if props is not None else None
+    return vanish is not None and vanish.get(W + "val") not in ("0", "false", "off")
+
+
+def _row_deleted(tr) -> bool:
+    """A table row deleted as a tracked change (w:trPr/w:del)."""
+    props = _child(tr, _TRPR)
+    return props is not None and _child(props, _DEL) is not None
 
 
 def _numbering_marker(p, numbering: Numbering) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
 
 from plantasks.parsers.blocks import ReaderError, TableRow, TextLine
 from plantasks.parsers.read import ReadOptions, read_document
@@ -345,6 +345,53 @@ def test_content_controls_and_tracked_insertions_are_read_through():
     parsed = read_document(_bytes(document), "plan.docx")
     assert _lines(parsed) == ["Dòng thêm"]
     assert _rows(parsed) == [["TT", "Chủ trì"], ["1", "Sở Nội vụ\nSở Tài chính"]]
+
+
+def _element(xml: str):
+    """An element from WordprocessingML markup written without its namespace declaration."""
+    return docx.oxml.parse_xml(xml.replace(">", f" {nsdecls('w')}>", 1))
+
+
+def test_tracked_changes_are_read_as_if_accepted():
+    # a draft passed round with Track Changes on: the row struck out, a phrase moved from one cell to
+    # another, a word deleted and one inserted
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH")
+    table = _table(document, [["TT", "Nội dung", "Chủ trì"], ["1", "Rà soát thủ tục", "Sở Nội vụ"],
+                              ["2", "Việc bỏ đi", "Sở Tư pháp"], ["3", "Số hóa hồ sơ", "Sở Tài chính"]])
+    table.rows[2]._tr.insert(0, _element('<w:trPr><w:del w:id="1" w:author="a"/></w:trPr>'))
+    first = table.cell(1, 1).paragraphs[0]._p
+    first.append(_element('<w:moveFrom w:id="2" w:author="a"><w:r><w:t xml:space="preserve"> hành chính'
+                                    '</w:t></w:r></w:moveFrom>'))
+    first.append(_element('<w:del w:id="3" w:author="a"><w:r><w:delText xml:space="preserve"> cũ'
+                                    '</w:delText></w:r></w:del>'))
+    third = table.cell(3, 1).paragraphs[0]._p
+    third.append(_element('<w:moveTo w:id="4" w:author="a"><w:r><w:t xml:space="preserve"> hành chính'
+                                    '</w:t></w:r></w:moveTo>'))
+    third.append(_element('<w:ins w:id="5" w:author="a"><w:r><w:t xml:space="preserve"> cấp tỉnh'
+                                    '</w:t></w:r></w:ins>'))
+    parsed = read_document(_bytes(document), "plan.docx")
+    assert _rows(parsed) == [["TT", "Nội dung", "Chủ trì"], ["1", "Rà soát thủ tục", "Sở Nội vụ"],
+                             ["3", "Số hóa hồ sơ hành chính cấp tỉnh", "Sở Tài chính"]]
+    rows = [block for block in parsed.blocks if isinstance(block, TableRow)]
+    assert [row.prov.line_start for row in rows] == [2, 3, 5]  # the deleted row keeps its place in the body
+    assert [(issue.code, "table rows deleted: 1;" in issue.message) for issue in parsed.issues] == [("tracked_changes", True)]
+
+
+def test_text_formatted_hidden_is_not_read_and_is_reported():
+    document = docx.Document()
+    paragraph = document.add_paragraph("Giao Sở Nội vụ chủ trì")
+    paragraph.add_run(" (ghi chú ẩn)").font.hidden = True
+    paragraph.add_run(" thực hiện").font.hidden = False  # w:vanish w:val="0": shown
+    parsed = read_document(_bytes(document), "plan.docx")
+    assert _lines(parsed) == ["Giao Sở Nội vụ chủ trì thực hiện"]
+    assert [issue.code for issue in parsed.issues] == ["hidden_text"]
+
+
+def test_a_document_without_changes_or_hidden_text_reports_neither():
+    document = docx.Document()
+    _table(document, [["TT", "Nội dung"], ["1", "Việc một"]])
+    assert read_document(_bytes(document), "plan.docx").issues == []
 
 
 # ---------------------------------------------------------------- bad DOCX
