@@ -284,17 +284,25 @@ class _TextReader:
             depth += text.count("<table") - text.count("</table")
             if depth <= 0:
                 break
+        try:
+            if depth > 0:
+                raise ReaderError("corrupt", "the table is not closed")
+            blocks = read_fragment("\n".join(self.texts[i:j + 1]), self.lines[i].number)
+        except ReaderError:  # no closing tag, or markup lxml cannot parse: the line is text
+            self.blocks.append(TextLine(self.lines[i].text.strip(), self.lines[i].prov))
+            return i + 1
         page = self.lines[i].page
         rows: list[TableRow] = []
-        for block in read_fragment("\n".join(self.texts[i:j + 1]), self.lines[i].number) + [None]:
-            block = block and replace(block, prov=replace(block.prov, page=page))
+        for block in blocks + [None]:
             if isinstance(block, TableRow):
+                block = TableRow(tuple(replace(c, prov=replace(c.prov, page=page)) for c in block.cells),
+                                 replace(block.prov, page=page))
                 rows.append(block)
                 continue
             self._emit_table(rows, "html")
             rows = []
             if block:
-                self._layout_line(block)
+                self._layout_line(replace(block, prov=replace(block.prov, page=page)))
         return j + 1
 
     def _layout_line(self, line: TextLine) -> None:

@@ -49,3 +49,9 @@ def test_plan_in_markdown_with_html_tables_gives_its_tasks_and_metadata():
         ("Tuyên truyền trên môi trường số", "1", ["Sở Văn hóa, Thể thao và Du lịch"], "Hằng tháng"),
     ]
     assert [str(i.due) for i in result.tasks[1].deadline.items] == ["2026-09-30"]  # the plan's year
+
+
+def test_a_table_tag_never_closed_is_text():
+    blocks = read_document("<table> mở mà không đóng\n\n**KẾ HOẠCH**\n\n# Tiêu đề\n\n**I. MỤC ĐÍCH**\n".encode(),
+                           "note.md").blocks
+    assert [b.text for b in blocks] == ["<table> mở mà không đóng", "KẾ HOẠCH", "Tiêu đề", "I. MỤC ĐÍCH"]
