@@ -3,11 +3,13 @@
 Each DOCX sample is read into blocks, written back out as cell-per-line, TSV, pipe and column-aligned
 text (`pdftotext -layout` style, cells wrapped inside their columns; with a page break, page number and
 repeated header every few rows), as ruled tables (box-drawing characters with cells centred vertically,
-as `w3m -dump` prints them; ASCII grid tables, as pandoc prints them) and as portal markdown (hard-wrapped cells
+as `w3m -dump` prints them; ASCII grid tables, as pandoc prints them), as markdown holding raw HTML
+tables (pandoc gfm) and as portal markdown (hard-wrapped cells
 between lone `|` lines, bold headers), and extracted again: the text reader may not depend on the one
 layout a sample happens to use.
 """
 
+import html
 import textwrap
 from pathlib import Path
 
@@ -35,11 +37,17 @@ def render(blocks, layout: str, split_rows: bool = False) -> str:
         if isinstance(block, TextLine):
             if layout in RULES and header is not None:
                 out.append(ruled_line(RULES[layout][2]))
-            out.append(block.text)
+            if layout == "html_markdown":  # markdown paragraphs, a heading in bold
+                out += ["</table>", ""] if header is not None else []
+                out += [f"**{block.text}**" if block.text.isupper() else block.text, ""]
+            else:
+                out.append(block.text)
             header = None
             continue
         cells = [c.text for c in block.cells]
         if header_map(cells):
+            if layout == "html_markdown":
+                out += ["</table>", "", "<table>"] if header is not None else ["<table>"]
             header, since_header = cells, 0
             out += row_lines(cells, layout, first=True)
             continue
@@ -47,7 +55,7 @@ def render(blocks, layout: str, split_rows: bool = False) -> str:
         if layout in RULES and since_header == 1:  # the rule under the header
             out += row_lines(cells, layout, first=None)
             continue
-        page_break = header is not None and since_header % PAGE_ROWS == 0
+        page_break = header is not None and since_header % PAGE_ROWS == 0 and layout != "html_markdown"
         first, rest = split_row(cells) if page_break and split_rows else (cells, None)
         out += row_lines(first, layout)
         if page_break:
@@ -55,6 +63,8 @@ def render(blocks, layout: str, split_rows: bool = False) -> str:
             out += row_lines(header, layout)
             if rest:
                 out += row_lines(rest, layout)
+    if layout == "html_markdown" and header is not None:
+        out.append("</table>")
     return "\n".join(out) + "\n"
 
 
@@ -179,7 +189,21 @@ def ruled_lines(cells: list[str], layout: str, first: bool) -> list[str]:
     return out
 
 
+def html_row(cells: list[str]) -> list[str]:
+    """A table row as pandoc -t gfm writes a Word table it cannot draw as a pipe table: raw HTML, a
+    cell's paragraphs as <p>, its text wrapped."""
+    out = ["<tr>"]
+    for cell in cells:
+        text = html.escape(cell, quote=False)
+        paragraphs = text.split("\n")
+        body = "\n".join(f"<p>{p}</p>" for p in paragraphs) if len(paragraphs) > 1 else text
+        out += textwrap.wrap(f"<td>{body}</td>", 72, break_long_words=False, replace_whitespace=False)
+    return out + ["</tr>"]
+
+
 def row_lines(cells: list[str], layout: str, first: bool | None = False) -> list[str]:
+    if layout == "html_markdown":
+        return html_row(cells)
     if layout in RULES:
         return ruled_lines(cells, layout, first)
     if layout == "aligned":
@@ -195,7 +219,7 @@ def row_lines(cells: list[str], layout: str, first: bool | None = False) -> list
 
 LAYOUTS = [(layout, split) for layout in ("cells", "tsv", "pipe", "aligned", "centred") for split in (False, True)]
 LAYOUTS.append(("portal_markdown", False))  # a web page has no page breaks to split rows over
-LAYOUTS += [("box", False), ("grid", False)]
+LAYOUTS += [("box", False), ("grid", False), ("html_markdown", False)]
 
 
 @pytest.mark.parametrize("layout, split_rows", LAYOUTS,
