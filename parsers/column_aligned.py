@@ -257,8 +257,15 @@ def _header_like(line: str) -> bool:
 
 
 def _stt_piece(line: str) -> Piece | None:
+    """The number column's header opening the line; printed one space before the next header ("STT Tên
+    dự án", a narrow text-browser table) it is cut off that piece."""
     found = pieces(line)
-    return found[0] if found and _STT_HEADER.match(found[0].text) and len(found) >= 2 else None
+    if not found:
+        return None
+    head, _, rest = found[0].text.partition(" ")
+    if rest and _STT_HEADER.match(head) and _header_like(rest):
+        return Piece(found[0].start, found[0].start + len(head), head)
+    return found[0] if _STT_HEADER.match(found[0].text) and len(found) >= 2 else None
 
 
 def _header_block(lines: list[str], i: int) -> tuple[int, int, Piece] | None:
