@@ -88,8 +88,11 @@ _MARKER = (rf"(?P<b>{_SYMBOL}+)(?:\s+|(?![0-9]))"
            r"|(?P<n>\(?\d{1,2}[.)]|\(?[a-zđ][.)]|[A-ZĐ]\))\s+")
 BULLET = re.compile(_MARKER)
 LEADING_BULLET = re.compile(rf"^\s*(?:{_MARKER})")
-# ' - ' after the end of a sentence or clause inside one line starts a new item.
-INLINE_BULLET = re.compile(rf"(?<=[.;:!?])\s+(?P<b>{_SYMBOL})\s+")
+# Symbols that are only ever bullets (never a hyphen, a dash or a plus).
+ROUND_BULLETS = "•▪►○●"
+# Inside one line, a new item starts at ' - ' after the end of a sentence or clause, and at any
+# round bullet ('Kế hoạch • Báo cáo': a web page's list flattened into one line).
+INLINE_BULLET = re.compile(rf"(?:(?<=[.;:!?])|(?=\s+[{ROUND_BULLETS}]\s))\s+(?P<b>{_SYMBOL})\s+")
 
 
 def starts_with_bullet(text: str) -> bool:

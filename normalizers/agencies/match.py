@@ -117,7 +117,23 @@ def match_exact(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRu
             continue
         how: How = "exact" if registry.is_canonical(entry, text) else "alias"
         return Hit(trim(text), entry, how, 100.0, entry.name)
-    return _counted_group(text, ctx, registry, rules)
+    return _numbered(text, ctx, registry, rules) or _counted_group(text, ctx, registry, rules)
+
+
+_NUMBER = re.compile(r"^(.*?\S)\s+(?:số\s+)?(\d{1,3}|[IVXLC]{1,7})$", re.I)
+
+
+def _numbered(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRules) -> Hit | None:
+    """'Kho bạc Nhà nước khu vực XV': one of a class of bodies told apart by a number (a `numbered`
+    entry), named with its number."""
+    m = _NUMBER.match(trim(text))
+    if m is None:
+        return None
+    hit = match_exact(m.group(1), ctx, registry, rules)
+    if hit is None or hit.entry is None or not hit.entry.numbered:
+        return None
+    number = m.group(2).upper()
+    return Hit(trim(text), hit.entry, hit.how, 100.0, f"{hit.entry.name} {number}")
 
 
 def _counted_group(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRules) -> Hit | None:
@@ -169,8 +185,11 @@ def match_fuzzy(text: str, ctx: PlanContext, registry: Registry, rules: AgencyRu
     """Best registry name within `score_cutoff` on diacritic-free keys; None when two bodies tie."""
     level = plan_level(ctx)
     choices, ids = registry.fuzzy_tables[level]
+    dated = registry.dated.get(level, {})
     best: tuple[float, str, frozenset[str]] | None = None
     for key, body_level in candidate_keys(text, ctx, registry, rules):
+        if key in dated and registry.lookup(key, level, ctx.vocabulary_date) is None:
+            continue  # a name the registry gives only another time ("các phòng chuyên môn" before July 2025)
         query = fold(key)
         if len(query) < rules.fuzzy_min_length:
             continue

@@ -47,6 +47,7 @@ class Entry:
     parent: str | None = None
     class_name: str | None = None
     source: str | None = None
+    numbered: bool = False  # one of a class told apart by a number printed after the name
 
     def valid_at(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
@@ -122,7 +123,7 @@ def _entry(raw: dict) -> Entry:
         aliases=tuple(_alias(a) for a in raw.get("aliases", ())),
         valid_from=_date(raw.get("valid_from")), valid_to=_date(raw.get("valid_to")),
         successors=tuple(raw.get("successors", ())), parent=raw.get("parent"),
-        class_name=raw.get("class_name"), source=raw.get("source"),
+        class_name=raw.get("class_name"), source=raw.get("source"), numbered=bool(raw.get("numbered")),
     )
 
 

@@ -178,11 +178,13 @@ def _segment_parts(text: str, column: Column, env: _Env, label: Role | None) -> 
         segments += [sentence] if shared else split.split_semicolons(sentence)
     for segment in segments:
         segment = split.strip_bullet(segment)
-        before, after = split.split_support_opener(segment, env.rules)
         role: Role = "support" if column == "support" else "lead"
-        out.append(_Labelled(before, role, label if not out else None))
-        if after is not None:
-            out.append(_Labelled(after, "support" if column == "performer" else role, None))
+        clauses = split.role_clauses(segment, env.rules) if column == "performer" else [(segment, False)]
+        for clause, cooperating in clauses:
+            before, after = split.split_support_opener(clause, env.rules)
+            out.append(_Labelled(before, "support" if cooperating else role, label if not out else None))
+            if after is not None:
+                out.append(_Labelled(after, "support" if column == "performer" else role, None))
     return out
 
 
@@ -225,7 +227,8 @@ def part_to_hits(text: str, env: _Env) -> _Found:
     shared = _shared_head(head, env.rules) if tail else None
     body = tail.replace(";", ",") if shared and tail else text  # "Các sở: Y tế; Tư pháp" lists under one head
     outer, inner = split.parentheticals(body)
-    found = pieces_to_hits(split.split_commas(split.drop_repeats(outer)), env, shared)
+    pieces = split.without_role_appositions(split.split_commas(split.drop_repeats(outer)), env.rules)
+    found = pieces_to_hits(pieces, env, shared)
     found.hits = _prefer_parent_in_parentheses(found.hits, inner, env)
     found.hits = _drop_subunits_before_parent(found.hits, env)
     return found

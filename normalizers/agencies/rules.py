@@ -39,6 +39,8 @@ class AgencyRules:
     labels: dict[str, str]                 # label text (lower) -> "lead" | "support"
     support_openers: tuple[str, ...]
     role_words: tuple[str, ...]            # after a name
+    role_appositions: tuple[str, ...]      # "cơ quan thường trực", "là cơ quan": a role described after a name
+    support_verbs: tuple[str, ...]         # "phối hợp", "tham gia" after bodies: they cooperate (performer column)
     leading_role_words: tuple[str, ...]    # before a name
     qualifier_words: tuple[str, ...]
     mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
@@ -97,7 +99,9 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         subunit_heads=_phrases(data["subunit_heads"]),
         labels=labels,
         support_openers=_phrases(data["support_openers"]),
-        role_words=_phrases(data["role_words"]),
+        role_words=_phrases(data["role_words"] + data["support_verbs"]),  # (support verbs are role words too)
+        role_appositions=_phrases(data["role_appositions"]),
+        support_verbs=_phrases(data["support_verbs"]),
         leading_role_words=_phrases(data["leading_role_words"]),
         qualifier_words=_phrases(data["qualifier_words"]),
         mention_qualifiers=_phrases(data["mention_qualifiers"]),

@@ -72,6 +72,29 @@ def split_support_opener(text: str, rules: AgencyRules) -> tuple[str, str | None
     return text, None
 
 
+def role_clauses(text: str, rules: AgencyRules) -> list[tuple[str, bool]]:
+    """A performer cell's part cut after each role word that ends a comma piece, each clause with
+    whether a support verb ends it: 'Sở Nội vụ chủ trì, các sở, ngành phối hợp' -> [('Sở Nội vụ chủ
+    trì', False), ('các sở, ngành phối hợp', True)]. Without a support verb ending a clause the
+    part stays whole."""
+    ends = list(_role_end(rules).finditer(text.lower()))
+    if not any(m.group("role") in rules.support_verbs for m in ends):
+        return [(text, False)]
+    clauses, start = [], 0
+    for m in ends:
+        clauses.append((text[start:m.end()].rstrip(" ,"), m.group("role") in rules.support_verbs))
+        start = m.end()
+    if text[start:].strip(_EDGE):
+        clauses.append((text[start:], False))
+    return clauses
+
+
+@functools.cache
+def _role_end(rules: AgencyRules) -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted({*rules.role_words, *rules.support_verbs}, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])\(?(?P<role>{words})\)?\s*(?:,|$)")
+
+
 def split_before_labels(text: str, rules: AgencyRules) -> str:
     """A label after a sentence end starts a new line: 'Cơ quan chủ trì: A. Cơ quan phối hợp: B'."""
     return _label_break(rules).sub("\n", text)
@@ -123,6 +146,27 @@ def split_commas(text: str) -> list[str]:
             link = ", " if "," in m.group() else " và "
             pos = m.end()
     return out
+
+
+def without_role_appositions(pieces: list[str], rules: AgencyRules) -> list[str]:
+    """Comma pieces without the description of a named body's role that follows it ("Sở Nội vụ - cơ
+    quan thường trực Ban Chỉ đạo", "…, cơ quan thường trực của Ban Chỉ đạo", "Sở Tư pháp là cơ quan
+    đầu mối"): from the description to the end of its piece. A piece that is only a description
+    goes unless it opens the list."""
+    out = []
+    for k, piece in enumerate(pieces):
+        m = _apposition(rules).search(piece.lower())
+        if m is None or m.start() == 0 and k == 0:
+            out.append(piece)
+        elif m.start() > 0:
+            out.append(Piece.after(trim(piece[:m.start()]), getattr(piece, "link", ", ")))
+    return out
+
+
+@functools.cache
+def _apposition(rules: AgencyRules) -> re.Pattern[str]:
+    openers = "|".join(re.escape(o) for o in rules.role_appositions)
+    return re.compile(rf"(?:^|\s+[-–—]\s+|\s+)(?:{openers})(?![^\W_])")
 
 
 def join_pieces(pieces: list[str], i: int, j: int) -> str:

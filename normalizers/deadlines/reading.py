@@ -26,6 +26,7 @@ from plantasks.normalizers.deadlines.resolve import (
     Cues,
     absorb_into_recurrence,
     drop_describing_years,
+    drop_notes_in_parentheses,
     event_governs,
     fill_years_from_list,
     fill_years_from_plan,
@@ -76,6 +77,7 @@ def read_piece(canon: Canonical, start: int, end: int, entities: list[Entity], c
     fill_years_from_list(units)
     units = absorb_into_recurrence(units)
     units = drop_describing_years(units, key, cued)
+    units = drop_notes_in_parentheses(units, key)
     fill_years_from_plan(units, ctx)
     if event_governs(units, key, body_start, cues):
         units = []

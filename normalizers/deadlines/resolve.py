@@ -314,6 +314,20 @@ def drop_describing_years(units: list[Unit], key: str, has_cue: bool) -> list[Un
     return kept if kept or has_cue else units
 
 
+def drop_notes_in_parentheses(units: list[Unit], key: str) -> list[Unit]:
+    """'Tháng 10/2026 (trình HĐND tỉnh tại kỳ họp cuối năm)': a period printed without any number
+    inside a parenthesis after another time names what that time is for (a session, a report), not
+    a deadline of its own."""
+    kept = [units[0]] if units else []
+    for unit in units[1:]:
+        opened = key.rfind("(", 0, unit.start)
+        inside = opened > kept[-1].end and key.rfind(")", opened, unit.start) < 0 and ")" in key[unit.end:]
+        if inside and unit.kind == DATABLE and unit.year is None and not any(c.isdigit() for c in key[unit.start:unit.end]):
+            continue
+        kept.append(unit)
+    return kept
+
+
 def fill_years_from_plan(units: list[Unit], ctx: PlanContext) -> None:
     for unit in units:
         if unit.kind != DATABLE or not unit.needs_year:
