@@ -49,11 +49,11 @@ def render(blocks, layout: str, split_rows: bool = False) -> str:
             if layout == "html_markdown":
                 out += ["</table>", "", "<table>"] if header is not None else ["<table>"]
             header, since_header = cells, 0
-            out += row_lines(cells, layout, first=True)
+            out += row_lines(cells, layout, place="top")
             continue
         since_header += 1
         if layout in RULES and since_header == 1:  # the rule under the header
-            out += row_lines(cells, layout, first=None)
+            out += row_lines(cells, layout, place="under_header")
             continue
         page_break = header is not None and since_header % PAGE_ROWS == 0 and layout != "html_markdown"
         first, rest = split_row(cells) if page_break and split_rows else (cells, None)
@@ -165,14 +165,14 @@ def ruled_line(rule: str, n: int = 6) -> str:
     return left + mid.join(fill * (w + 2) for w in widths) + right
 
 
-def ruled_lines(cells: list[str], layout: str, first: bool) -> list[str]:
+def ruled_lines(cells: list[str], layout: str, place: str) -> list[str]:
     """A row of a ruled table: the rule above it, each cell wrapped in its column between bars; a box
     table centres every cell vertically in the row (padding blank lines above and below), as w3m does."""
     above, under_header, _, bar = RULES[layout]
     rule = ruled_line(above, len(cells))
-    if first:  # the table's first row (its header): the top rule
+    if place == "top":  # the table's first row (its header): the top rule
         rule = rule.replace("├", "┌").replace("┼", "┬").replace("┤", "┐")
-    elif layout == "grid" and header_map(cells) is None and first is None:
+    elif place == "under_header":
         rule = ruled_line(under_header, len(cells))
     wrapped = []
     for i, cell in enumerate(cells):
@@ -201,11 +201,12 @@ def html_row(cells: list[str]) -> list[str]:
     return out + ["</tr>"]
 
 
-def row_lines(cells: list[str], layout: str, first: bool | None = False) -> list[str]:
+def row_lines(cells: list[str], layout: str, place: str = "body") -> list[str]:
+    """place: the row is the table's first (top), the first under the header, or any other (body)."""
     if layout == "html_markdown":
         return html_row(cells)
     if layout in RULES:
-        return ruled_lines(cells, layout, first)
+        return ruled_lines(cells, layout, place)
     if layout == "aligned":
         return aligned_lines(cells)
     if layout == "centred":
