@@ -10,6 +10,7 @@ Stages, each a small function:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -343,16 +344,26 @@ def _without_tier(text: str, rules: AgencyRules) -> str | None:
 
 
 def _class_noun_run(pieces: list[str], i: int, env: _Env) -> int:
-    """End of a run of bare class nouns starting at i ('Viện, Trường', 'Hội, Hiệp hội')."""
+    """End of a run of bare class nouns starting at i ('Viện, Trường', 'Hội, Hiệp hội'); the last
+    may carry lower-case words that qualify the whole class ('Các tập đoàn, tổng công ty nhà nước')."""
     j = i
     while j < len(pieces):
         word = pieces[j].lower()
         if j == i and word.startswith("các "):
             word = word[4:]
         if word not in env.rules.class_nouns:
+            noun = split.starts_with_phrase(word, _longest_first(env.rules.class_nouns)) if j > i else None
+            rest = pieces[j][len(noun):] if noun else ""
+            if rest.strip() and rest == rest.lower():
+                j += 1
             break
         j += 1
     return j
+
+
+@functools.cache
+def _longest_first(phrases: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(phrases, key=lambda p: (-len(p), p)))
 
 
 def _names_something(text: str, env: _Env) -> bool:

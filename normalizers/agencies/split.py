@@ -91,7 +91,7 @@ def role_clauses(text: str, rules: AgencyRules) -> list[tuple[str, bool]]:
 
 @functools.cache
 def _role_end(rules: AgencyRules) -> re.Pattern[str]:
-    words = "|".join(re.escape(w) for w in sorted({*rules.role_words, *rules.support_verbs}, key=len, reverse=True))
+    words = "|".join(re.escape(w) for w in rules.role_words)  # (longest first; support verbs among them)
     return re.compile(rf"(?<![^\W_])\(?(?P<role>{words})\)?\s*(?:,|$)")
 
 
