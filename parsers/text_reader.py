@@ -38,6 +38,7 @@ _UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _UNDERLINE = re.compile(r"^\s*(=+|-{3,})\s*$")
 _CELL_BREAK = re.compile(r"<br\s*/?>|(?<=[*_]) {2,}(?=[*_])", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?(?:span|font|strong|em|b|i|u|s|sup|sub|a|mark|small)\b[^<>]*>", re.IGNORECASE)
 _STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zA-ZđĐ])[.)]?$")
 _HTML_TABLE_OPEN = re.compile(r"^\s*<table\b", re.IGNORECASE)
 _SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
@@ -384,8 +385,8 @@ def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
 
 
 def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: set[int]) -> list[Block]:
-    """Runs of text lines (between tables) as markdown paragraphs: markup off, hard wraps joined. The
-    lines a layout table's rows became are kept as they are."""
+    """Runs of text lines (between tables) as markdown paragraphs: markup and inline HTML off, hard
+    wraps joined. The lines a layout table's rows became are kept as they are."""
     out: list[Block] = []
     run: list[TextLine] = []
 
@@ -396,8 +397,10 @@ def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: 
         # blank lines and a heading's underline ('=====', '-----') end paragraphs
         raw = ["" if _UNDERLINE.match(t) else _ESCAPE.sub(r"\1", t) for t in (l.text for l in lines[first - 1:last])]
         for text, a, b in paragraph_spans(raw):
-            out.append(TextLine(text, Provenance(page=lines[first - 1 + a].page, line_start=first + a,
-                                                 line_end=first + b)))
+            text = " ".join(_INLINE_TAG.sub(" ", text).split())  # a converter's styled <span>s, wrapped over lines
+            if text:
+                out.append(TextLine(text, Provenance(page=lines[first - 1 + a].page, line_start=first + a,
+                                                     line_end=first + b)))
         run.clear()
 
     for block in blocks:
@@ -411,9 +414,10 @@ def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: 
 
 
 def _markdown_cell(text: str) -> str:
-    """A pipe-table cell as printed: emphasis and escapes off; <br>, and a gap of two spaces between
-    emphasised spans (a line break a converter could not write inside a table), as line breaks."""
-    lines = (strip_markup(_ESCAPE.sub(r"\1", part)) for part in _CELL_BREAK.split(text.strip()))
+    """A pipe-table cell as printed: emphasis, escapes and inline HTML (a converter's styled
+    <span>s) off; <br>, and a gap of two spaces between emphasised spans (a line break a converter
+    could not write inside a table), as line breaks."""
+    lines = (strip_markup(_ESCAPE.sub(r"\1", _INLINE_TAG.sub("", part))) for part in _CELL_BREAK.split(text.strip()))
     return "\n".join(l for l in lines if l)
 
 

@@ -55,3 +55,31 @@ def test_a_table_tag_never_closed_is_text():
     blocks = read_document("<table> mở mà không đóng\n\n**KẾ HOẠCH**\n\n# Tiêu đề\n\n**I. MỤC ĐÍCH**\n".encode(),
                            "note.md").blocks
     assert [b.text for b in blocks] == ["<table> mở mà không đóng", "KẾ HOẠCH", "Tiêu đề", "I. MỤC ĐÍCH"]
+
+
+SAVED_PAGE = Path(__file__).parent / "fixtures" / "layouts" / "saved_page_pandoc_gfm.md"
+
+
+def _page_chrome(items: int) -> str:
+    """A saved page's menus as pandoc gfm keeps them: raw <div>s, nothing of markdown's own."""
+    return "".join(f'<div class="menu-item flex items-center px-4 h-[60px]">\n\n<a href="https://portal.example/{k}" '
+                   f'class="link">Mục {k}</a>\n\n</div>\n' for k in range(items))
+
+
+def test_a_whole_saved_page_through_pandoc_gfm_is_read_as_markdown():
+    # ~90 KB of menus before the document: more than the format sniffer reads; the document's
+    # paragraphs and pipe-table cells wrapped in styled <span>s (over several lines)
+    data = (_page_chrome(800) + SAVED_PAGE.read_text(encoding="utf-8")).encode("utf-8")
+    assert len(data) > 80_000 and read_document(data, "page.md").format == "text"
+    result = extract_bytes(data, "page.md").result
+    assert [(t.section, t.stt, t.content, [a.name for a in t.lead], t.deadline.raw) for t in result.tasks] == [
+        ("Phân công thực hiện", "1", "Nghị quyết về chính sách hỗ trợ chuyển đổi số cấp xã",
+         ["Sở Khoa học và Công nghệ"], "Tháng 7/2026"),
+        ("Phân công thực hiện", "2", "Nghị quyết quy định mức chi cho công tác phổ biến pháp luật",
+         ["Sở Tư pháp"], "Quý IV/2026"),
+    ]
+
+
+def test_an_html_fragment_without_markdown_is_still_a_web_page():
+    data = (_page_chrome(800) + "<table><tr><td>TT</td><td>Nội dung</td></tr></table>").encode("utf-8")
+    assert read_document(data, "fragment.html").format == "html"
