@@ -31,7 +31,8 @@ from plantasks.parsers.columns import classify_header_cell, header_map, header_w
 from plantasks.parsers.row_layout import looks_like_row_number
 
 _PIECE = re.compile(r"\S+(?: \S+)*")  # words separated by single spaces
-_BROKEN_AT_HYPHEN = re.compile(r"\w-$")
+_BROKEN_AT_HYPHEN = re.compile(r"\w[-/]$")
+_BROKEN_AT_SLASH = re.compile(r"^/\w")
 _PAGE_MARK = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?$", re.IGNORECASE)  # page furniture ends a page's table
 _MAX_HEADER_LINES = 3
 _MAX_GAP_LINES = 2  # blank lines a table may hold between rows
@@ -95,7 +96,22 @@ def header_at(lines: list[str], i: int) -> tuple[Columns, list[str], int] | None
         found = header_map([" ".join(t) for t in texts])
         if found:
             best = (Columns([tuple(s) for s in spans]), [" ".join(t) for t in texts], k + 1)
-    return best
+    return _under_dashed_rule(lines, i, best) if best else None
+
+
+_DASHED_RULE = re.compile(r"^\s*-{2,}(?: +-{2,})+\s*$")
+
+
+def _under_dashed_rule(lines: list[str], i: int, found: tuple[Columns, list[str], int]) -> tuple[Columns, list[str], int]:
+    """A header next to a rule of one dash run per column (pandoc's simple and multiline tables): the
+    runs are the columns' exact extents, and a rule under the header is part of it."""
+    columns, texts, height = found
+    for j in (i + height, i - 1):
+        if 0 <= j < len(lines) and _DASHED_RULE.match(lines[j]):
+            runs = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[j].expandtabs(8))]
+            if len(runs) == len(columns.spans) and all(s <= a < e for (s, e), (a, _) in zip(runs, columns.spans)):
+                return Columns(runs), texts, height + (j > i)
+    return found
 
 
 def _joins_header(line: list[Piece], spans: list[list[int]], texts: list[list[str]]) -> bool:
@@ -125,18 +141,19 @@ class AlignedRow:
     opening: frozenset[int] = frozenset()  # columns its first line printed text in
 
     def texts(self) -> list[str]:
-        return [_join(lines) for lines in self.cells]
+        return [join_wrapped(lines) for lines in self.cells]
 
 
-def _join(lines: list[str]) -> str:
+def join_wrapped(lines: list[str]) -> str:
+    """A cell's printed lines as its text: wrapped lines joined with one space, a bullet line on its own line."""
     out = ""
     for line in lines:
         if not out:
             out = line
         elif LEADING_BULLET.match(line):
             out += "\n" + line
-        elif _BROKEN_AT_HYPHEN.search(out):
-            out += line  # 'số 99/NQ-' + 'CP': a code wrapped at its hyphen
+        elif _BROKEN_AT_HYPHEN.search(out) or _BROKEN_AT_SLASH.match(line):
+            out += line  # 'số 99/NQ-' + 'CP', 'tháng 3' + '/2026': a code or date wrapped at its hyphen or slash
         else:
             out += " " + line
     return out
@@ -245,8 +262,15 @@ def _header_like(line: str) -> bool:
 
 
 def _stt_piece(line: str) -> Piece | None:
+    """The number column's header opening the line; printed one space before the next header ("STT Tên
+    dự án", a narrow text-browser table) it is cut off that piece."""
     found = pieces(line)
-    return found[0] if found and _STT_HEADER.match(found[0].text) and len(found) >= 2 else None
+    if not found:
+        return None
+    head, _, rest = found[0].text.partition(" ")
+    if rest and _STT_HEADER.match(head) and _header_like(rest):
+        return Piece(found[0].start, found[0].start + len(head), head)
+    return found[0] if _STT_HEADER.match(found[0].text) and len(found) >= 2 else None
 
 
 def _header_block(lines: list[str], i: int) -> tuple[int, int, Piece] | None:
@@ -363,7 +387,13 @@ def goes_on(text: str) -> bool:
     rule = _wrapping()["goes_on_after"]
     text = text.rstrip()
     return bool(text) and (text.endswith(tuple(rule["marks"])) or text.rsplit(" ", 1)[-1].lower() in rule["words"]
-                           or len(text) <= _HEAD_CHARS and match_key(text) in _bare_heads())
+                           or is_bare_head(text))
+
+
+def is_bare_head(text: str) -> bool:
+    """The text is only the head noun of a body's name ("Ủy ban"): no cell ends there."""
+    text = text.strip()
+    return len(text) <= _HEAD_CHARS and match_key(text) in _bare_heads()
 
 
 _HEAD_CHARS = 12  # the longest head noun in cell_wrapping.yaml, with room for a stray space
@@ -502,7 +532,7 @@ def _join_cells(lines: list[str], rows: range | list[int], grid: _Grid) -> list[
         for p in pieces(lines[j]):
             for c, text in grid.place(p):
                 cells[c].append(text)
-    return [_join(c) for c in cells]
+    return [join_wrapped(c) for c in cells]
 
 
 def _centred_rows(lines: list[str], body: list[int], anchors: list[int], grid: _Grid) -> list[AlignedRow]:

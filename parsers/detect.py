@@ -7,6 +7,7 @@ str, saying (as ReaderIssues) when the encoding had to be guessed.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import PurePath
 
@@ -108,8 +109,25 @@ def _textual_format(data: bytes, by_name: str) -> str:
     if any(marker in lowered for marker in _HTML_MARKERS) and (
         lowered.startswith("<") or by_name == "html" or "<html" in lowered
     ):
-        return "html"
+        return "text" if _markdown_with_html(lowered, text, data) else "html"
     return "text"
+
+
+_MARKDOWN_LINE = re.compile(r"^(?:#{1,6} |\*\*\S|\|.*\|\s*$|!\[)", re.MULTILINE)
+_PAGE_TAGS = ("<!doctype", "<html", "<head", "<body")
+
+
+def _markdown_with_html(lowered: str, text: str, data: bytes) -> bool:
+    """Markdown holding HTML fragments (pandoc gfm writes a table with paragraphs in its cells as raw
+    HTML, and a saved page's markup it cannot express as raw HTML): no page around them, and markdown
+    headings, bold lines, pipe rows or images of its own, looked for in the whole text when the first
+    part is all markup (a page's menus and banners before the document)."""
+    if any(tag in lowered for tag in _PAGE_TAGS):
+        return False
+    if len(_MARKDOWN_LINE.findall(text)) >= 3:
+        return True
+    whole, _ = decode_text(data) if len(data) > len(text.encode("utf-8", "surrogatepass")) else (None, None)
+    return whole is not None and len(_MARKDOWN_LINE.findall(whole)) >= 3
 
 
 def _is_mhtml(sample: bytes) -> bool:

@@ -39,7 +39,7 @@ from plantasks.normalizers.agencies.rules import load_rules
 from plantasks.normalizers.agencies.split import unit_after_body
 from plantasks.parsers.blocks import Block, Cell, Provenance, TableRow, TextLine
 from plantasks.normalizers.text import LEADING_BULLET, is_bullet_only, is_upper_text, strip_bullet
-from plantasks.parsers.column_aligned import HEADING_START, ends_range, goes_on, takes_number
+from plantasks.parsers.column_aligned import HEADING_START, ends_range, goes_on, is_bare_head, takes_number
 from plantasks.parsers.columns import ColumnMap, classify_header_cell, header_map
 from plantasks.parsers.portal_markdown import SENTENCE_END, SourceLine, paragraph_spans, wrap_width
 from plantasks.parsers.row_layout import cell_kind, fit, looks_like_row_number
@@ -341,8 +341,14 @@ class _Table:
         item: "Quý II/2025" / "a) Các cơ quan …" is the plan's text after the table), or where it is
         indented (the page's source wrapped the cell's text there: "CẢI CÁCH CHẾ ĐỘ" / "    CÔNG VỤ")."""
         pieces = _group(self.units[start:], self.header.cut)
-        if self.header.cut:
-            return pieces
+        if self.header.cut:  # blank lines set cells apart; a body's head noun alone still goes on in its name
+            out = []
+            for p in pieces:
+                if out and is_bare_head(out[-1].text) and not _row_start(p.text):
+                    out[-1] = _Piece(out[-1].lines + p.lines, out[-1].gap)
+                else:
+                    out.append(p)
+            return out
         out: list[_Piece] = []
         for p in pieces:
             if out and not looks_like_row_number(out[-1].text) and not _row_start(p.text) and (

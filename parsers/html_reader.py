@@ -56,6 +56,16 @@ def read_html(data: bytes, options) -> ParsedDocument:
     return ParsedDocument(format="html", blocks=walker.blocks, page_count=None, issues=issues + walker.issues)
 
 
+def read_fragment(text: str, first_line: int = 1) -> list:
+    """Blocks of an HTML fragment written into a text document (a markdown converter writes a table it
+    cannot draw as a pipe table, one with paragraphs or merged cells, as raw HTML): read as a page is,
+    with the text document's line numbers."""
+    walker = _Walker()
+    walker.flow(_parse("\n" * (first_line - 1) + text))
+    walker.end_line()
+    return walker.blocks
+
+
 # ---------------------------------------------------------------- bytes -> markup
 
 

@@ -8,6 +8,10 @@ Table layouts recognised, each by the shape of its lines:
   with markdown emphasis, escapes and <br> in cells;
 - portal markdown: one cell per line(s) between lone `|` lines (parsers/portal_markdown.py);
 - column-aligned: cells separated by runs of spaces under a header (parsers/column_aligned.py).
+- ruled: tables drawn with box-drawing characters or ASCII grid rules, as text browsers and pandoc
+  print them (parsers/ruled_grid.py).
+- raw HTML: a `<table>` … `</table>` written into markdown (pandoc gfm writes a table with paragraphs
+  or merged cells so), read by the web page reader (html_reader.read_fragment).
 - flattened: every cell on its own line(s), as scrapers and PDF copy leave a table, read when no
   other layout gives a header (parsers/flattened_cells.py).
 The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page;
@@ -19,13 +23,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, TableRow, TextLine
 from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centred_table_at, header_at, read_aligned
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.flattened_cells import read_flattened
 from plantasks.parsers.page_furniture import running_lines
+from plantasks.parsers.ruled_grid import RuledGrid, ruled_grid_at
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
                                                PROSE, read_portal_markdown, strip_markup, wrap_width)
 from plantasks.parsers.detect import decode_text
@@ -36,7 +41,9 @@ _UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _UNDERLINE = re.compile(r"^\s*(=+|-{3,})\s*$")
 _CELL_BREAK = re.compile(r"<br\s*/?>|(?<=[*_]) {2,}(?=[*_])", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?(?:span|font|strong|em|b|i|u|s|sup|sub|a|mark|small)\b[^<>]*>", re.IGNORECASE)
 _STT = re.compile(r"^([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[a-zA-ZđĐ])[.)]?$")
+_HTML_TABLE_OPEN = re.compile(r"^\s*<table\b", re.IGNORECASE)
 _SECTION_CELL = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+\S")
 
 
@@ -143,7 +150,8 @@ class _TextReader:
         self.row: _CellRow | None = None
         self.prev_kind = "blank"  # kind of the last non-blank line
         # markdown (a pipe table's '---|---' rule): lines outside tables are hard-wrapped paragraphs with markup
-        self.markdown = any(_PIPE_RULE.match(t.strip()) and "|" in t for t in self.texts)
+        # or raw HTML tables, which only markdown holds
+        self.markdown = any(_PIPE_RULE.match(t.strip()) and "|" in t or _HTML_TABLE_OPEN.match(t) for t in self.texts)
         self.in_layout_table = False  # rows of a pipe table that is not a task table (signature, letterhead)
         self.layout_lines: set[int] = set()  # ids of the text lines those rows became
 
@@ -180,6 +188,11 @@ class _TextReader:
             return self._tsv_row(i)
         if kind == "pipe":
             return self._pipe_row(i)
+        if kind == "text" and _HTML_TABLE_OPEN.match(line.text):
+            return self._html_table(i)
+        grid = ruled_grid_at(self.texts, i) if kind == "text" else None
+        if grid:
+            return self._ruled_table(grid)
         if kind == "text" and self._bare_pipe_row(i):
             return self._pipe_row(i)
         if kind == "text":
@@ -298,6 +311,65 @@ class _TextReader:
             return False
         return self.width is not None and len(cells) != self.width
 
+    # -- raw HTML tables -------------------------------------------------------------------
+    def _html_table(self, i: int) -> int:
+        from plantasks.parsers.html_reader import read_fragment
+
+        depth, j = 0, i
+        for j in range(i, len(self.lines)):
+            text = self.texts[j].lower()
+            depth += text.count("<table") - text.count("</table")
+            if depth <= 0:
+                break
+        try:
+            if depth > 0:
+                raise ReaderError("corrupt", "the table is not closed")
+            blocks = read_fragment("\n".join(self.texts[i:j + 1]), self.lines[i].number)
+        except ReaderError:  # no closing tag, or markup lxml cannot parse: the line is text
+            self.blocks.append(TextLine(self.lines[i].text.strip(), self.lines[i].prov))
+            return i + 1
+        page = self.lines[i].page
+        rows: list[TableRow] = []
+        for block in blocks + [None]:
+            if isinstance(block, TableRow):
+                block = TableRow(tuple(replace(c, prov=replace(c.prov, page=page)) for c in block.cells),
+                                 replace(block.prov, page=page))
+                rows.append(block)
+                continue
+            self._emit_table(rows, "html")
+            rows = []
+            if block:
+                self._layout_line(replace(block, prov=replace(block.prov, page=page)))
+        return j + 1
+
+    def _layout_line(self, line: TextLine) -> None:
+        """A line of text a table's cell gave, kept as it is (not a markdown paragraph's source lines)."""
+        self.layout_lines.add(id(line))
+        self.blocks.append(line)
+
+    # -- ruled tables ------------------------------------------------------------------
+    def _ruled_table(self, grid: RuledGrid) -> int:
+        rows = []
+        for r in grid.rows:
+            prov = _span(self.lines[r.first:r.last + 1])
+            rows.append(TableRow(tuple(Cell(c, prov) for c in r.cells), prov))
+        self._emit_table(rows, "ruled")
+        return grid.end
+
+    def _emit_table(self, rows: list[TableRow], mode: str) -> None:
+        """A whole table's rows; a table of one or two columns that neither has a task header nor goes on
+        with the open task table is page layout (letterhead, signature): its cells are lines of text."""
+        if not rows:
+            return
+        found = any(header_map(r.texts) for r in rows)
+        used = {k for r in rows for k, c in enumerate(r.cells) if c.text}
+        if not found and max(len(r.cells) for r in rows) != self.width and len(used) <= 2:
+            for cell in (c for r in rows for c in r.cells if c.text):
+                self._layout_line(TextLine(cell.text, cell.prov))
+            return
+        for row in rows:
+            self._emit_row(row, mode)
+
     # -- column-aligned tables -----------------------------------------------------------
     def _aligned_table(self, i: int, columns, headers: list[str], height: int) -> int:
         rows, end = read_aligned(self.texts, i + height, columns)
@@ -349,8 +421,8 @@ def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
 
 
 def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: set[int]) -> list[Block]:
-    """Runs of text lines (between tables) as markdown paragraphs: markup off, hard wraps joined. The
-    lines a layout table's rows became are kept as they are."""
+    """Runs of text lines (between tables) as markdown paragraphs: markup and inline HTML off, hard
+    wraps joined. The lines a layout table's rows became are kept as they are."""
     out: list[Block] = []
     run: list[TextLine] = []
 
@@ -361,8 +433,10 @@ def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: 
         # blank lines and a heading's underline ('=====', '-----') end paragraphs
         raw = ["" if _UNDERLINE.match(t) else _ESCAPE.sub(r"\1", t) for t in (l.text for l in lines[first - 1:last])]
         for text, a, b in paragraph_spans(raw):
-            out.append(TextLine(text, Provenance(page=lines[first - 1 + a].page, line_start=first + a,
-                                                 line_end=first + b)))
+            text = " ".join(_INLINE_TAG.sub(" ", text).split())  # a converter's styled <span>s, wrapped over lines
+            if text:
+                out.append(TextLine(text, Provenance(page=lines[first - 1 + a].page, line_start=first + a,
+                                                     line_end=first + b)))
         run.clear()
 
     for block in blocks:
@@ -376,9 +450,10 @@ def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: 
 
 
 def _markdown_cell(text: str) -> str:
-    """A pipe-table cell as printed: emphasis and escapes off; <br>, and a gap of two spaces between
-    emphasised spans (a line break a converter could not write inside a table), as line breaks."""
-    lines = (strip_markup(_ESCAPE.sub(r"\1", part)) for part in _CELL_BREAK.split(text.strip()))
+    """A pipe-table cell as printed: emphasis, escapes and inline HTML (a converter's styled
+    <span>s) off; <br>, and a gap of two spaces between emphasised spans (a line break a converter
+    could not write inside a table), as line breaks."""
+    lines = (strip_markup(_ESCAPE.sub(r"\1", _INLINE_TAG.sub("", part))) for part in _CELL_BREAK.split(text.strip()))
     return "\n".join(l for l in lines if l)
 
 

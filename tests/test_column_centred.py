@@ -151,3 +151,15 @@ def test_a_line_printed_one_space_from_the_next_cell_is_cut_before_a_time_not_in
     # a capitalised name across the gutter still stays whole
     text = "và các kiến nghị của cử tri, Văn hóa và Sở Công Thương"
     assert grid.place(Piece(6, 6 + len(text), text))[-1] == (3, "Sở Công Thương")
+
+
+def test_number_header_one_space_before_the_next_and_a_date_wrapped_after_its_slash():
+    """A narrow text browser (`w3m -dump -cols 80`) prints a borderless table with "STT" one space before
+    "Tên dự án" and breaks "tháng 4/" before "2026"."""
+    assert table_rows("column_centred_one_space.txt") == [
+        PROGRAMME_HEADER,
+        ["1.", "Luật Quản lý thuế (sửa đổi toàn diện Luật Quản lý thuế và Luật Thuế thu nhập cá nhân thành 01 luật)",
+         "Chính phủ", "Ủy ban Kinh tế và Tài chính", EXAMINERS, "Phiên họp tháng 4/2026"],
+        ["2.", "Luật Công chứng (sửa đổi)", "Chính phủ", "Ủy ban Pháp luật và Tư pháp", EXAMINERS,
+         "Phiên họp tháng 5/2026"],
+    ]

@@ -113,6 +113,20 @@ def test_word_html_fragments_indented_wraps_and_numbered_paragraphs_after_the_ta
     assert lines[:2] == ["KẾ HOẠCH", "Tuyên truyền cải cách hành chính năm 2025"]
 
 
+def test_text_browser_page_cells_centred_with_a_head_noun_as_its_own_paragraph():
+    """As `lynx -dump` prints a table: every cell (and every paragraph of a cell) on its own line, centred,
+    a blank line after each; a cell whose name starts with its head noun alone ("Ủy ban" / "nhân dân
+    các xã, phường") keeps both paragraphs, the cell before it is not lengthened."""
+    assert records(extract("text_browser_centred.txt")) == [
+        ("Tổ chức thực hiện", "1", "Đề án phát triển kinh tế ban đêm", [], ["Sở Công Thương"],
+         ["Sở Văn hóa, Thể thao và Du lịch"], "Tháng 6/2026"),
+        ("Tổ chức thực hiện", "2", "Đề án chuyển đổi số trong giáo dục", [], ["Sở Giáo dục và Đào tạo"],
+         ["Ủy ban nhân dân cấp xã"], "Quý III/2026"),
+        ("Tổ chức thực hiện", "3", "Đề án nâng cao năng lực phòng cháy", [], ["Công an tỉnh"],
+         ["Ban Chỉ huy quân sự tỉnh"], "Tháng 10/2026"),
+    ]
+
+
 def test_header_printed_on_two_rows_puts_the_sub_columns_under_their_group():
     result = extract("two_level_header.txt")
     assert [r[1:] for r in records(result)] == [

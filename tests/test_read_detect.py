@@ -52,6 +52,10 @@ def _docx() -> bytes:
         ("<!DOCTYPE html><html><body><p>Kế hoạch</p></body></html>".encode(), "", "html"),
         ("<table><tr><td>1</td></tr></table>".encode(), "page.txt", "html"),
         ("Kế hoạch <b>không</b> phải HTML khi có chữ trước".encode(), "", "text"),
+        # markdown holding a raw HTML table (pandoc gfm of a Word file): markdown of its own, no page around it
+        ("<table>\n<tr><td>Số: 1/KH</td></tr>\n</table>\n\n**KẾ HOẠCH**\n\n# Tiêu đề\n\n**I. MỤC ĐÍCH**\n".encode(),
+         "plan.md", "text"),
+        ("<!DOCTYPE html><html><body>\n**I.** x\n# a\n**II.** y\n</body></html>".encode(), "", "html"),
         ("Content-Type: multipart/related; boundary=x\r\nMIME-Version: 1.0\r\n".encode(), "", "html"),
         ("QUYẾT ĐỊNH\nBan hành kế hoạch".encode("utf-8"), "", "text"),
         ("QUYẾT ĐỊNH".encode("utf-16"), "", "text"),

@@ -2,11 +2,14 @@
 
 Each DOCX sample is read into blocks, written back out as cell-per-line, TSV, pipe and column-aligned
 text (`pdftotext -layout` style, cells wrapped inside their columns; with a page break, page number and
-repeated header every few rows) and as portal markdown (hard-wrapped cells
+repeated header every few rows), as ruled tables (box-drawing characters with cells centred vertically,
+as `w3m -dump` prints them; ASCII grid tables, as pandoc prints them), as markdown holding raw HTML
+tables (pandoc gfm) and as portal markdown (hard-wrapped cells
 between lone `|` lines, bold headers), and extracted again: the text reader may not depend on the one
 layout a sample happens to use.
 """
 
+import html
 import textwrap
 from pathlib import Path
 
@@ -32,16 +35,27 @@ def render(blocks, layout: str, split_rows: bool = False) -> str:
     since_header = 0
     for block in blocks:
         if isinstance(block, TextLine):
-            out.append(block.text)
+            if layout in RULES and header is not None:
+                out.append(ruled_line(RULES[layout][2]))
+            if layout == "html_markdown":  # markdown paragraphs, a heading in bold
+                out += ["</table>", ""] if header is not None else []
+                out += [f"**{block.text}**" if block.text.isupper() else block.text, ""]
+            else:
+                out.append(block.text)
             header = None
             continue
         cells = [c.text for c in block.cells]
         if header_map(cells):
+            if layout == "html_markdown":
+                out += ["</table>", "", "<table>"] if header is not None else ["<table>"]
             header, since_header = cells, 0
-            out += row_lines(cells, layout)
+            out += row_lines(cells, layout, place="top")
             continue
         since_header += 1
-        page_break = header is not None and since_header % PAGE_ROWS == 0
+        if layout in RULES and since_header == 1:  # the rule under the header
+            out += row_lines(cells, layout, place="under_header")
+            continue
+        page_break = header is not None and since_header % PAGE_ROWS == 0 and layout != "html_markdown"
         first, rest = split_row(cells) if page_break and split_rows else (cells, None)
         out += row_lines(first, layout)
         if page_break:
@@ -49,6 +63,8 @@ def render(blocks, layout: str, split_rows: bool = False) -> str:
             out += row_lines(header, layout)
             if rest:
                 out += row_lines(rest, layout)
+    if layout == "html_markdown" and header is not None:
+        out.append("</table>")
     return "\n".join(out) + "\n"
 
 
@@ -137,7 +153,60 @@ def centred_lines(cells: list[str]) -> list[str]:
     return out + [""]
 
 
-def row_lines(cells: list[str], layout: str) -> list[str]:
+RULED_WIDTHS = (4, 40)  # number and task columns; the others are RULED_OTHER wide
+RULED_OTHER = 16
+# (rule above a row, rule above the first row after the header, closing rule, bar) per spelling
+RULES = {"box": ("├─┼─┤", "├─┼─┤", "└─┴─┘", "│"), "grid": ("+-+-+", "+=+=+", "+-+-+", "|")}
+
+
+def ruled_line(rule: str, n: int = 6) -> str:
+    left, fill, mid, _, right = rule
+    widths = [RULED_WIDTHS[i] if i < len(RULED_WIDTHS) else RULED_OTHER for i in range(n)]
+    return left + mid.join(fill * (w + 2) for w in widths) + right
+
+
+def ruled_lines(cells: list[str], layout: str, place: str) -> list[str]:
+    """A row of a ruled table: the rule above it, each cell wrapped in its column between bars; a box
+    table centres every cell vertically in the row (padding blank lines above and below), as w3m does."""
+    above, under_header, _, bar = RULES[layout]
+    rule = ruled_line(above, len(cells))
+    if place == "top":  # the table's first row (its header): the top rule
+        rule = rule.replace("├", "┌").replace("┼", "┬").replace("┤", "┐")
+    elif place == "under_header":
+        rule = ruled_line(under_header, len(cells))
+    wrapped = []
+    for i, cell in enumerate(cells):
+        width = RULED_WIDTHS[i] if i < len(RULED_WIDTHS) else RULED_OTHER
+        wrapped.append((width, [w for part in cell.split("\n") for w in textwrap.wrap(part, width, break_long_words=False)]))
+    height = max((len(lines) for _, lines in wrapped), default=0)
+    out = [rule]
+    for k in range(height):
+        parts = []
+        for width, lines in wrapped:
+            k0 = k - (height - len(lines)) // 2 if layout == "box" else k
+            parts.append(f" {(lines[k0] if 0 <= k0 < len(lines) else '').ljust(width)} ")
+        out.append(bar + bar.join(parts) + bar)
+    return out
+
+
+def html_row(cells: list[str]) -> list[str]:
+    """A table row as pandoc -t gfm writes a Word table it cannot draw as a pipe table: raw HTML, a
+    cell's paragraphs as <p>, its text wrapped."""
+    out = ["<tr>"]
+    for cell in cells:
+        text = html.escape(cell, quote=False)
+        paragraphs = text.split("\n")
+        body = "\n".join(f"<p>{p}</p>" for p in paragraphs) if len(paragraphs) > 1 else text
+        out += textwrap.wrap(f"<td>{body}</td>", 72, break_long_words=False, replace_whitespace=False)
+    return out + ["</tr>"]
+
+
+def row_lines(cells: list[str], layout: str, place: str = "body") -> list[str]:
+    """place: the row is the table's first (top), the first under the header, or any other (body)."""
+    if layout == "html_markdown":
+        return html_row(cells)
+    if layout in RULES:
+        return ruled_lines(cells, layout, place)
     if layout == "aligned":
         return aligned_lines(cells)
     if layout == "centred":
@@ -151,6 +220,7 @@ def row_lines(cells: list[str], layout: str) -> list[str]:
 
 LAYOUTS = [(layout, split) for layout in ("cells", "tsv", "pipe", "aligned", "centred") for split in (False, True)]
 LAYOUTS.append(("portal_markdown", False))  # a web page has no page breaks to split rows over
+LAYOUTS += [("box", False), ("grid", False), ("html_markdown", False)]
 
 
 @pytest.mark.parametrize("layout, split_rows", LAYOUTS,
