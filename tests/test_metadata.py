@@ -86,6 +86,32 @@ def test_plan_number_only_in_appendix_header_fills_a_missing_decision_line():
     assert result.fields["province"] == "Thanh Hóa"
 
 
+_RESOLUTION_HEAD = ["ỦY BAN THƯỜNG VỤ QUỐC HỘI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+_RESOLUTION_BODY = ["NGHỊ QUYẾT", "Điều chỉnh Chương trình giám sát năm 2026",
+                    "ỦY BAN THƯỜNG VỤ QUỐC HỘI", "QUYẾT NGHỊ:", "Điều 1. Điều chỉnh chương trình như sau.",
+                    "Điều 2. Nghị quyết này có hiệu lực từ ngày thông qua./."]
+
+
+def test_a_date_whose_year_wrapped_onto_the_next_line_is_read():
+    # a text browser wraps the right-hand column of the letterhead at its width
+    lines = [*_RESOLUTION_HEAD, "Nghị quyết số: 15/2026/UBTVQH15          Hà Nội, ngày 10 tháng 3 năm", "2026",
+             *_RESOLUTION_BODY]
+    assert extract_metadata(lines).fields["decision_date"] == date(2026, 3, 10)
+
+
+def test_the_adoption_line_dates_a_resolution_even_when_its_year_wrapped():
+    lines = [*_RESOLUTION_HEAD, "Nghị quyết số: 15/2026/UBTVQH15", *_RESOLUTION_BODY,
+             "Nghị quyết này được Ủy ban Thường vụ Quốc hội thông qua ngày 10 tháng 3 năm", "2026."]
+    assert extract_metadata(lines).fields["decision_date"] == date(2026, 3, 10)
+
+
+def test_a_draft_with_the_day_left_blank_has_no_date():
+    lines = ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "Số:      /KH-UBND", "Lâm Đồng, ngày      tháng      năm 2026",
+             "KẾ HOẠCH", "Tuyên truyền cải cách hành chính năm 2026", "I. MỤC ĐÍCH, YÊU CẦU"]
+    result = extract_metadata(lines)
+    assert result.fields["plan_date"] is None and result.fields["decision_date"] is None
+
+
 def test_a_document_without_any_metadata_gives_nulls_and_notes_not_guesses():
     result = extract_metadata(["Một dòng văn bản không có thông tin gì.", ""])
     assert result.fields["issuer"] is None

@@ -113,21 +113,33 @@ def own_number(layout: Layout) -> tuple[DocNumber | None, int | None]:
 
 def own_place_date(layout: Layout) -> tuple[str | None, DocDate | None]:
     """The "<Place>, ngày … tháng … năm …" line of the header block."""
+    place = None
     for i in range(min(layout.body_start, 40)):
         line = layout.lines[i]
         m = _PLACE_DATE.search(line)
         if m:
-            place = re.sub(r"^.*\b(?:S[ốô]\s*:?\s*\S+|UBND|NHÂN DÂN)\s+", "", m.group("place")).strip()
-            return place or None, parse_date(line[m.start():])
-    for line in layout.lines[layout.body_start:]:  # a resolution dated by its adoption line
-        m = _ADOPTED.search(line)
+            place = re.sub(r"^.*\b(?:S[ốô]\s*:?\s*\S+|UBND|NHÂN DÂN)\s+", "", m.group("place")).strip() or None
+            day = _date_from(layout.lines, i, m.start())
+            if day is not None:
+                return place, day
+            break
+    for i in range(layout.body_start, len(layout.lines)):  # a resolution dated by its adoption line
+        m = _ADOPTED.search(layout.lines[i])
         if m:
-            return None, parse_date(line[m.start():])
+            return place, _date_from(layout.lines, i, m.start())
     for line in layout.lines:
         m = _SITE_DATE.match(line)
         if m:
-            return None, _date_from_parts(m.group("d"), m.group("m"), int(m.group("y")))
-    return None, None
+            return place, _date_from_parts(m.group("d"), m.group("m"), int(m.group("y")))
+    return place, None
+
+
+def _date_from(lines: list[str], i: int, start: int) -> DocDate | None:
+    """The date written from `start` of line i, its year read on the next line when it wrapped there."""
+    day = parse_date(lines[i][start:])
+    if day is None and i + 1 < len(lines):
+        day = parse_date(f"{lines[i][start:]} {lines[i + 1]}")
+    return day
 
 
 def attachments(layout: Layout) -> list[Attachment]:
