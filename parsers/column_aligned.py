@@ -31,8 +31,8 @@ from plantasks.parsers.columns import classify_header_cell, header_map, header_w
 from plantasks.parsers.row_layout import looks_like_row_number
 
 _PIECE = re.compile(r"\S+(?: \S+)*")  # words separated by single spaces
-_BROKEN_AT_HYPHEN = re.compile(r"\w[-/]$")
-_BROKEN_AT_SLASH = re.compile(r"^/\w")
+_WRAPPED_AFTER_MARK = re.compile(r"\w[-/]$")  # a code or date wrapped at its hyphen or slash
+_WRAPPED_BEFORE_SLASH = re.compile(r"^/\w")
 _PAGE_MARK = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*[-–]?$", re.IGNORECASE)  # page furniture ends a page's table
 _MAX_HEADER_LINES = 3
 _MAX_GAP_LINES = 2  # blank lines a table may hold between rows
@@ -152,7 +152,7 @@ def join_wrapped(lines: list[str]) -> str:
             out = line
         elif LEADING_BULLET.match(line):
             out += "\n" + line
-        elif _BROKEN_AT_HYPHEN.search(out) or _BROKEN_AT_SLASH.match(line):
+        elif _WRAPPED_AFTER_MARK.search(out) or _WRAPPED_BEFORE_SLASH.match(line):
             out += line  # 'số 99/NQ-' + 'CP', 'tháng 3' + '/2026': a code or date wrapped at its hyphen or slash
         else:
             out += " " + line

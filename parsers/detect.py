@@ -126,7 +126,9 @@ def _markdown_with_html(lowered: str, text: str, data: bytes) -> bool:
         return False
     if len(_MARKDOWN_LINE.findall(text)) >= 3:
         return True
-    whole, _ = decode_text(data) if len(data) > len(text.encode("utf-8", "surrogatepass")) else (None, None)
+    if len(data) <= _TEXT_SNIFF_BYTES:  # (the sample was the whole text)
+        return False
+    whole, _ = decode_text(data)
     return whole is not None and len(_MARKDOWN_LINE.findall(whole)) >= 3
 
 

@@ -84,18 +84,19 @@ def _drop_furniture(pages: dict[int, PageWords]) -> None:
     ruled table of its page."""
     lines = {n: words_to_lines(page.words, anchored=True) for n, page in pages.items()}
     numbers = range(1, max(pages, default=0) + 1)  # a page without text (OCR, unreadable) has no lines here
-    drop = running_lines([[_edge_text(line, pages[n]) for line in lines.get(n, [])] for n in numbers])
+    drop = running_lines([_edge_texts(lines[n], pages[n]) if n in pages else [] for n in numbers])
     for n in pages:
         gone = {id(word) for i, line in enumerate(lines[n]) if (n - 1, i) in drop for word in line.words}
         if gone:
             pages[n].words = [word for word in pages[n].words if id(word) not in gone]
 
 
-def _edge_text(line, page: PageWords) -> str | None:
-    """The line's text when it may be page furniture, else None."""
+def _edge_texts(lines: list, page: PageWords) -> list[str | None]:
+    """Each line's text when it may be page furniture (in the page's top or bottom band, outside its
+    ruled tables), else None."""
     top = min([page.height * _EDGE_BAND] + [t.bbox[1] for t in page.ruled])
     bottom = max([page.height * (1 - _EDGE_BAND)] + [t.bbox[3] for t in page.ruled])
-    return line.text if line.bottom <= top or line.top >= bottom else None
+    return [line.text if line.bottom <= top or line.top >= bottom else None for line in lines]
 
 
 def _lay_out_pages(read: dict[int, PageWords], options, issues: list[ReaderIssue]) -> dict[int, PageLayout]:
