@@ -1,6 +1,7 @@
 """Invented plan pages drawn with Pillow, then put through the conditions of real scanning: a red
 round seal over the text, a handwritten signature, JPEG artefacts, 150-300 dpi, skew, pages turned by
-90 or 180 degrees, greyscale or colour, and a page of scanner noise. Each page is a one-page PDF with
+90 or 180 degrees, greyscale or colour, a page of scanner noise, and pages photographed by a phone
+(uneven light, tinted paper, the sheet a trapezoid on a dark desk). Each page is a one-page PDF with
 the image as its only object, as scanners write them.
 
 A page is an A4 landscape task table: header row, a Roman-numbered section row spanning the table, and
@@ -16,7 +17,7 @@ import math
 import random
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
@@ -155,6 +156,50 @@ def noise_page(dpi: int) -> Image.Image:
     return page
 
 
+def photographed(page: Image.Image, dpi: int, keystone_deg: float = 0.0, desk_in: float = 0.0) -> Image.Image:
+    """The page as a phone camera takes it: light falling off across the sheet and into its corners,
+    grey-yellow paper, the sheet a trapezoid (its top `keystone_deg` narrower each side: the camera
+    tilted) lying on a dark desk showing `desk_in` inches around it, slightly out of focus."""
+    width, height = page.size
+    desk = round(desk_in * dpi)
+    if keystone_deg or desk:
+        inset = math.tan(math.radians(keystone_deg)) * height
+        sheet = [(desk + inset, desk), (desk + width - inset, desk), (desk + width, desk + height), (desk, desk + height)]
+        canvas = (width + 2 * desk, height + 2 * desk)
+        corners = [(0, 0), (width, 0), (width, height), (0, height)]
+        page = page.transform(canvas, Image.Transform.PERSPECTIVE, perspective(sheet, corners),
+                              Image.Resampling.BICUBIC, fillcolor=(70, 62, 55))
+    light = Image.radial_gradient("L").resize(page.size)  # 0 in the middle, 255 at the corners
+    across = Image.linear_gradient("L").rotate(90, expand=True).resize(page.size)  # darker to the right
+    shade = ImageChops.add(ImageChops.multiply(light, Image.new("L", page.size, 90)), ImageChops.multiply(across, Image.new("L", page.size, 80)))
+    falloff = ImageChops.invert(shade)  # 255 - shade: full light top left, about half at the far corner
+    tint = Image.merge("RGB", [falloff.point(lambda v, k=k: v * k) for k in (0.95, 0.92, 0.82)])
+    return ImageChops.multiply(page, tint).filter(ImageFilter.GaussianBlur(0.8))
+
+
+def perspective(target: list[tuple[float, float]], source: list[tuple[float, float]]) -> list[float]:
+    """Pillow's PERSPECTIVE data taking each output point `target[i]` to input point `source[i]`."""
+    rows, values = [], []
+    for (x, y), (u, v) in zip(target, source):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+        values += [u, v]
+    return _solve(rows, values)
+
+
+def _solve(rows: list[list[float]], values: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (a test helper independent of the reader's numpy code)."""
+    n = len(values)
+    a = [row[:] + [v] for row, v in zip(rows, values)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
+        a[col], a[pivot] = a[pivot], a[col]
+        for r in range(n):
+            if r != col:
+                f = a[r][col] / a[col][col]
+                a[r] = [x - f * y for x, y in zip(a[r], a[col])]
+    return [a[i][n] / a[i][i] for i in range(n)]
+
+
 def to_pdf(image: Image.Image, dpi: int, jpeg_quality: int = 75) -> bytes:
     """One page, the image as a JPEG covering it: what a scanner writes."""
     out = io.BytesIO()
@@ -183,6 +228,12 @@ def condition_pdf(name: str) -> bytes:
         page = add_noise(page, 0.002).convert("L")
     elif name == "noise":
         page = noise_page(dpi)
+    elif name == "photo_light":
+        page, quality = photographed(page, dpi), 60
+    elif name == "photo_keystone":
+        page, quality = photographed(page, dpi, keystone_deg=2.5), 60
+    elif name == "photo_desk":
+        page, quality = photographed(page, dpi, keystone_deg=5.0, desk_in=0.6), 60
     return to_pdf(page, dpi, quality)
 
 
@@ -195,7 +246,8 @@ def continued_table_pdf(dpi: int = 200) -> bytes:
     return pages_pdf([first, second], dpi)
 
 
-CONDITIONS = ("150dpi", "300dpi", "stamp", "signature", "jpeg", "skew", "rotated90", "rotated180", "greyscale")
+CONDITIONS = ("150dpi", "300dpi", "stamp", "signature", "jpeg", "skew", "rotated90", "rotated180", "greyscale",
+              "photo_light", "photo_keystone", "photo_desk")
 
 
 # ---------------------------------------------------------------- cells centred at their own heights

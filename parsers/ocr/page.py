@@ -17,6 +17,7 @@ from plantasks.parsers.ocr.glyphs import checked_against_glyphs
 from plantasks.parsers.ocr.grid import GridTuning, TableGrid, group_to_grid, table_groups
 from plantasks.parsers.ocr.lexicon import key, lexicon
 from plantasks.parsers.ocr.layout import Geometry, LaidOut, cell_readings, joined_by_text, place_words
+from plantasks.parsers.ocr.photo import photographed_page
 from plantasks.parsers.ocr.recheck import recheck_row_numbers
 from plantasks.parsers.ocr.reread import reread_empty_cells
 from plantasks.parsers.ocr.raster import PageImage
@@ -120,7 +121,9 @@ def find_tables(ink: np.ndarray, dpi: float, settings: OcrSettings) -> tuple[lis
 
 def ocr_page(image: PageImage, settings: OcrSettings, binary: str) -> PageResult:
     """One page read; a page that reads as noise but holds ink is asked for its orientation (Tesseract
-    OSD) and read again turned upright (pages scanned sideways or upside down)."""
+    OSD) and read again turned upright (pages scanned sideways or upside down). A photographed page
+    is first given even light and a square sheet (photo.py)."""
+    image = photographed_page(image)
     result, readable = read_page(image, settings, binary)
     if readable or ink_share(image.gray) < MIN_INK_SHARE:
         return result

@@ -1,0 +1,78 @@
+"""Photographed pages without Tesseract: a page shot by a phone (uneven light, grey-yellow paper, the
+sheet a trapezoid on a dark desk) is given even light and a square sheet, so that its ruled table is
+found with every row and column; an evenly lit scan is left exactly as it is. The end-to-end reading
+of the same pages is in test_ocr_conditions.py (conditions photo_*)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from plantasks.parsers.ocr.page import OcrSettings, prepare_page
+from plantasks.parsers.ocr.photo import (
+    desk_mask, light_map, perspective_coefficients, photographed_page, sheet_corners, side_angle)
+from plantasks.parsers.ocr.raster import PageImage, PixelMap, ink_gray
+from scan_conditions import EXPECTED, FONT, add_noise, draw_table_page, perspective, photographed
+
+pytestmark = pytest.mark.skipif(FONT is None, reason="no TrueType font with Vietnamese glyphs (fonts-dejavu-core)")
+
+DPI = 200
+
+
+def page_image(picture: Image.Image) -> PageImage:
+    return PageImage(1, ink_gray(picture), DPI, PixelMap())
+
+
+def grid_shape(image: PageImage) -> list[tuple[int, int]]:
+    """(rows, columns) of every ruled table the reader finds on the page."""
+    return [(t.row_count, t.col_count) for t in prepare_page(image, OcrSettings()).tables]
+
+
+TABLE = (len(EXPECTED), 4)
+
+
+def test_an_evenly_lit_scan_is_left_as_it_is():
+    for picture in (draw_table_page(DPI), add_noise(draw_table_page(DPI), 0.002)):
+        image = page_image(picture)
+        assert photographed_page(image) is image
+
+
+def test_a_dark_scanner_edge_along_a_square_page_is_left_as_it_is():
+    picture = draw_table_page(DPI)
+    picture.paste((60, 60, 60), (0, 0, round(0.2 * DPI), picture.height))
+    image = page_image(picture)
+    assert photographed_page(image) is image
+
+
+@pytest.mark.parametrize("keystone_deg, desk_in", [(0.0, 0.0), (2.5, 0.0), (5.0, 0.6)])
+def test_a_photographed_table_is_found_with_its_rows_and_columns(keystone_deg, desk_in):
+    image = page_image(photographed(draw_table_page(DPI), DPI, keystone_deg, desk_in))
+    assert grid_shape(image) != [TABLE]  # as shot, the reader misses the table
+    square = photographed_page(image)
+    assert grid_shape(square) == [TABLE]
+    height, width = square.gray.shape
+    border = np.concatenate([square.gray[:5].ravel(), square.gray[-5:].ravel(),
+                             square.gray[:, :5].ravel(), square.gray[:, -5:].ravel()])
+    assert np.median(border) > 200  # no desk left around the sheet
+
+
+def test_the_sheet_corners_are_found_on_the_desk():
+    """The sheet drawn on the desk at known corners: found within a tenth of an inch of each."""
+    width, height = draw_table_page(DPI).size
+    desk = round(0.6 * DPI)
+    inset = np.tan(np.radians(5.0)) * height
+    truth = np.array([(desk + inset, desk), (desk + width - inset, desk), (desk + width, desk + height),
+                      (desk, desk + height)])
+    image = page_image(photographed(draw_table_page(DPI), DPI, 5.0, 0.6))
+    lights = light_map(image.gray, image.dpi)
+    corners = sheet_corners(~desk_mask(lights)) * lights.factor
+    assert np.abs(corners - truth).max() < 0.1 * DPI
+    assert side_angle(truth) == pytest.approx(5.0, abs=0.01)
+
+
+def test_perspective_coefficients_agree_with_an_independent_solution():
+    target = [(0, 0), (100, 0), (100, 140), (0, 140)]
+    source = [(12.5, 3.0), (90.0, 8.0), (104.0, 150.0), (-4.0, 139.0)]
+    assert perspective_coefficients(np.array(target, float), np.array(source, float)) == pytest.approx(
+        perspective(target, source), abs=1e-9)
