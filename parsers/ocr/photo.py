@@ -44,8 +44,23 @@ def light_map(gray: np.ndarray, dpi: float) -> LightMap:
     factor = max(1, round(dpi / SMALL_DPI))
     small = Image.fromarray(gray).reduce(factor)
     window = max(3, round(PAPER_WINDOW_IN * dpi / factor) | 1)
-    paper = small.filter(ImageFilter.MaxFilter(window)).filter(ImageFilter.BoxBlur(window // 2))
-    return LightMap(np.asarray(small, dtype=np.float32), np.asarray(paper, dtype=np.float32), factor)
+    brightest = np.asarray(small.filter(ImageFilter.MaxFilter(window)), dtype=np.float32)
+    paper = box_blur(box_blur(brightest, window // 2), window // 2)  # in floats: no banding
+    return LightMap(np.asarray(small, dtype=np.float32), paper, factor)
+
+
+def box_blur(values: np.ndarray, radius: int) -> np.ndarray:
+    """Mean over the (2 radius + 1)-square around each pixel, the edges repeated."""
+    if radius < 1:
+        return values
+    size = 2 * radius + 1
+    for axis in (0, 1):
+        padded = np.concatenate([np.repeat(values.take([0], axis), radius + 1, axis), values,
+                                 np.repeat(values.take([-1], axis), radius, axis)], axis=axis)
+        sums = np.cumsum(padded, axis=axis, dtype=np.float64)
+        values = ((sums.take(range(size, sums.shape[axis]), axis) - sums.take(range(0, sums.shape[axis] - size), axis))
+                  / size).astype(np.float32)
+    return values
 
 
 def photographed_page(image: PageImage) -> PageImage:
