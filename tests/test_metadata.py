@@ -340,3 +340,16 @@ def test_side_by_side_columns_elsewhere_in_the_body_are_left_as_they_are():
              "Kiểm tra công vụ năm 2025", "Tổng số:      12 cơ quan", "CHỦ TỊCH", "Hoàng Minh Tuấn"]
     result = extract_metadata(lines)
     assert (result.fields["issuer"], result.fields["signer"]) == ("Ủy ban nhân dân tỉnh Nghệ An", "Hoàng Minh Tuấn")
+
+
+@pytest.mark.parametrize("letterhead, province", [
+    (["ỦY BAN NHÂN DÂN", "TỈNH BÌNH ĐỊNH"], "Bình Định"),  # "định" is a word of "quyết định", not a stop here
+    (["ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH"], "Nam Định"),
+    (["UBND TỈNH THANH HÓA NĂM 2024"], "Thanh Hóa"),  # a phrase after the name still ends it
+])
+def test_a_province_name_in_capitals_ends_where_a_phrase_after_names_begins(letterhead, province):
+    lines = [*letterhead, "Số: 12/KH-UBND", "Quy Nhơn, ngày 05 tháng 3 năm 2024", "KẾ HOẠCH",
+             "Cải cách hành chính năm 2024", "PHỤ LỤC NHIỆM VỤ"]
+    fields = extract_metadata(lines).fields
+    assert (fields["issuer"], fields["level"], fields["province"]) == (f"Ủy ban nhân dân tỉnh {province}", "province", province)
+    assert fields["title"] == "Kế hoạch cải cách hành chính năm 2024"  # the heading in capitals after it is not the title's

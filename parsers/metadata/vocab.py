@@ -36,6 +36,7 @@ class Vocab:
     number_types: dict[str, str]  # match_key(code) -> doc_type
     title_lead_ins: tuple[str, ...]
     plan_title_heads: tuple[str, ...]
+    place_name_stops: tuple[tuple[str, ...], ...]  # match_key words of each phrase ("#": a number)
     motto: tuple[str, ...]
     subordinate_heads: tuple[str, ...]
     official_names: tuple[str, ...]
@@ -62,6 +63,7 @@ def load_vocab() -> Vocab:
         number_types={match_key(k): v for k, v in raw["number_types"].items()},
         title_lead_ins=tuple(sorted((match_key(t) for t in raw["title_lead_ins"]), key=len, reverse=True)),
         plan_title_heads=tuple(match_key(t) for t in raw["plan_title_heads"]),
+        place_name_stops=tuple(tuple(match_key(p).split()) for p in raw["place_name_stops"]),
         motto=tuple(match_key(m) for m in raw["motto"]),
         subordinate_heads=tuple(sorted((match_key(h) for h in raw["subordinate_heads"]), key=len, reverse=True)),
         official_names=tuple(raw["official_names"]),
