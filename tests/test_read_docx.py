@@ -202,6 +202,32 @@ def test_a_task_table_whose_cell_holds_a_table_with_a_header_like_row_keeps_it_i
     assert _rows(parsed)[1] == ["1", "Các việc:\nTT\nNội dung\nChủ trì\nThời gian", "Sở Nội vụ", "2031"]
 
 
+def test_two_appendices_with_two_level_headers_keep_their_tables_and_know_every_column():
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH")
+    for k, label in enumerate(["PHỤ LỤC I", "PHỤ LỤC II"]):
+        document.add_paragraph(label)
+        table = document.add_table(rows=4, cols=5)  # "Cơ quan thực hiện" over "Chủ trì | Phối hợp", the rest merged down
+        table.cell(0, 3).merge(table.cell(0, 4))
+        for c in range(3):
+            table.cell(0, c).merge(table.cell(1, c))
+        for (r, c), text in {(0, 0): "TT", (0, 1): "Nội dung công việc", (0, 2): "Thời gian thực hiện",
+                             (0, 3): "Cơ quan thực hiện", (1, 3): "Chủ trì", (1, 4): "Phối hợp"}.items():
+            table.cell(r, c).text = text
+        for r, values in enumerate([["1", f"Việc {k}A", "Quý I/2031", "Sở Tư pháp", "Sở Nội vụ"],
+                                    ["2", f"Việc {k}B", "Quý III/2031", "Sở Nội vụ", "Thanh tra tỉnh"]], start=2):
+            for c, value in enumerate(values):
+                table.cell(r, c).text = value
+    result = extract_bytes(_bytes(document), "two_levels.docx").result
+    assert [(t.table, t.stt, t.content, [a.name for a in t.lead], [a.name for a in t.support], t.deadline.raw)
+            for t in result.tasks] == [
+        ("PHỤ LỤC I", "1", "Việc 0A", ["Sở Tư pháp"], ["Sở Nội vụ"], "Quý I/2031"),
+        ("PHỤ LỤC I", "2", "Việc 0B", ["Sở Nội vụ"], ["Thanh tra tỉnh"], "Quý III/2031"),
+        ("PHỤ LỤC II", "1", "Việc 1A", ["Sở Tư pháp"], ["Sở Nội vụ"], "Quý I/2031"),
+        ("PHỤ LỤC II", "2", "Việc 1B", ["Sở Nội vụ"], ["Thanh tra tỉnh"], "Quý III/2031")]
+    assert "unknown_column" not in [w.code for w in result.warnings]  # the lower header line names the fifth column
+
+
 def test_text_is_nfc_and_whitespace_is_collapsed():
     document = docx.Document()
     decomposed = "Thanh Ho\u0301a  \t năm"  # "ó" written as o + combining acute
