@@ -46,8 +46,8 @@ import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 
 from plantasks.parsers.blocks import Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 from plantasks.parsers.columns import header_map
