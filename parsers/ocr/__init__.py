@@ -7,8 +7,9 @@ Public API (imported lazily by the PDF reader and the dispatcher):
     read_image(data, options) -> ParsedDocument                   # multi-page TIFF: one page per frame
 
 Per page (page.py): the page image (raster.py: a scan's embedded image as is, else rendered by
-pdfium), when photographed, given even light and a square sheet (photo.py), is levelled (deskew.py), its ruling lines found and fitted (rulings.py) and turned into table
-grids with merged cells (grid.py), the lines erased, then Tesseract (tesseract.py, psm 6, native
+pdfium; a photographed page given even light and a square sheet first, photo.py) is levelled
+(deskew.py), its ruling lines found and fitted (rulings.py) and turned into table grids with merged
+cells (grid.py), the lines erased, then Tesseract (tesseract.py, psm 6, native
 resolution but at least 150 dpi) reads the page outside the tables in one run and every table cell
 as a block of its own (cells.py: cells centred at their own heights, narrow columns), giving words
 with boxes in page pixels and confidences, checked against
