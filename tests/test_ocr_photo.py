@@ -45,6 +45,15 @@ def test_a_dark_scanner_edge_along_a_square_page_is_left_as_it_is():
     assert photographed_page(image) is image
 
 
+def test_a_scan_with_a_dark_picture_is_left_as_it_is():
+    """A black-filled box of an inch and a half (a logo, a photo printed in the plan) darkens the paper
+    estimate only where it stands: not the page's light."""
+    picture = draw_table_page(DPI)
+    picture.paste((20, 20, 20), (round(10.0 * DPI), round(0.3 * DPI), round(11.5 * DPI), round(1.2 * DPI)))
+    image = page_image(picture)
+    assert photographed_page(image) is image
+
+
 @pytest.mark.parametrize("keystone_deg, desk_in", [(0.0, 0.0), (2.5, 0.0), (5.0, 0.6)])
 def test_a_photographed_table_is_found_with_its_rows_and_columns(keystone_deg, desk_in):
     image = page_image(photographed(draw_table_page(DPI), DPI, keystone_deg, desk_in))

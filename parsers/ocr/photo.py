@@ -89,7 +89,7 @@ def photographed_page(image: PageImage) -> PageImage:
 def unevenness(paper: np.ndarray) -> float:
     """How far the paper's dimmest parts fall below its brightest (0: even light)."""
     bright = float(np.percentile(paper, 98))
-    return 1.0 - float(np.percentile(paper, 2)) / bright if bright > 0 else 0.0
+    return 1.0 - float(np.percentile(paper, 5)) / bright if bright > 0 else 0.0
 
 
 def flattened(gray: np.ndarray, lights: LightMap) -> np.ndarray:
