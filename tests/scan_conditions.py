@@ -164,14 +164,16 @@ def photographed(page: Image.Image, dpi: int, keystone_deg: float = 0.0, desk_in
     desk = round(desk_in * dpi)
     if keystone_deg or desk:
         inset = math.tan(math.radians(keystone_deg)) * height
-        sheet = [(desk + inset, desk), (desk + width - inset, desk), (desk + width, desk + height), (desk, desk + height)]
+        sheet = [(desk + inset, desk), (desk + width - inset, desk), (desk + width, desk + height),
+                 (desk, desk + height)]
         canvas = (width + 2 * desk, height + 2 * desk)
         corners = [(0, 0), (width, 0), (width, height), (0, height)]
         page = page.transform(canvas, Image.Transform.PERSPECTIVE, perspective(sheet, corners),
                               Image.Resampling.BICUBIC, fillcolor=(70, 62, 55))
     light = Image.radial_gradient("L").resize(page.size)  # 0 in the middle, 255 at the corners
     across = Image.linear_gradient("L").rotate(90, expand=True).resize(page.size)  # darker to the right
-    shade = ImageChops.add(ImageChops.multiply(light, Image.new("L", page.size, 90)), ImageChops.multiply(across, Image.new("L", page.size, 80)))
+    shade = ImageChops.add(ImageChops.multiply(light, Image.new("L", page.size, 90)),
+                           ImageChops.multiply(across, Image.new("L", page.size, 80)))
     falloff = ImageChops.invert(shade)  # 255 - shade: full light top left, about half at the far corner
     tint = Image.merge("RGB", [falloff.point(lambda v, k=k: v * k) for k in (0.95, 0.92, 0.82)])
     return ImageChops.multiply(page, tint).filter(ImageFilter.GaussianBlur(0.8))

@@ -60,7 +60,6 @@ def test_a_photographed_table_is_found_with_its_rows_and_columns(keystone_deg, d
     assert grid_shape(image) != [TABLE]  # as shot, the reader misses the table
     square = photographed_page(image)
     assert grid_shape(square) == [TABLE]
-    height, width = square.gray.shape
     border = np.concatenate([square.gray[:5].ravel(), square.gray[-5:].ravel(),
                              square.gray[:, :5].ravel(), square.gray[:, -5:].ravel()])
     assert np.median(border) > 200  # no desk left around the sheet
