@@ -5,6 +5,9 @@ of the same pages is in test_ocr_conditions.py (conditions photo_*)."""
 
 from __future__ import annotations
 
+import io
+import threading
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -12,7 +15,7 @@ from PIL import Image
 from plantasks.parsers.ocr.page import OcrSettings, prepare_page
 from plantasks.parsers.ocr.photo import (
     desk_mask, light_map, perspective_coefficients, photographed_page, sheet_corners, side_angle)
-from plantasks.parsers.ocr.raster import PageImage, PixelMap, ink_gray
+from plantasks.parsers.ocr.raster import PageImage, PixelMap, image_pages, ink_gray, pdf_page_images
 from scan_conditions import EXPECTED, FONT, add_noise, draw_table_page, perspective, photographed
 
 pytestmark = pytest.mark.skipif(FONT is None, reason="no TrueType font with Vietnamese glyphs (fonts-dejavu-core)")
@@ -84,3 +87,20 @@ def test_perspective_coefficients_agree_with_an_independent_solution():
     source = [(12.5, 3.0), (90.0, 8.0), (104.0, 150.0), (-4.0, 139.0)]
     assert perspective_coefficients(np.array(target, float), np.array(source, float)) == pytest.approx(
         perspective(target, source), abs=1e-9)
+
+
+@pytest.mark.parametrize("as_pdf", [False, True])
+def test_a_phone_photo_declaring_72_dpi_is_read_at_its_page_resolution(as_pdf):
+    """A phone writes 72 dpi into a photo thousands of pixels wide (a 32-inch page at that resolution):
+    the image is taken to hold an A4 page, so lengths in inches (line lengths, gaps) keep their meaning.
+    A scan's own resolution is kept."""
+    def first_page(picture: Image.Image, dpi: float) -> PageImage:
+        out = io.BytesIO()
+        picture.save(out, "PDF" if as_pdf else "JPEG", resolution=dpi, dpi=(dpi, dpi), quality=80)
+        if as_pdf:
+            return next(pdf_page_images(out.getvalue(), [1], threading.Lock()))
+        return image_pages(out.getvalue(), 1)[0]
+
+    photo = photographed(draw_table_page(DPI), DPI)
+    assert first_page(photo, 72.0).dpi == pytest.approx(max(photo.size) / 11.69, rel=0.01)
+    assert first_page(photo, float(DPI)).dpi == pytest.approx(DPI, rel=0.01)

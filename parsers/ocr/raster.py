@@ -23,6 +23,7 @@ FULL_PAGE_COVER = 0.95      # an embedded image covering this share of the page 
 MAX_PAGE_PIXELS = 80_000_000  # one page image at most (A3 at 400 dpi is 31 million): about 80 MB gray
 COLOUR_SPREAD = 60  # channels further apart than this: coloured ink (seal, signature), not black
 ASSUMED_PAGE_INCHES = 11.69  # long side of A4, to guess the resolution of an image without dpi
+MAX_PAGE_INCHES = 17.0  # long side of A3 and a little more: a declared resolution making a larger page is wrong
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,18 @@ def _frame_page(frame: Image.Image, number: int) -> PageImage:
 def _frame_dpi(frame: Image.Image) -> float:
     declared = frame.info.get("dpi")
     if declared and declared[0] and float(declared[0]) > 1:
-        return float(min(max(float(declared[0]), 50.0), 1200.0))
+        return plausible_dpi(float(min(max(float(declared[0]), 50.0), 1200.0)), frame.size)
     guessed = max(frame.size) / ASSUMED_PAGE_INCHES
     return float(min(max(guessed, MIN_DPI), 1200.0))
+
+
+def plausible_dpi(declared: float, size_px: tuple[int, int]) -> float:
+    """The declared resolution, unless it makes the page larger than any paper a plan is printed on:
+    a phone photo (or a PDF made from one) declares 72 dpi for an image thousands of pixels wide. Then
+    the image is taken to hold an A4 page, its long side ASSUMED_PAGE_INCHES."""
+    if max(size_px) / declared <= MAX_PAGE_INCHES:
+        return declared
+    return float(min(max(max(size_px) / ASSUMED_PAGE_INCHES, MIN_DPI), 1200.0))
 
 
 def ink_gray(image: Image.Image) -> np.ndarray:
@@ -182,7 +192,7 @@ def _embedded_page_image(pdfium, page, number: int) -> PageImage | None:
     if (right - left) * (top - bottom) < FULL_PAGE_COVER * page_width * page_height:
         return None
     pixels = image.get_bitmap(render=False).to_pil()
-    dpi = pixels.width / ((right - left) / 72.0)
+    dpi = plausible_dpi(pixels.width / ((right - left) / 72.0), pixels.size)
     if not MIN_DPI / 2 <= dpi <= MAX_DPI:
         return None
     to_doc = PixelMap(left, page_height - top, (right - left) / pixels.width, (top - bottom) / pixels.height)
