@@ -80,7 +80,7 @@ def photographed_page(image: PageImage) -> PageImage:
         return image
     flat = flattened(image.gray, lights)
     if corners is not None:
-        return squared(image, flat, corners * lights.factor)
+        return squared(image, flat, corners * lights.factor, edge=lights.factor)
     if desk.any():
         flat[full_size(desk, lights.factor, flat.shape)] = 255
     return replace(image, gray=flat)
@@ -173,9 +173,11 @@ def _meet(va: float, vb: float, ha: float, hb: float) -> tuple[float, float]:
     return va + vb * y, y
 
 
-def squared(image: PageImage, flat: np.ndarray, corners: np.ndarray) -> PageImage:
-    """The sheet inside `corners` (page pixels) warped to an upright rectangle; the pixel map goes to
-    the sheet's bounding box in the page (exact at its corners, near enough inside for provenance)."""
+def squared(image: PageImage, flat: np.ndarray, corners: np.ndarray, edge: int) -> PageImage:
+    """The sheet inside `corners` (page pixels) warped to an upright rectangle, its outer `edge` pixels
+    made paper (the corners are known to a small pixel: a sliver of desk would stand as a line along
+    the border); the pixel map goes to the sheet's bounding box in the page (exact at its corners,
+    near enough inside for provenance)."""
     tl, tr, br, bl = corners
     width = round((np.hypot(*(tr - tl)) + np.hypot(*(br - bl))) / 2)
     height = round((np.hypot(*(bl - tl)) + np.hypot(*(br - tr))) / 2)
@@ -189,6 +191,8 @@ def squared(image: PageImage, flat: np.ndarray, corners: np.ndarray) -> PageImag
         coefficients = perspective_coefficients(target, corners)
         gray = np.asarray(Image.fromarray(flat).transform((width, height), Image.Transform.PERSPECTIVE,
                                                           coefficients, Image.Resampling.BILINEAR, fillcolor=255))
+    gray = gray.copy()
+    gray[:edge], gray[-edge:], gray[:, :edge], gray[:, -edge:] = 255, 255, 255, 255
     m = image.to_doc
     to_doc = PixelMap(m.x_offset + x0 * m.x_scale, m.y_offset + y0 * m.y_scale,
                       m.x_scale * (x1 - x0) / gray.shape[1], m.y_scale * (y1 - y0) / gray.shape[0])
