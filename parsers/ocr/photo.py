@@ -106,7 +106,7 @@ def desk_mask(lights: LightMap) -> np.ndarray:
     dark = lights.small < DESK_SHARE * bright
     if dark.mean() < MIN_DESK_SHARE:
         return np.zeros_like(dark)
-    return border_connected(dark) if dark.any() else dark
+    return border_connected(dark)
 
 
 def border_connected(mask: np.ndarray) -> np.ndarray:
