@@ -30,6 +30,7 @@ from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centre
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.flattened_cells import read_flattened
 from plantasks.parsers.page_furniture import running_lines
+from plantasks.parsers.pandoc_markdown import dashed_table_at, grid_cell, is_pandoc_markdown, plain_lines
 from plantasks.parsers.ruled_grid import RuledGrid, ruled_grid_at
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
                                                PROSE, read_portal_markdown, strip_markup, wrap_width)
@@ -141,7 +142,7 @@ def _span(lines: list[_Line]) -> Provenance:
 
 
 class _TextReader:
-    def __init__(self, lines: list[_Line]):
+    def __init__(self, lines: list[_Line], pandoc: bool = False):
         self.lines = lines
         self.texts = [l.text for l in lines]
         self.blocks: list[Block] = []
@@ -151,7 +152,9 @@ class _TextReader:
         self.prev_kind = "blank"  # kind of the last non-blank line
         # markdown (a pipe table's '---|---' rule): lines outside tables are hard-wrapped paragraphs with markup
         # or raw HTML tables, which only markdown holds
-        self.markdown = any(_PIPE_RULE.match(t.strip()) and "|" in t or _HTML_TABLE_OPEN.match(t) for t in self.texts)
+        self.markdown = pandoc or any(_PIPE_RULE.match(t.strip()) and "|" in t or _HTML_TABLE_OPEN.match(t)
+                                      for t in self.texts)
+        self.pandoc = pandoc  # pandoc Markdown: its simple and multiline tables, a grid cell's markup read with its lines
         self.in_layout_table = False  # rows of a pipe table that is not a task table (signature, letterhead)
         self.layout_lines: set[int] = set()  # ids of the text lines those rows became
 
@@ -190,7 +193,10 @@ class _TextReader:
             return self._pipe_row(i)
         if kind == "text" and _HTML_TABLE_OPEN.match(line.text):
             return self._html_table(i)
-        grid = ruled_grid_at(self.texts, i) if kind == "text" else None
+        grid = None
+        if kind == "text":
+            grid = ruled_grid_at(self.texts, i, grid_cell if self.pandoc else None)
+            grid = grid or (dashed_table_at(self.texts, i) if self.pandoc else None)
         if grid:
             return self._ruled_table(grid)
         if kind == "text" and self._bare_pipe_row(i):
@@ -465,11 +471,14 @@ def read_text(data: bytes | str) -> ParsedDocument:
     else:
         text, issues = data, []
     lines = _without_furniture(_lines(text))
+    pandoc = is_pandoc_markdown([l.text for l in lines])
+    if pandoc:
+        lines = [replace(l, text=t) for l, t in zip(lines, plain_lines([l.text for l in lines]))]
     source = [SourceLine(l.number, l.page, l.text) for l in lines]
     if is_portal_markdown(source):
         blocks = read_portal_markdown(source)
     else:
-        blocks = _TextReader(lines).run()
+        blocks = _TextReader(lines, pandoc).run()
         if not any(isinstance(b, TableRow) and header_map(b.texts) for b in blocks):
             flat = read_flattened(source)  # tables flattened to one cell per line?
             if any(isinstance(b, TableRow) for b in flat):

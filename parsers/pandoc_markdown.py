@@ -1,0 +1,399 @@
+r"""Pandoc's own Markdown (`pandoc -t markdown`) of a saved web page or a Word file, made plain.
+
+What pandoc writes beyond plain text, and what becomes of it here:
+- fenced divs (`::: {.class}` … `:::`) around page regions, raw HTML block lines (`<div>`) and raw
+  block fences (```` ```{=html} ````): the marker lines are left blank;
+- bracketed spans `[text]{.class style="…"}`, links `[text](url){…}`, images `![alt](url){…}`,
+  heading attributes `# Title {#id .class}`, emphasis `*`/`**`, strikeout `~~`, superscript
+  `^…^`, raw inline code `` `<br>`{=html} ``, backslash escapes (`1\.`, `\-`, `\"`) and hard
+  line breaks (a `\` ending a line): the markup is taken out, the text kept (an image goes whole);
+- line blocks (`| line`): the leading bar is taken out.
+
+Tables keep their layout for the table readers: in a simple or multiline table (columns from the
+dash runs of its rules) the markup is overwritten with spaces, column by column, so every cell stays
+under its column; a grid table's cells are cleaned after their lines are joined (`grid_cell`),
+because pandoc breaks a word longer than the column (a span with its attributes has no break
+opportunity) into column-wide pieces, which are glued back here.
+
+Markup may run over lines (a span's attributes wrapped onto the next lines): it is found in the
+text of a paragraph or of one cell, not line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plantasks.parsers.column_aligned import join_wrapped
+from plantasks.parsers.ruled_grid import GridRow, RuledGrid, ruled_grid_at
+
+_FENCED_DIV = re.compile(r"^\s*:{3,}(?:\s.*)?$")
+_RAW_FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})\s*(?:\{=\w+\})?\s*$")
+_RAW_BLOCK_TAG = re.compile(r"^\s*</?(?:div|section|main|article|header|footer|nav|aside|figure|figcaption|center)"
+                            r"\b[^<>]*>\s*$", re.IGNORECASE)
+_ATTRIBUTE_SPAN = re.compile(r"\]\{(?:[.#][^\s{}]|[\w-]+=)")
+_HEADING_ATTRIBUTES = re.compile(r"(?<=\S)\s+\{[#.][^{}]*\}\s*$")
+_DASH_RUNS = re.compile(r"^\s*-{2,}(?: +-{2,})*\s*$")
+_LINE_BLOCK = re.compile(r"^\| (?!.*\|\s*$)")
+_SUPERSCRIPT = re.compile(r"\^[^\s^]+\^")
+_NOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+_ATTRIBUTES_OPEN = re.compile(r"\{\s*(?:[.#=][^\s{}]|[\w-]+=|-\s*\})")
+_RAW_FORMAT = re.compile(r"\{=\w+\}")
+_HARD_BREAK = re.compile(r"\\[ \t]*(?:\n|$)")
+_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_MIN_SIGNS = 3
+
+
+def is_pandoc_markdown(texts: list[str]) -> bool:
+    """Pandoc's Markdown: fenced div lines or attribute spans, which no other writer prints."""
+    signs = 0
+    for text in texts:
+        if _FENCED_DIV.match(text) or _ATTRIBUTE_SPAN.search(text):
+            signs += 1
+            if signs >= _MIN_SIGNS:
+                return True
+    return False
+
+
+def plain_lines(texts: list[str]) -> list[str]:
+    """The lines with pandoc's markup out of the text and out of simple and multiline tables; the
+    number of lines stays (provenance is line numbers), grid tables are left for `grid_cell`."""
+    out = list(texts)
+    paragraph: list[int] = []
+    i = 0
+    while i < len(out):
+        text = out[i]
+        if _FENCED_DIV.match(text) or _RAW_FENCE.match(text) or _RAW_BLOCK_TAG.match(text):
+            _clean_paragraph(out, paragraph)
+            paragraph = []
+            out[i] = ""
+            i += 1
+            continue
+        grid = ruled_grid_at(out, i)
+        table = None if grid else _dashed_table(out, i)
+        if grid or table or not text.strip():
+            _clean_paragraph(out, paragraph)
+            paragraph = []
+            if grid:
+                i = grid.end
+            elif table:
+                i = _blank_table(out, table)
+            else:
+                i += 1
+            continue
+        if text.lstrip().startswith("#"):
+            out[i] = _HEADING_ATTRIBUTES.sub("", text)
+        elif _LINE_BLOCK.match(text):
+            out[i] = "  " + text[2:]
+        paragraph.append(i)
+        i += 1
+    _clean_paragraph(out, paragraph)
+    return out
+
+
+def _clean_paragraph(out: list[str], lines: list[int]) -> None:
+    if lines:
+        for k, text in zip(lines, clean("\n".join(out[k] for k in lines)).split("\n")):
+            out[k] = text.strip()
+
+
+def grid_cell(slices: list[str]) -> str:
+    """A grid table cell's printed lines, as cut between its bars (with their one-space padding), as
+    its text: pieces of a word pandoc broke at the column width glued, markup out, wrapped lines
+    joined, a blank line kept as a line break."""
+    glued: list[str] = []
+    for raw in slices:
+        line = raw[1:-1] if len(raw) >= 2 else raw.strip()
+        if glued and line.strip() and _goes_on(glued[-1], line):
+            glued[-1] = glued[-1].rstrip(" ") + line  # (a full piece has no padding to take off)
+        else:
+            glued.append(line)
+    paragraphs = re.split(r"\n[ \t]*\n", clean("\n".join(l.strip() for l in glued)))
+    runs = ([l.strip() for l in p.split("\n") if l.strip()] for p in paragraphs)
+    return "\n".join(" ".join(join_wrapped(run).split(" ")) for run in runs if run)
+
+
+def _goes_on(above: str, line: str) -> bool:
+    """`line` goes on with the word `above` ends. Pandoc has no place to break a span with its
+    attributes (`[text]{style="…"}`); when it is longer than the column it starts on a line of its
+    own and is cut into column-wide pieces, the first piece holding what is left over: the lines
+    inside an open attribute go on, and so does a full-width piece of the word after a one-word line."""
+    if _open_attribute(above):
+        return True
+    full = len(line) > 0 and not line.endswith(" ")
+    return full and "{" in line and " " not in line[:line.index("{")].strip() and " " not in above.strip()
+
+
+def _open_attribute(text: str) -> bool:
+    return text.rfind("{") > text.rfind("}")
+
+
+def clean(text: str) -> str:
+    """Text (it may run over lines) with pandoc's inline markup taken out."""
+    drops = _markup(text)
+    if not drops:
+        return text
+    out, at = [], 0
+    for a, b in drops:
+        out.append(text[at:a])
+        out.append("\n" * text.count("\n", a, b))
+        at = b
+    out.append(text[at:])
+    return "".join(out)
+
+
+# -- simple and multiline tables ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Dashed:
+    """A pandoc simple or multiline table: its lines, where its columns start, its header lines."""
+
+    first: int
+    end: int  # the line after it
+    starts: list[int]
+    header: tuple[int, int] | None  # first and last header line
+    body: int  # its first body line
+
+
+def dashed_table_at(texts: list[str], i: int) -> RuledGrid | None:
+    """The pandoc simple or multiline table starting at line i (its header line or top rule), its rows'
+    cells cut under the dash runs of its rules; None when line i starts none. A row of a multiline
+    table is its lines up to a blank line (its cells wrapped), of a simple table one line."""
+    table = _dashed_table(texts, i)
+    if table is None:
+        return None
+    groups = [list(range(table.header[0], table.header[1] + 1))] if table.header else []
+    body = [k for k in range(table.body, table.end) if not _DASH_RUNS.match(texts[k])]
+    # a header under a rule of its own, or blank lines between rows: a multiline table
+    multiline = bool(table.header and table.header[0] > table.first) or any(not texts[k].strip() for k in body)
+    run: list[int] = []
+    for k in body + [None]:
+        if k is not None and texts[k].strip():
+            run.append(k)
+            if multiline:
+                continue
+        if run:
+            groups.append(run)
+        run = []
+    bounds = list(zip(table.starts, table.starts[1:] + [None]))
+    rows = [GridRow([join_wrapped([texts[k][a:b].strip() for k in g if texts[k][a:b].strip()]) for a, b in bounds],
+                    g[0], g[-1]) for g in groups]
+    return RuledGrid(rows, len(bounds), table.end) if rows else None
+
+
+def _dashed_table(texts: list[str], i: int) -> _Dashed | None:
+    text = texts[i]
+    if not text.strip():
+        return None
+    if not _DASH_RUNS.match(text):  # the header line of a simple table, over its rule
+        runs = _runs(texts[i + 1]) if i + 1 < len(texts) and (i == 0 or not texts[i - 1].strip()) else []
+        return _Dashed(i, _simple_end(texts, i + 2), runs, (i, i), i + 2) if len(runs) >= 2 else None
+    if i + 1 >= len(texts) or not texts[i + 1].strip():
+        return None
+    runs = _runs(text)
+    if len(runs) == 1:  # a multiline table with a header: one long rule above it, the runs below it
+        for j in range(i + 1, min(i + 12, len(texts))):
+            if not texts[j].strip():
+                return None  # a horizontal rule, then text
+            if _DASH_RUNS.match(texts[j]):
+                inner = _runs(texts[j])
+                return _Dashed(i, _closing(texts, j + 1), inner, (i + 1, j - 1), j + 1) if len(inner) >= 2 else None
+        return None
+    return _Dashed(i, _closing(texts, i + 1), runs, None, i + 1) if len(runs) >= 2 else None
+
+
+def _runs(text: str) -> list[int]:
+    if not _DASH_RUNS.match(text):
+        return []
+    return [m.start() for m in re.finditer(r"-+", text)]
+
+
+def _simple_end(texts: list[str], j: int) -> int:
+    while j < len(texts) and texts[j].strip():
+        j += 1
+    return j
+
+
+def _closing(texts: list[str], j: int) -> int:
+    """The line after the table's bottom rule; without one, the table ends at the first blank line."""
+    for k in range(j, min(j + 400, len(texts))):
+        if _DASH_RUNS.match(texts[k]):
+            return k + 1
+        if _FENCED_DIV.match(texts[k]) or not texts[k].strip() and k + 1 < len(texts) and not texts[k + 1].strip():
+            break  # rows are one blank line apart
+    return _simple_end(texts, j)
+
+
+def _blank_table(out: list[str], table: _Dashed) -> int:
+    """Markup overwritten with spaces in each column of each run of lines (a row of a multiline
+    table, the rows of a simple one) between the rules."""
+    edges = table.starts[1:] + [None]
+    run: list[int] = []
+    for k in list(range(table.first, table.end)) + [None]:
+        if k is not None and out[k].strip() and not _DASH_RUNS.match(out[k]):
+            run.append(k)
+            continue
+        if run:
+            _blank_regions(out, [[(j, a, len(out[j]) if b is None else b) for j in run]
+                                 for a, b in zip([0] + table.starts[1:], edges)])
+        run = []
+    return table.end
+
+
+def _blank_regions(out: list[str], regions: list[list[tuple[int, int, int]]]) -> None:
+    """Each region (slices of lines read as one text, joined with line breaks) with its markup
+    overwritten by spaces in the lines."""
+    for region in regions:
+        if not region:
+            continue
+        parts = [out[k][a:b] for k, a, b in region]
+        joined = "\n".join(parts)
+        drops = _markup(joined)
+        if not drops:
+            continue
+        chars = [list(p) for p in parts]
+        where = [(n, x) for n, p in enumerate(parts) for x in range(len(p) + 1)]  # the "+1" is the line break
+        for a, b in drops:
+            for pos in range(a, b):
+                n, x = where[pos]
+                if x < len(chars[n]):
+                    chars[n][x] = " "
+        for (k, a, b), c in zip(region, chars):
+            line = out[k]
+            out[k] = (line[:a] + "".join(c) + line[b:]).rstrip() if b >= len(line) else line[:a] + "".join(c) + line[b:]
+
+
+# -- the inline markup scanner -------------------------------------------------------------------
+
+def _markup(s: str) -> list[tuple[int, int]]:
+    """Spans of `s` that are markup, in order."""
+    drops: list[tuple[int, int]] = []
+    _scan(s, 0, drops, closing=False)
+    return drops
+
+
+def _scan(s: str, i: int, drops: list[tuple[int, int]], closing: bool) -> int:
+    """Scans from i, adding markup spans to drops; with `closing`, stops at the unescaped `]` that
+    closes the bracket opened before i and returns its index (-1 when there is none)."""
+    n = len(s)
+    while i < n:
+        ch = s[i]
+        if ch == "\\":
+            if i + 1 < n and s[i + 1] in _PUNCT:
+                drops.append((i, i + 1))
+                i += 2
+            else:
+                if _HARD_BREAK.match(s, i):  # a backslash ending a line (in a table, before the column's padding)
+                    drops.append((i, i + 1))
+                i += 1
+            continue
+        if ch == "]" and closing:
+            return i
+        if ch == "[" or (ch == "!" and s.startswith("[", i + 1)):
+            i = _bracket(s, i, drops)
+            continue
+        if ch == "`":
+            i = _code(s, i, drops)
+            continue
+        if ch == "*":
+            j = i
+            while j < n and s[j] == "*":
+                j += 1
+            drops.append((i, j))
+            i = j
+            continue
+        if ch == "~" and s.startswith("~~", i):
+            drops.append((i, i + 2))
+            i += 2
+            continue
+        if ch == "^":
+            m = _SUPERSCRIPT.match(s, i)
+            if m:
+                drops += [(i, i + 1), (m.end() - 1, m.end())]
+                i = m.end()
+                continue
+        i += 1
+    return -1 if closing else i
+
+
+def _bracket(s: str, i: int, drops: list[tuple[int, int]]) -> int:
+    """A bracket at i (an image's `![` at i): a span, link, image or footnote mark when its closing
+    bracket is followed by attributes or a target; else a literal bracket."""
+    image = s[i] == "!"
+    start = i + 1 if image else i
+    if s.startswith("[^", start):
+        m = _NOTE_MARK.match(s, start)
+        if m:
+            drops.append((i, m.end()))
+            return m.end()
+    inner: list[tuple[int, int]] = []
+    close = _scan(s, start + 1, inner, closing=True)
+    if close < 0:
+        return start + 1  # a literal bracket: what follows is scanned on its own
+    after = close + 1
+    target = _target(s, after) if after < len(s) and s[after] == "(" else None
+    end = target if target is not None else after
+    attributes = _attributes(s, end) if end < len(s) and s[end] == "{" else None
+    if target is None and attributes is None:
+        drops += inner
+        return close + 1  # literal brackets, their inside scanned
+    end = attributes if attributes is not None else end
+    if image:
+        drops.append((i, end))
+    else:
+        drops.append((start, start + 1))
+        drops += inner
+        drops.append((close, end))
+    return end
+
+
+def _target(s: str, i: int) -> int | None:
+    """The index after a link's `(url "title")` starting at i."""
+    depth, quoted, j = 0, False, i
+    while j < len(s):
+        ch = s[j]
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        elif ch == "\n" and s.startswith("\n\n", j):
+            return None
+        j += 1
+    return None
+
+
+def _attributes(s: str, i: int) -> int | None:
+    """The index after an attribute block `{…}` starting at i (quoted values may hold braces)."""
+    if not _ATTRIBUTES_OPEN.match(s, i):
+        return None
+    quoted, j = False, i + 1
+    while j < len(s):
+        ch = s[j]
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "}" and not quoted:
+            return j + 1
+        j += 1
+    return None
+
+
+def _code(s: str, i: int, drops: list[tuple[int, int]]) -> int:
+    """An inline code span: raw inline markup (`` `<br>`{=html} ``) goes whole, other code keeps its text."""
+    j = i
+    while j < len(s) and s[j] == "`":
+        j += 1
+    ticks = s[i:j]
+    close = s.find(ticks, j)
+    if close < 0:
+        return j
+    end = close + len(ticks)
+    raw = _RAW_FORMAT.match(s, end)
+    if raw:
+        drops.append((i, raw.end()))
+        return raw.end()
+    drops += [(i, j), (close, end)]
+    return end
