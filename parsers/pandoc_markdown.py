@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plantasks.normalizers.vietnamese import is_vietnamese_syllable
 from plantasks.parsers.column_aligned import join_wrapped
-from plantasks.parsers.ruled_grid import GridRow, RuledGrid, ruled_grid_at
+from plantasks.parsers.ruled_grid import GridRow, RuledGrid, is_rule, ruled_grid_at
 
 _FENCED_DIV = re.compile(r"^\s*:{3,}(?:\s.*)?$")
 _RAW_FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})\s*(?:\{=\w+\})?\s*$")
@@ -40,19 +41,30 @@ _NOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
 _ATTRIBUTES_OPEN = re.compile(r"\{\s*(?:[.#=][^\s{}]|[\w-]+=|-\s*\})")
 _RAW_FORMAT = re.compile(r"\{=\w+\}")
 _HARD_BREAK = re.compile(r"\\[ \t]*(?:\n|$)")
+_MARK_CHARS = frozenset("*/\\_~^")  # (a word broken at a mark: '**' + 'TT**', '12/' + '2024')
+_LAST_LETTERS = re.compile(r"[^\W\d_]*$")
+_FIRST_LETTERS = re.compile(r"[^\W\d_]*")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_ESCAPED_ITEM = re.compile(r"^\s*(?:\d{1,3}\\\.|[a-zđ]\\\)|\\[-+*])\s")  # '1\. ', 'a\) ', '\- ' starting a line
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MIN_SIGNS = 3
 
 
 def is_pandoc_markdown(texts: list[str]) -> bool:
-    """Pandoc's Markdown: fenced div lines or attribute spans, which no other writer prints."""
-    signs = 0
+    """Pandoc's Markdown: fenced div lines or attribute spans, which no other writer prints; or (a
+    Word file's, which has neither) grid tables in text with markdown's escapes ('1\\.', '\\-')."""
+    signs = escapes = 0
+    grid = False
     for text in texts:
         if _FENCED_DIV.match(text) or _ATTRIBUTE_SPAN.search(text):
             signs += 1
             if signs >= _MIN_SIGNS:
                 return True
-    return False
+        elif _ESCAPED_ITEM.match(text):
+            escapes += 1
+        elif not grid and text.startswith("+-") and is_rule(text):
+            grid = True
+    return grid and escapes >= _MIN_SIGNS
 
 
 def plain_lines(texts: list[str]) -> list[str]:
@@ -110,18 +122,29 @@ def grid_cell(slices: list[str]) -> str:
             glued.append(line)
     paragraphs = re.split(r"\n[ \t]*\n", clean("\n".join(l.strip() for l in glued)))
     runs = ([l.strip() for l in p.split("\n") if l.strip()] for p in paragraphs)
-    return "\n".join(" ".join(join_wrapped(run).split(" ")) for run in runs if run)
+    return "\n".join(join_wrapped(run) for run in runs if run)
 
 
 def _goes_on(above: str, line: str) -> bool:
-    """`line` goes on with the word `above` ends. Pandoc has no place to break a span with its
-    attributes (`[text]{style="…"}`); when it is longer than the column it starts on a line of its
-    own and is cut into column-wide pieces, the first piece holding what is left over: the lines
-    inside an open attribute go on, and so does a full-width piece of the word after a one-word line."""
+    """`line` goes on with the word `above` ends. Pandoc breaks a word longer than its column (a
+    date, a bold mark, a span with its attributes, which has no place to break) into pieces on lines
+    of their own, the first holding what is left over and every other one a full column wide. The
+    layout alone cannot tell such pieces from short words, so a full-width one-word line is glued to
+    a one-word line above only where the two could not be two words: inside an open attribute, at
+    a mark or slash, between digits, or letters that together make one Vietnamese syllable or a
+    Roman number ('t' + 'hành', 'I' + 'I/2024', '1' + '2/2024')."""
     if _open_attribute(above):
         return True
-    full = len(line) > 0 and not line.endswith(" ")
-    return full and "{" in line and " " not in line[:line.index("{")].strip() and " " not in above.strip()
+    word = above.rstrip(" ")
+    if not word or " " in word.strip() or " " in line or line.endswith(" ") or not line:
+        return False
+    a, b = word[-1], line[0]
+    if a in _MARK_CHARS or b in _MARK_CHARS or "]{" in line or (a.isdigit() and b.isdigit()):
+        return True
+    if not (a.isalpha() and b.isalpha()):
+        return False
+    letters = _LAST_LETTERS.search(word).group() + _FIRST_LETTERS.match(line).group()
+    return bool(_ROMAN.match(letters)) or is_vietnamese_syllable(letters)
 
 
 def _open_attribute(text: str) -> bool:
