@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plantasks.normalizers.text import strip_marks
 from plantasks.normalizers.vietnamese import is_vietnamese_syllable
 from plantasks.parsers.column_aligned import join_wrapped
 from plantasks.parsers.ruled_grid import GridRow, RuledGrid, is_rule, ruled_grid_at
@@ -41,11 +42,15 @@ _NOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
 _ATTRIBUTES_OPEN = re.compile(r"\{\s*(?:[.#=][^\s{}]|[\w-]+=|-\s*\})")
 _RAW_FORMAT = re.compile(r"\{=\w+\}")
 _HARD_BREAK = re.compile(r"\\[ \t]*(?:\n|$)")
-_MARK_CHARS = frozenset("*/\\_~^")  # (a word broken at a mark: '**' + 'TT**', '12/' + '2024')
+_MARK_CHARS = frozenset("*/\\_~^{")  # (a word broken at a mark: '**' + 'TT**', '12/' + '2024', ']' + '{.class}')
 _LAST_LETTERS = re.compile(r"[^\W\d_]*$")
 _FIRST_LETTERS = re.compile(r"[^\W\d_]*")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _ESCAPED_ITEM = re.compile(r"^\s*(?:\d{1,3}\\\.|[a-zđ]\\\)|\\[-+*])\s")  # '1\. ', 'a\) ', '\- ' starting a line
+# pandoc writes typographic punctuation as ASCII (its "smart" extension), and escapes ASCII meant as such
+_SMART = frozenset("-.'\"")
+_SMART_RUN = re.compile(r"\.\.\.|(?<!-)-{2,3}(?!-)|['\"]")
+_SMART_CHARS = {"...": "…", "--": "–", "---": "—"}
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MIN_SIGNS = 3
 
@@ -112,39 +117,56 @@ def _clean_paragraph(out: list[str], lines: list[int]) -> None:
 def grid_cell(slices: list[str]) -> str:
     """A grid table cell's printed lines, as cut between its bars (with their one-space padding), as
     its text: pieces of a word pandoc broke at the column width glued, markup out, wrapped lines
-    joined, a blank line kept as a line break."""
+    joined, a blank line and a hard line break (a line ending in a backslash) kept as line breaks."""
     glued: list[str] = []
     for raw in slices:
         line = raw[1:-1] if len(raw) >= 2 else raw.strip()
-        if glued and line.strip() and _goes_on(glued[-1], line):
+        if glued and line.strip() and _goes_on(glued[-1], line, len(line)):
             glued[-1] = glued[-1].rstrip(" ") + line  # (a full piece has no padding to take off)
         else:
             glued.append(line)
-    paragraphs = re.split(r"\n[ \t]*\n", clean("\n".join(l.strip() for l in glued)))
+    lines = []
+    for line in glued:
+        lines.append(line.strip())
+        if _HARD_BREAK.search(line) and not line.rstrip().endswith("\\\\"):
+            lines.append("")
+    paragraphs = re.split(r"\n[ \t]*\n", clean("\n".join(lines)))
     runs = ([l.strip() for l in p.split("\n") if l.strip()] for p in paragraphs)
     return "\n".join(join_wrapped(run) for run in runs if run)
 
 
-def _goes_on(above: str, line: str) -> bool:
+def _goes_on(above: str, line: str, width: int) -> bool:
     """`line` goes on with the word `above` ends. Pandoc breaks a word longer than its column (a
-    date, a bold mark, a span with its attributes, which has no place to break) into pieces on lines
-    of their own, the first holding what is left over and every other one a full column wide. The
-    layout alone cannot tell such pieces from short words, so a full-width one-word line is glued to
-    a one-word line above only where the two could not be two words: inside an open attribute, at
-    a mark or slash, between digits, or letters that together make one Vietnamese syllable or a
-    Roman number ('t' + 'hành', 'I' + 'I/2024', '1' + '2/2024')."""
+    date, a bold mark, a span with its attributes; a space before a list mark does not break) into
+    pieces on lines of their own, the first holding what is left over and every other one a full
+    column wide. A full-width line goes on with the line above where its first word would have fit
+    on that line (so the line was not wrapped there), inside an open attribute, and where the two
+    could not be two words: at a mark or slash, between digits, or letters that together make one
+    Vietnamese syllable, a Roman number or an acronym ('t' + 'hành', 'I' + 'I/2024', 'HĐ' + 'ND')."""
     if _open_attribute(above):
         return True
     word = above.rstrip(" ")
-    if not word or " " in word.strip() or " " in line or line.endswith(" ") or not line:
+    if not word or line.endswith(" ") or not line.strip() or _HARD_BREAK.search(word):
         return False
-    a, b = word[-1], line[0]
+    first = line.split(" ")[0]
+    if first and len(word) + 1 + len(first) <= width:
+        return True
+    if " " in word.strip() or not first:
+        return False
+    a, b = word[-1], first[0]
     if a in _MARK_CHARS or b in _MARK_CHARS or "]{" in line or (a.isdigit() and b.isdigit()):
         return True
     if not (a.isalpha() and b.isalpha()):
         return False
-    letters = _LAST_LETTERS.search(word).group() + _FIRST_LETTERS.match(line).group()
-    return bool(_ROMAN.match(letters)) or is_vietnamese_syllable(letters)
+    head, tail = _LAST_LETTERS.search(word).group(), _FIRST_LETTERS.match(first).group()
+    letters = head + tail
+    if _ROMAN.match(letters) or is_vietnamese_syllable(letters):
+        return True
+    return letters.isupper() and not (_has_vowel(head) and _has_vowel(tail))
+
+
+def _has_vowel(letters: str) -> bool:
+    return any(c in "aeiouy" for c in strip_marks(letters).lower())
 
 
 def _open_attribute(text: str) -> bool:
@@ -157,9 +179,9 @@ def clean(text: str) -> str:
     if not drops:
         return text
     out, at = [], 0
-    for a, b in drops:
+    for a, b, *put in drops:
         out.append(text[at:a])
-        out.append("\n" * text.count("\n", a, b))
+        out.append("".join(put) + "\n" * text.count("\n", a, b))
         at = b
     out.append(text[at:])
     return "".join(out)
@@ -276,11 +298,11 @@ def _blank_regions(out: list[str], regions: list[list[tuple[int, int, int]]]) ->
             continue
         chars = [list(p) for p in parts]
         where = [(n, x) for n, p in enumerate(parts) for x in range(len(p) + 1)]  # the "+1" is the line break
-        for a, b in drops:
-            for pos in range(a, b):
+        for a, b, *put in drops:
+            for pos, ch in zip(range(a, b), "".join(put).ljust(b - a)):  # (a replacement is never longer)
                 n, x = where[pos]
                 if x < len(chars[n]):
-                    chars[n][x] = " "
+                    chars[n][x] = ch
         for (k, a, b), c in zip(region, chars):
             line = out[k]
             out[k] = (line[:a] + "".join(c) + line[b:]).rstrip() if b >= len(line) else line[:a] + "".join(c) + line[b:]
@@ -329,6 +351,12 @@ def _scan(s: str, i: int, drops: list[tuple[int, int]], closing: bool) -> int:
             drops.append((i, i + 2))
             i += 2
             continue
+        if ch in _SMART:
+            m = _SMART_RUN.match(s, i)
+            if m:
+                drops.append((i, m.end(), _SMART_CHARS.get(m.group()) or _quote(s, i)))
+                i = m.end()
+                continue
         if ch == "^":
             m = _SUPERSCRIPT.match(s, i)
             if m:
@@ -337,6 +365,14 @@ def _scan(s: str, i: int, drops: list[tuple[int, int]], closing: bool) -> int:
                 continue
         i += 1
     return -1 if closing else i
+
+
+def _quote(s: str, i: int) -> str:
+    """The curly quote pandoc wrote as a straight one (a straight quote of the text is escaped)."""
+    opening = i == 0 or s[i - 1].isspace() or s[i - 1] in "([{“‘—–"
+    if s[i] == '"':
+        return "“" if opening else "”"
+    return "‘" if opening else "’"
 
 
 def _bracket(s: str, i: int, drops: list[tuple[int, int]]) -> int:
