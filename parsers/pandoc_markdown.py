@@ -369,7 +369,8 @@ def _scan(s: str, i: int, drops: list[tuple[int, int]], closing: bool) -> int:
 
 def _quote(s: str, i: int) -> str:
     """The curly quote pandoc wrote as a straight one (a straight quote of the text is escaped)."""
-    opening = i == 0 or s[i - 1].isspace() or s[i - 1] in "([{“‘—–"
+    before = s[:i].rstrip("*_~[")  # (an emphasis or span opening before the quote)
+    opening = not before or before[-1].isspace() or before[-1] in "([{“‘—–"
     if s[i] == '"':
         return "“" if opening else "”"
     return "‘" if opening else "’"
