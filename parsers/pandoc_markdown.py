@@ -45,6 +45,8 @@ _HARD_BREAK = re.compile(r"\\[ \t]*(?:\n|$)")
 _MARK_CHARS = frozenset("*/\\_~^{")  # (a word broken at a mark: '**' + 'TT**', '12/' + '2024', ']' + '{.class}')
 _LAST_LETTERS = re.compile(r"[^\W\d_]*$")
 _FIRST_LETTERS = re.compile(r"[^\W\d_]*")
+_OPENING = frozenset("([“‘")
+_CLOSING = frozenset(".,;:!?)]”’")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _ESCAPED_ITEM = re.compile(r"^\s*(?:\d{1,3}\\\.|[a-zđ]\\\)|\\[-+*])\s")  # '1\. ', 'a\) ', '\- ' starting a line
 # pandoc writes typographic punctuation as ASCII (its "smart" extension), and escapes ASCII meant as such
@@ -121,7 +123,7 @@ def grid_cell(slices: list[str]) -> str:
     glued: list[str] = []
     for raw in slices:
         line = raw[1:-1] if len(raw) >= 2 else raw.strip()
-        if glued and line.strip() and _goes_on(glued[-1], line, len(line)):
+        if glued and (_open_attribute(glued[-1]) or line.strip() and _goes_on(glued[-1], line, len(line))):
             glued[-1] = glued[-1].rstrip(" ") + line  # (a full piece has no padding to take off)
         else:
             glued.append(line)
@@ -143,8 +145,6 @@ def _goes_on(above: str, line: str, width: int) -> bool:
     on that line (so the line was not wrapped there), inside an open attribute, and where the two
     could not be two words: at a mark or slash, between digits, or letters that together make one
     Vietnamese syllable, a Roman number or an acronym ('t' + 'hành', 'I' + 'I/2024', 'HĐ' + 'ND')."""
-    if _open_attribute(above):
-        return True
     word = above.rstrip(" ")
     if not word or line.endswith(" ") or not line.strip() or _HARD_BREAK.search(word):
         return False
@@ -156,6 +156,8 @@ def _goes_on(above: str, line: str, width: int) -> bool:
     a, b = word[-1], first[0]
     if a in _MARK_CHARS or b in _MARK_CHARS or "]{" in line or (a.isdigit() and b.isdigit()):
         return True
+    if a in _OPENING or b in _CLOSING:
+        return True  # no line starts with a word's closing punctuation, nor ends with its opening one
     if not (a.isalpha() and b.isalpha()):
         return False
     head, tail = _LAST_LETTERS.search(word).group(), _FIRST_LETTERS.match(first).group()
@@ -221,8 +223,8 @@ def dashed_table_at(texts: list[str], i: int) -> RuledGrid | None:
             groups.append(run)
         run = []
     bounds = list(zip(table.starts, table.starts[1:] + [None]))
-    rows = [GridRow([join_wrapped([texts[k][a:b].strip() for k in g if texts[k][a:b].strip()]) for a, b in bounds],
-                    g[0], g[-1]) for g in groups]
+    rows = [GridRow([join_wrapped([" ".join(texts[k][a:b].split()) for k in g if texts[k][a:b].strip()])
+                     for a, b in bounds], g[0], g[-1]) for g in groups]  # (markup overwritten left runs of spaces)
     return RuledGrid(rows, len(bounds), table.end) if rows else None
 
 
@@ -254,7 +256,8 @@ def _runs(text: str) -> list[int]:
 
 
 def _simple_end(texts: list[str], j: int) -> int:
-    while j < len(texts) and texts[j].strip():
+    """The line after a table without a bottom rule: a blank line or a div's closing fence ends it."""
+    while j < len(texts) and texts[j].strip() and not _FENCED_DIV.match(texts[j]):
         j += 1
     return j
 
@@ -325,7 +328,7 @@ def _scan(s: str, i: int, drops: list[tuple[int, int]], closing: bool) -> int:
         ch = s[i]
         if ch == "\\":
             if i + 1 < n and s[i + 1] in _PUNCT:
-                drops.append((i, i + 1))
+                drops.append((i, i + 2, s[i + 1]))  # (in a table the character keeps its place, the space goes after)
                 i += 2
             else:
                 if _HARD_BREAK.match(s, i):  # a backslash ending a line (in a table, before the column's padding)
