@@ -33,6 +33,7 @@ _FENCED_DIV = re.compile(r"^\s*:{3,}(?:\s.*)?$")
 _RAW_FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})\s*(?:\{=\w+\})?\s*$")
 _RAW_BLOCK_TAG = re.compile(r"^\s*</?(?:div|section|main|article|header|footer|nav|aside|figure|figcaption|center)"
                             r"\b[^<>]*>\s*$", re.IGNORECASE)
+_RAW_TABLE = re.compile(r"^\s*<table\b", re.IGNORECASE)
 _ATTRIBUTE_SPAN = re.compile(r"\]\{(?:[.#][^\s{}]|[\w-]+=)")
 _HEADING_ATTRIBUTES = re.compile(r"(?<=\S)\s+\{[#.][^{}]*\}\s*$")
 _DASH_RUNS = re.compile(r"^\s*-{2,}(?: +-{2,})*\s*$")
@@ -53,6 +54,8 @@ _ESCAPED_ITEM = re.compile(r"^\s*(?:\d{1,3}\\\.|[a-zđ]\\\)|\\[-+*])\s")  # '1\.
 _SMART = frozenset("-.'\"")
 _SMART_RUN = re.compile(r"\.\.\.|(?<!-)-{2,3}(?!-)|['\"]")
 _SMART_CHARS = {"...": "…", "--": "–", "---": "—"}
+_SPECIAL = re.compile(r"[\\\]\[!`*~\-.'\"^]")  # what may start markup, in the scanner
+_TARGET_MARK = re.compile(r"[\"()\n]")
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MIN_SIGNS = 3
 
@@ -90,20 +93,23 @@ def plain_lines(texts: list[str]) -> list[str]:
             continue
         grid = ruled_grid_at(out, i)
         table = None if grid else _dashed_table(out, i)
-        if grid or table or not text.strip():
+        raw = _RAW_TABLE.match(text)
+        if grid or table or raw or not text.strip():
             _clean_paragraph(out, paragraph)
             paragraph = []
             if grid:
                 i = grid.end
             elif table:
                 i = _blank_table(out, table)
+            elif raw:  # a raw HTML table (cells pandoc could not print otherwise): left for the HTML reader
+                i = next((k + 1 for k in range(i, len(out)) if "</table" in out[k].lower()), i + 1)
             else:
                 i += 1
             continue
         if text.lstrip().startswith("#"):
             out[i] = _HEADING_ATTRIBUTES.sub("", text)
         elif _LINE_BLOCK.match(text):
-            out[i] = "  " + text[2:]
+            out[i] = text[2:]
         paragraph.append(i)
         i += 1
     _clean_paragraph(out, paragraph)
@@ -307,24 +313,31 @@ def _blank_regions(out: list[str], regions: list[list[tuple[int, int, int]]]) ->
                 if x < len(chars[n]):
                     chars[n][x] = ch
         for (k, a, b), c in zip(region, chars):
-            line = out[k]
-            out[k] = (line[:a] + "".join(c) + line[b:]).rstrip() if b >= len(line) else line[:a] + "".join(c) + line[b:]
+            line = out[k][:a] + "".join(c) + out[k][b:]
+            out[k] = line.rstrip() if b >= len(out[k]) else line
 
 
 # -- the inline markup scanner -------------------------------------------------------------------
 
-def _markup(s: str) -> list[tuple[int, int]]:
-    """Spans of `s` that are markup, in order."""
-    drops: list[tuple[int, int]] = []
+_Edit = tuple  # (start, end) of markup to take out, or (start, end, text) for what it stands for
+
+
+def _markup(s: str) -> list[_Edit]:
+    """The markup of `s`, in order."""
+    drops: list[_Edit] = []
     _scan(s, 0, drops, closing=False)
     return drops
 
 
-def _scan(s: str, i: int, drops: list[tuple[int, int]], closing: bool) -> int:
+def _scan(s: str, i: int, drops: list[_Edit], closing: bool) -> int:
     """Scans from i, adding markup spans to drops; with `closing`, stops at the unescaped `]` that
     closes the bracket opened before i and returns its index (-1 when there is none)."""
     n = len(s)
     while i < n:
+        m = _SPECIAL.search(s, i)  # (plain text between marks is skipped at once)
+        if m is None:
+            break
+        i = m.start()
         ch = s[i]
         if ch == "\\":
             if i + 1 < n and s[i + 1] in _PUNCT:
@@ -379,7 +392,7 @@ def _quote(s: str, i: int) -> str:
     return "‘" if opening else "’"
 
 
-def _bracket(s: str, i: int, drops: list[tuple[int, int]]) -> int:
+def _bracket(s: str, i: int, drops: list[_Edit]) -> int:
     """A bracket at i (an image's `![` at i): a span, link, image or footnote mark when its closing
     bracket is followed by attributes or a target; else a literal bracket."""
     image = s[i] == "!"
@@ -389,7 +402,7 @@ def _bracket(s: str, i: int, drops: list[tuple[int, int]]) -> int:
         if m:
             drops.append((i, m.end()))
             return m.end()
-    inner: list[tuple[int, int]] = []
+    inner: list[_Edit] = []
     close = _scan(s, start + 1, inner, closing=True)
     if close < 0:
         return start + 1  # a literal bracket: what follows is scanned on its own
@@ -413,7 +426,11 @@ def _bracket(s: str, i: int, drops: list[tuple[int, int]]) -> int:
 def _target(s: str, i: int) -> int | None:
     """The index after a link's `(url "title")` starting at i."""
     depth, quoted, j = 0, False, i
-    while j < len(s):
+    while True:
+        m = _TARGET_MARK.search(s, j)
+        if m is None:
+            return None
+        j = m.start()
         ch = s[j]
         if ch == '"':
             quoted = not quoted
@@ -426,7 +443,6 @@ def _target(s: str, i: int) -> int | None:
         elif ch == "\n" and s.startswith("\n\n", j):
             return None
         j += 1
-    return None
 
 
 def _attributes(s: str, i: int) -> int | None:
@@ -444,7 +460,7 @@ def _attributes(s: str, i: int) -> int | None:
     return None
 
 
-def _code(s: str, i: int, drops: list[tuple[int, int]]) -> int:
+def _code(s: str, i: int, drops: list[_Edit]) -> int:
     """An inline code span: raw inline markup (`` `<br>`{=html} ``) goes whole, other code keeps its text."""
     j = i
     while j < len(s) and s[j] == "`":

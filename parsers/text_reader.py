@@ -12,6 +12,10 @@ Table layouts recognised, each by the shape of its lines:
   print them (parsers/ruled_grid.py).
 - raw HTML: a `<table>` … `</table>` written into markdown (pandoc gfm writes a table with paragraphs
   or merged cells so), read by the web page reader (html_reader.read_fragment).
+- pandoc's own Markdown (`pandoc -t markdown` of a saved page or a Word file): its fenced divs,
+  attribute spans, links, escapes and typographic punctuation are made plain first, its simple and
+  multiline tables are cut under their dash runs, a grid cell's broken words glued
+  (parsers/pandoc_markdown.py).
 - flattened: every cell on its own line(s), as scrapers and PDF copy leave a table, read when no
   other layout gives a header (parsers/flattened_cells.py).
 The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page;

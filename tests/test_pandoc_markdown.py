@@ -209,3 +209,17 @@ def test_escaped_text_in_a_span_reads_back_as_written(words, classes):
     text = " ".join(w + p for w, p in words)
     escaped = "".join("\\" + ch if ch in "\\*[]-#\"'()" else ch for ch in text)
     assert clean(f"[{escaped}]{{{' '.join(classes)}}}") == text
+
+
+def test_a_raw_html_table_in_pandoc_markdown_is_left_to_the_html_reader():
+    page = "\n".join([
+        "::: {.content}", "::: inner", "Trước bảng \\\"x\\\":", "",
+        '<table style="width: 100%">',
+        "<tr><th>STT</th><th>Nội dung</th><th>Cơ quan chủ trì</th><th>Thời gian</th></tr>",
+        '<tr><td>1</td><td>Việc "một" -- hai</td><td>Sở Nội vụ</td><td>Quý I/2026</td></tr>',
+        "</table>", ":::", ":::", "", "[Sau bảng]{.x}",
+    ])
+    found = read_text(page).blocks
+    assert [[c.text for c in b.cells] for b in found if isinstance(b, TableRow)] == [
+        ["STT", "Nội dung", "Cơ quan chủ trì", "Thời gian"], ["1", 'Việc "một" -- hai', "Sở Nội vụ", "Quý I/2026"]]
+    assert [b.text for b in found if isinstance(b, TextLine)] == ['Trước bảng "x":', "Sau bảng"]
