@@ -23,7 +23,10 @@ Decisions (the downstream table stage relies on them):
 - Word list numbering is rendered as printed: bullets become "- " (or "+ "), numbered
   paragraphs get their number ("1.", "a)", "II.") in front.
 - A table nested in a cell is flattened into that cell: its paragraphs, row by row and cell by
-  cell, each on its own line.
+  cell, each on its own line. Except in a frame: a table drawn round the body or an appendix
+  (a border, a layout grid) whose own rows are no task table while a table nested in it is one.
+  A frame's cells are read as the body is, paragraph by paragraph, and the tables in them as
+  tables (as a web page's layout tables are).
 - Soft line breaks (w:br) split a body paragraph into several TextLines and are '\\n' in cells;
   tabs become a space.
 - Tracked changes are read as if accepted (a draft's proposal): inserted text is read, deleted text
@@ -44,8 +47,10 @@ import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from plantasks.parsers.blocks import Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
+from plantasks.parsers.columns import header_map
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -513,6 +518,13 @@ class _BodyReader:
                 self.read_table(child)
 
     def read_table(self, tbl) -> None:
+        if self.is_frame(tbl):
+            for tr in _rows_of(tbl):
+                if _DEL not in self.present or not _row_deleted(tr):
+                    for tc in _cells_of(tr):
+                        if self.tc_props(tc)[1] != "continue":
+                            self.read_container(tc)
+            return
         rows = [(self.grid_int(tr, "gridBefore"), self.grid_int(tr, "gridAfter"), [(tc, *self.tc_props(tc)) for tc in _cells_of(tr)])
                 for tr in _rows_of(tbl)]
         deleted = [_row_deleted(tr) for tr in _rows_of(tbl)] if _DEL in self.present else [False] * len(rows)
@@ -571,6 +583,18 @@ class _BodyReader:
                     lines += self.paragraph_text(block).split("\n") if block.tag == _P else self.nested_lines(block)
         return "\n".join(filter(None, lines))
 
+    def is_frame(self, tbl) -> bool:
+        """Does the table only frame the text around a task table nested in it (see the module doc)?"""
+        inner = [t for t in tbl.iter(_TBL) if t is not tbl]
+        return bool(inner) and not self.has_task_header(tbl) and any(self.has_task_header(t) for t in inner)
+
+    def has_task_header(self, tbl) -> bool:
+        """Is one of the table's first rows a task table's header (TT, Nội dung, Chủ trì, Thời gian …)?"""
+        for tr in islice(_rows_of(tbl), _HEADER_ROWS):
+            if header_map([self.cell_text(tc) for tc in _cells_of(tr)]):
+                return True
+        return False
+
     def nested_lines(self, tbl) -> list[str]:
         """A table nested in a cell, flattened: row by row, cell by cell."""
         lines: list[str] = []
@@ -611,6 +635,7 @@ class _BodyReader:
         return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
+_HEADER_ROWS = 3  # a task table's header is among its first rows (under a title row, or a second header row)
 _WRAPPERS = frozenset((W + "sdt", W + "customXml", W + "ins", W + "smartTag", "{%s}AlternateContent" % MC_NS))
 
 

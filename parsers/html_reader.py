@@ -235,6 +235,9 @@ class _Walker:
         self.parts, self.first_line, self.last_line = [], None, None
 
     def table(self, table) -> None:
+        for caption in (c for c in table if isinstance(c.tag, str) and c.tag.lower() == "caption"):
+            self.flow(caption)  # the table's title ("PHỤ LỤC: NHIỆM VỤ …") is text before its rows
+            self.end_line()
         for row in table_rows(table):
             self.blocks.append(row)
 

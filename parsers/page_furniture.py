@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from plantasks.normalizers.text import fold
+from plantasks.parsers.blocks import Provenance, ReaderIssue
 from plantasks.parsers.columns import header_words
 
 _EDGE_LINES = 2
@@ -35,6 +36,8 @@ _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(?:trang|page)?\s*[-–]?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?\s*[-–]?$", re.IGNORECASE)  # not a year
 _WORD = re.compile(r"\w+")
 _MIN_LETTERS = 3  # a repeated line needs some words: "1." at the top of two pages is a table's row number
+_NAMED = 4  # running lines quoted in the note, the most frequent first
+_QUOTED = 60  # characters of each
 
 
 def running_lines(pages: Sequence[Sequence[str | None]]) -> set[tuple[int, int]]:
@@ -97,3 +100,34 @@ def _table_header(key: str) -> bool:
 
 def _key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(fold(text).split()))
+
+
+def furniture_note(dropped: Sequence[tuple[int, str]]) -> ReaderIssue | None:
+    """The `page_furniture` note of what was left out, given each line's (page number, text): the
+    lines named once each, digits aside, with the pages they were found on, so that a line of
+    the document's own taken for furniture can be seen."""
+    if not dropped:
+        return None
+    pages_of: dict[str, list[int]] = defaultdict(list)
+    first: dict[str, str] = {}
+    for page, text in dropped:
+        key = _key(text)
+        pages_of[key].append(page)
+        first.setdefault(key, " ".join(text.split()))
+    ranked = sorted(pages_of, key=lambda k: -len(pages_of[k]))
+    named = [f"“{_clip(first[k])}” ({_pages(pages_of[k])})" for k in ranked[:_NAMED]]
+    more = f" and {len(ranked) - _NAMED} more" if len(ranked) > _NAMED else ""
+    pages = len({page for page, _ in dropped})
+    return ReaderIssue("page_furniture", f"{len(dropped)} running header, footer and page-number line(s) on {pages} "
+                                         f"page(s) were left out: {'; '.join(named)}{more}",
+                       Provenance(page=min(page for page, _ in dropped)))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _QUOTED else text[:_QUOTED - 1] + "…"
+
+
+def _pages(pages: list[int]) -> str:
+    pages = sorted(set(pages))
+    return f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]}–{pages[-1]}" \
+        if pages == list(range(pages[0], pages[-1] + 1)) else "pages " + ", ".join(map(str, pages))

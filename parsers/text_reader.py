@@ -29,11 +29,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, TableRow, TextLine
+from plantasks.parsers.blocks import Block, Cell, ParsedDocument, Provenance, ReaderError, ReaderIssue, TableRow, TextLine
 from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centred_table_at, header_at, read_aligned
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.flattened_cells import read_flattened
-from plantasks.parsers.page_furniture import running_lines
+from plantasks.parsers.page_furniture import furniture_note, running_lines
 from plantasks.parsers.pandoc_markdown import dashed_table_at, grid_cell, is_pandoc_markdown, plain_lines
 from plantasks.parsers.ruled_grid import RuledGrid, ruled_grid_at
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
@@ -64,23 +64,30 @@ class _Line:
 
 
 def _lines(text: str) -> list[_Line]:
+    """The text's lines with their page: a form feed starts the next page, and ends its line there
+    when text comes before it on the line."""
     out, page = [], 1
     for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
-        page += raw.count("\f")
-        out.append(_Line(i, page, unicodedata.normalize("NFC", raw.replace("\f", "")).rstrip(" \r\u00a0")))
+        parts = raw.split("\f")
+        for k, part in enumerate(parts):
+            page += k > 0
+            if k == len(parts) - 1 or part.strip(" \t\u00a0"):
+                out.append(_Line(i, page, unicodedata.normalize("NFC", part).rstrip(" \r\u00a0")))
     return out
 
 
-def _without_furniture(lines: list[_Line]) -> list[_Line]:
-    """The lines without the pages' running headers and footers; the blank lines that set them apart
-    from the page's text are kept as one (a page of text then follows on from the page before, as a
-    page break without furniture leaves it)."""
+def _without_furniture(lines: list[_Line], issues: list[ReaderIssue]) -> list[_Line]:
+    """The lines without the pages' running headers and footers (named in a `page_furniture` note);
+    the blank lines that set them apart from the page's text are kept as one (a page of text then
+    follows on from the page before, as a page break without furniture leaves it)."""
     if not lines or lines[-1].page == 1:
         return lines
     pages: list[list[_Line]] = [[] for _ in range(lines[-1].page)]
     for line in lines:
         pages[line.page - 1].append(line)
     drop = running_lines([[l.text for l in page] for page in pages])
+    if note := furniture_note([(p + 1, pages[p][i].text) for p, i in sorted(drop)]):
+        issues.append(note)
     out: list[_Line] = []
     for p, page in enumerate(pages):
         kept = [i for i, line in enumerate(page) if line.text.strip(" ") and (p, i) not in drop]  # "\t" is an empty cell
@@ -474,7 +481,7 @@ def read_text(data: bytes | str) -> ParsedDocument:
             raise ReaderError("corrupt", "the file is neither text nor a known document format")
     else:
         text, issues = data, []
-    lines = _without_furniture(_lines(text))
+    lines = _without_furniture(_lines(text), issues)
     pandoc = is_pandoc_markdown([l.text for l in lines])
     if pandoc:
         lines = [replace(l, text=t) for l, t in zip(lines, plain_lines([l.text for l in lines]))]

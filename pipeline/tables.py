@@ -72,6 +72,7 @@ class AppendixTable:
     columns: ColumnMap
     rows: list[TaskRow] = field(default_factory=list)
     has_sections: bool = False
+    unknown_note: "Leftover | None" = None  # its unknown_column warning (a second header line may name the column)
 
 
 @dataclass(frozen=True)
@@ -183,11 +184,35 @@ class _Assembler:
         if not all(r for r, t in zip(roles, texts) if t) or len(texts) != table.columns.width:
             return False
         merged = tuple(sub or top for sub, top in zip(roles, table.columns.roles))
-        table.columns = ColumnMap(merged)
+        headers = tuple(sub or table.columns.header(i) for i, sub in enumerate(texts))
+        table.columns = ColumnMap(merged, headers)
+        self._note_unknown(table, row.prov)
         return True
 
+    def _note_unknown(self, table: AppendixTable, prov: Provenance) -> None:
+        """The table's unknown_column warning for the columns as known now (none when all are)."""
+        if table.unknown_note is not None:
+            self.leftovers.remove(table.unknown_note)
+        unknown = [table.columns.header(i) for i, role in enumerate(table.columns.roles) if role is None]
+        table.unknown_note = Leftover("unknown_column", "the table has columns no header rule knows, kept on each "
+                                      f"task under `extra`: {', '.join(unknown)}", prov) if unknown else None
+        if table.unknown_note is not None:
+            self.leftovers.append(table.unknown_note)
+
     def _header(self, columns: ColumnMap, leftovers: list[str], row: TableRow) -> None:
-        last = self.tables[-1] if self.tables else None
+        upper, kept_title = self.current, None
+        if upper is not None and not upper.rows and self.tables and self.tables[-1] is upper \
+                and upper.columns.width == columns.width and upper.columns != columns:
+            # a header right under a header: the lower line of a two-level header whose merged cells
+            # repeat ("Cơ quan thực hiện" over "Chủ trì | Phối hợp") names the columns, the upper fills in
+            self.tables.pop()
+            kept_title = upper.title
+            if upper.unknown_note is not None:
+                self.leftovers.remove(upper.unknown_note)
+            columns = ColumnMap(tuple(low or up for low, up in zip(columns.roles, upper.columns.roles)),
+                                tuple(columns.headers[i] if i < len(columns.headers) and columns.headers[i]
+                                      else upper.columns.header(i) for i in range(columns.width)))
+        last = self.tables[-1] if self.tables and kept_title is None else None
         if last and not self.label_since_table and not self.heading_since_table and last.columns == columns:
             self.current = last
             self.after_break = True
@@ -199,14 +224,11 @@ class _Assembler:
                 last.rows[-1].join_columns(pieces + [""] * (columns.width - len(pieces)), columns)
                 last.rows[-1].flags.append("continuation_in_header_row")
             return
-        title = self.heading or " ".join(collapse(t) for t in self.title_lines if t.strip())
+        title = kept_title if kept_title is not None else \
+            self.heading or " ".join(collapse(t) for t in self.title_lines if t.strip())
         self.current = AppendixTable(self.label, title, columns)
         self.tables.append(self.current)
-        unknown = [columns.header(i) for i, role in enumerate(columns.roles) if role is None]
-        if unknown:
-            self.leftovers.append(Leftover(
-                "unknown_column", "the table has columns no header rule knows, kept on each task under "
-                f"`extra`: {', '.join(unknown)}", row.prov))
+        self._note_unknown(self.current, row.prov)
         self.label_since_table = False
         self.heading_since_table = False
         self.collect_title = False

@@ -340,3 +340,39 @@ def test_side_by_side_columns_elsewhere_in_the_body_are_left_as_they_are():
              "Kiểm tra công vụ năm 2025", "Tổng số:      12 cơ quan", "CHỦ TỊCH", "Hoàng Minh Tuấn"]
     result = extract_metadata(lines)
     assert (result.fields["issuer"], result.fields["signer"]) == ("Ủy ban nhân dân tỉnh Nghệ An", "Hoàng Minh Tuấn")
+
+
+@pytest.mark.parametrize("letterhead, province", [
+    (["ỦY BAN NHÂN DÂN", "TỈNH BÌNH ĐỊNH"], "Bình Định"),  # "định" is a word of "quyết định", not a stop here
+    (["ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH"], "Nam Định"),
+    (["UBND TỈNH THANH HÓA NĂM 2024"], "Thanh Hóa"),  # a phrase after the name still ends it
+])
+def test_a_province_name_in_capitals_ends_where_a_phrase_after_names_begins(letterhead, province):
+    lines = [*letterhead, "Số: 12/KH-UBND", "Quy Nhơn, ngày 05 tháng 3 năm 2024", "KẾ HOẠCH",
+             "Cải cách hành chính năm 2024", "PHỤ LỤC NHIỆM VỤ"]
+    fields = extract_metadata(lines).fields
+    assert (fields["issuer"], fields["level"], fields["province"]) == (f"Ủy ban nhân dân tỉnh {province}", "province", province)
+    assert fields["title"] == "Kế hoạch cải cách hành chính năm 2024"  # the heading in capitals after it is not the title's
+
+
+@pytest.mark.parametrize("letterhead, issuer, level, province, district", [
+    (["BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH", "TỈNH HÀ TĨNH"], "Ban Chỉ đạo cải cách hành chính tỉnh Hà Tĩnh",
+     "province", "Hà Tĩnh", None),
+    (["BAN CHỈ ĐẠO CCHC TỈNH HÀ TĨNH"], "Ban Chỉ đạo CCHC tỉnh Hà Tĩnh", "province", "Hà Tĩnh", None),
+    (["BAN CHỈ ĐẠO PHÁT TRIỂN KINH TẾ - XÃ HỘI", "HUYỆN HOẰNG HÓA"],  # "xã hội" is no commune
+     "Ban Chỉ đạo phát triển kinh tế - xã hội huyện Hoằng Hóa", "district", None, "Hoằng Hóa"),
+    (["HỘI ĐỒNG PHỐI HỢP PHỔ BIẾN,", "GIÁO DỤC PHÁP LUẬT TỈNH BẮC GIANG"],
+     "Hội đồng phối hợp phổ biến, giáo dục pháp luật tỉnh Bắc Giang", "province", "Bắc Giang", None),
+    (["HỘI ĐỒNG NHÂN DÂN", "TỈNH QUẢNG NINH"], "Hội đồng nhân dân tỉnh Quảng Ninh", "province", "Quảng Ninh", None),
+    (["UBND TỈNH NGHỆ AN", "BAN CHỈ ĐẠO CCHC"], "Ban Chỉ đạo CCHC tỉnh Nghệ An", "province", "Nghệ An", None),
+])
+def test_a_body_of_a_locality_printed_before_it_is_the_issuer(letterhead, issuer, level, province, district):
+    lines = [*letterhead, "Số: 12/KH-BCĐ", "Hà Tĩnh, ngày 05 tháng 3 năm 2024", "KẾ HOẠCH", "Hoạt động năm 2024",
+             "Căn cứ Quyết định số 1/QĐ-UBND;"]
+    fields = extract_metadata(lines).fields
+    assert (fields["issuer"], fields["level"], fields["province"], fields["district"]) == (issuer, level, province, district)
+
+
+def test_a_steering_committee_without_a_locality_is_no_issuer():
+    lines = ["BAN CHỈ ĐẠO CÔNG TÁC XÃ HỘI", "Số: 12/KH-BCĐ", "ngày 05 tháng 3 năm 2024", "KẾ HOẠCH", "Hoạt động năm 2024"]
+    assert extract_metadata(lines).fields["issuer"] is None

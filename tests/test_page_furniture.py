@@ -1,6 +1,7 @@
 """Running page furniture (parsers/page_furniture): invented pages as lists of lines."""
 
-from plantasks.parsers.page_furniture import running_lines
+from plantasks.parsers.page_furniture import furniture_note, running_lines
+from plantasks.parsers.text_reader import read_text
 
 
 def _page(n: int, body: list[str], total: int = 3) -> list[str]:
@@ -60,3 +61,32 @@ def test_reading_order_text_splits_the_furniture_and_may_move_a_footer():
     pages = [page(1, ["KẾ HOẠCH"]), page(2, ["Sở Nội vụ"]), page(3, ["Quý I/2031"], address=False),
              page(4, ["Nơi nhận:"])]
     assert running_lines(pages) == {(p, i) for p in range(4) for i in (0, 1, 3, 4)} - {(2, 4)} | {(2, 3)}
+
+
+def test_what_is_left_out_is_named_once_per_line_with_its_pages():
+    note = furniture_note([(1, "01/03/2031 09:11   Cổng thông tin"), (1, "1/3"), (2, "02/03/2031 09:12 Cổng thông tin"),
+                           (2, "2/3"), (3, "03/03/2031  09:13 Cổng thông tin"), (3, "3/3"), (5, "Trang 5")])
+    assert (note.code, note.prov.page) == ("page_furniture", 1)
+    assert note.message == ("7 running header, footer and page-number line(s) on 4 page(s) were left out: "
+                            "“01/03/2031 09:11 Cổng thông tin” (pages 1–3); “1/3” (pages 1–3); “Trang 5” (page 5)")
+    assert furniture_note([]) is None
+
+
+def test_a_long_list_of_running_lines_is_cut_short_and_counted():
+    lines = [(p, f"Dòng lặp {chr(65 + k)} {'x' * 70}") for k in range(6) for p in (2, 4, 6)]
+    message = furniture_note(lines).message
+    assert message.startswith("18 running header, footer and page-number line(s) on 3 page(s) were left out: “Dòng lặp A xxx")
+    assert message.count("(pages 2, 4, 6)") == 4 and message.endswith(" and 2 more")
+    assert "x" * 60 not in message and "…” (pages 2, 4, 6)" in message
+
+
+def test_text_split_at_form_feeds_says_what_it_left_out():  # (a form feed right after a page's last text too)
+    pages = ["KẾ HOẠCH\nThẩm tra các dự án\n\nTrang 1", "1. Luật A\nSở Nội vụ\n\nTrang 2",
+             "2. Luật B\nSở Tư pháp\n\nTrang 3"]
+    parsed = read_text("\f".join(pages))
+    assert [(i.code, i.message) for i in parsed.issues] == [
+        ("page_furniture", "3 running header, footer and page-number line(s) on 3 page(s) were left out: "
+                           "“Trang 1” (pages 1–3)")]
+    texts = [getattr(b, "text", "") for b in parsed.blocks]
+    assert "Trang 2" not in texts and "1. Luật A" in texts and "2. Luật B" in texts
+    assert read_text("KẾ HOẠCH\nSở Nội vụ\n").issues == []  # one page, nothing left out: no note

@@ -13,6 +13,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from plantasks.parsers.blocks import ReaderError, TableRow, TextLine
 from plantasks.parsers.read import ReadOptions, read_document
+from plantasks.pipeline.extract import extract_bytes
 from samples import SAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docx"
@@ -164,6 +165,67 @@ def test_nested_table_is_flattened_into_its_cell():
     table.cell(1, 1).add_paragraph("Hết.")
     parsed = read_document(_bytes(document), "x.docx")
     assert _rows(parsed) == [["TT", "Nội dung"], ["1", "Các việc:\na) Việc A\nQuý I\nb) Việc B\nQuý II\nHết."]]
+
+
+def test_a_task_table_inside_a_frame_is_read_as_a_table_and_the_frame_as_text():
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH")
+    frame = document.add_table(rows=2, cols=1)  # a border drawn round the appendix
+    frame.cell(0, 0).text = "PHỤ LỤC"
+    frame.cell(0, 0).add_paragraph("Nhiệm vụ năm 2031")
+    inner = frame.cell(1, 0).add_table(rows=3, cols=4)
+    for r, values in enumerate([["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"],
+                                ["1", "Rà soát thủ tục", "Sở Tư pháp", "Quý II/2031"],
+                                ["2", "Kiểm tra công vụ", "Sở Nội vụ", "Tháng 10/2031"]]):
+        for c, value in enumerate(values):
+            inner.cell(r, c).text = value
+    frame.cell(1, 0).add_paragraph("Ghi chú: kinh phí tự chủ.")
+    document.add_paragraph("Nơi nhận:")
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _rows(parsed) == [["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"],
+                             ["1", "Rà soát thủ tục", "Sở Tư pháp", "Quý II/2031"],
+                             ["2", "Kiểm tra công vụ", "Sở Nội vụ", "Tháng 10/2031"]]
+    assert [(b.text if isinstance(b, TextLine) else b.texts[0]) for b in parsed.blocks] == [
+        "KẾ HOẠCH", "PHỤ LỤC", "Nhiệm vụ năm 2031", "STT", "1", "2", "Ghi chú: kinh phí tự chủ.", "Nơi nhận:"]
+    result = extract_bytes(_bytes(document), "framed.docx").result
+    assert [(t.stt, t.content, [a.name for a in t.lead], t.deadline.raw) for t in result.tasks] == [
+        ("1", "Rà soát thủ tục", ["Sở Tư pháp"], "Quý II/2031"), ("2", "Kiểm tra công vụ", ["Sở Nội vụ"], "Tháng 10/2031")]
+
+
+def test_a_task_table_whose_cell_holds_a_table_with_a_header_like_row_keeps_it_in_the_cell():
+    document = docx.Document()
+    table = _table(document, [["STT", "Nội dung", "Cơ quan chủ trì", "Thời gian"], ["1", "Các việc:", "Sở Nội vụ", "2031"]])
+    inner = table.cell(1, 1).add_table(rows=1, cols=4)
+    for c, value in enumerate(["TT", "Nội dung", "Chủ trì", "Thời gian"]):
+        inner.cell(0, c).text = value
+    parsed = read_document(_bytes(document), "x.docx")
+    assert _rows(parsed)[1] == ["1", "Các việc:\nTT\nNội dung\nChủ trì\nThời gian", "Sở Nội vụ", "2031"]
+
+
+def test_two_appendices_with_two_level_headers_keep_their_tables_and_know_every_column():
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH")
+    for k, label in enumerate(["PHỤ LỤC I", "PHỤ LỤC II"]):
+        document.add_paragraph(label)
+        table = document.add_table(rows=4, cols=5)  # "Cơ quan thực hiện" over "Chủ trì | Phối hợp", the rest merged down
+        table.cell(0, 3).merge(table.cell(0, 4))
+        for c in range(3):
+            table.cell(0, c).merge(table.cell(1, c))
+        for (r, c), text in {(0, 0): "TT", (0, 1): "Nội dung công việc", (0, 2): "Thời gian thực hiện",
+                             (0, 3): "Cơ quan thực hiện", (1, 3): "Chủ trì", (1, 4): "Phối hợp"}.items():
+            table.cell(r, c).text = text
+        for r, values in enumerate([["1", f"Việc {k}A", "Quý I/2031", "Sở Tư pháp", "Sở Nội vụ"],
+                                    ["2", f"Việc {k}B", "Quý III/2031", "Sở Nội vụ", "Thanh tra tỉnh"]], start=2):
+            for c, value in enumerate(values):
+                table.cell(r, c).text = value
+    result = extract_bytes(_bytes(document), "two_levels.docx").result
+    assert [(t.table, t.stt, t.content, [a.name for a in t.lead], [a.name for a in t.support], t.deadline.raw)
+            for t in result.tasks] == [
+        ("PHỤ LỤC I", "1", "Việc 0A", ["Sở Tư pháp"], ["Sở Nội vụ"], "Quý I/2031"),
+        ("PHỤ LỤC I", "2", "Việc 0B", ["Sở Nội vụ"], ["Thanh tra tỉnh"], "Quý III/2031"),
+        ("PHỤ LỤC II", "1", "Việc 1A", ["Sở Tư pháp"], ["Sở Nội vụ"], "Quý I/2031"),
+        ("PHỤ LỤC II", "2", "Việc 1B", ["Sở Nội vụ"], ["Thanh tra tỉnh"], "Quý III/2031")]
+    assert "unknown_column" not in [w.code for w in result.warnings]  # the lower header line names the fifth column
 
 
 def test_text_is_nfc_and_whitespace_is_collapsed():

@@ -91,6 +91,15 @@ def test_layout_table_is_text_flow_and_its_inner_table_is_data():
     ]
 
 
+def test_a_table_caption_is_the_text_before_its_rows():
+    html = """<html><body><p>KẾ HOẠCH</p><table border=1><caption>PHỤ LỤC<br>Nhiệm vụ năm 2031</caption>
+      <tr><th>TT</th><th>Nội dung</th></tr><tr><td>1</td><td>Việc một</td></tr></table></body></html>""".encode()
+    parsed = read_document(html, "caption.html")
+    kinds = [(type(b).__name__, getattr(b, "text", None) or b.texts) for b in parsed.blocks]
+    assert kinds == [("TextLine", "KẾ HOẠCH"), ("TextLine", "PHỤ LỤC"), ("TextLine", "Nhiệm vụ năm 2031"),
+                     ("TableRow", ["TT", "Nội dung"]), ("TableRow", ["1", "Việc một"])]
+
+
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 

@@ -136,7 +136,12 @@ def test_the_browser_header_and_footer_stay_out_of_the_text_and_the_split_table(
     assert lines[:3] == ["ỦY BAN NHÂN DÂN", "TỈNH THANH HÓA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
     assert lines[-2:] == ["Điều 3. Hiệu lực thi hành", "Kế hoạch này có hiệu lực thi hành từ ngày ký./."]
     assert not [text for text in lines if "http" in text or "Cổng thông tin" in text or "/2" == text[-2:]]
+    [note] = [issue for issue in parsed.issues if issue.code == "page_furniture"]  # what was left out is named
+    assert note.message.startswith("4 running header, footer and page-number line(s) on 2 page(s) were left out: “")
+    assert "Văn bản pháp luật | Cổng thông tin điện tử” (pages 1–2); “http://127.0.0.1:" in note.message
+    assert note.message.endswith("/van-ban/nghi-quyet.html 1/2” (pages 1–2)")
     result = plantasks.extract_file(PDF / "browser_furniture.pdf")
+    assert "page_furniture" in [w.code for w in result.warnings]
     assert (result.document.title, result.document.plan_number) == ("Kế hoạch thẩm tra các dự án luật năm 2031", "45/KH-UBND")
     assert [(t.stt, t.content, t.deadline.raw) for t in result.tasks] == [
         (str(n), p[0], p[4]) for n, p in enumerate(PROJECTS[:4], start=1)]

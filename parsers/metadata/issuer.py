@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plantasks.normalizers.text import loose_key
+from plantasks.normalizers.text import acronyms, loose_key
 from plantasks.normalizers.vietnamese import match_key, unify_tone_placement
 from plantasks.parsers.metadata.layout import SPACES, Layout, aligned_key, is_upper_line
 from plantasks.parsers.metadata.numbers_dates import Attachment, DocNumber
@@ -31,8 +31,15 @@ class Issuer:
 def _local_issuer(m: re.Match, text: str, year: int | None, rule: str) -> Issuer:
     vocab = load_vocab()
     body = vocab.local_bodies.get(loose_key(m.group("body")), m.group("body"))
-    unit = unit_word(m.group("unit"))
-    tokens = name_tokens(text[m.end():], is_upper_line(text))
+    unit, name, level = _place(m.group("unit"), text[m.end():], is_upper_line(text), year)
+    return Issuer(body, level, unit, name, rule)
+
+
+def _place(unit_text: str, rest: str, upper: bool, year: int | None) -> tuple[str, str | None, str]:
+    """The unit, place name and level of a unit word ("tỉnh", "huyện" …) and the text after it."""
+    vocab = load_vocab()
+    unit = unit_word(unit_text)
+    tokens = name_tokens(rest, upper)
     level = vocab.unit_levels.get(unit, "district")
     name = None
     if tokens:
@@ -41,7 +48,48 @@ def _local_issuer(m: re.Match, text: str, year: int | None, rule: str) -> Issuer
             name, level = prov[0].name, "province"
         else:
             name = title_case_name(" ".join(tokens))
-    return Issuer(body, level, unit, name, rule)
+    return unit, name, level
+
+
+_UNIT_WORD = re.compile(r"(?i:(?<!\w)(?P<unit>thành phố|tp\.|thị xã|thị trấn|tỉnh|huyện|quận|phường|xã|đặc khu)\s+)")
+_BODY_WRAP = 2  # lines a locality body's name may wrap onto
+
+
+def locality_body_issuer(layout: Layout, i: int, end: int, year: int | None) -> Issuer | None:
+    """A body of a locality printed before the locality, on one header line in capitals or wrapped
+    onto the next ("BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH" / "TỈNH HÀ TĨNH" -> "Ban Chỉ đạo cải cách hành
+    chính tỉnh Hà Tĩnh"): a head of the vocabulary's `locality_bodies`, its name up to the last unit word."""
+    vocab = load_vocab()
+    line = strip_motto_text(layout.lines[i])
+    key = match_key(line)
+    head = next((h for h in sorted(vocab.locality_bodies, key=len, reverse=True) if key.startswith(h + " ")), None)
+    if head is None or not is_upper_line(line) or any(loose_key(line).startswith(f) for f in vocab.local_bodies):
+        return None
+    text = line
+    for k in range(i + 1, min(i + 1 + _BODY_WRAP, end)):
+        if _last_unit(text):
+            break
+        nxt = strip_motto_text(layout.lines[k])
+        if not nxt or not is_upper_line(nxt) or _motto_piece(layout.keys[k]):
+            break
+        text = f"{text} {nxt}"
+    m = _last_unit(text)
+    if m is None:
+        return None
+    unit, name, level = _place(m.group("unit"), text[m.end():], True, year)
+    if name is None:
+        return None
+    words = text[:m.start()].split()[len(head.split()):]
+    body = " ".join([vocab.locality_bodies[head], *(w if w.strip(",.;:()") in acronyms() else w.lower() for w in words)])
+    return Issuer(body, level, unit, name, "body of the locality", f"{body} {unit} {name}")
+
+
+def _last_unit(text: str) -> re.Match | None:
+    """The last unit word followed by a name ("… XÃ HỘI TỈNH HÀ TĨNH": "TỈNH"; "xã hội" is no unit)."""
+    found = [m for m in _UNIT_WORD.finditer(text)
+             if not any(match_key(text[m.start():]).startswith(p) for p in load_vocab().not_units)
+             and name_tokens(text[m.end():], True)]
+    return found[-1] if found else None
 
 
 def _strip_motto(key: str) -> str:
@@ -125,6 +173,8 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
             parent = _local_issuer(m, joined, year, "authority line")
             below = strip_motto_text(layout.lines[i + used]) if i + used < end else ""
             return subordinate_issuer(below, parent) or parent
+        if named := locality_body_issuer(layout, i, end, year):
+            return named
     return None
 
 
@@ -173,9 +223,10 @@ def subordinate_issuer(line: str, parent: Issuer) -> Issuer | None:
 
 
 def official_case(name: str) -> str:
-    """'SỞ KẾ HOẠCH VÀ ĐẦU TƯ' -> 'Sở Kế hoạch và Đầu tư': each coordinated part capitalised."""
+    """'SỞ KẾ HOẠCH VÀ ĐẦU TƯ' -> 'Sở Kế hoạch và Đầu tư': each coordinated part capitalised (acronyms
+    kept: 'BAN CHỈ ĐẠO CCHC' -> 'Ban Chỉ đạo CCHC')."""
     vocab = load_vocab()
-    text = unify_tone_placement(name.lower())
+    text = unify_tone_placement(" ".join(w if w.strip(",.;:()") in acronyms() else w.lower() for w in name.split()))
     parts = re.split(r"(\s+và\s+|,\s*|\s+-\s+|\s+–\s+)", text)
     out = []
     for i, part in enumerate(parts):

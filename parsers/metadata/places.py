@@ -10,10 +10,6 @@ from plantasks.parsers.metadata.layout import Layout, is_upper_line
 from plantasks.parsers.metadata.vocab import Province, load_vocab
 
 _BARE_UNIT = re.compile(r"(?i:\b(?P<unit>tỉnh|thành phố|tp\.))\s+")
-_NAME_STOP = frozenset(
-    "năm giai đoạn về ban hành số ngày đến trên và của trong theo tại kế hoạch quyết định "
-    "thực hiện cải cách hành chính chuyển đổi".split()
-)
 
 
 def unit_word(raw: str) -> str:
@@ -22,13 +18,15 @@ def unit_word(raw: str) -> str:
 
 
 def name_tokens(text: str, upper_line: bool) -> list[str]:
-    """The place-name tokens at the start of `text`: capitalised words (or digits)."""
+    """The place-name tokens at the start of `text`: capitalised words (or digits); on a line in
+    capitals, up to a phrase that follows names (the vocabulary's `place_name_stops`)."""
     out: list[str] = []
-    for tok in text.split()[:6]:
+    tokens = text.split()
+    for k, tok in enumerate(tokens[:6]):
         word = tok.strip(",.;:()“”\"'")
         if not word or not (word[0].isupper() or word.isdigit() or word in ("-", "–")):
             break
-        if upper_line and match_key(word) in _NAME_STOP:
+        if upper_line and _stop_phrase_at(tokens, k):
             break
         out.append(word)
         if tok != word and tok[-1] in ",.;:()":
@@ -36,6 +34,14 @@ def name_tokens(text: str, upper_line: bool) -> list[str]:
     while out and out[-1] in ("-", "–"):
         out.pop()
     return out
+
+
+def _stop_phrase_at(tokens: list[str], k: int) -> bool:
+    words = [match_key(t.strip(",.;:()“”\"'")) for t in tokens[k:k + 3]]
+    for phrase in load_vocab().place_name_stops:
+        if len(words) >= len(phrase) and all(w == p or (p == "#" and w[:1].isdigit()) for w, p in zip(words, phrase)):
+            return True
+    return False
 
 
 def title_case_name(name: str) -> str:

@@ -58,6 +58,8 @@ def plan_heading_title(layout: Layout) -> str | None:
         continues = line[:1].islower() and not parts[-1].rstrip().endswith((".", ";", ":"))
         if not single and not is_upper_line(line) and not continues:
             break
+        if len(parts) > 1 and is_upper_line(line) and not is_upper_line(parts[-1]):
+            break  # a heading in capitals after a title in running case ("PHỤ LỤC …")
         parts.append(line)
         single = False
     return " ".join(parts) if len(parts) > 1 or not single else None

@@ -36,8 +36,11 @@ class Vocab:
     number_types: dict[str, str]  # match_key(code) -> doc_type
     title_lead_ins: tuple[str, ...]
     plan_title_heads: tuple[str, ...]
+    place_name_stops: tuple[tuple[str, ...], ...]  # match_key words of each phrase ("#": a number)
     motto: tuple[str, ...]
     subordinate_heads: tuple[str, ...]
+    locality_bodies: dict[str, str]  # match_key of a head -> the head as written ("ban chỉ đạo" -> "Ban Chỉ đạo")
+    not_units: tuple[str, ...]  # match_key
     official_names: tuple[str, ...]
     national_conveyors: frozenset[str]  # match_key of ministry-level offices speaking for national bodies
 
@@ -62,8 +65,11 @@ def load_vocab() -> Vocab:
         number_types={match_key(k): v for k, v in raw["number_types"].items()},
         title_lead_ins=tuple(sorted((match_key(t) for t in raw["title_lead_ins"]), key=len, reverse=True)),
         plan_title_heads=tuple(match_key(t) for t in raw["plan_title_heads"]),
+        place_name_stops=tuple(tuple(match_key(p).split()) for p in raw["place_name_stops"]),
         motto=tuple(match_key(m) for m in raw["motto"]),
         subordinate_heads=tuple(sorted((match_key(h) for h in raw["subordinate_heads"]), key=len, reverse=True)),
+        locality_bodies={match_key(h): h for h in raw["locality_bodies"]},
+        not_units=tuple(match_key(p) for p in raw["not_units"]),
         official_names=tuple(raw["official_names"]),
         national_conveyors=frozenset(match_key(n) for n in raw.get("national_conveyors", [])),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plantasks.parsers.blocks import Block, ParsedDocument, Provenance, ReaderError, ReaderIssue
-from plantasks.parsers.page_furniture import running_lines
+from plantasks.parsers.page_furniture import furniture_note, running_lines
 from plantasks.parsers.pdf.page import PageLayout, PageWords, TextColumns, lay_out, layout_blocks, read_page
 from plantasks.parsers.pdf.words import words_to_lines
 from plantasks.parsers.pdf.paragraphs import join_across_pages
@@ -17,7 +17,7 @@ def read_pdf(data: bytes, options) -> ParsedDocument:
         read, no_text, issues = _read_pages(pdf, count)
     finally:
         pdf.close()
-    _drop_furniture(read)
+    _drop_furniture(read, issues)
     pages = _lay_out_pages(read, options, issues)
     margins = TextColumns()
     for layout in pages.values():
@@ -78,13 +78,15 @@ def _read_pages(pdf, count: int) -> tuple[dict[int, PageWords], list[int], list[
 _EDGE_BAND = 0.1  # running headers and footers lie in this share of the page height at its top or bottom
 
 
-def _drop_furniture(pages: dict[int, PageWords]) -> None:
+def _drop_furniture(pages: dict[int, PageWords], issues: list[ReaderIssue]) -> None:
     """Running headers and footers (page_furniture) out of the pages' words, before tables are
-    looked for: a line is looked at only in the page's top or bottom band, above or below every
-    ruled table of its page."""
+    looked for, named in a `page_furniture` note: a line is looked at only in the page's top or
+    bottom band, above or below every ruled table of its page."""
     lines = {n: words_to_lines(page.words, anchored=True) for n, page in pages.items()}
     numbers = range(1, max(pages, default=0) + 1)  # a page without text (OCR, unreadable) has no lines here
     drop = running_lines([_edge_texts(lines[n], pages[n]) if n in pages else [] for n in numbers])
+    if note := furniture_note([(p + 1, lines[p + 1][i].text) for p, i in sorted(drop)]):
+        issues.append(note)
     for n in pages:
         gone = {id(word) for i, line in enumerate(lines[n]) if (n - 1, i) in drop for word in line.words}
         if gone:
