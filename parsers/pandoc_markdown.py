@@ -160,17 +160,15 @@ def _goes_on(above: str, line: str, width: int) -> bool:
     if " " in word.strip() or not first:
         return False
     a, b = word[-1], first[0]
+    if a.isalpha() and b.isalpha():
+        head, tail = _LAST_LETTERS.search(word).group(), _FIRST_LETTERS.match(first).group()
+        letters = head + tail
+        if _ROMAN.match(letters) or is_vietnamese_syllable(letters):
+            return True
+        return letters.isupper() and not (_has_vowel(head) and _has_vowel(tail))
     if a in _MARK_CHARS or b in _MARK_CHARS or "]{" in line or (a.isdigit() and b.isdigit()):
         return True
-    if a in _OPENING or b in _CLOSING:
-        return True  # no line starts with a word's closing punctuation, nor ends with its opening one
-    if not (a.isalpha() and b.isalpha()):
-        return False
-    head, tail = _LAST_LETTERS.search(word).group(), _FIRST_LETTERS.match(first).group()
-    letters = head + tail
-    if _ROMAN.match(letters) or is_vietnamese_syllable(letters):
-        return True
-    return letters.isupper() and not (_has_vowel(head) and _has_vowel(tail))
+    return a in _OPENING or b in _CLOSING  # no line starts with a word's closing punctuation, nor ends with its opening one
 
 
 def _has_vowel(letters: str) -> bool:
