@@ -155,7 +155,7 @@ def test_grid_cell_glues_the_pieces_of_a_broken_word_but_not_two_words():
     assert cell("Quyết", "định,", "ban,", "ngành,", width=5) == "Quyết định, ban, ngành,"
     assert cell("Năm", "2023-2025", width=9) == "Năm 2023-2025"
     assert cell("THỂ", "CHẾ", width=3) == "THỂ CHẾ"
-    assert cell("tư", "quốc", "tế]{s", "tyle=", "\"x: 1", ";\"}", width=5) == "tư quốc tế"  # a span from a full piece
+    assert cell("[tư", "quốc", "tế]{s", "tyle=", "\"x: 1", ";\"}", width=5) == "tư quốc tế"  # a span from a full piece
     # a hard line break is a line break; the attributes of a span broken over lines go
     assert cell("**CHỦ TỊCH\\", "Trần Văn", "Nam**", width=10) == "CHỦ TỊCH\nTrần Văn Nam"
     assert cell("[Sở Nội", "vụ]{style", "=\"font-fa", "mily: x;\"}", width=9) == "Sở Nội vụ"
