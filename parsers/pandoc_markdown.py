@@ -34,9 +34,11 @@ _RAW_FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})\s*(?:\{=\w+\})?\s*$")
 _RAW_BLOCK_TAG = re.compile(r"^\s*</?(?:div|section|main|article|header|footer|nav|aside|figure|figcaption|center)"
                             r"\b[^<>]*>\s*$", re.IGNORECASE)
 _RAW_TABLE = re.compile(r"^\s*<table\b", re.IGNORECASE)
+_RAW_SPAN = re.compile(r"</?span\b", re.IGNORECASE)
 _ATTRIBUTE_SPAN = re.compile(r"\]\{(?:[.#][^\s{}]|[\w-]+=)")
 _HEADING_ATTRIBUTES = re.compile(r"(?<=\S)\s+\{[#.][^{}]*\}\s*$")
 _DASH_RUNS = re.compile(r"^\s*-{2,}(?: +-{2,})*\s*$")
+_ITEM_START = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\d{1,3}\)|#{1,6}|\|)(?:\s|$)")
 _LINE_BLOCK = re.compile(r"^\| (?!.*\|\s*$)")
 _SUPERSCRIPT = re.compile(r"\^[^\s^]+\^")
 _NOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
@@ -54,7 +56,8 @@ _ESCAPED_ITEM = re.compile(r"^\s*(?:\d{1,3}\\\.|[a-zđ]\\\)|\\[-+*])\s")  # '1\.
 _SMART = frozenset("-.'\"")
 _SMART_RUN = re.compile(r"\.\.\.|(?<!-)-{2,3}(?!-)|['\"]")
 _SMART_CHARS = {"...": "…", "--": "–", "---": "—"}
-_SPECIAL = re.compile(r"[\\\]\[!`*~\-.'\"^]")  # what may start markup, in the scanner
+_SPECIAL = re.compile(r"[\\\]\[!`*~\-.'\"^<]")  # what may start markup, in the scanner
+_INLINE_TAG = re.compile(r"</?(?:span|font|a|b|i|u|s|em|strong|sup|sub|small|mark|br)\b[^<>]*>", re.IGNORECASE)
 _TARGET_MARK = re.compile(r"[\"()\n]")
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MIN_SIGNS = 3
@@ -62,9 +65,10 @@ _MIN_SIGNS = 3
 
 def is_pandoc_markdown(texts: list[str]) -> bool:
     """Pandoc's Markdown: fenced div lines or attribute spans, which no other writer prints; or (a
-    Word file's, which has neither) grid tables in text with markdown's escapes ('1\\.', '\\-')."""
-    signs = escapes = 0
-    grid = False
+    Word file's, which has neither, or a page's from a pandoc without them) grid, simple or multiline
+    tables in text with markdown's escapes ('1\\.', '\\-') or raw HTML spans."""
+    signs = escapes = spans = 0
+    table = False
     for text in texts:
         if _FENCED_DIV.match(text) or _ATTRIBUTE_SPAN.search(text):
             signs += 1
@@ -72,21 +76,35 @@ def is_pandoc_markdown(texts: list[str]) -> bool:
                 return True
         elif _ESCAPED_ITEM.match(text):
             escapes += 1
-        elif not grid and text.startswith("+-") and is_rule(text):
-            grid = True
-    return grid and escapes >= _MIN_SIGNS
+        elif _RAW_SPAN.search(text):
+            spans += 1
+        elif not table and (text.startswith("+-") and is_rule(text) or len(_runs(text)) >= 2):
+            table = True
+    return table and max(escapes, spans) >= _MIN_SIGNS
 
 
-def plain_lines(texts: list[str]) -> list[str]:
-    """The lines with pandoc's markup out of the text and out of simple and multiline tables; the
-    number of lines stays (provenance is line numbers), grid tables are left for `grid_cell`."""
+@dataclass
+class PlainText:
+    lines: list[str]  # as many as the text had (provenance is line numbers)
+    tables: dict[int, RuledGrid]  # simple and multiline tables by their first line
+    starts: set[int]  # lines that start a paragraph or a list item though no blank line is above them
+
+
+def plain_lines(texts: list[str]) -> PlainText:
+    """The lines with pandoc's markup out of the text and out of simple and multiline tables, those
+    tables read (their rows are found before the markup goes: a line of markup alone leaves a blank
+    line), and where paragraphs start: pandoc writes a paragraph's lines up to a blank line, a list
+    item from its marker, a line after a hard break (a backslash) on its own. Grid tables are left
+    for `grid_cell`."""
     out = list(texts)
+    tables: dict[int, RuledGrid] = {}
+    starts: set[int] = set()
     paragraph: list[int] = []
     i = 0
     while i < len(out):
         text = out[i]
         if _FENCED_DIV.match(text) or _RAW_FENCE.match(text) or _RAW_BLOCK_TAG.match(text):
-            _clean_paragraph(out, paragraph)
+            _clean_paragraph(out, paragraph, starts)
             paragraph = []
             out[i] = ""
             i += 1
@@ -95,12 +113,16 @@ def plain_lines(texts: list[str]) -> list[str]:
         table = None if grid else _dashed_table(out, i)
         raw = _RAW_TABLE.match(text)
         if grid or table or raw or not text.strip():
-            _clean_paragraph(out, paragraph)
+            _clean_paragraph(out, paragraph, starts)
             paragraph = []
             if grid:
                 i = grid.end
             elif table:
+                groups = _rows(out, table)
                 i = _blank_table(out, table)
+                found = _cut_rows(out, table, groups)
+                if found:
+                    tables[table.first] = found
             elif raw:  # a raw HTML table (cells pandoc could not print otherwise): left for the HTML reader
                 i = next((k + 1 for k in range(i, len(out)) if "</table" in out[k].lower()), i + 1)
             else:
@@ -112,14 +134,30 @@ def plain_lines(texts: list[str]) -> list[str]:
             out[i] = text[2:]
         paragraph.append(i)
         i += 1
-    _clean_paragraph(out, paragraph)
-    return out
+    _clean_paragraph(out, paragraph, starts)
+    return PlainText(out, tables, starts)
 
 
-def _clean_paragraph(out: list[str], lines: list[int]) -> None:
-    if lines:
-        for k, text in zip(lines, clean("\n".join(out[k] for k in lines)).split("\n")):
-            out[k] = text.strip()
+def _clean_paragraph(out: list[str], lines: list[int], starts: set[int]) -> None:
+    """A block of text lines (up to a blank line) with its markup out: the lines markup alone filled
+    are dropped and the text moved up, so the block stays one; the lines that start a list item
+    (in a block that starts with one) or follow a hard break go into `starts`."""
+    if not lines:
+        return
+    raw = [out[k] for k in lines]
+    listing = bool(_ITEM_START.match(raw[0]))
+    kept: list[tuple[str, bool]] = []
+    pending = False
+    for j, text in enumerate(clean("\n".join(raw)).split("\n")):
+        pending = pending or j > 0 and bool(listing and _ITEM_START.match(raw[j]) or _HARD_BREAK.search(raw[j - 1])
+                                            and not raw[j - 1].rstrip().endswith("\\\\"))
+        if text.strip():
+            kept.append((text.strip(), pending))
+            pending = False
+    for slot, k in enumerate(lines):
+        out[k] = kept[slot][0] if slot < len(kept) else ""
+        if slot < len(kept) and kept[slot][1]:
+            starts.add(k)
 
 
 def grid_cell(slices: list[str]) -> str:
@@ -206,13 +244,9 @@ class _Dashed:
     body: int  # its first body line
 
 
-def dashed_table_at(texts: list[str], i: int) -> RuledGrid | None:
-    """The pandoc simple or multiline table starting at line i (its header line or top rule), its rows'
-    cells cut under the dash runs of its rules; None when line i starts none. A row of a multiline
-    table is its lines up to a blank line (its cells wrapped), of a simple table one line."""
-    table = _dashed_table(texts, i)
-    if table is None:
-        return None
+def _rows(texts: list[str], table: _Dashed) -> list[list[int]]:
+    """The lines of each row (the header first): a row of a multiline table is its lines up to a
+    blank line (its cells wrapped), of a simple table one line."""
     groups = [list(range(table.header[0], table.header[1] + 1))] if table.header else []
     body = [k for k in range(table.body, table.end) if not _DASH_RUNS.match(texts[k])]
     # a header under a rule of its own, or blank lines between rows: a multiline table
@@ -226,6 +260,11 @@ def dashed_table_at(texts: list[str], i: int) -> RuledGrid | None:
         if run:
             groups.append(run)
         run = []
+    return groups
+
+
+def _cut_rows(texts: list[str], table: _Dashed, groups: list[list[int]]) -> RuledGrid | None:
+    """The table's rows, each cell the text under its column's dash run on the row's lines."""
     bounds = list(zip(table.starts, table.starts[1:] + [None]))
     rows = [GridRow([join_wrapped([" ".join(texts[k][a:b].split()) for k in g if texts[k][a:b].strip()])
                      for a, b in bounds], g[0], g[-1]) for g in groups]  # (markup overwritten left runs of spaces)
@@ -354,6 +393,12 @@ def _scan(s: str, i: int, drops: list[_Edit], closing: bool) -> int:
         if ch == "`":
             i = _code(s, i, drops)
             continue
+        if ch == "<":
+            m = _INLINE_TAG.match(s, i)  # raw inline HTML (pandoc before 2.0, or without bracketed spans)
+            if m:
+                drops.append((i, m.end()))
+                i = m.end()
+                continue
         if ch == "*":
             j = i
             while j < n and s[j] == "*":
