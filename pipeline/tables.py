@@ -161,7 +161,8 @@ class _Assembler:
             self._header(found[0], found[1], row)
             return
         if self.current is None and not self._reopen(row):
-            self.body.append(TextLine(" ".join(t for t in texts if t.strip()), row.prov))
+            # a row before any header is text: a title row merged across the table is the table's title
+            self.text_line(TextLine(" ".join(t for t in texts if t.strip()), row.prov))
             return
         if self.last_row_block is not None and row.prov.page != self.last_row_block.prov.page:
             self.after_break = True

@@ -228,6 +228,22 @@ def test_two_appendices_with_two_level_headers_keep_their_tables_and_know_every_
     assert "unknown_column" not in [w.code for w in result.warnings]  # the lower header line names the fifth column
 
 
+def test_a_title_row_merged_across_the_table_above_its_header_is_the_tables_title():
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC")
+    table = document.add_table(rows=4, cols=5)
+    table.cell(0, 0).merge(table.cell(0, 4)).text = "DANH MỤC NHIỆM VỤ NĂM 2031"
+    for r, values in enumerate([["STT", "Nhiệm vụ", "Chủ trì", "Thời gian", "Ghi chú"],
+                                ["1", "Rà soát thủ tục", "Sở Tư pháp", "Quý I/2031", "Ưu tiên"],
+                                ["2", "Kiểm tra công vụ", "Sở Nội vụ", "Quý III/2031", ""]], start=1):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    result = extract_bytes(_bytes(document), "title_row.docx").result
+    assert [(t.table, t.section, t.stt, t.content, t.deadline.raw, t.extra) for t in result.tasks] == [
+        ("PHỤ LỤC", "Danh mục nhiệm vụ năm 2031", "1", "Rà soát thủ tục", "Quý I/2031", {"Ghi chú": "Ưu tiên"}),
+        ("PHỤ LỤC", "Danh mục nhiệm vụ năm 2031", "2", "Kiểm tra công vụ", "Quý III/2031", {})]
+
+
 def test_text_is_nfc_and_whitespace_is_collapsed():
     document = docx.Document()
     decomposed = "Thanh Ho\u0301a  \t năm"  # "ó" written as o + combining acute
