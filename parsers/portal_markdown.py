@@ -119,9 +119,8 @@ def paragraph_spans(raw_lines: list[str], starts: list[bool] | None = None) -> l
         if not raw.strip():
             prev_raw = ""
             continue
-        new = starts[i] if starts is not None else _starts_paragraph(prev_raw, raw, out[-1][0] if out else "", text,
-                                                                      in_bold)
-        if out and prev_raw and not new:
+        if out and prev_raw and not (starts[i] if starts is not None
+                                     else _starts_paragraph(prev_raw, raw, out[-1][0], text, in_bold)):
             out[-1][0] = f"{out[-1][0]} {text}".strip()
             out[-1][2] = i
         elif text or raw.strip().startswith("**"):

@@ -163,8 +163,8 @@ class _TextReader:
         self.prev_kind = "blank"  # kind of the last non-blank line
         # markdown (a pipe table's '---|---' rule): lines outside tables are hard-wrapped paragraphs with markup
         # or raw HTML tables, which only markdown holds
-        self.markdown = pandoc is not None or any(_PIPE_RULE.match(t.strip()) and "|" in t or _HTML_TABLE_OPEN.match(t)
-                                      for t in self.texts)
+        self.markdown = pandoc is not None or any(_PIPE_RULE.match(t.strip()) and "|" in t
+                                                  or _HTML_TABLE_OPEN.match(t) for t in self.texts)
         self.pandoc = pandoc  # pandoc Markdown made plain: its tables read, its paragraphs' starts known
         self.in_layout_table = False  # rows of a pipe table that is not a task table (signature, letterhead)
         self.layout_lines: set[int] = set()  # ids of the text lines those rows became
