@@ -156,13 +156,17 @@ class _Assembler:
     # -- table rows -------------------------------------------------------------------------
     def table_row(self, row: TableRow) -> None:
         texts = row.texts
+        joined = " ".join(t for t in texts if t.strip())
+        if appendix_label(joined):  # a label in a row: between two tables without rules, or inside one
+            self.text_line(TextLine(joined, row.prov))
+            return
         found = header_map(texts)
         if found:
             self._header(found[0], found[1], row)
             return
         if self.current is None and not self._reopen(row):
             # a row before any header is text: a title row merged across the table is the table's title
-            self.text_line(TextLine(" ".join(t for t in texts if t.strip()), row.prov))
+            self.text_line(TextLine(joined, row.prov))
             return
         if self.last_row_block is not None and row.prov.page != self.last_row_block.prov.page:
             self.after_break = True

@@ -13,7 +13,10 @@ from PIL import Image
 
 import plantasks
 from plantasks.parsers.blocks import Cell, Provenance, ReaderError, TableRow, TextLine
+from plantasks.parsers.pdf.page import PageWords, TextColumns, lay_out, layout_blocks
+from plantasks.parsers.pdf.words import Word
 from plantasks.parsers.read import ReadOptions, read_document
+from plantasks.pipeline.tables import assemble_tables
 from samples import SAMPLES
 
 PDF = Path(__file__).parent / "fixtures" / "pdf"
@@ -395,3 +398,34 @@ def test_running_header_and_page_numbers_of_an_office_document_stay_out():
     texts = [b.text for b in parsed.blocks if isinstance(b, TextLine)] + [
         c for b in parsed.blocks if isinstance(b, TableRow) for c in b.texts]
     assert not [t for t in texts if t.startswith("Trang ") or "12/KH-UBND -" in t]
+
+
+def _words_at(top: float, pieces: list[tuple[float, str]]):
+    """Words of one printed line: each piece's words from its x, 6 points a letter, a space between."""
+    words = []
+    for x, text in pieces:
+        for word in text.split():
+            words.append(Word(word, x, x + 6 * len(word), top, top + 12))
+            x += 6 * len(word) + 3.5
+    return words
+
+
+def test_a_two_level_header_without_rules_keeps_its_lower_columns_apart():
+    """A table printed without rules whose header spans two columns ("Cơ quan thực hiện" over
+    "Chủ trì" | "Phối hợp"): the spanning words cross the white space between the two columns."""
+    words = (_words_at(100, [(90, "TT"), (176, "Nội dung"), (263, "Thời gian"), (349, "Cơ quan thực hiện")])
+             + _words_at(115, [(176, "công việc"), (263, "thực hiện")])
+             + _words_at(130, [(349, "Chủ trì"), (440, "Phối hợp")])
+             + _words_at(155, [(90, "1"), (176, "Rà soát"), (263, "Quý I/2031"), (349, "Sở Tư pháp"), (440, "Sở Nội vụ")])
+             + _words_at(170, [(176, "thủ tục")])
+             + _words_at(195, [(90, "2"), (176, "Kiểm tra"), (263, "Quý III/2031"), (349, "Sở Nội vụ"), (440, "Thanh tra")])
+             + _words_at(210, [(176, "công vụ"), (440, "tỉnh")]))
+    layout = lay_out(PageWords(1, 595, 842, words, [], False), ReadOptions())
+    rows = [b.texts for b in layout_blocks(layout, TextColumns()) if isinstance(b, TableRow)]
+    assert rows == [["TT", "Nội dung công việc", "Thời gian thực hiện", "Cơ quan thực hiện", ""],
+                    ["", "", "", "Chủ trì", "Phối hợp"],
+                    ["1", "Rà soát thủ tục", "Quý I/2031", "Sở Tư pháp", "Sở Nội vụ"],
+                    ["2", "Kiểm tra công vụ", "Quý III/2031", "Sở Nội vụ", "Thanh tra tỉnh"]]
+    [table] = assemble_tables(layout_blocks(layout, TextColumns())).tables  # the second line names lead and support
+    assert [(r.cells["lead"], r.cells["support"]) for r in table.rows] == [("Sở Tư pháp", "Sở Nội vụ"),
+                                                                          ("Sở Nội vụ", "Thanh tra tỉnh")]

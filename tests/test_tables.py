@@ -2,7 +2,8 @@
 
 import pytest
 
-from plantasks.pipeline.tables import appendix_label
+from plantasks.parsers.blocks import Cell, Provenance, TableRow, TextLine
+from plantasks.pipeline.tables import appendix_label, assemble_tables
 
 
 @pytest.mark.parametrize("line, expected", [
@@ -27,3 +28,20 @@ def test_appendix_labels(line, expected):
 ])
 def test_prose_mentioning_an_appendix_is_not_a_label(line):
     assert appendix_label(line) is None
+
+
+def _row(*texts: str, line: int = 1) -> TableRow:
+    prov = Provenance(line_start=line, line_end=line)
+    return TableRow(tuple(Cell(t, prov) for t in texts), prov)
+
+
+def test_an_appendix_label_printed_in_a_row_opens_the_next_appendix():
+    # two tables without rules read as one grid: the second label and title land in it as rows
+    header = ("TT", "Nội dung", "Chủ trì", "Thời gian")
+    blocks = [TextLine("PHỤ LỤC I", Provenance(line_start=1)), TextLine("Nhiệm vụ nhóm một", Provenance(line_start=2)),
+              _row(*header, line=3), _row("1", "Việc A", "Sở Tư pháp", "Quý I/2031", line=4),
+              _row("PHỤ LỤC", "II", "", "", line=5), _row("Nhiệm vụ", "nhóm hai", "", "", line=6),
+              _row(*header, line=7), _row("1", "Việc B", "Sở Nội vụ", "Quý II/2031", line=8)]
+    tables = assemble_tables(blocks).tables
+    assert [(t.label, t.title, [r.cells["content"] for r in t.rows]) for t in tables] == [
+        ("PHỤ LỤC I", "Nhiệm vụ nhóm một", ["Việc A"]), ("PHỤ LỤC II", "Nhiệm vụ nhóm hai", ["Việc B"])]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 import statistics
 
+from plantasks.normalizers.text import fold
+from plantasks.parsers.columns import header_words
 from plantasks.parsers.pdf.grid import Grid
 from plantasks.parsers.pdf.words import Line
 
@@ -98,7 +100,62 @@ def _spaced_grid(block: list[Line], at_page_end: bool) -> Grid | None:
     across = sum(1 for row in rows if min(l.x0 for l in row) < rivers[0] < max(l.x1 for l in row))
     if across < len(rows) * 0.6:
         return None
-    return _grid(lines, rivers, [row[0] for row in rows])
+    starts = [row[0] for row in rows]
+    spanned, sub_headers = _spanned_rivers(rows, rivers)
+    if not spanned:
+        return _grid(lines, rivers, starts)
+    for line in sub_headers.values():
+        starts.insert(starts.index(next(row[0] for row in rows if line in row)) + 1, line)
+    grid = _grid(lines, sorted(rivers + spanned), starts)
+    for row in sub_headers:  # the top line's cell spans the river: one cell over both columns
+        for x in spanned:
+            _merge_across(grid, starts.index(rows[row][0]), grid.xs.index(x))
+    return grid
+
+
+def _spanned_rivers(rows: list[list[Line]], rivers: list[float]) -> tuple[list[float], dict[int, Line]]:
+    """Rivers that only header lines cross, each such header (by row) having a line below its first
+    with text on both sides right under the crossing words: a two-level header ("Cơ quan thực hiện"
+    over "Chủ trì" | "Phối hợp"), its lower line (returned by row) a grid row of its own."""
+    heads = {r for r, row in enumerate(rows) if _header_line(row[0]) and len(row) > 1}
+    rest = [line for r, row in enumerate(rows) for line in (row[1:] if r in heads else row)]
+    spanned: list[float] = []
+    sub_headers: dict[int, Line] = {}
+    for x in river_positions(rest, _NARROW_RIVER, _runs) if heads else []:
+        if any(abs(x - r) <= _NARROW_RIVER for r in rivers):
+            continue
+        before = max((r for r in rivers if r < x), default=float("-inf"))
+        after = min((r for r in rivers if r > x), default=float("inf"))
+        found: dict[int, Line] = {}
+        for r in heads:
+            if not any(a < x < b for a, b in _runs(rows[r][0])):
+                continue
+            under = next((line for line in rows[r][1:] if any(before < a and b < x for a, b in _runs(line))
+                          and any(x < a and b < after for a, b in _runs(line))), None)
+            if under is None or not any(before < a < x < b < after for a, b in _runs(rows[r][0])) \
+                    or sub_headers.get(r, under) is not under:
+                found = {}
+                break
+            found[r] = under
+        if found:
+            spanned.append(x)
+            sub_headers.update(found)
+    return spanned, sub_headers
+
+
+def _header_line(line: Line) -> bool:
+    """Mostly the words of column headers ("TT Nội dung … Cơ quan thực hiện")."""
+    words = [fold(w.text).strip(".,:;()/") for w in line.words]
+    words = [w for w in words if w.isalpha()]
+    return bool(words) and sum(w in header_words() for w in words) >= 0.8 * len(words)
+
+
+def _merge_across(grid: Grid, row: int, column: int) -> None:
+    """Slot `column` of `row` joins the cell of the slot on its left."""
+    left, right = grid.owner[row][column - 1], grid.owner[row][column]
+    x0, y0, _, y1 = grid.cells[left]
+    grid.cells[left] = (x0, y0, grid.cells[right][2], y1)
+    grid.owner[row][column] = left
 
 
 def _header_rivers(head: list[Line], narrow: list[float], rivers: list[float]) -> list[float]:
