@@ -113,7 +113,9 @@ def _textual_format(data: bytes, by_name: str) -> str:
     return "text"
 
 
-_MARKDOWN_LINE = re.compile(r"^(?:#{1,6} |\*\*\S|\|.*\|\s*$|!\[)", re.MULTILINE)
+# headings, bold lines, pipe rows, images; pandoc's table rules and escaped list numbers
+_MARKDOWN_LINE = re.compile(r"^(?:#{1,6} |\*\*\S|\|.*\|\s*$|!\[| *-{3,}(?: +-{3,})+ *$|\+[-=:+]{3,}\+ *$|\d{1,3}\\\. )",
+                            re.MULTILINE)
 _PAGE_TAGS = ("<!doctype", "<html", "<head", "<body")
 
 

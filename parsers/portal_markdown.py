@@ -106,11 +106,11 @@ def paragraphs(raw_lines: list[str]) -> list[str]:
     return [text for text, _, _ in paragraph_spans(raw_lines)]
 
 
-def paragraph_spans(raw_lines: list[str]) -> list[tuple[str, int, int]]:
+def paragraph_spans(raw_lines: list[str], starts: list[bool] | None = None) -> list[tuple[str, int, int]]:
     """Hard-wrapped lines joined, each paragraph with the indexes of its first and last line: a line
     starts a new paragraph only where the text says so (a bullet or number, a bold or italic span
     opening, after a closed bold line or a sentence end before a capital); inside an open `**` span
-    lines always join."""
+    lines always join. `starts` (a markup that says where its paragraphs start) replaces the guess."""
     out: list[list] = []
     prev_raw = ""
     in_bold = False
@@ -119,7 +119,8 @@ def paragraph_spans(raw_lines: list[str]) -> list[tuple[str, int, int]]:
         if not raw.strip():
             prev_raw = ""
             continue
-        if out and prev_raw and not _starts_paragraph(prev_raw, raw, out[-1][0], text, in_bold):
+        if out and prev_raw and not (starts[i] if starts is not None
+                                     else _starts_paragraph(prev_raw, raw, out[-1][0], text, in_bold)):
             out[-1][0] = f"{out[-1][0]} {text}".strip()
             out[-1][2] = i
         elif text or raw.strip().startswith("**"):

@@ -16,6 +16,7 @@ break.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from plantasks.parsers.column_aligned import join_wrapped
@@ -56,8 +57,10 @@ def _junctions(rule: str) -> list[int]:
     return [x for x, ch in enumerate(rule) if ch in _JUNCTIONS]
 
 
-def ruled_grid_at(lines: list[str], i: int) -> RuledGrid | None:
-    """The ruled table whose top rule is line i, or None when line i does not open one."""
+def ruled_grid_at(lines: list[str], i: int, join: Callable[[list[str]], str] | None = None) -> RuledGrid | None:
+    """The ruled table whose top rule is line i, or None when line i does not open one. `join` makes a
+    cell's text from its printed lines as cut between the bars (padding kept); by default they are
+    stripped and joined as wrapped text."""
     if not (is_rule(lines[i]) and i + 1 < len(lines) and _is_content(lines[i + 1])):
         return None
     columns: set[int] = set()
@@ -81,16 +84,22 @@ def ruled_grid_at(lines: list[str], i: int) -> RuledGrid | None:
     width = len(edges) - 1
     if width < 1 or not groups:
         return None
-    rows = [GridRow(_cells(lines, first, last, b, edges), first, last) for b, first, last in groups]
+    join = join or _joined
+    rows = [GridRow(_cells(lines, first, last, b, edges, join), first, last) for b, first, last in groups]
     return RuledGrid(rows, width, j)
 
 
-def _cells(lines: list[str], first: int, last: int, bounds: list[int], edges: list[int]) -> list[str]:
+def _cells(lines: list[str], first: int, last: int, bounds: list[int], edges: list[int],
+           join: Callable[[list[str]], str]) -> list[str]:
     texts: list[list[str]] = [[] for _ in range(len(edges) - 1)]
     for j in range(first, last + 1):
         for column, text in _cut(lines[j], bounds, edges):
             texts[column].append(text)
-    return [_paragraphs(t) for t in texts]
+    return [join(t) for t in texts]
+
+
+def _joined(texts: list[str]) -> str:
+    return _paragraphs([t.strip() for t in texts])
 
 
 def _cut(line: str, bounds: list[int], edges: list[int]) -> list[tuple[int, str]]:
@@ -98,8 +107,8 @@ def _cut(line: str, bounds: list[int], edges: list[int]) -> list[tuple[int, str]
     cuts = [x for x in bounds if x < len(line) and line[x] in _BARS]
     if len(cuts) < 2:  # the line is not printed under its rule (a shifted or re-spaced line): its bars cut it
         cuts = [x for x, ch in enumerate(line) if ch in _BARS]
-        return [(min(k, len(edges) - 2), line[a + 1:b].strip()) for k, (a, b) in enumerate(zip(cuts, cuts[1:]))]
-    return [(_column(a, edges), line[a + 1:b].strip()) for a, b in zip(cuts, cuts[1:])]
+        return [(min(k, len(edges) - 2), line[a + 1:b]) for k, (a, b) in enumerate(zip(cuts, cuts[1:]))]
+    return [(_column(a, edges), line[a + 1:b]) for a, b in zip(cuts, cuts[1:])]
 
 
 def _column(x: int, edges: list[int]) -> int:

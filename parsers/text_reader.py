@@ -12,6 +12,10 @@ Table layouts recognised, each by the shape of its lines:
   print them (parsers/ruled_grid.py).
 - raw HTML: a `<table>` … `</table>` written into markdown (pandoc gfm writes a table with paragraphs
   or merged cells so), read by the web page reader (html_reader.read_fragment).
+- pandoc's own Markdown (`pandoc -t markdown` of a saved page or a Word file): its fenced divs,
+  attribute spans, links, escapes and typographic punctuation are made plain first, its simple and
+  multiline tables are cut under their dash runs, a grid cell's broken words glued
+  (parsers/pandoc_markdown.py).
 - flattened: every cell on its own line(s), as scrapers and PDF copy leave a table, read when no
   other layout gives a header (parsers/flattened_cells.py).
 The layout is decided per table, so one file may mix them. Everything else is a TextLine. A form feed starts a new page;
@@ -30,6 +34,7 @@ from plantasks.parsers.column_aligned import HEADING_START, CentredTable, centre
 from plantasks.parsers.columns import header_map
 from plantasks.parsers.flattened_cells import read_flattened
 from plantasks.parsers.page_furniture import furniture_note, running_lines
+from plantasks.parsers.pandoc_markdown import PlainText, grid_cell, is_pandoc_markdown, plain_lines
 from plantasks.parsers.ruled_grid import RuledGrid, ruled_grid_at
 from plantasks.parsers.portal_markdown import (SENTENCE_END, SourceLine, is_portal_markdown, paragraph_spans,
                                                PROSE, read_portal_markdown, strip_markup, wrap_width)
@@ -148,7 +153,7 @@ def _span(lines: list[_Line]) -> Provenance:
 
 
 class _TextReader:
-    def __init__(self, lines: list[_Line]):
+    def __init__(self, lines: list[_Line], pandoc: PlainText | None = None):
         self.lines = lines
         self.texts = [l.text for l in lines]
         self.blocks: list[Block] = []
@@ -158,7 +163,9 @@ class _TextReader:
         self.prev_kind = "blank"  # kind of the last non-blank line
         # markdown (a pipe table's '---|---' rule): lines outside tables are hard-wrapped paragraphs with markup
         # or raw HTML tables, which only markdown holds
-        self.markdown = any(_PIPE_RULE.match(t.strip()) and "|" in t or _HTML_TABLE_OPEN.match(t) for t in self.texts)
+        self.markdown = pandoc is not None or any(_PIPE_RULE.match(t.strip()) and "|" in t
+                                                  or _HTML_TABLE_OPEN.match(t) for t in self.texts)
+        self.pandoc = pandoc  # pandoc Markdown made plain: its tables read, its paragraphs' starts known
         self.in_layout_table = False  # rows of a pipe table that is not a task table (signature, letterhead)
         self.layout_lines: set[int] = set()  # ids of the text lines those rows became
 
@@ -168,7 +175,8 @@ class _TextReader:
             i = self._step(i)
         self._flush_cells()
         if self.markdown:
-            return _markdown_paragraphs(self.blocks, self.lines, self.layout_lines)
+            return _markdown_paragraphs(self.blocks, self.lines, self.layout_lines,
+                                        self.pandoc.starts if self.pandoc else None)
         return _wrapped_paragraphs(self.blocks, wrap_width(_margin_off(self.texts)))
 
     def _step(self, i: int) -> int:
@@ -197,7 +205,10 @@ class _TextReader:
             return self._pipe_row(i)
         if kind == "text" and _HTML_TABLE_OPEN.match(line.text):
             return self._html_table(i)
-        grid = ruled_grid_at(self.texts, i) if kind == "text" else None
+        grid = None
+        if kind == "text":
+            grid = ruled_grid_at(self.texts, i, grid_cell if self.pandoc else None)  # (a cell's markup read with its lines)
+            grid = grid or (self.pandoc.tables.get(i) if self.pandoc else None)
         if grid:
             return self._ruled_table(grid)
         if kind == "text" and self._bare_pipe_row(i):
@@ -427,9 +438,11 @@ def _wrapped_paragraphs(blocks: list[Block], width: int | None) -> list[Block]:
     return out
 
 
-def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: set[int]) -> list[Block]:
+def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: set[int],
+                         starts: set[int] | None = None) -> list[Block]:
     """Runs of text lines (between tables) as markdown paragraphs: markup and inline HTML off, hard
-    wraps joined. The lines a layout table's rows became are kept as they are."""
+    wraps joined. The lines a layout table's rows became are kept as they are. `starts`: the indexes
+    of the lines that start a paragraph, where the markdown says so (pandoc's)."""
     out: list[Block] = []
     run: list[TextLine] = []
 
@@ -439,7 +452,8 @@ def _markdown_paragraphs(blocks: list[Block], lines: list[_Line], layout_lines: 
         first, last = run[0].prov.line_start, run[-1].prov.line_end
         # blank lines and a heading's underline ('=====', '-----') end paragraphs
         raw = ["" if _UNDERLINE.match(t) else _ESCAPE.sub(r"\1", t) for t in (l.text for l in lines[first - 1:last])]
-        for text, a, b in paragraph_spans(raw):
+        given = None if starts is None else [first - 1 + k in starts for k in range(len(raw))]
+        for text, a, b in paragraph_spans(raw, given):
             text = " ".join(_INLINE_TAG.sub(" ", text).split())  # a converter's styled <span>s, wrapped over lines
             if text:
                 out.append(TextLine(text, Provenance(page=lines[first - 1 + a].page, line_start=first + a,
@@ -472,11 +486,15 @@ def read_text(data: bytes | str) -> ParsedDocument:
     else:
         text, issues = data, []
     lines = _without_furniture(_lines(text), issues)
+    pandoc = None
+    if is_pandoc_markdown([l.text for l in lines]):
+        pandoc = plain_lines([l.text for l in lines])
+        lines = [replace(l, text=t) for l, t in zip(lines, pandoc.lines)]
     source = [SourceLine(l.number, l.page, l.text) for l in lines]
     if is_portal_markdown(source):
         blocks = read_portal_markdown(source)
     else:
-        blocks = _TextReader(lines).run()
+        blocks = _TextReader(lines, pandoc).run()
         if not any(isinstance(b, TableRow) and header_map(b.texts) for b in blocks):
             flat = read_flattened(source)  # tables flattened to one cell per line?
             if any(isinstance(b, TableRow) for b in flat):
