@@ -72,7 +72,7 @@ class AppendixTable:
     columns: ColumnMap
     rows: list[TaskRow] = field(default_factory=list)
     has_sections: bool = False
-    unknown_note: "Leftover | None" = None  # its unknown_column warning (a second header line may name the column)
+    unknown_note: Leftover | None = None  # its unknown_column warning (a second header line may name the column)
 
 
 @dataclass(frozen=True)
