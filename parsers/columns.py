@@ -59,6 +59,16 @@ def header_words() -> frozenset[str]:
     return frozenset(words | {"va", "cap", "du", "kien", "cu", "the", "chinh"})
 
 
+_WORD = re.compile(r"\w+")
+
+
+def mostly_header_words(text: str, least: int = 1) -> bool:
+    """At least `least` words, numbers aside, and 80% of them header wording ("TT Nội dung … Cơ quan
+    thực hiện"): a header line, whatever else a reader may have put beside it."""
+    words = [w for w in _WORD.findall(fold(text)) if not w.isdigit()]
+    return len(words) >= least and sum(w in header_words() for w in words) >= 0.8 * len(words)
+
+
 @cache
 def _phrase_rx(phrase: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")

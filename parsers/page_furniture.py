@@ -29,12 +29,11 @@ from collections.abc import Sequence
 
 from plantasks.normalizers.text import fold
 from plantasks.parsers.blocks import Provenance, ReaderIssue
-from plantasks.parsers.columns import header_words
+from plantasks.parsers.columns import mostly_header_words
 
 _EDGE_LINES = 2
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(?:trang|page)?\s*[-–]?\s*\d{1,3}(?:\s*(?:/|of|trên)\s*\d{1,3})?\s*[-–]?$", re.IGNORECASE)  # not a year
-_WORD = re.compile(r"\w+")
 _MIN_LETTERS = 3  # a repeated line needs some words: "1." at the top of two pages is a table's row number
 _NAMED = 4  # running lines quoted in the note, the most frequent first
 _QUOTED = 60  # characters of each
@@ -63,7 +62,7 @@ def running_lines(pages: Sequence[Sequence[str | None]]) -> set[tuple[int, int]]
                 key = _key(text)
                 pages_with = seen[(end, rank, key)]
                 missing = everywhere - pages_with
-                repeated = (len(everywhere) > 1 and _worded(key) and not _table_header(key)
+                repeated = (len(everywhere) > 1 and _worded(key) and not mostly_header_words(key, least=2)
                             and (len(everywhere) > 2 or "#" in key)
                             and (not missing or (len(everywhere) > 3 and len(missing) == 1)
                                  or (rank == 0 and pages_with == after_first)))
@@ -91,11 +90,6 @@ def _ends(lines: Sequence[str | None]) -> dict[str, list[int]]:
 def _worded(key: str) -> bool:
     """Enough to be a running line: some words, or a date and time ("9/3/31, 10:02 AM")."""
     return sum(c.isalpha() for c in key) >= _MIN_LETTERS or key.count("#") >= 3
-
-
-def _table_header(key: str) -> bool:
-    words = [w for w in _WORD.findall(key) if not w.isdigit()]
-    return len(words) >= 2 and sum(w in header_words() for w in words) >= 0.8 * len(words)
 
 
 def _key(text: str) -> str:

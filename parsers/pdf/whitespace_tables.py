@@ -5,8 +5,7 @@ from __future__ import annotations
 import bisect
 import statistics
 
-from plantasks.normalizers.text import fold
-from plantasks.parsers.columns import header_words
+from plantasks.parsers.columns import mostly_header_words
 from plantasks.parsers.pdf.grid import Grid
 from plantasks.parsers.pdf.words import Line
 
@@ -117,7 +116,7 @@ def _spanned_rivers(rows: list[list[Line]], rivers: list[float]) -> tuple[list[f
     """Rivers that only header lines cross, each such header (by row) having a line below its first
     with text on both sides right under the crossing words: a two-level header ("Cơ quan thực hiện"
     over "Chủ trì" | "Phối hợp"), its lower line (returned by row) a grid row of its own."""
-    heads = {r for r, row in enumerate(rows) if _header_line(row[0]) and len(row) > 1}
+    heads = {r for r, row in enumerate(rows) if mostly_header_words(row[0].text) and len(row) > 1}
     rest = [line for r, row in enumerate(rows) for line in (row[1:] if r in heads else row)]
     spanned: list[float] = []
     sub_headers: dict[int, Line] = {}
@@ -141,13 +140,6 @@ def _spanned_rivers(rows: list[list[Line]], rivers: list[float]) -> tuple[list[f
             spanned.append(x)
             sub_headers.update(found)
     return spanned, sub_headers
-
-
-def _header_line(line: Line) -> bool:
-    """Mostly the words of column headers ("TT Nội dung … Cơ quan thực hiện")."""
-    words = [fold(w.text).strip(".,:;()/") for w in line.words]
-    words = [w for w in words if w.isalpha()]
-    return bool(words) and sum(w in header_words() for w in words) >= 0.8 * len(words)
 
 
 def _merge_across(grid: Grid, row: int, column: int) -> None:
