@@ -224,6 +224,9 @@ def _shared_head(head: str, rules: AgencyRules) -> str | None:
 # ------------------------------------------------------------------ part -> hits
 
 def part_to_hits(text: str, env: _Env) -> _Found:
+    renamed = split.renaming(text, env.rules)
+    if renamed is not None:
+        return _renamed_to_hits(text, renamed, env)
     head, tail = split.split_colon(text)
     shared = _shared_head(head, env.rules) if tail else None
     body = tail.replace(";", ",") if shared and tail else text  # "Các sở: Y tế; Tư pháp" lists under one head
@@ -233,6 +236,17 @@ def part_to_hits(text: str, env: _Env) -> _Found:
     found.hits = _prefer_parent_in_parentheses(found.hits, inner, env)
     found.hits = _drop_subunits_before_parent(found.hits, env)
     return found
+
+
+def _renamed_to_hits(text: str, renamed: tuple[int, int, str], env: _Env) -> _Found:
+    """'Sở A (nay là Sở B), Sở C': the body named before the group is Sở B, by its present name."""
+    start, end, present = renamed
+    before = part_to_hits(text[:start], env)
+    after = part_to_hits(text[end:], env) if split.trim(text[end:]) else _Found()
+    now = part_to_hits(present, env)
+    if before.hits:
+        before.hits[-1:] = now.hits
+    return _Found(before.hits + after.hits, before.dropped + now.dropped + after.dropped)
 
 
 @dataclass

@@ -51,6 +51,7 @@ class AgencyRules:
     links: frozenset[str]                 # words joining two names: "và", "với", "cùng"
     own_tier: tuple[str, str]             # ("cấp tỉnh", "tỉnh"): a provincial plan's own body
     ignored_parentheticals: frozenset[str]
+    renamed_cues: tuple[str, ...]          # '(nay là …)': the present name follows
     locality_words: dict[str, tuple[str, ...]]
     named_locality: NamedLocality
     tier_words: frozenset[str]            # folded key words that name a tier ("tinh", "huyen")
@@ -113,6 +114,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         links=frozenset(_phrases(data["links"])),
         own_tier=tuple(data["own_tier"]),
         ignored_parentheticals=frozenset(_phrases(data["ignored_parentheticals"])),
+        renamed_cues=_phrases(data["renamed_cues"]),
         locality_words={k: _phrases(v) for k, v in data["locality_words"].items()},
         named_locality=NamedLocality(
             units=_phrases(named["units"]),

@@ -174,6 +174,16 @@ def join_pieces(pieces: list[str], i: int, j: int) -> str:
     return pieces[i] + "".join(getattr(p, "link", ", ") + p for p in pieces[i + 1:j])
 
 
+def renaming(text: str, rules: AgencyRules) -> tuple[int, int, str] | None:
+    """The first '(nay là Sở B)' group in `text`: its span and the present name it gives."""
+    for m in _PAREN.finditer(text):
+        inner = trim(m.group(1))
+        cue = starts_with_phrase(inner, rules.renamed_cues)
+        if cue and trim(inner[len(cue):]):
+            return m.start(), m.end(), trim(inner[len(cue):])
+    return None
+
+
 def parentheticals(text: str) -> tuple[str, list[str]]:
     """Text without its (…) groups, and the groups' contents."""
     inner = [trim(m.group(1)) for m in _PAREN.finditer(text)]
