@@ -133,6 +133,12 @@ def test_a_document_without_any_metadata_gives_nulls_and_notes_not_guesses():
         ("   /QĐ-UBND", None),
         ("…/KH-UBND", None),
         ("......../QĐ-UBND", None),
+        # a Party committee's: the type before the issuer
+        ("125-KH/TU", "125-KH/TU"),
+        ("57-NQ/TW ngày 22/12/2024", "57-NQ/TW"),
+        ("12 - KH/HU,", "12-KH/HU"),
+        ("08-KH/BCSĐ", "08-KH/BCSĐ"),
+        ("   -KH/ĐU", None),
     ],
 )
 def test_parse_number(text, expected):
@@ -376,3 +382,28 @@ def test_a_body_of_a_locality_printed_before_it_is_the_issuer(letterhead, issuer
 def test_a_steering_committee_without_a_locality_is_no_issuer():
     lines = ["BAN CHỈ ĐẠO CÔNG TÁC XÃ HỘI", "Số: 12/KH-BCĐ", "ngày 05 tháng 3 năm 2024", "KẾ HOẠCH", "Hoạt động năm 2024"]
     assert extract_metadata(lines).fields["issuer"] is None
+
+
+@pytest.mark.parametrize("letterhead, issuer, level, province, district", [
+    (["TỈNH ỦY THANH HÓA", "*"], "Tỉnh ủy Thanh Hóa", "province", "Thanh Hóa", None),
+    (["THÀNH ỦY HÀ NỘI"], "Thành ủy Hà Nội", "province", "Hà Nội", None),  # a centrally-run city
+    (["ĐẢNG BỘ TỈNH THANH HÓA", "THÀNH ỦY SẦM SƠN"], "Thành ủy Sầm Sơn", "district", "Thanh Hóa", "Sầm Sơn"),
+    (["ĐẢNG BỘ TỈNH THANH HÓA", "HUYỆN ỦY HOẰNG HÓA"], "Huyện ủy Hoằng Hóa", "district", "Thanh Hóa", "Hoằng Hóa"),
+    (["ĐẢNG BỘ TỈNH THANH HÓA", "ĐẢNG ỦY XÃ HOẰNG ĐẠT"], "Đảng ủy xã Hoằng Đạt", "commune", "Thanh Hóa", None),
+])
+def test_a_party_committee_heading_its_plan_is_the_issuer(letterhead, issuer, level, province, district):
+    lines = [*letterhead, "Số 45-KH/TU", "ĐẢNG CỘNG SẢN VIỆT NAM", "Thanh Hóa, ngày 12 tháng 3 năm 2025",
+             "KẾ HOẠCH thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị", "Thực hiện Nghị quyết số 57-NQ/TW,"]
+    fields = extract_metadata(lines).fields
+    assert (fields["issuer"], fields["level"], fields["province"], fields["district"]) == (issuer, level, province, district)
+    assert (fields["doc_type"], fields["plan_number"], fields["plan_date"]) == ("plan", "45-KH/TU", date(2025, 3, 12))
+    # the subtitle in running case run on after the heading in capitals (a text tool joined the lines)
+    assert fields["title"] == "Kế hoạch thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị"
+
+
+def test_a_state_body_before_the_party_motto_is_still_read_as_before():
+    lines = ["ỦY BAN NHÂN DÂN", "TỈNH THANH HÓA", "Số: 12/KH-UBND", "Thanh Hóa, ngày 12 tháng 3 năm 2025",
+             "KẾ HOẠCH", "Cải cách hành chính năm 2025", "Căn cứ Luật Tổ chức chính quyền địa phương;"]
+    fields = extract_metadata(lines).fields
+    assert (fields["issuer"], fields["plan_number"], fields["title"]) == (
+        "Ủy ban nhân dân tỉnh Thanh Hóa", "12/KH-UBND", "Kế hoạch cải cách hành chính năm 2025")

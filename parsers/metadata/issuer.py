@@ -84,6 +84,27 @@ def locality_body_issuer(layout: Layout, i: int, end: int, year: int | None) -> 
     return Issuer(body, level, unit, name, "body of the locality", f"{body} {unit} {name}")
 
 
+def party_committee_issuer(line: str, year: int | None) -> Issuer | None:
+    """A Party committee heading its plan: "TỈNH ỦY THANH HÓA" -> "Tỉnh ủy Thanh Hóa" (the unit its
+    word names), "ĐẢNG ỦY XÃ YÊN ĐỊNH" -> "Đảng ủy xã Yên Định" (the unit printed after it)."""
+    key = match_key(line)
+    for form, (written, unit) in load_vocab().party_committees.items():
+        if not key.startswith(form + " "):
+            continue
+        rest = line.split(None, len(form.split()))[-1]
+        if unit is None:
+            m = _UNIT_WORD.match(rest)
+            if m is None:
+                return None
+            unit, rest = m.group("unit"), rest[m.end():]
+        unit, name, level = _place(unit, rest, is_upper_line(line), year)
+        if name is None:
+            return None
+        full = f"{written} {name}" if written != "Đảng ủy" else f"{written} {unit} {name}"
+        return Issuer(written, level, unit, name, "party committee", full)
+    return None
+
+
 def _last_unit(text: str) -> re.Match | None:
     """The last unit word followed by a name ("… XÃ HỘI TỈNH HÀ TĨNH": "TỈNH"; "xã hội" is no unit)."""
     found = [m for m in _UNIT_WORD.finditer(text)
@@ -173,7 +194,7 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
             parent = _local_issuer(m, joined, year, "authority line")
             below = strip_motto_text(layout.lines[i + used]) if i + used < end else ""
             return subordinate_issuer(below, parent) or parent
-        if named := locality_body_issuer(layout, i, end, year):
+        if named := locality_body_issuer(layout, i, end, year) or party_committee_issuer(line, year):
             return named
     return None
 

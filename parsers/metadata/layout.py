@@ -102,10 +102,15 @@ def lines_to_layout(raw_lines: list[str]) -> Layout:
 
 
 def _is_plan_heading(line: str, key: str) -> bool:
+    """'KẾ HOẠCH', a title in capitals starting with it, or the head in capitals with the title run on
+    after it in running case ('KẾ HOẠCH thực hiện Nghị quyết …': a text tool joined the two lines)."""
     heads = load_vocab().plan_title_heads
     if key in heads:
         return True
-    return any(key.startswith(h + " ") for h in heads) and is_upper_line(line) and len(line) < 250
+    head = next((h for h in heads if key.startswith(h + " ")), None)
+    if head is None or len(line) >= 250:
+        return False
+    return is_upper_line(line) or is_upper_line(line[:len(head)]) and line[len(head) + 1:][:1].islower()
 
 
 def _is_appendix_heading(line: str, key: str) -> bool:

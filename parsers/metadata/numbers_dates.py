@@ -13,7 +13,11 @@ _NUMBER = re.compile(
     r"(?P<n>\d+[A-Za-z]?)?[\s.…_]*(?:/\s*(?P<y>(?:19|20)\d{2})\s*)?/\s*"
     r"(?P<code>[A-Za-zĐđ]{1,8})\s*[-–]\s*(?P<iss>[A-Za-zĐđ0-9]+(?:\s*[-–.]\s*[A-Za-zĐđ0-9]+)*)"
 )
-_OWN_NUMBER = re.compile(r"(?:^|(?<=\s))(?:Số|SỐ|Sô|SÔ|So)\s*[:.]?\s*(?=[\d\s.…_]*/)")
+# a Party committee's number: the type before the issuer ("125-KH/TU", "57-NQ/TW", a draft's "-KH/ĐU")
+_PARTY_NUMBER = re.compile(
+    r"(?P<n>\d+[A-Za-z]?)?[\s.…_]*[-–]\s*(?P<code>[A-Za-zĐđ]{1,8})\s*/\s*(?P<iss>[A-Za-zĐđ]+(?:\s*[-–]\s*[A-Za-zĐđ0-9]+)*)\b"
+)
+_OWN_NUMBER = re.compile(r"(?:^|(?<=\s))(?:Số|SỐ|Sô|SÔ|So)\s*[:.]?\s*(?=[\d\s.…_]*(?:/|[-–]\s*[A-Za-zĐđ]{1,8}\s*/))")
 # "Nghị quyết số: 119/2026/UBTVQH15" as the header's number line
 _TYPED_OWN_NUMBER = re.compile(r"^\s*(?:nghị quyết|quyết định|thông báo|công văn|chỉ thị)\s+số\s*[:.]?\s*(?=\d)",
                                re.IGNORECASE)
@@ -63,6 +67,9 @@ class Attachment:
 def parse_number(text: str) -> DocNumber | None:
     """The document number at the start of `text` ('175 /KH-UBND' -> '175/KH-UBND')."""
     m = _NUMBER.match(text.strip())
+    if not m and (party := _PARTY_NUMBER.match(text.strip())):
+        code, iss = party.group("code"), SPACES.sub("", party.group("iss")).replace("–", "-")
+        return DocNumber(f"{party.group('n')}-{code}/{iss}" if party.group("n") else None, code, iss)
     if not m:
         m = _NUMBER_YEAR_CODE.match(text.strip())
         if m:

@@ -41,6 +41,7 @@ class Vocab:
     subordinate_heads: tuple[str, ...]
     locality_bodies: dict[str, str]  # match_key of a head -> the head as written ("ban chỉ đạo" -> "Ban Chỉ đạo")
     not_units: tuple[str, ...]  # match_key
+    party_committees: dict[str, tuple[str, str | None]]  # match_key -> (as written, unit of its locality)
     official_names: tuple[str, ...]
     national_conveyors: frozenset[str]  # match_key of ministry-level offices speaking for national bodies
 
@@ -70,6 +71,7 @@ def load_vocab() -> Vocab:
         subordinate_heads=tuple(sorted((match_key(h) for h in raw["subordinate_heads"]), key=len, reverse=True)),
         locality_bodies={match_key(h): h for h in raw["locality_bodies"]},
         not_units=tuple(match_key(p) for p in raw["not_units"]),
+        party_committees={match_key(c["name"]): (c["name"], c.get("unit")) for c in raw["party_committees"]},
         official_names=tuple(raw["official_names"]),
         national_conveyors=frozenset(match_key(n) for n in raw.get("national_conveyors", [])),
     )
