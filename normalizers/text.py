@@ -147,6 +147,7 @@ def split_items(cell: str) -> list[str]:
 # ---------------------------------------------------------------- case
 
 _ACRONYM_SHAPE = re.compile(r"^[A-ZĐ0-9&\-/.()]{2,}$")
+_NUMBER_SHAPE = re.compile(r"^\d[\dA-Za-z.]*[-/][\dA-ZĐ/.-]*[A-ZĐ][\dA-ZĐ/.-]*$")  # a document's number: 57-NQ/TW, 12/KH-UBND
 _WORD_EDGE = "().,;:“”\"'"
 
 
@@ -166,7 +167,7 @@ def is_upper_text(text: str) -> bool:
 def sentence_case(text: str, names: Iterable[str] = ()) -> str:
     """'CÁC NHIỆM VỤ VỀ Cải cách TTHC' -> 'Các nhiệm vụ về cải cách TTHC'.
 
-    Known acronyms keep their capitals; in a title not printed in capitals every all-capital word
+    Known acronyms and document numbers ('57-NQ/TW') keep their capitals; in a title not printed in capitals every all-capital word
     does. `names` (places, bodies) get their own capitals back.
     """
     words = collapse(text).split(" ")
@@ -174,7 +175,8 @@ def sentence_case(text: str, names: Iterable[str] = ()) -> str:
     out = []
     for word in words:
         core = word.strip(_WORD_EDGE)
-        keep = core in acronyms() or (not upper and _ACRONYM_SHAPE.match(word) is not None)
+        keep = core in acronyms() or _NUMBER_SHAPE.match(core) is not None \
+            or (not upper and _ACRONYM_SHAPE.match(word) is not None)
         out.append(word if keep else word.lower())
     result = " ".join(out)
     for name in sorted(set(names), key=len, reverse=True):

@@ -19,6 +19,7 @@ _APPENDIX = re.compile(  # matched on fold(text): OCR may drop diacritics ("PHU 
     r"^\s*(phu\s*luc)(?:\s+(so)\s*[:.]?)?(?:\s*([0-9]{1,3}[a-z]?|[ivxlc]{1,6}|[a-z])\b)?\s*[:.\-–]?\s*(.*)$"
 )
 _ANNEX_NOTE = re.compile(r"^\(?\s*(ban hành )?kèm theo", re.I)
+_ANNEX_NOTE_AFTER = re.compile(r"\s*\(\s*(ban hành\s+)?kèm theo\b.*$", re.I)  # a title's line run on into its note
 _ROMAN = re.compile(r"^[IVXLC]{1,6}$")
 _LETTER = re.compile(r"^[A-ZĐ]$")
 _INLINE_SECTION = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+(\S.*)$")
@@ -99,8 +100,7 @@ def appendix_label(line: str) -> tuple[str, str] | None:
         return None
     so, number = m.group(2), m.group(3)
     rest = line[m.start(4):].strip(" :.-–")
-    if _ANNEX_NOTE.match(rest):
-        rest = ""
+    rest = "" if _ANNEX_NOTE.match(rest) else _ANNEX_NOTE_AFTER.sub("", rest)
     if rest and not number and not rest[0].isupper():
         return None  # "Phụ lục đính kèm…" style prose, not a heading
     parts = ["PHỤ LỤC"] + (["SỐ"] if so else []) + ([line[m.start(3):m.end(3)].upper()] if number else [])

@@ -200,6 +200,15 @@ def test_sentence_case_keeps_names_and_abbreviations():
     assert sentence_case(text, ["Thanh Hóa"]) == "Cải cách hành chính (CCHC) trên địa bàn tỉnh Thanh Hóa năm 2024"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("NHIỆM VỤ THỰC HIỆN NGHỊ QUYẾT SỐ 57-NQ/TW", "Nhiệm vụ thực hiện nghị quyết số 57-NQ/TW"),
+    ("TRIỂN KHAI KẾ HOẠCH SỐ 125/KH-UBND, GIAI ĐOẠN 2021-2025", "Triển khai kế hoạch số 125/KH-UBND, giai đoạn 2021-2025"),
+    ("TRƯỚC NGÀY 30/4/2025", "Trước ngày 30/4/2025"),
+])
+def test_sentence_case_keeps_document_numbers(text, expected):
+    assert sentence_case(text) == expected
+
+
 def test_vocabulary_integrity():
     vocab = load_vocab()
     names = {p.name for p in vocab.provinces.values()}

@@ -16,6 +16,9 @@ from plantasks.pipeline.tables import appendix_label, assemble_tables
     ("PHỤ LỤC II: DANH MỤC NHIỆM VỤ", ("PHỤ LỤC II", "DANH MỤC NHIỆM VỤ")),
     ("Phụ lục 01: Nhiệm vụ chuyển đổi số", ("PHỤ LỤC 01", "Nhiệm vụ chuyển đổi số")),
     ("PHỤ LỤC (Kèm theo Quyết định số 12/QĐ-UBND)", ("PHỤ LỤC", "")),
+    # the title's line run on into its note (a text tool joined the lines)
+    ("PHỤ LỤC DANH MỤC NHIỆM VỤ (Kèm theo Kế hoạch số 125-KH/TU ngày 12/3/2025)", ("PHỤ LỤC", "DANH MỤC NHIỆM VỤ")),
+    ("Phụ lục 02: Nhiệm vụ năm 2025 (Ban hành kèm theo Quyết định số 12/QĐ-UBND)", ("PHỤ LỤC 02", "Nhiệm vụ năm 2025")),
 ])
 def test_appendix_labels(line, expected):
     assert appendix_label(line) == expected
