@@ -29,6 +29,7 @@ _HEADING = re.compile(  # "III. Title", "1.2. Title", "a) Title", "Điều 2. Ti
 _LEADING_NUMBER = re.compile(r"^\s*([0-9]{1,3}|[IVXLC]{1,6})[.)]?\s+")
 _GROUP_NUMBER = re.compile(r"^\s*([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[A-ZĐ])[.)]\s+")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
+_ITEM_NUMBER = re.compile(r"^[(\[]?(?:[0-9]{1,3}[a-z]?(?:[.,][0-9]{1,3})*|[IVXLCivxlc]{1,6}|[A-ZĐa-zđ])[.):\]]?$")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
 EXTRA_PREFIX = "extra:"  # cells of columns that feed no field, keyed by their printed header
 
@@ -164,6 +165,11 @@ class _Assembler:
         if found:
             self._header(found[0], found[1], row)
             return
+        if self.current is not None and _other_table(texts, self.current.columns.width):
+            # the header or a row of a table that is no task table (a portal's related documents or the
+            # document's attributes after the plan): the task table ends, and that table is text
+            self.current = None
+            self.heading_since_table = True
         if self.current is None and not self._reopen(row):
             # a row before any header is text: a title row merged across the table is the table's title
             self.text_line(TextLine(joined, row.prov))
@@ -340,6 +346,21 @@ def _heading(text: str) -> str:
     if not (m.group(1) or (_is_upper(text) and len(text.split()) >= 2)):
         return ""
     return m.group(2).rstrip(" :")
+
+
+def _other_table(texts: list[str], width: int) -> bool:
+    """A row of another table than the task table open: a header whose number column is headed as a
+    task table's but which is no task header ('STT | Số hiệu | Trích yếu | Ngày ban hành': a task row is
+    never numbered 'STT'), or a row of another width whose first cell holds words or a document number,
+    no item number ('Số ký hiệu | 45/KH-UBND | …', '76/NQ-CP | Nghị quyết … | 15/07/2021'). Readers
+    give every row of one table the same width (merged cells repeated or left empty)."""
+    filled = [t.strip() for t in texts if t.strip()]
+    if len(filled) < 2:
+        return False
+    if classify_header_cell(filled[0]).role == "stt":
+        return True
+    first = texts[0].strip()
+    return len(texts) != width and bool(first) and not _ITEM_NUMBER.match(first)
 
 
 def _is_upper(text: str) -> bool:

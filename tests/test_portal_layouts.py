@@ -70,6 +70,20 @@ def test_saved_portal_page_legislative_programme():
     assert not meta.truncated  # the signature layout table after the task table is not a task row
 
 
+def test_saved_portal_page_with_tables_of_its_own_around_the_plan():
+    # the page's attributes table before and after the plan, and its related documents beside it
+    result = extract(FIXTURES / "html" / "portal_related_documents.html")
+    assert rows(result) == [
+        ("PHỤ LỤC", "Công tác chỉ đạo, điều hành", "1", "Ban hành Kế hoạch tuyên truyền cải cách hành chính",
+         ["Sở Nội vụ"], ["Các sở, ban, ngành"], "Quý I/2025"),
+        ("PHỤ LỤC", "Công tác chỉ đạo, điều hành", "2", "Kiểm tra công tác cải cách hành chính", ["Sở Nội vụ"],
+         ["Văn phòng UBND tỉnh"], "Quý III/2025"),
+        ("PHỤ LỤC", "Cải cách thể chế", "3", "Rà soát văn bản quy phạm pháp luật", ["Sở Tư pháp"],
+         ["Các sở, ngành", "UBND các huyện"], "Tháng 11/2025"),
+    ]
+    assert (result.document.plan_number, result.document.issuer) == ("45/KH-UBND", "Ủy ban nhân dân tỉnh Quảng Trị")
+
+
 def test_unknown_header_keeps_the_table_and_the_column():
     result = extract(FIXTURES / "layouts" / "tsv_unknown_and_extra_columns.txt")
     assert [(t.stt, t.content, [a.text for a in t.lead], t.extra) for t in result.tasks] == [

@@ -48,3 +48,28 @@ def test_an_appendix_label_printed_in_a_row_opens_the_next_appendix():
     tables = assemble_tables(blocks).tables
     assert [(t.label, t.title, [r.cells["content"] for r in t.rows]) for t in tables] == [
         ("PHỤ LỤC I", "Nhiệm vụ nhóm một", ["Việc A"]), ("PHỤ LỤC II", "Nhiệm vụ nhóm hai", ["Việc B"])]
+
+
+_TASK_HEADER = ("TT", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian")
+
+
+@pytest.mark.parametrize("after", [
+    # a portal's related documents, with and without a number column, and the document's attributes
+    [("STT", "Số hiệu", "Trích yếu", "Ngày ban hành"), ("1", "76/NQ-CP", "Nghị quyết về cải cách", "15/07/2021")],
+    [("Số hiệu", "Trích yếu", "Ngày ban hành"), ("76/NQ-CP", "Nghị quyết về cải cách", "15/07/2021")],
+    [("Số ký hiệu", "45/KH-UBND", "Ngày ban hành", "15/01/2025"), ("Loại văn bản", "Kế hoạch", "Người ký", "Hoàng Nam")],
+])
+def test_a_table_after_the_task_table_that_is_no_task_table_ends_it(after):
+    rows = [_TASK_HEADER, ("1", "Việc A", "Sở Tư pháp", "Sở Nội vụ", "Quý I/2031"), *after]
+    blocks = [TextLine("PHỤ LỤC", Provenance(line_start=1))] + [_row(*r, line=k + 2) for k, r in enumerate(rows)]
+    assembly = assemble_tables(blocks)
+    assert [[r.cells["content"] for r in t.rows] for t in assembly.tables] == [["Việc A"]]
+    assert [line.text for line in assembly.body_lines[-len(after):]] == [" ".join(r) for r in after]
+
+
+def test_rows_of_the_task_table_with_item_numbers_or_merged_cells_stay_in_it():
+    rows = [_TASK_HEADER, ("I", "CẢI CÁCH THỂ CHẾ", "", "", ""), ("1.1", "Việc A", "Sở Tư pháp", "", "Quý I/2031"),
+            ("a)", "Việc B", "Sở Nội vụ", "", "Quý II/2031"), ("", "tiếp theo của việc B", "", "", "")]
+    blocks = [TextLine("PHỤ LỤC", Provenance(line_start=1))] + [_row(*r, line=k + 2) for k, r in enumerate(rows)]
+    table, = assemble_tables(blocks).tables
+    assert [(r.stt, r.cells["content"]) for r in table.rows] == [("1.1", "Việc A"), ("a", "Việc B tiếp theo của việc B")]
