@@ -54,7 +54,8 @@ def _locality_suffixes(rules: AgencyRules) -> tuple[tuple[str, str], ...]:
 
 
 def _locality_keys(key: str, ctx: PlanContext, rules: AgencyRules) -> list[str]:
-    """The key with the plan's own province/district name cut after its locality word."""
+    """The key with the plan's own province/district name cut after its locality word ('sở nội vụ tỉnh
+    thanh hóa' -> 'sở nội vụ tỉnh'), or in its place when printed without one ('công an thanh hóa')."""
     out = []
     places = [("province", ctx.province), ("district", ctx.district)]
     for tier, name in places:
@@ -68,6 +69,12 @@ def _locality_keys(key: str, ctx: PlanContext, rules: AgencyRules) -> list[str]:
             suffix = f" {key_of(word, rules)} {name_key}"
             if key.endswith(suffix):
                 out.append(key[: -len(name_key) - 1])
+        before = key[: -len(name_key) - 1]
+        if words and key.endswith(f" {name_key}") and not out \
+                and not any(before.endswith(" " + key_of(u, rules)) for u in rules.named_locality.units):
+            # the name without its locality word ('Đài PT-TH Nghệ An'), not another place's ('thành phố Vinh')
+            word = "thành phố" if "thành phố" in words else words[0]  # a centrally-run city's bodies
+            out.append(f"{before} {key_of(word, rules)}")
     return out
 
 

@@ -230,10 +230,10 @@ def part_to_hits(text: str, env: _Env) -> _Found:
     head, tail = split.split_colon(text)
     shared = _shared_head(head, env.rules) if tail else None
     body = tail.replace(";", ",") if shared and tail else text  # "Các sở: Y tế; Tư pháp" lists under one head
-    outer, inner = split.parentheticals(body)
+    outer, inner = split.parentheticals(split.slashes_as_commas(body, env.rules))
     pieces = split.without_role_appositions(split.split_commas(split.drop_repeats(outer)), env.rules)
     found = pieces_to_hits(pieces, env, shared)
-    found.hits = _prefer_parent_in_parentheses(found.hits, inner, env)
+    found.hits = _prefer_parent_in_parentheses(found.hits, outer, inner, env)
     found.hits = _drop_subunits_before_parent(found.hits, env)
     return found
 
@@ -488,16 +488,18 @@ def _subunit_of(piece: str, spans: list[tuple[int, int]], env: _Env) -> bool:
     return any(before[-len(q.split()):] == q.split() for q in env.rules.qualifier_words)
 
 
-def _prefer_parent_in_parentheses(hits: list[Hit], inner: list[str], env: _Env) -> list[Hit]:
-    """'Cổng TTĐT (Văn phòng UBND tỉnh)' -> the office; 'Văn phòng UBND tỉnh (Cổng TTĐT)' stays."""
+def _prefer_parent_in_parentheses(hits: list[Hit], outer: str, inner: list[str], env: _Env) -> list[Hit]:
+    """'Cổng TTĐT (Văn phòng UBND tỉnh)' -> the office; 'Văn phòng UBND tỉnh (Cổng TTĐT)' stays; a role
+    named before the body that holds it ('Cơ quan thường trực Ban Chỉ đạo (Sở Nội vụ)') -> the body."""
     if len(hits) != 1:
         return hits
     main = hits[0]
+    role = split.starts_with_phrase(outer, env.rules.role_appositions) is not None
     for text in inner:
         paren = match_exact(text, env.ctx, env.registry, env.rules)
         if paren is None or paren.entry is None:
             continue
-        if main.entry is None or main.entry.parent == paren.entry.id:
+        if main.entry is None or main.entry.parent == paren.entry.id or role:
             return [Hit(main.text, paren.entry, paren.how, paren.score, paren.name)]
     return hits
 

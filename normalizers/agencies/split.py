@@ -131,6 +131,26 @@ class Piece(str):
 _LINK = re.compile(r"\s*,\s*|\s+và\s+")
 
 
+_SLASH = re.compile(r"\s*/\s*(?=[^\W\d_])")
+
+
+def slashes_as_commas(text: str, rules: AgencyRules) -> str:
+    """'Sở Giáo dục và Đào tạo/Sở Y tế' -> 'Sở Giáo dục và Đào tạo, Sở Y tế': a slash between two names
+    that each open with a head word, or between two tiers ('UBND cấp huyện/cấp xã'), is a list link
+    ('Văn phòng HĐND/UBND huyện' is joined back by the caller, which tries the registry on joined pieces)."""
+    if "/" not in text:
+        return text
+    parts = _SLASH.split(text)
+    out = parts[0]
+    for before, part in zip(parts, parts[1:]):
+        last = re.split(r"[,;]", before)[-1].strip()
+        names = starts_with_phrase(last, rules.head_words) and starts_with_phrase(part, rules.head_words) \
+            and part[:1].isupper()
+        tiers = part.lower().startswith("cấp ") and "cấp " in last.lower()  # 'UBND cấp huyện/cấp xã'
+        out += (", " if names or tiers else "/") + part
+    return out
+
+
 def split_commas(text: str) -> list[str]:
     """List links: ',' and 'và' ('Sở A và Sở B'); a name with 'và' or ',' inside ('Sở Văn hóa, Thể
     thao và Du lịch') is joined back by the caller, which tries the registry on joined pieces."""
