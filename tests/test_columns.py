@@ -28,6 +28,11 @@ CASES = [
      ("stt", "content", "lead", "support", "deadline")),
     (["STT", "Tên đề án", "Cơ quan _ chủ trì", "Cơ quan tham gia - thẩm tra", "Tiến độ ' thực hiện"],
      ("stt", "content", "lead", "support", "deadline")),
+    # the doer named as the body that advises or is the focal point; the year as the time; the leader in charge
+    (["TT", "Nội dung", "Đơn vị tham mưu", "Cơ quan tham gia", "Năm hoàn thành", "Lãnh đạo UBND tỉnh phụ trách"],
+     ("stt", "content", "lead", "support", "deadline", "extra")),
+    (["STT", "Tên văn bản", "Cơ quan đầu mối", "Cấp trình", "Người chịu trách nhiệm", "Năm thực hiện"],
+     ("stt", "content", "lead", "extra", "extra", "deadline")),
 ]
 
 
