@@ -165,11 +165,14 @@ class _Assembler:
         if found:
             self._header(found[0], found[1], row)
             return
-        if self.current is not None and _other_table(texts, self.current.columns.width):
+        other = _other_table(texts, self.current.columns.width) if self.current is not None else None
+        if other:
             # the header or a row of a table that is no task table (a portal's related documents or the
-            # document's attributes after the plan): the task table ends, and that table is text
+            # document's attributes after the plan): the task table ends and that row is text. After
+            # another table's header even rows as wide as the task table's stay text.
             self.current = None
-            self.heading_since_table = True
+            self.heading_since_table = other == "header"
+            self.leftovers.append(Leftover("other_table_row", f"read as text, not as a task: {joined[:120]}", row.prov))
         if self.current is None and not self._reopen(row):
             # a row before any header is text: a title row merged across the table is the table's title
             self.text_line(TextLine(joined, row.prov))
@@ -348,19 +351,19 @@ def _heading(text: str) -> str:
     return m.group(2).rstrip(" :")
 
 
-def _other_table(texts: list[str], width: int) -> bool:
-    """A row of another table than the task table open: a header whose number column is headed as a
-    task table's but which is no task header ('STT | Số hiệu | Trích yếu | Ngày ban hành': a task row is
-    never numbered 'STT'), or a row of another width whose first cell holds words or a document number,
-    no item number ('Số ký hiệu | 45/KH-UBND | …', '76/NQ-CP | Nghị quyết … | 15/07/2021'). Readers
-    give every row of one table the same width (merged cells repeated or left empty)."""
+def _other_table(texts: list[str], width: int) -> str | None:
+    """Is the row one of another table than the task table open? "header": a header whose number column
+    is headed as a task table's but which is no task header ('STT | Số hiệu | Trích yếu | Ngày ban hành':
+    a task row is never numbered 'STT'); "row": a row of another width whose first cell holds words or
+    a document number, no item number ('Số ký hiệu | 45/KH-UBND | …', '76/NQ-CP | Nghị quyết … | 15/07/2021').
+    Readers give every row of one table the same width (merged cells repeated or left empty)."""
     filled = [t.strip() for t in texts if t.strip()]
     if len(filled) < 2:
-        return False
+        return None
     if classify_header_cell(filled[0]).role == "stt":
-        return True
+        return "header"
     first = texts[0].strip()
-    return len(texts) != width and bool(first) and not _ITEM_NUMBER.match(first)
+    return "row" if len(texts) != width and first and not _ITEM_NUMBER.match(first) else None
 
 
 def _is_upper(text: str) -> bool:

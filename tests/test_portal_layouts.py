@@ -82,6 +82,8 @@ def test_saved_portal_page_with_tables_of_its_own_around_the_plan():
          ["Các sở, ngành", "UBND các huyện"], "Tháng 11/2025"),
     ]
     assert (result.document.plan_number, result.document.issuer) == ("45/KH-UBND", "Ủy ban nhân dân tỉnh Quảng Trị")
+    assert [(w.code, w.message) for w in result.warnings if w.code == "other_table_row"] == [
+        ("other_table_row", "read as text, not as a task: Số ký hiệu 45/KH-UBND Ngày ban hành 15/01/2025")]
 
 
 def test_unknown_header_keeps_the_table_and_the_column():

@@ -65,6 +65,17 @@ def test_a_table_after_the_task_table_that_is_no_task_table_ends_it(after):
     assembly = assemble_tables(blocks)
     assert [[r.cells["content"] for r in t.rows] for t in assembly.tables] == [["Việc A"]]
     assert [line.text for line in assembly.body_lines[-len(after):]] == [" ".join(r) for r in after]
+    assert [(w.code, w.prov.line_start) for w in assembly.leftovers] == [("other_table_row", 4)]
+
+
+def test_a_damaged_row_in_the_task_table_is_said_and_the_rows_after_it_are_tasks_again():
+    rows = [_TASK_HEADER, ("1", "Việc A", "Sở Tư pháp", "Sở Nội vụ", "Quý I/2031"),
+            ("Việc không số", "Sở Nội vụ", "Sở Tư pháp"), ("2", "Việc B", "Sở Nội vụ", "", "Quý II/2031")]
+    blocks = [TextLine("PHỤ LỤC", Provenance(line_start=1))] + [_row(*r, line=k + 2) for k, r in enumerate(rows)]
+    assembly = assemble_tables(blocks)
+    assert [[r.cells["content"] for r in t.rows] for t in assembly.tables] == [["Việc A", "Việc B"]]
+    assert [(w.code, w.message) for w in assembly.leftovers] == [
+        ("other_table_row", "read as text, not as a task: Việc không số Sở Nội vụ Sở Tư pháp")]
 
 
 def test_rows_of_the_task_table_with_item_numbers_or_merged_cells_stay_in_it():
