@@ -29,6 +29,7 @@ _HEADING = re.compile(  # "III. Title", "1.2. Title", "a) Title", "Điều 2. Ti
 _LEADING_NUMBER = re.compile(r"^\s*([0-9]{1,3}|[IVXLC]{1,6})[.)]?\s+")
 _GROUP_NUMBER = re.compile(r"^\s*([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[A-ZĐ])[.)]\s+")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
+_LETTER_ITEM = re.compile(r"^[a-zđ][).]\s")  # "a) Rà soát …": an item of its own, not a row's lower-case continuation
 _ITEM_NUMBER = re.compile(r"^[(\[]?(?:[0-9]{1,3}[a-z]?(?:[.,][0-9]{1,3})*|[IVXLCivxlc]{1,6}|[A-ZĐa-zđ])[.):\]]?$")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
 EXTRA_PREFIX = "extra:"  # cells of columns that feed no field, keyed by their printed header
@@ -315,7 +316,7 @@ class _Assembler:
         return None
 
     def _continues(self, prev: TaskRow, content: str) -> bool:
-        if not content or content[0].islower() or content[0] in ",;)":
+        if not content or content[0] in ",;)" or content[0].islower() and not _LETTER_ITEM.match(content):
             return True
         return self.after_break and not _SENTENCE_END.search(prev.cells.get("content", "").strip())
 
@@ -395,20 +396,20 @@ def assemble_tables(blocks: list[Block]) -> Assembly:
 
 
 def _fold_group_rows(table: AppendixTable) -> None:
-    """A numbered row with only a title whose sub-rows are numbered under it ('1' then '1.1', '1.2')
-    is a section row, not a task; its title becomes the section of its sub-rows when there is no other."""
+    """A numbered row with only a title whose sub-rows are numbered under it ('1' then '1.1', '1.2') or
+    are unnumbered items that state their own work ('1' then 'a) …', '- …' with their own agencies or
+    times) is a section row, not a task; its title becomes the section of its sub-rows when there is no other."""
     rows = table.rows
     keep: list[TaskRow] = []
     for i, row in enumerate(rows):
         nxt = rows[i + 1] if i + 1 < len(rows) else None
-        is_group = (nxt is not None and row.stt and nxt.stt.startswith(row.stt + ".")
-                    and not any(row.cells.get(r, "").strip() for r in ATTRIBUTE_ROLES))
-        if not is_group:
+        under = _sub_rows_of(row, nxt)
+        if under is None:
             keep.append(row)
             continue
         title = sentence_case_keep(row.cells.get("content", ""))
         for sub in rows[i + 1:]:
-            if not sub.stt.startswith(row.stt + "."):
+            if not under(sub):
                 break
             if not sub.section:
                 sub.section = title
@@ -416,6 +417,21 @@ def _fold_group_rows(table: AppendixTable) -> None:
     for position, row in enumerate(keep):
         row.position = position
     table.rows = keep
+
+
+def _sub_rows_of(row: TaskRow, nxt: TaskRow | None):
+    """Which rows after a numbered title-only row are its sub-rows (None: the row is a task itself)."""
+    if nxt is None or not row.stt or _has_attributes(row):
+        return None
+    if nxt.stt.startswith(row.stt + "."):
+        return lambda sub: sub.stt.startswith(row.stt + ".")
+    if not nxt.stt and _has_attributes(nxt):
+        return lambda sub: not sub.stt
+    return None
+
+
+def _has_attributes(row: TaskRow) -> bool:
+    return any(row.cells.get(r, "").strip() for r in ATTRIBUTE_ROLES)
 
 
 def _ends_mid_table(blocks: list[Block], asm: _Assembler) -> bool:

@@ -84,3 +84,23 @@ def test_rows_of_the_task_table_with_item_numbers_or_merged_cells_stay_in_it():
     blocks = [TextLine("PHỤ LỤC", Provenance(line_start=1))] + [_row(*r, line=k + 2) for k, r in enumerate(rows)]
     table, = assemble_tables(blocks).tables
     assert [(r.stt, r.cells["content"]) for r in table.rows] == [("1.1", "Việc A"), ("a", "Việc B tiếp theo của việc B")]
+
+
+def test_a_numbered_title_row_over_unnumbered_items_with_their_own_agencies_is_their_section():
+    rows = [_TASK_HEADER, ("1", "Cải cách thủ tục hành chính:", "", "", ""),
+            ("", "a) Rà soát thủ tục", "Sở Tư pháp", "Các sở, ngành", "Quý I/2031"),
+            ("", "b) Công bố danh mục", "Văn phòng UBND tỉnh", "", "Quý II/2031"),
+            ("2", "Kiểm tra công vụ", "Sở Nội vụ", "", "Quý III/2031"),
+            ("3", "Hiện đại hóa hành chính", "", "", ""),
+            ("", "- Số hóa hồ sơ", "Văn phòng UBND tỉnh", "", "Quý IV/2031"),
+            # a row with only a title over a row that goes on with its text is one task
+            ("4", "Tổng kết", "", "", ""), ("", "việc thực hiện kế hoạch", "Sở Nội vụ", "", "Tháng 12/2031")]
+    blocks = [TextLine("PHỤ LỤC", Provenance(line_start=1))] + [_row(*r, line=k + 2) for k, r in enumerate(rows)]
+    table, = assemble_tables(blocks).tables
+    assert [(r.stt, r.section, r.cells["content"]) for r in table.rows] == [
+        ("", "Cải cách thủ tục hành chính", "a) Rà soát thủ tục"),
+        ("", "Cải cách thủ tục hành chính", "b) Công bố danh mục"),
+        ("2", "", "Kiểm tra công vụ"),
+        ("", "Hiện đại hóa hành chính", "- Số hóa hồ sơ"),
+        ("4", "", "Tổng kết việc thực hiện kế hoạch"),
+    ]
