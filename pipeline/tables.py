@@ -396,9 +396,10 @@ def assemble_tables(blocks: list[Block]) -> Assembly:
 
 
 def _fold_group_rows(table: AppendixTable) -> None:
-    """A numbered row with only a title whose sub-rows are numbered under it ('1' then '1.1', '1.2') or
-    are unnumbered items that state their own work ('1' then 'a) …', '- …' with their own agencies or
-    times) is a section row, not a task; its title becomes the section of its sub-rows when there is no other."""
+    """A numbered row with only a title whose sub-rows are numbered under it ('1' then '1.1', '1.2'),
+    unnumbered, or under its number merged down over them, and state their own work ('a) …', '- …' with
+    their own agencies or times) is a section row, not a task; its title becomes the section of its
+    sub-rows when there is no other."""
     rows = table.rows
     keep: list[TaskRow] = []
     for i, row in enumerate(rows):
@@ -427,6 +428,8 @@ def _sub_rows_of(row: TaskRow, nxt: TaskRow | None):
         return lambda sub: sub.stt.startswith(row.stt + ".")
     if not nxt.stt and _has_attributes(nxt):
         return lambda sub: not sub.stt
+    if nxt.stt == row.stt and _has_attributes(nxt):  # the number merged down over its items
+        return lambda sub: sub.stt == row.stt
     return None
 
 

@@ -104,3 +104,18 @@ def test_a_numbered_title_row_over_unnumbered_items_with_their_own_agencies_is_t
         ("", "Hiện đại hóa hành chính", "- Số hóa hồ sơ"),
         ("4", "", "Tổng kết việc thực hiện kế hoạch"),
     ]
+
+
+def test_a_title_row_whose_number_is_merged_down_over_its_items_is_their_section():
+    # a cell merged over several rows belongs to each: the items carry the title row's number
+    rows = [_TASK_HEADER, ("1", "Cải cách thủ tục hành chính", "", "", ""),
+            ("1", "a) Rà soát thủ tục", "Sở Tư pháp", "", "Quý I/2031"),
+            ("1", "b) Công bố danh mục", "Văn phòng UBND tỉnh", "", "Quý II/2031"),
+            ("2", "Kiểm tra công vụ", "Sở Nội vụ", "", "Quý III/2031")]
+    blocks = [TextLine("PHỤ LỤC", Provenance(line_start=1))] + [_row(*r, line=k + 2) for k, r in enumerate(rows)]
+    table, = assemble_tables(blocks).tables
+    assert [(r.stt, r.section, r.cells["content"]) for r in table.rows] == [
+        ("1", "Cải cách thủ tục hành chính", "a) Rà soát thủ tục"),
+        ("1", "Cải cách thủ tục hành chính", "b) Công bố danh mục"),
+        ("2", "", "Kiểm tra công vụ"),
+    ]
