@@ -147,7 +147,7 @@ def split_items(cell: str) -> list[str]:
 # ---------------------------------------------------------------- case
 
 _ACRONYM_SHAPE = re.compile(r"^[A-ZĐ0-9&\-/.()]{2,}$")
-_NUMBER_SHAPE = re.compile(r"^\d[\dA-Za-z.]*[-/][\dA-ZĐ/.-]*[A-ZĐ][\dA-ZĐ/.-]*$")  # a document's number: 57-NQ/TW, 12/KH-UBND
+_NUMBER_SHAPE = re.compile(r"^\d[\dA-Za-z.]*[-/][\dA-ZĐ/.-]*[A-ZĐ][\dA-ZĐ/.-]*$")  # 57-NQ/TW, 12/KH-UBND
 _WORD_EDGE = "().,;:“”\"'"
 
 
@@ -167,8 +167,8 @@ def is_upper_text(text: str) -> bool:
 def sentence_case(text: str, names: Iterable[str] = ()) -> str:
     """'CÁC NHIỆM VỤ VỀ Cải cách TTHC' -> 'Các nhiệm vụ về cải cách TTHC'.
 
-    Known acronyms and document numbers ('57-NQ/TW') keep their capitals; in a title not printed in capitals every all-capital word
-    does. `names` (places, bodies) get their own capitals back.
+    Known acronyms and document numbers ('57-NQ/TW') keep their capitals; in a title not printed in
+    capitals every all-capital word does. `names` (places, bodies) get their own capitals back.
     """
     words = collapse(text).split(" ")
     upper = is_upper_text(text)

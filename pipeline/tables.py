@@ -8,6 +8,7 @@ break, so one task printed over two pages becomes one row.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Provenance, TableRow, TextLine
@@ -29,7 +30,7 @@ _HEADING = re.compile(  # "III. Title", "1.2. Title", "a) Title", "Điều 2. Ti
 _LEADING_NUMBER = re.compile(r"^\s*([0-9]{1,3}|[IVXLC]{1,6})[.)]?\s+")
 _GROUP_NUMBER = re.compile(r"^\s*([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[A-ZĐ])[.)]\s+")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
-_LETTER_ITEM = re.compile(r"^[a-zđ][).]\s")  # "a) Rà soát …": an item of its own, not a row's lower-case continuation
+_LETTER_ITEM = re.compile(r"^[a-zđ][).]\s")  # "a) Rà soát …": an item, not a row's lower-case continuation
 _ITEM_NUMBER = re.compile(r"^[(\[]?(?:[0-9]{1,3}[a-z]?(?:[.,][0-9]{1,3})*|[IVXLCivxlc]{1,6}|[A-ZĐa-zđ])[.):\]]?$")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
 EXTRA_PREFIX = "extra:"  # cells of columns that feed no field, keyed by their printed header
@@ -356,8 +357,8 @@ def _other_table(texts: list[str], width: int) -> str | None:
     """Is the row one of another table than the task table open? "header": a header whose number column
     is headed as a task table's but which is no task header ('STT | Số hiệu | Trích yếu | Ngày ban hành':
     a task row is never numbered 'STT'); "row": a row of another width whose first cell holds words or
-    a document number, no item number ('Số ký hiệu | 45/KH-UBND | …', '76/NQ-CP | Nghị quyết … | 15/07/2021').
-    Readers give every row of one table the same width (merged cells repeated or left empty)."""
+    a document number, no item number ('Số ký hiệu | 45/KH-UBND | …', '76/NQ-CP | Nghị quyết … |
+    15/07/2021'). Readers give every row of one table the same width (merged cells repeated or empty)."""
     filled = [t.strip() for t in texts if t.strip()]
     if len(filled) < 2:
         return None
@@ -420,7 +421,7 @@ def _fold_group_rows(table: AppendixTable) -> None:
     table.rows = keep
 
 
-def _sub_rows_of(row: TaskRow, nxt: TaskRow | None):
+def _sub_rows_of(row: TaskRow, nxt: TaskRow | None) -> Callable[[TaskRow], bool] | None:
     """Which rows after a numbered title-only row are its sub-rows (None: the row is a task itself)."""
     if nxt is None or not row.stt or _has_attributes(row):
         return None

@@ -135,9 +135,10 @@ _SLASH = re.compile(r"\s*/\s*(?=[^\W\d_])")
 
 
 def slashes_as_commas(text: str, rules: AgencyRules) -> str:
-    """'Sở Giáo dục và Đào tạo/Sở Y tế' -> 'Sở Giáo dục và Đào tạo, Sở Y tế': a slash between two names
-    that each open with a head word, or between two tiers ('UBND cấp huyện/cấp xã'), is a list link
-    ('Văn phòng HĐND/UBND huyện' is joined back by the caller, which tries the registry on joined pieces)."""
+    """'Sở Giáo dục và Đào tạo/Sở Y tế' -> 'Sở Giáo dục và Đào tạo, Sở Y tế': a slash between two
+    names that each open with a head word, or between two tiers ('UBND cấp huyện/cấp xã'), is a list
+    link ('Văn phòng HĐND/UBND huyện' is joined back by the caller, which tries the registry on joined
+    pieces)."""
     if "/" not in text:
         return text
     parts = _SLASH.split(text)

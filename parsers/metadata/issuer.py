@@ -92,7 +92,8 @@ def party_committee_issuer(line: str, year: int | None) -> Issuer | None:
         if not key.startswith(form + " "):
             continue
         rest = line.split(None, len(form.split()))[-1]
-        if unit is None:
+        printed = unit is None  # the unit printed after the committee, and in its name
+        if printed:
             m = _UNIT_WORD.match(rest)
             if m is None:
                 return None
@@ -100,7 +101,7 @@ def party_committee_issuer(line: str, year: int | None) -> Issuer | None:
         unit, name, level = _place(unit, rest, is_upper_line(line), year)
         if name is None:
             return None
-        full = f"{written} {name}" if written != "Đảng ủy" else f"{written} {unit} {name}"
+        full = f"{written} {unit} {name}" if printed else f"{written} {name}"
         return Issuer(written, level, unit, name, "party committee", full)
     return None
 

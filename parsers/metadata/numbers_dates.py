@@ -15,9 +15,11 @@ _NUMBER = re.compile(
 )
 # a Party committee's number: the type before the issuer ("125-KH/TU", "57-NQ/TW", a draft's "-KH/ĐU")
 _PARTY_NUMBER = re.compile(
-    r"(?P<n>\d+[A-Za-z]?)?[\s.…_]*[-–]\s*(?P<code>[A-Za-zĐđ]{1,8})\s*/\s*(?P<iss>[A-Za-zĐđ]+(?:\s*[-–]\s*[A-Za-zĐđ0-9]+)*)\b"
+    r"(?P<n>\d+[A-Za-z]?)?[\s.…_]*[-–]\s*(?P<code>[A-Za-zĐđ]{1,8})\s*/\s*"
+    r"(?P<iss>[A-Za-zĐđ]+(?:\s*[-–]\s*[A-Za-zĐđ0-9]+)*)\b"
 )
-_OWN_NUMBER = re.compile(r"(?:^|(?<=\s))(?:Số|SỐ|Sô|SÔ|So)\s*[:.]?\s*(?=[\d\s.…_]*(?:/|[-–]\s*[A-Za-zĐđ]{1,8}\s*/))")
+_OWN_NUMBER = re.compile(
+    r"(?:^|(?<=\s))(?:Số|SỐ|Sô|SÔ|So)\s*[:.]?\s*(?=[\d\s.…_]*(?:/|[-–]\s*[A-Za-zĐđ]{1,8}\s*/))")
 # "Nghị quyết số: 119/2026/UBTVQH15" as the header's number line
 _TYPED_OWN_NUMBER = re.compile(r"^\s*(?:nghị quyết|quyết định|thông báo|công văn|chỉ thị)\s+số\s*[:.]?\s*(?=\d)",
                                re.IGNORECASE)
