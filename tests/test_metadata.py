@@ -399,10 +399,13 @@ def test_a_steering_committee_without_a_locality_is_no_issuer():
     (["ĐẢNG BỘ TỈNH THANH HÓA", "THÀNH ỦY SẦM SƠN"], "Thành ủy Sầm Sơn", "district", "Thanh Hóa", "Sầm Sơn"),
     (["ĐẢNG BỘ TỈNH THANH HÓA", "HUYỆN ỦY HOẰNG HÓA"], "Huyện ủy Hoằng Hóa", "district", "Thanh Hóa", "Hoằng Hóa"),
     (["ĐẢNG BỘ TỈNH THANH HÓA", "ĐẢNG ỦY XÃ HOẰNG ĐẠT"], "Đảng ủy xã Hoằng Đạt", "commune", "Thanh Hóa", None),
+    # no "ĐẢNG BỘ TỈNH" line: the province of a district committee from the Tỉnh ủy its body names
+    (["HUYỆN ỦY HOẰNG HÓA", "*"], "Huyện ủy Hoằng Hóa", "district", "Thanh Hóa", "Hoằng Hóa"),
 ])
 def test_a_party_committee_heading_its_plan_is_the_issuer(letterhead, issuer, level, province, district):
     lines = [*letterhead, "Số 45-KH/TU", "ĐẢNG CỘNG SẢN VIỆT NAM", "Thanh Hóa, ngày 12 tháng 3 năm 2025",
-             "KẾ HOẠCH thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị", "Thực hiện Nghị quyết số 57-NQ/TW,"]
+             "KẾ HOẠCH thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị",
+             "Thực hiện Nghị quyết số 57-NQ/TW và Kế hoạch của Ban Thường vụ Tỉnh ủy Thanh Hóa,"]
     fields = extract_metadata(lines).fields
     assert (fields["issuer"], fields["level"], fields["province"], fields["district"]) == (issuer, level, province, district)
     assert (fields["doc_type"], fields["plan_number"], fields["plan_date"]) == ("plan", "45-KH/TU", date(2025, 3, 12))

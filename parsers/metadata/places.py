@@ -9,7 +9,7 @@ from plantasks.normalizers.vietnamese import match_key, unify_tone_placement
 from plantasks.parsers.metadata.layout import Layout, is_upper_line
 from plantasks.parsers.metadata.vocab import Province, load_vocab
 
-_BARE_UNIT = re.compile(r"(?i:\b(?P<unit>tỉnh|thành phố|tp\.))\s+")
+_BARE_UNIT = re.compile(r"(?i:\b(?P<unit>tỉnh|thành phố|tp\.)(?:\s+(?:ủy|uỷ))?)\s+")  # also the Party's "Tỉnh ủy X"
 
 
 def unit_word(raw: str) -> str:
