@@ -52,7 +52,8 @@ def _columns_side_by_side(pieces: list[str]) -> list[str]:
     """The letterhead (issuing body | national motto) and the signature block (recipients | signer), when a
     text tool printed their two columns side by side on one line each, de-interleaved as a layout table's
     cells are: the left column's lines, then the right column's. Any other line passes unchanged."""
-    split = [_GUTTER.split(p.strip()) for p in pieces]
+    # (a gutter holds four spaces or a tab: a piece without either is one column, and the regex not needed)
+    split = [_GUTTER.split(p.strip()) if "    " in p or "\t" in p else [p.strip()] for p in pieces]
     motto_starts = tuple(" ".join(m.split()[:2]) for m in load_vocab().motto)  # "cộng hòa", "độc lập"
     out: list[str] = []
     i = 0
