@@ -284,7 +284,7 @@ class _Assembler:
             self.after_break = False
             return
         prev = table.rows[-1] if table.rows else None
-        if prev and not stt and self._continues(prev, content):
+        if prev and not stt and self._continues(prev, content, attributes):
             prev.join_columns(texts, table.columns)
             prev.prov = prev.prov.span(row.prov)
             prev.confidence = min(prev.confidence, _row_confidence(row))
@@ -316,8 +316,12 @@ class _Assembler:
             return sentence_case_keep(_LEADING_NUMBER.sub("", title))
         return None
 
-    def _continues(self, prev: TaskRow, content: str) -> bool:
-        if not content or content[0] in ",;)" or content[0].islower() and not _LETTER_ITEM.match(content):
+    def _continues(self, prev: TaskRow, content: str, attributes: bool) -> bool:
+        """Does an unnumbered row go on with the row before? An item 'a) …' with agencies or a time of
+        its own is a row of its own; without them it goes on with the text of the row before."""
+        if not content or content[0] in ",;)":
+            return True
+        if content[0].islower() and not (attributes and _LETTER_ITEM.match(content)):
             return True
         return self.after_break and not _SENTENCE_END.search(prev.cells.get("content", "").strip())
 

@@ -94,7 +94,10 @@ def test_a_numbered_title_row_over_unnumbered_items_with_their_own_agencies_is_t
             ("3", "Hiện đại hóa hành chính", "", "", ""),
             ("", "- Số hóa hồ sơ", "Văn phòng UBND tỉnh", "", "Quý IV/2031"),
             # a row with only a title over a row that goes on with its text is one task
-            ("4", "Tổng kết", "", "", ""), ("", "việc thực hiện kế hoạch", "Sở Nội vụ", "", "Tháng 12/2031")]
+            ("4", "Tổng kết", "", "", ""), ("", "việc thực hiện kế hoạch", "Sở Nội vụ", "", "Tháng 12/2031"),
+            # items with nothing of their own go on with the text of the task above
+            ("5", "Rà soát các nội dung sau:", "Sở Tư pháp", "", "Quý I/2031"), ("", "a) văn bản;", "", "", ""),
+            ("", "b) thủ tục.", "", "", "")]
     blocks = [TextLine("PHỤ LỤC", Provenance(line_start=1))] + [_row(*r, line=k + 2) for k, r in enumerate(rows)]
     table, = assemble_tables(blocks).tables
     assert [(r.stt, r.section, r.cells["content"]) for r in table.rows] == [
@@ -103,6 +106,7 @@ def test_a_numbered_title_row_over_unnumbered_items_with_their_own_agencies_is_t
         ("2", "", "Kiểm tra công vụ"),
         ("", "Hiện đại hóa hành chính", "- Số hóa hồ sơ"),
         ("4", "", "Tổng kết việc thực hiện kế hoạch"),
+        ("5", "", "Rà soát các nội dung sau: a) văn bản; b) thủ tục."),
     ]
 
 
