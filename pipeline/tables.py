@@ -20,7 +20,8 @@ _APPENDIX = re.compile(  # matched on fold(text): OCR may drop diacritics ("PHU 
     r"^\s*(phu\s*luc)(?:\s+(so)\s*[:.]?)?(?:\s*([0-9]{1,3}[a-z]?|[ivxlc]{1,6}|[a-z])\b)?\s*[:.\-–]?\s*(.*)$"
 )
 _ANNEX_NOTE = re.compile(r"^\(?\s*(ban hành )?kèm theo", re.I)
-_ANNEX_NOTE_AFTER = re.compile(r"\s*\(\s*(ban hành\s+)?kèm theo\b.*$", re.I)  # a title's line run on into its note
+# the note at the start of what follows a label, or in brackets after a title run on into it
+_ANNEX_NOTE_IN = re.compile(r"(?:^\(?\s*(?:ban hành )?kèm theo|\s*\(\s*(?:ban hành\s+)?kèm theo\b).*$", re.I)
 _ROMAN = re.compile(r"^[IVXLC]{1,6}$")
 _LETTER = re.compile(r"^[A-ZĐ]$")
 _INLINE_SECTION = re.compile(r"^([IVXLC]{1,6}|[A-ZĐ])[.)]\s+(\S.*)$")
@@ -31,6 +32,8 @@ _LEADING_NUMBER = re.compile(r"^\s*([0-9]{1,3}|[IVXLC]{1,6})[.)]?\s+")
 _GROUP_NUMBER = re.compile(r"^\s*([0-9]{1,3}(\.[0-9]{1,2})*|[IVXLC]{1,6}|[A-ZĐ])[.)]\s+")
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9]{1,2}\)?$")
 _LETTER_ITEM = re.compile(r"^[a-zđ][).]\s")  # "a) Rà soát …": an item, not a row's lower-case continuation
+# an item number as printed or read: looser than row_layout.looks_like_row_number (a letter section "A",
+# "(1)", "1a", "iv" too), as only a cell that is plainly no number may end a table
 _ITEM_NUMBER = re.compile(r"^[(\[]?(?:[0-9]{1,3}[a-z]?(?:[.,][0-9]{1,3})*|[IVXLCivxlc]{1,6}|[A-ZĐa-zđ])[.):\]]?$")
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
 EXTRA_PREFIX = "extra:"  # cells of columns that feed no field, keyed by their printed header
@@ -103,7 +106,7 @@ def appendix_label(line: str) -> tuple[str, str] | None:
         return None
     so, number = m.group(2), m.group(3)
     rest = line[m.start(4):].strip(" :.-–")
-    rest = "" if _ANNEX_NOTE.match(rest) else _ANNEX_NOTE_AFTER.sub("", rest)
+    rest = _ANNEX_NOTE_IN.sub("", rest)
     if rest and not number and not rest[0].isupper():
         return None  # "Phụ lục đính kèm…" style prose, not a heading
     parts = ["PHỤ LỤC"] + (["SỐ"] if so else []) + ([line[m.start(3):m.end(3)].upper()] if number else [])

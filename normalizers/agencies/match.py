@@ -69,12 +69,12 @@ def _locality_keys(key: str, ctx: PlanContext, rules: AgencyRules) -> list[str]:
             suffix = f" {key_of(word, rules)} {name_key}"
             if key.endswith(suffix):
                 out.append(key[: -len(name_key) - 1])
-        before = key[: -len(name_key) - 1]
-        if words and key.endswith(f" {name_key}") and not out \
-                and not any(before.endswith(" " + key_of(u, rules)) for u in rules.named_locality.units):
+        if words and not out and key.endswith(f" {name_key}"):
             # the name without its locality word ('Đài PT-TH Nghệ An'), not another place's ('thành phố Vinh')
-            word = "thành phố" if "thành phố" in words else words[0]  # a centrally-run city's bodies
-            out.append(f"{before} {key_of(word, rules)}")
+            before = key[: -len(name_key) - 1]
+            if not any(before.endswith(" " + key_of(u, rules)) for u in rules.named_locality.units):
+                word = "thành phố" if "thành phố" in words else words[0]  # a centrally-run city's bodies
+                out.append(f"{before} {key_of(word, rules)}")
     return out
 
 
