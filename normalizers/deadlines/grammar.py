@@ -248,7 +248,7 @@ def build_onwards(m: re.Match[str], g: Grammar) -> list[Entity]:
 
 def _frequencies(text: str, g: Grammar) -> tuple[str, ...]:
     found: list[str] = []
-    for item in g.freq_item.finditer(text):
+    for item in g.freq_item.finditer(_BRACKETED.sub(" ", text)):  # a bracketed note names no period of the list
         word = "".join(item.group("f").split())
         code = g.frequency_of.get(word)
         if code is None and word.startswith("nam"):
@@ -256,6 +256,9 @@ def _frequencies(text: str, g: Grammar) -> tuple[str, ...]:
         if code and code not in found:
             found.append(code)
     return tuple(found)
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
 
 
 def build_recurring(rule: str) -> Builder:
@@ -368,6 +371,8 @@ def _parts(v: Vocab) -> dict[str, str]:
     parts["FREQB"] = _fill(r"(?:«FREQALT»(?![0-9a-z])(?!\s*«NUMLOOK»))", parts)
     parts["FREQ"] = _fill(r"(?:«YEARW»\s*«Y»(?![0-9])|«FREQB»)", parts)
     parts["LSEP"] = r"\s*(?:,|va|hoac|hay|/)\s*"
+    # a note in brackets after a list's period word ("6 thang (truoc 15/6) va nam"): the list goes on after it
+    parts["NOTE"] = r"(?:\s*\([^()]{1,80}\))?"
     return parts
 
 
@@ -398,9 +403,9 @@ RULES: tuple[tuple[str, str, Callable[..., list[Entity]] | Builder], ...] = (
     ("year_bare", r"(?<![0-9a-z/.#\-])(?P<y>«Y»)(?![0-9a-z])(?!\s*/)", build_year("year_bare")),
     ("year_context", r"«B»(?:(?P<part>«PART»)\s+|(?:trong\s+ca|trong\s+suot|trong|ca|suot)\s+)«YEARW»(?!\s*(?:[:.]?\s*\d|hoc|tai\s*chinh|tiep|sau|toi|truoc|nay|ke|nhuan))«E»", build_year("year_context")),
     ("this_year", r"«B»«YEARW»\s+nay«E»", build_year("this_year")),
-    ("recurring_head", r"«B»(?:«RECLEAD»\s*:?\s*)?«RECHEAD»\s+(?P<list>«FREQ»(?:«LSEP»«FREQ»)*)", build_recurring("recurring")),
-    ("recurring_lead", r"«B»«RECLEAD»(?:\s*[:,]?\s*(?P<list>«FREQ»(?:«LSEP»«FREQ»)*))?«E»", build_recurring("recurring")),
-    ("recurring_list", r"«B»(?P<list>«FREQB»(?:«LSEP»«FREQB»)+)«E»", build_recurring("recurring_list")),
+    ("recurring_head", r"«B»(?:«RECLEAD»\s*:?\s*)?«RECHEAD»\s+(?P<list>«FREQ»(?:«NOTE»«LSEP»«FREQ»)*)", build_recurring("recurring")),
+    ("recurring_lead", r"«B»«RECLEAD»(?:\s*[:,]?\s*(?P<list>«FREQ»(?:«NOTE»«LSEP»«FREQ»)*))?«E»", build_recurring("recurring")),
+    ("recurring_list", r"«B»(?P<list>«FREQB»(?:«NOTE»«LSEP»«FREQB»)+)«E»", build_recurring("recurring_list")),
     ("recurring_report", r"«B»«REPORT»\s+(?P<list>«FREQB»(?:«LSEP»«FREQB»)*)«E»", build_recurring("recurring_report")),
     ("ad_hoc", r"«B»dot\s*xuat«E»", build_ad_hoc),
     ("times_per_period", r"«B»(?P<n>\d{1,2}|mot|hai|ba|bon)\s*lan\s*(?:/|trong\s+(?:1\s+|mot\s+)?|moi\s+|mot\s+|hang\s+)\s*(?P<per>«YEARW»|«QUARTER»|«MONTH»)«E»", build_times),
