@@ -132,7 +132,9 @@ def class_entry(base: Entry, entries: dict[str, Entry]) -> Entry:
     tier = "cấp huyện" if base.level == "district" else "cấp xã"
     plain = [Alias(a.text) for a in base.names() if a.contexts is None]
     plural = "các huyện" if base.level == "district" else "các xã"
-    aliases = [Alias(f"{a.text} {t}") for a in plain for t in (tier, plural)]
+    unit = tier.removeprefix("cấp")  # an office named with its unit ("Công an xã") names the class without it
+    stems = dict.fromkeys(a.text.removesuffix(unit) for a in plain)
+    aliases = [Alias(f"{stem} {t}") for stem in stems for t in (tier, plural)]
     if base.level == "district":  # bare office names in a provincial plan mean the district offices
         aliases += plain
     successors = tuple(

@@ -231,7 +231,7 @@ def part_to_hits(text: str, env: _Env) -> _Found:
     shared = _shared_head(head, env.rules) if tail else None
     body = tail.replace(";", ",") if shared and tail else text  # "Các sở: Y tế; Tư pháp" lists under one head
     outer, inner = split.parentheticals(split.slashes_as_commas(body, env.rules))
-    pieces = split.without_role_appositions(split.split_commas(split.drop_repeats(outer)), env.rules)
+    pieces = split.without_role_appositions(split.split_commas(split.drop_repeats(outer), env.rules), env.rules)
     found = pieces_to_hits(pieces, env, shared)
     found.hits = _prefer_parent_in_parentheses(found.hits, outer, inner, env)
     found.hits = _drop_subunits_before_parent(found.hits, env)
@@ -403,6 +403,7 @@ def _variants(pieces: list[str], i: int, j: int, head: str | None, env: _Env) ->
         out += split.role_word_variants(f"{head} {joined}", env.rules)
     out += [q for v in out if (q := split.without_qualifier(v, env.rules))]
     out += [q for v in out if (q := split.without_subset(v, env.rules))]
+    out += [t for v in out if (t := split.locality_list_as_tier(v, env.rules))]
     return [v for v in out if v]
 
 

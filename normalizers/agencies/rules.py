@@ -46,6 +46,7 @@ class AgencyRules:
     mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
     subset_classes: dict[str, str]         # "các tỉnh" -> "các tỉnh, thành phố" (a narrowed class), longest first
     subset_openers: tuple[str, ...]        # "có", "ven", "vùng": start a narrowing phrase
+    locality_lists: dict[str, frozenset[str]]  # "các huyện" -> kinds of its tier ("huyện", "thị xã" …)
     tiers: tuple[str, ...]                # "cấp tỉnh", "cấp xã": a lone tier repeats the mention before
     class_nouns: frozenset[str]           # bare class nouns: a run of them is one class ("Viện, Trường")
     links: frozenset[str]                 # words joining two names: "và", "với", "cùng"
@@ -109,6 +110,8 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         subset_classes={unicodedata.normalize("NFC", k).lower(): v  # longest first
                         for k, v in sorted(data["locality_subsets"]["classes"].items(), key=lambda kv: -len(kv[0]))},
         subset_openers=_phrases(data["locality_subsets"]["openers"]),
+        locality_lists={unicodedata.normalize("NFC", plural).lower(): frozenset(_phrases(kinds))
+                        for plural, kinds in data["locality_lists"].items()},
         tiers=_phrases(data["tiers"]),
         class_nouns=frozenset(_phrases(data["class_nouns"])),
         links=frozenset(_phrases(data["links"])),

@@ -152,13 +152,17 @@ def slashes_as_commas(text: str, rules: AgencyRules) -> str:
     return out
 
 
-def split_commas(text: str) -> list[str]:
+def split_commas(text: str, rules: AgencyRules | None = None) -> list[str]:
     """List links: ',' and 'và' ('Sở A và Sở B'); a name with 'và' or ',' inside ('Sở Văn hóa, Thể
-    thao và Du lịch') is joined back by the caller, which tries the registry on joined pieces."""
+    thao và Du lịch') is joined back by the caller, which tries the registry on joined pieces. With
+    the rules, the commas of a list of one tier's localities ('các huyện, thị xã, thành phố') are
+    no links."""
     out: list[str] = []
     link = ", "
     pos = 0
-    for m in [*_LINK.finditer(text), None]:
+    inside = [m.span() for m in _locality_list(rules).finditer(text)] if rules and "," in text else []
+    links = [m for m in _LINK.finditer(text) if not any(a < m.start() < b for a, b in inside)]
+    for m in [*links, None]:
         end = m.start() if m else len(text)
         piece = trim(text[pos:end])
         if piece:
@@ -167,6 +171,32 @@ def split_commas(text: str) -> list[str]:
             link = ", " if "," in m.group() else " và "
             pos = m.end()
     return out
+
+
+def locality_list_as_tier(text: str, rules: AgencyRules) -> str | None:
+    """'Phòng Tư pháp các huyện, thị xã, thành phố' -> 'Phòng Tư pháp các huyện': a list of one tier's
+    localities read as that tier's plural (None: the text holds no such list)."""
+    if "," not in text and " và " not in text:
+        return None
+    out, changed = text, False
+    for m in reversed(list(_locality_list(rules).finditer(text))):
+        out, changed = out[:m.start()] + _tier_of(m.group(), rules) + out[m.end():], True
+    return out if changed else None
+
+
+def _tier_of(listed: str, rules: AgencyRules) -> str:
+    kinds = {k.strip() for k in re.split(r",|\bvà\b|\bhoặc\b", listed.lower().removeprefix("các "))}
+    return next(plural for plural, tier in rules.locality_lists.items() if kinds <= tier)
+
+
+@functools.cache
+def _locality_list(rules: AgencyRules) -> re.Pattern[str]:
+    """'các K, K và K' where every K is a kind of one tier's localities (checked in `_tier_of` too)."""
+    alternatives = []
+    for kinds in rules.locality_lists.values():
+        kind = "|".join(re.escape(k) for k in sorted(kinds, key=len, reverse=True))
+        alternatives.append(rf"các\s+(?:{kind})(?:\s*(?:,|và|hoặc)\s*(?:{kind}))+")
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(alternatives)})(?![^\W_])", re.I)
 
 
 def without_role_appositions(pieces: list[str], rules: AgencyRules) -> list[str]:
