@@ -10,8 +10,8 @@ from pathlib import Path
 from plantasks.data_files import load_yaml
 from plantasks.normalizers.text import fold
 
-ROLES = ("stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "submitter", "extra")
-_CORE = {"stt", "content", "outputs", "lead", "support", "performer", "deadline", "funding", "submitter"}
+ROLES = ("stt", "content", "outputs", "lead", "support", "performer", "start", "deadline", "funding", "submitter", "extra")
+_CORE = {"stt", "content", "outputs", "lead", "support", "performer", "start", "deadline", "funding", "submitter"}
 EXTRA = "extra"  # a column that feeds no field: its cells stay on the task under the printed header
 
 
@@ -89,7 +89,7 @@ def classify_header_cell(text: str) -> HeaderCell:
     found: dict[str, tuple[int, int]] = {}
     for role, phrases in rules:
         for phrase in phrases:
-            if role in exact_only:
+            if role in exact_only or phrase in exact_only:
                 if key == phrase:
                     found[role] = (0, len(key))
                     break
@@ -125,6 +125,8 @@ def _truncated(key: str, rules, exact_only: set[str]) -> dict[str, tuple[int, in
         if role in exact_only:
             continue
         for phrase in phrases:
+            if phrase in exact_only:
+                continue
             *head, last = phrase.split()
             for kept in range(len(last) - 1, 1, -1):
                 cut = " ".join([*head, last[:kept]])

@@ -74,7 +74,7 @@ def tables(parsed: ParsedDocument) -> Assembly:
 
 def metadata(source: Source, parsed: ParsedDocument, assembly: Assembly) -> tuple[DocumentMeta, list[Warning]]:
     """The plan's number, dates, issuer, place, period and title, from the lines outside tables."""
-    times = [row.cells.get("deadline", "") for table in assembly.tables for row in table.rows]
+    times = [row.time for table in assembly.tables for row in table.rows]
     found = extract_metadata([line.text for line in assembly.body_lines], times)
     fields = {k: v for k, v in found.fields.items() if k in DocumentMeta.model_fields}
     meta = base_meta(source).model_copy(update={**fields, "truncated": assembly.truncated,

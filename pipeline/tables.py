@@ -35,7 +35,7 @@ _LETTER_ITEM = re.compile(r"^[a-zđ][).]\s")  # "a) Rà soát …": an item, not
 # an item number as printed or read: looser than row_layout.looks_like_row_number (a letter section "A",
 # "(1)", "1a", "iv" too), as only a cell that is plainly no number may end a table
 _ITEM_NUMBER = re.compile(r"^[(\[]?(?:[0-9]{1,3}[a-z]?(?:[.,][0-9]{1,3})*|[IVXLCivxlc]{1,6}|[A-ZĐa-zđ])[.):\]]?$")
-ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "deadline", "funding")
+ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "start", "deadline", "funding")
 EXTRA_PREFIX = "extra:"  # cells of columns that feed no field, keyed by their printed header
 
 
@@ -53,6 +53,14 @@ class TaskRow:
     confidence: float = 1.0
     flags: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # cell text per column of the table, as printed
+
+    @property
+    def time(self) -> str:
+        """The time cell. A table that prints when the work starts beside when it ends gives one span
+        ('Tháng 3/2024 - Tháng 11/2024'); a time in the start column alone is a cell merged across both
+        ('Thường xuyên', 'Năm 2024': readers put a merged cell's text in its first column)."""
+        start, end = self.cells.get("start", "").strip(), self.cells.get("deadline", "").strip()
+        return f"{start} - {end}" if start and end else start or end
 
     def join_columns(self, texts: list[str], columns: ColumnMap) -> None:
         """The rest of this row from the next page: each column's piece joined to the same column

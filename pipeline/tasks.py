@@ -25,7 +25,7 @@ def build_task(row: TaskRow, table: AppendixTable, table_index: int, sha256: str
     flags = list(row.flags)
     section = row.section if table.has_sections and row.section else _appendix_section(table)
     lead, support, agency_flags = agencies_of(cells, ctx, as_of)
-    deadline, deadline_flags = deadline_of(cells.get("deadline", ""), ctx)
+    deadline, deadline_flags = deadline_of(row.time, ctx)
     flags += agency_flags + deadline_flags
     content = collapse(cells.get("content", ""))
     if not content:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -226,6 +227,35 @@ def test_two_appendices_with_two_level_headers_keep_their_tables_and_know_every_
         ("PHỤ LỤC II", "1", "Việc 1A", ["Sở Tư pháp"], ["Sở Nội vụ"], "Quý I/2031"),
         ("PHỤ LỤC II", "2", "Việc 1B", ["Sở Nội vụ"], ["Thanh tra tỉnh"], "Quý III/2031")]
     assert "unknown_column" not in [w.code for w in result.warnings]  # the lower header line names the fifth column
+
+
+def test_a_time_printed_as_start_and_end_under_one_header_is_one_span():
+    # "Thời gian thực hiện" over "Bắt đầu | Hoàn thành", the other headers merged down (Word repeats them)
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC")
+    table = document.add_table(rows=6, cols=6)
+    table.cell(0, 3).merge(table.cell(0, 4))
+    for c in (0, 1, 2, 5):
+        table.cell(0, c).merge(table.cell(1, c))
+    for (r, c), text in {(0, 0): "TT", (0, 1): "Nhiệm vụ", (0, 2): "Cơ quan chủ trì", (0, 3): "Thời gian thực hiện",
+                         (1, 3): "Bắt đầu", (1, 4): "Hoàn thành", (0, 5): "Sản phẩm hoàn thành"}.items():
+        table.cell(r, c).text = text
+    table.cell(3, 3).merge(table.cell(3, 4))  # one time across both columns
+    for r, values in enumerate([["1", "Rà soát thủ tục", "Sở Tư pháp", "Tháng 3/2031", "Tháng 11/2031", "Báo cáo"],
+                                ["2", "Kiểm tra công vụ", "Sở Nội vụ", "Thường xuyên", "", "Kết luận"],
+                                ["3", "Số hóa hồ sơ", "Sở Nội vụ", "", "31/12/2031", "Dữ liệu"],
+                                ["4", "Tuyên truyền", "Sở Nội vụ", "", "", ""]], start=2):
+        for c, value in enumerate(values):
+            if value:  # (an empty value would blank the merged cell it falls in)
+                table.cell(r, c).text = value
+    result = extract_bytes(_bytes(document), "start_end.docx").result
+    assert [(t.stt, t.deadline.raw, [(i.kind, i.start, i.due) for i in t.deadline.items], t.outputs, t.extra)
+            for t in result.tasks] == [
+        ("1", "Tháng 3/2031 - Tháng 11/2031", [("period", date(2031, 3, 1), date(2031, 11, 30))], ["Báo cáo"], {}),
+        ("2", "Thường xuyên", [("continuous", None, None)], ["Kết luận"], {}),
+        ("3", "31/12/2031", [("date", date(2031, 12, 31), date(2031, 12, 31))], ["Dữ liệu"], {}),
+        ("4", "", [], [], {})]
+    assert [w.code for w in result.warnings if w.code in ("unknown_column", "other_table_row")] == []
 
 
 def test_a_title_row_merged_across_the_table_above_its_header_is_the_tables_title():

@@ -144,6 +144,17 @@ def test_two_level_header_and_column_number_row():
     assert [a.text for a in task.support] == ["Sở Tư pháp"]
 
 
+def test_a_time_in_start_and_end_columns_under_one_header_is_one_span():
+    # the lower header line names the two columns the upper "Thời gian" spans
+    result = extract("start_end_columns.md")
+    assert [(t.stt, t.deadline.raw, [(i.kind, i.start, i.due) for i in t.deadline.items], t.extra)
+            for t in result.tasks] == [
+        ("1", "01/3/2031 - 30/11/2031", [("period", date(2031, 3, 1), date(2031, 11, 30))], {}),
+        ("2", "01/4/2031 - 31/12/2031", [("period", date(2031, 4, 1), date(2031, 12, 31))], {"Ghi chú": "Ưu tiên"}),
+        ("3", "Quý IV/2031", [("quarter", date(2031, 10, 1), date(2031, 12, 31))], {})]
+    assert "unknown_column" not in [w.code for w in result.warnings]
+
+
 def test_table_outside_appendix_with_numbered_group_rows():
     result = extract("body_table_groups.txt")
     assert rows(result, "table", "section", "stt", "content") == [
