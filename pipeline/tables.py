@@ -178,6 +178,8 @@ class _Assembler:
         if found:
             self._header(found[0], found[1], row)
             return
+        if self.current is not None and self._header_detail(row):
+            return
         other = _other_table(texts, self.current.columns.width) if self.current is not None else None
         if other:
             # the header or a row of a table that is no task table (a portal's related documents or the
@@ -193,13 +195,11 @@ class _Assembler:
         if self.last_row_block is not None and row.prov.page != self.last_row_block.prov.page:
             self.after_break = True
         self.last_row_block = row
-        if self._header_detail(row):
-            return
         self._data_row(row)
 
     def _header_detail(self, row: TableRow) -> bool:
-        """Rows under a header that are still header: a second header line (Chủ trì | Phối hợp
-        under 'Cơ quan thực hiện') refines the columns; a column-number row '(1) (2) (3)' is skipped."""
+        """Rows under a header that are still header: the lower line of a two-level header refines the
+        columns (see `_lower_header`); a column-number row '(1) (2) (3)' is skipped."""
         table = self.current
         texts = [t.strip() for t in row.texts]
         filled = [t for t in texts if t]
@@ -207,12 +207,10 @@ class _Assembler:
             return False
         if len(filled) >= 3 and all(_COLUMN_NUMBER.match(t) for t in filled):
             return True
-        roles = [classify_header_cell(t).role if t else None for t in texts]
-        if not all(r for r, t in zip(roles, texts) if t) or len(texts) != table.columns.width:
+        lower = _lower_header(texts, table.columns) if len(texts) == table.columns.width else None
+        if lower is None:
             return False
-        merged = tuple(sub or top for sub, top in zip(roles, table.columns.roles))
-        headers = tuple(sub or table.columns.header(i) for i, sub in enumerate(texts))
-        table.columns = ColumnMap(merged, headers)
+        table.columns = lower
         self._note_unknown(table, row.prov)
         return True
 
@@ -356,6 +354,33 @@ def _by_role(texts: list[str], columns: ColumnMap) -> dict[str, str]:
         key = role if role not in (None, EXTRA) else EXTRA_PREFIX + columns.header(column)
         cells[key] = "\n".join(filter(None, (cells.get(key, ""), text)))
     return cells
+
+
+def _lower_header(texts: list[str], columns: ColumnMap) -> ColumnMap | None:
+    """The columns as the lower line of a two-level header names them; None when the row is no such
+    line. A cell that is empty or repeats the header above (Word repeats the cells merged down) keeps
+    its column; header words name theirs ('Chủ trì | Phối hợp' under 'Cơ quan thực hiện', 'Bắt đầu |
+    Hoàn thành' under 'Thời gian'); other words are sub-headers only under a header spanning several
+    columns ('Kinh phí' over 'Tổng số | NSTW | NSĐP'): the first keeps the spanning header's role, the
+    others are its extra columns, each named with both lines. The number and task columns stay empty
+    or repeat their header: a row with a task in them is data."""
+    tops = [columns.headers[i] if i < len(columns.headers) else "" for i in range(columns.width)]
+    roles, headers = list(columns.roles), list(tops)
+    for i, text in enumerate(texts):
+        if not text or fold(text) == fold(tops[i]):
+            continue
+        if roles[i] in ("stt", "content"):
+            return None
+        role = classify_header_cell(text).role
+        owner = next((k for k in range(i, -1, -1) if tops[k]), None)
+        if role is None and (owner is None or owner == i and (i + 1 == len(tops) or tops[i + 1])):
+            return None  # unknown words under a header of one column: no header line
+        if role is not None:
+            roles[i], headers[i] = role, text
+        else:
+            roles[i] = roles[i] if owner == i else None
+            headers[i] = f"{tops[owner]}: {text}"
+    return ColumnMap(tuple(roles), tuple(headers))
 
 
 def _heading(text: str) -> str:

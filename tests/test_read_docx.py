@@ -258,6 +258,34 @@ def test_a_time_printed_as_start_and_end_under_one_header_is_one_span():
     assert [w.code for w in result.warnings if w.code in ("unknown_column", "other_table_row")] == []
 
 
+def test_unknown_words_under_a_header_spanning_columns_are_its_sub_columns():
+    # "Kinh phí" over "Tổng số | NSTW | NSĐP", the other headers merged down: the lower line is header,
+    # not another table (before: no task at all); the first sub-column is the funding, the others extra
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC")
+    table = document.add_table(rows=4, cols=6)
+    table.cell(0, 3).merge(table.cell(0, 5))
+    for c in (0, 1, 2):
+        table.cell(0, c).merge(table.cell(1, c))
+    for (r, c), text in {(0, 0): "TT", (0, 1): "Nhiệm vụ", (0, 2): "Cơ quan chủ trì", (0, 3): "Kinh phí (triệu đồng)",
+                         (1, 3): "Tổng số", (1, 4): "NSTW", (1, 5): "NSĐP"}.items():
+        table.cell(r, c).text = text
+    for r, values in enumerate([["1", "Xây dựng kho dữ liệu", "Sở Nội vụ", "500", "300", "200"],
+                                ["2", "Đào tạo kỹ năng số", "Sở Tư pháp", "100", "", "100"]], start=2):
+        for c, value in enumerate(values):
+            if value:
+                table.cell(r, c).text = value
+    result = extract_bytes(_bytes(document), "funding_split.docx").result
+    assert [(t.stt, t.content, [a.name for a in t.lead], t.funding, t.extra) for t in result.tasks] == [
+        ("1", "Xây dựng kho dữ liệu", ["Sở Nội vụ"], "500",
+         {"Kinh phí (triệu đồng): NSTW": "300", "Kinh phí (triệu đồng): NSĐP": "200"}),
+        ("2", "Đào tạo kỹ năng số", ["Sở Tư pháp"], "100", {"Kinh phí (triệu đồng): NSĐP": "100"})]
+    assert [w.message for w in result.warnings if w.code == "unknown_column"] == [
+        "the table has columns no header rule knows, kept on each task under `extra`: "
+        "Kinh phí (triệu đồng): NSTW, Kinh phí (triệu đồng): NSĐP"]
+    assert "other_table_row" not in [w.code for w in result.warnings]
+
+
 def test_a_title_row_merged_across_the_table_above_its_header_is_the_tables_title():
     document = docx.Document()
     document.add_paragraph("PHỤ LỤC")

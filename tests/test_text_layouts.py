@@ -155,6 +155,13 @@ def test_a_time_in_start_and_end_columns_under_one_header_is_one_span():
     assert "unknown_column" not in [w.code for w in result.warnings]
 
 
+def test_words_under_a_header_spanning_two_columns_name_its_sub_columns():
+    result = extract("spanning_header_sub_columns.md")
+    assert [(t.stt, t.funding, t.extra, t.deadline.raw) for t in result.tasks] == [
+        ("1", "500", {"Kinh phí (triệu đồng): Nguồn khác": "120"}, "Quý III/2031"),
+        ("2", "80", {}, "Năm 2031")]
+
+
 def test_table_outside_appendix_with_numbered_group_rows():
     result = extract("body_table_groups.txt")
     assert rows(result, "table", "section", "stt", "content") == [
