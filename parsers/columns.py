@@ -53,6 +53,16 @@ def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[set[str]], set[str]
 
 
 @cache
+def _same_as_above_marks() -> frozenset[str]:
+    return frozenset(_data()["same_as_above"])
+
+
+def is_same_as_above(text: str) -> bool:
+    """Is the cell only a mark that repeats the cell above ('nt', '- nt -', 'Như trên', '"')?"""
+    return len(text) <= 12 and fold(text).strip(" \t\n-–—.()[]") in _same_as_above_marks()
+
+
+@cache
 def header_words() -> frozenset[str]:
     """Every word (folded) the header vocabulary uses, with the filler words headers carry."""
     words = {w for phrases in _data()["roles"].values() for p in phrases for w in re.split(r"[\s/]+", p)}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Provenance, TableRow, TextLine
-from plantasks.parsers.columns import EXTRA, ColumnMap, classify_header_cell, fold, header_map
+from plantasks.parsers.columns import EXTRA, ColumnMap, classify_header_cell, fold, header_map, is_same_as_above
 from plantasks.normalizers.text import LEADING_BULLET as _BULLET_START, clean_cell, collapse
 from plantasks.normalizers.text import section_case as sentence_case_keep
 
@@ -280,6 +280,7 @@ class _Assembler:
             self.after_break = False
             return
         texts = self._column_texts(row, table.columns.width)
+        repeated = _as_above(texts, table)
         cells = _by_role(texts, table.columns)
         if not any(ch.isalnum() for text in cells.values() for ch in text):
             return  # blank or ruling line between rows
@@ -305,6 +306,8 @@ class _Assembler:
             self.section = sentence_case_keep(content)
             table.has_sections = True
         flags = ["column_count_mismatch"] if len(row.cells) != table.columns.width else []
+        if repeated:
+            flags.append("same_as_above")
         table.rows.append(TaskRow(
             table=table.label, appendix_title=table.title, section=self.section, stt=stt, cells=cells,
             prov=row.prov, position=len(table.rows), confidence=_row_confidence(row), flags=flags, columns=texts,
@@ -345,6 +348,17 @@ class _Assembler:
                 self.leftovers.append(Leftover(
                     "extra_cells", f"row has {len(row.cells)} cells for {width} columns; extra text joined to the last column", row.prov))
         return [clean_cell(t) for t in texts + [""] * (width - len(texts))]
+
+
+def _as_above(texts: list[str], table: AppendixTable) -> bool:
+    """Cells printed only as 'nt' / 'như trên' take the text of their column in the task row above
+    (in place); True when one did. The number and task columns never repeat."""
+    above = table.rows[-1].columns if table.rows else None
+    repeated = False
+    for i, (text, role) in enumerate(zip(texts, table.columns.roles)):
+        if above and role not in ("stt", "content") and text and is_same_as_above(text) and above[i].strip():
+            texts[i], repeated = above[i], True
+    return repeated
 
 
 def _by_role(texts: list[str], columns: ColumnMap) -> dict[str, str]:

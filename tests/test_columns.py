@@ -2,7 +2,7 @@
 
 import pytest
 
-from plantasks.parsers.columns import header_map
+from plantasks.parsers.columns import header_map, is_same_as_above
 
 CASES = [
     (["TT", "Nội dung thực hiện", "Sản phẩm, kết quả", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"],
@@ -64,3 +64,12 @@ def test_a_parenthesised_qualifier_is_header_wording_not_leftover():
     assert leftovers == ["", "", "", "", ""]
     _, leftovers = header_map(["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian hoàn thành (quý) Quý II"])
     assert leftovers[3] == "Quý II"  # text after the qualifier is still the row's
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("nt", True), ("Nt.", True), ("- nt -", True), ("(nt)", True), ("Như trên", True), ("NHƯ TRÊN", True),
+    ('"', True), ("“", True), ("-//-", True),
+    ("", False), ("-", False), ("Sở Nội vụ", False), ("Như trên và Sở Tư pháp", False), ("NT Sở", False),
+])
+def test_a_same_as_above_mark_is_the_whole_cell(text, expected):
+    assert is_same_as_above(text) is expected

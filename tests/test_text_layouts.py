@@ -162,6 +162,17 @@ def test_words_under_a_header_spanning_two_columns_name_its_sub_columns():
         ("2", "80", {}, "Năm 2031")]
 
 
+def test_a_cell_printed_as_same_as_above_takes_the_cell_above():
+    # "nt", "-nt-", "Như trên", a ditto mark: the column's text in the task row above, flagged
+    result = extract("same_as_above.txt")
+    assert [(t.stt, [a.name for a in t.lead], [a.name for a in t.support], t.deadline.raw, t.flags)
+            for t in result.tasks] == [
+        ("1", ["Phòng Văn hóa và Thông tin"], ["Phòng Nội vụ"], "Quý I/2031", []),
+        ("2", ["Phòng Văn hóa và Thông tin"], ["Phòng Nội vụ"], "Quý I/2031", ["same_as_above"]),
+        ("3", ["Phòng Nội vụ"], ["Phòng Nội vụ"], "Quý III/2031", ["same_as_above"]),
+        ("4", ["Ủy ban nhân dân cấp xã"], ["Phòng Nội vụ"], "Quý III/2031", ["same_as_above"])]
+
+
 def test_table_outside_appendix_with_numbered_group_rows():
     result = extract("body_table_groups.txt")
     assert rows(result, "table", "section", "stt", "content") == [
