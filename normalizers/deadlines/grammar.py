@@ -367,6 +367,9 @@ def _parts(v: Vocab) -> dict[str, str]:
         "FREQALT": alternation(freq_phrases),
         "NUMLOOK": numlook,
     }
+    # a number after "tuần thứ", "đợt" … is no day (one fixed-width lookbehind per phrase)
+    counted = [" ".join(fold(f"{w} {o}").split()) for w in ["", *v.data["counted_words"]] for o in ["", *v.data["counted_ordinal"]]]
+    parts["NOTDAY"] = "".join(rf"(?<!{c} )" for c in counted if c)
     parts["YSEP"] = _fill(r"\s*(?:/|-|\.|,?\s*«YEARW»)\s*", parts)
     parts["FREQB"] = _fill(r"(?:«FREQALT»(?![0-9a-z])(?!\s*«NUMLOOK»))", parts)
     parts["FREQ"] = _fill(r"(?:«YEARW»\s*«Y»(?![0-9])|«FREQB»)", parts)
@@ -379,7 +382,7 @@ def _parts(v: Vocab) -> dict[str, str]:
 RULES: tuple[tuple[str, str, Callable[..., list[Entity]] | Builder], ...] = (
     ("date_dmy", r"«B»(?:«DAYW»\s*)?(?P<d>«D»)\s*(?P<s>[/.\-])\s*(?P<m>«M»)\s*(?P=s)\s*(?P<y>«Y»)(?![0-9])", build_date("date_dmy")),
     ("date_ymd", r"«B»(?P<y>«Y»)-(?P<m>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])«E»", build_date("date_ymd")),
-    ("date_words", r"«B»(?:«DAYW»\s*)?(?P<d>«D»)\s+«MONTH»\s*(?P<m>«M»|«MW»)\s*,?\s*(?:«YEARW»|/|-)\s*(?P<y>«Y»)(?![0-9])", build_date("date_words")),
+    ("date_words", r"«B»(?:«DAYW»\s*)?«NOTDAY»(?P<d>«D»)\s+«MONTH»\s*(?P<m>«M»|«MW»)\s*,?\s*(?:«YEARW»|/|-)\s*(?P<y>«Y»)(?![0-9])", build_date("date_words")),
     ("date_dm", r"«B»«DAYW»\s*(?P<d>«D»)\s*(?P<s>[/.\-])\s*(?P<m>«M»)(?!\s*[/.\-]\s*\d)(?![0-9])", build_date("date_dm")),
     ("date_dm_words", r"«B»«DAYW»\s*(?P<d>«D»)\s+«MONTH»\s*(?P<m>«M»|«MW»)(?!\s*,?\s*(?:«YEARW»|/|-|\.)\s*\d)«E»", build_date("date_dm_words")),
     ("date_dm_cued", r"(?:(?<=truoc )|(?<=den )|(?<=va )|(?<=, )|(?<=tu )|(?<=- )|(?<=het )|(?<=nhat ))(?P<d>«D»)\s*/\s*(?P<m>«M»)(?!\s*[/.\-]?\s*\d)(?![0-9])", build_date("date_dm")),

@@ -266,6 +266,7 @@ def absorb_into_recurrence(units: list[Unit]) -> list[Unit]:
 
     'Tháng 1 hàng năm', 'Hằng năm, trước ngày 15/12': periods without a year;
     'Hàng quý (trước ngày 20 của tháng cuối quý)': a day inside the same repeating period;
+    'Định kỳ trước ngày 10 hằng tháng': a bare 'định kỳ' whose period the day names;
     'Báo cáo năm: ...' style report words when the piece names a real time as well.
     """
     recurring = [u for u in units if u.kind == RECURRING and u.rule != "recurring_report"]
@@ -273,6 +274,9 @@ def absorb_into_recurrence(units: list[Unit]) -> list[Unit]:
         return _drop_report_words(units)
     kept = [u for u in units if not (u.kind == DATABLE and u.needs_year)]
     main = [u for u in kept if u.kind == RECURRING and u.rule not in DAY_OF_PERIOD_RULES]
+    if any(u.rule in DAY_OF_PERIOD_RULES and u.recurrence for u in kept):
+        kept = [u for u in kept if not (u in main and not u.recurrence)]
+        main = [u for u in main if u.recurrence]
     if main:
         covered = {code for u in main for code in u.recurrence}
         kept = [u for u in kept if not (u.rule in DAY_OF_PERIOD_RULES and (not u.recurrence or set(u.recurrence) <= covered))]

@@ -94,7 +94,7 @@ def _all_phrases(node: Any) -> list[str]:
 
 def build_lexicon(data: dict[str, Any]) -> dict[str, frozenset[tuple[str, ...]]]:
     forms: dict[str, set[tuple[str, ...]]] = {}
-    skip = {"ocr", "recurrence_order"}
+    skip = {"ocr", "recurrence_order", "counted_ordinal"}
     for name, node in data.items():
         if name in skip:
             continue
