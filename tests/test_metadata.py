@@ -380,6 +380,11 @@ def test_a_province_name_in_capitals_ends_where_a_phrase_after_names_begins(lett
      "Hội đồng phối hợp phổ biến, giáo dục pháp luật tỉnh Bắc Giang", "province", "Bắc Giang", None),
     (["HỘI ĐỒNG NHÂN DÂN", "TỈNH QUẢNG NINH"], "Hội đồng nhân dân tỉnh Quảng Ninh", "province", "Quảng Ninh", None),
     (["UBND TỈNH NGHỆ AN", "BAN CHỈ ĐẠO CCHC"], "Ban Chỉ đạo CCHC tỉnh Nghệ An", "province", "Nghệ An", None),
+    # the parent's line and the department's joined into one by a text tool (markdown joins the two lines)
+    (["UBND TỈNH QUẢNG TRỊ SỞ NỘI VỤ"], "Sở Nội vụ tỉnh Quảng Trị", "province", "Quảng Trị", None),
+    (["UBND TỈNH NGHỆ AN BAN CHỈ ĐẠO CCHC"], "Ban Chỉ đạo CCHC tỉnh Nghệ An", "province", "Nghệ An", None),
+    (["UBND HUYỆN HẢI LĂNG PHÒNG NỘI VỤ"], "Phòng Nội vụ huyện Hải Lăng", "district", None, "Hải Lăng"),
+    (["ỦY BAN NHÂN DÂN TỈNH THANH HÓA"], "Ủy ban nhân dân tỉnh Thanh Hóa", "province", "Thanh Hóa", None),
 ])
 def test_a_body_of_a_locality_printed_before_it_is_the_issuer(letterhead, issuer, level, province, district):
     lines = [*letterhead, "Số: 12/KH-BCĐ", "Hà Tĩnh, ngày 05 tháng 3 năm 2024", "KẾ HOẠCH", "Hoạt động năm 2024",

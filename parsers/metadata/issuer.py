@@ -192,8 +192,9 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
             return central
         m = LOCAL_MENTION.search(joined)
         if m and _only_titles_before(joined[: m.start()]):
-            parent = _local_issuer(m, joined, year, "authority line")
-            below = strip_motto_text(layout.lines[i + used]) if i + used < end else ""
+            run_on = _department_run_on(joined, m.end())
+            parent = _local_issuer(m, joined[:run_on], year, "authority line")
+            below = joined[run_on:] if run_on else strip_motto_text(layout.lines[i + used]) if i + used < end else ""
             return subordinate_issuer(below, parent) or parent
         if named := locality_body_issuer(layout, i, end, year) or party_committee_issuer(line, year):
             return named
@@ -228,6 +229,20 @@ def _wrapped_local_body(layout: Layout, line: str, i: int, end: int) -> tuple[st
 def _motto_piece(key: str) -> bool:
     """A line that is the national motto or a run of its words ('cộng hòa xã hội chủ nghĩa việt' / 'nam')."""
     return any(f" {key} " in f" {motto} " for motto in load_vocab().motto)
+
+
+def _department_run_on(text: str, after: int) -> int | None:
+    """Where a department's name starts on its parent body's header line, the two lines joined by a text
+    tool ('UBND TỈNH QUẢNG TRỊ SỞ NỘI VỤ'): a department head after the place name's first word."""
+    if not is_upper_line(text):
+        return None
+    heads = load_vocab().subordinate_heads
+    words = list(re.finditer(r"\S+", text[after:]))
+    for k in range(1, len(words)):
+        rest = match_key(text[after + words[k].start():])
+        if any(rest == h or rest.startswith(h + " ") for h in heads):
+            return after + words[k].start()
+    return None
 
 
 def subordinate_issuer(line: str, parent: Issuer) -> Issuer | None:
