@@ -385,6 +385,17 @@ def test_a_province_name_in_capitals_ends_where_a_phrase_after_names_begins(lett
     (["UBND TỈNH NGHỆ AN BAN CHỈ ĐẠO CCHC"], "Ban Chỉ đạo CCHC tỉnh Nghệ An", "province", "Nghệ An", None),
     (["UBND HUYỆN HẢI LĂNG PHÒNG NỘI VỤ"], "Phòng Nội vụ huyện Hải Lăng", "district", None, "Hải Lăng"),
     (["ỦY BAN NHÂN DÂN TỈNH THANH HÓA"], "Ủy ban nhân dân tỉnh Thanh Hóa", "province", "Thanh Hóa", None),
+    # a department printed with its own locality, on one line or wrapped
+    (["SỞ TƯ PHÁP TỈNH NGHỆ AN"], "Sở Tư pháp tỉnh Nghệ An", "province", "Nghệ An", None),
+    (["SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH TỈNH NGHỆ AN"], "Sở Văn hóa, Thể thao và Du lịch tỉnh Nghệ An", "province", "Nghệ An", None),
+    (["CÔNG AN TỈNH HÀ TĨNH"], "Công an tỉnh Hà Tĩnh", "province", "Hà Tĩnh", None),
+    (["BẢO HIỂM XÃ HỘI VIỆT NAM", "BẢO HIỂM XÃ HỘI TỈNH HÀ TĨNH"], "Bảo hiểm xã hội tỉnh Hà Tĩnh", "province", "Hà Tĩnh", None),
+    (["PHÒNG NỘI VỤ HUYỆN DIỄN CHÂU"], "Phòng Nội vụ huyện Diễn Châu", "district", None, "Diễn Châu"),
+    (["BAN TUYÊN GIÁO TỈNH ỦY"], None, None, None, None),  # no province named
+    # a department under its parent, its name wrapped at "và" or a comma; the parent's office
+    (["UBND TỈNH NGHỆ AN", "SỞ THÔNG TIN VÀ", "TRUYỀN THÔNG"], "Sở Thông tin và Truyền thông tỉnh Nghệ An", "province", "Nghệ An", None),
+    (["UBND TỈNH NGHỆ AN", "SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"], "Sở Văn hóa, Thể thao và Du lịch tỉnh Nghệ An", "province", "Nghệ An", None),
+    (["UBND TỈNH NGHỆ AN", "VĂN PHÒNG"], "Văn phòng Ủy ban nhân dân tỉnh Nghệ An", "province", "Nghệ An", None),
 ])
 def test_a_body_of_a_locality_printed_before_it_is_the_issuer(letterhead, issuer, level, province, district):
     lines = [*letterhead, "Số: 12/KH-BCĐ", "Hà Tĩnh, ngày 05 tháng 3 năm 2024", "KẾ HOẠCH", "Hoạt động năm 2024",

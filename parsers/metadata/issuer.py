@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from plantasks.normalizers.text import acronyms, loose_key
 from plantasks.normalizers.vietnamese import match_key, unify_tone_placement
-from plantasks.parsers.metadata.layout import SPACES, Layout, aligned_key, is_upper_line
+from plantasks.parsers.metadata.layout import DECISION_HEADINGS, SPACES, Layout, aligned_key, is_upper_line
 from plantasks.parsers.metadata.numbers_dates import Attachment, DocNumber
 from plantasks.parsers.metadata.places import is_city_province, match_province, name_tokens, title_case_name, unit_word
 from plantasks.parsers.metadata.vocab import load_vocab
@@ -63,7 +63,9 @@ def locality_body_issuer(layout: Layout, i: int, end: int, year: int | None) -> 
     line = strip_motto_text(layout.lines[i])
     key = match_key(line)
     head = next((h for h in sorted(vocab.locality_bodies, key=len, reverse=True) if key.startswith(h + " ")), None)
-    if head is None or not is_upper_line(line) or any(loose_key(line).startswith(f) for f in vocab.local_bodies):
+    department = head is None and _department_heading(layout, i)
+    if head is None and not department or not is_upper_line(line) \
+            or any(loose_key(line).startswith(f) for f in vocab.local_bodies):
         return None
     text = line
     for k in range(i + 1, min(i + 1 + _BODY_WRAP, end)):
@@ -72,6 +74,8 @@ def locality_body_issuer(layout: Layout, i: int, end: int, year: int | None) -> 
         nxt = strip_motto_text(layout.lines[k])
         if not nxt or not is_upper_line(nxt) or _motto_piece(layout.keys[k]):
             break
+        if department and any(layout.keys[k].startswith(h + " ") for h in vocab.subordinate_heads):
+            break  # another department's line: "BẢO HIỂM XÃ HỘI VIỆT NAM" / "BẢO HIỂM XÃ HỘI TỈNH X"
         text = f"{text} {nxt}"
     m = _last_unit(text)
     if m is None:
@@ -79,6 +83,13 @@ def locality_body_issuer(layout: Layout, i: int, end: int, year: int | None) -> 
     unit, name, level = _place(m.group("unit"), text[m.end():], True, year)
     if name is None:
         return None
+    if department:  # "SỞ TƯ PHÁP TỈNH NGHỆ AN" -> "Sở Tư pháp tỉnh Nghệ An" ("BAN TUYÊN GIÁO TỈNH ỦY": no province)
+        rest = text[m.end():].split()
+        if len(name_tokens(" ".join(rest), True)) < len(rest) \
+                or unit == "tỉnh" and not match_province(name_tokens(" ".join(rest), True)):
+            return None  # the locality does not end the line ("… TỈNH THANH HÓA NĂM 2024": a title)
+        body = official_case(text[:m.start()])
+        return Issuer(body, level, unit, name, "department of the locality", f"{body} {unit} {name}")
     words = text[:m.start()].split()[len(head.split()):]
     body = " ".join([vocab.locality_bodies[head], *(w if w.strip(",.;:()") in acronyms() else w.lower() for w in words)])
     return Issuer(body, level, unit, name, "body of the locality", f"{body} {unit} {name}")
@@ -194,7 +205,7 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
         if m and _only_titles_before(joined[: m.start()]):
             run_on = _department_run_on(joined, m.end())
             parent = _local_issuer(m, joined[:run_on], year, "authority line")
-            below = joined[run_on:] if run_on else strip_motto_text(layout.lines[i + used]) if i + used < end else ""
+            below = joined[run_on:] if run_on else _department_lines(layout, i + used, end) if i + used < end else ""
             return subordinate_issuer(below, parent) or parent
         if named := locality_body_issuer(layout, i, end, year) or party_committee_issuer(line, year):
             return named
@@ -231,6 +242,32 @@ def _motto_piece(key: str) -> bool:
     return any(f" {key} " in f" {motto} " for motto in load_vocab().motto)
 
 
+_NAME_GOES_ON = re.compile(r"(?:\s(?i:và)|[,\-–])$")
+_NAME_WENT_ON = re.compile(r"^(?:(?i:và)\s|[,\-–])")
+
+
+def _department_heading(layout: Layout, i: int) -> bool:
+    """Is header line i a department's name ('SỞ TƯ PHÁP …', 'CÔNG AN …'): a department head of more than
+    'ban' ('BAN HÀNH KẾ HOẠCH …' is a title), above the document's heading ('KẾ HOẠCH', 'QUYẾT ĐỊNH')?"""
+    vocab = load_vocab()
+    key = layout.keys[i]
+    heads = (h for h in vocab.subordinate_heads if h != "ban")
+    headings = (*vocab.plan_title_heads, *DECISION_HEADINGS)
+    return any(key.startswith(h + " ") for h in heads) \
+        and not any(k.startswith(h) for k in layout.keys[:i] for h in headings)
+
+
+def _department_lines(layout: Layout, k: int, end: int) -> str:
+    """A department's header line, with the next when the name goes on there at 'VÀ', ',' or '-'
+    ('SỞ THÔNG TIN VÀ' / 'TRUYỀN THÔNG'; 'SỞ VĂN HÓA, THỂ THAO' / 'VÀ DU LỊCH')."""
+    line = strip_motto_text(layout.lines[k])
+    nxt = strip_motto_text(layout.lines[k + 1]) if k + 1 < end else ""
+    if nxt and (_NAME_GOES_ON.search(line.rstrip()) or _NAME_WENT_ON.match(nxt)) and is_upper_line(nxt) \
+            and not _motto_piece(layout.keys[k + 1]):
+        line = f"{line.rstrip()} {strip_motto_text(layout.lines[k + 1])}"
+    return line
+
+
 def _department_run_on(text: str, after: int) -> int | None:
     """Where a department's name starts on its parent body's header line, the two lines joined by a text
     tool ('UBND TỈNH QUẢNG TRỊ SỞ NỘI VỤ'): a department head after the place name's first word."""
@@ -252,6 +289,8 @@ def subordinate_issuer(line: str, parent: Issuer) -> Issuer | None:
     if not is_upper_line(line) or not any(key == h or key.startswith(h + " ") for h in heads):
         return None
     department = official_case(line)
+    if key == "văn phòng":  # the office of the body above it: "UBND TỈNH X" / "VĂN PHÒNG"
+        department = f"Văn phòng {parent.body}"
     place = parent.name or ""
     if not key.endswith(f" {parent.unit}"):
         place = f"{parent.unit} {place}"
