@@ -282,6 +282,10 @@ class _Assembler:
         texts = self._column_texts(row, table.columns.width)
         repeated = _as_above(texts, table)
         cells = _by_role(texts, table.columns)
+        group = collapse(cells.pop("section", ""))
+        if group:  # a group column (Lĩnh vực, Nhóm nhiệm vụ): its text is the section of the rows beside it
+            self.section = sentence_case_keep(group)
+            table.has_sections = True
         if not any(ch.isalnum() for text in cells.values() for ch in text):
             return  # blank or ruling line between rows
         stt = collapse(cells.pop("stt", "")).rstrip(".):").strip()

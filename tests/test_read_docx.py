@@ -286,6 +286,25 @@ def test_unknown_words_under_a_header_spanning_columns_are_its_sub_columns():
     assert "other_table_row" not in [w.code for w in result.warnings]
 
 
+def test_a_group_column_merged_down_over_its_rows_is_their_section():
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Cải cách hành chính năm 2031")
+    document.add_paragraph("PHỤ LỤC")
+    rows = [["Lĩnh vực", "TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"],
+            ["Cải cách thể chế", "1", "Rà soát văn bản", "Sở Tư pháp", "Quý I/2031"],
+            ["", "2", "Kiểm tra văn bản", "Sở Tư pháp", "Quý II/2031"],
+            ["Cải cách thủ tục hành chính", "3", "Công bố thủ tục", "Sở Nội vụ", "Quý III/2031"]]
+    table = _table(document, rows)
+    table.cell(1, 0).merge(table.cell(2, 0))
+    result = extract_bytes(_bytes(document), "group_column.docx").result
+    assert [(t.stt, t.section, t.area, t.content, t.extra) for t in result.tasks] == [
+        ("1", "Cải cách thể chế", "institutions", "Rà soát văn bản", {}),
+        ("2", "Cải cách thể chế", "institutions", "Kiểm tra văn bản", {}),
+        ("3", "Cải cách thủ tục hành chính", "procedures", "Công bố thủ tục", {})]
+    assert "unknown_column" not in [w.code for w in result.warnings]
+
+
 def test_a_title_row_merged_across_the_table_above_its_header_is_the_tables_title():
     document = docx.Document()
     document.add_paragraph("PHỤ LỤC")

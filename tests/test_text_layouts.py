@@ -173,6 +173,14 @@ def test_a_cell_printed_as_same_as_above_takes_the_cell_above():
         ("4", ["Ủy ban nhân dân cấp xã"], ["Phòng Nội vụ"], "Quý III/2031", ["same_as_above"])]
 
 
+def test_a_group_column_printed_once_is_the_section_of_the_rows_under_it():
+    result = extract("group_column.md")
+    assert [(t.stt, t.section, t.area, t.extra) for t in result.tasks] == [
+        ("1", "Cải cách thể chế", "institutions", {}),
+        ("2", "Cải cách thể chế", "institutions", {}),
+        ("3", "Xây dựng chính quyền số", "digital_government", {})]
+
+
 def test_table_outside_appendix_with_numbered_group_rows():
     result = extract("body_table_groups.txt")
     assert rows(result, "table", "section", "stt", "content") == [
