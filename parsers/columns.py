@@ -57,6 +57,13 @@ def _same_as_above_marks() -> frozenset[str]:
     return frozenset(_data()["same_as_above"])
 
 
+def is_group_title(text: str) -> bool:
+    """Does an unnumbered row's only text title a group of rows ('Nhóm nhiệm vụ về …', '… như sau:')?"""
+    key = fold(text).strip()
+    return text[:1].isupper() and (text.rstrip().endswith(":")
+                                    or any(key.startswith(h + " ") for h in _data()["group_row_heads"]))
+
+
 def is_same_as_above(text: str) -> bool:
     """Is the cell only a mark that repeats the cell above ('nt', '- nt -', 'Như trên', '"')?"""
     return len(text) <= 12 and fold(text).strip(" \t\n-–—.()[]") in _same_as_above_marks()

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from plantasks.parsers.blocks import Block, Provenance, TableRow, TextLine
-from plantasks.parsers.columns import EXTRA, ColumnMap, classify_header_cell, fold, header_map, is_same_as_above
+from plantasks.parsers.columns import (EXTRA, ColumnMap, classify_header_cell, fold, header_map, is_group_title,
+                                       is_same_as_above)
 from plantasks.normalizers.text import LEADING_BULLET as _BULLET_START, clean_cell, collapse
 from plantasks.normalizers.text import section_case as sentence_case_keep
 
@@ -330,6 +331,8 @@ class _Assembler:
         if _is_upper(title) or (content and _spans_row(row)):
             # a title across the row, whatever its (maybe mis-read) number
             return sentence_case_keep(_LEADING_NUMBER.sub("", title))
+        if not stt and content and not self.after_break and is_group_title(content):
+            return sentence_case_keep(content.rstrip(" :"))  # (after a page break it may go on with the row above)
         return None
 
     def _continues(self, prev: TaskRow, content: str, attributes: bool) -> bool:

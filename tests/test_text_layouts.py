@@ -181,6 +181,18 @@ def test_a_group_column_printed_once_is_the_section_of_the_rows_under_it():
         ("3", "Xây dựng chính quyền số", "digital_government", {})]
 
 
+def test_unnumbered_rows_that_title_a_group_are_section_rows():
+    # "Nhóm …", "Lĩnh vực …" or text ending in a colon, alone in an unnumbered row; other unnumbered rows stay tasks
+    result = extract("unnumbered_group_rows.md")
+    assert [(t.stt, t.section, t.area, t.content) for t in result.tasks] == [
+        ("1", "Nhóm nhiệm vụ về cải cách thể chế", "institutions", "Rà soát văn bản quy phạm pháp luật"),
+        ("2", "Nhóm nhiệm vụ về cải cách thể chế", "institutions", "Theo dõi thi hành pháp luật"),
+        ("3", "Nhiệm vụ về cải cách thủ tục hành chính", "procedures", "Công bố thủ tục hành chính"),
+        ("", "Nhiệm vụ về cải cách thủ tục hành chính", "procedures", "Tổ chức đối thoại với doanh nghiệp"),
+        ("4", "Lĩnh vực chính quyền số", "digital_government", "Nâng cấp cổng dịch vụ công"),
+        ("", "Lĩnh vực chính quyền số", "digital_government", "Tuyên truyền về cải cách hành chính")]
+
+
 def test_table_outside_appendix_with_numbered_group_rows():
     result = extract("body_table_groups.txt")
     assert rows(result, "table", "section", "stt", "content") == [
