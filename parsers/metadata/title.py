@@ -153,7 +153,7 @@ def respell_from_body(title: str, layout: Layout) -> str:
     """A title word printed once, a typo of a word the document prints in the same phrase at least
     twice ('Chường trình lập pháp' beside 'Chương trình lập pháp' in the articles), takes the
     document's spelling: the spelling differs only in its diacritics and is followed by the same word."""
-    tokens = list(map(str.lower, map(str.strip, " ".join(layout.lines).split(), repeat(",;:.()“”\"'"))))
+    tokens = list(map(str.strip, " ".join(layout.lines).lower().split(), repeat(",;:.()“”\"'")))
     counts = Counter(tokens)
     words = title.split(" ")
     wanted: dict[str, set[str]] = {}  # following word -> folded spellings of the title words before it
