@@ -160,7 +160,7 @@ def split_commas(text: str, rules: AgencyRules | None = None) -> list[str]:
     out: list[str] = []
     link = ", "
     pos = 0
-    inside = [m.span() for m in _locality_list(rules).finditer(text)] if rules and "," in text else []
+    inside = [m.span() for m in _locality_list(rules).finditer(text)] if rules and ("," in text or " và " in text) else []
     links = [m for m in _LINK.finditer(text) if not any(a < m.start() < b for a, b in inside)]
     for m in [*links, None]:
         end = m.start() if m else len(text)
@@ -180,13 +180,15 @@ def locality_list_as_tier(text: str, rules: AgencyRules) -> str | None:
         return None
     out, changed = text, False
     for m in reversed(list(_locality_list(rules).finditer(text))):
-        out, changed = out[:m.start()] + _tier_of(m.group(), rules) + out[m.end():], True
+        tier = _tier_of(m.group(), rules)
+        if tier is not None:
+            out, changed = out[:m.start()] + tier + out[m.end():], True
     return out if changed else None
 
 
-def _tier_of(listed: str, rules: AgencyRules) -> str:
+def _tier_of(listed: str, rules: AgencyRules) -> str | None:
     kinds = {k.strip() for k in re.split(r",|\bvà\b|\bhoặc\b", listed.lower().removeprefix("các "))}
-    return next(plural for plural, tier in rules.locality_lists.items() if kinds <= tier)
+    return next((plural for plural, tier in rules.locality_lists.items() if kinds <= tier), None)
 
 
 @functools.cache
