@@ -43,7 +43,7 @@ def agencies_of(cells: dict[str, str], ctx: PlanContext, as_of: date | None) -> 
     lead: list[Agency] = []
     support: list[Agency] = []
     flags: list[str] = []
-    for column in ("lead", "performer", "support"):
+    for column in ("lead", "performer", "lead_support", "support"):
         cell = cells.get(column, "")
         if not cell.strip():
             continue

@@ -36,7 +36,7 @@ _LETTER_ITEM = re.compile(r"^[a-zđ][).]\s")  # "a) Rà soát …": an item, not
 # an item number as printed or read: looser than row_layout.looks_like_row_number (a letter section "A",
 # "(1)", "1a", "iv" too), as only a cell that is plainly no number may end a table
 _ITEM_NUMBER = re.compile(r"^[(\[]?(?:[0-9]{1,3}[a-z]?(?:[.,][0-9]{1,3})*|[IVXLCivxlc]{1,6}|[A-ZĐa-zđ])[.):\]]?$")
-ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "start", "deadline", "funding")
+ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "lead_support", "start", "deadline", "funding")
 EXTRA_PREFIX = "extra:"  # cells of columns that feed no field, keyed by their printed header
 
 

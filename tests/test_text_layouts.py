@@ -193,6 +193,15 @@ def test_unnumbered_rows_that_title_a_group_are_section_rows():
         ("", "Lĩnh vực chính quyền số", "digital_government", "Tuyên truyền về cải cách hành chính")]
 
 
+def test_a_lead_slash_support_column_divides_its_cells_at_the_slash():
+    # "Cơ quan chủ trì/phối hợp" in one column, its cells written the same way
+    result = extract("lead_slash_support.md")
+    assert [(t.stt, [a.name for a in t.lead], [a.name for a in t.support]) for t in result.tasks] == [
+        ("1", ["Sở Tư pháp"], ["Các sở, ban, ngành cấp tỉnh"]),
+        ("2", ["Sở Nội vụ"], ["Thanh tra tỉnh", "Sở Tư pháp"]),
+        ("3", ["Sở Nội vụ"], [])]
+
+
 def test_table_outside_appendix_with_numbered_group_rows():
     result = extract("body_table_groups.txt")
     assert rows(result, "table", "section", "stt", "content") == [

@@ -29,7 +29,7 @@ from plantasks.normalizers.pos import first_tag
 from plantasks.normalizers.text import clean_cell
 from plantasks.schemas import Agency
 
-Column = Literal["lead", "support", "performer"]
+Column = Literal["lead", "support", "performer", "lead_support"]
 MAX_JOINED_PIECES = 8
 MAX_FUZZY_PIECES = 4
 POS_WINDOW = 8  # words given to the part-of-speech tagger
@@ -73,6 +73,8 @@ class _Found:
 def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | None = None,
                      options: Options = Options()) -> AgencyCellResult:
     env = _Env(ctx, load_registry(), load_rules(), options)
+    if column == "lead_support":
+        return _lead_slash_support(cell, env, as_of)
     lines = join_broken_names(cell_to_lines(cell, env.rules), env)
     parts = [p for line in lines for p in line_to_parts(line, column, env)]
     lead: list[Hit] = []
@@ -96,6 +98,20 @@ def resolve_agencies(cell: str, column: Column, ctx: PlanContext, as_of: date | 
             flags.append(FLAG_FUZZY)
     result.flags = list(dict.fromkeys(flags + []))
     return result
+
+
+def _lead_slash_support(cell: str, env: _Env, as_of: date | None) -> AgencyCellResult:
+    """A 'Chủ trì/Phối hợp' column: the bodies before the first slash between two names lead, those after it
+    support ('Sở Tư pháp/Các sở, ngành'); a slash inside a known name ('Văn phòng HĐND/UBND huyện') is no
+    divide. Without a divide the cell is read as a performer cell (labels and verbs, else lead)."""
+    for at in split.slash_links(cell, env.rules):
+        name = re.split(r"[,;\n]", cell[:at])[-1] + "/" + re.split(r"[,;\n]", cell[at + 1:])[0]
+        if match_exact(split.trim(name), env.ctx, env.registry, env.rules) is None:
+            lead = resolve_agencies(cell[:at], "lead", env.ctx, as_of, env.options)
+            support = resolve_agencies(cell[at + 1:], "support", env.ctx, as_of, env.options)
+            return AgencyCellResult(lead.lead + lead.support, support.lead + support.support,
+                                    list(dict.fromkeys(lead.flags + support.flags)))
+    return resolve_agencies(cell, "performer", env.ctx, as_of, env.options)
 
 
 # ------------------------------------------------------------------ cell -> lines -> parts

@@ -141,15 +141,29 @@ def slashes_as_commas(text: str, rules: AgencyRules) -> str:
     pieces)."""
     if "/" not in text:
         return text
-    parts = _SLASH.split(text)
-    out = parts[0]
-    for before, part in zip(parts, parts[1:]):
+    out, pos = "", 0
+    for m, link in _slashes(text, rules):
+        out += text[pos:m.start()] + (", " if link else "/")
+        pos = m.end()
+    return out + text[pos:]
+
+
+def slash_links(text: str, rules: AgencyRules) -> list[int]:
+    """Offsets of the slashes that link two names (see `slashes_as_commas`)."""
+    return [m.start() + m.group().index("/") for m, link in _slashes(text, rules) if link] if "/" in text else []
+
+
+def _slashes(text: str, rules: AgencyRules):
+    """Each slash before a letter, and whether it links two names or two tiers."""
+    matches = list(_SLASH.finditer(text))
+    for k, m in enumerate(matches):
+        before = text[matches[k - 1].end() if k else 0:m.start()]
+        part = text[m.end():matches[k + 1].start() if k + 1 < len(matches) else len(text)]
         last = re.split(r"[,;]", before)[-1].strip()
         names = starts_with_phrase(last, rules.head_words) and starts_with_phrase(part, rules.head_words) \
             and part[:1].isupper()
         tiers = part.lower().startswith("cấp ") and "cấp " in last.lower()  # 'UBND cấp huyện/cấp xã'
-        out += (", " if names or tiers else "/") + part
-    return out
+        yield m, bool(names or tiers)
 
 
 def split_commas(text: str, rules: AgencyRules | None = None) -> list[str]:
