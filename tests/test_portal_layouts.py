@@ -114,7 +114,9 @@ def test_columns_by_meaning():
         "stt", "content", "lead", "outputs", "deadline")
     assert roles("STT", "Nhiệm vụ", "Văn bản giao nhiệm vụ", "Cơ quan chủ trì thực hiện", "Thời hạn hoàn thành") == (
         "stt", "content", "extra", "lead", "deadline")
-    assert roles("TT", "Nội dung", "Đơn vị chủ trì/phối hợp", "Thời gian") == ("stt", "content", "performer", "deadline")
+    # lead and support in one column, written as its cells are ("Sở A/Sở B"); "chủ trì, phối hợp" names a performer column
+    assert roles("TT", "Nội dung", "Đơn vị chủ trì/phối hợp", "Thời gian") == ("stt", "content", "lead_support", "deadline")
+    assert roles("TT", "Nội dung", "Đơn vị chủ trì, phối hợp", "Thời gian") == ("stt", "content", "performer", "deadline")
 
 
 def test_markdown_markup_and_hard_wraps():
