@@ -10,8 +10,10 @@ from pathlib import Path
 from plantasks.data_files import load_yaml
 from plantasks.normalizers.text import fold
 
-ROLES = ("stt", "section", "content", "outputs", "lead", "support", "performer", "lead_support", "start", "deadline", "funding", "submitter", "extra")
-_CORE = {"stt", "content", "outputs", "lead", "support", "performer", "lead_support", "start", "deadline", "funding", "submitter"}
+ROLES = ("stt", "section", "content", "outputs", "lead", "support", "performer", "lead_support", "start", "deadline",
+         "funding", "submitter", "extra")
+_CORE = {"stt", "content", "outputs", "lead", "support", "performer", "lead_support", "start", "deadline", "funding",
+         "submitter"}
 EXTRA = "extra"  # a column that feeds no field: its cells stay on the task under the printed header
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -153,7 +154,7 @@ def slash_links(text: str, rules: AgencyRules) -> list[int]:
     return [m.start() + m.group().index("/") for m, link in _slashes(text, rules) if link] if "/" in text else []
 
 
-def _slashes(text: str, rules: AgencyRules):
+def _slashes(text: str, rules: AgencyRules) -> Iterator[tuple[re.Match[str], bool]]:
     """Each slash before a letter, and whether it links two names or two tiers."""
     matches = list(_SLASH.finditer(text))
     for k, m in enumerate(matches):
@@ -174,7 +175,8 @@ def split_commas(text: str, rules: AgencyRules | None = None) -> list[str]:
     out: list[str] = []
     link = ", "
     pos = 0
-    inside = [m.span() for m in _locality_list(rules).finditer(text)] if rules and ("," in text or " và " in text) else []
+    listed = rules is not None and ("," in text or " và " in text)
+    inside = [m.span() for m in _locality_list(rules).finditer(text)] if listed else []
     links = [m for m in _LINK.finditer(text) if not any(a < m.start() < b for a, b in inside)]
     for m in [*links, None]:
         end = m.start() if m else len(text)

@@ -368,7 +368,8 @@ def _parts(v: Vocab) -> dict[str, str]:
         "NUMLOOK": numlook,
     }
     # a number after "tuần thứ", "đợt" … is no day (one fixed-width lookbehind per phrase)
-    counted = [" ".join(fold(f"{w} {o}").split()) for w in ["", *v.data["counted_words"]] for o in ["", *v.data["counted_ordinal"]]]
+    counted = [" ".join(fold(f"{w} {o}").split())
+               for w in ["", *v.data["counted_words"]] for o in ["", *v.data["counted_ordinal"]]]
     parts["NOTDAY"] = "".join(rf"(?<!{c} )" for c in counted if c)
     parts["YSEP"] = _fill(r"\s*(?:/|-|\.|,?\s*«YEARW»)\s*", parts)
     parts["FREQB"] = _fill(r"(?:«FREQALT»(?![0-9a-z])(?!\s*«NUMLOOK»))", parts)

@@ -83,7 +83,7 @@ def locality_body_issuer(layout: Layout, i: int, end: int, year: int | None) -> 
     unit, name, level = _place(m.group("unit"), text[m.end():], True, year)
     if name is None:
         return None
-    if department:  # "SỞ TƯ PHÁP TỈNH NGHỆ AN" -> "Sở Tư pháp tỉnh Nghệ An" ("BAN TUYÊN GIÁO TỈNH ỦY": no province)
+    if department:  # "SỞ TƯ PHÁP TỈNH NGHỆ AN" -> "Sở Tư pháp tỉnh Nghệ An"; "BAN TUYÊN GIÁO TỈNH ỦY" names no province
         rest = text[m.end():].split()
         if len(name_tokens(" ".join(rest), True)) < len(rest) \
                 or unit == "tỉnh" and not match_province(name_tokens(" ".join(rest), True)):
@@ -247,8 +247,8 @@ _NAME_WENT_ON = re.compile(r"^(?:(?i:và)\s|[,\-–])")
 
 
 def _department_heading(layout: Layout, i: int) -> bool:
-    """Is header line i a department's name ('SỞ TƯ PHÁP …', 'CÔNG AN …'): a department head of more than
-    'ban' ('BAN HÀNH KẾ HOẠCH …' is a title), above the document's heading ('KẾ HOẠCH', 'QUYẾT ĐỊNH')?"""
+    """Is header line i a department's name ('SỞ TƯ PHÁP …', 'CÔNG AN …'): a department head of more
+    than 'ban' ('BAN HÀNH KẾ HOẠCH …' is a title), above the document's heading ('KẾ HOẠCH')?"""
     vocab = load_vocab()
     key = layout.keys[i]
     heads = (h for h in vocab.subordinate_heads if h != "ban")
