@@ -371,6 +371,8 @@ def _parts(v: Vocab) -> dict[str, str]:
     counted = [" ".join(fold(f"{w} {o}").split())
                for w in ["", *v.data["counted_words"]] for o in ["", *v.data["counted_ordinal"]]]
     parts["NOTDAY"] = "".join(rf"(?<!{c} )" for c in counted if c)
+    # after a day/month no year follows ('15/5/2024' is a full date), but a range may ('15/5 - 30/6/2024')
+    parts["NOYEAR"] = r"(?!\s*[/.]\s*\d)(?!\s*-\s*(?:19|20)\d\d(?![0-9/]))"
     parts["YSEP"] = _fill(r"\s*(?:/|-|\.|,?\s*«YEARW»)\s*", parts)
     parts["FREQB"] = _fill(r"(?:«FREQALT»(?![0-9a-z])(?!\s*«NUMLOOK»))", parts)
     parts["FREQ"] = _fill(r"(?:«YEARW»\s*«Y»(?![0-9])|«FREQB»)", parts)
@@ -384,9 +386,9 @@ RULES: tuple[tuple[str, str, Callable[..., list[Entity]] | Builder], ...] = (
     ("date_dmy", r"«B»(?:«DAYW»\s*)?(?P<d>«D»)\s*(?P<s>[/.\-])\s*(?P<m>«M»)\s*(?P=s)\s*(?P<y>«Y»)(?![0-9])", build_date("date_dmy")),
     ("date_ymd", r"«B»(?P<y>«Y»)-(?P<m>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])«E»", build_date("date_ymd")),
     ("date_words", r"«B»(?:«DAYW»\s*)?«NOTDAY»(?P<d>«D»)\s+«MONTH»\s*(?P<m>«M»|«MW»)\s*,?\s*(?:«YEARW»|/|-)\s*(?P<y>«Y»)(?![0-9])", build_date("date_words")),
-    ("date_dm", r"«B»«DAYW»\s*(?P<d>«D»)\s*(?P<s>[/.\-])\s*(?P<m>«M»)(?!\s*[/.\-]\s*\d)(?![0-9])", build_date("date_dm")),
+    ("date_dm", r"«B»«DAYW»\s*(?P<d>«D»)\s*(?P<s>[/.\-])\s*(?P<m>«M»)«NOYEAR»(?![0-9])", build_date("date_dm")),
     ("date_dm_words", r"«B»«DAYW»\s*(?P<d>«D»)\s+«MONTH»\s*(?P<m>«M»|«MW»)(?!\s*,?\s*(?:«YEARW»|/|-|\.)\s*\d)«E»", build_date("date_dm_words")),
-    ("date_dm_cued", r"(?:(?<=truoc )|(?<=den )|(?<=va )|(?<=, )|(?<=tu )|(?<=- )|(?<=het )|(?<=nhat ))(?P<d>«D»)\s*/\s*(?P<m>«M»)(?!\s*[/.\-]?\s*\d)(?![0-9])", build_date("date_dm")),
+    ("date_dm_cued", r"(?:(?<=truoc )|(?<=den )|(?<=va )|(?<=, )|(?<=tu )|(?<=- )|(?<=het )|(?<=nhat )|^(?=«D»\s*/\s*«M»\s*-\s*«D»\s*/))(?P<d>«D»)\s*/\s*(?P<m>«M»)(?!\s+\d)«NOYEAR»(?![0-9])", build_date("date_dm")),
     ("date_invalid", r"«B»(?:«DAYW»\s*)?(?:3[2-9]|[4-9]\d)\s*/\s*(?:1[0-2]|0?[1-9])\s*/\s*«Y»(?![0-9])", build_invalid),
     ("month_year", r"«B»(?:(?P<part>«PART»)\s+)?«MONTH»\s*(?P<m>«M»|«MW»)«YSEP»(?P<y>«Y»)(?![0-9])(?!\s*/\s*[0-9a-z])", build_month("month_year")),
     ("month_abbr", r"«B»t\.?\s?(?P<m>«M»)\s*/\s*(?P<y>«Y»)(?![0-9])", build_month("month_abbr")),
