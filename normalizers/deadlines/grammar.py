@@ -23,6 +23,7 @@ from plantasks.normalizers.deadlines.model import (
     NOW,
     OFFSET,
     ONWARDS,
+    NEXT_YEAR,
     QUARTER,
     RECURRING,
     YEAR,
@@ -241,6 +242,10 @@ def build_year(rule: str) -> Builder:
     return build
 
 
+def build_next_year(m: re.Match[str], g: Grammar) -> list[Entity]:
+    return [Entity(kind=NEXT_YEAR, start=m.start(), end=m.end(), rule="next_year")]
+
+
 def build_onwards(m: re.Match[str], g: Grammar) -> list[Entity]:
     return [Entity(kind=ONWARDS, start=m.start(), end=m.end(), rule="year_onwards",
                    first=Slot(YEAR, int(m.group("y"))), last=None, explicit_year=True)]
@@ -353,6 +358,7 @@ def _parts(v: Vocab) -> dict[str, str]:
         "NINE": v.alt("nine_month_heads"),
         "SPANW": v.alt("span_words"),
         "ONWARDS": v.alt("onwards_tails"),
+        "NEXTYEAR": v.alt("next_year_tails"),
         "RECHEAD": v.alt("recurrence_heads"),
         "RECLEAD": v.alt("recurrence_lead"),
         "REPORT": v.alt("report_words"),
@@ -370,6 +376,9 @@ def _parts(v: Vocab) -> dict[str, str]:
     # a number after "tuần thứ", "đợt" … is no day (one fixed-width lookbehind per phrase)
     counted = [" ".join(fold(f"{w} {o}").split())
                for w in ["", *v.data["counted_words"]] for o in ["", *v.data["counted_ordinal"]]]
+    # the number of a month or quarter ("tháng 01 năm sau") or of a day/month ("31/01") counts no offset
+    parts["NOTPERIODNUMBER"] = "".join(rf"(?<!{' '.join(fold(w).split())} )"
+                                       for w in [*v.data["month_words"], *v.data["quarter_words"]])
     parts["NOTDAY"] = "".join(rf"(?<!{c} )" for c in counted if c)
     # after a day/month no year follows ('15/5/2024' is a full date), but a range may ('15/5 - 30/6/2024')
     parts["NOYEAR"] = r"(?!\s*[/.]\s*\d)(?!\s*-\s*(?:19|20)\d\d(?![0-9/]))"
@@ -405,6 +414,7 @@ RULES: tuple[tuple[str, str, Callable[..., list[Entity]] | Builder], ...] = (
     ("nine_months", r"«B»«NINE»\s+dau\s+(?:cua\s+)?«YEARW»(?:\s*[/\-:]?\s*(?P<y>«Y»)(?![0-9]))?«E»", build_nine_months),
     ("year_span", r"«B»(?:«SPANW»\s*:?\s*|«YEARW»\s*)?(?P<y1>«Y»)\s*(?:-|den|toi)\s*(?:«YEARW»\s*)?(?P<y2>«Y»)(?![0-9])", build_year_span),
     ("year_onwards", r"«B»(?:«YEARW»\s*)?(?P<y>«Y»)\s*,?\s*«ONWARDS»«E»", build_onwards),
+    ("next_year", r"«B»(?:cua\s+)?«NEXTYEAR»«E»", build_next_year),
     ("year", r"«B»(?:(?P<part>«PART»)\s+)?«YEARW»\s*[:.]?\s*(?P<y>«Y»)(?![0-9])(?!\s*/\s*[0-9a-z])", build_year("year")),
     ("year_bare", r"(?<![0-9a-z/.#\-])(?P<y>«Y»)(?![0-9a-z])(?!\s*/)", build_year("year_bare")),
     ("year_context", r"«B»(?:(?P<part>«PART»)\s+|(?:trong\s+ca|trong\s+suot|trong|ca|suot)\s+)«YEARW»(?!\s*(?:[:.]?\s*\d|hoc|tai\s*chinh|tiep|sau|toi|truoc|nay|ke|nhuan))«E»", build_year("year_context")),
@@ -421,7 +431,7 @@ RULES: tuple[tuple[str, str, Callable[..., list[Entity]] | Builder], ...] = (
     ("day_in_period", r"«B»«DAYW»\s*«D»\s+(?:cua\s+)?«MONTH»\s+(?:dau|cuoi\s*cung|cuoi)\s+(?:cua\s+)?(?:moi\s+|hang\s+)?(?P<per>«QUARTER»|«YEARW»)(?:\s+«NEXT»)?«E»", build_day_of_period("day_in_period")),
     ("continuous", r"«B»«CONT»(?:\s*«CONTTAIL»(?:\s*«Y»(?:\s*(?:-|den)\s*«Y»)?(?![0-9]))?)?«E»", build_continuous),
     ("from_now", r"«B»(?:tu|ke\s*tu|tinh\s*tu)\s+«NOWW»«E»", build_now),
-    ("offset", r"«B»(?:«OFFHEAD»\s*)?(?P<n>\d{1,4})\s*(?P<u>«OFFUNIT»)\s*,?\s*«OFFANCHOR»(?P<dec>\s*«DECISION»)?«E»", build_offset),
+    ("offset", r"«B»(?<![/.\-])«NOTPERIODNUMBER»(?:«OFFHEAD»\s*)?(?P<n>\d{1,4})\s*(?P<u>«OFFUNIT»)\s*,?\s*«OFFANCHOR»(?P<dec>\s*«DECISION»)?«E»", build_offset),
 )
 
 

@@ -17,6 +17,7 @@ CONTINUOUS = "continuous"
 ONWARDS = "onwards"  # "năm 2025 và các năm tiếp theo": from a slot, open end
 NOW = "now"  # "từ nay": the decision date
 OFFSET = "offset"  # "05 ngày kể từ ..."
+NEXT_YEAR = "next_year"  # "Tháng 01 năm sau": the period before it falls in the year after the plan's
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from plantasks.normalizers.deadlines.canonical import Canonical
 from plantasks.normalizers.deadlines.model import (
     CONTINUOUS,
     DATABLE,
+    NEXT_YEAR,
     NOW,
     OFFSET,
     ONWARDS,
@@ -110,6 +111,7 @@ class Unit:
     offset: tuple[int, str] | None = None
     year_source: str | None = None  # explicit / list / plan / None
     group: int = 0
+    next_year: bool = False  # "Tháng 01 năm sau": in the year after the plan's
 
     @property
     def needs_year(self) -> bool:
@@ -168,6 +170,8 @@ def to_units(entities: list[Entity], key: str, body_start: int, cues: Cues) -> l
     prev: Entity | None = None
     for e in entities:
         gap = key[(prev.end if prev else body_start):e.start]
+        if e.kind == NEXT_YEAR and units and prev is not None and prev.kind == DATABLE and not gap.strip(" ,"):
+            units[-1].next_year = True
         if e.kind not in UNIT_KINDS:
             prev = e
             continue
@@ -337,6 +341,8 @@ def fill_years_from_plan(units: list[Unit], ctx: PlanContext) -> None:
         if unit.kind != DATABLE or not unit.needs_year:
             continue
         year = ctx.single_year
+        if unit.next_year:  # (in a plan of several years it stays open)
+            year = year + 1 if year is not None else None
         if unit.rule == "this_year" and year is None and ctx.reference_date is not None:
             year = ctx.reference_date.year
         if year is not None:
