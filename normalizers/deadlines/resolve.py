@@ -111,7 +111,7 @@ class Unit:
     offset: tuple[int, str] | None = None
     year_source: str | None = None  # explicit / list / plan / None
     group: int = 0
-    next_year: bool = False  # "Tháng 01 năm sau": in the year after the plan's
+    years_after: int | None = None  # "Tháng 12 năm nay": 0, "Tháng 01 năm sau": 1 (years after the plan's)
 
     @property
     def needs_year(self) -> bool:
@@ -170,8 +170,11 @@ def to_units(entities: list[Entity], key: str, body_start: int, cues: Cues) -> l
     prev: Entity | None = None
     for e in entities:
         gap = key[(prev.end if prev else body_start):e.start]
-        if e.kind == NEXT_YEAR and units and prev is not None and prev.kind == DATABLE and not gap.strip(" ,"):
-            units[-1].next_year = True
+        follows = units and prev is not None and prev.kind == DATABLE and units[-1].needs_year and not gap.strip(" ,/")
+        if follows and (e.kind == NEXT_YEAR or e.rule == "this_year"):  # the year of the period before it
+            units[-1].years_after = 1 if e.kind == NEXT_YEAR else 0
+            prev = e
+            continue
         if e.kind not in UNIT_KINDS:
             prev = e
             continue
@@ -341,9 +344,9 @@ def fill_years_from_plan(units: list[Unit], ctx: PlanContext) -> None:
         if unit.kind != DATABLE or not unit.needs_year:
             continue
         year = ctx.single_year
-        if unit.next_year:  # (in a plan of several years it stays open)
+        if unit.years_after == 1:  # (in a plan of several years it stays open)
             year = year + 1 if year is not None else None
-        if unit.rule == "this_year" and year is None and ctx.reference_date is not None:
+        if (unit.rule == "this_year" or unit.years_after == 0) and year is None and ctx.reference_date is not None:
             year = ctx.reference_date.year
         if year is not None:
             unit.set_year(year, "plan")
