@@ -36,6 +36,7 @@ _LETTER_ITEM = re.compile(r"^[a-zđ][).]\s")  # "a) Rà soát …": an item, not
 # an item number as printed or read: looser than row_layout.looks_like_row_number (a letter section "A",
 # "(1)", "1a", "iv" too), as only a cell that is plainly no number may end a table
 _ITEM_NUMBER = re.compile(r"^[(\[]?(?:[0-9]{1,3}[a-z]?(?:[.,][0-9]{1,3})*|[IVXLCivxlc]{1,6}|[A-ZĐa-zđ])[.):\]]?$")
+_NUMBER_AND_TASK = ("stt", "content")  # the columns that say which row it is: never repeated, never sub-headed
 ATTRIBUTE_ROLES = ("outputs", "lead", "support", "performer", "lead_support", "start", "deadline", "funding")
 EXTRA_PREFIX = "extra:"  # cells of columns that feed no field, keyed by their printed header
 
@@ -291,7 +292,7 @@ class _Assembler:
             return  # blank or ruling line between rows
         stt = collapse(cells.pop("stt", "")).rstrip(".):").strip()
         content = collapse(cells.get("content", ""))
-        attributes = any(collapse(cells.get(r, "")) for r in ATTRIBUTE_ROLES)
+        attributes = _has_attributes(cells)
         section_title = self._section_title(stt, content, attributes, row)
         if section_title is not None:
             self.section = section_title
@@ -363,7 +364,7 @@ def _as_above(texts: list[str], table: AppendixTable) -> bool:
     above = table.rows[-1].columns if table.rows else None
     repeated = False
     for i, (text, role) in enumerate(zip(texts, table.columns.roles)):
-        if above and role not in ("stt", "content") and text and is_same_as_above(text) and above[i].strip():
+        if above and role not in _NUMBER_AND_TASK and text and is_same_as_above(text) and above[i].strip():
             texts[i], repeated = above[i], True
     return repeated
 
@@ -390,7 +391,7 @@ def _lower_header(texts: list[str], columns: ColumnMap) -> ColumnMap | None:
     for i, text in enumerate(texts):
         if not text or fold(text) == fold(tops[i]):
             continue
-        if roles[i] in ("stt", "content"):
+        if roles[i] in _NUMBER_AND_TASK:
             return None
         role = classify_header_cell(text).role
         owner = next((k for k in range(i, -1, -1) if tops[k]), None)
@@ -484,19 +485,20 @@ def _fold_group_rows(table: AppendixTable) -> None:
 
 def _sub_rows_of(row: TaskRow, nxt: TaskRow | None) -> Callable[[TaskRow], bool] | None:
     """Which rows after a numbered title-only row are its sub-rows (None: the row is a task itself)."""
-    if nxt is None or not row.stt or _has_attributes(row):
+    if nxt is None or not row.stt or _has_attributes(row.cells):
         return None
     if nxt.stt.startswith(row.stt + "."):
         return lambda sub: sub.stt.startswith(row.stt + ".")
-    if not nxt.stt and _has_attributes(nxt):
+    if not nxt.stt and _has_attributes(nxt.cells):
         return lambda sub: not sub.stt
-    if nxt.stt == row.stt and _has_attributes(nxt):  # the number merged down over its items
+    if nxt.stt == row.stt and _has_attributes(nxt.cells):  # the number merged down over its items
         return lambda sub: sub.stt == row.stt
     return None
 
 
-def _has_attributes(row: TaskRow) -> bool:
-    return any(row.cells.get(r, "").strip() for r in ATTRIBUTE_ROLES)
+def _has_attributes(cells: dict[str, str]) -> bool:
+    """Does a row name outputs, agencies, a time or funding (not only its number and task)?"""
+    return any(cells.get(r, "").strip() for r in ATTRIBUTE_ROLES)
 
 
 def _ends_mid_table(blocks: list[Block], asm: _Assembler) -> bool:

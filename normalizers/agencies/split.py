@@ -194,26 +194,21 @@ def locality_list_as_tier(text: str, rules: AgencyRules) -> str | None:
     localities read as that tier's plural (None: the text holds no such list)."""
     if "," not in text and " và " not in text:
         return None
-    out, changed = text, False
-    for m in reversed(list(_locality_list(rules).finditer(text))):
-        tier = _tier_of(m.group(), rules)
-        if tier is not None:
-            out, changed = out[:m.start()] + tier + out[m.end():], True
-    return out if changed else None
-
-
-def _tier_of(listed: str, rules: AgencyRules) -> str | None:
-    kinds = {k.strip() for k in re.split(r",|\bvà\b|\bhoặc\b", listed.lower().removeprefix("các "))}
-    return next((plural for plural, tier in rules.locality_lists.items() if kinds <= tier), None)
+    matches = list(_locality_list(rules).finditer(text))
+    plurals = list(rules.locality_lists)
+    out = text
+    for m in reversed(matches):  # (the group that matched is the tier's number)
+        out = out[:m.start()] + plurals[int(m.lastgroup[1:])] + out[m.end():]
+    return out if matches else None
 
 
 @functools.cache
 def _locality_list(rules: AgencyRules) -> re.Pattern[str]:
-    """'các K, K và K' where every K is a kind of one tier's localities (checked in `_tier_of` too)."""
+    """'các K, K và K' where every K is a kind of one tier's localities; group 't<n>': the n-th tier."""
     alternatives = []
-    for kinds in rules.locality_lists.values():
+    for n, kinds in enumerate(rules.locality_lists.values()):
         kind = "|".join(re.escape(k) for k in sorted(kinds, key=len, reverse=True))
-        alternatives.append(rf"các\s+(?:{kind})(?:\s*(?:,|và|hoặc)\s*(?:{kind}))+")
+        alternatives.append(rf"(?P<t{n}>các\s+(?:{kind})(?:\s*(?:,|và|hoặc)\s*(?:{kind}))+)")
     return re.compile(rf"(?<![^\W_])(?:{'|'.join(alternatives)})(?![^\W_])", re.I)
 
 

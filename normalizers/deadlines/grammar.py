@@ -20,10 +20,10 @@ from plantasks.normalizers.deadlines.model import (
     DAY,
     HALF,
     MONTH,
+    NEXT_YEAR,
     NOW,
     OFFSET,
     ONWARDS,
-    NEXT_YEAR,
     QUARTER,
     RECURRING,
     YEAR,
@@ -251,6 +251,9 @@ def build_onwards(m: re.Match[str], g: Grammar) -> list[Entity]:
                    first=Slot(YEAR, int(m.group("y"))), last=None, explicit_year=True)]
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
 def _frequencies(text: str, g: Grammar) -> tuple[str, ...]:
     found: list[str] = []
     for item in g.freq_item.finditer(_BRACKETED.sub(" ", text)):  # a bracketed note names no period of the list
@@ -261,9 +264,6 @@ def _frequencies(text: str, g: Grammar) -> tuple[str, ...]:
         if code and code not in found:
             found.append(code)
     return tuple(found)
-
-
-_BRACKETED = re.compile(r"\([^()]*\)")
 
 
 def build_recurring(rule: str) -> Builder:

@@ -170,8 +170,8 @@ def to_units(entities: list[Entity], key: str, body_start: int, cues: Cues) -> l
     prev: Entity | None = None
     for e in entities:
         gap = key[(prev.end if prev else body_start):e.start]
-        follows = units and prev is not None and prev.kind == DATABLE and units[-1].needs_year and not gap.strip(" ,/")
-        if follows and (e.kind == NEXT_YEAR or e.rule == "this_year"):  # the year of the period before it
+        if (e.kind == NEXT_YEAR or e.rule == "this_year") and units and prev is not None and prev.kind == DATABLE \
+                and units[-1].needs_year and not gap.strip(" ,/"):  # the year of the period before it
             units[-1].years_after = 1 if e.kind == NEXT_YEAR else 0
             prev = e
             continue

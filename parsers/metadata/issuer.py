@@ -74,7 +74,7 @@ def locality_body_issuer(layout: Layout, i: int, end: int, year: int | None) -> 
         nxt = strip_motto_text(layout.lines[k])
         if not nxt or not is_upper_line(nxt) or _motto_piece(layout.keys[k]):
             break
-        if department and any(layout.keys[k].startswith(h + " ") for h in vocab.subordinate_heads):
+        if department and _department_head(layout.keys[k], alone=False):
             break  # another department's line: "BẢO HIỂM XÃ HỘI VIỆT NAM" / "BẢO HIỂM XÃ HỘI TỈNH X"
         text = f"{text} {nxt}"
     m = _last_unit(text)
@@ -85,8 +85,8 @@ def locality_body_issuer(layout: Layout, i: int, end: int, year: int | None) -> 
         return None
     if department:  # "SỞ TƯ PHÁP TỈNH NGHỆ AN" -> "Sở Tư pháp tỉnh Nghệ An"; "BAN TUYÊN GIÁO TỈNH ỦY" names no province
         rest = text[m.end():].split()
-        if len(name_tokens(" ".join(rest), True)) < len(rest) \
-                or unit == "tỉnh" and not match_province(name_tokens(" ".join(rest), True)):
+        tokens = name_tokens(" ".join(rest), True)
+        if len(tokens) < len(rest) or unit == "tỉnh" and not match_province(tokens):
             return None  # the locality does not end the line ("… TỈNH THANH HÓA NĂM 2024": a title)
         body = official_case(text[:m.start()])
         return Issuer(body, level, unit, name, "department of the locality", f"{body} {unit} {name}")
@@ -249,11 +249,8 @@ _NAME_WENT_ON = re.compile(r"^(?:(?i:và)\s|[,\-–])")
 def _department_heading(layout: Layout, i: int) -> bool:
     """Is header line i a department's name ('SỞ TƯ PHÁP …', 'CÔNG AN …'): a department head of more
     than 'ban' ('BAN HÀNH KẾ HOẠCH …' is a title), above the document's heading ('KẾ HOẠCH')?"""
-    vocab = load_vocab()
-    key = layout.keys[i]
-    heads = (h for h in vocab.subordinate_heads if h != "ban")
-    headings = (*vocab.plan_title_heads, *DECISION_HEADINGS)
-    return any(key.startswith(h + " ") for h in heads) \
+    headings = (*load_vocab().plan_title_heads, *DECISION_HEADINGS)
+    return _department_head(layout.keys[i], alone=False) not in (None, "ban") \
         and not any(k.startswith(h) for k in layout.keys[:i] for h in headings)
 
 
@@ -273,20 +270,23 @@ def _department_run_on(text: str, after: int) -> int | None:
     tool ('UBND TỈNH QUẢNG TRỊ SỞ NỘI VỤ'): a department head after the place name's first word."""
     if not is_upper_line(text):
         return None
-    heads = load_vocab().subordinate_heads
     words = list(re.finditer(r"\S+", text[after:]))
     for k in range(1, len(words)):
-        rest = match_key(text[after + words[k].start():])
-        if any(rest == h or rest.startswith(h + " ") for h in heads):
+        if _department_head(match_key(text[after + words[k].start():])):
             return after + words[k].start()
     return None
+
+
+def _department_head(key: str, alone: bool = True) -> str | None:
+    """The department head a header line's key opens with ('sở', 'công an' …; the longest), if any;
+    `alone`: the head may be the whole line ('VĂN PHÒNG' under its parent body)."""
+    return next((h for h in load_vocab().subordinate_heads if alone and key == h or key.startswith(h + " ")), None)
 
 
 def subordinate_issuer(line: str, parent: Issuer) -> Issuer | None:
     """A department printed under its parent body: 'UBND TỈNH X' / 'SỞ NỘI VỤ'."""
     key = match_key(line)
-    heads = load_vocab().subordinate_heads
-    if not is_upper_line(line) or not any(key == h or key.startswith(h + " ") for h in heads):
+    if not is_upper_line(line) or _department_head(key) is None:
         return None
     department = official_case(line)
     if key == "văn phòng":  # the office of the body above it: "UBND TỈNH X" / "VĂN PHÒNG"
