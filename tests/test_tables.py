@@ -58,6 +58,12 @@ def _appendix(rows: list[tuple[str, ...]]) -> list:
     return [TextLine("PHỤ LỤC", Provenance(line_start=1))] + [_row(*r, line=k + 2) for k, r in enumerate(rows)]
 
 
+def _only_table(rows: list[tuple[str, ...]]):
+    """The one task table the rows of an appendix make."""
+    table, = assemble_tables(_appendix(rows)).tables
+    return table
+
+
 @pytest.mark.parametrize("after", [
     # a portal's related documents, with and without a number column, and the document's attributes
     [("STT", "Số hiệu", "Trích yếu", "Ngày ban hành"), ("1", "76/NQ-CP", "Nghị quyết về cải cách", "15/07/2021")],
@@ -66,8 +72,7 @@ def _appendix(rows: list[tuple[str, ...]]) -> list:
 ])
 def test_a_table_after_the_task_table_that_is_no_task_table_ends_it(after):
     rows = [_TASK_HEADER, ("1", "Việc A", "Sở Tư pháp", "Sở Nội vụ", "Quý I/2031"), *after]
-    blocks = _appendix(rows)
-    assembly = assemble_tables(blocks)
+    assembly = assemble_tables(_appendix(rows))
     assert [[r.cells["content"] for r in t.rows] for t in assembly.tables] == [["Việc A"]]
     assert [line.text for line in assembly.body_lines[-len(after):]] == [" ".join(r) for r in after]
     assert [(w.code, w.prov.line_start) for w in assembly.leftovers] == [("other_table_row", 4)]
@@ -76,8 +81,7 @@ def test_a_table_after_the_task_table_that_is_no_task_table_ends_it(after):
 def test_a_damaged_row_in_the_task_table_is_said_and_the_rows_after_it_are_tasks_again():
     rows = [_TASK_HEADER, ("1", "Việc A", "Sở Tư pháp", "Sở Nội vụ", "Quý I/2031"),
             ("Việc không số", "Sở Nội vụ", "Sở Tư pháp"), ("2", "Việc B", "Sở Nội vụ", "", "Quý II/2031")]
-    blocks = _appendix(rows)
-    assembly = assemble_tables(blocks)
+    assembly = assemble_tables(_appendix(rows))
     assert [[r.cells["content"] for r in t.rows] for t in assembly.tables] == [["Việc A", "Việc B"]]
     assert [(w.code, w.message) for w in assembly.leftovers] == [
         ("other_table_row", "read as text, not as a task: Việc không số Sở Nội vụ Sở Tư pháp")]
@@ -86,8 +90,7 @@ def test_a_damaged_row_in_the_task_table_is_said_and_the_rows_after_it_are_tasks
 def test_rows_of_the_task_table_with_item_numbers_or_merged_cells_stay_in_it():
     rows = [_TASK_HEADER, ("I", "CẢI CÁCH THỂ CHẾ", "", "", ""), ("1.1", "Việc A", "Sở Tư pháp", "", "Quý I/2031"),
             ("a)", "Việc B", "Sở Nội vụ", "", "Quý II/2031"), ("", "tiếp theo của việc B", "", "", "")]
-    blocks = _appendix(rows)
-    table, = assemble_tables(blocks).tables
+    table = _only_table(rows)
     assert [(r.stt, r.cells["content"]) for r in table.rows] == [("1.1", "Việc A"), ("a", "Việc B tiếp theo của việc B")]
 
 
@@ -103,8 +106,7 @@ def test_a_numbered_title_row_over_unnumbered_items_with_their_own_agencies_is_t
             # items with nothing of their own go on with the text of the task above
             ("5", "Rà soát các nội dung sau:", "Sở Tư pháp", "", "Quý I/2031"), ("", "a) văn bản;", "", "", ""),
             ("", "b) thủ tục.", "", "", "")]
-    blocks = _appendix(rows)
-    table, = assemble_tables(blocks).tables
+    table = _only_table(rows)
     assert [(r.stt, r.section, r.cells["content"]) for r in table.rows] == [
         ("", "Cải cách thủ tục hành chính", "a) Rà soát thủ tục"),
         ("", "Cải cách thủ tục hành chính", "b) Công bố danh mục"),
@@ -121,8 +123,7 @@ def test_a_title_row_whose_number_is_merged_down_over_its_items_is_their_section
             ("1", "a) Rà soát thủ tục", "Sở Tư pháp", "", "Quý I/2031"),
             ("1", "b) Công bố danh mục", "Văn phòng UBND tỉnh", "", "Quý II/2031"),
             ("2", "Kiểm tra công vụ", "Sở Nội vụ", "", "Quý III/2031")]
-    blocks = _appendix(rows)
-    table, = assemble_tables(blocks).tables
+    table = _only_table(rows)
     assert [(r.stt, r.section, r.cells["content"]) for r in table.rows] == [
         ("1", "Cải cách thủ tục hành chính", "a) Rà soát thủ tục"),
         ("1", "Cải cách thủ tục hành chính", "b) Công bố danh mục"),
