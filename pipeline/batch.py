@@ -590,12 +590,14 @@ def _run_pool(jobs: Iterator[Job], options: ExtractOptions, workers: int, timeou
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and end the workers now (documents in flight are redone next run)."""
+    """Cancel what has not started and end the workers now (documents in flight are redone next run).
+    The workers are taken before `shutdown`, which forgets them."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    for proc in workers:
         if proc.is_alive():
             proc.terminate()
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    for proc in workers:
         proc.join(timeout=5)
 
 

@@ -243,6 +243,33 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_finished_work(tmp_path):
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no half-written file left by a worker
 
 
+def test_stopping_the_workers_ends_one_still_busy_with_a_document():
+    # (Ctrl-C, a full disk or a broken pool must not wait for a long document in flight, and the program
+    # exits without the interpreter's teardown, which would otherwise have waited for it)
+    from concurrent.futures import ProcessPoolExecutor
+
+    from plantasks.pipeline.batch import _stop
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    busy = pool.submit(time.sleep, 120)
+    deadline = time.monotonic() + 30
+    while not busy.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = list(pool._processes.values())
+    started = time.monotonic()
+    _stop(pool)
+    assert workers and all(_ended(proc.pid) for proc in workers)
+    assert time.monotonic() - started < 10
+
+
+def _ended(pid: int) -> bool:
+    """The process has exited (reaped, or a zombie until the pool's own thread reaps it)."""
+    try:
+        return "\tZ" in Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0]
+    except FileNotFoundError:
+        return True
+
+
 def _open_catalogue(folder: str, start, results) -> None:
     from plantasks.pipeline.catalogue import Catalogue, CatalogueError
 
