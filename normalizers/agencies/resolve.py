@@ -417,6 +417,7 @@ def _variants(pieces: list[str], i: int, j: int, head: str | None, env: _Env) ->
     out = split.role_word_variants(joined, env.rules)
     if head and not split.starts_with_phrase(pieces[i], env.rules.shared_heads):
         out += split.role_word_variants(f"{head} {joined}", env.rules)
+    out += [c for v in out if (c := split.without_charge(v, env.rules))]
     out += [q for v in out if (q := split.without_qualifier(v, env.rules))]
     out += [q for v in out if (q := split.without_subset(v, env.rules))]
     out += [t for v in out if (t := split.locality_list_as_tier(v, env.rules))]
@@ -455,7 +456,9 @@ def _printed(hit: Hit, pieces: list[str], i: int, j: int) -> Hit:
 
 
 def _sub_split(piece: str, env: _Env) -> list[Hit]:
-    """'UBND cấp xã - Các cơ quan liên quan', 'Sở A và Sở B': every side a known name."""
+    """'UBND cấp xã - Các cơ quan liên quan', 'Sở A và Sở B': every side a known name. Two sides of a
+    dash, a known body and an unknown sub-unit ('Sở Nội vụ - Phòng Cải cách hành chính', either
+    order), are the body, as 'Sở Nội vụ (Phòng …)' is."""
     for sep in (" - ", " – ", " và ", " với ", " + "):
         sides = [split.trim(s) for s in piece.split(sep)]
         if len(sides) < 2 or not all(sides):
@@ -463,6 +466,10 @@ def _sub_split(piece: str, env: _Env) -> list[Hit]:
         hits = [match_exact(s, env.ctx, env.registry, env.rules) for s in sides]
         if all(hits):
             return [h for h in hits if h is not None]
+        known = [h for h in hits if h is not None]
+        if sep.strip() in "-–" and len(sides) == 2 and len(known) == 1 and known[0].entry.kind == "agency" \
+                and _names_a_subunit(sides[hits.index(None)], env):
+            return [Hit(piece, known[0].entry, known[0].how, known[0].score, known[0].name)]
     return []
 
 

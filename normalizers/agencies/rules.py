@@ -42,6 +42,7 @@ class AgencyRules:
     role_appositions: tuple[str, ...]      # "cơ quan thường trực", "là cơ quan": a role described after a name
     support_verbs: tuple[str, ...]         # "phối hợp", "tham gia" after bodies: they cooperate (performer column)
     leading_role_words: tuple[str, ...]    # before a name
+    charge_phrases: tuple[str, ...]        # "phụ trách …" after a name: what it is in charge of
     qualifier_words: tuple[str, ...]
     mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
     subset_classes: dict[str, str]         # "các tỉnh" -> "các tỉnh, thành phố" (a narrowed class), longest first
@@ -105,6 +106,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         role_appositions=_phrases(data["role_appositions"]),
         support_verbs=_phrases(data["support_verbs"]),
         leading_role_words=_phrases(data["leading_role_words"]),
+        charge_phrases=_phrases(data["charge_phrases"]),
         qualifier_words=_phrases(data["qualifier_words"]),
         mention_qualifiers=_phrases(data["mention_qualifiers"]),
         subset_classes={unicodedata.normalize("NFC", k).lower(): v  # longest first

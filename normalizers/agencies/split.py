@@ -310,6 +310,19 @@ def without_qualifier(text: str, rules: AgencyRules) -> str | None:
     return None
 
 
+def without_charge(text: str, rules: AgencyRules) -> str | None:
+    """'UBND tỉnh phụ trách lĩnh vực' -> 'UBND tỉnh': what a body is in charge of, off to the end of
+    its comma piece (never the whole text; a name in a later piece stays its own)."""
+    m = _charge(rules).search(text.lower())
+    return trim(text[:m.start()]) if m and "," not in text[m.end():] else None
+
+
+@functools.cache
+def _charge(rules: AgencyRules) -> re.Pattern[str]:
+    phrases = "|".join(re.escape(p) for p in sorted(rules.charge_phrases, key=len, reverse=True))
+    return re.compile(rf"(?<=\S)\s+(?:{phrases})(?![^\W_])")
+
+
 def without_subset(text: str, rules: AgencyRules) -> str | None:
     """'Các địa phương có đảo' -> 'các địa phương', 'UBND các tỉnh vùng Tây Nguyên' -> 'các tỉnh,
     thành phố': a class of local governments narrowed by a restrictive phrase is the class."""
