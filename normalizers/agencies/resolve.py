@@ -246,7 +246,7 @@ def part_to_hits(text: str, env: _Env) -> _Found:
     head, tail = split.split_colon(text)
     shared = _shared_head(head, env.rules) if tail else None
     body = tail.replace(";", ",") if shared and tail else text  # "Các sở: Y tế; Tư pháp" lists under one head
-    outer, inner = split.parentheticals(split.slashes_as_commas(body, env.rules))
+    outer, inner = split.parentheticals(split.slashes_as_commas(split.without_scope(body, env.rules), env.rules))
     pieces = split.without_role_appositions(split.split_commas(split.drop_repeats(outer), env.rules), env.rules)
     found = pieces_to_hits(pieces, env, shared)
     found.hits = _prefer_parent_in_parentheses(found.hits, outer, inner, env)

@@ -43,6 +43,7 @@ class AgencyRules:
     support_verbs: tuple[str, ...]         # "phối hợp", "tham gia" after bodies: they cooperate (performer column)
     leading_role_words: tuple[str, ...]    # before a name
     charge_phrases: tuple[str, ...]        # "phụ trách …" after a name: what it is in charge of
+    scope_phrases: tuple[str, ...]         # "theo chức năng, nhiệm vụ" after a name: dropped
     qualifier_words: tuple[str, ...]
     mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
     subset_classes: dict[str, str]         # "các tỉnh" -> "các tỉnh, thành phố" (a narrowed class), longest first
@@ -107,6 +108,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         support_verbs=_phrases(data["support_verbs"]),
         leading_role_words=_phrases(data["leading_role_words"]),
         charge_phrases=_phrases(data["charge_phrases"]),
+        scope_phrases=_phrases(data["scope_phrases"]),
         qualifier_words=_phrases(data["qualifier_words"]),
         mention_qualifiers=_phrases(data["mention_qualifiers"]),
         subset_classes={unicodedata.normalize("NFC", k).lower(): v  # longest first

@@ -323,6 +323,21 @@ def _charge(rules: AgencyRules) -> re.Pattern[str]:
     return re.compile(rf"(?<=\S)\s+(?:{phrases})(?![^\W_])")
 
 
+def without_scope(text: str, rules: AgencyRules) -> str:
+    """'Các sở, ngành theo chức năng, nhiệm vụ được giao' -> 'Các sở, ngành': the scope a body acts
+    within, off wherever it follows a name (commas and spaces inside it printed either way)."""
+    return _SPACES.sub(" ", _scope(rules).sub("", text)).strip() if _scope(rules).search(text) else text
+
+
+@functools.cache
+def _scope(rules: AgencyRules) -> re.Pattern[str]:
+    def pattern(phrase: str) -> str:
+        return r"\s*,?\s*".join(r"\s+".join(map(re.escape, part.split())) for part in phrase.split(","))
+
+    phrases = "|".join(pattern(p) for p in sorted(rules.scope_phrases, key=len, reverse=True))
+    return re.compile(rf"(?<=[^\s,;])\s+(?:{phrases})(?![^\W_])", re.I)
+
+
 def without_subset(text: str, rules: AgencyRules) -> str | None:
     """'Các địa phương có đảo' -> 'các địa phương', 'UBND các tỉnh vùng Tây Nguyên' -> 'các tỉnh,
     thành phố': a class of local governments narrowed by a restrictive phrase is the class."""
