@@ -247,6 +247,9 @@ def test_layout_table_rows_joined_into_one_line_keep_their_cell_lines():
         ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Sở Văn hóa, Thể thao và Du lịch"),
         ("SỞ CÔNG THƯƠNG", "Sở Công Thương"),
         ("THANH TRA TỈNH", "Thanh tra tỉnh"),
+        ("TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH", "Trung tâm Phục vụ hành chính công tỉnh"),
+        ("TỔNG CỤC THUẾ", "Tổng cục Thuế"),
+        ("VỤ PHÁP CHẾ", "Vụ Pháp chế"),
     ],
 )
 def test_department_names_in_official_case(printed, expected):
@@ -402,6 +405,21 @@ def test_a_body_of_a_locality_printed_before_it_is_the_issuer(letterhead, issuer
              "Căn cứ Quyết định số 1/QĐ-UBND;"]
     fields = extract_metadata(lines).fields
     assert (fields["issuer"], fields["level"], fields["province"], fields["district"]) == (issuer, level, province, district)
+
+
+@pytest.mark.parametrize("letterhead, issuer", [
+    (["BỘ TƯ PHÁP", "CỤC KIỂM SOÁT THỦ TỤC HÀNH CHÍNH"], "Cục Kiểm soát thủ tục hành chính Bộ Tư pháp"),
+    (["BỘ NỘI VỤ VỤ CẢI CÁCH HÀNH CHÍNH"], "Vụ Cải cách hành chính Bộ Nội vụ"),  # the two lines joined by a text tool
+    (["BỘ TÀI CHÍNH        CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỔNG CỤC THUẾ        Độc lập - Tự do - Hạnh phúc"],
+     "Tổng cục Thuế Bộ Tài chính"),
+    (["BỘ NỘI VỤ", "VĂN PHÒNG"], "Văn phòng Bộ Nội vụ"),
+    (["BỘ NỘI VỤ"], "Bộ Nội vụ"),
+])
+def test_a_department_printed_under_its_ministry_is_the_issuer(letterhead, issuer):
+    lines = [*letterhead, "SỐ: 12/KH-BNV", "Hà Nội, ngày 05 tháng 3 năm 2024", "KẾ HOẠCH", "Cải cách hành chính năm 2024",
+             "Căn cứ Nghị quyết số 76/NQ-CP;"]
+    fields = extract_metadata(lines).fields
+    assert (fields["issuer"], fields["level"], fields["province"]) == (issuer, "ministry", None)
 
 
 def test_a_steering_committee_without_a_locality_is_no_issuer():

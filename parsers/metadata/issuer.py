@@ -157,6 +157,27 @@ def central_issuer(key: str) -> Issuer | None:
     return None
 
 
+def ministry_department_issuer(line: str, ministry: Issuer) -> Issuer | None:
+    """A ministry's department printed under it: 'BỘ TƯ PHÁP' / 'CỤC KIỂM SOÁT THỦ TỤC HÀNH CHÍNH'."""
+    key = match_key(line)
+    if not is_upper_line(line) or not any(key == h or key.startswith(h + " ") for h in load_vocab().ministry_department_heads):
+        return None
+    department = official_case(line)
+    return Issuer(f"{department} {ministry.body}", "ministry", rule="department under the ministry")
+
+
+def _ministry_run_on(key: str, line: str) -> Issuer | None:
+    """The ministry and its department joined on one header line by a text tool ('BỘ TƯ PHÁP CỤC …')."""
+    if not is_upper_line(line):
+        return None
+    words = line.split()
+    for k in range(2, len(words)):
+        ministry = central_issuer(match_key(" ".join(words[:k])))
+        if ministry is not None and ministry.level == "ministry":
+            return ministry_department_issuer(" ".join(words[k:]), ministry)
+    return None
+
+
 def conveys_national(issuer: str | None, title: str | None) -> bool:
     """A ministry-level office speaking for a national body: its title, the office's own name
     removed, names a national body ('Thông báo kết luận … của Ban Chỉ đạo của Chính phủ')."""
@@ -199,6 +220,10 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
             wrapped = central_issuer(_strip_motto(match_key(f"{line} {nxt}")))
             if wrapped and len(wrapped.body) > len(central.body if central else ""):
                 return wrapped
+        if central and central.level == "ministry" and i + 1 < end:
+            central = ministry_department_issuer(_department_lines(layout, i + 1, end), central) or central
+        if central is None:
+            central = _ministry_run_on(key, line)
         if central:
             return central
         m = LOCAL_MENTION.search(joined)
@@ -310,6 +335,12 @@ def official_case(name: str) -> str:
         if i % 2 == 0 and words:
             if i == 0 and len(words) > 1 and words[0] in vocab.subordinate_heads:
                 words[1] = words[1][:1].upper() + words[1][1:]
+            elif i == 0:  # 'Tổng cục Thuế', 'Vụ Cải cách hành chính': the word after a ministry department's head
+                head = next((h for h in vocab.ministry_department_heads if part.startswith(h + " ")), None)
+                rest = part[len(head) + 1:] if head else ""
+                if head and not any(rest == u or rest.startswith(u + " ") for u in vocab.unit_levels):
+                    n = len(head.split())
+                    words[n] = words[n][:1].upper() + words[n][1:]
             words[0] = words[0][:1].upper() + words[0][1:]
             part = " ".join(words)
         out.append(part)

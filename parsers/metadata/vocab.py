@@ -39,6 +39,7 @@ class Vocab:
     place_name_stops: tuple[tuple[str, ...], ...]  # match_key words of each phrase ("#": a number)
     motto: tuple[str, ...]
     subordinate_heads: tuple[str, ...]
+    ministry_department_heads: tuple[str, ...]  # match_key, longest first
     locality_bodies: dict[str, str]  # match_key of a head -> the head as written ("ban chỉ đạo" -> "Ban Chỉ đạo")
     not_units: tuple[str, ...]  # match_key
     party_committees: dict[str, tuple[str, str | None]]  # match_key -> (as written, unit of its locality)
@@ -69,6 +70,8 @@ def load_vocab() -> Vocab:
         place_name_stops=tuple(tuple(match_key(p).split()) for p in raw["place_name_stops"]),
         motto=tuple(match_key(m) for m in raw["motto"]),
         subordinate_heads=tuple(sorted((match_key(h) for h in raw["subordinate_heads"]), key=len, reverse=True)),
+        ministry_department_heads=tuple(sorted((match_key(h) for h in raw["ministry_department_heads"]),
+                                               key=len, reverse=True)),
         locality_bodies={match_key(h): h for h in raw["locality_bodies"]},
         not_units=tuple(match_key(p) for p in raw["not_units"]),
         party_committees={match_key(c["name"]): (c["name"], c.get("unit")) for c in raw["party_committees"]},
