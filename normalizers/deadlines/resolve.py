@@ -175,6 +175,9 @@ def to_units(entities: list[Entity], key: str, body_start: int, cues: Cues) -> l
             units[-1].years_after = 1 if e.kind == NEXT_YEAR else 0
             prev = e
             continue
+        if e.kind == NEXT_YEAR:  # after no period: itself the year after the plan's ("Năm sau", "Đầu năm tới")
+            e = Entity(kind=DATABLE, start=e.start, end=e.end, rule="next_year", first=Slot(YEAR, None),
+                       last=Slot(YEAR, None))
         if e.kind not in UNIT_KINDS:
             prev = e
             continue
@@ -187,6 +190,7 @@ def to_units(entities: list[Entity], key: str, body_start: int, cues: Cues) -> l
             _merge_range(units[-1], e)
         else:
             unit = _unit(e, group, _cue(gap, cues))
+            unit.years_after = 1 if e.rule == "next_year" else None
             if prev is not None and prev.kind == OFFSET and e.first is not None and e.first.grain == "day":
                 unit.offset, unit.rule, unit.start = prev.offset, "offset_from_date", prev.start
             units.append(unit)
