@@ -417,7 +417,7 @@ def _variants(pieces: list[str], i: int, j: int, head: str | None, env: _Env) ->
     out = split.role_word_variants(joined, env.rules)
     if head and not split.starts_with_phrase(pieces[i], env.rules.shared_heads):
         out += split.role_word_variants(f"{head} {joined}", env.rules)
-    out += [c for v in out if (c := split.without_charge(v, env.rules))]
+    out += [c for v in out if (c := split.without_clause(v, env.rules))]
     out += [q for v in out if (q := split.without_qualifier(v, env.rules))]
     out += [q for v in out if (q := split.without_subset(v, env.rules))]
     out += [t for v in out if (t := split.locality_list_as_tier(v, env.rules))]

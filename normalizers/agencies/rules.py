@@ -42,7 +42,7 @@ class AgencyRules:
     role_appositions: tuple[str, ...]      # "cơ quan thường trực", "là cơ quan": a role described after a name
     support_verbs: tuple[str, ...]         # "phối hợp", "tham gia" after bodies: they cooperate (performer column)
     leading_role_words: tuple[str, ...]    # before a name
-    charge_phrases: tuple[str, ...]        # "phụ trách …" after a name: what it is in charge of
+    trailing_clauses: tuple[str, ...]      # "phụ trách …", "tham mưu UBND tỉnh" after a name: no part of it
     scope_phrases: tuple[str, ...]         # "theo chức năng, nhiệm vụ" after a name: dropped
     qualifier_words: tuple[str, ...]
     mention_qualifiers: tuple[str, ...]   # "liên quan", "ở các cấp": stay with the mention before
@@ -107,7 +107,7 @@ def load_rules(path: Path = RULES_FILE) -> AgencyRules:
         role_appositions=_phrases(data["role_appositions"]),
         support_verbs=_phrases(data["support_verbs"]),
         leading_role_words=_phrases(data["leading_role_words"]),
-        charge_phrases=_phrases(data["charge_phrases"]),
+        trailing_clauses=_phrases(data["charge_phrases"] + data["addressee_verbs"]),
         scope_phrases=_phrases(data["scope_phrases"]),
         qualifier_words=_phrases(data["qualifier_words"]),
         mention_qualifiers=_phrases(data["mention_qualifiers"]),

@@ -310,17 +310,20 @@ def without_qualifier(text: str, rules: AgencyRules) -> str | None:
     return None
 
 
-def without_charge(text: str, rules: AgencyRules) -> str | None:
-    """'UBND tỉnh phụ trách lĩnh vực' -> 'UBND tỉnh': what a body is in charge of, off to the end of
-    its comma piece (never the whole text; a name in a later piece stays its own)."""
-    m = _charge(rules).search(text.lower())
-    return trim(text[:m.start()]) if m and "," not in text[m.end():] else None
+def without_clause(text: str, rules: AgencyRules) -> str | None:
+    """'UBND tỉnh phụ trách lĩnh vực' -> 'UBND tỉnh', 'Sở Tư pháp tham mưu UBND tỉnh' -> 'Sở Tư pháp':
+    what a body is in charge of, or the verb before the body its result goes to, off to the end of its
+    comma piece (never the whole text, nor all but a bare head; a name in a later piece stays its own)."""
+    m = _clause(rules).search(text.lower())
+    if m is None or "," in text[m.end():] or text[:m.start()].strip().lower() in rules.head_words:
+        return None
+    return trim(text[:m.start()])
 
 
 @functools.cache
-def _charge(rules: AgencyRules) -> re.Pattern[str]:
-    phrases = "|".join(re.escape(p) for p in sorted(rules.charge_phrases, key=len, reverse=True))
-    return re.compile(rf"(?<=\S)\s+(?:{phrases})(?![^\W_])")
+def _clause(rules: AgencyRules) -> re.Pattern[str]:
+    phrases = "|".join(re.escape(p) for p in sorted(rules.trailing_clauses, key=len, reverse=True))
+    return re.compile(rf"(?<=[^\s,;])\s+(?:{phrases})(?![^\W_])")
 
 
 def without_scope(text: str, rules: AgencyRules) -> str:
