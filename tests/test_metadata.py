@@ -416,8 +416,8 @@ def test_a_body_of_a_locality_printed_before_it_is_the_issuer(letterhead, issuer
     (["BỘ NỘI VỤ"], "Bộ Nội vụ"),
 ])
 def test_a_department_printed_under_its_ministry_is_the_issuer(letterhead, issuer):
-    lines = [*letterhead, "SỐ: 12/KH-BNV", "Hà Nội, ngày 05 tháng 3 năm 2024", "KẾ HOẠCH", "Cải cách hành chính năm 2024",
-             "Căn cứ Nghị quyết số 76/NQ-CP;"]
+    lines = [*letterhead, "SỐ: 12/KH-BNV", "Hà Nội, ngày 05 tháng 3 năm 2024", "KẾ HOẠCH",
+             "Cải cách hành chính năm 2024", "Căn cứ Nghị quyết số 76/NQ-CP;"]
     fields = extract_metadata(lines).fields
     assert (fields["issuer"], fields["level"], fields["province"]) == (issuer, "ministry", None)
 

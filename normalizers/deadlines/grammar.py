@@ -414,7 +414,8 @@ RULES: tuple[tuple[str, str, Callable[..., list[Entity]] | Builder], ...] = (
     ("nine_months", r"«B»«NINE»\s+dau\s+(?:cua\s+)?«YEARW»(?:\s*[/\-:]?\s*(?P<y>«Y»)(?![0-9]))?«E»", build_nine_months),
     ("year_span", r"«B»(?:«SPANW»\s*:?\s*|«YEARW»\s*)?(?P<y1>«Y»)\s*(?:-|den|toi)\s*(?:«YEARW»\s*)?(?P<y2>«Y»)(?![0-9])", build_year_span),
     ("year_onwards", r"«B»(?:«YEARW»\s*)?(?P<y>«Y»)\s*,?\s*«ONWARDS»«E»", build_onwards),
-    ("next_year", r"«B»(?<!cac )(?<!nhung )(?:cua\s+)?«NEXTYEAR»«E»", build_next_year),  # not "các năm tới": the years to come
+    # (not "các năm tới": the years to come)
+    ("next_year", r"«B»(?<!cac )(?<!nhung )(?:cua\s+)?«NEXTYEAR»«E»", build_next_year),
     ("year", r"«B»(?:(?P<part>«PART»)\s+)?«YEARW»\s*[:.]?\s*(?P<y>«Y»)(?![0-9])(?!\s*/\s*[0-9a-z])", build_year("year")),
     ("year_bare", r"(?<![0-9a-z/.#\-])(?P<y>«Y»)(?![0-9a-z])(?!\s*/)", build_year("year_bare")),
     ("year_context", r"«B»(?:(?P<part>«PART»)\s+|(?:trong\s+ca|trong\s+suot|trong|ca|suot)\s+)«YEARW»(?!\s*(?:[:.]?\s*\d|hoc|tai\s*chinh|tiep|sau|toi|truoc|nay|ke|nhuan))«E»", build_year("year_context")),

@@ -190,7 +190,8 @@ def to_units(entities: list[Entity], key: str, body_start: int, cues: Cues) -> l
             _merge_range(units[-1], e)
         else:
             unit = _unit(e, group, _cue(gap, cues))
-            unit.years_after = 1 if e.rule == "next_year" else None
+            if e.rule == "next_year":
+                unit.years_after = 1
             if prev is not None and prev.kind == OFFSET and e.first is not None and e.first.grain == "day":
                 unit.offset, unit.rule, unit.start = prev.offset, "offset_from_date", prev.start
             units.append(unit)

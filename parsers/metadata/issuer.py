@@ -160,13 +160,14 @@ def central_issuer(key: str) -> Issuer | None:
 def ministry_department_issuer(line: str, ministry: Issuer) -> Issuer | None:
     """A ministry's department printed under it: 'BỘ TƯ PHÁP' / 'CỤC KIỂM SOÁT THỦ TỤC HÀNH CHÍNH'."""
     key = match_key(line)
-    if not is_upper_line(line) or not any(key == h or key.startswith(h + " ") for h in load_vocab().ministry_department_heads):
+    heads = load_vocab().ministry_department_heads
+    if not is_upper_line(line) or not any(key == h or key.startswith(h + " ") for h in heads):
         return None
     department = official_case(line)
     return Issuer(f"{department} {ministry.body}", "ministry", rule="department under the ministry")
 
 
-def _ministry_run_on(key: str, line: str) -> Issuer | None:
+def _ministry_run_on(line: str) -> Issuer | None:
     """The ministry and its department joined on one header line by a text tool ('BỘ TƯ PHÁP CỤC …')."""
     if not is_upper_line(line):
         return None
@@ -223,7 +224,7 @@ def header_issuer(layout: Layout, year: int | None) -> Issuer | None:
         if central and central.level == "ministry" and i + 1 < end:
             central = ministry_department_issuer(_department_lines(layout, i + 1, end), central) or central
         if central is None:
-            central = _ministry_run_on(key, line)
+            central = _ministry_run_on(line)
         if central:
             return central
         m = LOCAL_MENTION.search(joined)
