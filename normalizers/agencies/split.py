@@ -329,7 +329,8 @@ def _clause(rules: AgencyRules) -> re.Pattern[str]:
 def without_scope(text: str, rules: AgencyRules) -> str:
     """'Các sở, ngành theo chức năng, nhiệm vụ được giao' -> 'Các sở, ngành': the scope a body acts
     within, off wherever it follows a name (commas and spaces inside it printed either way)."""
-    return _SPACES.sub(" ", _scope(rules).sub("", text)).strip() if _scope(rules).search(text) else text
+    cut, found = _scope(rules).subn("", text)
+    return _SPACES.sub(" ", cut).strip() if found else text
 
 
 @functools.cache

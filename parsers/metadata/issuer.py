@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plantasks.normalizers.text import acronyms, loose_key
@@ -159,9 +160,8 @@ def central_issuer(key: str) -> Issuer | None:
 
 def ministry_department_issuer(line: str, ministry: Issuer) -> Issuer | None:
     """A ministry's department printed under it: 'BỘ TƯ PHÁP' / 'CỤC KIỂM SOÁT THỦ TỤC HÀNH CHÍNH'."""
-    key = match_key(line)
     heads = load_vocab().ministry_department_heads
-    if not is_upper_line(line) or not any(key == h or key.startswith(h + " ") for h in heads):
+    if not is_upper_line(line) or _opening(match_key(line), heads) is None:
         return None
     department = official_case(line)
     return Issuer(f"{department} {ministry.body}", "ministry", rule="department under the ministry")
@@ -172,7 +172,10 @@ def _ministry_run_on(line: str) -> Issuer | None:
     if not is_upper_line(line):
         return None
     words = line.split()
+    heads = load_vocab().ministry_department_heads
     for k in range(2, len(words)):
+        if _opening(match_key(" ".join(words[k:])), heads) is None:
+            continue
         ministry = central_issuer(match_key(" ".join(words[:k])))
         if ministry is not None and ministry.level == "ministry":
             return ministry_department_issuer(" ".join(words[k:]), ministry)
@@ -306,7 +309,12 @@ def _department_run_on(text: str, after: int) -> int | None:
 def _department_head(key: str, alone: bool = True) -> str | None:
     """The department head a header line's key opens with ('sở', 'công an' …; the longest), if any;
     `alone`: the head may be the whole line ('VĂN PHÒNG' under its parent body)."""
-    return next((h for h in load_vocab().subordinate_heads if alone and key == h or key.startswith(h + " ")), None)
+    return _opening(key, load_vocab().subordinate_heads, alone)
+
+
+def _opening(key: str, phrases: Iterable[str], alone: bool = True) -> str | None:
+    """The first of `phrases` that `key` opens with as whole words (or, with `alone`, is)."""
+    return next((p for p in phrases if alone and key == p or key.startswith(p + " ")), None)
 
 
 def subordinate_issuer(line: str, parent: Issuer) -> Issuer | None:
@@ -337,9 +345,8 @@ def official_case(name: str) -> str:
             if i == 0 and len(words) > 1 and words[0] in vocab.subordinate_heads:
                 words[1] = words[1][:1].upper() + words[1][1:]
             elif i == 0:  # 'Tổng cục Thuế', 'Vụ Cải cách hành chính': the word after a ministry department's head
-                head = next((h for h in vocab.ministry_department_heads if part.startswith(h + " ")), None)
-                rest = part[len(head) + 1:] if head else ""
-                if head and not any(rest == u or rest.startswith(u + " ") for u in vocab.unit_levels):
+                head = _opening(part, vocab.ministry_department_heads, alone=False)
+                if head and not _opening(part[len(head) + 1:], vocab.unit_levels):
                     n = len(head.split())
                     words[n] = words[n][:1].upper() + words[n][1:]
             words[0] = words[0][:1].upper() + words[0][1:]
